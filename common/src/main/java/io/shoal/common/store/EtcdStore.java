@@ -1,0 +1,161 @@
+package io.shoal.common.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.Message;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.Status;
+import io.shoal.common.errors.ShoalException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Typed access to Shoal's state in etcd. Reads return objects with their {@code version} set to
+ * the key's mod_revision; every write goes through a {@link Txn} guarded by those versions.
+ *
+ * <pre>{@code
+ * EtcdStore store = new EtcdStore(client, "/shoal/v1/");
+ * Listing<Service> services = store.list(Tables.SERVICES);
+ * store.txn().update(Tables.SERVICES, s.getId(), changed, s.getVersion()).commit();
+ * }</pre>
+ */
+public final class EtcdStore implements AutoCloseable {
+  static final long TIMEOUT_SECONDS = 10;
+
+  private final Client client;
+  private final String root;
+
+  /** {@code root} ends with '/'; tests give each their own root so they never share keys. */
+  public EtcdStore(Client client, String root) {
+    if (!root.endsWith("/")) {
+      throw new IllegalArgumentException("etcd key root must end with '/': " + root);
+    }
+    this.client = client;
+    this.root = root;
+  }
+
+  public static EtcdStore connect(String endpoints, String root) {
+    return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).build(), root);
+  }
+
+  public Client client() {
+    return client;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  ByteSequence key(String path) {
+    return ByteSequence.from(root + path, UTF_8);
+  }
+
+  static String keyOf(Table<?> table, String id) {
+    return table.name() + "/" + id;
+  }
+
+  public <T extends Message> Optional<T> get(Table<T> table, String id) {
+    GetResponse response = await(client.getKVClient().get(key(keyOf(table, id))));
+    return response.getKvs().stream()
+        .findFirst()
+        .map(kv -> table.decode(kv.getValue().getBytes(), kv.getModRevision()));
+  }
+
+  public <T extends Message> Listing<T> list(Table<T> table) {
+    return list(table, 0);
+  }
+
+  /** Lists a table at {@code revision} (0: the newest). */
+  public <T extends Message> Listing<T> list(Table<T> table, long revision) {
+    GetResponse response = getPrefix(table.name() + "/", revision);
+    List<T> items = new ArrayList<>(response.getKvs().size());
+    for (KeyValue kv : response.getKvs()) {
+      items.add(table.decode(kv.getValue().getBytes(), kv.getModRevision()));
+    }
+    return new Listing<>(items, response.getHeader().getRevision());
+  }
+
+  /** Reads a plain string value such as a name index entry. */
+  public Optional<String> getString(String path) {
+    GetResponse response = await(client.getKVClient().get(key(path)));
+    return response.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(UTF_8));
+  }
+
+  /** Raw values under a prefix, keyed by the path below {@code prefix}. */
+  public List<KeyValue> listRaw(String prefix) {
+    return getPrefix(prefix, 0).getKvs();
+  }
+
+  private GetResponse getPrefix(String prefix, long revision) {
+    GetOption.Builder option = GetOption.builder().isPrefix(true);
+    if (revision > 0) {
+      option.withRevision(revision);
+    }
+    return await(client.getKVClient().get(key(prefix), option.build()));
+  }
+
+  public Txn txn() {
+    return new Txn(this);
+  }
+
+  /** Grants a lease of {@code ttlSeconds}; the caller keeps it alive. */
+  public long grantLease(long ttlSeconds) {
+    return await(client.getLeaseClient().grant(ttlSeconds)).getID();
+  }
+
+  /** Renews a lease once; false when it has already expired. */
+  public boolean keepAlive(long leaseId) {
+    try {
+      return await(client.getLeaseClient().keepAliveOnce(leaseId)).getTTL() > 0;
+    } catch (ShoalException e) {
+      if (e.code() == Status.Code.UNAVAILABLE) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  public void revokeLease(long leaseId) {
+    try {
+      await(client.getLeaseClient().revoke(leaseId));
+    } catch (ShoalException e) {
+      // A lease that already expired needs no revoking; anything else is worth retrying later.
+      if (e.code() == Status.Code.UNAVAILABLE) {
+        throw e;
+      }
+    }
+  }
+
+  static <V> V await(CompletableFuture<V> future) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ShoalException(Status.Code.CANCELLED, "interrupted while talking to etcd");
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new ShoalException(Status.Code.UNAVAILABLE, "etcd did not answer in time");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof io.etcd.jetcd.common.exception.EtcdException etcd
+          && etcd.getErrorCode() != io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE) {
+        throw new ShoalException(Status.Code.INTERNAL, "etcd: " + etcd.getMessage());
+      }
+      throw new ShoalException(Status.Code.UNAVAILABLE, "etcd unavailable: " + cause.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

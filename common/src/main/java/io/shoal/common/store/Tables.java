@@ -1,0 +1,22 @@
+package io.shoal.common.store;
+
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+
+/** The tables of ARCHITECTURE.md's etcd layout. */
+public final class Tables {
+  public static final Table<Service> SERVICES = new Table<>("services", Service.getDefaultInstance());
+  public static final Table<Task> TASKS = new Table<>("tasks", Task.getDefaultInstance());
+  public static final Table<Node> NODES = new Table<>("nodes", Node.getDefaultInstance());
+
+  /** Unique service names: {@code names/services/<name>} holds the service id. */
+  public static final String SERVICE_NAMES = "names/services";
+
+  /** {@code sessions/<node id>}, attached to the session's lease. */
+  public static final Table<NodeSession> SESSIONS =
+      new Table<>("sessions", NodeSession.getDefaultInstance());
+
+  private Tables() {}
+}

@@ -1,0 +1,60 @@
+package io.shoal.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A real etcd (Debian's {@code etcd}), started once per test JVM on free loopback ports and
+ * stopped when the JVM exits. Each test gets its own key root through {@link EtcdTestCluster},
+ * so tests never see each other's keys.
+ *
+ * <pre>{@code
+ * @ExtendWith(EtcdExtension.class)
+ * class StoreIT {
+ *   @Test void works(EtcdTestCluster etcd) { EtcdStore store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot()); }
+ * }
+ * }</pre>
+ */
+public final class EtcdExtension implements ParameterResolver {
+  private static final AtomicInteger ROOTS = new AtomicInteger();
+  private static EtcdTestCluster cluster;
+
+  /** The endpoints and a root generator; use {@link #newRoot()} once per test. */
+  public record EtcdTestCluster(String endpoints) {
+    public String newRoot() {
+      return "/shoal-test/" + ProcessHandle.current().pid() + "-" + ROOTS.incrementAndGet() + "/";
+    }
+  }
+
+  public static synchronized EtcdTestCluster cluster() {
+    if (cluster == null) {
+      int client = ExternalProcess.freePort();
+      int peer = ExternalProcess.freePort();
+      var dir = ExternalProcess.tempDir("shoal-etcd");
+      String clientUrl = "http://127.0.0.1:" + client;
+      String peerUrl = "http://127.0.0.1:" + peer;
+      ExternalProcess.start("etcd", List.of(
+              "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
+              "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+              "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+              "--initial-cluster", "test=" + peerUrl, "--log-level", "warn"), dir)
+          .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect("127.0.0.1", client));
+      cluster = new EtcdTestCluster(clientUrl);
+    }
+    return cluster;
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+    return p.getParameter().getType() == EtcdTestCluster.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+    return cluster();
+  }
+}
