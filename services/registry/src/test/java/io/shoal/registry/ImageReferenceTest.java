@@ -1,0 +1,90 @@
+package io.shoal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shoal.common.errors.InvalidArgumentException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ImageReferenceTest {
+  private static final String D = "sha256:" + "a".repeat(64);
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      // reference                                  | registry          | path                | tag      | digest | familiar
+      "busybox                                      | docker.io         | library/busybox     | latest   | -      | busybox:latest",
+      "busybox:1.36                                 | docker.io         | library/busybox     | 1.36     | -      | busybox:1.36",
+      "library/busybox                              | docker.io         | library/busybox     | latest   | -      | busybox:latest",
+      "docker.io/library/busybox:1                  | docker.io         | library/busybox     | 1        | -      | busybox:1",
+      "index.docker.io/library/busybox              | docker.io         | library/busybox     | latest   | -      | busybox:latest",
+      "user/app:v2                                  | docker.io         | user/app            | v2       | -      | user/app:v2",
+      "127.0.0.1:5000/demo/web:1                    | 127.0.0.1:5000    | demo/web            | 1        | -      | 127.0.0.1:5000/demo/web:1",
+      "localhost/app                                | localhost         | app                 | latest   | -      | localhost/app:latest",
+      "localhost:5000/app:dev                       | localhost:5000    | app                 | dev      | -      | localhost:5000/app:dev",
+      "registry.example.com/a/b/c:tag_1.0-x         | registry.example.com | a/b/c            | tag_1.0-x | -     | registry.example.com/a/b/c:tag_1.0-x",
+      "Registry.Example.com/a                       | Registry.Example.com | a                | latest   | -      | Registry.Example.com/a:latest",
+      "a__b/c--d.e_f                                | docker.io         | a__b/c--d.e_f       | latest   | -      | a__b/c--d.e_f:latest",
+      "[::1]:5000/app                               | [::1]:5000        | app                 | latest   | -      | [::1]:5000/app:latest",
+  })
+  void parsesValidReferences(String ref, String registry, String path, String tag, String digest, String familiar) {
+    ImageReference parsed = ImageReference.parse(ref, "image");
+    assertThat(parsed.registry()).isEqualTo(registry);
+    assertThat(parsed.path()).isEqualTo(path);
+    assertThat(parsed.tag()).isEqualTo(tag);
+    assertThat(parsed.digest()).isEqualTo(digest == null ? "" : digest);
+    assertThat(parsed.familiarString()).isEqualTo(familiar);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"busybox@", "busybox:1@", "127.0.0.1:5000/demo/web"})
+  void digestKeepsTagAndHasNoImplicitLatest(String base) {
+    String ref = base.endsWith("@") ? base + D : base + "@" + D;
+    ImageReference parsed = ImageReference.parse(ref, "image");
+    assertThat(parsed.digest()).isEqualTo(D);
+    assertThat(parsed.tag()).isEqualTo(base.equals("busybox:1@") ? "1" : "");
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {
+      "",
+      "Busybox",
+      "busybox:",
+      ":tag",
+      "busybox@sha256:abc",
+      "busybox@sha256:g000000000000000000000000000000000000000000000000000000000000000",
+      "busybox@md5",
+      "-busybox",
+      "busybox-",
+      "bus..box",
+      "a//b",
+      "a/",
+      "/a",
+      "busybox:-tag",
+      "busybox:tag with space",
+      "localhost:70000/app",
+      "localhost:port/app",
+      "exa_mple.com/app",
+      "UPPER/app",
+      "app:t12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890",
+  })
+  void rejectsMalformedReferences(String ref) {
+    assertThatThrownBy(() -> ImageReference.parse(ref, "ContainerSpec.image"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageStartingWith("ContainerSpec.image: ");
+  }
+
+  @org.junit.jupiter.api.Test
+  void rejectsNamesLongerThan255() {
+    String ref = "a".repeat(250) + "/bbbbbbbbbb";
+    assertThatThrownBy(() -> ImageReference.parse(ref, "image"))
+        .hasMessageContaining("longer than 255");
+  }
+
+  @org.junit.jupiter.api.Test
+  void docker_hub_api_lives_on_registry_1() {
+    assertThat(ImageReference.parse("busybox", "image").apiHost()).isEqualTo("registry-1.docker.io");
+    assertThat(ImageReference.parse("127.0.0.1:5000/a", "image").apiHost()).isEqualTo("127.0.0.1:5000");
+  }
+}
