@@ -14,6 +14,9 @@ public final class Tables {
   /** Unique service names: {@code names/services/<name>} holds the service id. */
   public static final String SERVICE_NAMES = "names/services";
 
+  /** Ingress ports are cluster-wide: {@code ports/<tcp|udp>/<port>} holds the service id. */
+  public static final String INGRESS_PORTS = "ports";
+
   /** {@code sessions/<node id>}, attached to the session's lease. */
   public static final Table<NodeSession> SESSIONS =
       new Table<>("sessions", NodeSession.getDefaultInstance());

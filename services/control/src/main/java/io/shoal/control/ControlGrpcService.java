@@ -1,0 +1,77 @@
+package io.shoal.control;
+
+import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.CreateServiceResponse;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.DeleteServiceResponse;
+import io.shoal.api.v1.GetServiceRequest;
+import io.shoal.api.v1.GetServiceResponse;
+import io.shoal.api.v1.ListNodesRequest;
+import io.shoal.api.v1.ListNodesResponse;
+import io.shoal.api.v1.ListServicesRequest;
+import io.shoal.api.v1.ListServicesResponse;
+import io.shoal.api.v1.ListTasksRequest;
+import io.shoal.api.v1.ListTasksResponse;
+import io.shoal.api.v1.UpdateServiceRequest;
+import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.common.errors.GrpcErrors;
+import javax.inject.Inject;
+
+/** Translates ControlService calls to {@link ServiceManager}; knows nothing else. */
+public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
+  private final ServiceManager services;
+
+  @Inject
+  ControlGrpcService(ServiceManager services) {
+    this.services = services;
+  }
+
+  @Override
+  public void createService(CreateServiceRequest request, StreamObserver<CreateServiceResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      ServiceManager.Result r = services.create(request.getSpec(), request.getNoResolveImage());
+      return CreateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
+    });
+  }
+
+  @Override
+  public void getService(GetServiceRequest request, StreamObserver<GetServiceResponse> response) {
+    GrpcErrors.unary(response,
+        () -> GetServiceResponse.newBuilder().setService(services.find(request.getService())).build());
+  }
+
+  @Override
+  public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+    GrpcErrors.unary(response, () -> ListServicesResponse.newBuilder().addAllServices(services.list()).build());
+  }
+
+  @Override
+  public void updateService(UpdateServiceRequest request, StreamObserver<UpdateServiceResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      ServiceManager.Result r = services.update(
+          request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage());
+      return UpdateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
+    });
+  }
+
+  @Override
+  public void deleteService(DeleteServiceRequest request, StreamObserver<DeleteServiceResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      services.delete(request.getService());
+      return DeleteServiceResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> response) {
+    GrpcErrors.unary(response,
+        () -> ListTasksResponse.newBuilder().addAllTasks(services.tasks(request.getService())).build());
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+    GrpcErrors.unary(response, () -> ListNodesResponse.newBuilder().addAllNodes(services.nodes()).build());
+  }
+}

@@ -1,0 +1,304 @@
+package io.shoal.control;
+
+import com.google.protobuf.Timestamp;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.server.Ids;
+import io.shoal.common.store.ConflictException;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Txn;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Services as the user sees them: create, read, update, delete. The only writer of services,
+ * their name index and their ingress-port index; every change is one guarded etcd transaction.
+ */
+public final class ServiceManager {
+  private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
+  /** Ingress ports given out when the user publishes a target port only (Swarm's range). */
+  static final int DYNAMIC_PORT_FIRST = 30000;
+  static final int DYNAMIC_PORT_LAST = 32767;
+
+  /** A stored service and the warnings the caller should show. */
+  public record Result(Service service, List<String> warnings) {}
+
+  private final EtcdStore store;
+  private final ImagePinner pinner;
+  private final Clock clock;
+
+  @Inject
+  public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
+    this.store = store;
+    this.pinner = pinner;
+    this.clock = clock;
+  }
+
+  public Result create(ServiceSpec requested, boolean noResolveImage) {
+    ServiceSpec spec = SpecValidator.normalize(requested);
+    List<String> warnings = new ArrayList<>();
+    spec = pinImage(spec, noResolveImage, warnings);
+    String id = Ids.newId();
+    for (int attempt = 0; ; attempt++) {
+      ServiceSpec withPorts = assignDynamicPorts(spec, id);
+      Service service = Service.newBuilder()
+          .setId(id).setSpec(withPorts).setCreateTime(now()).setUpdateTime(now())
+          .addAllWarnings(warnings).build();
+      Txn txn = store.txn()
+          .create(Tables.SERVICES, id, service)
+          .createString(nameKey(spec.getName()), id);
+      for (String port : ingressPortKeys(withPorts)) {
+        txn.createString(port, id);
+      }
+      try {
+        long revision = txn.commit();
+        log.info("created service {} ({})", spec.getName(), id);
+        return new Result(service.toBuilder().setVersion(revision).build(), warnings);
+      } catch (ConflictException e) {
+        explainCreateConflict(withPorts, id);
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage) {
+    Service current = store.get(Tables.SERVICES, serviceId)
+        .orElseThrow(() -> ShoalException.notFound("service " + serviceId + " not found"));
+    if (current.getVersion() != version) {
+      throw new ConflictException("service " + current.getSpec().getName() + " has changed since it was read"
+          + " (version " + version + ", now " + current.getVersion() + "); read it again and retry");
+    }
+    ServiceSpec spec = SpecValidator.normalize(requested);
+    List<String> warnings = new ArrayList<>();
+    if (spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
+      warnings.addAll(current.getWarningsList());
+    } else {
+      spec = pinImage(spec, noResolveImage, warnings);
+    }
+    ServiceSpec finalSpec = assignDynamicPorts(keepAssignedPorts(spec, current.getSpec()), serviceId);
+    return commitUpdate(current, finalSpec, warnings);
+  }
+
+  private Result commitUpdate(Service current, ServiceSpec spec, List<String> warnings) {
+    String serviceId = current.getId();
+    long version = current.getVersion();
+    Service updated = current.toBuilder()
+        .setSpec(spec).setPreviousSpec(current.getSpec()).setUpdateTime(now())
+        .clearWarnings().addAllWarnings(warnings).build();
+    Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, version);
+    String oldName = current.getSpec().getName();
+    if (!oldName.equals(spec.getName())) {
+      txn.deleteString(nameKey(oldName), serviceId).createString(nameKey(spec.getName()), serviceId);
+    }
+    Set<String> oldPorts = ingressPortKeys(current.getSpec());
+    Set<String> newPorts = ingressPortKeys(spec);
+    oldPorts.stream().filter(p -> !newPorts.contains(p)).forEach(p -> txn.deleteString(p, serviceId));
+    newPorts.stream().filter(p -> !oldPorts.contains(p)).forEach(p -> txn.createString(p, serviceId));
+    try {
+      long revision = txn.commit();
+      log.info("updated service {} ({})", spec.getName(), serviceId);
+      return new Result(updated.toBuilder().setVersion(revision).build(), warnings);
+    } catch (ConflictException e) {
+      if (!oldName.equals(spec.getName())) {
+        store.getString(nameKey(spec.getName())).filter(owner -> !owner.equals(serviceId)).ifPresent(owner -> {
+          throw ShoalException.alreadyExists("service " + spec.getName() + " already exists");
+        });
+      }
+      explainPortConflict(spec, serviceId);
+      throw new ConflictException("service " + oldName + " has changed since it was read; read it again and retry");
+    }
+  }
+
+  public void delete(String reference) {
+    Service service = find(reference);
+    Txn txn = store.txn()
+        .delete(Tables.SERVICES, service.getId(), service.getVersion())
+        .deleteString(nameKey(service.getSpec().getName()), service.getId());
+    ingressPortKeys(service.getSpec()).forEach(p -> txn.deleteString(p, service.getId()));
+    try {
+      txn.commit();
+    } catch (ConflictException e) {
+      throw new ConflictException("service " + service.getSpec().getName()
+          + " changed while it was being removed; retry");
+    }
+    log.info("removed service {} ({})", service.getSpec().getName(), service.getId());
+  }
+
+  /** By id, by name, or by a unique id prefix, as Docker resolves service references. */
+  public Service find(String reference) {
+    if (reference.isEmpty()) {
+      throw new io.shoal.common.errors.InvalidArgumentException("service", "a service id or name must be provided");
+    }
+    Optional<Service> byId = store.get(Tables.SERVICES, reference);
+    if (byId.isPresent()) {
+      return byId.get();
+    }
+    Optional<String> idByName = store.getString(nameKey(reference));
+    if (idByName.isPresent()) {
+      Optional<Service> byName = store.get(Tables.SERVICES, idByName.get());
+      if (byName.isPresent()) {
+        return byName.get();
+      }
+    }
+    List<Service> byPrefix = store.list(Tables.SERVICES).items().stream()
+        .filter(s -> s.getId().startsWith(reference)).toList();
+    if (byPrefix.size() == 1) {
+      return byPrefix.get(0);
+    }
+    if (byPrefix.size() > 1) {
+      throw new io.shoal.common.errors.InvalidArgumentException("service",
+          "id prefix " + reference + " is ambiguous (" + byPrefix.size() + " services match)");
+    }
+    throw ShoalException.notFound("service " + reference + " not found");
+  }
+
+  public List<Service> list() {
+    return store.list(Tables.SERVICES).items().stream()
+        .sorted(Comparator.comparing(s -> s.getSpec().getName())).toList();
+  }
+
+  /** Tasks of one service (or all), by service, then slot, newest first within a slot. */
+  public List<Task> tasks(String serviceReference) {
+    String serviceId = serviceReference.isEmpty() ? null : find(serviceReference).getId();
+    return store.list(Tables.TASKS).items().stream()
+        .filter(t -> serviceId == null || t.getServiceId().equals(serviceId))
+        .sorted(Comparator.comparing(Task::getServiceName)
+            .thenComparingLong(Task::getSlot)
+            .thenComparing(Task::getNodeId)
+            .thenComparing((Task t) -> t.getCreateTime().getSeconds() * 1_000_000_000L + t.getCreateTime().getNanos(),
+                Comparator.reverseOrder()))
+        .toList();
+  }
+
+  public List<Node> nodes() {
+    return store.list(Tables.NODES).items().stream()
+        .sorted(Comparator.comparing(n -> n.getDescription().getHostname())).toList();
+  }
+
+  private ServiceSpec pinImage(ServiceSpec spec, boolean noResolveImage, List<String> warnings) {
+    if (noResolveImage) {
+      return spec;
+    }
+    ImagePinner.Pinned pinned = pinner.pin(spec.getContainer().getImage());
+    if (!pinned.warning().isEmpty()) {
+      warnings.add(pinned.warning());
+    }
+    return spec.toBuilder()
+        .setContainer(spec.getContainer().toBuilder().setImage(pinned.image())).build();
+  }
+
+  /** An update that leaves a port's target as it was keeps the ingress port given out before. */
+  private static ServiceSpec keepAssignedPorts(ServiceSpec spec, ServiceSpec previous) {
+    ServiceSpec.Builder b = spec.toBuilder();
+    for (int i = 0; i < b.getEndpoint().getPortsCount(); i++) {
+      PortConfig p = b.getEndpoint().getPorts(i);
+      if (p.getPublishedPort() != 0 || p.getPublishMode() != PublishMode.PUBLISH_MODE_INGRESS) {
+        continue;
+      }
+      for (PortConfig old : previous.getEndpoint().getPortsList()) {
+        if (old.getTargetPort() == p.getTargetPort() && old.getProtocol() == p.getProtocol()
+            && old.getPublishMode() == PublishMode.PUBLISH_MODE_INGRESS
+            && spec.getEndpoint().getPortsList().stream().noneMatch(q -> q.getPublishedPort() == old.getPublishedPort())) {
+          b.getEndpointBuilder().setPorts(i, p.toBuilder().setPublishedPort(old.getPublishedPort()));
+          break;
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** Ingress ports with no published port get a free one from 30000-32767, as in Swarm. */
+  private ServiceSpec assignDynamicPorts(ServiceSpec spec, String serviceId) {
+    boolean needed = spec.getEndpoint().getPortsList().stream()
+        .anyMatch(p -> p.getPublishedPort() == 0 && p.getPublishMode() == PublishMode.PUBLISH_MODE_INGRESS);
+    if (!needed) {
+      return spec;
+    }
+    Set<String> taken = new HashSet<>();
+    store.listRaw(Tables.INGRESS_PORTS + "/").forEach(kv -> taken.add(
+        kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8).substring(store.root().length())));
+    ServiceSpec.Builder b = spec.toBuilder();
+    int next = DYNAMIC_PORT_FIRST;
+    for (int i = 0; i < b.getEndpoint().getPortsCount(); i++) {
+      PortConfig p = b.getEndpoint().getPorts(i);
+      if (p.getPublishedPort() != 0 || p.getPublishMode() != PublishMode.PUBLISH_MODE_INGRESS) {
+        continue;
+      }
+      while (next <= DYNAMIC_PORT_LAST
+          && (taken.contains(portKey(p.toBuilder().setPublishedPort(next).build())) || usedInSpec(b, next))) {
+        next++;
+      }
+      if (next > DYNAMIC_PORT_LAST) {
+        throw ShoalException.failedPrecondition("no free ingress port left in "
+            + DYNAMIC_PORT_FIRST + "-" + DYNAMIC_PORT_LAST + " for service " + spec.getName());
+      }
+      b.getEndpointBuilder().setPorts(i, p.toBuilder().setPublishedPort(next++));
+    }
+    return b.build();
+  }
+
+  private static boolean usedInSpec(ServiceSpec.Builder b, int port) {
+    return b.getEndpoint().getPortsList().stream().anyMatch(p -> p.getPublishedPort() == port);
+  }
+
+  private void explainCreateConflict(ServiceSpec spec, String id) {
+    if (store.getString(nameKey(spec.getName())).isPresent()) {
+      throw ShoalException.alreadyExists("service " + spec.getName() + " already exists");
+    }
+    explainPortConflict(spec, id);
+  }
+
+  private void explainPortConflict(ServiceSpec spec, String serviceId) {
+    for (PortConfig p : spec.getEndpoint().getPortsList()) {
+      if (p.getPublishMode() != PublishMode.PUBLISH_MODE_INGRESS || p.getPublishedPort() == 0) {
+        continue;
+      }
+      Optional<String> owner = store.getString(portKey(p)).filter(o -> !o.equals(serviceId));
+      if (owner.isPresent()) {
+        String ownerName = store.get(Tables.SERVICES, owner.get()).map(s -> s.getSpec().getName()).orElse(owner.get());
+        throw ShoalException.failedPrecondition("port " + p.getPublishedPort() + "/"
+            + SpecValidator.protocolName(p.getProtocol()) + " is already published by service " + ownerName
+            + "; remove it there first or choose another published port");
+      }
+    }
+  }
+
+  private static String portKey(PortConfig p) {
+    return Tables.INGRESS_PORTS + "/" + SpecValidator.protocolName(p.getProtocol()) + "/" + p.getPublishedPort();
+  }
+
+  /** Ingress published ports are cluster-wide: one index key each keeps them unique. */
+  private static Set<String> ingressPortKeys(ServiceSpec spec) {
+    return spec.getEndpoint().getPortsList().stream()
+        .filter(p -> p.getPublishMode() == PublishMode.PUBLISH_MODE_INGRESS && p.getPublishedPort() != 0)
+        .map(ServiceManager::portKey)
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+
+  private static String nameKey(String name) {
+    return Tables.SERVICE_NAMES + "/" + name;
+  }
+
+  private Timestamp now() {
+    Instant now = clock.instant();
+    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+  }
+}

@@ -1,0 +1,116 @@
+package io.shoal.control;
+
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.common.errors.InvalidArgumentException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a ServiceSpec at the edge, before anything is stored, and fills in Swarm's defaults
+ * (replicated mode with one replica, TCP, ingress). Messages name the spec field, as SwarmKit's
+ * controlapi does.
+ */
+public final class SpecValidator {
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+  private static final int MAX_NAME = 63;
+  /** Swarm caps replicas well below uint64; more than this is a typo, not a cluster. */
+  static final long MAX_REPLICAS = 100_000;
+  private static final Pattern ENV_KEY = Pattern.compile("[^=\\s][^=]*");
+
+  private SpecValidator() {}
+
+  /** Returns the spec with defaults filled in, or throws naming the first bad field. */
+  public static ServiceSpec normalize(ServiceSpec spec) {
+    ServiceSpec.Builder b = spec.toBuilder();
+    String name = spec.getName();
+    if (name.isEmpty()) {
+      throw new InvalidArgumentException("ServiceSpec.name", "a service name must be provided (--name)");
+    }
+    if (name.length() > MAX_NAME) {
+      throw new InvalidArgumentException("ServiceSpec.name",
+          "\"" + name + "\" is longer than " + MAX_NAME + " characters");
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw new InvalidArgumentException("ServiceSpec.name",
+          "\"" + name + "\" must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    }
+    if (!spec.hasContainer() || spec.getContainer().getImage().isBlank()) {
+      throw new InvalidArgumentException("ContainerSpec.image", "image reference must be provided");
+    }
+    b.setContainer(container(spec.getContainer()));
+    if (spec.getModeCase() == ServiceSpec.ModeCase.MODE_NOT_SET) {
+      b.setReplicated(ReplicatedService.newBuilder().setReplicas(1));
+    } else if (spec.hasReplicated() && spec.getReplicated().getReplicas() > MAX_REPLICAS) {
+      throw new InvalidArgumentException("ServiceSpec.replicated.replicas",
+          spec.getReplicated().getReplicas() + " exceeds the limit of " + MAX_REPLICAS);
+    }
+    b.setEndpoint(endpoint(spec.getEndpoint()));
+    return b.build();
+  }
+
+  private static ContainerSpec container(ContainerSpec c) {
+    String image = c.getImage();
+    if (image.chars().anyMatch(Character::isWhitespace)) {
+      throw new InvalidArgumentException("ContainerSpec.image",
+          "invalid reference \"" + image + "\": must not contain spaces");
+    }
+    for (int i = 0; i < c.getEnvCount(); i++) {
+      String entry = c.getEnv(i);
+      int eq = entry.indexOf('=');
+      String key = eq < 0 ? entry : entry.substring(0, eq);
+      if (!ENV_KEY.matcher(key).matches()) {
+        throw new InvalidArgumentException("ContainerSpec.env[" + i + "]",
+            "\"" + entry + "\" must be KEY=VALUE with a non-empty KEY");
+      }
+    }
+    if (c.hasStopGracePeriod() && (c.getStopGracePeriod().getSeconds() < 0 || c.getStopGracePeriod().getNanos() < 0)) {
+      throw new InvalidArgumentException("ContainerSpec.stop_grace_period", "must not be negative");
+    }
+    return c;
+  }
+
+  private static EndpointSpec endpoint(EndpointSpec endpoint) {
+    EndpointSpec.Builder b = EndpointSpec.newBuilder();
+    Set<String> published = new HashSet<>();
+    for (int i = 0; i < endpoint.getPortsCount(); i++) {
+      PortConfig p = endpoint.getPorts(i);
+      String field = "EndpointSpec.ports[" + i + "]";
+      if (p.getProtocol() == Protocol.UNRECOGNIZED || p.getPublishMode() == PublishMode.UNRECOGNIZED) {
+        throw new InvalidArgumentException(field, "unknown protocol or publish mode");
+      }
+      if (p.getTargetPort() < 1 || p.getTargetPort() > 65535) {
+        throw new InvalidArgumentException(field + ".target_port",
+            "target port " + p.getTargetPort() + " is outside 1-65535");
+      }
+      if (p.getPublishedPort() > 65535) {
+        throw new InvalidArgumentException(field + ".published_port",
+            "published port " + p.getPublishedPort() + " is outside 1-65535");
+      }
+      PortConfig.Builder port = p.toBuilder();
+      if (p.getProtocol() == Protocol.PROTOCOL_UNSPECIFIED) {
+        port.setProtocol(Protocol.PROTOCOL_TCP);
+      }
+      if (p.getPublishMode() == PublishMode.PUBLISH_MODE_UNSPECIFIED) {
+        port.setPublishMode(PublishMode.PUBLISH_MODE_INGRESS);
+      }
+      if (port.getPublishedPort() != 0
+          && !published.add(port.getProtocol() + "/" + port.getPublishedPort())) {
+        throw new InvalidArgumentException(field + ".published_port",
+            "port " + port.getPublishedPort() + "/" + protocolName(port.getProtocol()) + " is published twice");
+      }
+      b.addPorts(port);
+    }
+    return b.build();
+  }
+
+  static String protocolName(Protocol protocol) {
+    return protocol == Protocol.PROTOCOL_UDP ? "udp" : "tcp";
+  }
+}
