@@ -1,0 +1,168 @@
+package io.shoal.dispatcher;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.Assignments;
+import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.RegisterNode;
+import io.shoal.api.v1.SessionRequest;
+import io.shoal.api.v1.SessionResponse;
+import io.shoal.api.v1.SessionStarted;
+import io.shoal.api.v1.Task;
+import io.shoal.common.server.Ids;
+import io.shoal.common.store.EtcdStore;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's Session stream. The first message must register the node; the session then lives
+ * on an etcd lease renewed by heartbeats. Its end (either side) revokes the lease, and the node
+ * turns DOWN when the session key disappears.
+ */
+final class AgentSession implements StreamObserver<SessionRequest> {
+  private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+
+  private final ServerCallStreamObserver<SessionResponse> responses;
+  private final SessionManager sessions;
+  private final EtcdStore store;
+  private final NodeRegistrar registrar;
+  private final TaskStatusWriter statusWriter;
+  private final java.time.Duration heartbeatPeriod;
+  private final String dispatcherName;
+  private final String sessionId = Ids.newId();
+  private volatile String nodeId;
+  private volatile long leaseId;
+  private volatile boolean closed;
+
+  AgentSession(StreamObserver<SessionResponse> responses, SessionManager sessions, EtcdStore store,
+      NodeRegistrar registrar, TaskStatusWriter statusWriter,
+      java.time.Duration heartbeatPeriod, String dispatcherName) {
+    this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
+    this.sessions = sessions;
+    this.store = store;
+    this.registrar = registrar;
+    this.statusWriter = statusWriter;
+    this.heartbeatPeriod = heartbeatPeriod;
+    this.dispatcherName = dispatcherName;
+    this.responses.setOnCancelHandler(() -> end("stream cancelled"));
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public void onNext(SessionRequest request) {
+    try {
+      switch (request.getMessageCase()) {
+        case REGISTER -> register(request.getRegister());
+        case HEARTBEAT -> heartbeat();
+        case TASK_STATUS -> {
+          requireRegistered();
+          var update = request.getTaskStatus();
+          // Inline: gRPC delivers one message of a stream at a time, so reports keep their order.
+          statusWriter.write(nodeId, update.getTaskId(), update.getStatus());
+        }
+        default -> fail(Status.INVALID_ARGUMENT.withDescription("SessionRequest: empty message"));
+      }
+    } catch (RuntimeException e) {
+      log.warn("session {} of node {} failed: {}", sessionId, nodeId, e.toString());
+      fail(Status.UNAVAILABLE.withDescription("dispatcher: " + e.getMessage()));
+    }
+  }
+
+  private void register(RegisterNode register) {
+    if (nodeId != null) {
+      fail(Status.FAILED_PRECONDITION.withDescription("RegisterNode: this session is already registered"));
+      return;
+    }
+    if (register.getNodeId().isEmpty()) {
+      fail(Status.INVALID_ARGUMENT.withDescription("RegisterNode.node_id: must be provided"));
+      return;
+    }
+    long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
+    leaseId = store.grantLease(ttl);
+    nodeId = register.getNodeId();
+    NodeSession session = NodeSession.newBuilder().setNodeId(nodeId).setSessionId(sessionId)
+        .setDispatcher(dispatcherName)
+        .setStartTime(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
+    registrar.register(nodeId, register.getDescription(), session, leaseId);
+    send(SessionResponse.newBuilder().setSessionStarted(SessionStarted.newBuilder()
+        .setSessionId(sessionId)
+        .setHeartbeatPeriod(Duration.newBuilder().setSeconds(heartbeatPeriod.toSeconds())
+            .setNanos(heartbeatPeriod.toNanosPart()))).build());
+    sessions.attach(this);
+  }
+
+  private void heartbeat() {
+    requireRegistered();
+    if (!store.keepAlive(leaseId)) {
+      fail(Status.UNAVAILABLE.withDescription("session expired; register again"));
+    }
+  }
+
+  private void requireRegistered() {
+    if (nodeId == null) {
+      throw new IllegalStateException("the first message of a session must be register");
+    }
+  }
+
+  void sendAssignments(List<Task> tasks) {
+    send(SessionResponse.newBuilder().setAssignments(Assignments.newBuilder().addAllTasks(tasks)).build());
+  }
+
+  private void send(SessionResponse response) {
+    synchronized (responses) {
+      if (!closed) {
+        responses.onNext(response);
+      }
+    }
+  }
+
+  /** Ends this session from the server side, e.g. when a newer one replaces it. */
+  void fail(Status status) {
+    synchronized (responses) {
+      if (!closed) {
+        responses.onError(status.asRuntimeException());
+      }
+    }
+    end(status.getDescription());
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    end("stream error: " + Status.fromThrowable(t).getCode());
+  }
+
+  @Override
+  public void onCompleted() {
+    synchronized (responses) {
+      if (!closed) {
+        responses.onCompleted();
+      }
+    }
+    end("agent closed the session");
+  }
+
+  private void end(String why) {
+    synchronized (responses) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (nodeId != null) {
+      log.info("session {} of node {} ended: {}", sessionId, nodeId, why);
+      sessions.detach(this);
+      try {
+        store.revokeLease(leaseId);
+      } catch (RuntimeException e) {
+        log.warn("could not revoke the lease of node {} ({}); it lapses by itself", nodeId, e.toString());
+      }
+    }
+  }
+}

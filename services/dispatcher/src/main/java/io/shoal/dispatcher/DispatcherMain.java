@@ -1,0 +1,96 @@
+package io.shoal.dispatcher;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dagger.Module;
+import dagger.Provides;
+import io.shoal.common.server.EtcdOptions;
+import io.shoal.common.server.GoDuration;
+import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.telemetry.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.inject.Named;
+import javax.inject.Singleton;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The dispatcher: serves node agents' sessions (shoal.v1.DispatcherService). */
+@Command(name = "shoal-dispatcher", mixinStandardHelpOptions = true,
+    description = "Serves node agents: registration, heartbeats, assignments, task status.")
+public final class DispatcherMain implements Callable<Integer> {
+  @Mixin ServerOptions server = new ServerOptions();
+  @Mixin EtcdOptions etcd = new EtcdOptions();
+
+  @Option(names = "--heartbeat-period", defaultValue = "2s", converter = GoDuration.class,
+      description = "How often agents heartbeat; a node is DOWN after three missed periods (default: ${DEFAULT-VALUE}).")
+  Duration heartbeatPeriod;
+
+  @Module
+  static final class DispatcherModule {
+    @Provides
+    @Singleton
+    static EtcdStore store(DispatcherMain flags) {
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+    }
+
+    @Provides
+    @Named("heartbeatPeriod")
+    static Duration heartbeatPeriod(DispatcherMain flags) {
+      return flags.heartbeatPeriod;
+    }
+
+    @Provides
+    @Named("dispatcherName")
+    static String name(DispatcherMain flags) {
+      return flags.listenAddress();
+    }
+
+    @Provides
+    static Clock clock() {
+      return Clock.systemUTC();
+    }
+  }
+
+  @Singleton
+  @Component(modules = DispatcherModule.class)
+  interface DispatcherComponent {
+    DispatcherGrpcService grpcService();
+
+    SessionManager sessions();
+
+    EtcdStore store();
+
+    @Component.Factory
+    interface Factory {
+      DispatcherComponent create(@BindsInstance DispatcherMain flags);
+    }
+  }
+
+  String listenAddress() {
+    return server.listen == null ? "127.0.0.1:7403" : server.listen;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    var address = ServerOptions.parseHostPort(listenAddress());
+    Telemetry telemetry = Telemetry.start("shoal-dispatcher", address.getHostString(),
+        server.metricsPort == null ? 9403 : server.metricsPort);
+    DispatcherComponent c = DaggerDispatcherMain_DispatcherComponent.factory().create(this);
+    c.sessions().start();
+    GrpcServer grpc = GrpcServer.start("dispatcher", address, List.of(c.grpcService()), telemetry);
+    ServiceMain.runUntilStopped("dispatcher", telemetry, c.store(), c.sessions(), grpc);
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DispatcherMain()).execute(args));
+  }
+}

@@ -1,0 +1,92 @@
+package io.shoal.dispatcher;
+
+import com.google.protobuf.Timestamp;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeAvailability;
+import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.NodeSpec;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.NodeStatus;
+import io.shoal.common.store.ConflictException;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes node status: READY with a session key on the session's lease when an agent registers,
+ * DOWN once the session key is gone (lease lapsed or revoked). The node's spec belongs to control;
+ * this only creates it, with Swarm's default availability, the first time a node registers.
+ */
+@Singleton
+final class NodeRegistrar {
+  private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
+
+  private final EtcdStore store;
+  private final Clock clock;
+
+  @Inject
+  NodeRegistrar(EtcdStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  void register(String nodeId, NodeDescription description, NodeSession session, long leaseId) {
+    for (int attempt = 0; ; attempt++) {
+      Optional<Node> current = store.get(Tables.NODES, nodeId);
+      NodeStatus ready = NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY).setTimestamp(now()).build();
+      var txn = store.txn().putBytes(Tables.SESSIONS.name() + "/" + nodeId, session.toByteArray(), leaseId);
+      if (current.isPresent()) {
+        Node node = current.get().toBuilder().setDescription(description).setStatus(ready).build();
+        txn.update(Tables.NODES, nodeId, node, current.get().getVersion());
+      } else {
+        Node node = Node.newBuilder().setId(nodeId).setDescription(description).setStatus(ready)
+            .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
+            .setCreateTime(now()).build();
+        txn.create(Tables.NODES, nodeId, node);
+      }
+      try {
+        txn.commit();
+        log.info("node {} ({}, {}) is READY", nodeId, description.getHostname(), description.getAddr());
+        return;
+      } catch (ConflictException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Marks the node DOWN unless a new session has started meanwhile. */
+  void markDown(String nodeId, String why) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Optional<Node> current = store.get(Tables.NODES, nodeId);
+      if (current.isEmpty() || current.get().getStatus().getState() == NodeState.NODE_STATE_DOWN) {
+        return;
+      }
+      Node down = current.get().toBuilder().setStatus(NodeStatus.newBuilder()
+          .setState(NodeState.NODE_STATE_DOWN).setMessage(why).setTimestamp(now())).build();
+      try {
+        store.txn().update(Tables.NODES, nodeId, down, current.get().getVersion())
+            .requireAbsent(Tables.SESSIONS.name() + "/" + nodeId).commit();
+        log.info("node {} ({}) is DOWN: {}", nodeId, current.get().getDescription().getHostname(), why);
+        return;
+      } catch (ConflictException e) {
+        if (store.get(Tables.SESSIONS, nodeId).isPresent()) {
+          return;
+        }
+      }
+    }
+  }
+
+  private Timestamp now() {
+    Instant now = clock.instant();
+    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+  }
+}

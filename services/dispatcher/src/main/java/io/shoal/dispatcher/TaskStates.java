@@ -1,0 +1,28 @@
+package io.shoal.dispatcher;
+
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+
+/** What the dispatcher needs to know about task states. */
+final class TaskStates {
+  private TaskStates() {}
+
+  static boolean terminal(TaskState state) {
+    return state.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
+  }
+
+  /** A node is told about a task while it should run or still has something to stop. */
+  static boolean assignedTo(Task task, String nodeId) {
+    return task.getNodeId().equals(nodeId)
+        && task.getStatus().getState().getNumber() >= TaskState.TASK_STATE_ASSIGNED_VALUE
+        && (task.getDesiredState() == TaskState.TASK_STATE_RUNNING || !terminal(task.getStatus().getState()));
+  }
+
+  /** The part of a task an agent acts on; status changes alone are not pushed back to it. */
+  static boolean sameAssignment(Task a, Task b) {
+    return a.getDesiredState() == b.getDesiredState() && a.getNodeId().equals(b.getNodeId())
+        && a.getSpec().equals(b.getSpec()) && terminal(a.getStatus().getState()) == terminal(b.getStatus().getState())
+        && (a.getStatus().getState() == io.shoal.api.v1.TaskState.TASK_STATE_ASSIGNED)
+            == (b.getStatus().getState() == io.shoal.api.v1.TaskState.TASK_STATE_ASSIGNED);
+  }
+}

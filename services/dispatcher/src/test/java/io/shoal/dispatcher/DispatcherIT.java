@@ -1,0 +1,203 @@
+package io.shoal.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.DispatcherServiceGrpc;
+import io.shoal.api.v1.Heartbeat;
+import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.RegisterNode;
+import io.shoal.api.v1.SessionRequest;
+import io.shoal.api.v1.SessionResponse;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.api.v1.TaskStatusUpdate;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The dispatcher on a real etcd, with a test client playing the agent. */
+@ExtendWith(EtcdExtension.class)
+class DispatcherIT {
+  private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+  private EtcdStore store;
+  private SessionManager sessions;
+  private Server server;
+  private ManagedChannel channel;
+
+  /** The agent's end of a session: records what the dispatcher sends. */
+  final class FakeAgent implements StreamObserver<SessionResponse> {
+    final List<SessionResponse> received = new CopyOnWriteArrayList<>();
+    volatile Throwable error;
+    final StreamObserver<SessionRequest> requests =
+        DispatcherServiceGrpc.newStub(channel).session(this);
+
+    FakeAgent register(String nodeId) {
+      requests.onNext(SessionRequest.newBuilder().setRegister(RegisterNode.newBuilder().setNodeId(nodeId)
+          .setDescription(NodeDescription.newBuilder().setHostname(nodeId + "-host").setAddr("127.0.0.9"))).build());
+      return this;
+    }
+
+    void report(String taskId, TaskState state) {
+      requests.onNext(SessionRequest.newBuilder().setTaskStatus(TaskStatusUpdate.newBuilder().setTaskId(taskId)
+          .setStatus(TaskStatus.newBuilder().setState(state).setMessage(state.name()))).build());
+    }
+
+    List<Task> lastAssignments() {
+      for (int i = received.size() - 1; i >= 0; i--) {
+        if (received.get(i).hasAssignments()) {
+          return received.get(i).getAssignments().getTasksList();
+        }
+      }
+      return List.of();
+    }
+
+    @Override
+    public void onNext(SessionResponse value) {
+      received.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error = t;
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) throws IOException {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    NodeRegistrar registrar = new NodeRegistrar(store, Clock.systemUTC());
+    sessions = new SessionManager(store, registrar);
+    sessions.start();
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name)
+        .addService(new DispatcherGrpcService(sessions, store, registrar, new TaskStatusWriter(store), HEARTBEAT, "test"))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    sessions.close();
+    store.close();
+  }
+
+  private Task assignedTask(String id, String nodeId) {
+    Task task = Task.newBuilder().setId(id).setServiceId("svc").setSlot(1).setNodeId(nodeId)
+        .setDesiredState(TaskState.TASK_STATE_RUNNING)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_ASSIGNED)).build();
+    store.txn().create(Tables.TASKS, id, task).commit();
+    return task;
+  }
+
+  @Test
+  void registerMakesTheNodeReadyWithALeasedSession() {
+    FakeAgent agent = new FakeAgent().register("n1");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !agent.received.isEmpty());
+    assertThat(agent.received.get(0).getSessionStarted().getHeartbeatPeriod().getSeconds()).isEqualTo(1);
+    var node = store.get(Tables.NODES, "n1").orElseThrow();
+    assertThat(node.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+    assertThat(node.getDescription().getHostname()).isEqualTo("n1-host");
+    assertThat(store.get(Tables.SESSIONS, "n1")).isPresent();
+  }
+
+  @Test
+  void pushesTheNodesTasksAndStoresReportedStatus() {
+    FakeAgent agent = new FakeAgent().register("n2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n2").isPresent());
+
+    assignedTask("t1", "n2");
+    assignedTask("other", "n3");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastAssignments().size() == 1);
+    assertThat(agent.lastAssignments().get(0).getId()).isEqualTo("t1");
+
+    agent.report("t1", TaskState.TASK_STATE_RUNNING);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t1").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+
+    // States only move forward: a late PREPARING does not overwrite RUNNING, and another
+    // node's task is not this node's to report.
+    agent.report("t1", TaskState.TASK_STATE_PREPARING);
+    agent.report("other", TaskState.TASK_STATE_FAILED);
+    agent.requests.onNext(SessionRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+    agent.report("t1", TaskState.TASK_STATE_COMPLETE);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t1").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_COMPLETE);
+    assertThat(store.get(Tables.TASKS, "other").orElseThrow().getStatus().getState())
+        .isEqualTo(TaskState.TASK_STATE_ASSIGNED);
+  }
+
+  @Test
+  void desiredStateChangeIsPushed() {
+    FakeAgent agent = new FakeAgent().register("n4");
+    Task task = assignedTask("t4", "n4");
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastAssignments().size() == 1);
+
+    Task stored = store.get(Tables.TASKS, "t4").orElseThrow();
+    store.txn().update(Tables.TASKS, "t4", stored.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+        stored.getVersion()).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !agent.lastAssignments().isEmpty()
+        && agent.lastAssignments().get(0).getDesiredState() == TaskState.TASK_STATE_SHUTDOWN);
+    assertThat(task.getId()).isEqualTo("t4");
+  }
+
+  @Test
+  void closedSessionTurnsTheNodeDown() {
+    FakeAgent agent = new FakeAgent().register("n5");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n5").isPresent());
+
+    agent.requests.onCompleted();
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.NODES, "n5").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+  }
+
+  @Test
+  void missedHeartbeatsTurnTheNodeDown() {
+    FakeAgent agent = new FakeAgent().register("n6");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n6").isPresent());
+
+    // No heartbeats: the 3 s lease lapses although the stream stays open.
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        store.get(Tables.NODES, "n6").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+    assertThat(agent.error).isNull();
+  }
+
+  @Test
+  void aSecondSessionReplacesTheFirst() {
+    FakeAgent first = new FakeAgent().register("n7");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !first.received.isEmpty());
+
+    FakeAgent second = new FakeAgent().register("n7");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.error != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !second.received.isEmpty());
+    assertThat(store.get(Tables.NODES, "n7").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+  }
+}
