@@ -50,6 +50,7 @@ public final class StoreCache implements AutoCloseable {
             return t;
           });
   private final Object lock = new Object();
+  private final Object revisionReached = new Object();
   private Watch.Watcher watcher;
   private volatile long revision;
   private volatile boolean closed;
@@ -84,6 +85,33 @@ public final class StoreCache implements AutoCloseable {
     return revision;
   }
 
+  /**
+   * Waits until the cache reflects {@code target} (e.g. the revision of one's own write), so a
+   * reconciler never decides again on a view that lacks what it just wrote. False on timeout.
+   */
+  public boolean awaitRevision(long target, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (revisionReached) {
+      while (revision < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(revisionReached, left);
+      }
+    }
+    return true;
+  }
+
+  private void advance(long newRevision) {
+    synchronized (revisionReached) {
+      if (newRevision > revision) {
+        revision = newRevision;
+      }
+      revisionReached.notifyAll();
+    }
+  }
+
   private void resync() {
     synchronized (lock) {
       if (closed) {
@@ -100,8 +128,8 @@ public final class StoreCache implements AutoCloseable {
         at = listing.revision();
         changes.addAll(replace(table, listing.items()));
       }
-      revision = at;
       startWatch(at + 1);
+      advance(at);
       deliver(changes);
     }
   }
@@ -171,12 +199,14 @@ public final class StoreCache implements AutoCloseable {
           }
         }
       }
-      long headerRevision = response.getHeader().getRevision();
-      if (headerRevision > revision) {
-        revision = headerRevision;
-      }
     }
     deliver(changes);
+    // The events' own revisions, not the header's: the header may be ahead of what was sent.
+    long newest = 0;
+    for (WatchEvent event : response.getEvents()) {
+      newest = Math.max(newest, event.getKeyValue().getModRevision());
+    }
+    advance(newest);
   }
 
   private void onWatchError(Throwable error) {

@@ -1,0 +1,42 @@
+package io.shoal.scheduler;
+
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One consistent look at services, tasks and nodes, as the reconcilers read it. */
+public record ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes) {
+
+  public Map<String, List<Task>> tasksByService() {
+    Map<String, List<Task>> byService = new HashMap<>();
+    for (Task t : tasks.values()) {
+      byService.computeIfAbsent(t.getServiceId(), k -> new ArrayList<>()).add(t);
+    }
+    return byService;
+  }
+
+  public boolean nodeReady(String nodeId) {
+    Node node = nodes.get(nodeId);
+    return node != null && node.getStatus().getState() == NodeState.NODE_STATE_READY;
+  }
+
+  public Collection<Node> nodeList() {
+    return nodes.values();
+  }
+
+  public static boolean terminal(TaskState state) {
+    return state.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
+  }
+
+  /** Placed on a node, i.e. past the scheduler's part of the life. */
+  public static boolean assigned(Task task) {
+    return task.getStatus().getState().getNumber() >= TaskState.TASK_STATE_ASSIGNED_VALUE;
+  }
+}

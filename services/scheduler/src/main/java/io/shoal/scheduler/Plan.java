@@ -1,0 +1,71 @@
+package io.shoal.scheduler;
+
+import io.shoal.api.v1.Task;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writes one reconciliation decides: new tasks, changed tasks (guarded by the version they
+ * were read at) and deleted ones. Later steps see earlier steps' decisions through
+ * {@link #current(Task)}.
+ */
+public final class Plan {
+  private final Map<String, Task> creates = new LinkedHashMap<>();
+  private final Map<String, Task> updates = new LinkedHashMap<>();
+  private final Map<String, Task> deletes = new LinkedHashMap<>();
+
+  public void create(Task task) {
+    creates.put(task.getId(), task);
+  }
+
+  /** Records {@code changed} as the new value of a stored task, or of one created in this plan. */
+  public void update(Task changed) {
+    if (creates.containsKey(changed.getId())) {
+      creates.put(changed.getId(), changed);
+    } else {
+      updates.put(changed.getId(), changed);
+    }
+  }
+
+  public void delete(Task task) {
+    deletes.put(task.getId(), task);
+  }
+
+  /** The task as this plan leaves it. */
+  public Task current(Task task) {
+    Task planned = updates.get(task.getId());
+    if (planned == null) {
+      planned = creates.get(task.getId());
+    }
+    return planned == null ? task : planned;
+  }
+
+  public Collection<Task> creates() {
+    return creates.values();
+  }
+
+  public Collection<Task> updates() {
+    return updates.values();
+  }
+
+  public Collection<Task> deletes() {
+    return deletes.values();
+  }
+
+  public boolean isEmpty() {
+    return creates.isEmpty() && updates.isEmpty() && deletes.isEmpty();
+  }
+
+  public int size() {
+    return creates.size() + updates.size() + deletes.size();
+  }
+
+  public List<Task> createdAndUpdated() {
+    List<Task> all = new ArrayList<>(creates.values());
+    all.addAll(updates.values());
+    return all;
+  }
+}

@@ -1,0 +1,157 @@
+package io.shoal.scheduler;
+
+import io.shoal.api.v1.Task;
+import io.shoal.common.store.ConflictException;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.StoreCache;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Txn;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's single thread: a change in etcd only marks the cluster dirty; after a quiet
+ * gap of 50 ms (at most 1 s after the first change, as SwarmKit debounces) the loop reconciles
+ * once and writes the plan in batched transactions. It then waits until its cache shows its own
+ * writes, so it never decides twice on a view that lacks them.
+ */
+@Singleton
+public final class SchedulerLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SchedulerLoop.class);
+  static final Duration QUIET = Duration.ofMillis(50);
+  static final Duration MAX_DELAY = Duration.ofSeconds(1);
+  /** etcd allows 128 operations per transaction by default; keep well below. */
+  static final int BATCH = 100;
+
+  private final EtcdStore store;
+  private final Reconciler reconciler;
+  private final Object signal = new Object();
+  private final Thread thread = new Thread(this::run, "scheduler-loop");
+  private StoreCache cache;
+  private long dirtySince;
+  private long lastChange;
+  private volatile boolean running = true;
+
+  @Inject
+  public SchedulerLoop(EtcdStore store, Reconciler reconciler) {
+    this.store = store;
+    this.reconciler = reconciler;
+  }
+
+  public void start() {
+    cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.TASKS, Tables.NODES), changes -> markDirty()).start();
+    markDirty();
+    thread.start();
+  }
+
+  private void markDirty() {
+    synchronized (signal) {
+      long now = System.nanoTime();
+      if (dirtySince == 0) {
+        dirtySince = now;
+      }
+      lastChange = now;
+      signal.notifyAll();
+    }
+  }
+
+  private void awaitWork() throws InterruptedException {
+    synchronized (signal) {
+      while (dirtySince == 0) {
+        signal.wait();
+      }
+      while (true) {
+        long now = System.nanoTime();
+        long quietLeft = lastChange + QUIET.toNanos() - now;
+        long maxLeft = dirtySince + MAX_DELAY.toNanos() - now;
+        long left = Math.min(quietLeft, maxLeft);
+        if (left <= 0) {
+          break;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(signal, left);
+      }
+      dirtySince = 0;
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        awaitWork();
+        tick();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("reconciliation failed; retrying: {}", e.toString());
+        markDirty();
+      }
+    }
+  }
+
+  /** Reconciles once and writes the result. Visible for tests. */
+  void tick() throws InterruptedException {
+    ClusterView view = new ClusterView(
+        Map.copyOf(cache.view(Tables.SERVICES)), Map.copyOf(cache.view(Tables.TASKS)), Map.copyOf(cache.view(Tables.NODES)));
+    Plan plan = reconciler.reconcile(view);
+    if (plan.isEmpty()) {
+      return;
+    }
+    List<Consumer<Txn>> writes = new ArrayList<>();
+    plan.creates().forEach(t -> writes.add(txn -> txn.create(Tables.TASKS, t.getId(), t)));
+    plan.updates().forEach(t -> writes.add(txn -> txn.update(Tables.TASKS, t.getId(), t, t.getVersion())));
+    plan.deletes().forEach(t -> writes.add(txn -> txn.delete(Tables.TASKS, t.getId(), t.getVersion())));
+    long revision = commit(writes);
+    log.debug("tick wrote {} changes ({} new tasks)", plan.size(), plan.creates().size());
+    if (revision > 0 && !cache.awaitRevision(revision, Duration.ofSeconds(10))) {
+      log.warn("cache did not reach revision {} in time", revision);
+    }
+  }
+
+  /**
+   * Writes in batches; a batch that loses a race is written one by one so the rest still land.
+   * The losers are decided again on the next tick, from the fresh view.
+   */
+  private long commit(List<Consumer<Txn>> writes) {
+    long revision = 0;
+    for (int from = 0; from < writes.size(); from += BATCH) {
+      List<Consumer<Txn>> batch = writes.subList(from, Math.min(writes.size(), from + BATCH));
+      Txn txn = store.txn();
+      batch.forEach(w -> w.accept(txn));
+      try {
+        revision = Math.max(revision, txn.commit());
+      } catch (ConflictException e) {
+        for (Consumer<Txn> write : batch) {
+          Txn single = store.txn();
+          write.accept(single);
+          try {
+            revision = Math.max(revision, single.commit());
+          } catch (ConflictException lost) {
+            markDirty();
+          }
+        }
+      }
+    }
+    return revision;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (cache != null) {
+      cache.close();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.shoal.scheduler;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dagger.Module;
+import dagger.Provides;
+import io.shoal.common.server.EtcdOptions;
+import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.Ids;
+import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.telemetry.Telemetry;
+import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
+import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
+import io.shoal.scheduler.orchestrator.TaskFactory;
+import io.shoal.scheduler.orchestrator.TaskReaper;
+import io.shoal.scheduler.placement.Filter;
+import io.shoal.scheduler.placement.HostPortFilter;
+import io.shoal.scheduler.placement.Placer;
+import io.shoal.scheduler.placement.ReadyFilter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.inject.Singleton;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The scheduler: owns tasks — which exist (orchestration) and where they run (placement). */
+@Command(name = "shoal-scheduler", mixinStandardHelpOptions = true,
+    description = "Keeps every service's tasks in etcd in line with its spec and places them on nodes.")
+public final class SchedulerMain implements Callable<Integer> {
+  @Mixin ServerOptions server = new ServerOptions();
+  @Mixin EtcdOptions etcd = new EtcdOptions();
+
+  @Option(names = "--task-history-limit", defaultValue = "5",
+      description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
+  int taskHistoryLimit;
+
+  @Module
+  static final class SchedulerModule {
+    @Provides
+    @Singleton
+    static EtcdStore store(SchedulerMain flags) {
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+    }
+
+    @Provides
+    @Singleton
+    static Reconciler reconciler(SchedulerMain flags) {
+      return newReconciler(Clock.systemUTC(), flags.taskHistoryLimit);
+    }
+  }
+
+  /** The reconciler with its plugins in order; tests build it with their own clock. */
+  public static Reconciler newReconciler(Clock clock, int historyLimit) {
+    TaskFactory factory = new TaskFactory(clock, Ids::newId);
+    List<Filter> filters = List.of(new ReadyFilter(), new HostPortFilter());
+    return new Reconciler(new ReplicatedOrchestrator(factory), new GlobalOrchestrator(factory),
+        new TaskReaper(historyLimit), new Placer(filters, factory::now));
+  }
+
+  @Singleton
+  @Component(modules = SchedulerModule.class)
+  interface SchedulerComponent {
+    SchedulerLoop loop();
+
+    EtcdStore store();
+
+    @Component.Factory
+    interface Factory {
+      SchedulerComponent create(@BindsInstance SchedulerMain flags);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    var address = ServerOptions.parseHostPort(server.listen == null ? "127.0.0.1:7402" : server.listen);
+    Telemetry telemetry = Telemetry.start("shoal-scheduler", address.getHostString(),
+        server.metricsPort == null ? 9402 : server.metricsPort);
+    SchedulerComponent c = DaggerSchedulerMain_SchedulerComponent.factory().create(this);
+    c.loop().start();
+    GrpcServer grpc = GrpcServer.start("scheduler", address, List.of(), telemetry);
+    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), c.loop(), grpc);
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SchedulerMain()).execute(args));
+  }
+}

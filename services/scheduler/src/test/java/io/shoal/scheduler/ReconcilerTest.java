@@ -1,0 +1,197 @@
+package io.shoal.scheduler;
+
+import static io.shoal.scheduler.Fixtures.node;
+import static io.shoal.scheduler.Fixtures.nodes;
+import static io.shoal.scheduler.Fixtures.ready;
+import static io.shoal.scheduler.Fixtures.service;
+import static io.shoal.scheduler.Fixtures.task;
+import static io.shoal.scheduler.Fixtures.view;
+import static io.shoal.scheduler.Fixtures.withHostPort;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.GlobalService;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+  private final Reconciler reconciler =
+      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 2);
+
+  @Test
+  void newServiceGetsOneTaskPerSlotSpreadOverReadyNodes() {
+    Service web = service("web", 3);
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(),
+        nodes(ready("n1"), ready("n2"), ready("n3"), node("n4", NodeState.NODE_STATE_DOWN))));
+
+    assertThat(plan.creates()).hasSize(3);
+    assertThat(plan.creates()).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(plan.creates()).allSatisfy(t -> {
+      assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_ASSIGNED);
+      assertThat(t.getSpec()).isEqualTo(web.getSpec());
+    });
+    assertThat(plan.creates()).extracting(Task::getNodeId).containsExactlyInAnyOrder("n1", "n2", "n3");
+  }
+
+  @Test
+  void noNodeLeavesTasksPendingWithSwarmsReason() {
+    Plan plan = reconciler.reconcile(view(List.of(service("web", 1)), List.of(),
+        nodes(node("n1", NodeState.NODE_STATE_DOWN), node("n2", NodeState.NODE_STATE_DOWN))));
+
+    Task t = plan.creates().iterator().next();
+    assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_PENDING);
+    assertThat(t.getStatus().getErr()).isEqualTo("no suitable node (2 nodes not available for new tasks)");
+  }
+
+  @Test
+  void hostPortsMakeOneTaskPerNodeAndExplainTheRest() {
+    Service web = withHostPort(service("web", 3), 8080);
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(), nodes(ready("n1"), ready("n2"))));
+
+    Map<TaskState, List<Task>> byState = plan.creates().stream().collect(Collectors.groupingBy(t -> t.getStatus().getState()));
+    assertThat(byState.get(TaskState.TASK_STATE_ASSIGNED)).extracting(Task::getNodeId).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(byState.get(TaskState.TASK_STATE_PENDING)).singleElement()
+        .satisfies(t -> assertThat(t.getStatus().getErr()).isEqualTo("no suitable node (host-mode port already in use on 2 nodes)"));
+  }
+
+  @Test
+  void failedTaskIsReplacedInTheSameSlot() {
+    Service web = service("web", 1);
+    Task failed = task("t1", web, 1, "n1", TaskState.TASK_STATE_FAILED, 1);
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(failed), nodes(ready("n1"))));
+
+    assertThat(plan.updates()).singleElement()
+        .satisfies(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+    assertThat(plan.creates()).singleElement().satisfies(t -> {
+      assertThat(t.getSlot()).isEqualTo(1);
+      assertThat(t.getId()).isNotEqualTo("t1");
+    });
+  }
+
+  @Test
+  void taskOnADownNodeIsReplacedElsewhere() {
+    Service web = service("web", 1);
+    Task lost = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(lost),
+        nodes(node("n1", NodeState.NODE_STATE_DOWN), ready("n2"))));
+
+    assertThat(plan.creates()).singleElement().satisfies(t -> assertThat(t.getNodeId()).isEqualTo("n2"));
+  }
+
+  @Test
+  void scaleDownShutsDownTheHighestSlots() {
+    Service web = service("web", 1);
+    List<Task> tasks = List.of(
+        task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1),
+        task("t2", web, 2, "n1", TaskState.TASK_STATE_RUNNING, 1),
+        task("t3", web, 3, "n1", TaskState.TASK_STATE_RUNNING, 1));
+
+    Plan plan = reconciler.reconcile(view(List.of(web), tasks, nodes(ready("n1"))));
+
+    assertThat(plan.creates()).isEmpty();
+    assertThat(plan.updates()).extracting(Task::getId).containsExactlyInAnyOrder("t2", "t3");
+    assertThat(plan.updates()).allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+  }
+
+  @Test
+  void updateStopsOneOldTaskAtATimeAndWaitsForItToStop() {
+    Service v1 = service("web", 2);
+    Service v2 = v1.toBuilder().setSpec(v1.getSpec().toBuilder()
+        .setContainer(ContainerSpec.newBuilder().setImage("img:2"))).build();
+    Task a = task("a", v1, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Task b = task("b", v1, 2, "n2", TaskState.TASK_STATE_RUNNING, 1);
+
+    Plan first = reconciler.reconcile(view(List.of(v2), List.of(a, b), nodes(ready("n1"), ready("n2"))));
+    assertThat(first.creates()).isEmpty();
+    assertThat(first.updates()).singleElement().satisfies(t -> {
+      assertThat(t.getId()).isEqualTo("a");
+      assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
+    });
+
+    // Stop-first: while "a" is still stopping nothing new starts in slot 1.
+    Task aStopping = first.updates().iterator().next();
+    Plan waiting = reconciler.reconcile(view(List.of(v2), List.of(aStopping, b), nodes(ready("n1"), ready("n2"))));
+    assertThat(waiting.isEmpty()).isTrue();
+
+    Task aStopped = aStopping.toBuilder().setStatus(aStopping.getStatus().toBuilder().setState(TaskState.TASK_STATE_SHUTDOWN)).build();
+    Plan replace = reconciler.reconcile(view(List.of(v2), List.of(aStopped, b), nodes(ready("n1"), ready("n2"))));
+    assertThat(replace.creates()).singleElement().satisfies(t -> {
+      assertThat(t.getSlot()).isEqualTo(1);
+      assertThat(t.getSpec()).isEqualTo(v2.getSpec());
+    });
+    assertThat(replace.updates()).isEmpty();
+  }
+
+  @Test
+  void tasksOfADeletedServiceAreRemovedThenDeleted() {
+    Service gone = service("gone", 1);
+    Task running = task("t1", gone, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Task finished = task("t2", gone, 1, "n1", TaskState.TASK_STATE_SHUTDOWN, 1);
+
+    Plan plan = reconciler.reconcile(view(List.of(), List.of(running, finished), nodes(ready("n1"))));
+
+    assertThat(plan.updates()).singleElement().satisfies(t -> {
+      assertThat(t.getId()).isEqualTo("t1");
+      assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_REMOVE);
+    });
+    assertThat(plan.deletes()).extracting(Task::getId).containsExactly("t2");
+  }
+
+  @Test
+  void historyIsBoundedPerSlot() {
+    Service web = service("web", 1);
+    List<Task> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      tasks.add(task("old" + i, web, 1, "n1", TaskState.TASK_STATE_FAILED, i).toBuilder()
+          .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build());
+    }
+    tasks.add(task("now", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 10));
+
+    Plan plan = reconciler.reconcile(view(List.of(web), tasks, nodes(ready("n1"))));
+
+    assertThat(plan.deletes()).extracting(Task::getId).containsExactlyInAnyOrder("old0", "old1");
+  }
+
+  @Test
+  void globalServiceRunsOncePerReadyNode() {
+    Service agent = service("agent", 0);
+    agent = agent.toBuilder().setSpec(agent.getSpec().toBuilder().setGlobal(GlobalService.getDefaultInstance())).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(agent), List.of(),
+        nodes(ready("n1"), ready("n2"), node("n3", NodeState.NODE_STATE_DOWN))));
+
+    assertThat(plan.creates()).extracting(Task::getNodeId).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(plan.creates()).allSatisfy(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_ASSIGNED));
+  }
+
+  @Test
+  void spreadPrefersNodesWithFewestTasksOfTheService() {
+    Service web = service("web", 3);
+    Service other = service("other", 2);
+    List<Task> tasks = List.of(
+        task("w1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1),
+        task("o1", other, 1, "n2", TaskState.TASK_STATE_RUNNING, 1),
+        task("o2", other, 2, "n2", TaskState.TASK_STATE_RUNNING, 1));
+
+    Plan plan = reconciler.reconcile(view(List.of(web, other), tasks, nodes(ready("n1"), ready("n2"), ready("n3"))));
+
+    // Slots 2 and 3 go to n2 and n3 (no web task yet); n3 first since it runs fewer tasks.
+    assertThat(plan.creates()).extracting(Task::getNodeId).containsExactlyInAnyOrder("n2", "n3");
+    assertThat(plan.creates().stream().min(Comparator.comparingLong(Task::getSlot)).orElseThrow().getNodeId())
+        .isEqualTo("n3");
+  }
+}

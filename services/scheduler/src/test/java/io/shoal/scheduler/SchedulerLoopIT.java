@@ -1,0 +1,82 @@
+package io.shoal.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The scheduler's loop on a real etcd: the test plays control (services) and the dispatcher (status). */
+@ExtendWith(EtcdExtension.class)
+class SchedulerLoopIT {
+  private EtcdStore store;
+  private SchedulerLoop loop;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    for (String n : List.of("n1", "n2", "n3")) {
+      store.txn().create(Tables.NODES, n, Fixtures.ready(n)).commit();
+    }
+    loop = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    loop.start();
+  }
+
+  @AfterEach
+  void stop() {
+    loop.close();
+    store.close();
+  }
+
+  private List<Task> tasks() {
+    return store.list(Tables.TASKS).items();
+  }
+
+  private void reportAll(TaskState from, TaskState to) {
+    for (Task t : tasks()) {
+      if (t.getStatus().getState() == from) {
+        store.txn().update(Tables.TASKS, t.getId(),
+            t.toBuilder().setStatus(t.getStatus().toBuilder().setState(to)).build(), t.getVersion()).commit();
+      }
+    }
+  }
+
+  @Test
+  void createsPlacesReplacesAndRemovesTasks() {
+    store.txn().create(Tables.SERVICES, "web", Fixtures.service("web", 3)).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks().size() == 3
+        && tasks().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+    assertThat(tasks()).extracting(Task::getNodeId).containsExactlyInAnyOrder("n1", "n2", "n3");
+    reportAll(TaskState.TASK_STATE_ASSIGNED, TaskState.TASK_STATE_RUNNING);
+
+    // A task exits: a new one takes its slot, and the old one stays as history.
+    Task victim = tasks().get(0);
+    store.txn().update(Tables.TASKS, victim.getId(), victim.toBuilder()
+        .setStatus(victim.getStatus().toBuilder().setState(TaskState.TASK_STATE_FAILED)).build(), victim.getVersion()).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks().size() == 4);
+    assertThat(tasks().stream().filter(t -> t.getSlot() == victim.getSlot()
+        && t.getDesiredState() == TaskState.TASK_STATE_RUNNING)).singleElement()
+        .satisfies(t -> assertThat(t.getId()).isNotEqualTo(victim.getId()));
+
+    // The service goes: every task is told to go, and is deleted once it has stopped.
+    var web = store.get(Tables.SERVICES, "web").orElseThrow();
+    store.txn().delete(Tables.SERVICES, "web", web.getVersion()).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks().stream()
+        .allMatch(t -> t.getDesiredState() == TaskState.TASK_STATE_REMOVE));
+    reportAll(TaskState.TASK_STATE_RUNNING, TaskState.TASK_STATE_SHUTDOWN);
+    reportAll(TaskState.TASK_STATE_ASSIGNED, TaskState.TASK_STATE_SHUTDOWN);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tasks().isEmpty());
+  }
+}
