@@ -1,0 +1,115 @@
+package io.shoal.meshproxy;
+
+import io.shoal.common.server.EtcdOptions;
+import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.ServiceMain;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mesh-proxy --addr 127.0.0.2}: the routing mesh of one node. */
+@Command(
+    name = "mesh-proxy",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Shoal's routing mesh for one node: serves every published ingress port of every "
+            + "service on the node's address and forwards each connection to a RUNNING task "
+            + "(round robin). Reads services and tasks from etcd; writes nothing.",
+        ""},
+    footer = {
+        "",
+        "Defaults: --listen ADDR:" + MeshProxyMain.DEFAULT_GRPC_PORT + ", --metrics-port "
+            + MeshProxyMain.DEFAULT_METRICS_PORT + " (Prometheus /metrics on ADDR)."})
+public final class MeshProxyMain implements Callable<Integer> {
+  static final int DEFAULT_GRPC_PORT = 7405;
+  static final int DEFAULT_METRICS_PORT = 9405;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--addr",
+      required = true,
+      paramLabel = "ADDR",
+      description = "This node's address (127.0.0.N on one machine): published ports, gRPC "
+          + "and metrics are served there.")
+  String addr;
+
+  @Mixin
+  EtcdOptions etcd = new EtcdOptions();
+
+  @Mixin
+  ServerOptions server = new ServerOptions();
+
+  @Option(
+      names = "--backend-connect-timeout-ms",
+      defaultValue = "3000",
+      paramLabel = "MS",
+      description = "How long a backend may take to accept a connection before the next one "
+          + "is tried (default: ${DEFAULT-VALUE}).")
+  int backendConnectTimeoutMs;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MeshProxyMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    MeshProxy proxy = DaggerMeshProxyComponent.builder()
+        .configModule(new ConfigModule(config()))
+        .build()
+        .meshProxy();
+    try {
+      proxy.start();
+    } catch (RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
+    ServiceMain.runUntilStopped("mesh-proxy", proxy);
+    return 0;
+  }
+
+  /** Validates the flags into a config; a bad flag is a usage error (exit code 2). */
+  MeshProxyConfig config() {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(addr);
+    } catch (UnknownHostException e) {
+      throw new ParameterException(spec.commandLine(), "--addr: unknown host '" + addr + "'");
+    }
+    if (!etcd.prefix.endsWith("/")) {
+      throw new ParameterException(spec.commandLine(),
+          "--etcd-prefix must end with '/': " + etcd.prefix);
+    }
+    InetSocketAddress listen;
+    try {
+      listen = server.listen != null
+          ? ServerOptions.parseHostPort(server.listen)
+          : new InetSocketAddress(address, DEFAULT_GRPC_PORT);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+    int metricsPort = server.metricsPort != null ? server.metricsPort : DEFAULT_METRICS_PORT;
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port must be 0-65535");
+    }
+    if (backendConnectTimeoutMs <= 0) {
+      throw new ParameterException(spec.commandLine(), "--backend-connect-timeout-ms must be > 0");
+    }
+    return new MeshProxyConfig(address, etcd.endpoints, etcd.prefix, listen, metricsPort,
+        Duration.ofMillis(backendConnectTimeoutMs));
+  }
+}

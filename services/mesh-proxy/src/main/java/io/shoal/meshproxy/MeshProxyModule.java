@@ -1,0 +1,56 @@
+package io.shoal.meshproxy;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.telemetry.Telemetry;
+import io.shoal.meshproxy.ports.Frontend;
+import io.shoal.meshproxy.tcp.BackendConnector;
+import io.shoal.meshproxy.tcp.RoundRobinConnector;
+import io.shoal.meshproxy.tcp.TcpFrontend;
+import io.shoal.meshproxy.transport.Transport;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** The mesh-proxy's parts that are not plain {@code @Inject} classes. */
+@Module
+public abstract class MeshProxyModule {
+  private MeshProxyModule() {}
+
+  @Binds
+  abstract BackendConnector backendConnector(RoundRobinConnector connector);
+
+  /** The protocols served, one frontend each; a UDP frontend is added to this list. */
+  @Provides
+  static List<Frontend> frontends(TcpFrontend tcp) {
+    return List.of(tcp);
+  }
+
+  @Provides
+  @Singleton
+  static Transport transport() {
+    return Transport.detect();
+  }
+
+  /** Pooled direct buffers: socket reads and writes without a copy to or from the heap. */
+  @Provides
+  @Singleton
+  static ByteBufAllocator allocator() {
+    return new PooledByteBufAllocator(true);
+  }
+
+  @Provides
+  @Singleton
+  static Telemetry telemetry(MeshProxyConfig config) {
+    return Telemetry.start("mesh-proxy", config.address().getHostAddress(), config.metricsPort());
+  }
+
+  @Provides
+  @Singleton
+  static EtcdStore store(MeshProxyConfig config) {
+    return EtcdStore.connect(config.etcdEndpoints(), config.etcdPrefix());
+  }
+}

@@ -1,0 +1,76 @@
+package io.shoal.meshproxy.metrics;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.shoal.common.telemetry.Telemetry;
+import io.shoal.meshproxy.routes.PortKey;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+
+/**
+ * The mesh's metrics, per published port (attributes {@code server.port} and
+ * {@code network.transport}). In Prometheus:
+ *
+ * <pre>
+ * shoal_mesh_connections_accepted_total   connections accepted on the port
+ * shoal_mesh_connections_active           connections open now
+ * shoal_mesh_received_bytes_total         bytes read from clients (in)
+ * shoal_mesh_sent_bytes_total             bytes written to clients (out)
+ * shoal_mesh_backend_connect_errors_total backends that refused or did not answer a connect
+ * </pre>
+ *
+ * A port's counters outlive its listener, so they stay monotonic when a port is unpublished
+ * and published again.
+ */
+@Singleton
+public final class ProxyMetrics implements AutoCloseable {
+  private final ConcurrentHashMap<PortKey, PortStats> ports = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> instruments = new ArrayList<>();
+
+  @Inject
+  public ProxyMetrics(Telemetry telemetry) {
+    Meter meter = telemetry.meter("io.shoal.meshproxy");
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.accepted")
+        .setUnit("{connection}")
+        .setDescription("Client connections accepted on a published port.")
+        .buildWithCallback(m -> observe(m, PortStats::accepted)));
+    instruments.add(meter.upDownCounterBuilder("shoal.mesh.connections.active")
+        .setUnit("{connection}")
+        .setDescription("Client connections open on a published port.")
+        .buildWithCallback(m -> observe(m, PortStats::active)));
+    instruments.add(meter.counterBuilder("shoal.mesh.received")
+        .setUnit("By")
+        .setDescription("Bytes read from clients of a published port.")
+        .buildWithCallback(m -> observe(m, PortStats::received)));
+    instruments.add(meter.counterBuilder("shoal.mesh.sent")
+        .setUnit("By")
+        .setDescription("Bytes written to clients of a published port.")
+        .buildWithCallback(m -> observe(m, PortStats::sent)));
+    instruments.add(meter.counterBuilder("shoal.mesh.backend.connect.errors")
+        .setUnit("{error}")
+        .setDescription("Backend connections that failed (refused, timed out, unreachable).")
+        .buildWithCallback(m -> observe(m, PortStats::connectErrors)));
+  }
+
+  private void observe(ObservableLongMeasurement measurement, ToLongFunction<PortStats> value) {
+    for (PortStats stats : ports.values()) {
+      measurement.record(value.applyAsLong(stats), stats.attributes());
+    }
+  }
+
+  /** The counters of {@code key}, created on first use. */
+  public PortStats port(PortKey key) {
+    return ports.computeIfAbsent(key, PortStats::new);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable instrument : instruments) {
+      instrument.close();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.shoal.meshproxy.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies what one side of a proxied connection reads to the other side ({@code peer}). One
+ * instance sits on each side: client to backend, and backend to client.
+ *
+ * <p>Back-pressure: both channels have AUTO_READ off, and this handler asks for the next read
+ * only once the previous buffer has been written to the peer, so a slow reader slows its writer
+ * down instead of filling memory. Closing: when either side closes, the other is closed after
+ * what it still has to write has been flushed.
+ *
+ * <p>Threading: no volatile and no locks, because both channels share one event loop (the
+ * backend is connected on its client's loop).
+ *
+ * <p>Reference counting: every buffer read is either handed to the peer's write (which releases
+ * it) or released here when the peer is gone.
+ */
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+
+  private final Channel peer;
+  private final LongConsumer bytesRead;
+
+  /**
+   * @param peer the channel that receives what this one reads
+   * @param bytesRead told the size of each buffer read, for the port's counters
+   */
+  public RelayHandler(Channel peer, LongConsumer bytesRead) {
+    this.peer = peer;
+    this.bytesRead = bytesRead;
+  }
+
+  /** Starts reading on the backend side as soon as it connects. */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!peer.isActive()) {
+      ReferenceCountUtil.release(msg);
+      closeOnFlush(ctx.channel());
+      return;
+    }
+    if (msg instanceof ByteBuf buf) {
+      bytesRead.accept(buf.readableBytes());
+    }
+    peer.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+      if (written.isSuccess()) {
+        ctx.channel().read();
+      } else {
+        log.debug("write to {} failed: {}", peer, written.cause().toString());
+        written.channel().close();
+      }
+    });
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closeOnFlush(peer);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      // A reset by a client or backend is ordinary traffic, not an error of the proxy.
+      log.debug("{}: {}", ctx.channel(), cause.toString());
+    } else {
+      log.warn("{}: unexpected error, closing", ctx.channel(), cause);
+    }
+    closeOnFlush(ctx.channel());
+  }
+
+  /** Closes {@code channel} once everything written to it so far has been flushed. */
+  static void closeOnFlush(Channel channel) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.shoal.meshproxy.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
+import io.shoal.meshproxy.ports.PublishedPort;
+import io.shoal.meshproxy.routes.LiveRoutes;
+import io.shoal.meshproxy.routes.Route;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of an accepted client connection: reads the route table once, connects a
+ * backend, then replaces itself with a {@link RelayHandler} and starts reading the client. A
+ * connection to a port without backends is closed at once. Nothing is read from the client
+ * before its backend is connected (AUTO_READ is off).
+ *
+ * <p>A PROXY protocol header or a UDP session would be set up at this step, before the relay.
+ */
+public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(TcpConnectHandler.class);
+
+  private final LiveRoutes routes;
+  private final BackendConnector connector;
+
+  public TcpConnectHandler(LiveRoutes routes, BackendConnector connector) {
+    this.routes = routes;
+    this.connector = connector;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel client = ctx.channel();
+    PublishedPort port = client.attr(PublishedPort.ATTR).get();
+    port.stats().onAccepted();
+    client.closeFuture().addListener((ChannelFutureListener) closed -> port.stats().onClosed());
+
+    Route route = routes.current().route(port.key());
+    if (route == null || route.backends().isEmpty()) {
+      log.debug("{}: no backend for {}, closing", port, client.remoteAddress());
+      client.close();
+      return;
+    }
+    connector.connect(client, route, port).addListener((FutureListener<Channel>) connected -> {
+      if (!connected.isSuccess()) {
+        client.close();
+        return;
+      }
+      Channel backend = connected.getNow();
+      if (!client.isActive()) {
+        backend.close();
+        return;
+      }
+      ctx.pipeline().replace(this, "relay", new RelayHandler(backend, port.stats()::addReceived));
+      client.read();
+    });
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("{}: {}", ctx.channel(), cause.toString());
+    } else {
+      log.warn("{}: unexpected error, closing", ctx.channel(), cause);
+    }
+    ctx.close();
+  }
+}
