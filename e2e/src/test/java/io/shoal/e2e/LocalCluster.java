@@ -1,0 +1,102 @@
+package io.shoal.e2e;
+
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Commands;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole Shoal cluster of separate JVMs, as deploy/dev.sh runs it: registry, control,
+ * scheduler, dispatcher, and an agent plus a mesh-proxy per node on its own loopback address.
+ * Everything binds free ports or addresses of its own, so it runs beside a dev cluster.
+ */
+final class LocalCluster implements AutoCloseable {
+  private static final String CLASSPATH = System.getProperty("java.class.path");
+
+  final List<String> nodeAddrs;
+  final String controlAddr;
+  private final List<ExternalProcess> processes = new ArrayList<>();
+  private final Path dir = ExternalProcess.tempDir("shoal-e2e");
+
+  LocalCluster(EtcdTestCluster etcd, String dockerHost, List<String> nodeAddrs) {
+    this.nodeAddrs = nodeAddrs;
+    String root = etcd.newRoot();
+    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", root);
+    String registry = "127.0.0.1:" + ExternalProcess.freePort();
+    controlAddr = "127.0.0.1:" + ExternalProcess.freePort();
+    String dispatcher = "127.0.0.1:" + ExternalProcess.freePort();
+    String scheduler = "127.0.0.1:" + ExternalProcess.freePort();
+
+    start("registry", "io.shoal.registry.RegistryMain", List.of("--listen", registry), metricsFlag());
+    start("control", "io.shoal.control.ControlMain",
+        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry)), metricsFlag());
+    start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)), metricsFlag());
+    start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
+        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")), metricsFlag());
+    for (int i = 0; i < nodeAddrs.size(); i++) {
+      String addr = nodeAddrs.get(i);
+      String node = "e2e-node-" + (i + 1);
+      start("agent-" + node, "io.shoal.agent.NodeAgentMain", List.of(
+          "--hostname", node, "--addr", addr, "--dispatcher", dispatcher, "--docker-host", dockerHost,
+          "--state-dir", dir.resolve(node).toString(),
+          "--listen", addr + ":" + ExternalProcess.freePort()), metricsFlag());
+      start("mesh-" + node, "io.shoal.meshproxy.MeshProxyMain",
+          join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())), metricsFlag());
+    }
+  }
+
+  private static List<String> metricsFlag() {
+    return List.of("--metrics-port", String.valueOf(ExternalProcess.freePort()));
+  }
+
+  private static List<String> join(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private void start(String name, String mainClass, List<String> args, List<String> more) {
+    List<String> command = new ArrayList<>(List.of(
+        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m", "-cp", CLASSPATH, mainClass));
+    command.addAll(args);
+    command.addAll(more);
+    processes.add(ExternalProcess.start(name, command, dir));
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
+  Commands.Result shoal(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, "io.shoal.cli.ShoalCli",
+        "--host", controlAddr));
+    command.addAll(List.of(args));
+    return Commands.run(command);
+  }
+
+  /** Fails with every process's log tail when one of them died. */
+  void assertAlive() {
+    for (ExternalProcess p : processes) {
+      if (!p.isAlive()) {
+        throw new AssertionError("a cluster process died:\n" + logs());
+      }
+    }
+  }
+
+  String logs() {
+    StringBuilder s = new StringBuilder();
+    processes.forEach(p -> s.append(p.tail()).append("\n----\n"));
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+  }
+}
