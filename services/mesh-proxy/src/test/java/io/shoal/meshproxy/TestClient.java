@@ -1,0 +1,83 @@
+package io.shoal.meshproxy;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** A blocking client for the proxy's published ports, with 5 s timeouts everywhere. */
+public final class TestClient implements AutoCloseable {
+  private static final int TIMEOUT_MS = 5000;
+
+  private final Socket socket;
+  private final BufferedReader in;
+
+  private TestClient(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
+  }
+
+  public static TestClient connect(String host, int port) {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+      socket.setSoTimeout(TIMEOUT_MS);
+      return new TestClient(socket);
+    } catch (IOException e) {
+      try {
+        socket.close();
+      } catch (IOException closeError) {
+        e.addSuppressed(closeError);
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Connects, reads the backend's greeting (its name), and closes. */
+  public static String greeting(String host, int port) {
+    try (TestClient client = connect(host, port)) {
+      return client.readLine();
+    }
+  }
+
+  /** The next line, or null at end of stream. */
+  public String readLine() {
+    try {
+      return in.readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void writeLine(String line) {
+    try {
+      socket.getOutputStream().write((line + "\n").getBytes(UTF_8));
+      socket.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True when the proxy closes the connection without sending anything. */
+  public boolean closedWithoutData() {
+    try {
+      return socket.getInputStream().read() == -1;
+    } catch (IOException e) {
+      // A reset instead of a FIN is a close too.
+      return "Connection reset".equals(e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
