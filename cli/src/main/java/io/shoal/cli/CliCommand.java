@@ -1,0 +1,54 @@
+package io.shoal.cli;
+
+import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.progress.ConvergenceWaiter;
+import io.shoal.cli.progress.ProgressRenderer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every leaf command: reaches the root {@link ShoalCli} for the control client and the
+ * {@link CliContext}, and writes to picocli's out/err so tests can capture them.
+ */
+public abstract class CliCommand implements Callable<Integer> {
+  @Spec protected CommandSpec spec;
+
+  protected ShoalCli cli() {
+    return (ShoalCli) spec.root().userObject();
+  }
+
+  protected ControlClient control() {
+    return cli().control();
+  }
+
+  protected CliContext context() {
+    return cli().context();
+  }
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  protected PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** An error about one item of several (e.g. one service of `rm a b`): reported, not fatal. */
+  protected void reportError(Exception e) {
+    err().println("shoal: " + ErrorMessages.describe(e, cli().target()));
+    err().flush();
+  }
+
+  /** Waits for convergence, drawing progress unless {@code quiet}. */
+  protected void awaitConvergence(String serviceId, String name, Duration timeout, boolean quiet)
+      throws InterruptedException {
+    CliContext ctx = context();
+    ConvergenceWaiter waiter =
+        new ConvergenceWaiter(
+            control(), ctx.clock(), ctx.sleeper(), ctx.pollInterval(), cli().target());
+    waiter.await(serviceId, name, timeout, quiet ? null : new ProgressRenderer(out(), ctx.tty()));
+  }
+}

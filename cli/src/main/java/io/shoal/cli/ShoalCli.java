@@ -1,0 +1,158 @@
+package io.shoal.cli;
+
+import io.grpc.ManagedChannel;
+import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.node.NodeCommand;
+import io.shoal.cli.service.ServiceCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shoal}: the command line for a Shoal cluster, in Docker's words ({@code shoal service
+ * create|ls|ps|inspect|update|rm|scale}, {@code shoal node ls}). It talks only to the control
+ * service, over plaintext gRPC at {@code --host} (or {@code SHOAL_HOST}, default {@value
+ * #DEFAULT_HOST}).
+ *
+ * <p>Exit codes: 0 success, 1 an error (one line on stderr, {@code shoal: ...}), 2 a usage error.
+ */
+@Command(
+    name = "shoal",
+    mixinStandardHelpOptions = true,
+    versionProvider = ShoalCli.Version.class,
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Run containerised services on a Shoal cluster, the way Docker Swarm mode does.",
+    subcommands = {ServiceCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+public final class ShoalCli implements Callable<Integer> {
+  public static final String DEFAULT_HOST = "127.0.0.1:7400";
+
+  @Option(
+      names = {"-H", "--host"},
+      scope = ScopeType.INHERIT,
+      paramLabel = "HOST:PORT",
+      description = "Control service address (env SHOAL_HOST; default " + DEFAULT_HOST + ").")
+  private String host;
+
+  @Spec private CommandSpec spec;
+
+  private final CliContext context;
+  private ManagedChannel channel;
+  private ControlClient control;
+
+  public ShoalCli(CliContext context) {
+    this.context = context;
+  }
+
+  public static void main(String[] args) {
+    // grpc-java logs through java.util.logging; a CLI reports failures itself, once.
+    Logger grpcLogger = Logger.getLogger("io.grpc");
+    grpcLogger.setLevel(Level.OFF);
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = run(CliContext.system(), out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; tests call this directly. */
+  public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
+    ShoalCli cli = new ShoalCli(context);
+    CommandLine cmd = commandLine(cli);
+    cmd.setOut(out);
+    cmd.setErr(err);
+    try {
+      return cmd.execute(args);
+    } finally {
+      cli.close();
+    }
+  }
+
+  /** The picocli tree with Shoal's error handling: one {@code shoal: ...} line per failure. */
+  public static CommandLine commandLine(ShoalCli cli) {
+    CommandLine cmd = new CommandLine(cli);
+    // Like `docker service create`, everything after IMAGE is the command, even words with dashes.
+    cmd.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println("shoal: " + ErrorMessages.describe(ex, cli.target()));
+          if (cli.context.env().containsKey("SHOAL_DEBUG")) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return 1;
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine failed = ex.getCommandLine();
+          PrintWriter err = failed.getErr();
+          err.println("shoal: " + ex.getMessage());
+          err.println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    return cmd;
+  }
+
+  /** {@code shoal} alone: the usage, like {@code docker}. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** The {@code host:port} of control: {@code --host}, else SHOAL_HOST, else the default. */
+  public String target() {
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    String env = context.env().get("SHOAL_HOST");
+    return env != null && !env.isBlank() ? env : DEFAULT_HOST;
+  }
+
+  public CliContext context() {
+    return context;
+  }
+
+  /** The control client, connecting on first use. */
+  public ControlClient control() {
+    if (control == null) {
+      channel = context.channels().apply(target());
+      control = new ControlClient(channel);
+    }
+    return control;
+  }
+
+  private void close() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+  }
+
+  /** The version Maven filtered into {@code shoal-cli.properties}. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = ShoalCli.class.getResourceAsStream("/shoal-cli.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"shoal " + p.getProperty("version", "(unknown version)")};
+    }
+  }
+}

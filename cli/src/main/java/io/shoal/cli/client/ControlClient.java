@@ -1,0 +1,93 @@
+package io.shoal.cli.client;
+
+import io.grpc.Channel;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.ControlServiceGrpc.ControlServiceBlockingStub;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.CreateServiceResponse;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.GetServiceRequest;
+import io.shoal.api.v1.ListNodesRequest;
+import io.shoal.api.v1.ListServicesRequest;
+import io.shoal.api.v1.ListTasksRequest;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.UpdateServiceRequest;
+import io.shoal.api.v1.UpdateServiceResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI's view of {@code shoal.v1.ControlService}: one blocking call per method, each with its
+ * own deadline. Failures surface as {@link io.grpc.StatusRuntimeException}; the command layer
+ * turns them into one line.
+ */
+public final class ControlClient {
+  /** Long enough for CreateService to resolve an image against a slow registry. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
+  private final Channel channel;
+  private final Duration deadline;
+
+  public ControlClient(Channel channel) {
+    this(channel, DEFAULT_DEADLINE);
+  }
+
+  public ControlClient(Channel channel, Duration deadline) {
+    this.channel = channel;
+    this.deadline = deadline;
+  }
+
+  // A deadline is a point in time, so every call gets a fresh stub.
+  private ControlServiceBlockingStub stub() {
+    return ControlServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public CreateServiceResponse createService(ServiceSpec spec, boolean noResolveImage) {
+    return stub()
+        .createService(
+            CreateServiceRequest.newBuilder()
+                .setSpec(spec)
+                .setNoResolveImage(noResolveImage)
+                .build());
+  }
+
+  /** By id, name or unique id prefix. */
+  public Service getService(String service) {
+    return stub().getService(GetServiceRequest.newBuilder().setService(service).build()).getService();
+  }
+
+  public List<Service> listServices() {
+    return stub().listServices(ListServicesRequest.getDefaultInstance()).getServicesList();
+  }
+
+  /** Replaces the spec of the service read at {@code version}; a stale version is ABORTED. */
+  public UpdateServiceResponse updateService(
+      String serviceId, long version, ServiceSpec spec, boolean noResolveImage) {
+    return stub()
+        .updateService(
+            UpdateServiceRequest.newBuilder()
+                .setServiceId(serviceId)
+                .setVersion(version)
+                .setSpec(spec)
+                .setNoResolveImage(noResolveImage)
+                .build());
+  }
+
+  public void deleteService(String service) {
+    stub().deleteService(DeleteServiceRequest.newBuilder().setService(service).build());
+  }
+
+  /** The tasks of one service (id, name or prefix), or of every service when empty. */
+  public List<Task> listTasks(String service) {
+    return stub().listTasks(ListTasksRequest.newBuilder().setService(service).build()).getTasksList();
+  }
+
+  public List<Node> listNodes() {
+    return stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+  }
+}

@@ -1,0 +1,179 @@
+package io.shoal.cli.progress;
+
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeAvailability;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * How far a service is from what its spec asks for: a pure function of one poll (service, tasks,
+ * nodes), so the rules have table tests and the waiter only fetches and draws.
+ *
+ * <p>A task is <em>converged</em> when its desired state is RUNNING, its status is RUNNING and it
+ * runs the service's current spec. "Current" ignores the replica count: scaling does not redeploy
+ * the tasks that stay, so their copy of the spec keeps the old count.
+ *
+ * <p>Replicated: one progress line per slot 1..replicas, showing the newest up-to-date task that
+ * should run there. Global: one line per ready, active node. The service has converged when every
+ * line has a converged task and no other task that should run is still around (an old-spec task
+ * not yet stopped, a task of a slot scaled away).
+ */
+public final class Convergence {
+  private static final Set<TaskState> TERMINAL =
+      EnumSet.of(
+          TaskState.TASK_STATE_COMPLETE,
+          TaskState.TASK_STATE_SHUTDOWN,
+          TaskState.TASK_STATE_FAILED,
+          TaskState.TASK_STATE_REJECTED,
+          TaskState.TASK_STATE_REMOVE,
+          TaskState.TASK_STATE_ORPHANED);
+
+  private Convergence() {}
+
+  /**
+   * One progress line.
+   *
+   * @param label {@code 1/3} for a slot, the node's hostname for a global service
+   * @param state the shown task's state, empty when no up-to-date task is there yet
+   * @param note why the slot is not running, empty if nothing to say: a failed task's error or a
+   *     pending task's reason
+   */
+  public record Line(String label, Optional<TaskState> state, String note) {}
+
+  /**
+   * @param converged lines with a converged task
+   * @param target lines wanted (replicas, or ready nodes for a global service)
+   * @param done converged, and nothing else left to stop
+   */
+  public record Snapshot(long converged, long target, List<Line> lines, boolean done) {}
+
+  public static Snapshot evaluate(Service service, List<Task> tasks, List<Node> nodes) {
+    ServiceSpec spec = service.getSpec();
+    List<Task> upToDate = tasks.stream().filter(t -> upToDate(t, spec)).toList();
+    return spec.hasGlobal()
+        ? global(upToDate, tasks, nodes, spec)
+        : replicated(upToDate, tasks, spec);
+  }
+
+  private static Snapshot replicated(List<Task> upToDate, List<Task> all, ServiceSpec spec) {
+    long replicas = spec.getReplicated().getReplicas();
+    List<Line> lines = new ArrayList<>();
+    long converged = 0;
+    for (long slot = 1; slot <= replicas; slot++) {
+      long s = slot;
+      Line line = line(slot + "/" + replicas, upToDate, t -> t.getSlot() == s);
+      lines.add(line);
+      if (line.state().equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
+        converged++;
+      }
+    }
+    boolean stray =
+        all.stream().anyMatch(t -> shouldRun(t) && !(converged(t, spec) && t.getSlot() <= replicas));
+    return new Snapshot(converged, replicas, lines, converged == replicas && !stray);
+  }
+
+  private static Snapshot global(
+      List<Task> upToDate, List<Task> all, List<Node> nodes, ServiceSpec spec) {
+    List<Node> eligible =
+        nodes.stream()
+            .filter(Convergence::eligible)
+            .sorted(Comparator.comparing(n -> n.getDescription().getHostname()))
+            .toList();
+    Set<String> eligibleIds = eligible.stream().map(Node::getId).collect(Collectors.toSet());
+    List<Line> lines = new ArrayList<>();
+    long converged = 0;
+    for (Node node : eligible) {
+      String label = node.getDescription().getHostname();
+      Line line =
+          line(
+              label.isEmpty() ? node.getId() : label,
+              upToDate,
+              t -> t.getNodeId().equals(node.getId()));
+      lines.add(line);
+      if (line.state().equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
+        converged++;
+      }
+    }
+    // Tasks on nodes that went away or were drained are the scheduler's to clean up; only the
+    // eligible nodes have to be in order.
+    boolean stray =
+        all.stream()
+            .filter(t -> eligibleIds.contains(t.getNodeId()))
+            .anyMatch(t -> shouldRun(t) && !converged(t, spec));
+    return new Snapshot(converged, eligible.size(), lines, converged == eligible.size() && !stray);
+  }
+
+  private static Line line(String label, List<Task> upToDate, Predicate<Task> here) {
+    List<Task> inSlot = upToDate.stream().filter(here).sorted(NEWEST_FIRST).toList();
+    Optional<Task> shown =
+        inSlot.stream().filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).findFirst();
+    Optional<TaskState> state = shown.map(t -> t.getStatus().getState());
+    String note = "";
+    if (!state.equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
+      Optional<String> err =
+          inSlot.stream().map(t -> t.getStatus().getErr()).filter(e -> !e.isEmpty()).findFirst();
+      if (err.isPresent()) {
+        note = "error: " + err.get();
+      } else if (shown.isPresent() && waiting(shown.get())) {
+        note = "pending: " + shown.get().getStatus().getMessage();
+      }
+    }
+    return new Line(label, state, note);
+  }
+
+  /** Newest first by creation time; a stable sort keeps the server's order for ties. */
+  private static final Comparator<Task> NEWEST_FIRST =
+      Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
+          .thenComparingInt(t -> t.getCreateTime().getNanos())
+          .reversed();
+
+  /** Not placed yet, with the scheduler's reason ("no suitable node (...)"). */
+  private static boolean waiting(Task t) {
+    return t.getStatus().getState().getNumber() <= TaskState.TASK_STATE_PENDING_VALUE
+        && !t.getStatus().getMessage().isEmpty();
+  }
+
+  /** Wants to run and has not ended. */
+  private static boolean shouldRun(Task t) {
+    return t.getDesiredState() == TaskState.TASK_STATE_RUNNING
+        && !TERMINAL.contains(t.getStatus().getState());
+  }
+
+  /** Running the current spec, and meant to. */
+  public static boolean converged(Task t, ServiceSpec spec) {
+    return t.getDesiredState() == TaskState.TASK_STATE_RUNNING
+        && t.getStatus().getState() == TaskState.TASK_STATE_RUNNING
+        && upToDate(t, spec);
+  }
+
+  /** The task runs {@code spec}, the replica count aside. */
+  public static boolean upToDate(Task t, ServiceSpec spec) {
+    return withoutReplicas(t.getSpec()).equals(withoutReplicas(spec));
+  }
+
+  private static ServiceSpec withoutReplicas(ServiceSpec spec) {
+    return spec.hasReplicated()
+        ? spec.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build()
+        : spec;
+  }
+
+  /** A global service runs one task on each node that is ready and accepts new tasks. */
+  static boolean eligible(Node node) {
+    NodeAvailability a = node.getSpec().getAvailability();
+    return node.getStatus().getState() == NodeState.NODE_STATE_READY
+        && (a == NodeAvailability.NODE_AVAILABILITY_ACTIVE
+            || a == NodeAvailability.NODE_AVAILABILITY_UNSPECIFIED);
+  }
+}

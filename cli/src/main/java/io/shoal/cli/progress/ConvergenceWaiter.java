@@ -1,0 +1,111 @@
+package io.shoal.cli.progress;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.cli.CliContext.Sleeper;
+import io.shoal.cli.CliException;
+import io.shoal.cli.ErrorMessages;
+import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.parse.GoDuration;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Waits until a service converges ({@link Convergence}), polling GetService and ListTasks (and
+ * ListNodes for a global service), drawing each poll, and gives up after a timeout. The service is
+ * re-read on every poll, so a concurrent update moves the goal rather than hanging the wait.
+ * Control being briefly unreachable does not end the wait; only the timeout does.
+ */
+public final class ConvergenceWaiter {
+  private final ControlClient control;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration pollInterval;
+  private final String target;
+
+  /**
+   * @param target the control address, named if polls fail until the timeout
+   */
+  public ConvergenceWaiter(
+      ControlClient control, Clock clock, Sleeper sleeper, Duration pollInterval, String target) {
+    this.control = control;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.pollInterval = pollInterval;
+    this.target = target;
+  }
+
+  /**
+   * Returns once the service has converged.
+   *
+   * @param serviceId the service's id (a name could be reused if the service is replaced)
+   * @param renderer where to draw progress; {@code null} for none ({@code --quiet})
+   * @throws CliException on timeout, or when the service is deleted meanwhile
+   */
+  public void await(String serviceId, String name, Duration timeout, ProgressRenderer renderer)
+      throws InterruptedException {
+    Instant deadline = clock.instant().plus(timeout);
+    Convergence.Snapshot last = null;
+    StatusRuntimeException lastFailure = null;
+    while (true) {
+      try {
+        Service service = control.getService(serviceId);
+        List<Task> tasks = control.listTasks(serviceId);
+        List<Node> nodes = service.getSpec().hasGlobal() ? control.listNodes() : List.of();
+        last = Convergence.evaluate(service, tasks, nodes);
+        lastFailure = null;
+        if (renderer != null) {
+          renderer.draw(last);
+        }
+        if (last.done()) {
+          if (renderer != null) {
+            renderer.finish("verify: Service converged");
+          }
+          return;
+        }
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.NOT_FOUND) {
+          throw new CliException("service " + name + " was removed while waiting for it", e);
+        }
+        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+          throw e;
+        }
+        lastFailure = e;
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        throw timedOut(name, timeout, last, lastFailure);
+      }
+      sleeper.sleep(pollInterval);
+    }
+  }
+
+  private CliException timedOut(
+      String name,
+      Duration timeout,
+      Convergence.Snapshot last,
+      StatusRuntimeException lastFailure) {
+    StringBuilder msg =
+        new StringBuilder("service ")
+            .append(name)
+            .append(" did not converge within ")
+            .append(GoDuration.format(timeout));
+    if (last != null) {
+      msg.append(" (")
+          .append(last.converged())
+          .append(" out of ")
+          .append(last.target())
+          .append(" tasks running the current spec)");
+    }
+    if (lastFailure != null) {
+      msg.append("; last poll: ").append(ErrorMessages.describe(lastFailure, target));
+    }
+    msg.append("; see 'shoal service ps ").append(name).append("'");
+    return new CliException(msg.toString());
+  }
+}

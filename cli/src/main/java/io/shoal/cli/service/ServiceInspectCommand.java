@@ -1,0 +1,145 @@
+package io.shoal.cli.service;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.StatusRuntimeException;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.cli.CliCommand;
+import io.shoal.cli.parse.GoDuration;
+import io.shoal.cli.parse.PortSpec;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code shoal service inspect SERVICE...}: a JSON array of the services (protobuf's JSON mapping),
+ * or with {@code --pretty} a summary like Docker's. Services that cannot be read are reported on
+ * stderr and make the exit code 1; the others are still printed.
+ */
+@Command(
+    name = "inspect",
+    description = "Display detailed information on one or more services",
+    customSynopsis = "shoal service inspect [OPTIONS] SERVICE [SERVICE...]",
+    mixinStandardHelpOptions = true)
+public final class ServiceInspectCommand extends CliCommand {
+  /** Where values start in {@code --pretty} output. */
+  private static final int WIDTH = 18;
+
+  @Option(names = "--pretty", description = "Print the information in a human friendly format")
+  boolean pretty;
+
+  @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Service name, id or id prefix")
+  List<String> services = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InvalidProtocolBufferException {
+    boolean failed = false;
+    List<Service> found = new ArrayList<>();
+    for (String service : services) {
+      try {
+        found.add(control().getService(service));
+      } catch (StatusRuntimeException e) {
+        reportError(e);
+        failed = true;
+      }
+    }
+    if (pretty) {
+      for (int i = 0; i < found.size(); i++) {
+        if (i > 0) {
+          out().println();
+        }
+        printPretty(out(), found.get(i));
+      }
+    } else {
+      printJson(out(), found);
+    }
+    out().flush();
+    return failed ? 1 : 0;
+  }
+
+  static void printJson(PrintWriter out, List<Service> services)
+      throws InvalidProtocolBufferException {
+    JsonFormat.Printer printer = JsonFormat.printer();
+    List<String> objects = new ArrayList<>();
+    for (Service s : services) {
+      objects.add(printer.print(s).indent(2).stripTrailing());
+    }
+    out.println(objects.isEmpty() ? "[]" : "[\n" + String.join(",\n", objects) + "\n]");
+  }
+
+  static void printPretty(PrintWriter out, Service service) {
+    ServiceSpec spec = service.getSpec();
+    ContainerSpec c = spec.getContainer();
+    field(out, "", "ID", service.getId());
+    field(out, "", "Name", spec.getName());
+    if (!spec.getLabelsMap().isEmpty()) {
+      out.println("Labels:");
+      new TreeMap<>(spec.getLabelsMap()).forEach((k, v) -> out.println(" " + k + "=" + v));
+    }
+    if (spec.hasGlobal()) {
+      field(out, "", "Service Mode", "Global");
+    } else {
+      field(out, "", "Service Mode", "Replicated");
+      field(out, " ", "Replicas", String.valueOf(spec.getReplicated().getReplicas()));
+    }
+    if (spec.getForceUpdate() != 0) {
+      field(out, "", "Force Update", String.valueOf(spec.getForceUpdate()));
+    }
+    out.println("ContainerSpec:");
+    field(out, " ", "Image", c.getImage());
+    if (c.getArgsCount() > 0) {
+      field(out, " ", "Args", String.join(" ", c.getArgsList()));
+    }
+    if (c.getEnvCount() > 0) {
+      field(out, " ", "Env", String.join("\n" + " ".repeat(WIDTH), c.getEnvList()));
+    }
+    if (!c.getWorkdir().isEmpty()) {
+      field(out, " ", "Dir", c.getWorkdir());
+    }
+    if (!c.getUser().isEmpty()) {
+      field(out, " ", "User", c.getUser());
+    }
+    if (c.getInit()) {
+      field(out, " ", "Init", "true");
+    }
+    if (c.hasStopGracePeriod()) {
+      field(
+          out,
+          " ",
+          "StopGracePeriod",
+          GoDuration.format(
+              Duration.ofSeconds(
+                  c.getStopGracePeriod().getSeconds(), c.getStopGracePeriod().getNanos())));
+    }
+    List<PortConfig> ports = spec.getEndpoint().getPortsList();
+    if (!ports.isEmpty()) {
+      out.println("Ports:");
+      for (PortConfig p : ports) {
+        out.println(
+            " PublishedPort = "
+                + (p.getPublishedPort() != 0 ? String.valueOf(p.getPublishedPort()) : "(none)"));
+        out.println("  Protocol = " + PortSpec.protocolName(p.getProtocol()));
+        out.println("  TargetPort = " + p.getTargetPort());
+        out.println("  PublishMode = " + PortSpec.modeName(p.getPublishMode()));
+      }
+    }
+    if (service.getWarningsCount() > 0) {
+      out.println("Warnings:");
+      service.getWarningsList().forEach(w -> out.println(" " + w));
+    }
+  }
+
+  private static void field(PrintWriter out, String indent, String key, String value) {
+    String label = indent + key + ":";
+    out.println((label + " ".repeat(Math.max(1, WIDTH - label.length())) + value).stripTrailing());
+  }
+
+}
