@@ -1,0 +1,328 @@
+package io.shoal.meshproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.epoll.Epoll;
+import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.PortBinding;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Txn;
+import io.shoal.meshproxy.metrics.PortStats;
+import io.shoal.meshproxy.routes.PortKey;
+import io.shoal.meshproxy.routes.Route;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.ExternalProcess;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole proxy against real etcd and real TCP backends: services and tasks are written to
+ * etcd as the control plane would, and clients connect to the published ports on loopback.
+ */
+@ExtendWith(EtcdExtension.class)
+class MeshProxyIT {
+  private static final String ADDR = "127.0.0.1";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private EtcdTestCluster etcd;
+  private String root;
+  private EtcdStore store;
+  private MeshProxy proxy;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeEach
+  void connect(EtcdTestCluster etcd) {
+    this.etcd = etcd;
+    this.root = etcd.newRoot();
+    this.store = EtcdStore.connect(etcd.endpoints(), root);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    store.close();
+  }
+
+  private MeshProxy startProxy(int metricsPort) throws Exception {
+    MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
+        root, new InetSocketAddress(ADDR, 0), metricsPort, Duration.ofSeconds(2));
+    proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
+        .meshProxy().start();
+    return proxy;
+  }
+
+  private TestBackend backend(String name) {
+    TestBackend backend = TestBackend.start(name);
+    closeables.add(backend);
+    return backend;
+  }
+
+  // --- etcd fixtures, written as control and the dispatcher would ---
+
+  private static Service service(String id, int targetPort, int publishedPort) {
+    return Service.newBuilder().setId(id)
+        .setSpec(ServiceSpec.newBuilder().setName(id)
+            .setEndpoint(EndpointSpec.newBuilder().addPorts(PortConfig.newBuilder()
+                .setProtocol(Protocol.PROTOCOL_TCP).setTargetPort(targetPort)
+                .setPublishedPort(publishedPort)
+                .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS))))
+        .build();
+  }
+
+  private static Task runningTask(String id, String serviceId, int slot, int targetPort,
+      int hostPort) {
+    return Task.newBuilder().setId(id).setServiceId(serviceId).setSlot(slot)
+        .setDesiredState(TaskState.TASK_STATE_RUNNING)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
+            .addPorts(PortBinding.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
+                .setTargetPort(targetPort).setHostIp("127.0.0.1").setHostPort(hostPort)
+                .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS)))
+        .build();
+  }
+
+  /** Creates a service publishing {@code published} -> 80 with one RUNNING task per backend port. */
+  private void publish(String serviceId, int published, int... backendPorts) {
+    Txn txn = store.txn().create(Tables.SERVICES, serviceId, service(serviceId, 80, published));
+    for (int i = 0; i < backendPorts.length; i++) {
+      String taskId = serviceId + "-" + (i + 1);
+      txn.create(Tables.TASKS, taskId, runningTask(taskId, serviceId, i + 1, 80, backendPorts[i]));
+    }
+    txn.commit();
+  }
+
+  private void awaitBackends(int published, int count) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      Route route = proxy.routes().current().route(PortKey.tcp(published));
+      assertThat(route).isNotNull();
+      assertThat(route.backends()).hasSize(count);
+      assertThat(proxy.listeners().openPorts()).contains(PortKey.tcp(published));
+    });
+  }
+
+  private static List<String> greetings(int published, int connections) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      names.add(TestClient.greeting(ADDR, published));
+    }
+    return names;
+  }
+
+  // --- the scenarios ---
+
+  @Test
+  void clientsReachTheBackendsRoundRobinInBothDirections() throws Exception {
+    TestBackend a = backend("a");
+    TestBackend b = backend("b");
+    int published = ExternalProcess.freePort();
+    publish("web", published, a.port(), b.port());
+    startProxy(0);
+    awaitBackends(published, 2);
+
+    List<String> names = greetings(published, 6);
+
+    assertThat(Collections.frequency(names, "a")).isEqualTo(3);
+    assertThat(Collections.frequency(names, "b")).isEqualTo(3);
+    for (int i = 1; i < names.size(); i++) {
+      assertThat(names.get(i)).as("connection %d of %s", i, names).isNotEqualTo(names.get(i - 1));
+    }
+    try (TestClient client = TestClient.connect(ADDR, published)) {
+      String name = client.readLine();
+      client.writeLine("ping");
+      assertThat(client.readLine()).isEqualTo(name + ":ping");
+    }
+    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(stats.accepted()).isEqualTo(7);
+      assertThat(stats.active()).isZero();
+    });
+    assertThat(stats.received()).isEqualTo("ping\n".length());
+    assertThat(stats.sent()).isEqualTo(7 * "a\n".length() + "a:ping\n".length());
+    assertThat(stats.connectErrors()).isZero();
+    assertThat(proxy.eventLoops().transport().name())
+        .isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+  }
+
+  @Test
+  void aTaskWhoseDesiredStateTurnsShutdownGetsNoNewConnections() throws Exception {
+    TestBackend a = backend("a");
+    TestBackend b = backend("b");
+    int published = ExternalProcess.freePort();
+    publish("web", published, a.port(), b.port());
+    startProxy(0);
+    awaitBackends(published, 2);
+    assertThat(greetings(published, 2)).containsExactlyInAnyOrder("a", "b");
+
+    // The scheduler asks task 2 (backend b) to stop; the agent has not stopped it yet.
+    Task task = store.get(Tables.TASKS, "web-2").orElseThrow();
+    store.txn().update(Tables.TASKS, "web-2",
+        task.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+        task.getVersion()).commit();
+    awaitBackends(published, 1);
+    int acceptedByB = b.accepted();
+
+    assertThat(greetings(published, 4)).containsOnly("a");
+    assertThat(b.accepted()).isEqualTo(acceptedByB);
+  }
+
+  @Test
+  void aBackendThatRefusesIsSkipped() throws Exception {
+    TestBackend live = backend("live");
+    int refusing = ExternalProcess.freePort();
+    int published = ExternalProcess.freePort();
+    publish("web", published, refusing, live.port());
+    startProxy(0);
+    awaitBackends(published, 2);
+
+    assertThat(greetings(published, 4)).containsOnly("live");
+
+    // Round robin starts at the refusing backend every other connection.
+    assertThat(proxy.metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void aNewlyPublishedServiceGetsAListenerAndAnUnpublishedOneLosesIt() throws Exception {
+    TestBackend a = backend("a");
+    int published = ExternalProcess.freePort();
+    startProxy(0);
+    assertThat(ExternalProcess.canConnect(ADDR, published)).isFalse();
+
+    publish("web", published, a.port());
+
+    await().atMost(WAIT).until(() -> ExternalProcess.canConnect(ADDR, published));
+    awaitBackends(published, 1);
+    assertThat(TestClient.greeting(ADDR, published)).isEqualTo("a");
+
+    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service unpublished = web.toBuilder()
+        .setSpec(web.getSpec().toBuilder().clearEndpoint()).build();
+    store.txn().update(Tables.SERVICES, "web", unpublished, web.getVersion()).commit();
+
+    await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, published));
+    assertThat(proxy.routes().current().route(PortKey.tcp(published))).isNull();
+    assertThat(proxy.listeners().openPorts()).doesNotContain(PortKey.tcp(published));
+  }
+
+  @Test
+  void aDeletedServiceLosesItsListener() throws Exception {
+    TestBackend a = backend("a");
+    int published = ExternalProcess.freePort();
+    publish("web", published, a.port());
+    startProxy(0);
+    awaitBackends(published, 1);
+
+    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    store.txn().delete(Tables.SERVICES, "web", web.getVersion()).commit();
+
+    await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, published));
+  }
+
+  @Test
+  void aConnectionWithoutBackendIsClosedAtOnce() throws Exception {
+    int published = ExternalProcess.freePort();
+    publish("web", published);
+    startProxy(0);
+    awaitBackends(published, 0);
+
+    long start = System.nanoTime();
+    try (TestClient client = TestClient.connect(ADDR, published)) {
+      assertThat(client.closedWithoutData()).isTrue();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aPortThatCannotBeBoundIsReportedAndTheOthersAreServed() throws Exception {
+    TestBackend a = backend("a");
+    TestBackend b = backend("b");
+    ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName(ADDR));
+    int taken = squatter.getLocalPort();
+    int free = ExternalProcess.freePort();
+    publish("web", taken, a.port());
+    publish("api", free, b.port());
+    startProxy(0);
+
+    awaitBackends(free, 1);
+    assertThat(TestClient.greeting(ADDR, free)).isEqualTo("b");
+    await().atMost(WAIT).until(() -> proxy.listeners().failedPorts().contains(PortKey.tcp(taken)));
+
+    // Once the other process lets the port go, the retry picks it up.
+    squatter.close();
+    awaitBackends(taken, 1);
+    assertThat(TestClient.greeting(ADDR, taken)).isEqualTo("a");
+    assertThat(proxy.listeners().failedPorts()).isEmpty();
+  }
+
+  @Test
+  void metricsAreExportedPerPublishedPort() throws Exception {
+    TestBackend a = backend("a");
+    int published = ExternalProcess.freePort();
+    int metricsPort = ExternalProcess.freePort();
+    publish("web", published, a.port());
+    startProxy(metricsPort);
+    awaitBackends(published, 1);
+    assertThat(TestClient.greeting(ADDR, published)).isEqualTo("a");
+
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest scrape = HttpRequest.newBuilder(
+        URI.create("http://" + ADDR + ":" + metricsPort + "/metrics"))
+        .timeout(Duration.ofSeconds(5)).build();
+    await().atMost(WAIT).untilAsserted(() -> {
+      String body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(body).containsPattern(
+          "shoal_mesh_connections_accepted_total\\{[^}]*server_port=\"" + published + "\"[^}]*} 1");
+      assertThat(body).containsPattern(
+          "shoal_mesh_sent_bytes_total\\{[^}]*server_port=\"" + published + "\"[^}]*} 2");
+      assertThat(body).contains("shoal_mesh_received_bytes_total",
+          "shoal_mesh_backend_connect_errors_total", "shoal_mesh_connections_active");
+    });
+  }
+
+  @Test
+  void grpcHealthAnswersServing() throws Exception {
+    startProxy(0);
+    ManagedChannel channel = NettyChannelBuilder.forAddress(ADDR, proxy.grpcPort())
+        .usePlaintext().build();
+    try {
+      var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance());
+      assertThat(health.getStatus()).isEqualTo(ServingStatus.SERVING);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}
