@@ -1,0 +1,92 @@
+package io.shoal.agent;
+
+import io.shoal.common.server.ServerOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The agent's command line. */
+@Command(
+    name = "shoal-node-agent",
+    mixinStandardHelpOptions = true,
+    version = "shoal-node-agent 0.1.0",
+    description = "Runs the tasks the dispatcher assigns to this node on the local dockerd.")
+public final class AgentFlags {
+  public static final int DEFAULT_GRPC_PORT = 7404;
+  public static final int DEFAULT_METRICS_PORT = 9404;
+
+  @Option(names = "--hostname", description = "Node name (default: this machine's host name).")
+  String hostname;
+
+  @Option(names = "--addr", required = true,
+      description = "IP address this node binds published ports on, e.g. 127.0.0.2.")
+  String addr;
+
+  @Option(names = "--dispatcher", defaultValue = "127.0.0.1:7403",
+      description = "host:port of a dispatcher (default: ${DEFAULT-VALUE}).")
+  String dispatcher;
+
+  @Option(names = "--docker-host", defaultValue = "${env:DOCKER_HOST:-unix:///var/run/docker.sock}",
+      description = "Docker engine address (env DOCKER_HOST; default: ${DEFAULT-VALUE}).")
+  String dockerHost;
+
+  @Option(names = "--state-dir",
+      description = "Directory for the node's persistent state (its id in STATE_DIR/node-id; "
+          + "default: /var/lib/shoal/node-agent/HOSTNAME).")
+  Path stateDir;
+
+  @Mixin
+  ServerOptions server = new ServerOptions();
+
+  /** Parses {@code args}; throws picocli's ParameterException on bad input. */
+  public static AgentFlags parse(String... args) {
+    AgentFlags flags = new AgentFlags();
+    new CommandLine(flags).parseArgs(args);
+    return flags;
+  }
+
+  public String hostname() {
+    if (hostname != null && !hostname.isBlank()) {
+      return hostname;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String env = System.getenv("HOSTNAME");
+      return env == null || env.isBlank() ? "localhost" : env;
+    }
+  }
+
+  public String addr() {
+    return addr;
+  }
+
+  public String dispatcher() {
+    return dispatcher;
+  }
+
+  public String dockerHost() {
+    return dockerHost;
+  }
+
+  public Path stateDir() {
+    return stateDir != null ? stateDir : Path.of("/var/lib/shoal/node-agent", hostname());
+  }
+
+  /** gRPC health/reflection: {@code --listen}, default ADDR:7404. */
+  public InetSocketAddress listen() {
+    return server.listen != null
+        ? ServerOptions.parseHostPort(server.listen)
+        : new InetSocketAddress(addr, DEFAULT_GRPC_PORT);
+  }
+
+  /** Prometheus port, bound on the listen host; 0 disables it. */
+  public int metricsPort() {
+    return server.metricsPort != null ? server.metricsPort : DEFAULT_METRICS_PORT;
+  }
+}

@@ -1,0 +1,65 @@
+package io.shoal.agent;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shoal.agent.session.StatusQueue;
+import io.shoal.agent.worker.StatusSink;
+import io.shoal.common.server.ServerOptions;
+import io.shoal.common.telemetry.Telemetry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Named;
+import javax.inject.Singleton;
+
+/** The agent's wiring from its flags. */
+@Module
+public abstract class AgentModule {
+
+  @Binds
+  abstract StatusSink statusSink(StatusQueue queue);
+
+  @Binds
+  abstract Channel dispatcherChannel(ManagedChannel channel);
+
+  @Provides
+  @Singleton
+  static LocalNode localNode(AgentFlags flags) {
+    return new LocalNode(NodeIds.loadOrCreate(flags.stateDir()), flags.hostname(), flags.addr());
+  }
+
+  @Provides
+  @Named("dockerHost")
+  static String dockerHost(AgentFlags flags) {
+    return flags.dockerHost();
+  }
+
+  @Provides
+  @Singleton
+  static Telemetry telemetry(AgentFlags flags) {
+    return Telemetry.start("shoal-node-agent", flags.listen().getHostString(), flags.metricsPort());
+  }
+
+  @Provides
+  @Singleton
+  static ManagedChannel managedChannel(AgentFlags flags, Telemetry telemetry) {
+    InetSocketAddress dispatcher = ServerOptions.parseHostPort(flags.dispatcher());
+    NettyChannelBuilder builder = NettyChannelBuilder
+        .forAddress(dispatcher.getHostString(), dispatcher.getPort())
+        .usePlaintext()
+        // A dispatcher that vanished without closing the TCP connection is noticed in ~15 s.
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS);
+    telemetry.instrument(builder);
+    return builder.build();
+  }
+
+  @Provides
+  static Clock clock() {
+    return Clock.systemUTC();
+  }
+}

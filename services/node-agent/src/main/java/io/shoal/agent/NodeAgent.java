@@ -1,0 +1,87 @@
+package io.shoal.agent;
+
+import io.grpc.ManagedChannel;
+import io.shoal.agent.exec.ContainerEngine;
+import io.shoal.agent.session.DispatcherSession;
+import io.shoal.agent.worker.TaskManager;
+import io.shoal.common.server.GrpcServer;
+import io.shoal.common.telemetry.Telemetry;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: its task manager, its dispatcher session, and a gRPC server for health and
+ * reflection. Closing it leaves the containers running; a restarted agent adopts them.
+ */
+@Singleton
+public final class NodeAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+  private final AgentFlags flags;
+  private final LocalNode node;
+  private final Telemetry telemetry;
+  private final ContainerEngine engine;
+  private final TaskManager tasks;
+  private final DispatcherSession session;
+  private final ManagedChannel channel;
+  private GrpcServer grpc;
+
+  @Inject
+  NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
+      DispatcherSession session, ManagedChannel channel) {
+    this.flags = flags;
+    this.node = node;
+    this.telemetry = telemetry;
+    this.engine = engine;
+    this.tasks = tasks;
+    this.session = session;
+    this.channel = channel;
+  }
+
+  public NodeAgent start() {
+    log.info("node agent {} ({}, addr {}) using {} and dispatcher {}", node.id(), node.hostname(), node.addr(),
+        flags.dockerHost(), flags.dispatcher());
+    tasks.start();
+    session.start();
+    grpc = GrpcServer.start("node-agent", flags.listen(), List.of(), telemetry);
+    return this;
+  }
+
+  public LocalNode node() {
+    return node;
+  }
+
+  /** The gRPC (health) port actually bound. */
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public TaskManager tasks() {
+    return tasks;
+  }
+
+  @Override
+  public void close() {
+    if (grpc != null) {
+      grpc.close();
+    }
+    session.close();
+    tasks.close();
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      channel.shutdownNow();
+    }
+    engine.close();
+    telemetry.close();
+    log.info("node agent {} stopped; its containers keep running", node.id());
+  }
+}

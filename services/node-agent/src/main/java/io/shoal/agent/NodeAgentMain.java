@@ -1,0 +1,34 @@
+package io.shoal.agent;
+
+import io.shoal.common.server.ServiceMain;
+import picocli.CommandLine;
+
+/**
+ * {@code shoal-node-agent --addr 127.0.0.2 [--hostname node2] [--dispatcher 127.0.0.1:7403]
+ * [--docker-host unix:///var/run/docker.sock] [--state-dir DIR] [--listen HOST:PORT] [--metrics-port N]}
+ */
+public final class NodeAgentMain {
+  private NodeAgentMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    AgentFlags flags = new AgentFlags();
+    CommandLine cli = new CommandLine(flags);
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      cli.getErr().println(e.getMessage());
+      cli.usage(cli.getErr());
+      System.exit(2);
+    }
+    if (cli.isUsageHelpRequested()) {
+      cli.usage(cli.getOut());
+      return;
+    }
+    if (cli.isVersionHelpRequested()) {
+      cli.printVersionHelp(cli.getOut());
+      return;
+    }
+    NodeAgent agent = AgentComponent.create(flags).agent().start();
+    ServiceMain.runUntilStopped("node-agent", agent);
+  }
+}

@@ -1,0 +1,398 @@
+package io.shoal.agent.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.shoal.agent.exec.ContainerConfig;
+import io.shoal.agent.exec.ContainerConfigs;
+import io.shoal.agent.exec.ContainerEngine;
+import io.shoal.agent.exec.ContainerObservation;
+import io.shoal.agent.exec.EngineException;
+import io.shoal.agent.exec.EngineInfo;
+import io.shoal.agent.exec.ImageReference;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link ContainerEngine} on dockerd's Engine API (docker-java, API 1.41). */
+@Singleton
+public final class DockerEngine implements ContainerEngine {
+  private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+  private static final Pattern JSON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  private final DockerClient docker;
+
+  @Inject
+  public DockerEngine(DockerClient docker) {
+    this.docker = docker;
+  }
+
+  @Override
+  public EngineInfo info() {
+    Info info = call("docker info", () -> docker.infoCmd().exec());
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (info.getLabels() != null) {
+      for (String label : info.getLabels()) {
+        int eq = label.indexOf('=');
+        labels.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+      }
+    }
+    return new EngineInfo(
+        orEmpty(info.getOsType()),
+        orEmpty(info.getArchitecture()),
+        info.getNCPU() == null ? 0 : info.getNCPU(),
+        info.getMemTotal() == null ? 0 : info.getMemTotal(),
+        orEmpty(info.getServerVersion()),
+        labels);
+  }
+
+  @Override
+  public List<ContainerSummary> listContainers(Map<String, String> labels) {
+    List<Container> containers = call("list containers",
+        () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+    List<ContainerSummary> summaries = new ArrayList<>();
+    for (Container c : containers) {
+      Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();
+      summaries.add(new ContainerSummary(c.getId(), l.getOrDefault(ContainerConfigs.LABEL_TASK_ID, "")));
+    }
+    return summaries;
+  }
+
+  @Override
+  public Optional<ContainerObservation> inspect(String containerId) {
+    InspectContainerResponse response;
+    try {
+      response = docker.inspectContainerCmd(containerId).exec();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw failure("inspect container " + containerId, e);
+    }
+    return Optional.of(observation(response));
+  }
+
+  static ContainerObservation observation(InspectContainerResponse response) {
+    InspectContainerResponse.ContainerState s = response.getState();
+    ContainerObservation.State state;
+    if (Boolean.TRUE.equals(s.getRunning()) || Boolean.TRUE.equals(s.getPaused())
+        || Boolean.TRUE.equals(s.getRestarting())) {
+      state = ContainerObservation.State.RUNNING;
+    } else if ("created".equals(s.getStatus())) {
+      state = ContainerObservation.State.CREATED;
+    } else {
+      state = ContainerObservation.State.EXITED;
+    }
+    List<ContainerObservation.BoundPort> ports = new ArrayList<>();
+    if (response.getNetworkSettings() != null && response.getNetworkSettings().getPorts() != null) {
+      for (Map.Entry<ExposedPort, Ports.Binding[]> e
+          : response.getNetworkSettings().getPorts().getBindings().entrySet()) {
+        if (e.getValue() == null) {
+          continue;
+        }
+        ContainerConfig.Protocol protocol = e.getKey().getProtocol() == InternetProtocol.UDP
+            ? ContainerConfig.Protocol.UDP : ContainerConfig.Protocol.TCP;
+        for (Ports.Binding b : e.getValue()) {
+          if (b.getHostPortSpec() != null && b.getHostPortSpec().matches("\\d+")) {
+            ports.add(new ContainerObservation.BoundPort(protocol, e.getKey().getPort(),
+                orEmpty(b.getHostIp()), Integer.parseInt(b.getHostPortSpec())));
+          }
+        }
+      }
+    }
+    Map<String, String> labels = response.getConfig() == null || response.getConfig().getLabels() == null
+        ? Map.of() : response.getConfig().getLabels();
+    Long exit = s.getExitCodeLong();
+    return new ContainerObservation(
+        response.getId(),
+        labels.getOrDefault(ContainerConfigs.LABEL_TASK_ID, ""),
+        state,
+        exit == null ? 0 : exit.intValue(),
+        orEmpty(s.getError()),
+        ports);
+  }
+
+  @Override
+  public boolean hasImage(String reference) {
+    try {
+      docker.inspectImageCmd(reference).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      throw failure("inspect image " + reference, e);
+    }
+  }
+
+  @Override
+  public void pull(ImageReference image) {
+    try {
+      docker.pullImageCmd(image.name()).withTag(image.pullTag())
+          .exec(new PullImageResultCallback())
+          .awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("pull of " + image + " interrupted", e);
+    } catch (RuntimeException e) {
+      throw failure("pull " + image, e);
+    }
+  }
+
+  @Override
+  public String create(ContainerConfig config) {
+    List<ExposedPort> exposed = new ArrayList<>();
+    Ports bindings = new Ports();
+    for (ContainerConfig.PortPublication p : config.ports()) {
+      ExposedPort port = p.protocol() == ContainerConfig.Protocol.UDP
+          ? ExposedPort.udp(p.targetPort()) : ExposedPort.tcp(p.targetPort());
+      if (!exposed.contains(port)) {
+        exposed.add(port);
+      }
+      bindings.bind(port, p.hostPort() == 0
+          ? Ports.Binding.bindIp(p.hostIp())
+          : Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort()));
+    }
+    HostConfig host = HostConfig.newHostConfig()
+        .withInit(config.init())
+        .withRestartPolicy(RestartPolicy.noRestart())
+        .withPortBindings(bindings);
+    CreateContainerCmd cmd = docker.createContainerCmd(config.image().forEngine())
+        .withName(config.name())
+        .withLabels(config.labels())
+        .withEnv(config.env())
+        .withExposedPorts(exposed)
+        .withStopTimeout(seconds(config.stopGracePeriod()))
+        .withHostConfig(host);
+    if (!config.cmd().isEmpty()) {
+      cmd.withCmd(config.cmd());
+    }
+    if (!config.workdir().isEmpty()) {
+      cmd.withWorkingDir(config.workdir());
+    }
+    if (!config.user().isEmpty()) {
+      cmd.withUser(config.user());
+    }
+    return call("create container " + config.name(), () -> cmd.exec().getId());
+  }
+
+  @Override
+  public void start(String containerId) {
+    try {
+      docker.startContainerCmd(containerId).exec();
+    } catch (NotModifiedException e) {
+      log.debug("container {} already running", containerId);
+    } catch (RuntimeException e) {
+      throw failure("start container", e);
+    }
+  }
+
+  @Override
+  public void stop(String containerId, Optional<Duration> grace) {
+    try {
+      var cmd = docker.stopContainerCmd(containerId);
+      grace.ifPresent(g -> cmd.withTimeout(seconds(g)));
+      cmd.exec();
+    } catch (NotModifiedException | NotFoundException e) {
+      log.debug("container {} already stopped or gone", containerId);
+    } catch (RuntimeException e) {
+      throw failure("stop container " + containerId, e);
+    }
+  }
+
+  @Override
+  public void remove(String containerId) {
+    try {
+      docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      log.debug("container {} already removed", containerId);
+    } catch (ConflictException e) {
+      // "removal of container … is already in progress": another caller is removing it.
+      log.debug("container {}: {}", containerId, engineMessage(e));
+    } catch (RuntimeException e) {
+      throw failure("remove container " + containerId, e);
+    }
+  }
+
+  @Override
+  public AutoCloseable watch(String nodeId, ContainerEventListener listener) {
+    EventWatch watch = new EventWatch(nodeId, listener);
+    watch.connect();
+    return watch;
+  }
+
+  @Override
+  public void close() {
+    try {
+      docker.close();
+    } catch (IOException e) {
+      log.warn("closing the docker client: {}", e.toString());
+    }
+  }
+
+  /** Whole seconds for the Engine API, rounded up so a short grace period is never zero. */
+  static int seconds(Duration d) {
+    long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE, s);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static <T> T call(String what, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private static EngineException failure(String what, RuntimeException e) {
+    if (e instanceof EngineException ee) {
+      return ee;
+    }
+    String message = e instanceof DockerException de ? engineMessage(de) : String.valueOf(e.getMessage());
+    return new EngineException(what + ": " + message, e);
+  }
+
+  /** The engine's own words: the {@code message} of its JSON error body, when there is one. */
+  static String engineMessage(DockerException e) {
+    String raw = String.valueOf(e.getMessage());
+    Matcher m = JSON_MESSAGE.matcher(raw);
+    if (m.find()) {
+      return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+    return raw.strip();
+  }
+
+  /**
+   * The node's container events (die, destroy), reconnected with a capped backoff whenever the
+   * stream breaks; each (re)connection is announced as {@code resynced()}.
+   */
+  private final class EventWatch implements AutoCloseable {
+    private final String nodeId;
+    private final ContainerEventListener listener;
+    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "docker-events-reconnect");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile boolean closed;
+    private volatile ResultCallback.Adapter<Event> stream;
+    private final AtomicLong backoffMillis = new AtomicLong(200);
+
+    EventWatch(String nodeId, ContainerEventListener listener) {
+      this.nodeId = nodeId;
+      this.listener = listener;
+    }
+
+    void connect() {
+      if (closed) {
+        return;
+      }
+      ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+        @Override
+        public void onStart(java.io.Closeable closeable) {
+          super.onStart(closeable);
+          backoffMillis.set(200);
+          listener.resynced();
+        }
+
+        @Override
+        public void onNext(Event event) {
+          Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
+              ? Map.of() : event.getActor().getAttributes();
+          String taskId = attributes.getOrDefault(ContainerConfigs.LABEL_TASK_ID, "");
+          String id = event.getId() != null ? event.getId() : event.getActor() == null ? "" : event.getActor().getId();
+          log.debug("container event {} of {} (task {})", event.getAction(), id, taskId);
+          if (!taskId.isEmpty()) {
+            listener.containerChanged(id, taskId);
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          if (!closed) {
+            log.warn("docker event stream failed ({}); reconnecting", t.toString());
+            scheduleReconnect();
+          }
+        }
+
+        @Override
+        public void onComplete() {
+          if (!closed) {
+            log.info("docker event stream ended; reconnecting");
+            scheduleReconnect();
+          }
+        }
+      };
+      stream = callback;
+      try {
+        docker.eventsCmd()
+            .withEventTypeFilter(EventType.CONTAINER)
+            .withEventFilter("die", "destroy")
+            .withLabelFilter(Map.of(ContainerConfigs.LABEL_NODE_ID, nodeId))
+            .exec(callback);
+      } catch (RuntimeException e) {
+        log.warn("cannot watch docker events ({}); retrying", e.toString());
+        scheduleReconnect();
+      }
+    }
+
+    private void scheduleReconnect() {
+      if (closed) {
+        return;
+      }
+      long delay = backoffMillis.getAndUpdate(b -> Math.min(2_000, b * 2));
+      try {
+        reconnects.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        log.debug("docker event watch closed; not reconnecting");
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      reconnects.shutdownNow();
+      ResultCallback.Adapter<Event> s = stream;
+      if (s != null) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          log.debug("closing the docker event stream: {}", e.toString());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.shoal.agent.exec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the engine needs to create a task's container, in engine-neutral terms. Built from
+ * a task by {@link ContainerConfigs#forTask}; turned into an engine call by the adapter.
+ *
+ * @param name the container name, {@code <service_name>.<slot>.<task_id>}
+ * @param image the image, as the engine should run it (see {@link ImageReference#forEngine()})
+ * @param cmd the words that replace the image's CMD; empty keeps the image's
+ * @param env {@code KEY=VALUE}, one per key, in order
+ * @param workdir empty keeps the image's
+ * @param user empty keeps the image's
+ * @param init run an init as PID 1 (Docker's {@code --init})
+ * @param labels the container's labels, {@code io.shoal.*}
+ * @param stopGracePeriod between SIGTERM and SIGKILL
+ * @param ports published ports
+ */
+public record ContainerConfig(
+    String name,
+    ImageReference image,
+    List<String> cmd,
+    List<String> env,
+    String workdir,
+    String user,
+    boolean init,
+    Map<String, String> labels,
+    Duration stopGracePeriod,
+    List<PortPublication> ports) {
+
+  public ContainerConfig {
+    cmd = List.copyOf(cmd);
+    env = List.copyOf(env);
+    labels = Map.copyOf(labels);
+    ports = List.copyOf(ports);
+  }
+
+  /** Transport protocol of a published port. */
+  public enum Protocol {
+    TCP,
+    UDP;
+
+    public String lower() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One published port.
+   *
+   * @param hostIp the node's address the port is bound on
+   * @param hostPort the host port, 0 for one chosen by the engine
+   */
+  public record PortPublication(Protocol protocol, int targetPort, String hostIp, int hostPort) {}
+}

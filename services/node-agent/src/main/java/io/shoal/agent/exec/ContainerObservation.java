@@ -1,0 +1,33 @@
+package io.shoal.agent.exec;
+
+import java.util.List;
+
+/**
+ * A task's container as the engine reported it at one moment.
+ *
+ * @param id the engine's container id
+ * @param taskId the task id from its label
+ * @param state created (never started), running, or exited
+ * @param exitCode the exit code once exited
+ * @param error the engine's error for a container that could not run, or empty
+ * @param ports the host bindings the engine made for published ports
+ */
+public record ContainerObservation(
+    String id, String taskId, State state, int exitCode, String error, List<BoundPort> ports) {
+
+  public ContainerObservation {
+    ports = List.copyOf(ports);
+  }
+
+  public enum State {
+    /** Created, never started. */
+    CREATED,
+    /** Running (or paused or restarting: its process exists). */
+    RUNNING,
+    /** Its process ended (or it is dead or being removed). */
+    EXITED
+  }
+
+  /** A published port as bound on the host. */
+  public record BoundPort(ContainerConfig.Protocol protocol, int targetPort, String hostIp, int hostPort) {}
+}

@@ -1,0 +1,92 @@
+package io.shoal.agent.exec;
+
+import io.shoal.api.v1.Task;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TaskController} over any {@link ContainerEngine}: finds the task's container by its
+ * labels (so a restarted agent finds what it created before), pulls only when the engine lacks
+ * the image, and creates the container from {@link ContainerConfigs#forTask}.
+ *
+ * <p>Not thread-safe: one task runner uses it at a time.
+ */
+public final class EngineTaskController implements TaskController {
+  private static final Logger log = LoggerFactory.getLogger(EngineTaskController.class);
+
+  private final ContainerEngine engine;
+  private final String nodeId;
+  private final String nodeAddr;
+  private final Supplier<Task> task;
+  /** The container's id once known; null until found or created, and after removal. */
+  private String containerId;
+
+  /** {@code task} gives the task's latest version (its spec never changes; its desired state may). */
+  public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task) {
+    this.engine = engine;
+    this.nodeId = nodeId;
+    this.nodeAddr = nodeAddr;
+    this.task = task;
+  }
+
+  @Override
+  public Optional<ContainerObservation> inspect() {
+    if (containerId == null) {
+      containerId = find().orElse(null);
+      if (containerId == null) {
+        return Optional.empty();
+      }
+    }
+    Optional<ContainerObservation> found = engine.inspect(containerId);
+    if (found.isEmpty()) {
+      containerId = null;
+    }
+    return found;
+  }
+
+  @Override
+  public void prepare() {
+    if (inspect().isPresent()) {
+      return;
+    }
+    Task t = task.get();
+    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr);
+    String image = config.image().forEngine();
+    if (engine.hasImage(image)) {
+      log.debug("task {}: image {} is present, no pull", t.getId(), image);
+    } else {
+      log.info("task {}: pulling {}", t.getId(), config.image());
+      engine.pull(config.image());
+    }
+    containerId = engine.create(config);
+  }
+
+  @Override
+  public void start() {
+    if (containerId == null && inspect().isEmpty()) {
+      throw new EngineException("task: no container to start");
+    }
+    engine.start(containerId);
+  }
+
+  @Override
+  public void shutdownAndRemove() {
+    if (containerId == null && inspect().isEmpty()) {
+      return;
+    }
+    engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(task.get().getSpec().getContainer())));
+    engine.remove(containerId);
+    containerId = null;
+  }
+
+  private Optional<String> find() {
+    List<ContainerEngine.ContainerSummary> found = engine.listContainers(Map.of(
+        ContainerConfigs.LABEL_NODE_ID, nodeId,
+        ContainerConfigs.LABEL_TASK_ID, task.get().getId()));
+    return found.stream().map(ContainerEngine.ContainerSummary::id).findFirst();
+  }
+}

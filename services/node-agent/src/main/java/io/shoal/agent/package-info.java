@@ -1,0 +1,18 @@
+/**
+ * The Shoal node agent: runs the tasks a dispatcher assigns to this node on the local dockerd.
+ *
+ * <ul>
+ *   <li>{@code session}: the Session stream to the dispatcher (register, heartbeats, assignments,
+ *       status reports; reconnects with backoff).
+ *   <li>{@code worker}: one runner per assigned task, orphan containers removed.
+ *   <li>{@code exec}: the task state machine ({@code TaskSteps}) against a {@code TaskController}
+ *       and a {@code ContainerEngine} interface; plain Java, no engine API.
+ *   <li>{@code docker}: the only package that imports docker-java.
+ * </ul>
+ *
+ * <pre>{@code
+ * NodeAgent agent = AgentComponent.create(AgentFlags.parse("--addr", "127.0.0.2", "--state-dir", dir))
+ *     .agent().start();
+ * }</pre>
+ */
+package io.shoal.agent;

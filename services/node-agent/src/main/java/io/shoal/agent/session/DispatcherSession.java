@@ -1,0 +1,257 @@
+package io.shoal.agent.session;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.shoal.agent.LocalNode;
+import io.shoal.agent.exec.ContainerEngine;
+import io.shoal.agent.exec.EngineInfo;
+import io.shoal.agent.worker.TaskManager;
+import io.shoal.api.v1.DispatcherServiceGrpc;
+import io.shoal.api.v1.Heartbeat;
+import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.RegisterNode;
+import io.shoal.api.v1.SessionRequest;
+import io.shoal.api.v1.SessionResponse;
+import io.shoal.api.v1.SessionStarted;
+import io.shoal.api.v1.TaskStatusUpdate;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's end of {@code DispatcherService/Session} (see dispatcher.proto for the contract):
+ * registers, heartbeats every period the dispatcher asks for, hands each assignment set to the
+ * {@link TaskManager}, and sends queued task statuses. When the stream fails it reconnects with
+ * a capped backoff (200 ms → 2 s) and registers again; containers keep running meanwhile and
+ * statuses wait in the {@link StatusQueue}.
+ *
+ * <p>Threading: everything (sends, state, callbacks from gRPC) runs on one "session" thread, so
+ * the request stream, which is not thread-safe, has a single writer and no field needs a lock.
+ */
+@Singleton
+public final class DispatcherSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DispatcherSession.class);
+  private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+
+  private final DispatcherServiceGrpc.DispatcherServiceStub stub;
+  private final LocalNode node;
+  private final ContainerEngine engine;
+  private final TaskManager tasks;
+  private final StatusQueue statuses;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "dispatcher-session");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+
+  // Confined to the session thread.
+  private Stream current;
+  private ScheduledFuture<?> heartbeats;
+  private boolean closed;
+  private int sessions;
+
+  @Inject
+  public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
+      StatusQueue statuses) {
+    this.stub = DispatcherServiceGrpc.newStub(dispatcher);
+    this.node = node;
+    this.engine = engine;
+    this.tasks = tasks;
+    this.statuses = statuses;
+  }
+
+  /** Connects in the background; returns at once. */
+  public void start() {
+    statuses.onReport(() -> run(this::flush));
+    run(this::connect);
+  }
+
+  /** Half-closes the stream (the dispatcher sees the agent leave) and stops reconnecting. */
+  @Override
+  public void close() {
+    run(() -> {
+      closed = true;
+      cancelHeartbeats();
+      if (current != null) {
+        current.requests.onCompleted();
+        current = null;
+      }
+    });
+    loop.shutdown();
+    try {
+      if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+        loop.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      loop.shutdownNow();
+    }
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    NodeDescription description;
+    try {
+      description = describe();
+    } catch (RuntimeException e) {
+      log.warn("cannot describe this node ({}); retrying", e.getMessage());
+      retry();
+      return;
+    }
+    Stream stream = new Stream();
+    current = stream;
+    stub.session(stream);
+    stream.send(SessionRequest.newBuilder()
+        .setRegister(RegisterNode.newBuilder().setNodeId(node.id()).setDescription(description))
+        .build());
+    log.debug("node {} registering with the dispatcher", node.id());
+  }
+
+  private NodeDescription describe() {
+    EngineInfo info = engine.info();
+    return NodeDescription.newBuilder()
+        .setHostname(node.hostname())
+        .setAddr(node.addr())
+        .setOs(info.os())
+        .setArch(info.arch())
+        .setNanoCpus(info.cpus() * 1_000_000_000L)
+        .setMemoryBytes(info.memoryBytes())
+        .setEngineVersion(info.version())
+        .putAllEngineLabels(info.labels())
+        .build();
+  }
+
+  private void handle(Stream stream, SessionResponse response) {
+    if (stream != current) {
+      return;
+    }
+    switch (response.getMessageCase()) {
+      case SESSION_STARTED -> started(stream, response.getSessionStarted());
+      case ASSIGNMENTS -> {
+        boolean resync = stream.firstAssignments;
+        stream.firstAssignments = false;
+        tasks.apply(response.getAssignments().getTasksList(), resync);
+      }
+      default -> log.debug("ignoring an unknown session message {}", response.getMessageCase());
+    }
+  }
+
+  private void started(Stream stream, SessionStarted started) {
+    stream.started = true;
+    backoff.reset();
+    Duration period = started.hasHeartbeatPeriod()
+        ? Duration.ofSeconds(started.getHeartbeatPeriod().getSeconds(), started.getHeartbeatPeriod().getNanos())
+        : Duration.ZERO;
+    if (period.isZero() || period.isNegative()) {
+      period = DEFAULT_HEARTBEAT;
+    }
+    cancelHeartbeats();
+    heartbeats = loop.scheduleAtFixedRate(() -> heartbeat(stream), period.toMillis(), period.toMillis(),
+        TimeUnit.MILLISECONDS);
+    statuses.live(true);
+    sessions++;
+    log.info("node {} ({}) {} session {} with the dispatcher; heartbeat every {} ms",
+        node.id(), node.hostname(), sessions == 1 ? "started" : "restarted", started.getSessionId(),
+        period.toMillis());
+    flush();
+  }
+
+  private void heartbeat(Stream stream) {
+    if (stream == current && stream.started) {
+      stream.send(SessionRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+    }
+  }
+
+  /** Sends every queued status; kept queued while no session is up. */
+  private void flush() {
+    if (current == null || !current.started) {
+      return;
+    }
+    for (TaskStatusUpdate update : statuses.drain()) {
+      current.send(SessionRequest.newBuilder().setTaskStatus(update).build());
+    }
+  }
+
+  private void broken(Stream stream, Throwable error) {
+    if (stream != current) {
+      return;
+    }
+    current = null;
+    cancelHeartbeats();
+    statuses.live(false);
+    if (closed) {
+      return;
+    }
+    Status status = error == null ? Status.OK : Status.fromThrowable(error);
+    log.warn("session with the dispatcher {} ({}); reconnecting",
+        error == null ? "ended by the dispatcher" : "failed", error == null ? "completed" : status);
+    retry();
+  }
+
+  private void retry() {
+    Duration delay = backoff.next();
+    try {
+      loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("session closed; not reconnecting");
+    }
+  }
+
+  private void cancelHeartbeats() {
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+      heartbeats = null;
+    }
+  }
+
+  private void run(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("session closed; dropping work");
+    }
+  }
+
+  /** One attempt: a call on the channel. gRPC's callbacks are moved to the session thread. */
+  private final class Stream implements ClientResponseObserver<SessionRequest, SessionResponse> {
+    ClientCallStreamObserver<SessionRequest> requests;
+    boolean started;
+    boolean firstAssignments = true;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<SessionRequest> requestStream) {
+      this.requests = requestStream;
+    }
+
+    void send(SessionRequest request) {
+      requests.onNext(request);
+    }
+
+    @Override
+    public void onNext(SessionResponse response) {
+      run(() -> handle(this, response));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      run(() -> broken(this, t));
+    }
+
+    @Override
+    public void onCompleted() {
+      run(() -> broken(this, null));
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.shoal.agent.session;
+
+import io.shoal.agent.worker.StatusSink;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.api.v1.TaskStatusUpdate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Status reports waiting for the session. While a session is up every report is kept, so the
+ * dispatcher sees each state change; while it is down only the latest report per task is kept
+ * (what the dispatcher needs to catch up), and sent after the next registration.
+ */
+@Singleton
+public final class StatusQueue implements StatusSink {
+  private final List<TaskStatusUpdate> pending = new ArrayList<>();
+  private boolean live;
+  private Runnable onReport = () -> {};
+
+  @Inject
+  public StatusQueue() {}
+
+  /** Called (on the reporter's thread) after every report; the session uses it to flush. */
+  public synchronized void onReport(Runnable listener) {
+    this.onReport = listener;
+  }
+
+  /** Whether a session is up; going down compacts the queue to the latest report per task. */
+  public synchronized void live(boolean up) {
+    live = up;
+    if (!up) {
+      compact();
+    }
+  }
+
+  @Override
+  public void report(String taskId, TaskStatus status) {
+    Runnable listener;
+    synchronized (this) {
+      pending.add(TaskStatusUpdate.newBuilder().setTaskId(taskId).setStatus(status).build());
+      if (!live) {
+        compact();
+      }
+      listener = onReport;
+    }
+    listener.run();
+  }
+
+  /** Takes everything pending, in report order. */
+  public synchronized List<TaskStatusUpdate> drain() {
+    List<TaskStatusUpdate> updates = List.copyOf(pending);
+    pending.clear();
+    return updates;
+  }
+
+  public synchronized int size() {
+    return pending.size();
+  }
+
+  /** Keeps the last report of each task, in the order of those last reports. */
+  private void compact() {
+    Set<String> seen = new HashSet<>();
+    for (ListIterator<TaskStatusUpdate> it = pending.listIterator(pending.size()); it.hasPrevious(); ) {
+      if (!seen.add(it.previous().getTaskId())) {
+        it.remove();
+      }
+    }
+  }
+}

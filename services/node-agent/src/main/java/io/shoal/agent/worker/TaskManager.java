@@ -1,0 +1,251 @@
+package io.shoal.agent.worker;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.shoal.agent.LocalNode;
+import io.shoal.agent.exec.ContainerConfigs;
+import io.shoal.agent.exec.ContainerEngine;
+import io.shoal.agent.exec.EngineTaskController;
+import io.shoal.agent.exec.TaskSteps;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.telemetry.Telemetry;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the node's assignments (SwarmKit's {@code agent/worker.go}): one {@link TaskRunner} per
+ * assigned task, containers of tasks that left the set removed, and container events turned
+ * into kicks of the runner concerned.
+ *
+ * <p>Threading: {@link #apply} is called by the session, in order; runners do their work on a
+ * shared pool; {@code this} guards only the runner map's membership changes.
+ */
+@Singleton
+public final class TaskManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
+  private static final long RETRY_MIN_MILLIS = 500;
+  private static final long RETRY_MAX_MILLIS = 5_000;
+
+  private final ContainerEngine engine;
+  private final LocalNode node;
+  private final StatusSink sink;
+  private final Clock clock;
+  private final LongCounter transitions;
+  private final ExecutorService workers = Executors.newCachedThreadPool(daemon("task-worker"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
+  private final ConcurrentMap<String, TaskRunner> runners = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskRunner, Long> retryDelays = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweepPending = new AtomicBoolean();
+  /** Ids of the last assignment set; null until the first set arrives (nothing is swept before). */
+  private volatile Set<String> assigned;
+  private AutoCloseable watch;
+
+  @Inject
+  public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry) {
+    this.engine = engine;
+    this.node = node;
+    this.sink = sink;
+    this.clock = clock;
+    this.transitions = telemetry.meter("io.shoal.agent")
+        .counterBuilder("shoal.agent.task.transitions")
+        .setDescription("Task state changes reported by this agent, by new state")
+        .build();
+  }
+
+  /**
+   * Lists the containers this node left behind (they are adopted when their task is assigned,
+   * removed otherwise) and starts watching the node's container events.
+   */
+  public void start() {
+    List<ContainerEngine.ContainerSummary> existing =
+        engine.listContainers(Map.of(ContainerConfigs.LABEL_NODE_ID, node.id()));
+    log.info("node {}: {} container(s) of this node found on the engine", node.id(), existing.size());
+    watch = engine.watch(node.id(), new ContainerEngine.ContainerEventListener() {
+      @Override
+      public void containerChanged(String containerId, String taskId) {
+        TaskRunner runner = runners.get(taskId);
+        if (runner != null) {
+          runner.kick();
+        }
+      }
+
+      @Override
+      public void resynced() {
+        runners.values().forEach(TaskRunner::kick);
+      }
+    });
+  }
+
+  /**
+   * Applies the node's full assignment set. With {@code resync} (the first set of a new
+   * session), statuses this agent reported that the dispatcher does not show yet are reported
+   * again: they may have been lost with the previous stream.
+   */
+  public synchronized void apply(List<Task> tasks, boolean resync) {
+    Set<String> ids = new HashSet<>();
+    for (Task task : tasks) {
+      ids.add(task.getId());
+      TaskRunner runner = runners.get(task.getId());
+      if (runner == null) {
+        runner = newRunner(task);
+        runners.put(task.getId(), runner);
+      } else if (resync && ahead(runner.status(), task.getStatus())) {
+        log.info("task {}: dispatcher shows {}, agent reported {}; reporting again", task.getId(),
+            TaskRunner.name(task.getStatus().getState()), TaskRunner.name(runner.status().getState()));
+        sink.report(task.getId(), runner.status());
+      }
+      runner.update(task);
+    }
+    for (TaskRunner runner : runners.values()) {
+      if (!ids.contains(runner.taskId())) {
+        runner.drop();
+      }
+    }
+    assigned = Set.copyOf(ids);
+    scheduleSweep();
+  }
+
+  /** The last status this agent has for each task it runs. */
+  public Map<String, TaskStatus> statuses() {
+    Map<String, TaskStatus> statuses = new java.util.TreeMap<>();
+    runners.forEach((id, runner) -> statuses.put(id, runner.status()));
+    return statuses;
+  }
+
+  private static boolean ahead(TaskStatus agent, TaskStatus dispatcher) {
+    return !TaskSteps.isTerminal(dispatcher.getState())
+        && agent.getState().getNumber() > dispatcher.getState().getNumber();
+  }
+
+  private TaskRunner newRunner(Task task) {
+    TaskRunner[] self = new TaskRunner[1];
+    EngineTaskController controller =
+        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task());
+    self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
+      @Override
+      public void removed(TaskRunner runner) {
+        forget(runner);
+      }
+
+      @Override
+      public void retryLater(TaskRunner runner) {
+        long delay = retryDelays.merge(runner, RETRY_MIN_MILLIS, (old, min) -> Math.min(RETRY_MAX_MILLIS, old * 2));
+        schedule(runner::kick, delay);
+      }
+
+      @Override
+      public void succeeded(TaskRunner runner) {
+        retryDelays.remove(runner);
+      }
+
+      @Override
+      public void transitioned(TaskState to) {
+        transitions.add(1, Attributes.of(AttributeKey.stringKey("state"), TaskRunner.name(to)));
+      }
+    });
+    return self[0];
+  }
+
+  private synchronized void forget(TaskRunner runner) {
+    // Re-assigned while its container was being removed: keep it (it will step again).
+    if (runner.dropped()) {
+      runners.remove(runner.taskId(), runner);
+    }
+  }
+
+  /** Removes containers of this node whose task is neither assigned nor being handled. */
+  private void scheduleSweep() {
+    if (sweepPending.compareAndSet(false, true)) {
+      try {
+        workers.execute(this::sweep);
+      } catch (RejectedExecutionException e) {
+        log.debug("closing; no sweep");
+      }
+    }
+  }
+
+  private void sweep() {
+    sweepPending.set(false);
+    try {
+      for (ContainerEngine.ContainerSummary c
+          : engine.listContainers(Map.of(ContainerConfigs.LABEL_NODE_ID, node.id()))) {
+        Set<String> current = assigned;
+        if (current == null || current.contains(c.taskId()) || runners.containsKey(c.taskId())) {
+          continue;
+        }
+        workers.execute(() -> removeOrphan(c));
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot list this node's containers: {} (will retry)", e.getMessage());
+      schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+    }
+  }
+
+  private void removeOrphan(ContainerEngine.ContainerSummary c) {
+    try {
+      log.info("task {}: not assigned to this node, removing its container {}", c.taskId(), c.id());
+      engine.stop(c.id(), Optional.empty());
+      engine.remove(c.id());
+    } catch (RuntimeException e) {
+      log.warn("cannot remove container {}: {} (will retry)", c.id(), e.getMessage());
+      schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+    }
+  }
+
+  private void schedule(Runnable r, long delayMillis) {
+    try {
+      timers.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("closing; not rescheduled");
+    }
+  }
+
+  /** Stops watching and working. Containers keep running: a restarted agent adopts them. */
+  @Override
+  public void close() {
+    if (watch != null) {
+      try {
+        watch.close();
+      } catch (Exception e) {
+        log.warn("closing the container event watch: {}", e.toString());
+      }
+    }
+    timers.shutdownNow();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

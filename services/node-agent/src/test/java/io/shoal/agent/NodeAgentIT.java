@@ -1,0 +1,318 @@
+package io.shoal.agent;
+
+import static io.shoal.api.v1.TaskState.TASK_STATE_ACCEPTED;
+import static io.shoal.api.v1.TaskState.TASK_STATE_COMPLETE;
+import static io.shoal.api.v1.TaskState.TASK_STATE_FAILED;
+import static io.shoal.api.v1.TaskState.TASK_STATE_PREPARING;
+import static io.shoal.api.v1.TaskState.TASK_STATE_REJECTED;
+import static io.shoal.api.v1.TaskState.TASK_STATE_RUNNING;
+import static io.shoal.api.v1.TaskState.TASK_STATE_SHUTDOWN;
+import static io.shoal.api.v1.TaskState.TASK_STATE_STARTING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.api.v1.PortBinding;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.testing.DockerExtension;
+import io.shoal.testing.DockerTestEngine;
+import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.RegistryExtension;
+import io.shoal.testing.RegistryTestServer;
+import io.shoal.testing.TestImages;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The agent against a real dockerd and a real registry, with a fake dispatcher. */
+@Tag("docker")
+@ExtendWith({DockerExtension.class, RegistryExtension.class})
+class NodeAgentIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String INDEX = "hello from a shoal task\n";
+  private static String image;
+
+  private final List<NodeAgent> agents = new ArrayList<>();
+  private final List<FakeDispatcher> dispatchers = new ArrayList<>();
+  private final List<String> nodeIds = new ArrayList<>();
+  private DockerTestEngine docker;
+  private FakeDispatcher dispatcher;
+  private Path stateDir;
+  private String addr;
+
+  @BeforeAll
+  static void buildImage(DockerTestEngine docker, RegistryTestServer registry) {
+    image = TestImages.busybox(registry.image("shoal-test/agent-web") + ":1")
+        .file("/www/index.html", INDEX)
+        .push(docker);
+  }
+
+  void setUp(DockerTestEngine docker, String addr) {
+    this.docker = docker;
+    this.addr = addr;
+    this.dispatcher = dispatcher(0);
+    this.stateDir = ExternalProcess.tempDir("shoal-agent-state");
+  }
+
+  @AfterEach
+  void tearDown() {
+    agents.forEach(NodeAgent::close);
+    dispatchers.forEach(FakeDispatcher::close);
+    for (String node : nodeIds) {
+      docker.removeContainers("io.shoal.node.id=" + node);
+    }
+  }
+
+  @Test
+  void runsATaskAndServesItsPublishedPorts(DockerTestEngine docker, RegistryTestServer registry) throws Exception {
+    setUp(docker, "127.0.0.2");
+    // An image that is only in the registry: the agent has to pull it.
+    String pulled = TestImages.busybox(registry.image("shoal-test/agent-pull") + ":1")
+        .file("/www/index.html", INDEX)
+        .push(docker);
+    TestImages.removeLocal(docker, pulled);
+    int hostPort = ExternalProcess.freePort();
+    String id = TestTasks.id("web");
+    Task task = TestTasks.task(id, "web", 1,
+        TestTasks.container(pulled, "httpd", "-f", "-p", "8080", "-h", "/www")
+            .addEnv("GREETING=hi").addEnv("MODE=a").addEnv("MODE=b")
+            .setWorkdir("/www")
+            .setUser("nobody"),
+        PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP).setTargetPort(8080)
+            .setPublishedPort(30080).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build(),
+        PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP).setTargetPort(8080)
+            .setPublishedPort(hostPort).setPublishMode(PublishMode.PUBLISH_MODE_HOST).build());
+    NodeAgent agent = startAgent();
+    dispatcher.assign(task);
+
+    TaskStatus running = awaitState(id, TASK_STATE_RUNNING);
+    assertThat(dispatcher.states(id)).containsExactly(
+        TASK_STATE_ACCEPTED, TASK_STATE_PREPARING, TASK_STATE_STARTING, TASK_STATE_RUNNING);
+    assertThat(dispatcher.updates(id)).extracting(u -> u.getStatus().getMessage())
+        .containsExactly("accepted", "preparing", "starting", "started");
+    assertThat(dispatcher.updates(id)).allSatisfy(u -> assertThat(u.getStatus().getTimestamp().getSeconds()).isPositive());
+
+    String container = running.getContainerId();
+    assertThat(docker.inspect("{{.Name}}", container)).isEqualTo("/web.1." + id);
+    assertThat(docker.inspect("{{json .Config.Env}}", container)).contains("\"GREETING=hi\"", "\"MODE=b\"")
+        .doesNotContain("MODE=a");
+    assertThat(docker.inspect("{{.Config.WorkingDir}}", container)).isEqualTo("/www");
+    assertThat(docker.inspect("{{.Config.User}}", container)).isEqualTo("nobody");
+    assertThat(docker.inspect("{{json .Config.Cmd}}", container)).isEqualTo("[\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]");
+    assertThat(docker.inspect("{{.HostConfig.Init}}", container)).isEqualTo("true");
+    assertThat(docker.inspect("{{.HostConfig.RestartPolicy.Name}}", container)).isIn("no", "");
+    assertThat(docker.inspect("{{index .Config.Labels \"io.shoal.node.id\"}}", container)).isEqualTo(agent.node().id());
+    assertThat(docker.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}", container)).isEqualTo(id);
+    assertThat(docker.inspect("{{index .Config.Labels \"io.shoal.service.id\"}}", container)).isEqualTo("svc-web");
+    assertThat(docker.inspect("{{.Config.StopTimeout}}", container)).isEqualTo("1");
+
+    assertThat(running.getPortsList()).hasSize(2);
+    PortBinding ingress = running.getPorts(0);
+    PortBinding host = running.getPorts(1);
+    assertThat(ingress.getPublishMode()).isEqualTo(PublishMode.PUBLISH_MODE_INGRESS);
+    assertThat(ingress.getHostIp()).isEqualTo("127.0.0.2");
+    assertThat(ingress.getTargetPort()).isEqualTo(8080);
+    assertThat(ingress.getHostPort()).isPositive().isNotEqualTo(30080);
+    assertThat(host.getPublishMode()).isEqualTo(PublishMode.PUBLISH_MODE_HOST);
+    assertThat(host.getHostPort()).isEqualTo(hostPort);
+    for (PortBinding binding : running.getPortsList()) {
+      await().atMost(WAIT).untilAsserted(() ->
+          assertThat(httpGet("http://" + binding.getHostIp() + ":" + binding.getHostPort() + "/index.html"))
+              .isEqualTo(INDEX));
+    }
+  }
+
+  @Test
+  void desiredShutdownStopsAndRemovesTheContainer(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.3");
+    String id = TestTasks.id("stop");
+    // No init: sh ignores SIGTERM as PID 1, so the 1 s grace period ends in SIGKILL.
+    dispatcher.assign(TestTasks.task(id, "stopper", 1,
+        TestTasks.container(image, "sh", "-c", "sleep 3600").setInit(false)));
+    startAgent();
+    String container = awaitState(id, TASK_STATE_RUNNING).getContainerId();
+
+    dispatcher.setDesired(id, TaskState.TASK_STATE_SHUTDOWN);
+
+    TaskStatus shutdown = awaitState(id, TASK_STATE_SHUTDOWN);
+    assertThat(shutdown.getMessage()).isEqualTo("shutdown");
+    assertThat(docker.tryDocker("inspect", container).ok()).isFalse();
+  }
+
+  @Test
+  void exitedContainersCompleteOrFail(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.4");
+    String failing = TestTasks.id("fail");
+    String finishing = TestTasks.id("done");
+    startAgent();
+    dispatcher.assign(
+        TestTasks.task(failing, "failing", 1, TestTasks.container(image, "sh", "-c", "sleep 0.3; exit 3")),
+        TestTasks.task(finishing, "finishing", 1, TestTasks.container(image, "true")));
+
+    TaskStatus failed = awaitState(failing, TASK_STATE_FAILED);
+    assertThat(failed.getExitCode()).isEqualTo(3);
+    assertThat(failed.getErr()).isEqualTo("task: non-zero exit (3)");
+    assertThat(dispatcher.states(failing)).contains(TASK_STATE_RUNNING);
+    TaskStatus complete = awaitState(finishing, TASK_STATE_COMPLETE);
+    assertThat(complete.getExitCode()).isZero();
+    assertThat(complete.getErr()).isEmpty();
+  }
+
+  @Test
+  void restartedAgentAdoptsItsContainers(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.5");
+    String id = TestTasks.id("adopt");
+    dispatcher.assign(TestTasks.task(id, "adopted", 1,
+        TestTasks.container(image, "httpd", "-f", "-p", "80", "-h", "/www"),
+        PortConfig.newBuilder().setTargetPort(80).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build()));
+    NodeAgent first = startAgent();
+    TaskStatus running = awaitState(id, TASK_STATE_RUNNING);
+    first.close();
+    agents.remove(first);
+    // The store lags behind: the new session's set shows the task as just assigned.
+    dispatcher.resetStatus(id, dispatcher.task(id).getStatus().toBuilder()
+        .setState(TaskState.TASK_STATE_ASSIGNED).clearContainerId().clearPorts().build());
+    int reportsBefore = dispatcher.updates(id).size();
+
+    NodeAgent second = startAgent();
+
+    assertThat(second.node().id()).isEqualTo(first.node().id());
+    await().atMost(WAIT).until(() -> dispatcher.registrations().size() == 2);
+    await().atMost(WAIT).until(() -> dispatcher.updates(id).size() > reportsBefore);
+    TaskStatus adopted = dispatcher.lastStatus(id);
+    assertThat(adopted.getState()).isEqualTo(TASK_STATE_RUNNING);
+    assertThat(adopted.getContainerId()).isEqualTo(running.getContainerId());
+    assertThat(adopted.getPortsList()).isEqualTo(running.getPortsList());
+    assertThat(docker.containerIds("io.shoal.task.id=" + id)).containsExactly(running.getContainerId());
+  }
+
+  @Test
+  void aTaskDroppedFromTheSetLosesItsContainer(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.6");
+    String kept = TestTasks.id("kept");
+    String dropped = TestTasks.id("drop");
+    dispatcher.assign(
+        TestTasks.task(kept, "kept", 1, TestTasks.container(image, "sleep", "3600")),
+        TestTasks.task(dropped, "dropped", 1, TestTasks.container(image, "sleep", "3600")));
+    startAgent();
+    String keptContainer = awaitState(kept, TASK_STATE_RUNNING).getContainerId();
+    awaitState(dropped, TASK_STATE_RUNNING);
+
+    dispatcher.unassign(dropped);
+
+    await().atMost(WAIT).until(() -> docker.containerIds("io.shoal.task.id=" + dropped).isEmpty());
+    assertThat(docker.containerIds("io.shoal.task.id=" + kept)).containsExactly(keptContainer);
+    assertThat(docker.inspect("{{.State.Running}}", keptContainer)).isEqualTo("true");
+  }
+
+  @Test
+  void aContainerOfAnUnknownTaskIsRemoved(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.7");
+    NodeAgent agent = startAgent();
+    String stray = TestTasks.id("stray");
+    String container = docker.docker("run", "-d", "--init",
+        "--label", "io.shoal.node.id=" + agent.node().id(), "--label", "io.shoal.task.id=" + stray,
+        image.substring(0, image.indexOf('@')), "sleep", "3600");
+
+    dispatcher.assign();
+
+    await().atMost(WAIT).until(() -> !docker.tryDocker("inspect", container).ok());
+  }
+
+  @Test
+  void anImageThatCannotBePulledIsRejected(DockerTestEngine docker, RegistryTestServer registry) {
+    setUp(docker, "127.0.0.8");
+    String missing = TestTasks.id("missing");
+    String badDigest = TestTasks.id("digest");
+    startAgent();
+    dispatcher.assign(
+        TestTasks.task(missing, "missing", 1, TestTasks.container(registry.image("shoal-test/no-such-image") + ":1")),
+        TestTasks.task(badDigest, "digest", 1, TestTasks.container(
+            registry.image("shoal-test/agent-web") + ":1@sha256:" + "0".repeat(64))));
+
+    for (String id : List.of(missing, badDigest)) {
+      TaskStatus rejected = awaitState(id, TASK_STATE_REJECTED);
+      assertThat(rejected.getErr()).isNotBlank();
+      assertThat(dispatcher.states(id)).doesNotContain(TASK_STATE_STARTING, TASK_STATE_RUNNING);
+    }
+    assertThat(dispatcher.lastStatus(missing).getErr()).contains("no-such-image");
+  }
+
+  @Test
+  void reconnectsAndSendsWhatHappenedMeanwhile(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.9");
+    String id = TestTasks.id("reconnect");
+    dispatcher.assign(TestTasks.task(id, "reconnect", 1, TestTasks.container(image, "sleep", "3600")));
+    startAgent();
+    String container = awaitState(id, TASK_STATE_RUNNING).getContainerId();
+    await().atMost(WAIT).until(() -> dispatcher.heartbeats() >= 1);
+
+    // The dispatcher goes away; the task's container dies while the agent cannot report it.
+    int port = dispatcher.port();
+    dispatcher.close();
+    docker.docker("kill", container);
+    FakeDispatcher restarted = dispatcher(port);
+    restarted.assign(dispatcher.task(id));
+
+    await().atMost(WAIT).until(() -> restarted.registrations().size() == 1);
+    await().atMost(WAIT).until(() -> restarted.lastStatus(id).getState() == TASK_STATE_FAILED);
+    assertThat(restarted.lastStatus(id).getExitCode()).isEqualTo(137);
+    assertThat(docker.tryDocker("inspect", container).ok()).isTrue();
+  }
+
+  private FakeDispatcher dispatcher(int port) {
+    FakeDispatcher d = new FakeDispatcher(500).start(port);
+    dispatchers.add(d);
+    return d;
+  }
+
+  private NodeAgent startAgent() {
+    AgentFlags flags = AgentFlags.parse(
+        "--addr", addr,
+        "--hostname", "test-" + addr,
+        "--dispatcher", dispatcher.address(),
+        "--docker-host", docker.host(),
+        "--state-dir", stateDir.toString(),
+        "--listen", "127.0.0.1:0",
+        "--metrics-port", "0");
+    NodeAgent agent = AgentComponent.create(flags).agent().start();
+    agents.add(agent);
+    nodeIds.add(agent.node().id());
+    return agent;
+  }
+
+  private TaskStatus awaitState(String taskId, TaskState state) {
+    await().atMost(WAIT)
+        .alias("task " + taskId + " reaching " + state + "; reported so far")
+        .until(() -> dispatcher.states(taskId), states -> states.contains(state));
+    return dispatcher.updates(taskId).stream()
+        .map(u -> u.getStatus())
+        .filter(s -> s.getState() == state)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String httpGet(String url) throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpResponse<String> response = client.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+}
