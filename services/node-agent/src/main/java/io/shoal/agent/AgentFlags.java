@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
     name = "shoal-node-agent",
     mixinStandardHelpOptions = true,
     version = "shoal-node-agent 0.1.0",
-    description = "Runs the tasks the dispatcher assigns to this node on the local dockerd.")
+    description = "Runs the tasks the dispatcher assigns to this node on the local dockerd.",
+    footer = {"", "Defaults: --listen ADDR:" + AgentFlags.DEFAULT_GRPC_PORT + ", --metrics-port "
+        + AgentFlags.DEFAULT_METRICS_PORT + " (bound on the --listen host)."})
 public final class AgentFlags {
   public static final int DEFAULT_GRPC_PORT = 7404;
   public static final int DEFAULT_METRICS_PORT = 9404;

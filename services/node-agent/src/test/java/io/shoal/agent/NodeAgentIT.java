@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import io.shoal.api.v1.PortBinding;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.RegisterNode;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
@@ -102,6 +103,16 @@ class NodeAgentIT {
     dispatcher.assign(task);
 
     TaskStatus running = awaitState(id, TASK_STATE_RUNNING);
+    RegisterNode registered = dispatcher.registrations().get(0);
+    assertThat(registered.getNodeId()).isEqualTo(agent.node().id());
+    assertThat(registered.getDescription().getHostname()).isEqualTo("test-127.0.0.2");
+    assertThat(registered.getDescription().getAddr()).isEqualTo("127.0.0.2");
+    assertThat(registered.getDescription().getOs()).isEqualTo("linux");
+    assertThat(registered.getDescription().getArch()).isNotEmpty();
+    assertThat(registered.getDescription().getNanoCpus()).isGreaterThanOrEqualTo(1_000_000_000L);
+    assertThat(registered.getDescription().getMemoryBytes()).isPositive();
+    assertThat(registered.getDescription().getEngineVersion())
+        .isEqualTo(docker.docker("version", "--format", "{{.Server.Version}}"));
     assertThat(dispatcher.states(id)).containsExactly(
         TASK_STATE_ACCEPTED, TASK_STATE_PREPARING, TASK_STATE_STARTING, TASK_STATE_RUNNING);
     assertThat(dispatcher.updates(id)).extracting(u -> u.getStatus().getMessage())
@@ -252,6 +263,44 @@ class NodeAgentIT {
       assertThat(dispatcher.states(id)).doesNotContain(TASK_STATE_STARTING, TASK_STATE_RUNNING);
     }
     assertThat(dispatcher.lastStatus(missing).getErr()).contains("no-such-image");
+  }
+
+  @Test
+  void aPullWithoutCredentialsIsRejected(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.10");
+    RegistryTestServer secured = RegistryTestServer.startWithBasicAuth("shoal", "s3cret-pass");
+    String privateImage = TestImages.busybox(secured.image("shoal-test/private") + ":1")
+        .credentials(secured)
+        .push(docker);
+    TestImages.removeLocal(docker, privateImage);
+    String id = TestTasks.id("private");
+    startAgent();
+
+    dispatcher.assign(TestTasks.task(id, "private", 1, TestTasks.container(privateImage, "sleep", "3600")));
+
+    TaskStatus rejected = awaitState(id, TASK_STATE_REJECTED);
+    assertThat(rejected.getErr()).containsIgnoringCase("auth");
+  }
+
+  @Test
+  void aSlowStopHoldsUpNeitherOtherTasksNorHeartbeats(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.11");
+    String slow = TestTasks.id("slow");
+    String next = TestTasks.id("next");
+    // sh as PID 1 ignores SIGTERM: the stop lasts the whole 4 s grace period.
+    dispatcher.assign(TestTasks.task(slow, "slow", 1, TestTasks.container(image, "sh", "-c", "sleep 3600")
+        .setInit(false).setStopGracePeriod(com.google.protobuf.Duration.newBuilder().setSeconds(4))));
+    startAgent();
+    awaitState(slow, TASK_STATE_RUNNING);
+
+    dispatcher.setDesired(slow, TaskState.TASK_STATE_SHUTDOWN);
+    int heartbeats = dispatcher.heartbeats();
+    dispatcher.assign(TestTasks.task(next, "next", 1, TestTasks.container(image, "sleep", "3600")));
+
+    awaitState(next, TASK_STATE_RUNNING);
+    await().atMost(WAIT).until(() -> dispatcher.heartbeats() >= heartbeats + 2);
+    assertThat(dispatcher.states(slow)).doesNotContain(TASK_STATE_SHUTDOWN);
+    awaitState(slow, TASK_STATE_SHUTDOWN);
   }
 
   @Test

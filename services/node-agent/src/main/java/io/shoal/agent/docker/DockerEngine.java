@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -17,6 +16,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.shoal.agent.exec.ContainerConfig;
 import io.shoal.agent.exec.ContainerConfigs;
@@ -157,9 +157,11 @@ public final class DockerEngine implements ContainerEngine {
   @Override
   public void pull(ImageReference image) {
     try {
-      docker.pullImageCmd(image.name()).withTag(image.pullTag())
-          .exec(new PullImageResultCallback())
-          .awaitCompletion();
+      PullCallback pull = docker.pullImageCmd(image.name()).withTag(image.pullTag()).exec(new PullCallback());
+      pull.awaitCompletion();
+      if (pull.error != null) {
+        throw pull.error;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("pull of " + image + " interrupted", e);
@@ -293,6 +295,33 @@ public final class DockerEngine implements ContainerEngine {
       return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
     return raw.strip();
+  }
+
+  /**
+   * Collects a pull's outcome without docker-java's default error logging: a failed pull is an
+   * expected outcome (the task is rejected with the engine's reason), not an agent error.
+   */
+  private static final class PullCallback extends ResultCallback.Adapter<PullResponseItem> {
+    private volatile RuntimeException error;
+
+    @Override
+    public void onNext(PullResponseItem item) {
+      if (item.getErrorDetail() != null || item.getError() != null) {
+        String message = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            ? item.getErrorDetail().getMessage() : item.getError();
+        error = new EngineException(message);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error = t instanceof RuntimeException re ? re : new EngineException(String.valueOf(t.getMessage()), t);
+      try {
+        close();
+      } catch (IOException e) {
+        log.debug("closing a failed pull: {}", e.toString());
+      }
+    }
   }
 
   /**

@@ -152,6 +152,10 @@ final class TaskRunner {
 
   private void converge() {
     for (int i = 0; i < MAX_STEPS_PER_PASS; i++) {
+      if (dropped) {
+        // Left the set during a slow step (a pull): the next pass removes the container.
+        return;
+      }
       Step step = TaskSteps.next(task, status, controller, clock);
       if (!(step instanceof Step.Transition transition)) {
         return;
