@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -37,6 +38,13 @@ import picocli.CommandLine.Spec;
     subcommands = {ServiceCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class ShoalCli implements Callable<Integer> {
   public static final String DEFAULT_HOST = "127.0.0.1:7400";
+
+  /**
+   * picocli names repeatable options with their label ("option '--publish' (PORT): ") and single
+   * ones without; drop the label so every message reads the same.
+   */
+  private static final Pattern PARAM_LABEL =
+      Pattern.compile("^(Invalid value for option '[^']+') \\([^)]*\\)");
 
   @Option(
       names = {"-H", "--host"},
@@ -83,6 +91,8 @@ public final class ShoalCli implements Callable<Integer> {
   /** The picocli tree with Shoal's error handling: one {@code shoal: ...} line per failure. */
   public static CommandLine commandLine(ShoalCli cli) {
     CommandLine cmd = new CommandLine(cli);
+    // Docker's flags may be repeated, the last one winning (`--name a --name b`).
+    cmd.setOverwrittenOptionsAllowed(true);
     // Like `docker service create`, everything after IMAGE is the command, even words with dashes.
     cmd.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
     cmd.setExecutionExceptionHandler(
@@ -99,7 +109,7 @@ public final class ShoalCli implements Callable<Integer> {
         (ex, args) -> {
           CommandLine failed = ex.getCommandLine();
           PrintWriter err = failed.getErr();
-          err.println("shoal: " + ex.getMessage());
+          err.println("shoal: " + PARAM_LABEL.matcher(ex.getMessage()).replaceFirst("$1"));
           err.println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
           return failed.getCommandSpec().exitCodeOnInvalidInput();

@@ -45,7 +45,8 @@ public final class ServicePsCommand extends CliCommand {
       Comparator.comparing(Task::getServiceName)
           .thenComparing(Task::getServiceId)
           .thenComparingLong(Task::getSlot)
-          .thenComparing(Task::getNodeId)
+          // A global service's tasks have no slot: their node is their place.
+          .thenComparing(t -> t.getSlot() == 0 ? t.getNodeId() : "")
           .thenComparing(
               Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
                   .thenComparingInt(t -> t.getCreateTime().getNanos())

@@ -1,0 +1,82 @@
+package io.shoal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.shoal.cli.testing.CliHarness;
+import io.shoal.cli.testing.CliHarness.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ShoalCliTest {
+  @RegisterExtension final CliHarness cli = new CliHarness();
+
+  @Test
+  void talksToTheDefaultHost() {
+    cli.run("service", "ls");
+    assertThat(cli.targets()).containsExactly("127.0.0.1:7400");
+  }
+
+  @Test
+  void hostFlagBeforeOrAfterTheCommand() {
+    cli.run("--host", "10.0.0.1:7400", "service", "ls");
+    cli.run("service", "ls", "-H", "10.0.0.2:7400");
+    assertThat(cli.targets()).containsExactly("10.0.0.1:7400", "10.0.0.2:7400");
+  }
+
+  @Test
+  void shoalHostFromTheEnvironmentUnlessTheFlagIsGiven() {
+    cli.env("SHOAL_HOST", "control.example:7400");
+    cli.run("node", "ls");
+    cli.run("--host", "flag:1", "node", "ls");
+    assertThat(cli.targets()).containsExactly("control.example:7400", "flag:1");
+  }
+
+  @Test
+  void unreachableControlSaysWhereAndWhatToDo() {
+    Result r = cli.runUnreachable("service", "ls");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .matches(
+            "shoal: cannot reach control at 127\\.0\\.0\\.1:7400: .+ \\(UNAVAILABLE\\); is the"
+                + " cluster up\\? \\(deploy/dev\\.sh up\\)");
+  }
+
+  @Test
+  void serverFailuresAreOneLineWithTheCode() {
+    cli.control().failNext("ListServices", Status.INTERNAL.withDescription("etcd is unhappy"));
+    Result r = cli.run("service", "ls");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines()).containsExactly("shoal: etcd is unhappy (INTERNAL)");
+  }
+
+  @Test
+  void aloneItPrintsUsage() {
+    Result r = cli.run();
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("Usage: shoal ").contains("service", "node");
+    Result service = cli.run("service");
+    assertThat(service.exitCode()).isZero();
+    assertThat(service.out())
+        .contains("create", "inspect", "ls", "ps", "rm", "scale", "update");
+    assertThat(cli.targets()).isEmpty();
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Result r = cli.run("service", "frobnicate");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.errLines()).first().asString().startsWith("shoal: ").contains("frobnicate");
+    assertThat(r.errLines()).last().isEqualTo("See 'shoal service --help'.");
+  }
+
+  @Test
+  void printsItsVersion() {
+    Result r = cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("shoal ");
+  }
+}

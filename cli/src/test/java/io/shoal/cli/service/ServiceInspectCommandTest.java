@@ -1,0 +1,113 @@
+package io.shoal.cli.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.ListServicesResponse;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.cli.parse.PortSpec;
+import io.shoal.cli.testing.CliHarness;
+import io.shoal.cli.testing.CliHarness.Result;
+import io.shoal.cli.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ServiceInspectCommandTest {
+  @RegisterExtension final CliHarness cli = new CliHarness();
+
+  Service web;
+  Service agent;
+
+  @BeforeEach
+  void seed() {
+    ServiceSpec.Builder spec = Fixtures.replicated("web", "nginx:1.27@" + Fixtures.DIGEST, 3).toBuilder();
+    spec.getContainerBuilder()
+        .addAllEnv(List.of("A=1", "B=2"))
+        .addAllArgs(List.of("nginx", "-g", "daemon off;"))
+        .setWorkdir("/srv");
+    spec.setEndpoint(
+        EndpointSpec.newBuilder()
+            .addPorts(PortSpec.parse("8080:80"))
+            .addPorts(PortSpec.parse("mode=host,target=53,protocol=udp")));
+    web = cli.control().addService(spec.build());
+    agent = cli.control().addService(Fixtures.global("agent", "agent:1"));
+  }
+
+  @Test
+  void printsAJsonArrayOfTheServices() throws Exception {
+    Result r = cli.run("service", "inspect", "web", agent.getId());
+
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("[\n  {\n    \"id\": \"" + web.getId() + "\",");
+    ListServicesResponse.Builder parsed = ListServicesResponse.newBuilder();
+    JsonFormat.parser().merge("{\"services\": " + r.out() + "}", parsed);
+    assertThat(parsed.getServicesList()).containsExactly(web, agent);
+  }
+
+  @Test
+  void missingServicesAreReportedAndTheRestPrinted() throws Exception {
+    Result r = cli.run("service", "inspect", "nope", "web");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines()).containsExactly("shoal: service nope not found (NOT_FOUND)");
+    ListServicesResponse.Builder parsed = ListServicesResponse.newBuilder();
+    JsonFormat.parser().merge("{\"services\": " + r.out() + "}", parsed);
+    assertThat(parsed.getServicesList()).containsExactly(web);
+  }
+
+  @Test
+  void nothingFoundIsAnEmptyArray() {
+    Result r = cli.run("service", "inspect", "nope");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).isEqualTo("[]\n");
+  }
+
+  @Test
+  void prettyIsAReadableSummary() {
+    cli.control().addService(
+        Fixtures.replicated("warned", "busybox", 1));
+    Result r = cli.run("service", "inspect", "--pretty", "web", "agent");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outLines())
+        .containsExactly(
+            "ID:               " + web.getId(),
+            "Name:             web",
+            "Service Mode:     Replicated",
+            " Replicas:        3",
+            "ContainerSpec:",
+            " Image:           nginx:1.27@" + Fixtures.DIGEST,
+            " Args:            nginx -g daemon off;",
+            " Env:             A=1",
+            "                  B=2",
+            " Dir:             /srv",
+            "Ports:",
+            " PublishedPort = 8080",
+            "  Protocol = tcp",
+            "  TargetPort = 80",
+            "  PublishMode = ingress",
+            " PublishedPort = (none)",
+            "  Protocol = udp",
+            "  TargetPort = 53",
+            "  PublishMode = host",
+            "",
+            "ID:               " + agent.getId(),
+            "Name:             agent",
+            "Service Mode:     Global",
+            "ContainerSpec:",
+            " Image:           agent:1");
+  }
+
+  @Test
+  void prettyShowsWarnings() {
+    cli.control().createWarnings(List.of("image busybox:latest could not be resolved"));
+    cli.run("service", "create", "--name", "warned", "-d", "busybox");
+    Result r = cli.run("service", "inspect", "--pretty", "warned");
+    assertThat(r.outLines()).endsWith("Warnings:", " image busybox:latest could not be resolved");
+  }
+}

@@ -1,0 +1,515 @@
+package io.shoal.cli.testing;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.CreateServiceResponse;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.DeleteServiceResponse;
+import io.shoal.api.v1.GetServiceRequest;
+import io.shoal.api.v1.GetServiceResponse;
+import io.shoal.api.v1.ListNodesRequest;
+import io.shoal.api.v1.ListNodesResponse;
+import io.shoal.api.v1.ListServicesRequest;
+import io.shoal.api.v1.ListServicesResponse;
+import io.shoal.api.v1.ListTasksRequest;
+import io.shoal.api.v1.ListTasksResponse;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.api.v1.UpdateServiceRequest;
+import io.shoal.api.v1.UpdateServiceResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * An in-memory ControlService that records every request. It stores services with versions
+ * (stale writes are ABORTED), pins images, resolves services by id, name or unique prefix, and
+ * can play a tiny scheduler: with {@link #simulateScheduler} on, each ListTasks of a service moves
+ * its tasks one state forward (and replaces outdated ones), so a waiting CLI sees Docker-like
+ * progress within a few polls.
+ *
+ * <p>Every method is {@code synchronized}: the in-process transport runs calls on the test thread
+ * (direct executor), but nothing here should depend on that.
+ */
+public final class FakeControlService extends ControlServiceGrpc.ControlServiceImplBase {
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+
+  /** The order the fake scheduler moves a task through. */
+  private static final List<TaskState> LIFE =
+      List.of(
+          TaskState.TASK_STATE_NEW,
+          TaskState.TASK_STATE_PENDING,
+          TaskState.TASK_STATE_ASSIGNED,
+          TaskState.TASK_STATE_ACCEPTED,
+          TaskState.TASK_STATE_PREPARING,
+          TaskState.TASK_STATE_STARTING,
+          TaskState.TASK_STATE_RUNNING);
+
+  private final Clock clock;
+  private final Map<String, Service> services = new LinkedHashMap<>();
+  private final List<Task> tasks = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final Random ids = new Random(42);
+  private long revision = 100;
+
+  private final List<CreateServiceRequest> creates = new ArrayList<>();
+  private final List<UpdateServiceRequest> updates = new ArrayList<>();
+  private final List<DeleteServiceRequest> deletes = new ArrayList<>();
+  private int listTasksCalls;
+
+  private final Map<String, Status> failures = new LinkedHashMap<>();
+  private int abortsLeft;
+  private UnaryOperator<ServiceSpec> concurrentChange = UnaryOperator.identity();
+  private List<String> createWarnings = List.of();
+
+  private boolean simulateScheduler;
+  private TaskState stopAt = TaskState.TASK_STATE_RUNNING;
+  private String failAtStartingWith;
+
+  public FakeControlService(Clock clock) {
+    this.clock = clock;
+  }
+
+  // ---- set-up ------------------------------------------------------------------------------
+
+  /** Stores a service as if created earlier; returns it with its id and version. */
+  public synchronized Service addService(ServiceSpec spec) {
+    Service s =
+        Service.newBuilder()
+            .setId(newId())
+            .setVersion(++revision)
+            .setSpec(spec)
+            .setCreateTime(now())
+            .setUpdateTime(now())
+            .build();
+    services.put(s.getId(), s);
+    return s;
+  }
+
+  public synchronized void addTask(Task task) {
+    tasks.add(task);
+  }
+
+  public synchronized void addNode(Node node) {
+    nodes.add(node);
+  }
+
+  /** The next {@code rpc} call (e.g. "CreateService") fails with {@code status}. */
+  public synchronized void failNext(String rpc, Status status) {
+    failures.put(rpc, status);
+  }
+
+  /**
+   * The next {@code times} UpdateService calls lose a race: before each, someone else applies
+   * {@code change} to the stored service (bumping its version), so the request's version is stale.
+   */
+  public synchronized void abortUpdates(int times, UnaryOperator<ServiceSpec> change) {
+    this.abortsLeft = times;
+    this.concurrentChange = change;
+  }
+
+  public synchronized void createWarnings(List<String> warnings) {
+    this.createWarnings = List.copyOf(warnings);
+  }
+
+  /** Each ListTasks of a service advances its tasks one step (see class doc). */
+  public synchronized void simulateScheduler(boolean on) {
+    this.simulateScheduler = on;
+  }
+
+  /** The simulated tasks never get past {@code state}. */
+  public synchronized void stopAt(TaskState state) {
+    this.stopAt = state;
+  }
+
+  /** The simulated tasks fail when starting, with this error; each is replaced by a new one. */
+  public synchronized void failAtStarting(String err) {
+    this.failAtStartingWith = err;
+  }
+
+  // ---- what the CLI sent -------------------------------------------------------------------
+
+  public synchronized List<CreateServiceRequest> creates() {
+    return List.copyOf(creates);
+  }
+
+  public synchronized List<UpdateServiceRequest> updates() {
+    return List.copyOf(updates);
+  }
+
+  public synchronized List<DeleteServiceRequest> deletes() {
+    return List.copyOf(deletes);
+  }
+
+  public synchronized int listTasksCalls() {
+    return listTasksCalls;
+  }
+
+  public synchronized Service service(String ref) {
+    return find(ref).orElseThrow();
+  }
+
+  public synchronized List<Task> tasks() {
+    return List.copyOf(tasks);
+  }
+
+  // ---- the RPCs ----------------------------------------------------------------------------
+
+  @Override
+  public synchronized void createService(
+      CreateServiceRequest request, StreamObserver<CreateServiceResponse> response) {
+    creates.add(request);
+    if (failed("CreateService", response)) {
+      return;
+    }
+    ServiceSpec spec = request.getSpec();
+    if (!NAME.matcher(spec.getName()).matches()) {
+      response.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "ServiceSpec.name: \"" + spec.getName() + "\" must match " + NAME.pattern())
+              .asRuntimeException());
+      return;
+    }
+    if (services.values().stream().anyMatch(s -> s.getSpec().getName().equals(spec.getName()))) {
+      response.onError(
+          Status.ALREADY_EXISTS
+              .withDescription("service " + spec.getName() + " already exists")
+              .asRuntimeException());
+      return;
+    }
+    ServiceSpec pinned = request.getNoResolveImage() ? spec : pin(spec);
+    Service s =
+        Service.newBuilder()
+            .setId(newId())
+            .setVersion(++revision)
+            .setSpec(pinned)
+            .setCreateTime(now())
+            .setUpdateTime(now())
+            .addAllWarnings(createWarnings)
+            .build();
+    services.put(s.getId(), s);
+    response.onNext(
+        CreateServiceResponse.newBuilder().setService(s).addAllWarnings(createWarnings).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void getService(
+      GetServiceRequest request, StreamObserver<GetServiceResponse> response) {
+    if (failed("GetService", response)) {
+      return;
+    }
+    Optional<Service> s = find(request.getService());
+    if (s.isEmpty()) {
+      response.onError(notFound(request.getService()));
+      return;
+    }
+    response.onNext(GetServiceResponse.newBuilder().setService(s.get()).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void listServices(
+      ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+    if (failed("ListServices", response)) {
+      return;
+    }
+    response.onNext(ListServicesResponse.newBuilder().addAllServices(services.values()).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void updateService(
+      UpdateServiceRequest request, StreamObserver<UpdateServiceResponse> response) {
+    updates.add(request);
+    if (failed("UpdateService", response)) {
+      return;
+    }
+    Service current = services.get(request.getServiceId());
+    if (current == null) {
+      response.onError(notFound(request.getServiceId()));
+      return;
+    }
+    if (abortsLeft > 0) {
+      abortsLeft--;
+      current =
+          current.toBuilder()
+              .setSpec(concurrentChange.apply(current.getSpec()))
+              .setVersion(++revision)
+              .build();
+      services.put(current.getId(), current);
+    }
+    if (request.getVersion() != current.getVersion()) {
+      response.onError(
+          Status.ABORTED
+              .withDescription(
+                  "service "
+                      + current.getSpec().getName()
+                      + " changed since it was read (version "
+                      + request.getVersion()
+                      + ", now "
+                      + current.getVersion()
+                      + ")")
+              .asRuntimeException());
+      return;
+    }
+    ServiceSpec spec = request.getSpec();
+    boolean imageChanged =
+        !spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage());
+    if (imageChanged && !request.getNoResolveImage()) {
+      spec = pin(spec);
+    }
+    Service updated =
+        current.toBuilder()
+            .setSpec(spec)
+            .setPreviousSpec(current.getSpec())
+            .setVersion(++revision)
+            .setUpdateTime(now())
+            .build();
+    services.put(updated.getId(), updated);
+    response.onNext(UpdateServiceResponse.newBuilder().setService(updated).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void deleteService(
+      DeleteServiceRequest request, StreamObserver<DeleteServiceResponse> response) {
+    deletes.add(request);
+    if (failed("DeleteService", response)) {
+      return;
+    }
+    Optional<Service> s = find(request.getService());
+    if (s.isEmpty()) {
+      response.onError(notFound(request.getService()));
+      return;
+    }
+    services.remove(s.get().getId());
+    response.onNext(DeleteServiceResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void listTasks(
+      ListTasksRequest request, StreamObserver<ListTasksResponse> response) {
+    listTasksCalls++;
+    if (failed("ListTasks", response)) {
+      return;
+    }
+    List<Task> result;
+    if (request.getService().isEmpty()) {
+      result = tasks;
+    } else {
+      Optional<Service> s = find(request.getService());
+      if (s.isEmpty()) {
+        response.onError(notFound(request.getService()));
+        return;
+      }
+      if (simulateScheduler) {
+        schedule(s.get());
+      }
+      String id = s.get().getId();
+      result = tasks.stream().filter(t -> t.getServiceId().equals(id)).toList();
+    }
+    // As control promises: newest first within a slot.
+    List<Task> ordered =
+        result.stream()
+            .sorted(
+                Comparator.comparingLong(Task::getSlot)
+                    .thenComparing(Task::getNodeId)
+                    .thenComparing(
+                        Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
+                            .thenComparingInt(t -> t.getCreateTime().getNanos())
+                            .reversed()))
+            .toList();
+    response.onNext(ListTasksResponse.newBuilder().addAllTasks(ordered).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public synchronized void listNodes(
+      ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+    if (failed("ListNodes", response)) {
+      return;
+    }
+    response.onNext(ListNodesResponse.newBuilder().addAllNodes(nodes).build());
+    response.onCompleted();
+  }
+
+  // ---- the pretend scheduler ---------------------------------------------------------------
+
+  /** One step for every slot (or ready node) of the service. */
+  private void schedule(Service service) {
+    ServiceSpec spec = service.getSpec();
+    List<String> places = new ArrayList<>();
+    if (spec.hasGlobal()) {
+      nodes.stream()
+          .filter(n -> n.getStatus().getState() == NodeState.NODE_STATE_READY)
+          .forEach(n -> places.add(n.getId()));
+    } else {
+      for (long slot = 1; slot <= spec.getReplicated().getReplicas(); slot++) {
+        places.add(String.valueOf(slot));
+      }
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      Task t = tasks.get(i);
+      if (!t.getServiceId().equals(service.getId())
+          || t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
+        continue;
+      }
+      boolean placeWanted = places.contains(place(t, spec));
+      if (!placeWanted || !sameSpec(t.getSpec(), spec)) {
+        tasks.set(
+            i,
+            t.toBuilder()
+                .setDesiredState(
+                    placeWanted ? TaskState.TASK_STATE_SHUTDOWN : TaskState.TASK_STATE_REMOVE)
+                .setStatus(status(TaskState.TASK_STATE_SHUTDOWN, ""))
+                .build());
+      }
+    }
+    for (String place : places) {
+      Optional<Integer> current = currentTask(service, place);
+      if (current.isEmpty()) {
+        Task.Builder t =
+            Task.newBuilder()
+                .setId(newId())
+                .setServiceId(service.getId())
+                .setServiceName(spec.getName())
+                .setSpec(spec)
+                .setDesiredState(TaskState.TASK_STATE_RUNNING)
+                .setStatus(status(TaskState.TASK_STATE_NEW, ""))
+                .setCreateTime(now());
+        if (spec.hasGlobal()) {
+          t.setNodeId(place);
+        } else {
+          t.setSlot(Long.parseLong(place));
+        }
+        tasks.add(t.build());
+      } else {
+        advance(current.get());
+      }
+    }
+  }
+
+  private void advance(int index) {
+    Task t = tasks.get(index);
+    TaskState state = t.getStatus().getState();
+    if (state == stopAt || !LIFE.contains(state)) {
+      return;
+    }
+    TaskState next = LIFE.get(LIFE.indexOf(state) + 1);
+    Task.Builder b = t.toBuilder().setStatus(status(next, ""));
+    if (next == TaskState.TASK_STATE_ASSIGNED && t.getNodeId().isEmpty() && !nodes.isEmpty()) {
+      b.setNodeId(nodes.get(0).getId());
+    }
+    if (next == TaskState.TASK_STATE_RUNNING && failAtStartingWith != null) {
+      b.setStatus(status(TaskState.TASK_STATE_FAILED, failAtStartingWith))
+          .setDesiredState(TaskState.TASK_STATE_SHUTDOWN);
+    }
+    tasks.set(index, b.build());
+  }
+
+  private Optional<Integer> currentTask(Service service, String place) {
+    for (int i = tasks.size() - 1; i >= 0; i--) {
+      Task t = tasks.get(i);
+      if (t.getServiceId().equals(service.getId())
+          && t.getDesiredState() == TaskState.TASK_STATE_RUNNING
+          && place(t, service.getSpec()).equals(place)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String place(Task t, ServiceSpec spec) {
+    return spec.hasGlobal() ? t.getNodeId() : String.valueOf(t.getSlot());
+  }
+
+  /** What the fake counts as a redeploy: anything but the replica count. */
+  private static boolean sameSpec(ServiceSpec a, ServiceSpec b) {
+    return a.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build()
+        .equals(b.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build());
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private Optional<Service> find(String ref) {
+    if (services.containsKey(ref)) {
+      return Optional.of(services.get(ref));
+    }
+    Optional<Service> byName =
+        services.values().stream().filter(s -> s.getSpec().getName().equals(ref)).findFirst();
+    if (byName.isPresent() || ref.isEmpty()) {
+      return byName;
+    }
+    List<Service> byPrefix =
+        services.values().stream()
+            .filter(s -> s.getId().startsWith(ref))
+            .collect(Collectors.toList());
+    return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+  }
+
+  private boolean failed(String rpc, StreamObserver<?> response) {
+    Status status = failures.remove(rpc);
+    if (status == null) {
+      return false;
+    }
+    response.onError(status.asRuntimeException());
+    return true;
+  }
+
+  private static RuntimeException notFound(String ref) {
+    return Status.NOT_FOUND.withDescription("service " + ref + " not found").asRuntimeException();
+  }
+
+  private static ServiceSpec pin(ServiceSpec spec) {
+    String image = spec.getContainer().getImage();
+    if (image.contains("@")) {
+      return spec;
+    }
+    String tagged = image.contains(":") ? image : image + ":latest";
+    String digest = String.format("%064x", Math.abs((long) image.hashCode()));
+    ServiceSpec.Builder b = spec.toBuilder();
+    b.getContainerBuilder().setImage(tagged + "@sha256:" + digest);
+    return b.build();
+  }
+
+  private TaskStatus status(TaskState state, String err) {
+    return TaskStatus.newBuilder().setState(state).setErr(err).setTimestamp(now()).build();
+  }
+
+  private Timestamp now() {
+    Instant i = clock.instant();
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  /** 25 characters of [a-z0-9], like SwarmKit's ids; seeded, so runs repeat. */
+  private String newId() {
+    StringBuilder id = new StringBuilder();
+    while (id.length() < 25) {
+      id.append(ID_CHARS.charAt(ids.nextInt(ID_CHARS.length())));
+    }
+    return id.toString();
+  }
+}
