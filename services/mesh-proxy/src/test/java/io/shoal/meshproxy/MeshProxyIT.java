@@ -178,6 +178,48 @@ class MeshProxyIT {
   }
 
   @Test
+  void aClientThatStopsSendingStillGetsTheAnswers() throws Exception {
+    TestBackend a = backend("a");
+    int published = ExternalProcess.freePort();
+    publish("web", published, a.port());
+    startProxy(0);
+    awaitBackends(published, 1);
+
+    try (TestClient client = TestClient.connect(ADDR, published)) {
+      client.writeLine("one");
+      client.writeLine("two");
+      client.shutdownOutput();
+
+      assertThat(client.readLine()).isEqualTo("a");
+      assertThat(client.readLine()).isEqualTo("a:one");
+      assertThat(client.readLine()).isEqualTo("a:two");
+      assertThat(client.readLine()).as("the backend closes after the client's FIN").isNull();
+    }
+    await().atMost(WAIT).until(() -> proxy.metrics().port(PortKey.tcp(published)).active() == 0);
+  }
+
+  @Test
+  void aLargeAnswerAfterTheClientsFinIsDeliveredWithBackPressure() throws Exception {
+    TestBackend a = backend("a");
+    int published = ExternalProcess.freePort();
+    publish("web", published, a.port());
+    startProxy(0);
+    awaitBackends(published, 1);
+    int size = 16 * 1024 * 1024;
+
+    // A small receive window makes the proxy wait for the client to read, again and again.
+    try (TestClient client = TestClient.connect(ADDR, published, 8 * 1024)) {
+      assertThat(client.readLine()).isEqualTo("a");
+      client.writeLine("bytes " + size);
+      client.shutdownOutput();
+
+      assertThat(client.drain()).isEqualTo(size + 1);
+    }
+    assertThat(proxy.metrics().port(PortKey.tcp(published)).sent())
+        .isEqualTo("a\n".length() + size + 1);
+  }
+
+  @Test
   void aTaskWhoseDesiredStateTurnsShutdownGetsNoNewConnections() throws Exception {
     TestBackend a = backend("a");
     TestBackend b = backend("b");

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real TCP backend on a free loopback port: greets each connection with its name and a
- * newline, then answers every line {@code L} with {@code NAME:L}, until the peer closes.
+ * newline, then answers every line {@code L} with {@code NAME:L}, until the peer closes. The
+ * line {@code bytes N} is answered with N bytes of 'x' and a newline instead.
  */
 public final class TestBackend implements AutoCloseable {
   private final String name;
@@ -87,7 +88,11 @@ public final class TestBackend implements AutoCloseable {
       out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
       for (String line; (line = in.readLine()) != null; ) {
-        out.write((name + ":" + line + "\n").getBytes(UTF_8));
+        if (line.startsWith("bytes ")) {
+          writeBulk(out, Integer.parseInt(line.substring("bytes ".length())));
+        } else {
+          out.write((name + ":" + line + "\n").getBytes(UTF_8));
+        }
         out.flush();
       }
     } catch (IOException e) {
@@ -96,6 +101,15 @@ public final class TestBackend implements AutoCloseable {
         errors.add(e);
       }
     }
+  }
+
+  private static void writeBulk(OutputStream out, int size) throws IOException {
+    byte[] chunk = new byte[64 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    for (int left = size; left > 0; left -= chunk.length) {
+      out.write(chunk, 0, Math.min(left, chunk.length));
+    }
+    out.write('\n');
   }
 
   @Override

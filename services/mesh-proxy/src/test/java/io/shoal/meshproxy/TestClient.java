@@ -22,8 +22,16 @@ public final class TestClient implements AutoCloseable {
   }
 
   public static TestClient connect(String host, int port) {
+    return connect(host, port, 0);
+  }
+
+  /** With a receive buffer of {@code receiveBuffer} bytes (0: the default), to slow a reader. */
+  public static TestClient connect(String host, int port, int receiveBuffer) {
     Socket socket = new Socket();
     try {
+      if (receiveBuffer > 0) {
+        socket.setReceiveBufferSize(receiveBuffer);
+      }
       socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
       socket.setSoTimeout(TIMEOUT_MS);
       return new TestClient(socket);
@@ -44,6 +52,19 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
+  /** Reads up to end of stream and returns how many bytes came. */
+  public long drain() {
+    try {
+      long total = 0;
+      for (int n; (n = in.read(new char[64 * 1024])) != -1; ) {
+        total += n;
+      }
+      return total;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The next line, or null at end of stream. */
   public String readLine() {
     try {
@@ -57,6 +78,15 @@ public final class TestClient implements AutoCloseable {
     try {
       socket.getOutputStream().write((line + "\n").getBytes(UTF_8));
       socket.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends FIN: the client is done sending but still reads. */
+  public void shutdownOutput() {
+    try {
+      socket.shutdownOutput();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.function.LongConsumer;
@@ -18,8 +20,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Back-pressure: both channels have AUTO_READ off, and this handler asks for the next read
  * only once the previous buffer has been written to the peer, so a slow reader slows its writer
- * down instead of filling memory. Closing: when either side closes, the other is closed after
- * what it still has to write has been flushed.
+ * down instead of filling memory.
+ *
+ * <p>Closing: when one side only stops sending (a FIN; both channels allow half-closure), the
+ * FIN is passed on to the other side once what was relayed before it is flushed, and the other
+ * direction keeps flowing, so {@code echo request | nc -N} still gets its answer. A channel is
+ * closed when both its directions are done. When either side closes (or resets), the other is
+ * closed after what it still has to write has been flushed.
  *
  * <p>Threading: no volatile and no locks, because both channels share one event loop (the
  * backend is connected on its client's loop).
@@ -61,12 +68,51 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
     peer.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
       if (written.isSuccess()) {
-        ctx.channel().read();
+        readMore(ctx.channel());
       } else {
-        log.debug("write to {} failed: {}", peer, written.cause().toString());
+        log.debug("write to {} failed", peer, written.cause());
         written.channel().close();
       }
     });
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      forwardEndOfInput(ctx.channel());
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  /** This side sent its FIN: shut the peer's output after what was relayed so far. */
+  private void forwardEndOfInput(Channel self) {
+    if (peer instanceof DuplexChannel duplexPeer && peer.isActive()) {
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+        if (flushed.isSuccess()) {
+          duplexPeer.shutdownOutput().addListener(shut -> closeIfDone(peer));
+        } else {
+          peer.close();
+        }
+      });
+    } else {
+      closeOnFlush(peer);
+    }
+    closeIfDone(self);
+  }
+
+  /** Asks for the next read, unless the channel's input is over (its FIN has been read). */
+  private static void readMore(Channel channel) {
+    if (!(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown()) {
+      channel.read();
+    }
+  }
+
+  /** Closes a channel that will neither send nor receive any more. */
+  private static void closeIfDone(Channel channel) {
+    if (channel instanceof DuplexChannel duplex
+        && duplex.isInputShutdown() && duplex.isOutputShutdown()) {
+      channel.close();
+    }
   }
 
   @Override

@@ -28,13 +28,16 @@ import org.slf4j.LoggerFactory;
 public final class RoundRobinConnector implements BackendConnector {
   private static final Logger log = LoggerFactory.getLogger(RoundRobinConnector.class);
 
+  private final Transport transport;
   private final Bootstrap template;
 
   @Inject
   public RoundRobinConnector(Transport transport, ByteBufAllocator allocator, MeshProxyConfig config) {
+    this.transport = transport;
     this.template = new Bootstrap()
         .channel(transport.socketChannel())
         .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
@@ -59,6 +62,7 @@ public final class RoundRobinConnector implements BackendConnector {
         .connect(backend.address());
     connected.addListener((ChannelFutureListener) done -> {
       if (done.isSuccess()) {
+        transport.prepare(done.channel());
         result.trySuccess(done.channel());
         return;
       }

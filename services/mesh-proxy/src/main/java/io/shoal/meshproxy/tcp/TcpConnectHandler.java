@@ -4,20 +4,29 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.LiveRoutes;
 import io.shoal.meshproxy.routes.Route;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of an accepted client connection: reads the route table once, connects a
  * backend, then replaces itself with a {@link RelayHandler} and starts reading the client. A
- * connection to a port without backends is closed at once. Nothing is read from the client
- * before its backend is connected (AUTO_READ is off).
+ * connection to a port without backends is closed at once. Nothing is asked of the client
+ * before its backend is connected (AUTO_READ is off); what the transport delivers anyway (epoll
+ * reads when a client sends its data and FIN at once) is kept and relayed once connected.
+ *
+ * <p>Threading: the fields are only touched on the client's event loop, where the connector's
+ * future completes too.
  *
  * <p>A PROXY protocol header or a UDP session would be set up at this step, before the relay.
  */
@@ -26,6 +35,8 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
 
   private final LiveRoutes routes;
   private final BackendConnector connector;
+  private final List<Object> early = new ArrayList<>();
+  private boolean inputShutdown;
 
   public TcpConnectHandler(LiveRoutes routes, BackendConnector connector) {
     this.routes = routes;
@@ -55,10 +66,39 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
         backend.close();
         return;
       }
-      ctx.pipeline().replace(this, "relay", new RelayHandler(backend, port.stats()::addReceived));
-      client.read();
+      ChannelPipeline pipeline = ctx.pipeline();
+      pipeline.replace(this, "relay", new RelayHandler(backend, port.stats()::addReceived));
+      for (Object msg : early) {
+        pipeline.fireChannelRead(msg);
+      }
+      early.clear();
+      if (inputShutdown) {
+        pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      } else {
+        client.read();
+      }
     });
     ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    early.add(msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputShutdown = true;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    early.forEach(ReferenceCountUtil::release);
+    early.clear();
+    ctx.fireChannelInactive();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.shoal.meshproxy.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -38,6 +39,16 @@ public record Transport(
     Epoll.ensureAvailability();
     return new Transport("epoll", EpollIoHandler.newFactory(),
         EpollServerSocketChannel.class, EpollSocketChannel.class);
+  }
+
+  /**
+   * Prepares a connected channel of this transport for the relay; call on its event loop once
+   * it is registered. On epoll, applies {@link EpollRegistrationWorkaround}.
+   */
+  public void prepare(Channel channel) {
+    if (serverSocketChannel == EpollServerSocketChannel.class) {
+      EpollRegistrationWorkaround.apply(channel);
+    }
   }
 
   public static Transport nio() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.shoal.meshproxy.tcp.ChannelProbes.HeldWrites;
 import io.shoal.meshproxy.tcp.ChannelProbes.ReadCounter;
 import java.io.IOException;
@@ -112,6 +113,21 @@ class RelayHandlerTest {
     source.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
 
     assertThat(source.isOpen()).isFalse();
+    assertThat(peer.isOpen()).isFalse();
+  }
+
+  @Test
+  void aFinFromItsSideReachesThePeerAfterWhatWasRelayedBeforeIt() {
+    relay(new EmbeddedChannel());
+    source.writeInbound(text("request"));
+
+    source.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+    ByteBuf relayed = peer.readOutbound();
+    assertThat(relayed.toString(UTF_8)).isEqualTo("request");
+    relayed.release();
+    // EmbeddedChannel cannot half-close, so the FIN becomes a close after the flush; between
+    // sockets the peer's output is shut down instead (MeshProxyIT covers that).
     assertThat(peer.isOpen()).isFalse();
   }
 }

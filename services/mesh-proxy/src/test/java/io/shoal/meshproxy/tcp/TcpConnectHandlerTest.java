@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shoal.meshproxy.metrics.PortStats;
@@ -154,5 +155,35 @@ class TcpConnectHandlerTest {
 
     assertThat(seen.backends()).containsExactly(BACKEND);
     assertThat(client.pipeline().get(RelayHandler.class)).isNotNull();
+  }
+
+  @Test
+  void bytesAndFinArrivingBeforeTheBackendConnectsAreRelayedOnceItDoes() throws Exception {
+    route(List.of(BACKEND));
+    accept();
+    // epoll reads a client's data and FIN on EPOLLRDHUP even though no read was asked for.
+    client.writeInbound(Unpooled.copiedBuffer("early", UTF_8));
+    client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+    connector.promise.setSuccess(backend);
+
+    ByteBuf relayed = backend.readOutbound();
+    assertThat(relayed.toString(UTF_8)).isEqualTo("early");
+    relayed.release();
+    assertThat(port.stats().received()).isEqualTo(5);
+    assertThat(backend.isOpen()).as("the FIN is passed on (a close: EmbeddedChannel cannot half-close)")
+        .isFalse();
+  }
+
+  @Test
+  void bytesKeptForABackendAreReleasedWhenTheClientLeaves() throws Exception {
+    route(List.of(BACKEND));
+    accept();
+    ByteBuf early = Unpooled.copiedBuffer("early", UTF_8);
+    client.writeInbound(early);
+
+    client.close();
+
+    assertThat(early.refCnt()).isZero();
   }
 }
