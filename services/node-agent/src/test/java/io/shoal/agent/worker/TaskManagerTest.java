@@ -1,0 +1,166 @@
+package io.shoal.agent.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.agent.LocalNode;
+import io.shoal.agent.exec.ContainerConfigs;
+import io.shoal.agent.exec.ContainerObservation;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.telemetry.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The task manager over an in-memory engine: the middle is real, the engine and dispatcher fake. */
+class TaskManagerTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final LocalNode NODE = new LocalNode("node1", "host1", "127.0.0.2");
+
+  private final FakeContainerEngine engine = new FakeContainerEngine();
+  private final List<String[]> reports = new CopyOnWriteArrayList<>();
+  private final List<TaskStatus> statuses = new CopyOnWriteArrayList<>();
+  private final StatusSink sink = (id, status) -> {
+    reports.add(new String[] {id, status.getState().name()});
+    statuses.add(status);
+  };
+  private final TaskManager manager = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop());
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private static Task task(String id, String image, TaskState desired) {
+    return Task.newBuilder().setId(id).setServiceId("s").setServiceName("svc").setSlot(1)
+        .setDesiredState(desired)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_ASSIGNED))
+        .setSpec(ServiceSpec.newBuilder().setName("svc")
+            .setContainer(ContainerSpec.newBuilder().setImage(image)))
+        .build();
+  }
+
+  private static Task running(String id) {
+    return task(id, "127.0.0.1:5000/web:1", TaskState.TASK_STATE_RUNNING);
+  }
+
+  private List<String> states(String taskId) {
+    return reports.stream().filter(r -> r[0].equals(taskId)).map(r -> r[1].replace("TASK_STATE_", ""))
+        .collect(Collectors.toList());
+  }
+
+  private String containerOf(String taskId) {
+    return engine.listContainers(Map.of(ContainerConfigs.LABEL_TASK_ID, taskId)).get(0).id();
+  }
+
+  @Test
+  void runsEachAssignedTaskAndPullsOnlyOnce() {
+    manager.start();
+
+    manager.apply(List.of(running("a"), running("b")), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING") && states("b").contains("RUNNING"));
+    assertThat(states("a")).containsExactly("ACCEPTED", "PREPARING", "STARTING", "RUNNING");
+    assertThat(engine.pulls).hasSizeBetween(1, 2).containsOnly("127.0.0.1:5000/web:1");
+  }
+
+  @Test
+  void anExitMissedByTheEventStreamIsFoundOnResync() {
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+
+    engine.exit(containerOf("a"), 2);
+    engine.resync();
+
+    await().atMost(WAIT).until(() -> states("a").contains("FAILED"));
+    assertThat(statuses.get(statuses.size() - 1).getExitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void anExitEventKicksOnlyItsTask() {
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+
+    String container = containerOf("a");
+    engine.exit(container, 0);
+    engine.event(container, "a");
+
+    await().atMost(WAIT).until(() -> states("a").contains("COMPLETE"));
+  }
+
+  @Test
+  void leftoverContainersAreAdoptedOrSwept() {
+    String adopted = engine.add(Map.of(ContainerConfigs.LABEL_NODE_ID, "node1", ContainerConfigs.LABEL_TASK_ID, "a"),
+        ContainerObservation.State.RUNNING);
+    String stray = engine.add(Map.of(ContainerConfigs.LABEL_NODE_ID, "node1", ContainerConfigs.LABEL_TASK_ID, "gone"),
+        ContainerObservation.State.RUNNING);
+    String otherNode = engine.add(Map.of(ContainerConfigs.LABEL_NODE_ID, "node2", ContainerConfigs.LABEL_TASK_ID, "x"),
+        ContainerObservation.State.RUNNING);
+    manager.start();
+
+    manager.apply(List.of(running("a")), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    assertThat(states("a")).containsExactly("RUNNING");
+    assertThat(statuses.get(0).getContainerId()).isEqualTo(adopted);
+    await().atMost(WAIT).until(() -> !engine.exists(stray));
+    assertThat(engine.exists(otherNode)).isTrue();
+    assertThat(engine.count()).isEqualTo(2);
+  }
+
+  @Test
+  void aDroppedTaskLosesItsContainerWithoutAReport() {
+    manager.start();
+    manager.apply(List.of(running("a"), running("b")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING") && states("b").contains("RUNNING"));
+    String containerA = containerOf("a");
+    int reportsBefore = reports.size();
+
+    manager.apply(List.of(running("b")), false);
+
+    await().atMost(WAIT).until(() -> !engine.exists(containerA));
+    await().atMost(WAIT).until(() -> !manager.statuses().containsKey("a"));
+    assertThat(reports).hasSize(reportsBefore);
+  }
+
+  @Test
+  void aBadImageIsRejected() {
+    manager.start();
+
+    manager.apply(List.of(task("a", "127.0.0.1:5000/missing:1", TaskState.TASK_STATE_RUNNING)), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("REJECTED"));
+    assertThat(statuses.get(statuses.size() - 1).getErr()).isEqualTo("manifest unknown");
+    assertThat(engine.count()).isZero();
+  }
+
+  @Test
+  void onResyncStatusesTheDispatcherLacksAreReportedAgain() {
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    int before = states("a").size();
+
+    // A new session whose set still shows the task as ASSIGNED: RUNNING was lost on the way.
+    manager.apply(List.of(running("a")), true);
+    assertThat(states("a")).hasSize(before + 1).last().isEqualTo("RUNNING");
+
+    // Without resync, or when the dispatcher is up to date, nothing is repeated.
+    Task upToDate = running("a").toBuilder()
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)).build();
+    manager.apply(List.of(upToDate), true);
+    manager.apply(List.of(running("a")), false);
+    assertThat(states("a")).hasSize(before + 1);
+  }
+}
