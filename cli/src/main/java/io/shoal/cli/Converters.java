@@ -8,8 +8,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * picocli converters over the pure parsers. picocli reports a failure as "Invalid value for
- * option '--publish' (PORT): bad port spec "abc": ...", naming the flag and the value.
+ * picocli converters over the pure parsers. picocli reports a failure as "Invalid value for option
+ * '--publish' (PORT): bad port spec "abc": ...", naming the flag and the value.
  */
 public final class Converters {
   private Converters() {}

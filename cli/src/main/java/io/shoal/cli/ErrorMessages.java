@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns whatever ended a command into the one line the user sees after {@code shoal: }. The only
- * place that knows how gRPC failures read: the server's message and the code in parentheses, with
- * a hint when control cannot be reached at all.
+ * place that knows how gRPC failures read: the server's message and the code in parentheses, with a
+ * hint when control cannot be reached at all.
  */
 public final class ErrorMessages {
   /** "finishConnect(..) failed with error(-111): Connection refused" → "Connection refused". */
@@ -55,8 +55,8 @@ public final class ErrorMessages {
   }
 
   /**
-   * The most specific text: the root cause's message ("Connection refused") rather than gRPC's
-   * "io exception", without Netty's syscall prefix.
+   * The most specific text: the root cause's message ("Connection refused") rather than gRPC's "io
+   * exception", without Netty's syscall prefix.
    */
   private static String reason(Status status) {
     Throwable cause = status.getCause();

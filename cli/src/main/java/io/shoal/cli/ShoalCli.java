@@ -53,6 +53,12 @@ public final class ShoalCli implements Callable<Integer> {
       description = "Control service address (env SHOAL_HOST; default " + DEFAULT_HOST + ").")
   private String host;
 
+  /**
+   * grpc-java logs through java.util.logging; a CLI reports failures itself, once. Held in a field
+   * because JUL keeps loggers only weakly, and a collected logger forgets its level.
+   */
+  private static final Logger GRPC_LOGGER = Logger.getLogger("io.grpc");
+
   @Spec private CommandSpec spec;
 
   private final CliContext context;
@@ -64,9 +70,7 @@ public final class ShoalCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    // grpc-java logs through java.util.logging; a CLI reports failures itself, once.
-    Logger grpcLogger = Logger.getLogger("io.grpc");
-    grpcLogger.setLevel(Level.OFF);
+    GRPC_LOGGER.setLevel(Level.OFF);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = run(CliContext.system(), out, err, args);

@@ -60,8 +60,7 @@ class ShoalCliTest {
     assertThat(r.out()).startsWith("Usage: shoal ").contains("service", "node");
     Result service = cli.run("service");
     assertThat(service.exitCode()).isZero();
-    assertThat(service.out())
-        .contains("create", "inspect", "ls", "ps", "rm", "scale", "update");
+    assertThat(service.out()).contains("create", "inspect", "ls", "ps", "rm", "scale", "update");
     assertThat(cli.targets()).isEmpty();
   }
 

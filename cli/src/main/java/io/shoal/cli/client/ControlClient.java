@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI's view of {@code shoal.v1.ControlService}: one blocking call per method, each with its
- * own deadline. Failures surface as {@link io.grpc.StatusRuntimeException}; the command layer
- * turns them into one line.
+ * own deadline. Failures surface as {@link io.grpc.StatusRuntimeException}; the command layer turns
+ * them into one line.
  */
 public final class ControlClient {
   /** Long enough for CreateService to resolve an image against a slow registry. */
@@ -58,7 +58,9 @@ public final class ControlClient {
 
   /** By id, name or unique id prefix. */
   public Service getService(String service) {
-    return stub().getService(GetServiceRequest.newBuilder().setService(service).build()).getService();
+    return stub()
+        .getService(GetServiceRequest.newBuilder().setService(service).build())
+        .getService();
   }
 
   public List<Service> listServices() {
@@ -84,7 +86,9 @@ public final class ControlClient {
 
   /** The tasks of one service (id, name or prefix), or of every service when empty. */
   public List<Task> listTasks(String service) {
-    return stub().listTasks(ListTasksRequest.newBuilder().setService(service).build()).getTasksList();
+    return stub()
+        .listTasks(ListTasksRequest.newBuilder().setService(service).build())
+        .getTasksList();
   }
 
   public List<Node> listNodes() {

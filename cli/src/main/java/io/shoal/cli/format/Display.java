@@ -88,8 +88,8 @@ public final class Display {
 
   /**
    * {@code service ls}'s PORTS: the routing-mesh ports as {@code *:8080->80/tcp}; an ingress port
-   * without a published one as {@code 80/tcp}. Host-mode ports are per task and shown by
-   * {@code service ps}, as in Docker.
+   * without a published one as {@code 80/tcp}. Host-mode ports are per task and shown by {@code
+   * service ps}, as in Docker.
    */
   public static String servicePorts(List<PortConfig> ports) {
     return ports.stream()

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Docker's relative times ({@code go-units HumanDuration}), so {@code shoal service ps} reads like
- * {@code docker service ps}: "Less than a second", "1 second", "2 seconds", "About a minute",
- * "5 minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
+ * {@code docker service ps}: "Less than a second", "1 second", "2 seconds", "About a minute", "5
+ * minutes", "About an hour", "3 hours", "2 days", "3 weeks", "4 months", "2 years".
  */
 public final class HumanDuration {
   private HumanDuration() {}

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Environment lists ({@code KEY=VALUE} entries): validation for {@code -e/--env} and the
- * {@code --env-rm} / {@code --env-add} edit of {@code service update}.
+ * Environment lists ({@code KEY=VALUE} entries): validation for {@code -e/--env} and the {@code
+ * --env-rm} / {@code --env-add} edit of {@code service update}.
  *
  * <p>Docker's semantics, except that order is kept: removals run first; an added entry replaces
  * every entry with the same key at the position of the first one, or is appended.

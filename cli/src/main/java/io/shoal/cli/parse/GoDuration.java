@@ -4,14 +4,16 @@ import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
- * Durations written the way Docker's flags take them (Go's {@code time.ParseDuration}):
- * {@code 10s}, {@code 1m30s}, {@code 500ms}, {@code 1.5h}, {@code 0}. Units: ns, us (µs), ms, s, m,
- * h. A sign is allowed, a missing unit is not ({@code 10} is an error, as in Go).
+ * Durations written the way Docker's flags take them (Go's {@code time.ParseDuration}): {@code
+ * 10s}, {@code 1m30s}, {@code 500ms}, {@code 1.5h}, {@code 0}. Units: ns, us (µs), ms, s, m, h. A
+ * sign is allowed, a missing unit is not ({@code 10} is an error, as in Go).
  */
 public final class GoDuration {
   private GoDuration() {}
 
-  /** @throws IllegalArgumentException naming the bad text */
+  /**
+   * @throws IllegalArgumentException naming the bad text
+   */
   public static Duration parse(String text) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("invalid duration \"\"");
@@ -36,7 +38,9 @@ public final class GoDuration {
         i++;
       }
       String number = s.substring(start, i);
-      if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
         throw invalid(text, "");
       }
       int unitStart = i;
@@ -71,8 +75,8 @@ public final class GoDuration {
   }
 
   /**
-   * Writes a duration as Go's {@code Duration.String} does: {@code 5m0s}, {@code 1m30s},
-   * {@code 10s}, {@code 1.5s}, {@code 500ms}, {@code 0s}.
+   * Writes a duration as Go's {@code Duration.String} does: {@code 5m0s}, {@code 1m30s}, {@code
+   * 10s}, {@code 1.5s}, {@code 500ms}, {@code 0s}.
    */
   public static String format(Duration d) {
     if (d.isZero()) {

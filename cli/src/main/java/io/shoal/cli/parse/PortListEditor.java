@@ -9,12 +9,12 @@ import java.util.List;
 /**
  * The {@code --publish-rm} / {@code --publish-add} edit of a service's ports.
  *
- * <p>Removals run first, then additions, as in Docker. A removal names a port by its published
- * port ({@code 8080}, {@code 8080:80}, {@code published=8080,...}) and protocol (tcp unless
- * given); a bare number also matches a port that has no published port but that target
- * ({@code -p 80}). An addition replaces a port with the same published port and protocol (so
- * {@code --publish-add 8080:81} moves 8080 to a new target) and is skipped if an identical port is
- * already there; otherwise it is appended.
+ * <p>Removals run first, then additions, as in Docker. A removal names a port by its published port
+ * ({@code 8080}, {@code 8080:80}, {@code published=8080,...}) and protocol (tcp unless given); a
+ * bare number also matches a port that has no published port but that target ({@code -p 80}). An
+ * addition replaces a port with the same published port and protocol (so {@code --publish-add
+ * 8080:81} moves 8080 to a new target) and is skipped if an identical port is already there;
+ * otherwise it is appended.
  */
 public final class PortListEditor {
   private PortListEditor() {}
@@ -22,7 +22,8 @@ public final class PortListEditor {
   /** The edited list, plus the removals that matched nothing (the caller warns about them). */
   public record Result(List<PortConfig> ports, List<PortConfig> unmatchedRemovals) {}
 
-  public static Result edit(List<PortConfig> current, List<PortConfig> add, List<PortConfig> remove) {
+  public static Result edit(
+      List<PortConfig> current, List<PortConfig> add, List<PortConfig> remove) {
     List<PortConfig> ports = new ArrayList<>(current);
     List<PortConfig> unmatched = new ArrayList<>();
     for (PortConfig rm : remove) {
@@ -72,7 +73,9 @@ public final class PortListEditor {
   }
 
   private static Protocol protocol(PortConfig p) {
-    return p.getProtocol() == Protocol.PROTOCOL_UNSPECIFIED ? Protocol.PROTOCOL_TCP : p.getProtocol();
+    return p.getProtocol() == Protocol.PROTOCOL_UNSPECIFIED
+        ? Protocol.PROTOCOL_TCP
+        : p.getProtocol();
   }
 
   /** Spells out the server's defaults so "unspecified" and "tcp"/"ingress" compare equal. */

@@ -8,10 +8,10 @@ import java.util.Locale;
 /**
  * Parses Docker's {@code --publish} syntax into a {@link PortConfig}.
  *
- * <p>Short forms: {@code 80} (target only), {@code 8080:80}, {@code 8080:80/udp}. Long form:
- * {@code published=8080,target=80,protocol=udp,mode=host} (keys in any order, {@code target}
- * required). Protocol defaults to tcp and mode to ingress, as in Docker. Port ranges and a host IP
- * ({@code 127.0.0.1:8080:80}) are rejected with a message saying so, rather than misread.
+ * <p>Short forms: {@code 80} (target only), {@code 8080:80}, {@code 8080:80/udp}. Long form: {@code
+ * published=8080,target=80,protocol=udp,mode=host} (keys in any order, {@code target} required).
+ * Protocol defaults to tcp and mode to ingress, as in Docker. Port ranges and a host IP ({@code
+ * 127.0.0.1:8080:80}) are rejected with a message saying so, rather than misread.
  */
 public final class PortSpec {
   private PortSpec() {}
@@ -41,7 +41,9 @@ public final class PortSpec {
       throw bad(spec, "a host IP is not supported (use published:target, e.g. 8080:80)");
     }
     PortConfig.Builder port =
-        PortConfig.newBuilder().setProtocol(protocol).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS);
+        PortConfig.newBuilder()
+            .setProtocol(protocol)
+            .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS);
     if (parts.length == 2) {
       port.setPublishedPort(port(spec, "published", parts[0]));
       port.setTargetPort(port(spec, "target", parts[1]));
@@ -120,8 +122,8 @@ public final class PortSpec {
   }
 
   /**
-   * Writes a port back in the syntax {@link #parse} reads: the short form for ingress ports
-   * ({@code 8080:80/tcp}, {@code 80/tcp}), the long form when the mode is host.
+   * Writes a port back in the syntax {@link #parse} reads: the short form for ingress ports ({@code
+   * 8080:80/tcp}, {@code 80/tcp}), the long form when the mode is host.
    */
   public static String format(PortConfig port) {
     String protocol = protocolName(port.getProtocol());

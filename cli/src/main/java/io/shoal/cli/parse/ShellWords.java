@@ -12,7 +12,9 @@ import java.util.List;
 public final class ShellWords {
   private ShellWords() {}
 
-  /** @throws IllegalArgumentException on an unterminated quote or a trailing backslash */
+  /**
+   * @throws IllegalArgumentException on an unterminated quote or a trailing backslash
+   */
   public static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();

@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  *
  * <p>Replicated: one progress line per slot 1..replicas, showing the newest up-to-date task that
  * should run there. Global: one line per ready, active node. The service has converged when every
- * line has a converged task and no other task that should run is still around (an old-spec task
- * not yet stopped, a task of a slot scaled away).
+ * line has a converged task and no other task that should run is still around (an old-spec task not
+ * yet stopped, a task of a slot scaled away).
  */
 public final class Convergence {
   private static final Set<TaskState> TERMINAL =
@@ -39,6 +39,12 @@ public final class Convergence {
           TaskState.TASK_STATE_REJECTED,
           TaskState.TASK_STATE_REMOVE,
           TaskState.TASK_STATE_ORPHANED);
+
+  /** Newest first by creation time; a stable sort keeps the server's order for ties. */
+  private static final Comparator<Task> NEWEST_FIRST =
+      Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
+          .thenComparingInt(t -> t.getCreateTime().getNanos())
+          .reversed();
 
   private Convergence() {}
 
@@ -80,7 +86,8 @@ public final class Convergence {
       }
     }
     boolean stray =
-        all.stream().anyMatch(t -> shouldRun(t) && !(converged(t, spec) && t.getSlot() <= replicas));
+        all.stream()
+            .anyMatch(t -> shouldRun(t) && !(converged(t, spec) && t.getSlot() <= replicas));
     return new Snapshot(converged, replicas, lines, converged == replicas && !stray);
   }
 
@@ -118,7 +125,9 @@ public final class Convergence {
   private static Line line(String label, List<Task> upToDate, Predicate<Task> here) {
     List<Task> inSlot = upToDate.stream().filter(here).sorted(NEWEST_FIRST).toList();
     Optional<Task> shown =
-        inSlot.stream().filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).findFirst();
+        inSlot.stream()
+            .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING)
+            .findFirst();
     Optional<TaskState> state = shown.map(t -> t.getStatus().getState());
     String note = "";
     if (!state.equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
@@ -132,12 +141,6 @@ public final class Convergence {
     }
     return new Line(label, state, note);
   }
-
-  /** Newest first by creation time; a stable sort keeps the server's order for ties. */
-  private static final Comparator<Task> NEWEST_FIRST =
-      Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
-          .thenComparingInt(t -> t.getCreateTime().getNanos())
-          .reversed();
 
   /** Not placed yet, with the scheduler's reason ("no suitable node (...)"). */
   private static boolean waiting(Task t) {

@@ -40,6 +40,7 @@ public final class ProgressRenderer {
 
   private static final int MAX_STEP = 9;
   private static final int BAR_WIDTH = 50;
+
   /** Width of the longest state name shown ("preparing"), so bars line up. */
   private static final int STATE_WIDTH = 9;
 
@@ -119,7 +120,7 @@ public final class ProgressRenderer {
     return s.length() >= STATE_WIDTH ? s : s + " ".repeat(STATE_WIDTH - s.length());
   }
 
-  /** Docker's {@code JSONProgress} bar: {@code [====>    ]}, 50 wide, by the state's step. */
+  /** Docker's {@code JSONProgress} bar: {@code [====> ]}, 50 wide, by the state's step. */
   static String bar(Optional<TaskState> state) {
     int step = state.map(s -> STEPS.getOrDefault(s, 0)).orElse(0);
     int filled = Math.min(BAR_WIDTH, (int) ((double) step / MAX_STEP * 100) / 2);

@@ -20,11 +20,13 @@ import picocli.CommandLine.ParameterException;
 final class Flags {
   private Flags() {}
 
-  static List<String> env(CommandLine cmd, String flag, List<String> values, Map<String, String> clientEnv) {
+  static List<String> env(
+      CommandLine cmd, String flag, List<String> values, Map<String, String> clientEnv) {
     return values.stream().map(v -> env(cmd, flag, v, clientEnv)).toList();
   }
 
-  private static String env(CommandLine cmd, String flag, String value, Map<String, String> clientEnv) {
+  private static String env(
+      CommandLine cmd, String flag, String value, Map<String, String> clientEnv) {
     try {
       return EnvList.resolve(value, clientEnv);
     } catch (IllegalArgumentException e) {

@@ -16,8 +16,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code shoal service create [OPTIONS] IMAGE [COMMAND] [ARG...]}: builds a ServiceSpec from
@@ -76,10 +76,13 @@ public final class ServiceCreateCommand extends CliCommand {
   @Option(
       names = "--args",
       paramLabel = "COMMAND",
-      description = "Command and arguments as one shell-quoted string (instead of words after IMAGE)")
+      description =
+          "Command and arguments as one shell-quoted string (instead of words after IMAGE)")
   String argsLine;
 
-  @Option(names = "--init", description = "Run an init inside each task that forwards signals and reaps processes")
+  @Option(
+      names = "--init",
+      description = "Run an init inside each task that forwards signals and reaps processes")
   boolean init;
 
   @Option(

@@ -141,5 +141,4 @@ public final class ServiceInspectCommand extends CliCommand {
     String label = indent + key + ":";
     out.println((label + " ".repeat(Math.max(1, WIDTH - label.length())) + value).stripTrailing());
   }
-
 }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code shoal service ls}: ID NAME MODE REPLICAS IMAGE PORTS, sorted by name. REPLICAS is
- * running/desired, where running counts tasks meant to run that are RUNNING; desired is the
- * replica count, or for a global service the number of tasks meant to run.
+ * running/desired, where running counts tasks meant to run that are RUNNING; desired is the replica
+ * count, or for a global service the number of tasks meant to run.
  */
 @Command(
     name = "ls",

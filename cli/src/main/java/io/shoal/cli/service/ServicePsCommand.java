@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code shoal service ps SERVICE...}: the tasks of services as {@code docker service ps} shows
  * them. Tasks of one slot (or, for a global service, one node) are grouped, newest first; the older
- * ones are indented as {@code  \_ web.1}.
+ * ones are indented as {@code \_ web.1}.
  */
 @Command(
     name = "ps",
@@ -122,5 +122,4 @@ public final class ServicePsCommand extends CliCommand {
             t.getStatus().getTimestamp().getSeconds(), t.getStatus().getTimestamp().getNanos());
     return state + " " + HumanDuration.ago(Duration.between(at, now)).toLowerCase(Locale.ROOT);
   }
-
 }

@@ -40,7 +40,8 @@ public final class ServiceScaleCommand extends CliCommand {
     for (String s : scales) {
       int eq = s.lastIndexOf('=');
       if (eq <= 0) {
-        throw Flags.invalid(spec.commandLine(), "SERVICE=REPLICAS", "\"" + s + "\" is not SERVICE=REPLICAS");
+        throw Flags.invalid(
+            spec.commandLine(), "SERVICE=REPLICAS", "\"" + s + "\" is not SERVICE=REPLICAS");
       }
       try {
         wanted.put(s.substring(0, eq), new Converters.Replicas().convert(s.substring(eq + 1)));

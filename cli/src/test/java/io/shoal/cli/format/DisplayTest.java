@@ -65,7 +65,8 @@ class DisplayTest {
   @CsvSource({
     "nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,"
         + " nginx:1.27@sha256:0123456789ab",
-    "localhost:5000/busybox:1@sha256:fedcba9876543210, localhost:5000/busybox:1@sha256:fedcba987654",
+    "localhost:5000/busybox:1@sha256:fedcba9876543210,"
+        + " localhost:5000/busybox:1@sha256:fedcba987654",
     "nginx:1.27, nginx:1.27",
     "nginx, nginx",
   })
@@ -110,7 +111,10 @@ class DisplayTest {
             .setPublishMode(PublishMode.PUBLISH_MODE_HOST)
             .build();
     PortBinding ingress =
-        host.toBuilder().setHostPort(31000).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build();
+        host.toBuilder()
+            .setHostPort(31000)
+            .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS)
+            .build();
     PortBinding anyIp =
         host.toBuilder().setHostIp("").setProtocol(Protocol.PROTOCOL_UDP).setTargetPort(53).build();
     assertThat(Display.taskPorts(List.of(host, ingress, anyIp)))

@@ -19,9 +19,16 @@ class NodeLsCommandTest {
 
   @Test
   void listsNodesByHostnameInDockersWords() {
-    cli.control().addNode(node("n3xxxxxxxxxxxxxxxxxxxxxxx", "node-3", NODE_STATE_DOWN, NODE_AVAILABILITY_ACTIVE));
-    cli.control().addNode(node("n1xxxxxxxxxxxxxxxxxxxxxxx", "node-1", NODE_STATE_READY, NODE_AVAILABILITY_ACTIVE));
-    cli.control().addNode(node("n2xxxxxxxxxxxxxxxxxxxxxxx", "node-2", NODE_STATE_READY, NODE_AVAILABILITY_DRAIN));
+    cli.control()
+        .addNode(
+            node("n3xxxxxxxxxxxxxxxxxxxxxxx", "node-3", NODE_STATE_DOWN, NODE_AVAILABILITY_ACTIVE));
+    cli.control()
+        .addNode(
+            node(
+                "n1xxxxxxxxxxxxxxxxxxxxxxx", "node-1", NODE_STATE_READY, NODE_AVAILABILITY_ACTIVE));
+    cli.control()
+        .addNode(
+            node("n2xxxxxxxxxxxxxxxxxxxxxxx", "node-2", NODE_STATE_READY, NODE_AVAILABILITY_DRAIN));
 
     Result r = cli.run("node", "ls");
 

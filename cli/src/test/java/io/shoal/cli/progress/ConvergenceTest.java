@@ -35,7 +35,8 @@ class ConvergenceTest {
   static final ServiceSpec V1 = Fixtures.replicated("web", "nginx:1", 3);
   static final Service WEB = Service.newBuilder().setId("svc-web").setSpec(V2).build();
 
-  static Task t(String id, ServiceSpec spec, long slot, TaskState desired, TaskState state, int age) {
+  static Task t(
+      String id, ServiceSpec spec, long slot, TaskState desired, TaskState state, int age) {
     return task(id, spec, slot, desired, state, age).build();
   }
 
@@ -55,7 +56,9 @@ class ConvergenceTest {
             1L,
             false,
             List.of(
-                Optional.of(TASK_STATE_RUNNING), Optional.of(TASK_STATE_PREPARING), Optional.empty())),
+                Optional.of(TASK_STATE_RUNNING),
+                Optional.of(TASK_STATE_PREPARING),
+                Optional.empty())),
         Arguments.of(
             "all running the current spec",
             List.of(
@@ -76,7 +79,10 @@ class ConvergenceTest {
                 t("c", V1, 3, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 50)),
             2L,
             false,
-            List.of(Optional.of(TASK_STATE_RUNNING), Optional.of(TASK_STATE_RUNNING), Optional.empty())),
+            List.of(
+                Optional.of(TASK_STATE_RUNNING),
+                Optional.of(TASK_STATE_RUNNING),
+                Optional.empty())),
         Arguments.of(
             "replaced old tasks are history",
             List.of(
@@ -179,7 +185,8 @@ class ConvergenceTest {
             .setStatus(
                 TaskStatus.newBuilder()
                     .setState(TASK_STATE_PENDING)
-                    .setMessage("no suitable node (scheduling constraints not satisfied on 3 nodes)"))
+                    .setMessage(
+                        "no suitable node (scheduling constraints not satisfied on 3 nodes)"))
             .build();
     Task running = t("c", V2, 3, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 2);
 
@@ -204,7 +211,8 @@ class ConvergenceTest {
             node("n1", "node-1", NODE_STATE_READY, NODE_AVAILABILITY_ACTIVE),
             node("n3", "node-3", NODE_STATE_DOWN, NODE_AVAILABILITY_ACTIVE),
             node("n4", "node-4", NODE_STATE_READY, NODE_AVAILABILITY_DRAIN));
-    Task onN1 = task("a", spec, 0, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 5).setNodeId("n1").build();
+    Task onN1 =
+        task("a", spec, 0, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 5).setNodeId("n1").build();
     Task onN2 =
         task("b", spec, 0, TASK_STATE_RUNNING, TASK_STATE_PREPARING, 5).setNodeId("n2").build();
     Task onDownNode =

@@ -97,6 +97,9 @@ class ProgressRendererTest {
 
   private static Convergence.Snapshot snapshot(long converged, TaskState state, String note) {
     return new Convergence.Snapshot(
-        converged, 1, List.of(new Convergence.Line("1/1", Optional.of(state), note)), converged == 1);
+        converged,
+        1,
+        List.of(new Convergence.Line("1/1", Optional.of(state), note)),
+        converged == 1);
   }
 }

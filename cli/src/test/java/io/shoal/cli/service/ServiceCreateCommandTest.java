@@ -31,25 +31,43 @@ class ServiceCreateCommandTest {
     cli.env("FROM_SHELL", "shell value");
     Result r =
         cli.run(
-            "service", "create",
-            "--name", "web",
-            "--replicas", "3",
-            "-p", "8080:80",
-            "--publish", "53:53/udp",
-            "--publish", "published=9090,target=90,mode=host",
-            "-p", "443",
-            "-e", "A=1",
-            "--env", "B=two words",
-            "-e", "FROM_SHELL",
-            "-w", "/srv",
-            "-u", "1000:1000",
+            "service",
+            "create",
+            "--name",
+            "web",
+            "--replicas",
+            "3",
+            "-p",
+            "8080:80",
+            "--publish",
+            "53:53/udp",
+            "--publish",
+            "published=9090,target=90,mode=host",
+            "-p",
+            "443",
+            "-e",
+            "A=1",
+            "--env",
+            "B=two words",
+            "-e",
+            "FROM_SHELL",
+            "-w",
+            "/srv",
+            "-u",
+            "1000:1000",
             "--init",
-            "--stop-grace-period", "1m30s",
-            "--label", "tier=front",
-            "-l", "team",
+            "--stop-grace-period",
+            "1m30s",
+            "--label",
+            "tier=front",
+            "-l",
+            "team",
             "--no-resolve-image",
             "--detach",
-            "busybox:1.36", "sh", "-c", "echo hi; sleep 1");
+            "busybox:1.36",
+            "sh",
+            "-c",
+            "echo hi; sleep 1");
 
     assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
@@ -73,10 +91,14 @@ class ServiceCreateCommandTest {
                 .setReplicated(ReplicatedService.newBuilder().setReplicas(3))
                 .setEndpoint(
                     EndpointSpec.newBuilder()
-                        .addPorts(port(8080, 80, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_INGRESS))
-                        .addPorts(port(53, 53, Protocol.PROTOCOL_UDP, PublishMode.PUBLISH_MODE_INGRESS))
-                        .addPorts(port(9090, 90, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_HOST))
-                        .addPorts(port(0, 443, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_INGRESS)))
+                        .addPorts(
+                            port(8080, 80, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_INGRESS))
+                        .addPorts(
+                            port(53, 53, Protocol.PROTOCOL_UDP, PublishMode.PUBLISH_MODE_INGRESS))
+                        .addPorts(
+                            port(9090, 90, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_HOST))
+                        .addPorts(
+                            port(0, 443, Protocol.PROTOCOL_TCP, PublishMode.PUBLISH_MODE_INGRESS)))
                 .build());
     String id = cli.control().service("web").getId();
     assertThat(r.outLines()).containsExactly(id);
@@ -127,17 +149,26 @@ class ServiceCreateCommandTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "-p 70000 nginx | Invalid value for option '--publish': bad port spec \"70000\": target port 70000 is out of range 1-65535",
-        "--publish 8080:80/sctp nginx | Invalid value for option '--publish': bad port spec \"8080:80/sctp\": unknown protocol \"sctp\" (use tcp or udp)",
-        "-p published=8080 nginx | Invalid value for option '--publish': bad port spec \"published=8080\": missing target port (e.g. published=8080,target=80)",
-        "--stop-grace-period 10 nginx | Invalid value for option '--stop-grace-period': invalid duration \"10\": missing unit (e.g. 10s, 1m30s, 500ms)",
-        "--replicas -1 nginx | Invalid value for option '--replicas': \"-1\" is not a number of replicas (0 or more)",
-        "--replicas x nginx | Invalid value for option '--replicas': \"x\" is not a number of replicas (0 or more)",
-        "--mode both nginx | Invalid value for option '--mode': unknown mode \"both\" (use replicated or global)",
+        "-p 70000 nginx | Invalid value for option '--publish': bad port spec \"70000\": target"
+            + " port 70000 is out of range 1-65535",
+        "--publish 8080:80/sctp nginx | Invalid value for option '--publish': bad port spec"
+            + " \"8080:80/sctp\": unknown protocol \"sctp\" (use tcp or udp)",
+        "-p published=8080 nginx | Invalid value for option '--publish': bad port spec"
+            + " \"published=8080\": missing target port (e.g. published=8080,target=80)",
+        "--stop-grace-period 10 nginx | Invalid value for option '--stop-grace-period': invalid"
+            + " duration \"10\": missing unit (e.g. 10s, 1m30s, 500ms)",
+        "--replicas -1 nginx | Invalid value for option '--replicas': \"-1\" is not a number of"
+            + " replicas (0 or more)",
+        "--replicas x nginx | Invalid value for option '--replicas': \"x\" is not a number of"
+            + " replicas (0 or more)",
+        "--mode both nginx | Invalid value for option '--mode': unknown mode \"both\" (use"
+            + " replicated or global)",
         "--mode global --replicas 2 nginx | --replicas can only be used with replicated mode",
         "-e =x nginx | Invalid value for option '--env': bad env \"=x\": empty variable name",
-        "-e NOT_SET nginx | Invalid value for option '--env': bad env \"NOT_SET\": NOT_SET is not set here; use NOT_SET=VALUE",
-        "--args 'unterminated nginx | Invalid value for option '--args': unterminated ' in \"'unterminated\"",
+        "-e NOT_SET nginx | Invalid value for option '--env': bad env \"NOT_SET\": NOT_SET is not"
+            + " set here; use NOT_SET=VALUE",
+        "--args 'unterminated nginx | Invalid value for option '--args': unterminated ' in"
+            + " \"'unterminated\"",
         "--args ls nginx -la | --args and a command after the image cannot be used together",
         "--bogus nginx | Unknown option: '--bogus'",
         "--name web | Missing required parameter: 'IMAGE'",
@@ -153,11 +184,13 @@ class ServiceCreateCommandTest {
   @Test
   void printsWarningsToStderr() {
     cli.control()
-        .createWarnings(List.of("image nginx:latest could not be accessed on a registry to record its digest"));
+        .createWarnings(
+            List.of("image nginx:latest could not be accessed on a registry to record its digest"));
     Result r = cli.run("service", "create", "--name", "web", "-d", "nginx");
     assertThat(r.exitCode()).isZero();
     assertThat(r.errLines())
-        .containsExactly("image nginx:latest could not be accessed on a registry to record its digest");
+        .containsExactly(
+            "image nginx:latest could not be accessed on a registry to record its digest");
     assertThat(r.outLines()).hasSize(1);
   }
 
@@ -195,7 +228,8 @@ class ServiceCreateCommandTest {
       assertThat(lines.get(i)).isNotEqualTo(lines.get(i - 1));
     }
     assertThat(cli.control().tasks())
-        .allSatisfy(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING));
+        .allSatisfy(
+            t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING));
   }
 
   @Test
@@ -206,7 +240,8 @@ class ServiceCreateCommandTest {
     assertThat(r.outLines()).containsExactly(cli.control().service("web").getId());
     assertThat(cli.control().tasks())
         .singleElement()
-        .satisfies(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING));
+        .satisfies(
+            t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING));
   }
 
   @Test

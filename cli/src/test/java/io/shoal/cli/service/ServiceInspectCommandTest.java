@@ -24,7 +24,8 @@ class ServiceInspectCommandTest {
 
   @BeforeEach
   void seed() {
-    ServiceSpec.Builder spec = Fixtures.replicated("web", "nginx:1.27@" + Fixtures.DIGEST, 3).toBuilder();
+    ServiceSpec.Builder spec =
+        Fixtures.replicated("web", "nginx:1.27@" + Fixtures.DIGEST, 3).toBuilder();
     spec.getContainerBuilder()
         .addAllEnv(List.of("A=1", "B=2"))
         .addAllArgs(List.of("nginx", "-g", "daemon off;"))
@@ -69,8 +70,7 @@ class ServiceInspectCommandTest {
 
   @Test
   void prettyIsAReadableSummary() {
-    cli.control().addService(
-        Fixtures.replicated("warned", "busybox", 1));
+    cli.control().addService(Fixtures.replicated("warned", "busybox", 1));
     Result r = cli.run("service", "inspect", "--pretty", "web", "agent");
 
     assertThat(r.exitCode()).isZero();

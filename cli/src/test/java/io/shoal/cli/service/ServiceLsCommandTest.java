@@ -47,12 +47,18 @@ class ServiceLsCommandTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
     assertThat(r.outLines().get(0))
-        .isEqualTo("ID             NAME      MODE         REPLICAS   IMAGE" + " ".repeat(28) + "PORTS");
+        .isEqualTo(
+            "ID             NAME      MODE         REPLICAS   IMAGE" + " ".repeat(28) + "PORTS");
     assertThat(TableOutput.rows(r.outLines(), "ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"))
         .containsExactly(
             List.of(agent.getId().substring(0, 12), "agent", "global", "2/2", "agent:1", ""),
-            List.of(web.getId().substring(0, 12), "web", "replicated", "2/3",
-                "nginx:1.27@sha256:0123456789ab", "*:8080->80/tcp, *:53->53/udp"));
+            List.of(
+                web.getId().substring(0, 12),
+                "web",
+                "replicated",
+                "2/3",
+                "nginx:1.27@sha256:0123456789ab",
+                "*:8080->80/tcp, *:53->53/udp"));
   }
 
   @Test
@@ -84,7 +90,15 @@ class ServiceLsCommandTest {
   private void add(Service s, ServiceSpec spec, long slot, TaskState desired, TaskState state) {
     cli.control()
         .addTask(
-            task("t" + n++, s.getId(), spec, slot, desired, state, CliHarness.START, CliHarness.START)
+            task(
+                    "t" + n++,
+                    s.getId(),
+                    spec,
+                    slot,
+                    desired,
+                    state,
+                    CliHarness.START,
+                    CliHarness.START)
                 .build());
   }
 }

@@ -47,7 +47,15 @@ class ServicePsCommandTest {
     web = cli.control().addService(spec);
     // Slot 1: running for 2 s, after a failed first try 70 s ago.
     add(
-        task("aaaaaaaaaaaaaaaaaaaaaaaaa", web.getId(), spec, 1, TASK_STATE_RUNNING, TASK_STATE_RUNNING, ago(2), ago(2))
+        task(
+                "aaaaaaaaaaaaaaaaaaaaaaaaa",
+                web.getId(),
+                spec,
+                1,
+                TASK_STATE_RUNNING,
+                TASK_STATE_RUNNING,
+                ago(2),
+                ago(2))
             .setNodeId("node1id")
             .setStatus(
                 TaskStatus.newBuilder()
@@ -61,7 +69,15 @@ class ServicePsCommandTest {
                             .setHostPort(8080)
                             .setPublishMode(PublishMode.PUBLISH_MODE_HOST))));
     add(
-        task("bbbbbbbbbbbbbbbbbbbbbbbbb", web.getId(), spec, 1, TASK_STATE_SHUTDOWN, TASK_STATE_FAILED, ago(70), ago(70))
+        task(
+                "bbbbbbbbbbbbbbbbbbbbbbbbb",
+                web.getId(),
+                spec,
+                1,
+                TASK_STATE_SHUTDOWN,
+                TASK_STATE_FAILED,
+                ago(70),
+                ago(70))
             .setNodeId("node2id")
             .setStatus(
                 TaskStatus.newBuilder()
@@ -70,9 +86,25 @@ class ServicePsCommandTest {
                     .setErr("task: non-zero exit (137): container killed")));
     // Slot 2: preparing for 1 s; before it, one pending for 3 s (listed first by the server).
     add(
-        task("ccccccccccccccccccccccccc", web.getId(), spec, 2, TASK_STATE_SHUTDOWN, TASK_STATE_PENDING, ago(10), ago(3)));
+        task(
+            "ccccccccccccccccccccccccc",
+            web.getId(),
+            spec,
+            2,
+            TASK_STATE_SHUTDOWN,
+            TASK_STATE_PENDING,
+            ago(10),
+            ago(3)));
     add(
-        task("ddddddddddddddddddddddddd", web.getId(), spec, 2, TASK_STATE_RUNNING, TASK_STATE_PREPARING, ago(1), ago(1))
+        task(
+                "ddddddddddddddddddddddddd",
+                web.getId(),
+                spec,
+                2,
+                TASK_STATE_RUNNING,
+                TASK_STATE_PREPARING,
+                ago(1),
+                ago(1))
             .setNodeId("node2id"));
   }
 
@@ -84,14 +116,42 @@ class ServicePsCommandTest {
     assertThat(r.exitCode()).isZero();
     assertThat(TableOutput.rows(r.outLines(), COLUMNS))
         .containsExactly(
-            List.of("aaaaaaaaaaaa", "web.1", "nginx:1.27@sha256:0123456789ab", "node-1", "Running",
-                "Running 2 seconds ago", "", "127.0.0.1:8080->80/tcp"),
-            List.of("bbbbbbbbbbbb", "\\_ web.1", "nginx:1.27@sha256:0123456789ab", "node-2",
-                "Shutdown", "Failed about a minute ago", "\"task: non-zero exit (137): co…\"", ""),
-            List.of("dddddddddddd", "web.2", "nginx:1.27@sha256:0123456789ab", "node-2", "Running",
-                "Preparing 1 second ago", "", ""),
-            List.of("cccccccccccc", "\\_ web.2", "nginx:1.27@sha256:0123456789ab", "", "Shutdown",
-                "Pending 3 seconds ago", "", ""));
+            List.of(
+                "aaaaaaaaaaaa",
+                "web.1",
+                "nginx:1.27@sha256:0123456789ab",
+                "node-1",
+                "Running",
+                "Running 2 seconds ago",
+                "",
+                "127.0.0.1:8080->80/tcp"),
+            List.of(
+                "bbbbbbbbbbbb",
+                "\\_ web.1",
+                "nginx:1.27@sha256:0123456789ab",
+                "node-2",
+                "Shutdown",
+                "Failed about a minute ago",
+                "\"task: non-zero exit (137): co…\"",
+                ""),
+            List.of(
+                "dddddddddddd",
+                "web.2",
+                "nginx:1.27@sha256:0123456789ab",
+                "node-2",
+                "Running",
+                "Preparing 1 second ago",
+                "",
+                ""),
+            List.of(
+                "cccccccccccc",
+                "\\_ web.2",
+                "nginx:1.27@sha256:0123456789ab",
+                "",
+                "Shutdown",
+                "Pending 3 seconds ago",
+                "",
+                ""));
     assertThat(r.outLines().get(2)).startsWith("bbbbbbbbbbbb    \\_ web.1   ");
   }
 
@@ -100,8 +160,15 @@ class ServicePsCommandTest {
     Result r = cli.run("service", "ps", "--no-trunc", "web");
     List<List<String>> rows = TableOutput.rows(r.outLines(), COLUMNS);
     assertThat(rows.get(1))
-        .containsExactly("bbbbbbbbbbbbbbbbbbbbbbbbb", "\\_ web.1", IMAGE, "node-2", "Shutdown",
-            "Failed about a minute ago", "\"task: non-zero exit (137): container killed\"", "");
+        .containsExactly(
+            "bbbbbbbbbbbbbbbbbbbbbbbbb",
+            "\\_ web.1",
+            IMAGE,
+            "node-2",
+            "Shutdown",
+            "Failed about a minute ago",
+            "\"task: non-zero exit (137): container killed\"",
+            "");
   }
 
   @Test
@@ -115,8 +182,17 @@ class ServicePsCommandTest {
   void globalTasksAreNamedByNode() {
     ServiceSpec spec = Fixtures.global("agent", "agent:1");
     Service agent = cli.control().addService(spec);
-    add(task("eeeeeeeeeeeeeeeeeeeeeeeee", agent.getId(), spec, 0, TASK_STATE_RUNNING, TASK_STATE_RUNNING, ago(5), ago(5))
-        .setNodeId("node2id"));
+    add(
+        task(
+                "eeeeeeeeeeeeeeeeeeeeeeeee",
+                agent.getId(),
+                spec,
+                0,
+                TASK_STATE_RUNNING,
+                TASK_STATE_RUNNING,
+                ago(5),
+                ago(5))
+            .setNodeId("node2id"));
     Result r = cli.run("service", "ps", "agent");
     assertThat(TableOutput.rows(r.outLines(), COLUMNS))
         .extracting(row -> row.get(1) + " on " + row.get(3))

@@ -85,7 +85,8 @@ class ServiceRmAndScaleCommandTest {
   void badScaleSpecifiersAreUsageErrors(String arg) {
     Result r = cli.run("service", "scale", arg);
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.errLines().get(0)).startsWith("shoal: Invalid value for option 'SERVICE=REPLICAS': ");
+    assertThat(r.errLines().get(0))
+        .startsWith("shoal: Invalid value for option 'SERVICE=REPLICAS': ");
     assertThat(r.errLines().get(0)).contains(arg.substring(arg.indexOf('=') + 1));
     assertThat(cli.control().updates()).isEmpty();
   }

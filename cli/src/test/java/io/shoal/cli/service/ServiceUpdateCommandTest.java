@@ -39,12 +39,18 @@ class ServiceUpdateCommandTest {
   void sendsTheEditedSpecWithTheVersionRead() {
     Result r =
         cli.run(
-            "service", "update",
-            "--env-add", "B=3",
-            "--env-add", "C=4",
-            "--env-rm", "A",
-            "--publish-rm", "8080",
-            "--publish-add", "9090:90",
+            "service",
+            "update",
+            "--env-add",
+            "B=3",
+            "--env-add",
+            "C=4",
+            "--env-rm",
+            "A",
+            "--publish-rm",
+            "8080",
+            "--publish-add",
+            "9090:90",
             "-d",
             "web");
 
@@ -69,14 +75,21 @@ class ServiceUpdateCommandTest {
   void changesTheContainerFields() {
     Result r =
         cli.run(
-            "service", "update",
-            "--image", "nginx:1.28",
-            "--args", "nginx -g 'daemon off;'",
-            "-w", "/srv",
-            "-u", "nobody",
+            "service",
+            "update",
+            "--image",
+            "nginx:1.28",
+            "--args",
+            "nginx -g 'daemon off;'",
+            "-w",
+            "/srv",
+            "-u",
+            "nobody",
             "--init",
-            "--stop-grace-period", "30s",
-            "--replicas", "5",
+            "--stop-grace-period",
+            "30s",
+            "--replicas",
+            "5",
             "--force",
             "--no-resolve-image",
             "-d",
@@ -101,7 +114,8 @@ class ServiceUpdateCommandTest {
   @Test
   void keepsThePinnedImageWhenNotChangingIt() {
     cli.run("service", "update", "--env-add", "X=1", "-d", "web");
-    assertThat(cli.control().updates().get(0).getSpec().getContainer().getImage()).isEqualTo(PINNED);
+    assertThat(cli.control().updates().get(0).getSpec().getContainer().getImage())
+        .isEqualTo(PINNED);
   }
 
   @Test
@@ -170,7 +184,8 @@ class ServiceUpdateCommandTest {
   void warnsAboutARemovalThatMatchedNothing() {
     Result r = cli.run("service", "update", "--publish-rm", "7070", "-d", "web");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.errLines()).containsExactly("shoal: warning: --publish-rm 7070/tcp matched no port");
+    assertThat(r.errLines())
+        .containsExactly("shoal: warning: --publish-rm 7070/tcp matched no port");
   }
 
   @Test

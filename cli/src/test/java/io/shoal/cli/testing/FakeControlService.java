@@ -40,11 +40,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * An in-memory ControlService that records every request. It stores services with versions
- * (stale writes are ABORTED), pins images, resolves services by id, name or unique prefix, and
- * can play a tiny scheduler: with {@link #simulateScheduler} on, each ListTasks of a service moves
- * its tasks one state forward (and replaces outdated ones), so a waiting CLI sees Docker-like
- * progress within a few polls.
+ * An in-memory ControlService that records every request. It stores services with versions (stale
+ * writes are ABORTED), pins images, resolves services by id, name or unique prefix, and can play a
+ * tiny scheduler: with {@link #simulateScheduler} on, each ListTasks of a service moves its tasks
+ * one state forward (and replaces outdated ones), so a waiting CLI sees Docker-like progress within
+ * a few polls.
  *
  * <p>Every method is {@code synchronized}: the in-process transport runs calls on the test thread
  * (direct executor), but nothing here should depend on that.
@@ -448,7 +448,9 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
 
   /** What the fake counts as a redeploy: anything but the replica count. */
   private static boolean sameSpec(ServiceSpec a, ServiceSpec b) {
-    return a.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build()
+    return a.toBuilder()
+        .setReplicated(ReplicatedService.getDefaultInstance())
+        .build()
         .equals(b.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build());
   }
 

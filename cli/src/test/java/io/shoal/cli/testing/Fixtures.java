@@ -68,7 +68,8 @@ public final class Fixtures {
     return task(id, "svc-" + spec.getName(), spec, slot, desired, state, at, at);
   }
 
-  public static Node node(String id, String hostname, NodeState state, NodeAvailability availability) {
+  public static Node node(
+      String id, String hostname, NodeState state, NodeAvailability availability) {
     return Node.newBuilder()
         .setId(id)
         .setSpec(NodeSpec.newBuilder().setAvailability(availability))
