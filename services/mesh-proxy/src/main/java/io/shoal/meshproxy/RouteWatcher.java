@@ -140,11 +140,10 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
       Route before = previous.route(route.key());
       if (before == null || !before.serviceId().equals(route.serviceId())
           || before.targetPort() != route.targetPort()) {
-        log.info("route {} -> service {} port {}: {} backends", route.key(), route.serviceName(),
-            route.targetPort(), route.backends().size());
+        log.info("route {} -> service {} port {}: {}", route.key(), route.serviceName(),
+            route.targetPort(), backends(route));
       } else if (!before.backends().equals(route.backends())) {
-        log.info("route {} (service {}): {} backends", route.key(), route.serviceName(),
-            route.backends().size());
+        log.info("route {} (service {}): {}", route.key(), route.serviceName(), backends(route));
       } else {
         continue;
       }
@@ -161,6 +160,11 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
         log.warn("{}", problem);
       }
     }
+  }
+
+  private static String backends(Route route) {
+    int n = route.backends().size();
+    return n == 1 ? "1 backend" : n + " backends";
   }
 
   /** Stops the loop, letting a tick in progress finish. */

@@ -1,0 +1,19 @@
+/**
+ * The routing mesh of one node: every published ingress port of every service is served on the
+ * node's address, and each connection is forwarded to a RUNNING task of the service.
+ *
+ * <pre>
+ *  etcd ──list+watch──▶ StoreCache ──batches──▶ RouteWatcher (one thread)
+ *                                                 │ RouteTableBuilder.build(services, tasks)
+ *                                                 ├─▶ LiveRoutes.publish(table)   (AtomicReference)
+ *                                                 └─▶ PortListeners.reconcile(table)
+ *                                                        └─ Frontend per protocol (TcpFrontend)
+ *  client ──▶ TcpConnectHandler ── reads LiveRoutes once ──▶ BackendConnector (round robin)
+ *                 └─ replaced by RelayHandler ⇄ RelayHandler on the backend channel
+ * </pre>
+ *
+ * <p>Wiring: {@link io.shoal.meshproxy.MeshProxyComponent}, built by
+ * {@link io.shoal.meshproxy.MeshProxyMain} from a {@link io.shoal.meshproxy.ConfigModule}
+ * holding the flags. See {@code services/mesh-proxy/DESIGN.md}.
+ */
+package io.shoal.meshproxy;
