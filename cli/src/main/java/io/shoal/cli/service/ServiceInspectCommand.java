@@ -1,13 +1,13 @@
 package io.shoal.cli.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.cli.CliCommand;
+import io.shoal.cli.format.Json;
 import io.shoal.cli.parse.GoDuration;
 import io.shoal.cli.parse.PortSpec;
 import java.io.PrintWriter;
@@ -59,20 +59,10 @@ public final class ServiceInspectCommand extends CliCommand {
         printPretty(out(), found.get(i));
       }
     } else {
-      printJson(out(), found);
+      out().println(Json.array(found));
     }
     out().flush();
     return failed ? 1 : 0;
-  }
-
-  static void printJson(PrintWriter out, List<Service> services)
-      throws InvalidProtocolBufferException {
-    JsonFormat.Printer printer = JsonFormat.printer();
-    List<String> objects = new ArrayList<>();
-    for (Service s : services) {
-      objects.add(printer.print(s).indent(2).stripTrailing());
-    }
-    out.println(objects.isEmpty() ? "[]" : "[\n" + String.join(",\n", objects) + "\n]");
   }
 
   static void printPretty(PrintWriter out, Service service) {
