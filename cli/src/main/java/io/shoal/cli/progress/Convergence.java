@@ -129,23 +129,33 @@ public final class Convergence {
             .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING)
             .findFirst();
     Optional<TaskState> state = shown.map(t -> t.getStatus().getState());
-    String note = "";
-    if (!state.equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
-      Optional<String> err =
-          inSlot.stream().map(t -> t.getStatus().getErr()).filter(e -> !e.isEmpty()).findFirst();
-      if (err.isPresent()) {
-        note = "error: " + err.get();
-      } else if (shown.isPresent() && waiting(shown.get())) {
-        note = "pending: " + shown.get().getStatus().getMessage();
-      }
-    }
-    return new Line(label, state, note);
+    String pending = shown.map(Convergence::pendingReason).orElse("");
+    return new Line(
+        label, state, pending.isEmpty() ? errorNote(state, inSlot) : "pending: " + pending);
   }
 
-  /** Not placed yet, with the scheduler's reason ("no suitable node (...)"). */
-  private static boolean waiting(Task t) {
-    return t.getStatus().getState().getNumber() <= TaskState.TASK_STATE_PENDING_VALUE
-        && !t.getStatus().getMessage().isEmpty();
+  /** The newest error in the slot, unless the slot runs. */
+  private static String errorNote(Optional<TaskState> state, List<Task> inSlot) {
+    if (state.equals(Optional.of(TaskState.TASK_STATE_RUNNING))) {
+      return "";
+    }
+    return inSlot.stream()
+        .map(t -> t.getStatus().getErr())
+        .filter(e -> !e.isEmpty())
+        .findFirst()
+        .map(e -> "error: " + e)
+        .orElse("");
+  }
+
+  /**
+   * Why a task is not placed yet ("no suitable node (...)"): the scheduler's reason, in its
+   * message or its err; empty once the task is past PENDING.
+   */
+  private static String pendingReason(Task t) {
+    if (t.getStatus().getState().getNumber() > TaskState.TASK_STATE_PENDING_VALUE) {
+      return "";
+    }
+    return t.getStatus().getErr().isEmpty() ? t.getStatus().getMessage() : t.getStatus().getErr();
   }
 
   /** Wants to run and has not ended. */

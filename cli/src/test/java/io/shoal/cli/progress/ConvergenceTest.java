@@ -202,6 +202,17 @@ class ConvergenceTest {
   }
 
   @Test
+  void aPendingTasksReasonMayComeInItsErr() {
+    Task pending =
+        task("a", V2, 1, TASK_STATE_RUNNING, TASK_STATE_PENDING, 2)
+            .setStatus(
+                TaskStatus.newBuilder().setState(TASK_STATE_PENDING).setErr("no suitable node"))
+            .build();
+    Convergence.Snapshot s = Convergence.evaluate(WEB, List.of(pending), List.of());
+    assertThat(s.lines().get(0).note()).isEqualTo("pending: no suitable node");
+  }
+
+  @Test
   void globalServicesTargetReadyActiveNodes() {
     ServiceSpec spec = Fixtures.global("agent", "agent:1");
     Service agent = Service.newBuilder().setId("svc-agent").setSpec(spec).build();
