@@ -144,7 +144,17 @@ public final class ShoalCli implements Callable<Integer> {
   /** The control client, connecting on first use. */
   public ControlClient control() {
     if (control == null) {
-      channel = context.channels().apply(target());
+      String target = target();
+      try {
+        channel = context.channels().apply(target);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            "invalid control address \""
+                + target
+                + "\" (--host or SHOAL_HOST, host:port): "
+                + e.getMessage(),
+            e);
+      }
       control = new ControlClient(channel);
     }
     return control;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.shoal.cli.testing.CliHarness;
 import io.shoal.cli.testing.CliHarness.Result;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,6 +32,17 @@ class ShoalCliTest {
     cli.run("node", "ls");
     cli.run("--host", "flag:1", "node", "ls");
     assertThat(cli.targets()).containsExactly("control.example:7400", "flag:1");
+  }
+
+  @Test
+  void aMalformedAddressIsNamed() {
+    Result r = run(CliContext.system(), "--host", "not a host", "service", "ls");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "shoal: invalid control address \"not a host\" (--host or SHOAL_HOST, host:port): ");
   }
 
   @Test
@@ -70,6 +83,13 @@ class ShoalCliTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.errLines()).first().asString().startsWith("shoal: ").contains("frobnicate");
     assertThat(r.errLines()).last().isEqualTo("See 'shoal service --help'.");
+  }
+
+  private static Result run(CliContext context, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = ShoalCli.run(context, new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
   }
 
   @Test

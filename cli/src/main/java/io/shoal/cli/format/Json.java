@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Protobuf's JSON mapping for {@code inspect}, readable in a terminal: JsonFormat escapes
- * {@code = < > & '} as {@code \u003d} and so on (HTML safety), which turns every {@code KEY=VALUE}
- * into {@code KEY\u003dVALUE}; they are written back as the characters themselves, which JSON
- * allows inside strings.
+ * Protobuf's JSON mapping for {@code inspect}, readable in a terminal: JsonFormat escapes {@code =
+ * < > & '} as {@code \u003d} and so on (HTML safety), which turns every {@code KEY=VALUE} into
+ * {@code KEY\u003dVALUE}; they are written back as the characters themselves, which JSON allows
+ * inside strings.
  */
 public final class Json {
   private static final Map<String, Character> HTML_ESCAPES =

@@ -148,8 +148,8 @@ public final class Convergence {
   }
 
   /**
-   * Why a task is not placed yet ("no suitable node (...)"): the scheduler's reason, in its
-   * message or its err; empty once the task is past PENDING.
+   * Why a task is not placed yet ("no suitable node (...)"): the scheduler's reason, in its message
+   * or its err; empty once the task is past PENDING.
    */
   private static String pendingReason(Task t) {
     if (t.getStatus().getState().getNumber() > TaskState.TASK_STATE_PENDING_VALUE) {
