@@ -161,8 +161,18 @@ HTML
 printf 'Content-Type: text/plain\r\n\r\n%s from %s\n' "${GREETING:-hello}" "$(hostname)"
 CGI
   chmod +x "$rootfs/www/cgi-bin/greeting"
-  tar -C "$rootfs" -c . | docker -H "$host" import -q - "$image" >/dev/null
-  docker -H "$host" push -q "$image" >/dev/null
+  # busybox as PID 1 ignores SIGTERM, so every stop would wait the whole grace period: a tiny
+  # entrypoint forwards it, the way a well-behaved server image stops.
+  cat >"$rootfs/bin/demo-init" <<'INIT'
+#!/bin/sh
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+"$@" &
+child=$!
+wait "$child"
+INIT
+  chmod +x "$rootfs/bin/demo-init"
+  tar -C "$rootfs" -c . | docker -H "$host" import --change 'ENTRYPOINT ["/bin/demo-init"]' - "$image" >/dev/null
+  docker -H "$host" push "$image" >/dev/null
   rm -rf "$rootfs"
 }
 
@@ -191,7 +201,7 @@ cmd_up() {
   say "starting etcd, dockerd and a registry on $REGISTRY_ADDR"
   start_etcd
   [ -n "${SHOAL_DOCKER_HOST:-}" ] || start_dockerd "$DEV/docker" dockerd
-  start_registry "$DEV/registry" registry "$REGISTRY_ADDR"
+  start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR"
   say "building the demo image $DEMO_IMAGE"
   build_demo_image "$(docker_host)" "$DEMO_IMAGE"
   say "starting Shoal: control, registry, scheduler, dispatcher, 3 agents and 3 mesh-proxies"
@@ -234,6 +244,7 @@ cmd_down() {
       docker -H "$host" rm -f $ids >/dev/null && echo "    removed $(echo "$ids" | wc -l) task containers"
     fi
   fi
+  stop docker-registry
   stop dockerd
   stop etcd
 }
@@ -266,14 +277,14 @@ cmd_test() {
   fi
   local port
   port=$(free_port)
-  start_registry "$dir/registry" registry "127.0.0.1:$port"
+  start_registry "$dir/registry" docker-registry "127.0.0.1:$port"
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }
 
 cleanup_test() {
-  stop registry
+  stop docker-registry
   if running dockerd; then
     # Our own test engine: whatever a failed test left behind goes with it.
     local host="unix://$DEV/test/docker/docker.sock" ids

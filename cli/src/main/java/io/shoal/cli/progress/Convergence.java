@@ -3,7 +3,6 @@ package io.shoal.cli.progress;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeState;
-import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
@@ -171,15 +170,16 @@ public final class Convergence {
         && upToDate(t, spec);
   }
 
-  /** The task runs {@code spec}, the replica count aside. */
+  /**
+   * The task runs {@code spec}: same container, same published ports, same forced-update
+   * counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
+   * (services/scheduler) is the same rule, and the CLI does not depend on that module.
+   */
   public static boolean upToDate(Task t, ServiceSpec spec) {
-    return withoutReplicas(t.getSpec()).equals(withoutReplicas(spec));
-  }
-
-  private static ServiceSpec withoutReplicas(ServiceSpec spec) {
-    return spec.hasReplicated()
-        ? spec.toBuilder().setReplicated(ReplicatedService.getDefaultInstance()).build()
-        : spec;
+    ServiceSpec ts = t.getSpec();
+    return ts.getContainer().equals(spec.getContainer())
+        && ts.getEndpoint().equals(spec.getEndpoint())
+        && ts.getForceUpdate() == spec.getForceUpdate();
   }
 
   /** A global service runs one task on each node that is ready and accepts new tasks. */

@@ -137,6 +137,31 @@ class ReconcilerTest {
   }
 
   @Test
+  void scalingUpAddsSlotsWithoutRollingTheRunningTasks() {
+    Service v1 = service("web", 1);
+    Task a = task("a", v1, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Service scaled = v1.toBuilder().setSpec(v1.getSpec().toBuilder()
+        .setReplicated(io.shoal.api.v1.ReplicatedService.newBuilder().setReplicas(2)).setName("renamed")).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(scaled), List.of(a), nodes(ready("n1"), ready("n2"))));
+
+    assertThat(plan.updates()).isEmpty();
+    assertThat(plan.creates()).singleElement().satisfies(t -> assertThat(t.getSlot()).isEqualTo(2));
+  }
+
+  @Test
+  void forceUpdateRollsAnUnchangedSpec() {
+    Service v1 = service("web", 1);
+    Task a = task("a", v1, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Service forced = v1.toBuilder().setSpec(v1.getSpec().toBuilder().setForceUpdate(1)).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(forced), List.of(a), nodes(ready("n1"))));
+
+    assertThat(plan.updates()).singleElement()
+        .satisfies(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+  }
+
+  @Test
   void tasksOfADeletedServiceAreRemovedThenDeleted() {
     Service gone = service("gone", 1);
     Task running = task("t1", gone, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);

@@ -49,7 +49,7 @@ public final class GlobalOrchestrator {
         if (nodeTasks.stream().noneMatch(t -> ReplicatedOrchestrator.stopping(t, view))) {
           plan.create(factory.newTask(service, 0, node.getId()));
         }
-      } else if (!current.getSpec().equals(service.getSpec())) {
+      } else if (TaskSpecs.dirty(current.getSpec(), service.getSpec())) {
         outdated.add(current);
       } else if (current.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
         inFlight++;

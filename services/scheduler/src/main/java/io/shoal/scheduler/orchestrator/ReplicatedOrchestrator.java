@@ -67,7 +67,7 @@ public final class ReplicatedOrchestrator {
         if (slotTasks.stream().noneMatch(t -> stopping(t, view))) {
           plan.create(factory.newTask(service, slot, ""));
         }
-      } else if (!current.getSpec().equals(service.getSpec())) {
+      } else if (TaskSpecs.dirty(current.getSpec(), service.getSpec())) {
         outdated.add(current);
       } else if (current.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
         inFlight++;
