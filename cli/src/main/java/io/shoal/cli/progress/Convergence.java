@@ -171,14 +171,15 @@ public final class Convergence {
   }
 
   /**
-   * The task runs {@code spec}: same container, same published ports, same forced-update
+   * The task runs {@code spec}: same container, resources, published ports and forced-update
    * counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
    * (services/scheduler) is the same rule, and the CLI does not depend on that module.
    */
   public static boolean upToDate(Task t, ServiceSpec spec) {
     ServiceSpec ts = t.getSpec();
     return ts.getContainer().equals(spec.getContainer())
-        && ts.getEndpoint().equals(spec.getEndpoint())
+        && ts.getResources().equals(spec.getResources())
+        && ts.getEndpoint().getPortsList().equals(spec.getEndpoint().getPortsList())
         && ts.getForceUpdate() == spec.getForceUpdate();
   }
 

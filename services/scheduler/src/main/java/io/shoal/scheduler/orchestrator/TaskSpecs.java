@@ -4,8 +4,8 @@ import io.shoal.api.v1.ServiceSpec;
 
 /**
  * When a running task no longer matches its service (SwarmKit's IsTaskDirty): what the
- * container runs, how its ports are published, or a forced update. Scaling, renaming or
- * relabelling the service leaves its tasks alone. The CLI's convergence check
+ * container runs, its resources, how its ports are published, or a forced update. Scaling,
+ * renaming, relabelling or changing the mesh's load balancing leaves its tasks alone. The CLI's convergence check
  * (cli/.../progress/Convergence) applies the same rule.
  */
 public final class TaskSpecs {
@@ -13,7 +13,8 @@ public final class TaskSpecs {
 
   public static boolean dirty(ServiceSpec taskSpec, ServiceSpec serviceSpec) {
     return !taskSpec.getContainer().equals(serviceSpec.getContainer())
-        || !taskSpec.getEndpoint().equals(serviceSpec.getEndpoint())
+        || !taskSpec.getResources().equals(serviceSpec.getResources())
+        || !taskSpec.getEndpoint().getPortsList().equals(serviceSpec.getEndpoint().getPortsList())
         || taskSpec.getForceUpdate() != serviceSpec.getForceUpdate();
   }
 }
