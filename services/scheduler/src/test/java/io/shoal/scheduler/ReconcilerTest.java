@@ -162,6 +162,35 @@ class ReconcilerTest {
   }
 
   @Test
+  void startFirstKeepsTheOldTaskUntilItsReplacementRuns() {
+    Service v1 = service("web", 1);
+    v1 = v1.toBuilder().setSpec(v1.getSpec().toBuilder().setUpdateConfig(
+        io.shoal.api.v1.UpdateConfig.newBuilder().setOrder(io.shoal.api.v1.UpdateOrder.UPDATE_ORDER_START_FIRST))).build();
+    Service v2 = v1.toBuilder().setSpec(v1.getSpec().toBuilder()
+        .setContainer(ContainerSpec.newBuilder().setImage("img:2"))).build();
+    Task old = task("old", v1, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+
+    Plan first = reconciler.reconcile(view(List.of(v2), List.of(old), nodes(ready("n1"))));
+    assertThat(first.updates()).isEmpty();
+    Task fresh = first.creates().iterator().next();
+    assertThat(fresh.getSpec()).isEqualTo(v2.getSpec());
+    assertThat(fresh.getSlot()).isEqualTo(1);
+
+    Task starting = fresh.toBuilder().setStatus(fresh.getStatus().toBuilder().setState(TaskState.TASK_STATE_STARTING))
+        .setCreateTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(5)).build();
+    Plan waiting = reconciler.reconcile(view(List.of(v2), List.of(old, starting), nodes(ready("n1"))));
+    assertThat(waiting.isEmpty()).isTrue();
+
+    Task running = starting.toBuilder().setStatus(starting.getStatus().toBuilder().setState(TaskState.TASK_STATE_RUNNING)).build();
+    Plan handOver = reconciler.reconcile(view(List.of(v2), List.of(old, running), nodes(ready("n1"))));
+    assertThat(handOver.creates()).isEmpty();
+    assertThat(handOver.updates()).singleElement().satisfies(t -> {
+      assertThat(t.getId()).isEqualTo("old");
+      assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
+    });
+  }
+
+  @Test
   void tasksOfADeletedServiceAreRemovedThenDeleted() {
     Service gone = service("gone", 1);
     Task running = task("t1", gone, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);

@@ -6,6 +6,7 @@ import static io.shoal.scheduler.ClusterView.terminal;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.UpdateOrder;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
  * Keeps one running task per slot 1..replicas of a replicated service (SwarmKit's
  * orchestrator/replicated): creates missing ones, replaces failed ones and ones on nodes that
  * went down, shuts down slots above the replica count, and rolls an update through the slots
- * one at a time, stop-first: the old task stops before its replacement is created.
+ * one at a time: stop-first (the default) stops the old task before its replacement is created;
+ * start-first keeps the old task running until its replacement runs.
  */
 public final class ReplicatedOrchestrator {
   /** Slots updated at once (Swarm's --update-parallelism default). */
@@ -39,37 +41,51 @@ public final class ReplicatedOrchestrator {
     for (long slot = 1; slot <= replicas; slot++) {
       bySlot.computeIfAbsent(slot, k -> new ArrayList<>());
     }
+    boolean startFirst = service.getSpec().getUpdateConfig().getOrder() == UpdateOrder.UPDATE_ORDER_START_FIRST;
     List<Task> outdated = new ArrayList<>();
     int inFlight = 0;
     for (Map.Entry<Long, List<Task>> entry : bySlot.entrySet()) {
       long slot = entry.getKey();
       List<Task> slotTasks = entry.getValue();
-      List<Task> live = slotTasks.stream()
-          .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING)
-          .sorted(Comparator.comparing((Task t) -> t.getCreateTime().getSeconds())
-              .thenComparing(t -> t.getCreateTime().getNanos()).reversed())
-          .toList();
+      List<Task> live = new ArrayList<>();
+      for (Task t : newestFirst(slotTasks)) {
+        if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
+          continue;
+        }
+        if (slot > replicas) {
+          shutDown(t, plan, "scaled down");
+        } else if (terminal(t.getStatus().getState())) {
+          shutDown(t, plan, "task exited; replaced");
+        } else if (assigned(t) && !view.nodeReady(t.getNodeId())) {
+          shutDown(t, plan, "node is down; replaced");
+        } else {
+          live.add(t);
+        }
+      }
       if (slot > replicas) {
-        live.forEach(t -> shutDown(t, plan, "scaled down"));
         continue;
       }
-      Task current = live.isEmpty() ? null : live.get(0);
-      live.stream().skip(1).forEach(t -> shutDown(t, plan, "duplicate task in slot"));
-      if (current != null && terminal(current.getStatus().getState())) {
-        shutDown(current, plan, "task exited; replaced");
-        current = null;
-      } else if (current != null && assigned(current) && !view.nodeReady(current.getNodeId())) {
-        shutDown(current, plan, "node is down; replaced");
-        current = null;
-      }
-      if (current == null) {
+      if (live.isEmpty()) {
         inFlight++;
-        if (slotTasks.stream().noneMatch(t -> stopping(t, view))) {
+        if (slotTasks.stream().noneMatch(t -> stopping(plan.current(t), view))) {
           plan.create(factory.newTask(service, slot, ""));
         }
-      } else if (TaskSpecs.dirty(current.getSpec(), service.getSpec())) {
+        continue;
+      }
+      Task current = live.get(0);
+      boolean currentDirty = TaskSpecs.dirty(current.getSpec(), service.getSpec());
+      boolean currentRunning = current.getStatus().getState() == TaskState.TASK_STATE_RUNNING;
+      if (live.size() > 1) {
+        if (startFirst && !currentDirty && !currentRunning) {
+          // Start-first: the replacement is starting; the old task keeps serving until it runs.
+          inFlight++;
+          continue;
+        }
+        live.subList(1, live.size()).forEach(t -> shutDown(t, plan, "replaced"));
+      }
+      if (currentDirty) {
         outdated.add(current);
-      } else if (current.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
+      } else if (!currentRunning) {
         inFlight++;
       }
     }
@@ -77,9 +93,20 @@ public final class ReplicatedOrchestrator {
       if (inFlight >= UPDATE_PARALLELISM) {
         break;
       }
-      shutDown(old, plan, "updating to the new spec");
+      if (startFirst) {
+        plan.create(factory.newTask(service, old.getSlot(), ""));
+      } else {
+        shutDown(old, plan, "updating to the new spec");
+      }
       inFlight++;
     }
+  }
+
+  private static List<Task> newestFirst(List<Task> tasks) {
+    return tasks.stream()
+        .sorted(Comparator.comparing((Task t) -> t.getCreateTime().getSeconds())
+            .thenComparing(t -> t.getCreateTime().getNanos()).reversed())
+        .toList();
   }
 
   /** A task that was told to stop and whose node still has to confirm it (stop-first). */
