@@ -37,6 +37,7 @@ ensure_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v npx >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
@@ -279,6 +280,8 @@ cmd_test() {
   port=$(free_port)
   start_registry "$dir/registry" docker-registry "127.0.0.1:$port"
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
+  say "linting the API (buf lint, STANDARD rules)"
+  (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }
