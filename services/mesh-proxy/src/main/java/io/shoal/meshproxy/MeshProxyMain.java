@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
         "Shoal's routing mesh for one node: serves every published ingress port of every "
-            + "service on the node's address and forwards each connection to a RUNNING task "
-            + "(round robin). Reads services and tasks from etcd; writes nothing.",
+            + "service on the node's address and forwards each TCP connection and UDP flow to a "
+            + "RUNNING task (round robin, or least-conn). Reads services and tasks from etcd; "
+            + "writes nothing.",
         ""},
     footer = {
         "",
@@ -58,6 +59,22 @@ public final class MeshProxyMain implements Callable<Integer> {
       description = "How long a backend may take to accept a connection before the next one "
           + "is tried (default: ${DEFAULT-VALUE}).")
   int backendConnectTimeoutMs;
+
+  @Option(
+      names = "--drain-timeout-ms",
+      defaultValue = "30000",
+      paramLabel = "MS",
+      description = "How long the open connections of a task that left the routes (its desired "
+          + "state turned SHUTDOWN) may go on before they are closed (default: ${DEFAULT-VALUE}).")
+  int drainTimeoutMs;
+
+  @Option(
+      names = "--udp-idle-timeout-ms",
+      defaultValue = "30000",
+      paramLabel = "MS",
+      description = "How long a UDP flow (one client address to one task) lives without a "
+          + "datagram either way (default: ${DEFAULT-VALUE}).")
+  int udpIdleTimeoutMs;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -109,7 +126,14 @@ public final class MeshProxyMain implements Callable<Integer> {
     if (backendConnectTimeoutMs <= 0) {
       throw new ParameterException(spec.commandLine(), "--backend-connect-timeout-ms must be > 0");
     }
+    if (drainTimeoutMs <= 0) {
+      throw new ParameterException(spec.commandLine(), "--drain-timeout-ms must be > 0");
+    }
+    if (udpIdleTimeoutMs <= 0) {
+      throw new ParameterException(spec.commandLine(), "--udp-idle-timeout-ms must be > 0");
+    }
     return new MeshProxyConfig(address, etcd.endpoints, etcd.prefix, listen, metricsPort,
-        Duration.ofMillis(backendConnectTimeoutMs));
+        Duration.ofMillis(backendConnectTimeoutMs), Duration.ofMillis(drainTimeoutMs),
+        Duration.ofMillis(udpIdleTimeoutMs));
   }
 }

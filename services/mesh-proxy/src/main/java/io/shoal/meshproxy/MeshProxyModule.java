@@ -9,9 +9,10 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.meshproxy.ports.Frontend;
 import io.shoal.meshproxy.tcp.BackendConnector;
-import io.shoal.meshproxy.tcp.RoundRobinConnector;
+import io.shoal.meshproxy.tcp.BalancingConnector;
 import io.shoal.meshproxy.tcp.TcpFrontend;
 import io.shoal.meshproxy.transport.Transport;
+import io.shoal.meshproxy.udp.UdpFrontend;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -21,12 +22,12 @@ public abstract class MeshProxyModule {
   private MeshProxyModule() {}
 
   @Binds
-  abstract BackendConnector backendConnector(RoundRobinConnector connector);
+  abstract BackendConnector backendConnector(BalancingConnector connector);
 
-  /** The protocols served, one frontend each; a UDP frontend is added to this list. */
+  /** The protocols served, one frontend each. */
   @Provides
-  static List<Frontend> frontends(TcpFrontend tcp) {
-    return List.of(tcp);
+  static List<Frontend> frontends(TcpFrontend tcp, UdpFrontend udp) {
+    return List.of(tcp, udp);
   }
 
   @Provides

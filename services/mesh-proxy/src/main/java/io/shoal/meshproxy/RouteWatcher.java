@@ -6,6 +6,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.common.store.Change;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
+import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.ports.PortListeners;
 import io.shoal.meshproxy.routes.LiveRoutes;
 import io.shoal.meshproxy.routes.PortKey;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * the services and of the tasks that may serve, rebuilds the table with
  * {@link RouteTableBuilder}, publishes it in {@link LiveRoutes} and then opens and closes
  * listeners to match. Publishing first means a new listener finds its route from its first
- * connection. Ports that could not be bound are retried every few seconds.
+ * connection. Tasks that left the table have their open connections drained
+ * ({@link BackendConnections#retain}). Ports that could not be bound are retried every few seconds.
  */
 @Singleton
 public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
@@ -46,6 +48,7 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
 
   private final LiveRoutes routes;
   private final PortListeners listeners;
+  private final BackendConnections connections;
   private final ScheduledThreadPoolExecutor loop;
   private final Queue<List<Change<?>>> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean tickQueued = new AtomicBoolean();
@@ -57,9 +60,11 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
   private ScheduledFuture<?> retry;
 
   @Inject
-  public RouteWatcher(LiveRoutes routes, PortListeners listeners) {
+  public RouteWatcher(
+      LiveRoutes routes, PortListeners listeners, BackendConnections connections) {
     this.routes = routes;
     this.listeners = listeners;
+    this.connections = connections;
     this.loop = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "mesh-routes");
       t.setDaemon(true);
@@ -99,6 +104,8 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
         routes.publish(next);
         logDifferences(previous, next);
       }
+      // After the publish: a task that left gets no new connection, then its open ones drain.
+      connections.retain(next.backendTaskIds());
       listeners.reconcile(next);
       if (listeners.hasFailures()) {
         scheduleRetry();

@@ -2,6 +2,8 @@ package io.shoal.meshproxy.metrics;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.shoal.meshproxy.routes.PortKey;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,10 +22,21 @@ public final class PortStats {
   private final LongAdder received = new LongAdder();
   private final LongAdder sent = new LongAdder();
   private final LongAdder connectErrors = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder connects = new LongAdder();
+  private final LongAdder connectNanos = new LongAdder();
+  private final DoubleHistogram connectLatency;
 
+  /** Counters only, no latency histogram (for tests of the data path). */
   public PortStats(PortKey key) {
+    this(key, MeterProvider.noop().get("unused").histogramBuilder("unused").build());
+  }
+
+  /** @param connectLatency records each backend connect time in seconds, with this port's attributes */
+  public PortStats(PortKey key, DoubleHistogram connectLatency) {
     this.key = key;
     this.attributes = Attributes.of(PORT, (long) key.port(), TRANSPORT, key.transport());
+    this.connectLatency = connectLatency;
   }
 
   public PortKey key() {
@@ -34,7 +47,7 @@ public final class PortStats {
     return attributes;
   }
 
-  /** A client connection was accepted; pair with {@link #onClosed()}. */
+  /** A client connection (or UDP flow) was accepted; pair with {@link #onClosed()}. */
   public void onAccepted() {
     accepted.increment();
     active.increment();
@@ -57,6 +70,35 @@ public final class PortStats {
   /** A backend could not be connected to (refused, timed out, unreachable). */
   public void onConnectError() {
     connectErrors.increment();
+  }
+
+  /**
+   * A backend accepted a connection {@code nanos} after the proxy started connecting to it (the
+   * backend's latency as the proxy sees it; a UDP flow records its first reply instead).
+   */
+  public void onBackendConnected(long nanos) {
+    connects.increment();
+    connectNanos.add(nanos);
+    connectLatency.record(nanos / 1e9, attributes);
+  }
+
+  /** A client was turned away: no backend, or none accepted. */
+  public void onRefused() {
+    refused.increment();
+  }
+
+  public long refused() {
+    return refused.sum();
+  }
+
+  /** Backend connections made so far. */
+  public long backendConnects() {
+    return connects.sum();
+  }
+
+  /** The sum of their connect times, in nanoseconds. */
+  public long backendConnectNanos() {
+    return connectNanos.sum();
   }
 
   public long accepted() {

@@ -1,5 +1,6 @@
 package io.shoal.meshproxy.metrics;
 
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.shoal.common.telemetry.Telemetry;
@@ -21,6 +22,9 @@ import java.util.function.ToLongFunction;
  * shoal_mesh_received_bytes_total         bytes read from clients (in)
  * shoal_mesh_sent_bytes_total             bytes written to clients (out)
  * shoal_mesh_backend_connect_errors_total backends that refused or did not answer a connect
+ * shoal_mesh_connections_refused_total    clients turned away: no backend, or none accepted
+ * shoal_mesh_backend_connect_duration_seconds  histogram: time for a backend to accept
+ *                                         (UDP: to send its first reply)
  * </pre>
  *
  * A port's counters outlive its listener, so they stay monotonic when a port is unpublished
@@ -30,6 +34,7 @@ import java.util.function.ToLongFunction;
 public final class ProxyMetrics implements AutoCloseable {
   private final ConcurrentHashMap<PortKey, PortStats> ports = new ConcurrentHashMap<>();
   private final List<AutoCloseable> instruments = new ArrayList<>();
+  private final DoubleHistogram connectLatency;
 
   @Inject
   public ProxyMetrics(Telemetry telemetry) {
@@ -54,6 +59,17 @@ public final class ProxyMetrics implements AutoCloseable {
         .setUnit("{error}")
         .setDescription("Backend connections that failed (refused, timed out, unreachable).")
         .buildWithCallback(m -> observe(m, PortStats::connectErrors)));
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.refused")
+        .setUnit("{connection}")
+        .setDescription("Clients closed at once: no backend, or no backend accepted.")
+        .buildWithCallback(m -> observe(m, PortStats::refused)));
+    // Loopback and LAN connects take tens of microseconds to a few milliseconds.
+    connectLatency = meter.histogramBuilder("shoal.mesh.backend.connect.duration")
+        .setUnit("s")
+        .setDescription("Time for a backend to accept a connection (UDP: to send a first reply).")
+        .setExplicitBucketBoundariesAdvice(List.of(
+            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1.0, 3.0))
+        .build();
   }
 
   private void observe(ObservableLongMeasurement measurement, ToLongFunction<PortStats> value) {
@@ -64,7 +80,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
   /** The counters of {@code key}, created on first use. */
   public PortStats port(PortKey key) {
-    return ports.computeIfAbsent(key, PortStats::new);
+    return ports.computeIfAbsent(key, k -> new PortStats(k, connectLatency));
   }
 
   @Override

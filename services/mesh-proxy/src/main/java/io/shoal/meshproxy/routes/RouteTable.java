@@ -1,7 +1,9 @@
 package io.shoal.meshproxy.routes;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable snapshot of every route this node serves, plus the problems found while building
@@ -14,6 +16,17 @@ public record RouteTable(Map<PortKey, Route> routes, List<String> problems) {
   public RouteTable {
     routes = Map.copyOf(routes);
     problems = List.copyOf(problems);
+  }
+
+  /** The tasks that may get new connections, on any port. */
+  public Set<String> backendTaskIds() {
+    Set<String> ids = new HashSet<>();
+    for (Route route : routes.values()) {
+      for (Backend backend : route.backends()) {
+        ids.add(backend.taskId());
+      }
+    }
+    return ids;
   }
 
   /** The route of {@code key}, or null when no service publishes it (hot path: no Optional). */

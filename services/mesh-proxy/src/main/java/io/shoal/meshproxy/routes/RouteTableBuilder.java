@@ -1,9 +1,11 @@
 package io.shoal.meshproxy.routes;
 
 import io.netty.util.NetUtil;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortBinding;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
@@ -35,8 +37,9 @@ import java.util.Set;
  * </ul>
  */
 public final class RouteTableBuilder {
-  /** Protocols the proxy serves. UDP joins this set when it gets its frontend. */
-  public static final Set<Protocol> SUPPORTED = EnumSet.of(Protocol.PROTOCOL_TCP);
+  /** Protocols the proxy serves, one {@code Frontend} each. */
+  public static final Set<Protocol> SUPPORTED =
+      EnumSet.of(Protocol.PROTOCOL_TCP, Protocol.PROTOCOL_UDP);
 
   private static final Comparator<Service> OLDEST_FIRST =
       Comparator.<Service, Long>comparing(s -> s.getCreateTime().getSeconds())
@@ -101,11 +104,36 @@ public final class RouteTableBuilder {
         for (Task task : running.getOrDefault(service.getId(), List.of())) {
           endpoint(task, protocol, port.getTargetPort(), problems, name).ifPresent(backends::add);
         }
-        routes.put(key,
-            new Route(key, service.getId(), name, port.getTargetPort(), backends));
+        routes.put(key, new Route(key, service.getId(), name, port.getTargetPort(), backends,
+            loadBalancing(service), proxyProtocol(port, protocol, published, name, problems)));
       }
     }
     return new RouteTable(routes, problems);
+  }
+
+  private static LoadBalancing loadBalancing(Service service) {
+    return service.getSpec().getEndpoint().getLoadBalancing()
+        == LoadBalancing.LOAD_BALANCING_LEAST_CONN
+        ? LoadBalancing.LOAD_BALANCING_LEAST_CONN
+        : LoadBalancing.LOAD_BALANCING_ROUND_ROBIN;
+  }
+
+  /**
+   * The header a TCP route sends first. Control rejects a PROXY protocol header on a UDP port;
+   * should one reach etcd anyway, the port is served without it and the table says so.
+   */
+  private static ProxyProtocol proxyProtocol(PortConfig port, Protocol protocol, String published,
+      String serviceName, List<String> problems) {
+    ProxyProtocol wanted = port.getProxyProtocol();
+    if (wanted != ProxyProtocol.PROXY_PROTOCOL_V1 && wanted != ProxyProtocol.PROXY_PROTOCOL_V2) {
+      return ProxyProtocol.PROXY_PROTOCOL_NONE;
+    }
+    if (protocol != Protocol.PROTOCOL_TCP) {
+      problems.add("service " + serviceName + " publishes " + published
+          + " with the PROXY protocol, which the mesh sends on tcp ports only; served without");
+      return ProxyProtocol.PROXY_PROTOCOL_NONE;
+    }
+    return wanted;
   }
 
   private static boolean isIngress(PublishMode mode) {

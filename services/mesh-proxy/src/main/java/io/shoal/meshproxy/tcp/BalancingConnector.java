@@ -8,32 +8,44 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.meshproxy.MeshProxyConfig;
+import io.shoal.meshproxy.balance.BackendChooser;
+import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.Backend;
 import io.shoal.meshproxy.routes.Route;
 import io.shoal.meshproxy.transport.Transport;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks backends in round robin per published port. A backend that refuses (or does not accept
- * within the connect timeout) is counted and skipped, and the next one is tried, each at most
- * once per client connection; only when all have failed is the client given up.
+ * Connects a client to a backend of its route: the one the {@link BackendChooser} picks first
+ * (round robin or least-conn), then, when it refuses or does not accept within the connect
+ * timeout, the next ones in table order, each at most once per client connection; only when
+ * all have failed is the client given up. A connected backend is counted in
+ * {@link BackendConnections} (least-conn, draining) and, when the route asks for it, receives
+ * the PROXY protocol header with the client's address before any byte of the client.
  */
 @Singleton
-public final class RoundRobinConnector implements BackendConnector {
-  private static final Logger log = LoggerFactory.getLogger(RoundRobinConnector.class);
+public final class BalancingConnector implements BackendConnector {
+  private static final Logger log = LoggerFactory.getLogger(BalancingConnector.class);
 
   private final Transport transport;
   private final Bootstrap template;
+  private final BackendChooser chooser;
+  private final BackendConnections connections;
 
   @Inject
-  public RoundRobinConnector(Transport transport, ByteBufAllocator allocator, MeshProxyConfig config) {
+  public BalancingConnector(Transport transport, ByteBufAllocator allocator,
+      MeshProxyConfig config, BackendChooser chooser, BackendConnections connections) {
     this.transport = transport;
+    this.chooser = chooser;
+    this.connections = connections;
     this.template = new Bootstrap()
         .channel(transport.socketChannel())
         .option(ChannelOption.AUTO_READ, false)
@@ -48,8 +60,7 @@ public final class RoundRobinConnector implements BackendConnector {
   @Override
   public Future<Channel> connect(Channel client, Route route, PublishedPort port) {
     Promise<Channel> result = client.eventLoop().newPromise();
-    List<Backend> backends = route.backends();
-    attempt(client, route, port, port.nextIndex(backends.size()), 0, result);
+    attempt(client, route, port, chooser.first(route, port), 0, result);
     return result;
   }
 
@@ -57,13 +68,22 @@ public final class RoundRobinConnector implements BackendConnector {
       Channel client, Route route, PublishedPort port, int first, int tried, Promise<Channel> result) {
     List<Backend> backends = route.backends();
     Backend backend = backends.get((first + tried) % backends.size());
+    long start = System.nanoTime();
     ChannelFuture connected = template.clone(client.eventLoop())
         .handler(new RelayHandler(client, port.stats()::addSent))
         .connect(backend.address());
     connected.addListener((ChannelFutureListener) done -> {
       if (done.isSuccess()) {
-        transport.prepare(done.channel());
-        result.trySuccess(done.channel());
+        port.stats().onBackendConnected(System.nanoTime() - start);
+        Channel channel = done.channel();
+        transport.prepare(channel);
+        connections.add(backend.taskId(), channel);
+        if (route.proxyProtocol() != ProxyProtocol.PROXY_PROTOCOL_NONE) {
+          channel.writeAndFlush(ProxyProtocolHeader.encode(route.proxyProtocol(),
+              (InetSocketAddress) client.remoteAddress(),
+              (InetSocketAddress) client.localAddress(), channel.alloc()));
+        }
+        result.trySuccess(channel);
         return;
       }
       port.stats().onConnectError();

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the fields are only touched on the client's event loop, where the connector's
  * future completes too.
  *
- * <p>A PROXY protocol header or a UDP session would be set up at this step, before the relay.
+ * <p>The connector sends the PROXY protocol header, when the route has one, before this handler
+ * relays the first client byte.
  */
 public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TcpConnectHandler.class);
@@ -53,11 +54,13 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
     Route route = routes.current().route(port.key());
     if (route == null || route.backends().isEmpty()) {
       log.debug("{}: no backend for {}, closing", port, client.remoteAddress());
+      port.stats().onRefused();
       client.close();
       return;
     }
     connector.connect(client, route, port).addListener((FutureListener<Channel>) connected -> {
       if (!connected.isSuccess()) {
+        port.stats().onRefused();
         client.close();
         return;
       }

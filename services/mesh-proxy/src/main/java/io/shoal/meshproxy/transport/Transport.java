@@ -3,12 +3,15 @@ package io.shoal.meshproxy.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
@@ -16,13 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Netty transport of the data path: native epoll on Linux, NIO only where epoll cannot load.
- * A UDP frontend would add its datagram channel class here.
  */
 public record Transport(
     String name,
     IoHandlerFactory ioHandlerFactory,
     Class<? extends ServerSocketChannel> serverSocketChannel,
-    Class<? extends SocketChannel> socketChannel) {
+    Class<? extends SocketChannel> socketChannel,
+    Class<? extends DatagramChannel> datagramChannel) {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
   /** Epoll when the native library loads, else NIO with a log line saying why. */
@@ -38,7 +41,7 @@ public record Transport(
   public static Transport epoll() {
     Epoll.ensureAvailability();
     return new Transport("epoll", EpollIoHandler.newFactory(),
-        EpollServerSocketChannel.class, EpollSocketChannel.class);
+        EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class);
   }
 
   /**
@@ -53,6 +56,6 @@ public record Transport(
 
   public static Transport nio() {
     return new Transport("nio", NioIoHandler.newFactory(),
-        NioServerSocketChannel.class, NioSocketChannel.class);
+        NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortBinding;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
@@ -91,18 +93,71 @@ class RouteTableBuilderTest {
   }
 
   @Test
-  void hostModeUnpublishedAndUdpPortsGetNoRoute() {
+  void hostModeAndUnpublishedPortsGetNoRoute() {
     PortConfig host = port(80, 8080).toBuilder().setPublishMode(PublishMode.PUBLISH_MODE_HOST)
         .build();
     PortConfig unpublished = port(81, 0);
-    PortConfig udp = port(53, 5353).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build();
 
     RouteTable table = RouteTableBuilder.build(
-        List.of(service("s1", "web", 1, host, unpublished, udp)), List.of());
+        List.of(service("s1", "web", 1, host, unpublished)), List.of());
 
     assertThat(table.routes()).isEmpty();
+    assertThat(table.problems()).isEmpty();
+  }
+
+  @Test
+  void aUdpPortRoutesToTheUdpBindingsOnly() {
+    PortConfig udp = port(53, 5353).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build();
+    PortBinding udpBinding = binding(53, "127.0.0.2", 32053).toBuilder()
+        .setProtocol(Protocol.PROTOCOL_UDP).build();
+
+    RouteTable table = RouteTableBuilder.build(List.of(service("s1", "dns", 1, udp)),
+        List.of(running("t1", "s1", 1, binding(53, "127.0.0.2", 32000), udpBinding)));
+
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, 5353);
+    assertThat(table.routes()).containsOnlyKeys(key);
+    assertThat(table.route(key).backends()).containsExactly(backend("t1", "127.0.0.2", 32053));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "LOAD_BALANCING_UNSPECIFIED, LOAD_BALANCING_ROUND_ROBIN",
+      "LOAD_BALANCING_ROUND_ROBIN, LOAD_BALANCING_ROUND_ROBIN",
+      "LOAD_BALANCING_LEAST_CONN,  LOAD_BALANCING_LEAST_CONN",
+  })
+  void theServicesLoadBalancingIsResolvedOnEveryRoute(LoadBalancing asked, LoadBalancing used) {
+    Service web = service("s1", "web", 1, port(80, 8080));
+    web = web.toBuilder().setSpec(web.getSpec().toBuilder()
+        .setEndpoint(web.getSpec().getEndpoint().toBuilder().setLoadBalancing(asked))).build();
+
+    RouteTable table = RouteTableBuilder.build(List.of(web), List.of());
+
+    assertThat(table.route(PortKey.tcp(8080)).loadBalancing()).isEqualTo(used);
+  }
+
+  @Test
+  void thePortsProxyProtocolIsKeptForTcpAndDroppedWithAProblemForUdp() {
+    PortConfig v1 = port(80, 8080).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1)
+        .build();
+    PortConfig v2 = port(443, 8443).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2)
+        .build();
+    PortConfig plain = port(81, 8081);
+    PortConfig udp = v2.toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishedPort(5353)
+        .build();
+
+    RouteTable table = RouteTableBuilder.build(
+        List.of(service("s1", "web", 1, v1, v2, plain, udp)), List.of());
+
+    assertThat(table.route(PortKey.tcp(8080)).proxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V1);
+    assertThat(table.route(PortKey.tcp(8443)).proxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+    assertThat(table.route(PortKey.tcp(8081)).proxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_NONE);
+    assertThat(table.route(new PortKey(Protocol.PROTOCOL_UDP, 5353)).proxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_NONE);
     assertThat(table.problems()).singleElement().asString()
-        .contains("web", "5353/udp", "not supported");
+        .contains("web", "5353/udp", "PROXY protocol");
   }
 
   @ParameterizedTest(name = "desired {0}, actual {1}: backend {2}")

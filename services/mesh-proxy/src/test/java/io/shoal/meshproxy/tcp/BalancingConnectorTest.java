@@ -11,6 +11,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.shoal.meshproxy.MeshProxyConfig;
 import io.shoal.meshproxy.TestBackend;
+import io.shoal.meshproxy.balance.BackendChooser;
+import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.metrics.PortStats;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.Backend;
@@ -31,13 +33,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The connector against real sockets on loopback (no etcd): order, skipping, giving up. */
-class RoundRobinConnectorTest {
+class BalancingConnectorTest {
   private static final PortKey KEY = PortKey.tcp(8080);
 
   private final Transport transport = Transport.detect();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private EventLoopGroup loop;
-  private RoundRobinConnector connector;
+  private BalancingConnector connector;
+  private BackendConnections connections;
   private PublishedPort port;
   private ServerSocket front;
 
@@ -46,7 +49,9 @@ class RoundRobinConnectorTest {
     loop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     MeshProxyConfig config = new MeshProxyConfig(InetAddress.getLoopbackAddress(), "unused",
         "/unused/", new InetSocketAddress(0), 0, Duration.ofSeconds(2));
-    connector = new RoundRobinConnector(transport, PooledByteBufAllocator.DEFAULT, config);
+    connections = new BackendConnections(Duration.ofSeconds(30));
+    connector = new BalancingConnector(transport, PooledByteBufAllocator.DEFAULT, config,
+        new BackendChooser(connections), connections);
     port = new PublishedPort(KEY, new PortStats(KEY));
     front = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
   }

@@ -1,0 +1,95 @@
+package io.shoal.meshproxy.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.shoal.api.v1.ProxyProtocol;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes the PROXY protocol header (HAProxy's spec, versions 1 and 2) that tells a backend
+ * where its client really connects from, which the routing mesh would otherwise hide: the
+ * backend sees the proxy's address as its peer.
+ *
+ * <p>Written by hand rather than with netty-codec-haproxy: two small fixed formats, and one
+ * dependency fewer on the data path. Only the TCP forms are produced (a UDP port gets no
+ * header; control refuses to set one).
+ *
+ * <pre>
+ * v1: "PROXY TCP4 203.0.113.7 127.0.0.2 51234 8080\r\n"  (TCP6 for IPv6, UNKNOWN if mixed)
+ * v2: 12-byte signature, 0x21 (v2, PROXY), 0x11 (TCP/IPv4) or 0x21 (TCP/IPv6), length,
+ *     source and destination addresses, source and destination ports
+ * </pre>
+ */
+public final class ProxyProtocolHeader {
+  static final byte[] V2_SIGNATURE = {
+      0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+  private static final int V2_PROXY_COMMAND = 0x21;
+  private static final int V2_TCP4 = 0x11;
+  private static final int V2_TCP6 = 0x21;
+  private static final int V2_UNSPEC = 0x00;
+
+  private ProxyProtocolHeader() {}
+
+  /**
+   * The header for a client at {@code source} that connected to {@code destination} (the
+   * published address on this node).
+   *
+   * @throws IllegalArgumentException for NONE or UNSPECIFIED: there is no header to send
+   */
+  public static ByteBuf encode(ProxyProtocol version, InetSocketAddress source,
+      InetSocketAddress destination, ByteBufAllocator alloc) {
+    return switch (version) {
+      case PROXY_PROTOCOL_V1 -> v1(source, destination, alloc);
+      case PROXY_PROTOCOL_V2 -> v2(source, destination, alloc);
+      default -> throw new IllegalArgumentException("no PROXY protocol header for " + version);
+    };
+  }
+
+  private static ByteBuf v1(
+      InetSocketAddress source, InetSocketAddress destination, ByteBufAllocator alloc) {
+    InetAddress src = source.getAddress();
+    InetAddress dst = destination.getAddress();
+    String line;
+    if (src instanceof Inet4Address && dst instanceof Inet4Address) {
+      line = "PROXY TCP4 " + addresses(source, destination);
+    } else if (src instanceof Inet6Address && dst instanceof Inet6Address) {
+      line = "PROXY TCP6 " + addresses(source, destination);
+    } else {
+      line = "PROXY UNKNOWN\r\n";
+    }
+    ByteBuf buf = alloc.buffer(line.length());
+    buf.writeCharSequence(line, StandardCharsets.US_ASCII);
+    return buf;
+  }
+
+  private static String addresses(InetSocketAddress source, InetSocketAddress destination) {
+    return source.getAddress().getHostAddress() + " " + destination.getAddress().getHostAddress()
+        + " " + source.getPort() + " " + destination.getPort() + "\r\n";
+  }
+
+  private static ByteBuf v2(
+      InetSocketAddress source, InetSocketAddress destination, ByteBufAllocator alloc) {
+    byte[] src = source.getAddress().getAddress();
+    byte[] dst = destination.getAddress().getAddress();
+    ByteBuf buf = alloc.buffer(16 + 36);
+    buf.writeBytes(V2_SIGNATURE);
+    buf.writeByte(V2_PROXY_COMMAND);
+    if (src.length != dst.length) {
+      // Mixed families: the spec's AF_UNSPEC, a header without addresses.
+      buf.writeByte(V2_UNSPEC);
+      buf.writeShort(0);
+      return buf;
+    }
+    buf.writeByte(src.length == 4 ? V2_TCP4 : V2_TCP6);
+    buf.writeShort(2 * src.length + 4);
+    buf.writeBytes(src);
+    buf.writeBytes(dst);
+    buf.writeShort(source.getPort());
+    buf.writeShort(destination.getPort());
+    return buf;
+  }
+}

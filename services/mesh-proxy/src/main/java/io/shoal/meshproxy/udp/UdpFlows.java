@@ -1,0 +1,188 @@
+package io.shoal.meshproxy.udp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.shoal.meshproxy.balance.BackendChooser;
+import io.shoal.meshproxy.balance.BackendConnections;
+import io.shoal.meshproxy.ports.PublishedPort;
+import io.shoal.meshproxy.routes.Backend;
+import io.shoal.meshproxy.routes.LiveRoutes;
+import io.shoal.meshproxy.routes.Route;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handler of one published UDP port's datagram channel: keeps a {@link UdpFlow} per client
+ * address and relays datagrams both ways.
+ *
+ * <ul>
+ *   <li>A client's first datagram reads the route table once and opens its flow to the backend
+ *       the {@link BackendChooser} picks (round robin or least-conn); later datagrams of the
+ *       client follow it, so a conversation stays on one task.
+ *   <li>The backend's replies leave from the published port to the client, as if the proxy were
+ *       the task.
+ *   <li>A flow ends after the idle timeout without a datagram either way, when the backend
+ *       answers with ICMP port unreachable (the next datagram of the client opens a new flow to
+ *       the next backend), when its task is drained, or when the port is unpublished.
+ * </ul>
+ *
+ * <p>Threading: every backend channel is registered on this channel's event loop, so the flow
+ * map needs no lock.
+ */
+final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final Logger log = LoggerFactory.getLogger(UdpFlows.class);
+
+  private final PublishedPort port;
+  private final LiveRoutes routes;
+  private final BackendChooser chooser;
+  private final BackendConnections connections;
+  private final Bootstrap backends;
+  private final Duration idleTimeout;
+  private final Map<InetSocketAddress, UdpFlow> flows = new HashMap<>();
+  private ScheduledFuture<?> sweeper;
+
+  UdpFlows(PublishedPort port, LiveRoutes routes, BackendChooser chooser,
+      BackendConnections connections, Bootstrap backends, Duration idleTimeout) {
+    super(false);
+    this.port = port;
+    this.routes = routes;
+    this.chooser = chooser;
+    this.connections = connections;
+    this.backends = backends;
+    this.idleTimeout = idleTimeout;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    long period = Math.max(100, idleTimeout.toMillis() / 4);
+    sweeper = ctx.executor().scheduleAtFixedRate(
+        this::closeIdleFlows, period, period, TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    InetSocketAddress client = packet.sender();
+    UdpFlow flow = flows.get(client);
+    if (flow == null) {
+      flow = open(ctx.channel(), client);
+      if (flow == null) {
+        packet.release();
+        return;
+      }
+    }
+    port.stats().addReceived(packet.content().readableBytes());
+    flow.send(packet.content());
+  }
+
+  /** Opens a flow for {@code client}, or returns null when the port has no backend. */
+  private UdpFlow open(Channel listener, InetSocketAddress client) {
+    Route route = routes.current().route(port.key());
+    if (route == null || route.backends().isEmpty()) {
+      port.stats().onRefused();
+      log.debug("{}: no backend for {}, datagram dropped", port, client);
+      return null;
+    }
+    Backend backend = route.backends().get(chooser.first(route, port));
+    UdpFlow[] self = new UdpFlow[1];
+    ChannelFuture connected = backends.clone(listener.eventLoop())
+        .handler(new Replies(listener, client, () -> self[0]))
+        .connect(backend.address());
+    UdpFlow flow = new UdpFlow(client, backend, connected);
+    self[0] = flow;
+    flows.put(client, flow);
+    port.stats().onAccepted();
+    Channel channel = connected.channel();
+    connections.add(backend.taskId(), channel);
+    channel.closeFuture().addListener((ChannelFutureListener) closed -> {
+      flows.remove(client, flow);
+      port.stats().onClosed();
+    });
+    connected.addListener((ChannelFutureListener) done -> {
+      if (!done.isSuccess()) {
+        port.stats().onConnectError();
+        log.debug("{}: cannot open a flow to {}: {}", port, backend, done.cause().toString());
+      }
+    });
+    return flow;
+  }
+
+  private void closeIdleFlows() {
+    long idleBefore = System.nanoTime() - idleTimeout.toNanos();
+    List<UdpFlow> idle = new ArrayList<>();
+    for (UdpFlow flow : flows.values()) {
+      if (flow.idleSince(idleBefore)) {
+        idle.add(flow);
+      }
+    }
+    idle.forEach(UdpFlow::close);
+  }
+
+  /** The port is no longer served: every flow ends with it. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
+    new ArrayList<>(flows.values()).forEach(UdpFlow::close);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A datagram socket stays usable after an error (e.g. a send to an unreachable client).
+    log.debug("{}: {}", port, cause.toString());
+  }
+
+  /** Relays a backend's datagrams to the flow's client through the published port. */
+  private final class Replies extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final Channel listener;
+    private final InetSocketAddress client;
+    private final Supplier<UdpFlow> flow;
+
+    Replies(Channel listener, InetSocketAddress client,
+        Supplier<UdpFlow> flow) {
+      super(false);
+      this.listener = listener;
+      this.client = client;
+      this.flow = flow;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
+      long firstReply = flow.get().onReply();
+      if (firstReply >= 0) {
+        port.stats().onBackendConnected(firstReply);
+      }
+      if (!listener.isActive() || !listener.isWritable()) {
+        reply.release();
+        return;
+      }
+      port.stats().addSent(reply.content().readableBytes());
+      listener.writeAndFlush(new DatagramPacket(reply.content(), client), listener.voidPromise());
+    }
+
+    /** ICMP port unreachable and the like: this backend is gone, the next datagram moves on. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      port.stats().onConnectError();
+      log.debug("{}: flow of {} to {} failed: {}", port, client, flow.get().backend(),
+          cause.toString());
+      ctx.close();
+    }
+  }
+}
