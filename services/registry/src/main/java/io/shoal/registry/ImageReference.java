@@ -23,6 +23,10 @@ public record ImageReference(String registry, String path, String tag, String di
   private static final Pattern DIGEST =
       Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
   private static final int MAX_NAME_LENGTH = 255;
+  private static final Pattern HEX_ID = Pattern.compile("[a-f0-9]{64}");
+  /** The algorithms Docker (go-digest) accepts, with the hex length each needs. */
+  private static final java.util.Map<String, Integer> DIGEST_HEX_LENGTHS =
+      java.util.Map.of("sha256", 64, "sha384", 96, "sha512", 128);
 
   /** Parses {@code reference}; INVALID_ARGUMENT on field {@code field} when it is malformed. */
   public static ImageReference parse(String reference, String field) {
@@ -38,9 +42,7 @@ public record ImageReference(String registry, String path, String tag, String di
       if (!DIGEST.matcher(digest).matches()) {
         throw invalid(field, reference, "invalid digest '" + digest + "'");
       }
-      if (digest.startsWith("sha256:") && digest.length() != "sha256:".length() + 64) {
-        throw invalid(field, reference, "sha256 digest must have 64 hex characters");
-      }
+      checkDigest(digest, field, reference);
     }
     String tag = "";
     int lastSlash = rest.lastIndexOf('/');
@@ -55,12 +57,18 @@ public record ImageReference(String registry, String path, String tag, String di
     if (rest.isEmpty()) {
       throw invalid(field, reference, "repository name must be provided");
     }
+    if (HEX_ID.matcher(reference).matches()) {
+      throw invalid(field, reference, "a 64-character hexadecimal string is an image id, not a repository name");
+    }
     String registry = DOCKER_HUB;
     String path = rest;
     int slash = rest.indexOf('/');
     if (slash > 0) {
       String first = rest.substring(0, slash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+      // Docker's rule: a first component with a '.', a ':' or an upper-case letter, or
+      // "localhost", names a registry (upper case is allowed in host names only).
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")
+          || !first.equals(first.toLowerCase(Locale.ROOT))) {
         registry = first;
         path = rest.substring(slash + 1);
         checkDomain(first, field, reference);
@@ -90,6 +98,18 @@ public record ImageReference(String registry, String path, String tag, String di
       tag = "latest";
     }
     return new ImageReference(registry, path, tag, digest);
+  }
+
+  private static void checkDigest(String digest, String field, String reference) {
+    String algorithm = digest.substring(0, digest.indexOf(':'));
+    String hex = digest.substring(digest.indexOf(':') + 1);
+    Integer length = DIGEST_HEX_LENGTHS.get(algorithm);
+    if (length == null) {
+      throw invalid(field, reference, "unsupported digest algorithm '" + algorithm + "' (use sha256, sha384 or sha512)");
+    }
+    if (hex.length() != length || !hex.matches("[a-f0-9]+")) {
+      throw invalid(field, reference, algorithm + " digest must have " + length + " lower-case hex characters");
+    }
   }
 
   private static void checkDomain(String domain, String field, String reference) {

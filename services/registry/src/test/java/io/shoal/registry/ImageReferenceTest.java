@@ -27,12 +27,25 @@ class ImageReferenceTest {
       "Registry.Example.com/a                       | Registry.Example.com | a                | latest   | -      | Registry.Example.com/a:latest",
       "a__b/c--d.e_f                                | docker.io         | a__b/c--d.e_f       | latest   | -      | a__b/c--d.e_f:latest",
       "[::1]:5000/app                               | [::1]:5000        | app                 | latest   | -      | [::1]:5000/app:latest",
+      "[2001:db8::1]/team/app:2                     | [2001:db8::1]     | team/app            | 2        | -      | [2001:db8::1]/team/app:2",
+      "docker.io/busybox                            | docker.io         | library/busybox     | latest   | -      | busybox:latest",
+      "busybox:Latest                               | docker.io         | library/busybox     | Latest   | -      | busybox:Latest",
+      "busybox:_private.1-a                         | docker.io         | library/busybox     | _private.1-a | -  | busybox:_private.1-a",
+      "UPPER/app                                    | UPPER             | app                 | latest   | -      | UPPER/app:latest",
+      "LOCALHOST/app                                | LOCALHOST         | app                 | latest   | -      | LOCALHOST/app:latest",
+      "registry-1.docker.io/library/busybox         | registry-1.docker.io | library/busybox  | latest   | -      | registry-1.docker.io/library/busybox:latest",
+      "a/b/c/d/e/f                                  | docker.io         | a/b/c/d/e/f         | latest   | -      | a/b/c/d/e/f:latest",
+      "my-registry.local:443/x/y:z                  | my-registry.local:443 | x/y             | z        | -      | my-registry.local:443/x/y:z",
+      "a0-b1/c__d                                   | docker.io         | a0-b1/c__d          | latest   | -      | a0-b1/c__d:latest",
+      "localhost:5000/a:t@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | localhost:5000 | a | t | sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | localhost:5000/a:t@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "busybox@sha512:" + "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 | docker.io | library/busybox | - | sha512:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 | busybox@sha512:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:tag | docker.io | library/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | tag | - | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:tag",
   })
   void parsesValidReferences(String ref, String registry, String path, String tag, String digest, String familiar) {
     ImageReference parsed = ImageReference.parse(ref, "image");
     assertThat(parsed.registry()).isEqualTo(registry);
     assertThat(parsed.path()).isEqualTo(path);
-    assertThat(parsed.tag()).isEqualTo(tag);
+    assertThat(parsed.tag()).isEqualTo(tag == null ? "" : tag);
     assertThat(parsed.digest()).isEqualTo(digest == null ? "" : digest);
     assertThat(parsed.familiarString()).isEqualTo(familiar);
   }
@@ -66,10 +79,62 @@ class ImageReferenceTest {
       "localhost:70000/app",
       "localhost:port/app",
       "exa_mple.com/app",
-      "UPPER/app",
       "app:t12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890",
   })
   void rejectsMalformedReferences(String ref) {
+    assertRejected(ref);
+  }
+
+  /** References Docker's reference package (distribution/reference + go-digest) also rejects. */
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {
+      " busybox",
+      "busybox ",
+      "a___b",
+      "a-.b",
+      "a.-b",
+      "a_-b",
+      "-/app",
+      "-host.com/app",
+      "host-.com/app",
+      "[::1/app",
+      "busybox:1:2",
+      "busybox@sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      "busybox@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "busybox@md5:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "busybox@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "localhost:/app",
+      "docker.io/",
+      "café/app",
+      "busybox:tag/x",
+  })
+  void rejectsWhatDockerRejects(String ref) {
+    assertRejected(ref);
+  }
+
+  /** Deliberately stricter than Docker: its grammar takes any digits as a port. */
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {"localhost:0/app", "localhost:65536/app", "registry.example.com:99999/app"})
+  void rejectsPortsNoRegistryCanListenOn(String ref) {
+    assertThatThrownBy(() -> ImageReference.parse(ref, "ContainerSpec.image"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("invalid registry port");
+  }
+
+  @org.junit.jupiter.api.Test
+  void errorsNameTheFieldTheReferenceAndTheReason() {
+    assertThatThrownBy(() -> ImageReference.parse("Busybox:1", "ContainerSpec.image"))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+          assertThat(e.field()).isEqualTo("ContainerSpec.image");
+          assertThat(e.getMessage())
+              .isEqualTo("ContainerSpec.image: invalid reference \"Busybox:1\": repository name must be lowercase");
+        });
+    assertThatThrownBy(() -> ImageReference.parse("busybox@md5:" + "a".repeat(32), "image"))
+        .hasMessageContaining("unsupported digest algorithm 'md5'");
+  }
+
+  private static void assertRejected(String ref) {
     assertThatThrownBy(() -> ImageReference.parse(ref, "ContainerSpec.image"))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageStartingWith("ContainerSpec.image: ");
