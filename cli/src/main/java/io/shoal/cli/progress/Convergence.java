@@ -171,7 +171,7 @@ public final class Convergence {
   }
 
   /**
-   * The task runs {@code spec}: same container, resources, published ports and forced-update
+   * The task runs {@code spec}: same container, resources, restart policy, published ports and forced-update
    * counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
    * (services/scheduler) is the same rule, and the CLI does not depend on that module.
    */
@@ -179,6 +179,7 @@ public final class Convergence {
     ServiceSpec ts = t.getSpec();
     return ts.getContainer().equals(spec.getContainer())
         && ts.getResources().equals(spec.getResources())
+        && ts.getRestartPolicy().equals(spec.getRestartPolicy())
         && ts.getEndpoint().getPortsList().equals(spec.getEndpoint().getPortsList())
         && ts.getForceUpdate() == spec.getForceUpdate();
   }

@@ -103,6 +103,12 @@ public final class ServiceCreateCommand extends CliCommand {
       description = "Do not query the registry to pin the image to a digest")
   boolean noResolveImage;
 
+  @Mixin RestartOptions restart;
+
+  @Mixin UpdateOptions updateConfig;
+
+  @Mixin RollbackOptions rollbackConfig;
+
   @Mixin WaitOptions wait;
 
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference")
@@ -165,6 +171,9 @@ public final class ServiceCreateCommand extends CliCommand {
     if (!publish.isEmpty()) {
       service.setEndpoint(EndpointSpec.newBuilder().addAllPorts(publish));
     }
+    restart.applyTo(service);
+    updateConfig.applyTo(service);
+    rollbackConfig.applyTo(service);
     return service.build();
   }
 }

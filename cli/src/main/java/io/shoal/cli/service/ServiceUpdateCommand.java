@@ -107,6 +107,12 @@ public final class ServiceUpdateCommand extends CliCommand {
       description = "Do not query the registry to pin the image to a digest")
   boolean noResolveImage;
 
+  @Mixin RestartOptions restart;
+
+  @Mixin UpdateOptions updateConfig;
+
+  @Mixin RollbackOptions rollbackConfig;
+
   @Mixin WaitOptions wait;
 
   @Parameters(index = "0", paramLabel = "SERVICE", description = "Service name, id or id prefix")
@@ -179,6 +185,9 @@ public final class ServiceUpdateCommand extends CliCommand {
     if (force) {
       s.setForceUpdate(s.getForceUpdate() + 1);
     }
+    restart.applyTo(s);
+    updateConfig.applyTo(s);
+    rollbackConfig.applyTo(s);
     return s.build();
   }
 }

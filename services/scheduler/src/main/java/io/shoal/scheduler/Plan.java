@@ -1,11 +1,13 @@
 package io.shoal.scheduler;
 
 import io.shoal.api.v1.Task;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The writes one reconciliation decides: new tasks, changed tasks (guarded by the version they
@@ -16,6 +18,19 @@ public final class Plan {
   private final Map<String, Task> creates = new LinkedHashMap<>();
   private final Map<String, Task> updates = new LinkedHashMap<>();
   private final Map<String, Task> deletes = new LinkedHashMap<>();
+  private Instant wakeAt;
+
+  /** Asks for another pass at {@code at} even if nothing changes (a restart delay expires). */
+  public void wakeAt(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+
+  /** The earliest time a pass is due without a change in etcd. */
+  public Optional<Instant> wakeAt() {
+    return Optional.ofNullable(wakeAt);
+  }
 
   public void create(Task task) {
     creates.put(task.getId(), task);

@@ -7,6 +7,7 @@ import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ public final class SchedulerLoop implements AutoCloseable {
   private StoreCache cache;
   private long dirtySince;
   private long lastChange;
+  /** System.nanoTime() of the next pass the reconciler asked for; 0: none. Guarded by signal. */
+  private long wakeAt;
   private volatile boolean running = true;
 
   @Inject
@@ -65,7 +68,19 @@ public final class SchedulerLoop implements AutoCloseable {
   private void awaitWork() throws InterruptedException {
     synchronized (signal) {
       while (dirtySince == 0) {
-        signal.wait();
+        if (wakeAt == 0) {
+          signal.wait();
+          continue;
+        }
+        long left = wakeAt - System.nanoTime();
+        if (left <= 0) {
+          // A restart delay (or another timer the reconciler asked for) ran out.
+          wakeAt = 0;
+          dirtySince = System.nanoTime();
+          lastChange = dirtySince - QUIET.toNanos();
+          break;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(signal, left);
       }
       while (true) {
         long now = System.nanoTime();
@@ -100,6 +115,11 @@ public final class SchedulerLoop implements AutoCloseable {
     ClusterView view = new ClusterView(
         Map.copyOf(cache.view(Tables.SERVICES)), Map.copyOf(cache.view(Tables.TASKS)), Map.copyOf(cache.view(Tables.NODES)));
     Plan plan = reconciler.reconcile(view);
+    synchronized (signal) {
+      wakeAt = plan.wakeAt()
+          .map(at -> System.nanoTime() + Math.max(0, Duration.between(Instant.now(), at).toNanos()))
+          .orElse(0L);
+    }
     if (plan.isEmpty()) {
       return;
     }

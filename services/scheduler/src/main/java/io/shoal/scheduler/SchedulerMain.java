@@ -13,6 +13,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
+import io.shoal.scheduler.orchestrator.RestartSupervisor;
 import io.shoal.scheduler.orchestrator.TaskFactory;
 import io.shoal.scheduler.orchestrator.TaskReaper;
 import io.shoal.scheduler.placement.Filter;
@@ -58,7 +59,8 @@ public final class SchedulerMain implements Callable<Integer> {
   public static Reconciler newReconciler(Clock clock, int historyLimit) {
     TaskFactory factory = new TaskFactory(clock, Ids::newId);
     List<Filter> filters = List.of(new ReadyFilter(), new HostPortFilter());
-    return new Reconciler(new ReplicatedOrchestrator(factory), new GlobalOrchestrator(factory),
+    RestartSupervisor restarts = new RestartSupervisor(clock);
+    return new Reconciler(new ReplicatedOrchestrator(factory, restarts), new GlobalOrchestrator(factory, restarts),
         new TaskReaper(historyLimit), new Placer(filters, factory::now));
   }
 

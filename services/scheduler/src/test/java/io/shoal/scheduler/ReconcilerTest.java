@@ -248,4 +248,87 @@ class ReconcilerTest {
     assertThat(plan.creates().stream().min(Comparator.comparingLong(Task::getSlot)).orElseThrow().getNodeId())
         .isEqualTo("n3");
   }
+  private static Service withRestart(Service s, io.shoal.api.v1.RestartPolicy policy) {
+    return s.toBuilder().setSpec(s.getSpec().toBuilder().setRestartPolicy(policy)).build();
+  }
+
+  private static Task endedAt(Task t, long seconds) {
+    return t.toBuilder().setStatus(t.getStatus().toBuilder()
+        .setTimestamp(com.google.protobuf.Timestamp.newBuilder().setSeconds(seconds))).build();
+  }
+
+  @Test
+  void exitedTaskWaitsForTheRestartDelayThenIsReplacedInItsSlot() {
+    Service web = withRestart(service("web", 1), io.shoal.api.v1.RestartPolicy.newBuilder()
+        .setDelay(com.google.protobuf.Duration.newBuilder().setSeconds(10)).build());
+    Task exitedRecently = endedAt(task("t1", web, 1, "n1", TaskState.TASK_STATE_FAILED, 990), 995);
+
+    Plan waiting = reconciler.reconcile(view(List.of(web), List.of(exitedRecently), nodes(ready("n1"))));
+    assertThat(waiting.isEmpty()).isTrue();
+    assertThat(waiting.wakeAt()).contains(Instant.ofEpochSecond(1005));
+
+    Task exitedLongAgo = endedAt(exitedRecently, 989);
+    Plan restarted = reconciler.reconcile(view(List.of(web), List.of(exitedLongAgo), nodes(ready("n1"))));
+    assertThat(restarted.updates()).singleElement()
+        .satisfies(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+    assertThat(restarted.creates()).singleElement().satisfies(t -> assertThat(t.getSlot()).isEqualTo(1));
+    assertThat(restarted.wakeAt()).isEmpty();
+  }
+
+  @Test
+  void restartConditionNoneKeepsTheEndedTaskInItsSlot() {
+    Service job = withRestart(service("job", 2), io.shoal.api.v1.RestartPolicy.newBuilder()
+        .setCondition(io.shoal.api.v1.RestartCondition.RESTART_CONDITION_NONE).build());
+    List<Task> tasks = List.of(
+        task("t1", job, 1, "n1", TaskState.TASK_STATE_COMPLETE, 1),
+        task("t2", job, 2, "n1", TaskState.TASK_STATE_FAILED, 1));
+
+    Plan plan = reconciler.reconcile(view(List.of(job), tasks, nodes(ready("n1"))));
+
+    assertThat(plan.isEmpty()).isTrue();
+    assertThat(plan.wakeAt()).isEmpty();
+  }
+
+  @Test
+  void restartAttemptsAreCarriedToTheReplacementAndStopAtTheLimit() {
+    Service web = withRestart(service("web", 1), io.shoal.api.v1.RestartPolicy.newBuilder()
+        .setMaxAttempts(2).setDelay(com.google.protobuf.Duration.getDefaultInstance()).build());
+    Task first = task("t1", web, 1, "n1", TaskState.TASK_STATE_FAILED, 1);
+
+    Task second = reconciler.reconcile(view(List.of(web), List.of(first), nodes(ready("n1"))))
+        .creates().iterator().next();
+    assertThat(second.getRestartsList()).hasSize(1);
+
+    Task secondFailed = second.toBuilder().setStatus(second.getStatus().toBuilder().setState(TaskState.TASK_STATE_FAILED)).build();
+    Task third = reconciler.reconcile(view(List.of(web), List.of(secondFailed), nodes(ready("n1"))))
+        .creates().iterator().next();
+    assertThat(third.getRestartsList()).hasSize(2);
+
+    Task thirdFailed = third.toBuilder().setStatus(third.getStatus().toBuilder().setState(TaskState.TASK_STATE_FAILED)).build();
+    Plan givenUp = reconciler.reconcile(view(List.of(web), List.of(thirdFailed), nodes(ready("n1"))));
+    assertThat(givenUp.isEmpty()).isTrue();
+
+    // An update starts the count afresh: the ended task is replaced with the new spec.
+    Service v2 = web.toBuilder().setSpec(web.getSpec().toBuilder()
+        .setContainer(ContainerSpec.newBuilder().setImage("img:2"))).build();
+    Plan updated = reconciler.reconcile(view(List.of(v2), List.of(thirdFailed), nodes(ready("n1"))));
+    assertThat(updated.creates()).singleElement().satisfies(t -> {
+      assertThat(t.getSpec()).isEqualTo(v2.getSpec());
+      assertThat(t.getRestartsList()).isEmpty();
+    });
+  }
+
+  @Test
+  void globalTaskThatExitsIsRestartedOnItsNodeAfterTheDelay() {
+    Service agent = service("agent", 0);
+    agent = agent.toBuilder().setSpec(agent.getSpec().toBuilder().setGlobal(GlobalService.getDefaultInstance())).build();
+    Task exited = endedAt(task("t1", agent, 0, "n1", TaskState.TASK_STATE_FAILED, 990), 998);
+
+    Plan waiting = reconciler.reconcile(view(List.of(agent), List.of(exited), nodes(ready("n1"))));
+    assertThat(waiting.isEmpty()).isTrue();
+    assertThat(waiting.wakeAt()).contains(Instant.ofEpochSecond(1003));
+
+    Plan restarted = reconciler.reconcile(view(List.of(agent), List.of(endedAt(exited, 990)), nodes(ready("n1"))));
+    assertThat(restarted.creates()).singleElement().satisfies(t -> assertThat(t.getNodeId()).isEqualTo("n1"));
+  }
 }

@@ -79,4 +79,38 @@ class SchedulerLoopIT {
     reportAll(TaskState.TASK_STATE_ASSIGNED, TaskState.TASK_STATE_SHUTDOWN);
     await().atMost(Duration.ofSeconds(10)).until(() -> tasks().isEmpty());
   }
+  private void fail(Task t) {
+    java.time.Instant now = java.time.Instant.now();
+    store.txn().update(Tables.TASKS, t.getId(), t.toBuilder().setStatus(t.getStatus().toBuilder()
+        .setState(TaskState.TASK_STATE_FAILED).setExitCode(1)
+        .setTimestamp(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+        .build(), t.getVersion()).commit();
+  }
+
+  @Test
+  void restartPolicyWaitsItsDelayAndCountsAttempts() {
+    var spec = Fixtures.service("job", 1).toBuilder();
+    spec.getSpecBuilder().setRestartPolicy(io.shoal.api.v1.RestartPolicy.newBuilder()
+        .setCondition(io.shoal.api.v1.RestartCondition.RESTART_CONDITION_ON_FAILURE)
+        .setDelay(com.google.protobuf.Duration.newBuilder().setNanos(300_000_000))
+        .setMaxAttempts(2));
+    store.txn().create(Tables.SERVICES, "job", spec.build()).commit();
+
+    // The first run and two restarts fail; each restart comes only after the delay, woken by
+    // the scheduler's own timer (nothing else changes in etcd meanwhile).
+    for (int run = 1; run <= 3; run++) {
+      int expected = run;
+      await().atMost(Duration.ofSeconds(10)).until(() -> tasks().size() == expected
+          && tasks().stream().anyMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+      Task live = tasks().stream().filter(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED)
+          .findFirst().orElseThrow();
+      assertThat(live.getSlot()).isEqualTo(1);
+      assertThat(live.getRestartsCount()).isEqualTo(run - 1);
+      fail(live);
+    }
+
+    // Two attempts used: the slot keeps its failed task, and no fourth task comes.
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> tasks().size() == 3);
+    assertThat(tasks()).allSatisfy(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_FAILED));
+  }
 }

@@ -21,9 +21,11 @@ import java.util.Map;
  */
 public final class GlobalOrchestrator {
   private final TaskFactory factory;
+  private final RestartSupervisor restarts;
 
-  public GlobalOrchestrator(TaskFactory factory) {
+  public GlobalOrchestrator(TaskFactory factory, RestartSupervisor restarts) {
     this.factory = factory;
+    this.restarts = restarts;
   }
 
   public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
@@ -41,8 +43,14 @@ public final class GlobalOrchestrator {
       Task current = nodeTasks.stream()
           .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).findFirst().orElse(null);
       if (current != null && terminal(current.getStatus().getState())) {
-        ReplicatedOrchestrator.shutDown(current, plan, "task exited; replaced");
-        current = null;
+        RestartSupervisor.Exited exited = restarts.onExit(current, service, plan);
+        if (exited.replaceNow()) {
+          plan.create(ReplicatedOrchestrator.restarted(factory.newTask(service, 0, node.getId()), exited));
+        }
+        if (exited.replaceNow() || exited.waiting()) {
+          inFlight++;
+        }
+        continue;
       }
       if (current == null) {
         inFlight++;

@@ -27,9 +27,11 @@ public final class ReplicatedOrchestrator {
   static final int UPDATE_PARALLELISM = 1;
 
   private final TaskFactory factory;
+  private final RestartSupervisor restarts;
 
-  public ReplicatedOrchestrator(TaskFactory factory) {
+  public ReplicatedOrchestrator(TaskFactory factory, RestartSupervisor restarts) {
     this.factory = factory;
+    this.restarts = restarts;
   }
 
   public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
@@ -48,6 +50,7 @@ public final class ReplicatedOrchestrator {
       long slot = entry.getKey();
       List<Task> slotTasks = entry.getValue();
       List<Task> live = new ArrayList<>();
+      RestartSupervisor.Exited exited = null;
       for (Task t : newestFirst(slotTasks)) {
         if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
           continue;
@@ -55,7 +58,12 @@ public final class ReplicatedOrchestrator {
         if (slot > replicas) {
           shutDown(t, plan, "scaled down");
         } else if (terminal(t.getStatus().getState())) {
-          shutDown(t, plan, "task exited; replaced");
+          // Only the slot's newest task is restarted; an older one was already replaced.
+          if (exited == null && live.isEmpty()) {
+            exited = restarts.onExit(t, service, plan);
+          } else {
+            shutDown(t, plan, "replaced");
+          }
         } else if (assigned(t) && !view.nodeReady(t.getNodeId())) {
           shutDown(t, plan, "node is down; replaced");
         } else {
@@ -63,6 +71,16 @@ public final class ReplicatedOrchestrator {
         }
       }
       if (slot > replicas) {
+        continue;
+      }
+      if (exited != null) {
+        // An older live task (start-first) keeps serving while the slot restarts.
+        if (exited.replaceNow()) {
+          plan.create(restarted(factory.newTask(service, slot, ""), exited));
+        }
+        if (exited.replaceNow() || exited.waiting()) {
+          inFlight++;
+        }
         continue;
       }
       if (live.isEmpty()) {
@@ -100,6 +118,10 @@ public final class ReplicatedOrchestrator {
       }
       inFlight++;
     }
+  }
+
+  static Task restarted(Task fresh, RestartSupervisor.Exited exited) {
+    return exited == null || exited.restarts().isEmpty() ? fresh : fresh.toBuilder().addAllRestarts(exited.restarts()).build();
   }
 
   private static List<Task> newestFirst(List<Task> tasks) {

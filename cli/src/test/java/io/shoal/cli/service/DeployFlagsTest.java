@@ -1,0 +1,94 @@
+package io.shoal.cli.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import io.shoal.api.v1.RestartCondition;
+import io.shoal.api.v1.RestartPolicy;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.UpdateConfig;
+import io.shoal.api.v1.UpdateFailureAction;
+import io.shoal.api.v1.UpdateOrder;
+import io.shoal.cli.testing.CliHarness;
+import io.shoal.cli.testing.CliHarness.Result;
+import io.shoal.cli.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The --restart-*, --update-* and --rollback-* flags, on create and update. */
+class DeployFlagsTest {
+  @RegisterExtension final CliHarness cli = new CliHarness();
+
+  static Duration secs(long s) {
+    return Duration.newBuilder().setSeconds(s).build();
+  }
+
+  @Test
+  void createSetsThePoliciesTheFlagsName() {
+    Result r = cli.run("service", "create", "--name", "web", "--no-resolve-image", "-d",
+        "--restart-condition", "on-failure", "--restart-delay", "2s", "--restart-max-attempts", "3",
+        "--restart-window", "1m",
+        "--update-parallelism", "2", "--update-delay", "10s", "--update-failure-action", "rollback",
+        "--update-monitor", "30s", "--update-max-failure-ratio", "0.25", "--update-order", "start-first",
+        "--rollback-parallelism", "0", "--rollback-failure-action", "continue", "--rollback-order", "stop-first",
+        "img:1");
+
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exitCode()).isZero();
+    ServiceSpec sent = cli.control().creates().get(0).getSpec();
+    assertThat(sent.getRestartPolicy()).isEqualTo(RestartPolicy.newBuilder()
+        .setCondition(RestartCondition.RESTART_CONDITION_ON_FAILURE).setDelay(secs(2)).setMaxAttempts(3)
+        .setWindow(secs(60)).build());
+    assertThat(sent.getUpdateConfig()).isEqualTo(UpdateConfig.newBuilder()
+        .setParallelism(2).setDelay(secs(10)).setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK)
+        .setMonitor(secs(30)).setMaxFailureRatio(0.25f).setOrder(UpdateOrder.UPDATE_ORDER_START_FIRST).build());
+    assertThat(sent.getRollbackConfig()).isEqualTo(UpdateConfig.newBuilder()
+        .setParallelism(0).setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_CONTINUE)
+        .setOrder(UpdateOrder.UPDATE_ORDER_STOP_FIRST).build());
+  }
+
+  @Test
+  void noFlagsLeaveThePoliciesUnset() {
+    cli.run("service", "create", "--name", "web", "--no-resolve-image", "-d", "img:1");
+
+    ServiceSpec sent = cli.control().creates().get(0).getSpec();
+    assertThat(sent.hasRestartPolicy()).isFalse();
+    assertThat(sent.hasUpdateConfig()).isFalse();
+    assertThat(sent.hasRollbackConfig()).isFalse();
+  }
+
+  @Test
+  void updateChangesOnlyTheFlagsGiven() {
+    ServiceSpec.Builder spec = Fixtures.replicated("web", "img:1", 2).toBuilder();
+    spec.setRestartPolicy(RestartPolicy.newBuilder().setMaxAttempts(5).setDelay(secs(1)));
+    spec.setUpdateConfig(UpdateConfig.newBuilder().setParallelism(3));
+    cli.control().addService(spec.build());
+
+    Result r = cli.run("service", "update", "-d", "--restart-delay", "9s", "--update-order", "start-first", "web");
+
+    assertThat(r.exitCode()).isZero();
+    ServiceSpec sent = cli.control().updates().get(0).getSpec();
+    assertThat(sent.getRestartPolicy()).isEqualTo(RestartPolicy.newBuilder().setMaxAttempts(5).setDelay(secs(9)).build());
+    assertThat(sent.getUpdateConfig()).isEqualTo(UpdateConfig.newBuilder().setParallelism(3)
+        .setOrder(UpdateOrder.UPDATE_ORDER_START_FIRST).build());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--restart-condition|always|unknown restart condition \"always\" (use none, on-failure or any)",
+      "--update-order|random|unknown update order \"random\" (use stop-first or start-first)",
+      "--update-failure-action|retry|unknown failure action \"retry\" (use pause, continue or rollback)",
+      "--rollback-failure-action|rollback|unknown rollback failure action \"rollback\" (use pause or continue)",
+      "--update-max-failure-ratio|1.5|\"1.5\" is not a number between 0 and 1",
+      "--restart-delay|5|missing unit",
+  })
+  void badValuesNameTheFlag(String flag, String value, String why) {
+    Result r = cli.run("service", "create", "--name", "web", "-d", flag, value, "img:1");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(flag).contains(why);
+    assertThat(cli.control().creates()).isEmpty();
+  }
+}
