@@ -1,5 +1,6 @@
 package io.shoal.registry;
 
+import io.shoal.api.v1.RegistryAuth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +23,13 @@ import java.util.regex.Pattern;
 
 /**
  * Asks a registry (HTTP API v2) which digest a tag points to now: HEAD on the manifest, GET when
- * HEAD gives no digest, with the bearer-token flow when the registry asks for it. Registries on
+ * HEAD gives no digest. Auth follows the registry's challenge, as dockerd does: none until a
+ * 401, then HTTP basic with the given credentials ({@code WWW-Authenticate: Basic}), or the
+ * bearer-token flow ({@code Bearer realm=…,service=…,scope=…}: a token from the realm, with the
+ * credentials as basic auth when given, then the request again with the token). Registries on
  * loopback, and those named insecure, are spoken to over plain HTTP, as dockerd does.
+ *
+ * <p>Credentials never appear in an exception message or a log line.
  */
 public final class ManifestResolver {
   static final String ACCEPT =
@@ -30,7 +38,8 @@ public final class ManifestResolver {
           "application/vnd.oci.image.index.v1+json",
           "application/vnd.docker.distribution.manifest.v2+json",
           "application/vnd.oci.image.manifest.v1+json");
-  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+  private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)\\s*=\\s*(?:\"([^\"]*)\"|([^\\s,]+))");
+  private static final Pattern TOKEN = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"");
 
   /** The registry could not tell the digest: unreachable, unknown tag, or refused. */
   public static final class UnresolvedException extends Exception {
@@ -49,15 +58,23 @@ public final class ManifestResolver {
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
-  /** Returns the digest ({@code sha256:…}) of {@code ref}'s tag. */
+  /** Returns the digest ({@code sha256:…}) of {@code ref}'s tag, anonymously. */
   public String resolveDigest(ImageReference ref) throws UnresolvedException {
+    return resolveDigest(ref, Optional.empty());
+  }
+
+  /** Returns the digest ({@code sha256:…}) of {@code ref}'s tag, logging in with {@code auth} when asked. */
+  public String resolveDigest(ImageReference ref, Optional<RegistryAuth> auth) throws UnresolvedException {
     URI uri = URI.create(scheme(ref.apiHost()) + "://" + ref.apiHost() + "/v2/" + ref.path() + "/manifests/" + ref.tag());
     try {
       HttpResponse<byte[]> head = send(request(uri, "HEAD", null));
-      String token = null;
+      String authorization = null;
       if (head.statusCode() == 401) {
-        token = fetchToken(head, ref);
-        head = send(request(uri, "HEAD", token));
+        authorization = authorize(head, ref, auth);
+        head = send(request(uri, "HEAD", authorization));
+        if (head.statusCode() == 401) {
+          throw new UnresolvedException(refused(ref, auth, "the registry"));
+        }
       }
       if (head.statusCode() == 200) {
         Optional<String> digest = head.headers().firstValue("Docker-Content-Digest");
@@ -65,9 +82,12 @@ public final class ManifestResolver {
           return digest.get();
         }
       }
-      HttpResponse<byte[]> get = send(request(uri, "GET", token));
+      HttpResponse<byte[]> get = send(request(uri, "GET", authorization));
       if (get.statusCode() == 200) {
         return get.headers().firstValue("Docker-Content-Digest").orElseGet(() -> sha256(get.body()));
+      }
+      if (get.statusCode() == 401) {
+        throw new UnresolvedException(refused(ref, auth, "the registry"));
       }
       throw new UnresolvedException(describe(ref, get.statusCode()));
     } catch (IOException e) {
@@ -78,46 +98,96 @@ public final class ManifestResolver {
     }
   }
 
-  private String fetchToken(HttpResponse<?> challenge, ImageReference ref)
+  /** The Authorization header value that answers the 401's challenge. */
+  private String authorize(HttpResponse<?> challenge, ImageReference ref, Optional<RegistryAuth> auth)
       throws UnresolvedException, IOException, InterruptedException {
-    String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new UnresolvedException("registry " + ref.registry() + " requires authentication ("
-          + (header.isEmpty() ? "no challenge given" : header) + ")");
+    String header = challenge.headers().firstValue("WWW-Authenticate").orElse("").strip();
+    String scheme = header.contains(" ") ? header.substring(0, header.indexOf(' ')) : header;
+    Map<String, String> params = challengeParams(header.substring(scheme.length()));
+    switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "basic" -> {
+        if (auth.isEmpty()) {
+          throw new UnresolvedException("registry " + ref.registry() + " requires a login (HTTP basic auth, realm \""
+              + params.getOrDefault("realm", "") + "\"); run `shoal login " + ref.registry()
+              + "` and pass --with-registry-auth");
+        }
+        return basic(auth.get());
+      }
+      case "bearer" -> {
+        return "Bearer " + fetchToken(params, ref, auth);
+      }
+      default -> throw new UnresolvedException("registry " + ref.registry() + " answered 401 without a usable challenge ("
+          + (header.isEmpty() ? "no WWW-Authenticate header" : "WWW-Authenticate: " + header)
+          + "); Shoal speaks HTTP basic and bearer tokens only");
     }
+  }
+
+  /** Splits {@code realm="x",service=y} into its parameters (names lower-cased). */
+  static Map<String, String> challengeParams(String text) {
     Map<String, String> params = new LinkedHashMap<>();
-    Matcher m = CHALLENGE_PARAM.matcher(header.substring(7));
+    Matcher m = CHALLENGE_PARAM.matcher(text);
     while (m.find()) {
-      params.put(m.group(1).toLowerCase(), m.group(2));
+      params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2) != null ? m.group(2) : m.group(3));
     }
+    return params;
+  }
+
+  private String fetchToken(Map<String, String> params, ImageReference ref, Optional<RegistryAuth> auth)
+      throws UnresolvedException, IOException, InterruptedException {
     String realm = params.get("realm");
-    if (realm == null) {
-      throw new UnresolvedException("registry " + ref.registry() + " sent a bearer challenge without a realm");
+    if (realm == null || realm.isEmpty()) {
+      throw new UnresolvedException("registry " + ref.registry()
+          + " answered 401 without a usable challenge (a bearer challenge without a realm)");
     }
     StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
     url.append("scope=").append(enc(params.getOrDefault("scope", "repository:" + ref.path() + ":pull")));
     if (params.containsKey("service")) {
       url.append("&service=").append(enc(params.get("service")));
     }
-    HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new UnresolvedException("token endpoint of " + ref.registry() + " answered " + response.statusCode());
+    URI tokenUri;
+    try {
+      tokenUri = URI.create(url.toString());
+    } catch (IllegalArgumentException e) {
+      throw new UnresolvedException("registry " + ref.registry() + " sent a bearer challenge with a bad realm");
     }
-    Matcher token = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+    HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
+    auth.ifPresent(a -> request.header("Authorization", basic(a)));
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new UnresolvedException(refused(ref, auth, "the token endpoint " + tokenUri.getHost()
+          + (tokenUri.getPort() > 0 ? ":" + tokenUri.getPort() : "") + " of"));
+    }
+    if (response.statusCode() != 200) {
+      throw new UnresolvedException("token endpoint of registry " + ref.registry() + " answered " + response.statusCode());
+    }
+    Matcher token = TOKEN.matcher(response.body());
     if (!token.find()) {
-      throw new UnresolvedException("token endpoint of " + ref.registry() + " sent no token");
+      throw new UnresolvedException("token endpoint of registry " + ref.registry() + " sent no token");
     }
     return token.group(1);
   }
 
-  private HttpRequest request(URI uri, String method, String token) {
+  private static String refused(ImageReference ref, Optional<RegistryAuth> auth, String who) {
+    String prefix = who.endsWith(" of") ? who + " registry " + ref.registry() : "registry " + ref.registry();
+    if (auth.isEmpty()) {
+      return prefix + " refused anonymous access to " + ref.path()
+          + " (401); run `shoal login " + ref.registry() + "` and pass --with-registry-auth";
+    }
+    return prefix + " refused the credentials of user " + auth.get().getUsername() + " for " + ref.path()
+        + " (401: wrong username or password, or no pull access); run `shoal login " + ref.registry() + "` again";
+  }
+
+  private static String basic(RegistryAuth auth) {
+    return "Basic " + Base64.getEncoder().encodeToString(
+        (auth.getUsername() + ":" + auth.getPassword()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpRequest request(URI uri, String method, String authorization) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    if (authorization != null) {
+      b.header("Authorization", authorization);
     }
     return b.build();
   }
@@ -134,7 +204,7 @@ public final class ManifestResolver {
 
   private static String describe(ImageReference ref, int status) {
     return switch (status) {
-      case 401, 403 -> "registry " + ref.registry() + " refused access to " + ref.path() + " (" + status + ")";
+      case 403 -> "registry " + ref.registry() + " refused access to " + ref.path() + " (403)";
       case 404 -> "manifest for " + ref.familiarName() + ":" + ref.tag() + " not found on " + ref.registry();
       default -> "registry " + ref.registry() + " answered " + status + " for " + ref.familiarName() + ":" + ref.tag();
     };

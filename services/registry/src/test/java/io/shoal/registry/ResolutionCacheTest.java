@@ -1,0 +1,79 @@
+package io.shoal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ResolutionCacheTest {
+  /** A clock the test moves by hand. */
+  static final class FakeClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private final FakeClock clock = new FakeClock();
+  private final AtomicInteger calls = new AtomicInteger();
+
+  private String lookup() {
+    return "sha256:" + calls.incrementAndGet();
+  }
+
+  @Test
+  void answersWithinTheTtlComeFromTheCache() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofSeconds(10), clock);
+
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:1");
+    clock.now = clock.now.plusSeconds(9);
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:1");
+    clock.now = clock.now.plusSeconds(1);
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:2");
+    assertThat(cache.get("b:1", false, this::lookup)).isEqualTo("sha256:3");
+  }
+
+  @Test
+  void refreshAsksAgainAndReplacesTheAnswer() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofMinutes(10), clock);
+    cache.get("a:1", false, this::lookup);
+
+    assertThat(cache.get("a:1", true, this::lookup)).isEqualTo("sha256:2");
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:2");
+  }
+
+  @Test
+  void failuresAreNotCached() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofMinutes(10), clock);
+
+    assertThatThrownBy(() -> cache.get("a:1", false, () -> {
+      throw new ManifestResolver.UnresolvedException("registry down");
+    })).hasMessage("registry down");
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:1");
+  }
+
+  @Test
+  void zeroTtlAlwaysAsks() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ZERO, clock);
+    cache.get("a:1", false, this::lookup);
+
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:2");
+  }
+}
