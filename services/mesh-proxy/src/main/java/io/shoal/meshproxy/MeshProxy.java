@@ -5,6 +5,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.metrics.ProxyMetrics;
 import io.shoal.meshproxy.ports.PortListeners;
 import io.shoal.meshproxy.routes.LiveRoutes;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's routing mesh: watches services and tasks in etcd (read-only), serves every
- * published ingress port on the node's address, and forwards each connection to a RUNNING task.
+ * published ingress port on the node's address, and forwards each TCP connection and UDP flow
+ * to a RUNNING task.
  *
  * <pre>{@code
  * MeshProxy proxy = DaggerMeshProxyComponent.builder()
@@ -39,12 +41,14 @@ public final class MeshProxy implements AutoCloseable {
   private final PortListeners listeners;
   private final RouteWatcher watcher;
   private final LiveRoutes routes;
+  private final BackendConnections connections;
   private StoreCache cache;
   private GrpcServer grpc;
 
   @Inject
   MeshProxy(MeshProxyConfig config, Telemetry telemetry, EtcdStore store, EventLoops eventLoops,
-      ProxyMetrics metrics, PortListeners listeners, RouteWatcher watcher, LiveRoutes routes) {
+      ProxyMetrics metrics, PortListeners listeners, RouteWatcher watcher, LiveRoutes routes,
+      BackendConnections connections) {
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -53,6 +57,7 @@ public final class MeshProxy implements AutoCloseable {
     this.listeners = listeners;
     this.watcher = watcher;
     this.routes = routes;
+    this.connections = connections;
   }
 
   /**
@@ -69,6 +74,11 @@ public final class MeshProxy implements AutoCloseable {
 
   public LiveRoutes routes() {
     return routes;
+  }
+
+  /** Open backend connections and flows by task, and the tasks draining now. */
+  public BackendConnections connections() {
+    return connections;
   }
 
   public PortListeners listeners() {

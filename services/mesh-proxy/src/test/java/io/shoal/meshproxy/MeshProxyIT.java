@@ -349,8 +349,11 @@ class MeshProxyIT {
           "shoal_mesh_connections_accepted_total\\{[^}]*server_port=\"" + published + "\"[^}]*} 1");
       assertThat(body).containsPattern(
           "shoal_mesh_sent_bytes_total\\{[^}]*server_port=\"" + published + "\"[^}]*} 2");
+      assertThat(body).containsPattern("shoal_mesh_backend_connect_duration_seconds_count"
+          + "\\{[^}]*server_port=\"" + published + "\"[^}]*} 1");
       assertThat(body).contains("shoal_mesh_received_bytes_total",
-          "shoal_mesh_backend_connect_errors_total", "shoal_mesh_connections_active");
+          "shoal_mesh_backend_connect_errors_total", "shoal_mesh_connections_active",
+          "shoal_mesh_connections_refused_total");
     });
   }
 

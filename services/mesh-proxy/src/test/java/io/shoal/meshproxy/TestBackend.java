@@ -41,8 +41,13 @@ public final class TestBackend implements AutoCloseable {
   }
 
   public static TestBackend start(String name) {
+    return start(name, "127.0.0.1");
+  }
+
+  /** On {@code host} (another loopback address stands for another node). */
+  public static TestBackend start(String name, String host) {
     try {
-      return new TestBackend(name, new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+      return new TestBackend(name, new ServerSocket(0, 50, InetAddress.getByName(host)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

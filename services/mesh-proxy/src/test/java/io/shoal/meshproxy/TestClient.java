@@ -21,6 +21,15 @@ public final class TestClient implements AutoCloseable {
     this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
   }
 
+  /** Over a socket the test connected itself (e.g. from a chosen source address). */
+  public static TestClient wrap(Socket socket) {
+    try {
+      return new TestClient(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static TestClient connect(String host, int port) {
     return connect(host, port, 0);
   }

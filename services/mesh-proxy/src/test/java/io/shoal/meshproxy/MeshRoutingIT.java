@@ -1,0 +1,421 @@
+package io.shoal.meshproxy;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.LoadBalancing;
+import io.shoal.api.v1.PortBinding;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Txn;
+import io.shoal.meshproxy.metrics.PortStats;
+import io.shoal.meshproxy.routes.PortKey;
+import io.shoal.meshproxy.routes.Route;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.ExternalProcess;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The routing behaviours beyond plain round robin, with a real proxy on real etcd and real
+ * backends on loopback: UDP flows, tasks on other nodes, least-conn, PROXY protocol headers,
+ * draining a task that leaves, backends that die, ports added and removed by an update.
+ */
+@ExtendWith(EtcdExtension.class)
+class MeshRoutingIT {
+  private static final String ADDR = "127.0.0.1";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private EtcdTestCluster etcd;
+  private String root;
+  private EtcdStore store;
+  private MeshProxy proxy;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeEach
+  void connect(EtcdTestCluster etcd) {
+    this.etcd = etcd;
+    this.root = etcd.newRoot();
+    this.store = EtcdStore.connect(etcd.endpoints(), root);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    store.close();
+  }
+
+  private void startProxy(Duration drainTimeout) throws Exception {
+    MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
+        root, new InetSocketAddress(ADDR, 0), 0, Duration.ofSeconds(2))
+        .withDrainTimeout(drainTimeout)
+        .withUdpIdleTimeout(Duration.ofSeconds(30));
+    proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
+        .meshProxy().start();
+  }
+
+  private <T extends AutoCloseable> T closing(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  // --- etcd fixtures, written as control and the dispatcher would ---
+
+  private static PortConfig tcp(int published, int target) {
+    return PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP).setTargetPort(target)
+        .setPublishedPort(published).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build();
+  }
+
+  private static PortConfig udp(int published, int target) {
+    return tcp(published, target).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build();
+  }
+
+  private static Service service(String id, LoadBalancing lb, PortConfig... ports) {
+    return Service.newBuilder().setId(id)
+        .setSpec(ServiceSpec.newBuilder().setName(id)
+            .setEndpoint(EndpointSpec.newBuilder().addAllPorts(List.of(ports))
+                .setLoadBalancing(lb)))
+        .build();
+  }
+
+  private static PortBinding binding(Protocol protocol, int target, String ip, int hostPort) {
+    return PortBinding.newBuilder().setProtocol(protocol).setTargetPort(target).setHostIp(ip)
+        .setHostPort(hostPort).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build();
+  }
+
+  private static Task task(String id, String serviceId, int slot, PortBinding... bindings) {
+    return Task.newBuilder().setId(id).setServiceId(serviceId).setSlot(slot)
+        .setDesiredState(TaskState.TASK_STATE_RUNNING)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
+            .addAllPorts(List.of(bindings)))
+        .build();
+  }
+
+  /** One task per binding, named {@code serviceId-1}, {@code serviceId-2}, … */
+  private void create(Service service, PortBinding... perTask) {
+    Txn txn = store.txn().create(Tables.SERVICES, service.getId(), service);
+    for (int i = 0; i < perTask.length; i++) {
+      String taskId = service.getId() + "-" + (i + 1);
+      txn.create(Tables.TASKS, taskId, task(taskId, service.getId(), i + 1, perTask[i]));
+    }
+    txn.commit();
+  }
+
+  private void awaitBackends(PortKey key, int count) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      Route route = proxy.routes().current().route(key);
+      assertThat(route).isNotNull();
+      assertThat(route.backends()).hasSize(count);
+      assertThat(proxy.listeners().openPorts()).contains(key);
+    });
+  }
+
+  private void setDesiredState(String taskId, TaskState desired) {
+    Task task = store.get(Tables.TASKS, taskId).orElseThrow();
+    store.txn().update(Tables.TASKS, taskId, task.toBuilder().setDesiredState(desired).build(),
+        task.getVersion()).commit();
+  }
+
+  // --- UDP ---
+
+  @Test
+  void eachUdpFlowStaysOnOneTaskAndFlowsAreSpreadRoundRobin() throws Exception {
+    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    TestUdpBackend b = closing(TestUdpBackend.start("b"));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, b.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(key, 2);
+
+    TestUdpClient first = closing(new TestUdpClient(ADDR, published));
+    TestUdpClient second = closing(new TestUdpClient(ADDR, published));
+    String one = first.ask("one");
+    String two = second.ask("two");
+
+    assertThat(one).matches("[ab]:one");
+    assertThat(two).matches("[ab]:two");
+    String firstName = one.substring(0, 1);
+    assertThat(two).as("the second flow goes to the other task").doesNotStartWith(firstName);
+    for (int i = 0; i < 5; i++) {
+      assertThat(first.ask("again" + i)).isEqualTo(firstName + ":again" + i);
+    }
+    PortStats stats = proxy.metrics().port(key);
+    assertThat(stats.accepted()).as("flows").isEqualTo(2);
+    assertThat(stats.active()).isEqualTo(2);
+    assertThat(stats.received()).isEqualTo("one".length() + "two".length() + 5 * "againN".length());
+    assertThat(stats.backendConnects()).as("first replies").isEqualTo(2);
+    assertThat(a.senders()).hasSize(1);
+    assertThat(b.senders()).hasSize(1);
+  }
+
+  @Test
+  void aUdpFlowWhoseBackendDiesMovesToTheNextTask() throws Exception {
+    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    TestUdpBackend b = closing(TestUdpBackend.start("b"));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_ROUND_ROBIN, udp(published, 53)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, b.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(key, 2);
+    TestUdpClient client = closing(new TestUdpClient(ADDR, published));
+    String answer = client.ask("hello");
+    TestUdpBackend serving = answer.startsWith("a:") ? a : b;
+    String other = serving == a ? "b" : "a";
+
+    serving.close();
+
+    // The first datagram after the death meets ICMP port unreachable and ends the flow; a
+    // later one opens a flow to the other task.
+    await().atMost(WAIT).until(() -> (other + ":retry").equals(client.ask("retry")));
+    assertThat(proxy.metrics().port(key).connectErrors()).isPositive();
+  }
+
+  // --- TCP ---
+
+  @Test
+  void connectionsReachTasksOnOtherNodes() throws Exception {
+    TestBackend far = closing(TestBackend.start("far", "127.0.0.3"));
+    TestBackend farther = closing(TestBackend.start("farther", "127.0.0.4"));
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, "127.0.0.3", far.port()),
+        binding(Protocol.PROTOCOL_TCP, 80, "127.0.0.4", farther.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 2);
+
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      names.add(TestClient.greeting(ADDR, published));
+    }
+
+    assertThat(names).containsExactlyInAnyOrder("far", "farther");
+  }
+
+  @Test
+  void leastConnSendsANewConnectionToTheTaskWithFewerOpenOnes() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    TestBackend b = closing(TestBackend.start("b"));
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_LEAST_CONN, tcp(published, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 2);
+    TestClient c1 = closing(TestClient.connect(ADDR, published));
+    TestClient c2 = closing(TestClient.connect(ADDR, published));
+    String n1 = c1.readLine();
+    String n2 = c2.readLine();
+    assertThat(Set.of(n1, n2)).containsExactlyInAnyOrder("a", "b");
+
+    // Task "web-2" (backend b) loses its connection. Round robin would now pick web-1 (the
+    // cursor is back at the first backend); least-conn must pick web-2.
+    (n1.equals("b") ? c1 : c2).close();
+    await().atMost(WAIT).until(() -> proxy.connections().active("web-2") == 0);
+    TestClient c3 = closing(TestClient.connect(ADDR, published));
+
+    assertThat(c3.readLine()).isEqualTo("b");
+    assertThat(proxy.connections().active("web-1")).isEqualTo(1);
+    assertThat(proxy.connections().active("web-2")).isEqualTo(1);
+  }
+
+  @Test
+  void aV1HeaderWithTheClientsAddressReachesTheTaskBeforeTheClientsBytes() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    int published = ExternalProcess.freePort();
+    PortConfig port = tcp(published, 80).toBuilder()
+        .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 1);
+
+    try (Socket raw = new Socket()) {
+      raw.bind(new InetSocketAddress("127.0.0.9", 0));
+      raw.connect(new InetSocketAddress(ADDR, published), 5000);
+      raw.setSoTimeout(5000);
+      TestClient client = TestClient.wrap(raw);
+      client.writeLine("hello");
+
+      assertThat(client.readLine()).isEqualTo("a");
+      // TestBackend answers each line it reads (its reader takes CRLF as one line end): the
+      // header is its first line, before the client's.
+      assertThat(client.readLine()).isEqualTo(
+          "a:PROXY TCP4 127.0.0.9 " + ADDR + " " + raw.getLocalPort() + " " + published);
+      assertThat(client.readLine()).isEqualTo("a:hello");
+    }
+  }
+
+  @Test
+  void aV2HeaderWithTheClientsAddressReachesTheTask() throws Exception {
+    ServerSocket backend = closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
+    int published = ExternalProcess.freePort();
+    PortConfig port = tcp(published, 80).toBuilder()
+        .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, backend.getLocalPort()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 1);
+    CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+      try (Socket s = backend.accept()) {
+        s.setSoTimeout(5000);
+        byte[] header = new byte[16 + 12 + 2];
+        new DataInputStream(s.getInputStream()).readFully(header);
+        return header;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    try (Socket client = new Socket()) {
+      client.bind(new InetSocketAddress("127.0.0.9", 0));
+      client.connect(new InetSocketAddress(ADDR, published), 5000);
+      OutputStream out = client.getOutputStream();
+      out.write("hi".getBytes(US_ASCII));
+      out.flush();
+      byte[] got = received.get(10, TimeUnit.SECONDS);
+
+      ByteBuffer expected = ByteBuffer.allocate(30)
+          .put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A})
+          .put((byte) 0x21).put((byte) 0x11).putShort((short) 12)
+          .put(new byte[] {127, 0, 0, 9}).put(new byte[] {127, 0, 0, 1})
+          .putShort((short) client.getLocalPort()).putShort((short) published)
+          .put("hi".getBytes(US_ASCII));
+      assertThat(got).isEqualTo(expected.array());
+    }
+  }
+
+  @Test
+  void aTaskLeavingTheRoutesKeepsItsOpenConnectionsUntilTheDrainTimeout() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    TestBackend b = closing(TestBackend.start("b"));
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
+    startProxy(Duration.ofSeconds(2));
+    awaitBackends(PortKey.tcp(published), 2);
+    TestClient toA = closing(TestClient.connect(ADDR, published));
+    assertThat(toA.readLine()).isEqualTo("a");
+
+    setDesiredState("web-1", TaskState.TASK_STATE_SHUTDOWN);
+    awaitBackends(PortKey.tcp(published), 1);
+    await().atMost(WAIT).until(() -> proxy.connections().drainingTasks().contains("web-1"));
+
+    // Drained, not cut: the open connection still works, new ones go to b only.
+    toA.writeLine("still there?");
+    assertThat(toA.readLine()).isEqualTo("a:still there?");
+    assertThat(TestClient.greeting(ADDR, published)).isEqualTo("b");
+    // Bounded: the drain timeout closes it.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(toA.readLine()).isNull());
+    await().atMost(WAIT).until(() -> proxy.connections().active("web-1") == 0);
+  }
+
+  @Test
+  void aBackendThatDiesMidRunLosesItsClientsAndTheNextConnectionsGoElsewhere()
+      throws Exception {
+    TestBackend a = TestBackend.start("a");
+    TestBackend b = closing(TestBackend.start("b"));
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 2);
+    TestClient toA = closing(TestClient.connect(ADDR, published));
+    assertThat(toA.readLine()).isEqualTo("a");
+
+    a.close();
+
+    assertThat(toA.readLine()).as("the dead backend's client is closed").isNull();
+    for (int i = 0; i < 4; i++) {
+      assertThat(TestClient.greeting(ADDR, published)).isEqualTo("b");
+    }
+    assertThat(proxy.metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void portsAddedAndRemovedByAnUpdateOpenAndCloseTheirListeners() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    TestUdpBackend u = closing(TestUdpBackend.start("u"));
+    int first = ExternalProcess.freePort();
+    int second = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(first, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(first), 1);
+
+    // --publish-rm first --publish-add second:80 --publish-add second:53/udp, and the rolled task.
+    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service updated = web.toBuilder().setSpec(web.getSpec().toBuilder().setEndpoint(
+        EndpointSpec.newBuilder().addPorts(tcp(second, 80)).addPorts(udp(second, 53)))).build();
+    Task old = store.get(Tables.TASKS, "web-1").orElseThrow();
+    store.txn().update(Tables.SERVICES, "web", updated, web.getVersion())
+        .update(Tables.TASKS, "web-1",
+            old.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+            old.getVersion())
+        .create(Tables.TASKS, "web-2", task("web-2", "web", 1,
+            binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
+            binding(Protocol.PROTOCOL_UDP, 53, ADDR, u.port())))
+        .commit();
+
+    awaitBackends(PortKey.tcp(second), 1);
+    awaitBackends(new PortKey(Protocol.PROTOCOL_UDP, second), 1);
+    await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, first));
+    assertThat(TestClient.greeting(ADDR, second)).isEqualTo("a");
+    try (TestUdpClient client = new TestUdpClient(ADDR, second)) {
+      assertThat(client.ask("q")).isEqualTo("u:q");
+    }
+    assertThat(proxy.routes().current().route(PortKey.tcp(first))).isNull();
+  }
+
+  @Test
+  void aClientTurnedAwayIsCounted() throws Exception {
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(PortKey.tcp(published), 0);
+
+    try (TestClient client = TestClient.connect(ADDR, published)) {
+      assertThat(client.closedWithoutData()).isTrue();
+    }
+    await().atMost(WAIT).until(() -> proxy.metrics().port(PortKey.tcp(published)).refused() == 1);
+  }
+}
