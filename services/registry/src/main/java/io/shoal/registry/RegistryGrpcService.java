@@ -1,23 +1,60 @@
 package io.shoal.registry;
 
 import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.DeleteServiceCredentialsRequest;
+import io.shoal.api.v1.DeleteServiceCredentialsResponse;
+import io.shoal.api.v1.GetPullCredentialsRequest;
+import io.shoal.api.v1.GetPullCredentialsResponse;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
+import io.shoal.api.v1.SetServiceCredentialsRequest;
+import io.shoal.api.v1.SetServiceCredentialsResponse;
 import io.shoal.common.errors.GrpcErrors;
+import io.shoal.registry.credentials.CredentialStore;
 import javax.inject.Inject;
 
-/** Translates RegistryService calls to {@link ImageResolver}. */
+/** Translates RegistryService calls to {@link ImageResolver} and {@link CredentialStore}. */
 public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplBase {
   private final ImageResolver resolver;
+  private final CredentialStore credentials;
 
   @Inject
-  RegistryGrpcService(ImageResolver resolver) {
+  public RegistryGrpcService(ImageResolver resolver, CredentialStore credentials) {
     this.resolver = resolver;
+    this.credentials = credentials;
   }
 
   @Override
   public void resolveImage(ResolveImageRequest request, StreamObserver<ResolveImageResponse> response) {
-    GrpcErrors.unary(response, () -> resolver.resolve(request.getImage()));
+    GrpcErrors.unary(response, () -> resolver.resolve(request));
+  }
+
+  @Override
+  public void setServiceCredentials(SetServiceCredentialsRequest request,
+      StreamObserver<SetServiceCredentialsResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      credentials.put(request.getServiceId(), request.getAuth());
+      return SetServiceCredentialsResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void deleteServiceCredentials(DeleteServiceCredentialsRequest request,
+      StreamObserver<DeleteServiceCredentialsResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      credentials.delete(request.getServiceId());
+      return DeleteServiceCredentialsResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void getPullCredentials(GetPullCredentialsRequest request,
+      StreamObserver<GetPullCredentialsResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      GetPullCredentialsResponse.Builder r = GetPullCredentialsResponse.newBuilder();
+      credentials.forPull(request.getNodeId(), request.getSessionId(), request.getTaskId()).ifPresent(r::setAuth);
+      return r.build();
+    });
   }
 }

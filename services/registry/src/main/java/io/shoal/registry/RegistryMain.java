@@ -4,13 +4,20 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.server.EtcdOptions;
 import io.shoal.common.server.GoDuration;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.registry.credentials.ClusterKey;
+import io.shoal.registry.credentials.CredentialStore;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.inject.Singleton;
@@ -24,6 +31,7 @@ import picocli.CommandLine.Option;
     description = "Resolves image tags to digests for Shoal (gRPC shoal.v1.RegistryService).")
 public final class RegistryMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
+  @Mixin EtcdOptions etcd = new EtcdOptions();
 
   @Option(names = "--insecure-registry", split = ",",
       description = "Registries (host:port) spoken to over plain HTTP; loopback ones always are.")
@@ -33,6 +41,26 @@ public final class RegistryMain implements Callable<Integer> {
       description = "How long to wait for a registry (default: ${DEFAULT-VALUE}).", converter = GoDuration.class)
   Duration timeout;
 
+  @Option(names = "--resolve-cache-ttl", defaultValue = "10s", converter = GoDuration.class,
+      description = "How long a tag's digest is reused before the registry is asked again; `service update"
+          + " --image` always asks (default: ${DEFAULT-VALUE}; 0s disables the cache).")
+  Duration cacheTtl;
+
+  @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
+      description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
+          + " in etcd; env SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key,"
+          + " --with-registry-auth is refused.")
+  Path clusterKeyFile;
+
+  /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
+  Optional<ClusterKey> clusterKey() {
+    if (clusterKeyFile != null) {
+      return Optional.of(ClusterKey.fromFile(clusterKeyFile));
+    }
+    String env = System.getenv("SHOAL_CLUSTER_KEY");
+    return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
+  }
+
   @Module
   static final class RegistryModule {
     @Provides
@@ -40,12 +68,36 @@ public final class RegistryMain implements Callable<Integer> {
     static ManifestResolver manifests(RegistryMain flags) {
       return new ManifestResolver(Set.copyOf(flags.insecureRegistries), flags.timeout);
     }
+
+    @Provides
+    @Singleton
+    static ResolutionCache cache(RegistryMain flags) {
+      return new ResolutionCache(flags.cacheTtl, Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    static EtcdStore store(RegistryMain flags) {
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+    }
+
+    @Provides
+    @Singleton
+    static CredentialStore credentials(RegistryMain flags, EtcdStore store) {
+      Optional<ClusterKey> key = flags.clusterKey();
+      org.slf4j.LoggerFactory.getLogger(RegistryMain.class).info(key.isPresent()
+          ? "registry credentials are sealed with cluster key " + key.get().id()
+          : "no cluster key: --with-registry-auth will be refused");
+      return new CredentialStore(store, key);
+    }
   }
 
   @Singleton
   @Component(modules = RegistryModule.class)
   interface RegistryComponent {
     RegistryGrpcService grpcService();
+
+    EtcdStore store();
 
     @Component.Factory
     interface Factory {
@@ -61,7 +113,7 @@ public final class RegistryMain implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start("shoal-registry", address.getHostString(), metricsPort);
     RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this);
     GrpcServer grpc = GrpcServer.start("registry", address, List.of(component.grpcService()), telemetry);
-    ServiceMain.runUntilStopped("registry", telemetry, grpc);
+    ServiceMain.runUntilStopped("registry", telemetry, component.store(), grpc);
     return 0;
   }
 

@@ -1,0 +1,204 @@
+package io.shoal.registry.credentials;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Status;
+import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.RegistryAuth;
+import io.shoal.api.v1.SealedCredentials;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.store.ConflictException;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Table;
+import io.shoal.common.store.Tables;
+import io.shoal.registry.ImageReference;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registry credentials of services, sealed with the {@link ClusterKey} under
+ * {@code credentials/<service id>} (the registry service is their only writer). Plain
+ * credentials exist only in memory, for a resolution or on their way to a node agent; they are
+ * never logged.
+ *
+ * <p>A node agent gets a service's credentials only through {@link #forPull}, which checks in
+ * etcd that the caller holds the node's live dispatcher session and that the task runs there.
+ */
+public final class CredentialStore {
+  private static final Logger log = LoggerFactory.getLogger(CredentialStore.class);
+  public static final Table<SealedCredentials> CREDENTIALS =
+      new Table<>("credentials", SealedCredentials.getDefaultInstance());
+
+  private final EtcdStore store;
+  private final Optional<ClusterKey> key;
+
+  /** {@code key} empty: resolution works, but credentials can be neither stored nor handed out. */
+  public CredentialStore(EtcdStore store, Optional<ClusterKey> key) {
+    this.store = store;
+    this.key = key;
+  }
+
+  /** Seals and stores {@code auth} as the credentials of {@code serviceId}, replacing any. */
+  public void put(String serviceId, RegistryAuth auth) {
+    if (serviceId.isEmpty()) {
+      throw new InvalidArgumentException("service_id", "must be provided");
+    }
+    if (auth.getUsername().isEmpty()) {
+      throw new InvalidArgumentException("auth.username", "must be provided");
+    }
+    if (auth.getServerAddress().isEmpty()) {
+      throw new InvalidArgumentException("auth.server_address", "must be provided");
+    }
+    ClusterKey k = requireKey();
+    RegistryAuth normalized = auth.toBuilder().setServerAddress(normalizeServer(auth.getServerAddress())).build();
+    ClusterKey.Sealed sealed = k.seal(normalized.toByteArray(), serviceId.getBytes(UTF_8));
+    SealedCredentials value = SealedCredentials.newBuilder()
+        .setServerAddress(normalized.getServerAddress())
+        .setKeyId(k.id())
+        .setNonce(ByteString.copyFrom(sealed.nonce()))
+        .setCiphertext(ByteString.copyFrom(sealed.ciphertext()))
+        .build();
+    for (int attempt = 0; ; attempt++) {
+      Optional<SealedCredentials> current = store.get(CREDENTIALS, serviceId);
+      try {
+        if (current.isPresent()) {
+          store.txn().update(CREDENTIALS, serviceId, value, current.get().getVersion()).commit();
+        } else {
+          store.txn().create(CREDENTIALS, serviceId, value).commit();
+        }
+        log.info("stored registry credentials of service {} for {} (sealed with cluster key {})",
+            serviceId, normalized.getServerAddress(), k.id());
+        return;
+      } catch (ConflictException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public void delete(String serviceId) {
+    if (serviceId.isEmpty()) {
+      throw new InvalidArgumentException("service_id", "must be provided");
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<SealedCredentials> current = store.get(CREDENTIALS, serviceId);
+      if (current.isEmpty()) {
+        return;
+      }
+      try {
+        store.txn().delete(CREDENTIALS, serviceId, current.get().getVersion()).commit();
+        log.info("removed registry credentials of service {}", serviceId);
+        return;
+      } catch (ConflictException e) {
+        log.debug("credentials of service {} changed while being removed; retrying", serviceId);
+      }
+    }
+  }
+
+  /** The credentials of {@code serviceId}, decrypted; empty when it has none. */
+  public Optional<RegistryAuth> get(String serviceId) {
+    Optional<SealedCredentials> sealed = store.get(CREDENTIALS, serviceId);
+    if (sealed.isEmpty()) {
+      return Optional.empty();
+    }
+    ClusterKey k = requireKey();
+    SealedCredentials s = sealed.get();
+    String what = "the registry credentials of service " + serviceId;
+    if (!s.getKeyId().equals(k.id())) {
+      throw ShoalException.failedPrecondition(what + " were sealed with cluster key " + s.getKeyId()
+          + ", but this registry service has key " + k.id()
+          + "; start it with the key they were sealed with, or set them again with --with-registry-auth");
+    }
+    byte[] plain = k.open(new ClusterKey.Sealed(s.getNonce().toByteArray(), s.getCiphertext().toByteArray()),
+        serviceId.getBytes(UTF_8), what);
+    try {
+      return Optional.of(RegistryAuth.parseFrom(plain));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(what + " decrypt to something that is not a RegistryAuth", e);
+    }
+  }
+
+  /**
+   * The credentials a node agent needs to pull the image of {@code taskId}: PERMISSION_DENIED
+   * unless {@code sessionId} is the node's current dispatcher session and the task is assigned
+   * to {@code nodeId} and should run; empty when the task's service has no credentials for its
+   * image's registry.
+   */
+  public Optional<RegistryAuth> forPull(String nodeId, String sessionId, String taskId) {
+    if (nodeId.isEmpty() || sessionId.isEmpty() || taskId.isEmpty()) {
+      throw new InvalidArgumentException(nodeId.isEmpty() ? "node_id" : sessionId.isEmpty() ? "session_id" : "task_id",
+          "must be provided");
+    }
+    Optional<NodeSession> session = store.get(Tables.SESSIONS, nodeId);
+    if (session.isEmpty() || !MessageDigest.isEqual(
+        session.get().getSessionId().getBytes(UTF_8), sessionId.getBytes(UTF_8))) {
+      log.warn("refused pull credentials for task {} to node {}: not the node's current session", taskId, nodeId);
+      throw denied("node " + nodeId + " has no live dispatcher session with that id; register again");
+    }
+    Task task = store.get(Tables.TASKS, taskId)
+        .orElseThrow(() -> denied("task " + taskId + " does not exist"));
+    if (!task.getNodeId().equals(nodeId)) {
+      log.warn("refused pull credentials for task {} to node {}: the task is assigned to {}", taskId, nodeId,
+          task.getNodeId().isEmpty() ? "no node" : task.getNodeId());
+      throw denied("task " + taskId + " is not assigned to node " + nodeId);
+    }
+    if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING
+        || task.getStatus().getState().getNumber() > TaskState.TASK_STATE_RUNNING_VALUE) {
+      throw denied("task " + taskId + " is not meant to run any more");
+    }
+    Optional<RegistryAuth> auth = get(task.getServiceId());
+    if (auth.isEmpty()) {
+      return Optional.empty();
+    }
+    String registry = ImageReference.parse(task.getSpec().getContainer().getImage(), "ContainerSpec.image").registry();
+    if (!auth.get().getServerAddress().equals(registry)) {
+      log.info("service {} has credentials for {}, not for {} where task {} pulls from; none given",
+          task.getServiceId(), auth.get().getServerAddress(), registry, taskId);
+      return Optional.empty();
+    }
+    log.info("handing pull credentials of service {} for {} to node {} (task {})",
+        task.getServiceId(), registry, nodeId, taskId);
+    return auth;
+  }
+
+  /**
+   * A registry as {@code docker login} may write it ({@code https://index.docker.io/v1/},
+   * {@code http://127.0.0.1:5000}, {@code registry.example.com/}) as an image reference names
+   * it: host[:port], docker.io for Docker Hub.
+   */
+  public static String normalizeServer(String address) {
+    String s = address.strip();
+    int scheme = s.indexOf("://");
+    if (scheme >= 0) {
+      s = s.substring(scheme + 3);
+    }
+    int slash = s.indexOf('/');
+    if (slash >= 0) {
+      s = s.substring(0, slash);
+    }
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.equals("index.docker.io") || lower.equals("registry-1.docker.io") || lower.equals("docker.io")) {
+      return ImageReference.DOCKER_HUB;
+    }
+    return s;
+  }
+
+  private ClusterKey requireKey() {
+    return key.orElseThrow(() -> ShoalException.failedPrecondition(
+        "the registry service has no cluster key, so it cannot keep registry credentials; start it with"
+            + " --cluster-key-file FILE or SHOAL_CLUSTER_KEY (base64 of 32 random bytes)"));
+  }
+
+  private static ShoalException denied(String why) {
+    return new ShoalException(Status.Code.PERMISSION_DENIED, "pull credentials refused: " + why);
+  }
+}
