@@ -2,8 +2,10 @@ package io.shoal.control;
 
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.ServiceSpec;
@@ -77,7 +79,12 @@ public final class SpecValidator {
   }
 
   private static EndpointSpec endpoint(EndpointSpec endpoint) {
-    EndpointSpec.Builder b = EndpointSpec.newBuilder();
+    if (endpoint.getLoadBalancing() == LoadBalancing.UNRECOGNIZED) {
+      throw new InvalidArgumentException("EndpointSpec.load_balancing",
+          "unknown load balancing " + endpoint.getLoadBalancingValue()
+              + " (use round-robin or least-conn)");
+    }
+    EndpointSpec.Builder b = EndpointSpec.newBuilder().setLoadBalancing(endpoint.getLoadBalancing());
     Set<String> published = new HashSet<>();
     for (int i = 0; i < endpoint.getPortsCount(); i++) {
       PortConfig p = endpoint.getPorts(i);
@@ -100,6 +107,7 @@ public final class SpecValidator {
       if (p.getPublishMode() == PublishMode.PUBLISH_MODE_UNSPECIFIED) {
         port.setPublishMode(PublishMode.PUBLISH_MODE_INGRESS);
       }
+      proxyProtocol(port, field);
       if (port.getPublishedPort() != 0
           && !published.add(port.getProtocol() + "/" + port.getPublishedPort())) {
         throw new InvalidArgumentException(field + ".published_port",
@@ -108,6 +116,31 @@ public final class SpecValidator {
       b.addPorts(port);
     }
     return b.build();
+  }
+
+  /**
+   * The routing mesh writes the PROXY protocol header, so it needs an ingress TCP port: a
+   * host-mode port bypasses the mesh, and the header is not sent on UDP.
+   */
+  private static void proxyProtocol(PortConfig.Builder port, String field) {
+    ProxyProtocol proxy = port.getProxyProtocol();
+    if (proxy == ProxyProtocol.UNRECOGNIZED) {
+      throw new InvalidArgumentException(field + ".proxy_protocol",
+          "unknown PROXY protocol version " + port.getProxyProtocolValue() + " (use v1 or v2)");
+    }
+    if (proxy != ProxyProtocol.PROXY_PROTOCOL_V1 && proxy != ProxyProtocol.PROXY_PROTOCOL_V2) {
+      return;
+    }
+    if (port.getPublishMode() == PublishMode.PUBLISH_MODE_HOST) {
+      throw new InvalidArgumentException(field + ".proxy_protocol",
+          "the PROXY protocol header is sent by the routing mesh; port " + port.getTargetPort()
+              + " is published in host mode, which bypasses it (use mode=ingress or drop proxy-protocol)");
+    }
+    if (port.getProtocol() == Protocol.PROTOCOL_UDP) {
+      throw new InvalidArgumentException(field + ".proxy_protocol",
+          "the PROXY protocol header is sent on tcp ports only; port " + port.getTargetPort()
+              + "/udp cannot carry it (drop proxy-protocol)");
+    }
   }
 
   static String protocolName(Protocol protocol) {

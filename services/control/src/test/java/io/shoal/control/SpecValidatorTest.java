@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.ServiceSpec;
@@ -49,7 +51,11 @@ class SpecValidatorTest {
         Arguments.of("target port 65536", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(65536, 8080))), "EndpointSpec.ports[0].target_port"),
         Arguments.of("published port 70000", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 70000))), "EndpointSpec.ports[0].published_port"),
         Arguments.of("port published twice", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080), port(81, 8080))), "EndpointSpec.ports[1].published_port"),
-        Arguments.of("unknown protocol", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProtocolValue(9).build())), "EndpointSpec.ports[0]"));
+        Arguments.of("unknown protocol", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProtocolValue(9).build())), "EndpointSpec.ports[0]"),
+        Arguments.of("PROXY protocol on a host-mode port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setPublishMode(PublishMode.PUBLISH_MODE_HOST).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build())), "EndpointSpec.ports[0].proxy_protocol"),
+        Arguments.of("PROXY protocol on a udp port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build())), "EndpointSpec.ports[0].proxy_protocol"),
+        Arguments.of("unknown PROXY protocol version", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProxyProtocolValue(7).build())), "EndpointSpec.ports[0].proxy_protocol"),
+        Arguments.of("unknown load balancing", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080)).toBuilder().setLoadBalancingValue(9).build()), "EndpointSpec.load_balancing"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -64,6 +70,18 @@ class SpecValidatorTest {
     ServiceSpec spec = SpecValidator.normalize(valid().setEndpoint(ports(port(53, 53),
         port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build())).build());
     assertThat(spec.getEndpoint().getPortsCount()).isEqualTo(2);
+  }
+
+  @Test
+  void loadBalancingAndProxyProtocolOfAnIngressTcpPortAreKept() {
+    EndpointSpec endpoint = ports(port(80, 8080).toBuilder()
+        .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build()).toBuilder()
+        .setLoadBalancing(LoadBalancing.LOAD_BALANCING_LEAST_CONN).build();
+
+    ServiceSpec spec = SpecValidator.normalize(valid().setEndpoint(endpoint).build());
+
+    assertThat(spec.getEndpoint().getLoadBalancing()).isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
+    assertThat(spec.getEndpoint().getPorts(0).getProxyProtocol()).isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
   }
 
   private static PortConfig port(int target, int published) {
