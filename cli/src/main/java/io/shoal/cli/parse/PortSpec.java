@@ -2,6 +2,7 @@ package io.shoal.cli.parse;
 
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import java.util.Locale;
 
@@ -9,7 +10,9 @@ import java.util.Locale;
  * Parses Docker's {@code --publish} syntax into a {@link PortConfig}.
  *
  * <p>Short forms: {@code 80} (target only), {@code 8080:80}, {@code 8080:80/udp}. Long form: {@code
- * published=8080,target=80,protocol=udp,mode=host} (keys in any order, {@code target} required).
+ * published=8080,target=80,protocol=udp,mode=host} (keys in any order, {@code target} required),
+ * plus Shoal's {@code proxy-protocol=v1|v2|none}: the routing mesh sends the client's address to
+ * the task in a PROXY protocol header (Docker has no such key; its mesh loses the source IP).
  * Protocol defaults to tcp and mode to ingress, as in Docker. Port ranges and a host IP ({@code
  * 127.0.0.1:8080:80}) are rejected with a message saying so, rather than misread.
  */
@@ -74,8 +77,13 @@ public final class PortSpec {
         }
         case "protocol" -> port.setProtocol(protocol(spec, value));
         case "mode" -> port.setPublishMode(mode(spec, value));
+        case "proxy-protocol" -> port.setProxyProtocol(proxyProtocol(spec, value));
         default ->
-            throw bad(spec, "unknown key \"" + key + "\" (use published, target, protocol, mode)");
+            throw bad(
+                spec,
+                "unknown key \""
+                    + key
+                    + "\" (use published, target, protocol, mode, proxy-protocol)");
       }
     }
     if (!hasTarget) {
@@ -117,16 +125,38 @@ public final class PortSpec {
     };
   }
 
+  private static ProxyProtocol proxyProtocol(String spec, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "v1" -> ProxyProtocol.PROXY_PROTOCOL_V1;
+      case "v2" -> ProxyProtocol.PROXY_PROTOCOL_V2;
+      case "none" -> ProxyProtocol.PROXY_PROTOCOL_NONE;
+      default -> throw bad(spec, "unknown proxy-protocol \"" + value + "\" (use v1, v2 or none)");
+    };
+  }
+
   private static IllegalArgumentException bad(String spec, String why) {
     return new IllegalArgumentException("bad port spec \"" + spec + "\": " + why);
   }
 
   /**
    * Writes a port back in the syntax {@link #parse} reads: the short form for ingress ports ({@code
-   * 8080:80/tcp}, {@code 80/tcp}), the long form when the mode is host.
+   * 8080:80/tcp}, {@code 80/tcp}), the long form when the mode is host or a PROXY protocol header
+   * is sent.
    */
   public static String format(PortConfig port) {
     String protocol = protocolName(port.getProtocol());
+    String proxy = proxyProtocolName(port.getProxyProtocol());
+    if (proxy != null) {
+      return (port.getPublishedPort() != 0 ? "published=" + port.getPublishedPort() + "," : "")
+          + "target="
+          + port.getTargetPort()
+          + ",protocol="
+          + protocol
+          + ",mode="
+          + modeName(port.getPublishMode())
+          + ",proxy-protocol="
+          + proxy;
+    }
     if (port.getPublishMode() == PublishMode.PUBLISH_MODE_HOST) {
       StringBuilder s = new StringBuilder();
       if (port.getPublishedPort() != 0) {
@@ -148,6 +178,15 @@ public final class PortSpec {
   /** {@code tcp} or {@code udp} (unspecified reads as tcp, the server's default too). */
   public static String protocolName(Protocol protocol) {
     return protocol == Protocol.PROTOCOL_UDP ? "udp" : "tcp";
+  }
+
+  /** {@code v1} or {@code v2}, or null when no PROXY protocol header is sent. */
+  public static String proxyProtocolName(ProxyProtocol proxy) {
+    return switch (proxy) {
+      case PROXY_PROTOCOL_V1 -> "v1";
+      case PROXY_PROTOCOL_V2 -> "v2";
+      default -> null;
+    };
   }
 
   /** {@code ingress} or {@code host} (unspecified reads as ingress). */

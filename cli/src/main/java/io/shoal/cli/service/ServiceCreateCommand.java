@@ -52,7 +52,8 @@ public final class ServiceCreateCommand extends CliCommand {
       converter = Converters.Port.class,
       description =
           "Publish a port: 8080:80, 8080:80/udp, 80, or"
-              + " published=8080,target=80,protocol=tcp|udp,mode=ingress|host")
+              + " published=8080,target=80,protocol=tcp|udp,mode=ingress|host"
+              + "[,proxy-protocol=v1|v2]")
   List<PortConfig> publish = new ArrayList<>();
 
   @Option(
@@ -106,6 +107,8 @@ public final class ServiceCreateCommand extends CliCommand {
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
+
+  @Mixin EndpointOptions endpoint;
 
   @Mixin RollbackOptions rollbackConfig;
 
@@ -173,6 +176,7 @@ public final class ServiceCreateCommand extends CliCommand {
     }
     restart.applyTo(service);
     updateConfig.applyTo(service);
+    endpoint.applyTo(service);
     rollbackConfig.applyTo(service);
     return service.build();
   }

@@ -3,6 +3,7 @@ package io.shoal.cli.service;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
@@ -110,6 +111,10 @@ public final class ServiceInspectCommand extends CliCommand {
                   c.getStopGracePeriod().getSeconds(), c.getStopGracePeriod().getNanos())));
     }
     List<PortConfig> ports = spec.getEndpoint().getPortsList();
+    // Shown only when not the default, so the output stays as Docker prints it otherwise.
+    if (spec.getEndpoint().getLoadBalancing() == LoadBalancing.LOAD_BALANCING_LEAST_CONN) {
+      out.println("Endpoint LB:      " + EndpointOptions.name(spec.getEndpoint().getLoadBalancing()));
+    }
     if (!ports.isEmpty()) {
       out.println("Ports:");
       for (PortConfig p : ports) {
@@ -119,6 +124,9 @@ public final class ServiceInspectCommand extends CliCommand {
         out.println("  Protocol = " + PortSpec.protocolName(p.getProtocol()));
         out.println("  TargetPort = " + p.getTargetPort());
         out.println("  PublishMode = " + PortSpec.modeName(p.getPublishMode()));
+        if (PortSpec.proxyProtocolName(p.getProxyProtocol()) != null) {
+          out.println("  ProxyProtocol = " + PortSpec.proxyProtocolName(p.getProxyProtocol()));
+        }
       }
     }
     if (service.getWarningsCount() > 0) {

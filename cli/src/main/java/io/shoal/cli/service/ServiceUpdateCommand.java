@@ -111,6 +111,8 @@ public final class ServiceUpdateCommand extends CliCommand {
 
   @Mixin UpdateOptions updateConfig;
 
+  @Mixin EndpointOptions endpoint;
+
   @Mixin RollbackOptions rollbackConfig;
 
   @Mixin WaitOptions wait;
@@ -187,6 +189,7 @@ public final class ServiceUpdateCommand extends CliCommand {
     }
     restart.applyTo(s);
     updateConfig.applyTo(s);
+    endpoint.applyTo(s);
     rollbackConfig.applyTo(s);
     return s.build();
   }

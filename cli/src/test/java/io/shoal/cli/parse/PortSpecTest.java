@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,17 @@ class PortSpecTest {
                 .build());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "'published=8080,target=80,proxy-protocol=v1', PROXY_PROTOCOL_V1",
+    "'published=8080,target=80,proxy-protocol=v2', PROXY_PROTOCOL_V2",
+    "'published=8080,target=80,proxy-protocol=none', PROXY_PROTOCOL_NONE",
+    "'published=8080,target=80', PROXY_PROTOCOL_UNSPECIFIED",
+  })
+  void readsShoalsProxyProtocolKey(String spec, ProxyProtocol proxy) {
+    assertThat(PortSpec.parse(spec).getProxyProtocol()).isEqualTo(proxy);
+  }
+
   @ParameterizedTest(name = "\"{0}\" → {1}")
   @CsvSource(
       delimiter = '|',
@@ -86,7 +98,8 @@ class PortSpecTest {
         "target=0               | target port 0 is out of range",
         "target=80,mode=bridge  | unknown mode \"bridge\" (use ingress or host)",
         "target=80,protocol=sctp| unknown protocol \"sctp\"",
-        "target=80,foo=1        | unknown key \"foo\" (use published, target, protocol, mode)",
+        "target=80,foo=1        | unknown key \"foo\" (use published, target, protocol, mode, proxy-protocol)",
+        "target=80,proxy-protocol=v3 | unknown proxy-protocol \"v3\" (use v1, v2 or none)",
         "target=80,published    | field \"published\" is not key=value",
       })
   void rejectsBadSpecsNamingTheProblem(String spec, String message) {
@@ -108,6 +121,8 @@ class PortSpecTest {
     "8080:80/udp, 8080:80/udp",
     "'published=8080,target=80,mode=host', 'published=8080,target=80,protocol=tcp,mode=host'",
     "'target=80,mode=host,protocol=udp', 'target=80,protocol=udp,mode=host'",
+    "'published=8080,target=80,proxy-protocol=v2', 'published=8080,target=80,protocol=tcp,mode=ingress,proxy-protocol=v2'",
+    "'target=80,proxy-protocol=V1', 'target=80,protocol=tcp,mode=ingress,proxy-protocol=v1'",
   })
   void formatsBackToAParsableSpec(String spec, String formatted) {
     PortConfig port = PortSpec.parse(spec);

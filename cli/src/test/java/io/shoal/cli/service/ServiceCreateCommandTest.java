@@ -8,7 +8,9 @@ import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.GlobalService;
 import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.ServiceSpec;
@@ -102,6 +104,29 @@ class ServiceCreateCommandTest {
                 .build());
     String id = cli.control().service("web").getId();
     assertThat(r.outLines()).containsExactly(id);
+  }
+
+  @Test
+  void proxyProtocolAndEndpointLoadBalancingReachTheSpec() {
+    Result r =
+        cli.run(
+            "service", "create", "--name", "web", "-d", "--endpoint-lb", "least-conn",
+            "-p", "published=8080,target=80,proxy-protocol=v2", "nginx");
+
+    assertThat(r.err()).isEmpty();
+    ServiceSpec spec = cli.control().creates().get(0).getSpec();
+    assertThat(spec.getEndpoint().getLoadBalancing())
+        .isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
+    assertThat(spec.getEndpoint().getPorts(0).getProxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+  }
+
+  @Test
+  void anUnknownLoadBalancingIsAUsageError() {
+    Result r = cli.run("service", "create", "--endpoint-lb", "random", "nginx");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--endpoint-lb", "use round-robin or least-conn");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.ListServicesResponse;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.cli.parse.PortSpec;
@@ -59,6 +60,26 @@ class ServiceInspectCommandTest {
     ListServicesResponse.Builder parsed = ListServicesResponse.newBuilder();
     JsonFormat.parser().merge("{\"services\": " + r.out() + "}", parsed);
     assertThat(parsed.getServicesList()).containsExactly(web);
+  }
+
+  @Test
+  void prettyShowsLeastConnAndTheProxyProtocolOfAPort() {
+    ServiceSpec.Builder spec = Fixtures.replicated("lb", "nginx", 1).toBuilder();
+    spec.setEndpoint(
+        EndpointSpec.newBuilder()
+            .setLoadBalancing(LoadBalancing.LOAD_BALANCING_LEAST_CONN)
+            .addPorts(PortSpec.parse("published=8080,target=80,proxy-protocol=v1")));
+    cli.control().addService(spec.build());
+
+    Result r = cli.run("service", "inspect", "--pretty", "lb");
+
+    assertThat(r.outLines())
+        .containsSubsequence(
+            "Endpoint LB:      least-conn",
+            "Ports:",
+            " PublishedPort = 8080",
+            "  PublishMode = ingress",
+            "  ProxyProtocol = v1");
   }
 
   @Test

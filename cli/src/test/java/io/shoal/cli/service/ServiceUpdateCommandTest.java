@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
 import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.TaskState;
@@ -69,6 +70,18 @@ class ServiceUpdateCommandTest {
         .addPorts(PortSpec.parse("53:53/udp"))
         .addPorts(PortSpec.parse("9090:90"));
     assertThat(sent.getSpec()).isEqualTo(expected.build());
+  }
+
+  @Test
+  void endpointLoadBalancingChangesOnlyWhenGiven() {
+    cli.run("service", "update", "--endpoint-lb", "least-conn", "-d", "web");
+    cli.run("service", "update", "--env-add", "X=1", "-d", "web");
+
+    assertThat(cli.control().updates().get(0).getSpec().getEndpoint().getLoadBalancing())
+        .isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
+    assertThat(cli.control().updates().get(1).getSpec().getEndpoint().getLoadBalancing())
+        .isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
+    assertThat(cli.control().updates().get(1).getSpec().getEndpoint().getPortsCount()).isEqualTo(2);
   }
 
   @Test

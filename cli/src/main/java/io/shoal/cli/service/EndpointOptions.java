@@ -1,0 +1,49 @@
+package io.shoal.cli.service;
+
+import io.shoal.api.v1.LoadBalancing;
+import io.shoal.api.v1.ServiceSpec;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code --endpoint-lb}: how the routing mesh picks a task for each new connection or UDP flow,
+ * the same flag on create and update. Docker has no such flag (its mesh is always round robin
+ * through IPVS); the name follows Docker's {@code --endpoint-mode}.
+ */
+public final class EndpointOptions {
+  @Option(
+      names = "--endpoint-lb",
+      paramLabel = "POLICY",
+      converter = PolicyConverter.class,
+      description =
+          "Routing mesh load balancing: \"round-robin\" or \"least-conn\" (fewest open"
+              + " connections on the node's proxy) (default \"round-robin\")")
+  LoadBalancing loadBalancing;
+
+  /** Sets the policy when the flag is given; leaves the spec's as it is otherwise. */
+  void applyTo(ServiceSpec.Builder spec) {
+    if (loadBalancing != null) {
+      spec.getEndpointBuilder().setLoadBalancing(loadBalancing);
+    }
+  }
+
+  /** {@code round-robin} or {@code least-conn}, as {@code service inspect} prints them. */
+  static String name(LoadBalancing policy) {
+    return policy == LoadBalancing.LOAD_BALANCING_LEAST_CONN ? "least-conn" : "round-robin";
+  }
+
+  static final class PolicyConverter implements ITypeConverter<LoadBalancing> {
+    @Override
+    public LoadBalancing convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "round-robin" -> LoadBalancing.LOAD_BALANCING_ROUND_ROBIN;
+        case "least-conn" -> LoadBalancing.LOAD_BALANCING_LEAST_CONN;
+        default ->
+            throw new TypeConversionException(
+                "unknown load balancing \"" + value + "\" (use round-robin or least-conn)");
+      };
+    }
+  }
+}
