@@ -17,6 +17,7 @@ import io.shoal.api.v1.ListTasksResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import java.util.Optional;
 import javax.inject.Inject;
 
 /** Translates ControlService calls to {@link ServiceManager}; knows nothing else. */
@@ -31,7 +32,8 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void createService(CreateServiceRequest request, StreamObserver<CreateServiceResponse> response) {
     GrpcErrors.unary(response, () -> {
-      ServiceManager.Result r = services.create(request.getSpec(), request.getNoResolveImage());
+      ServiceManager.Result r = services.create(request.getSpec(), request.getNoResolveImage(),
+          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty());
       return CreateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
     });
   }
@@ -51,7 +53,8 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   public void updateService(UpdateServiceRequest request, StreamObserver<UpdateServiceResponse> response) {
     GrpcErrors.unary(response, () -> {
       ServiceManager.Result r = services.update(
-          request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage());
+          request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage(),
+          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty());
       return UpdateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
     });
   }

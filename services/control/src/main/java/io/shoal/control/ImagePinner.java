@@ -3,20 +3,31 @@ package io.shoal.control;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.shoal.api.v1.DeleteServiceCredentialsRequest;
+import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
+import io.shoal.api.v1.SetServiceCredentialsRequest;
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.errors.ShoalException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Named;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Asks the registry service for an image's digest. When the registry service itself can't be
- * reached the service is still created with the tag, with Swarm's warning, as for a registry
- * that can't be reached.
+ * Asks the registry service for an image's digest, and hands it the registry credentials of a
+ * service (`--with-registry-auth`) to keep. When the registry service itself can't be reached
+ * the service is still created with the tag, with Swarm's warning, as for a registry that can't
+ * be reached; credentials that can't be stored fail the request instead (the nodes could not
+ * pull without them).
  */
 public class ImagePinner {
+  private static final Logger log = LoggerFactory.getLogger(ImagePinner.class);
+
   /** The pinned (or unpinned) reference and the warning to show, if any. */
   public record Pinned(String image, String warning) {}
 
@@ -28,10 +39,20 @@ public class ImagePinner {
   }
 
   public Pinned pin(String image) {
+    return pin(image, Optional.empty(), "", false);
+  }
+
+  /**
+   * Resolves {@code image} with {@code auth}, or with the credentials stored for
+   * {@code serviceId} when none is given; {@code refresh} skips the registry service's cache
+   * (`service update --image` must see a new push).
+   */
+  public Pinned pin(String image, Optional<RegistryAuth> auth, String serviceId, boolean refresh) {
+    ResolveImageRequest.Builder request = ResolveImageRequest.newBuilder()
+        .setImage(image).setRefresh(refresh).setServiceId(serviceId);
+    auth.ifPresent(request::setAuth);
     try {
-      ResolveImageResponse r =
-          registry.withDeadlineAfter(15, TimeUnit.SECONDS)
-              .resolveImage(ResolveImageRequest.newBuilder().setImage(image).build());
+      ResolveImageResponse r = registry.withDeadlineAfter(15, TimeUnit.SECONDS).resolveImage(request.build());
       return new Pinned(r.getImage(), r.getWarning());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
@@ -44,6 +65,30 @@ public class ImagePinner {
       return new Pinned(image, "image " + image + " could not be accessed on a registry to record its digest."
           + " Each node will access " + image + " independently, possibly leading to different nodes running"
           + " different versions of the image. (registry service: " + e.getStatus().getCode() + ")");
+    }
+  }
+
+  /** Has the registry service keep {@code auth} for {@code serviceId}; fails with its reason. */
+  public void storeCredentials(String serviceId, RegistryAuth auth) {
+    try {
+      registry.withDeadlineAfter(15, TimeUnit.SECONDS).setServiceCredentials(
+          SetServiceCredentialsRequest.newBuilder().setServiceId(serviceId).setAuth(auth).build());
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          || e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          ? e.getStatus().getCode() : Status.Code.UNAVAILABLE;
+      throw new ShoalException(code, "registry credentials (--with-registry-auth) could not be stored: "
+          + (e.getStatus().getDescription() == null ? e.getStatus().getCode() : e.getStatus().getDescription()));
+    }
+  }
+
+  /** Best effort: a failure is logged (the credentials then stay sealed in etcd, unused). */
+  public void deleteCredentials(String serviceId) {
+    try {
+      registry.withDeadlineAfter(15, TimeUnit.SECONDS).deleteServiceCredentials(
+          DeleteServiceCredentialsRequest.newBuilder().setServiceId(serviceId).build());
+    } catch (StatusRuntimeException e) {
+      log.warn("could not remove the registry credentials of service {}: {}", serviceId, e.getStatus());
     }
   }
 }

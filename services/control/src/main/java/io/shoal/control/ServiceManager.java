@@ -4,9 +4,12 @@ import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
+import io.shoal.api.v1.UpdateState;
+import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.ConflictException;
@@ -51,10 +54,29 @@ public final class ServiceManager {
   }
 
   public Result create(ServiceSpec requested, boolean noResolveImage) {
+    return create(requested, noResolveImage, Optional.empty());
+  }
+
+  /**
+   * Creates a service; {@code registryAuth} (--with-registry-auth) is used to resolve the image
+   * and given to the registry service to keep, before the service exists, so the first task's
+   * node can already fetch it.
+   */
+  public Result create(ServiceSpec requested, boolean noResolveImage, Optional<RegistryAuth> registryAuth) {
     ServiceSpec spec = SpecValidator.normalize(requested);
     List<String> warnings = new ArrayList<>();
-    spec = pinImage(spec, noResolveImage, warnings);
+    spec = pinImage(spec, noResolveImage, registryAuth, "", false, warnings);
     String id = Ids.newId();
+    registryAuth.ifPresent(auth -> pinner.storeCredentials(id, auth));
+    try {
+      return createService(spec, id, warnings);
+    } catch (RuntimeException e) {
+      registryAuth.ifPresent(auth -> pinner.deleteCredentials(id));
+      throw e;
+    }
+  }
+
+  private Result createService(ServiceSpec spec, String id, List<String> warnings) {
     for (int attempt = 0; ; attempt++) {
       ServiceSpec withPorts = assignDynamicPorts(spec, id);
       Service service = Service.newBuilder()
@@ -80,6 +102,16 @@ public final class ServiceManager {
   }
 
   public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage) {
+    return update(serviceId, version, requested, noResolveImage, Optional.empty());
+  }
+
+  /**
+   * Updates a service. A changed image is resolved again, skipping the registry service's cache
+   * (a new push of the same tag is picked up), with {@code registryAuth} or else the stored
+   * credentials; {@code registryAuth} replaces the stored credentials, and none keeps them.
+   */
+  public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage,
+      Optional<RegistryAuth> registryAuth) {
     Service current = store.get(Tables.SERVICES, serviceId)
         .orElseThrow(() -> ShoalException.notFound("service " + serviceId + " not found"));
     if (current.getVersion() != version) {
@@ -91,17 +123,64 @@ public final class ServiceManager {
     if (spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
       warnings.addAll(current.getWarningsList());
     } else {
-      spec = pinImage(spec, noResolveImage, warnings);
+      spec = pinImage(spec, noResolveImage, registryAuth, serviceId, true, warnings);
     }
+    registryAuth.ifPresent(auth -> pinner.storeCredentials(serviceId, auth));
     ServiceSpec finalSpec = assignDynamicPorts(keepAssignedPorts(spec, current.getSpec()), serviceId);
     return commitUpdate(current, finalSpec, warnings);
+  }
+
+  /**
+   * {@code service rollback}: control owns the spec and never swaps it back; it sets the update
+   * status to ROLLBACK_STARTED, and while the status is a rollback state the scheduler rolls the
+   * tasks to {@code previous_spec} (the scheduler's UpdateSupervisor, which also starts a
+   * rollback itself when --update-failure-action is rollback). Rolling back a rollback goes
+   * forward to the spec again.
+   */
+  public Result rollback(String serviceId, long version) {
+    Service current = store.get(Tables.SERVICES, serviceId)
+        .orElseThrow(() -> ShoalException.notFound("service " + serviceId + " not found"));
+    if (current.getVersion() != version) {
+      throw new ConflictException("service " + current.getSpec().getName() + " has changed since it was read"
+          + " (version " + version + ", now " + current.getVersion() + "); read it again and retry");
+    }
+    if (!current.hasPreviousSpec()) {
+      throw ShoalException.failedPrecondition("service " + current.getSpec().getName()
+          + " has no previous spec to roll back to; it was never updated");
+    }
+    Service.Builder b = current.toBuilder().setUpdateTime(now());
+    if (rollingBack(current)) {
+      b.clearUpdateStatus();
+    } else {
+      b.setUpdateStatus(UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
+          .setStartTime(now()).setMessage("manually requested rollback"));
+    }
+    Service updated = b.build();
+    try {
+      long revision = store.txn().update(Tables.SERVICES, serviceId, updated, version).commit();
+      log.info("rolling back service {} ({})", current.getSpec().getName(), serviceId);
+      return new Result(updated.toBuilder().setVersion(revision).build(), List.of());
+    } catch (ConflictException e) {
+      throw new ConflictException("service " + current.getSpec().getName()
+          + " has changed since it was read; read it again and retry");
+    }
+  }
+
+  /** While a rollback runs or after it completed, the tasks run the previous spec. */
+  static boolean rollingBack(Service s) {
+    UpdateState state = s.getUpdateStatus().getState();
+    return s.hasPreviousSpec() && (state == UpdateState.UPDATE_STATE_ROLLBACK_STARTED
+        || state == UpdateState.UPDATE_STATE_ROLLBACK_PAUSED || state == UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED);
   }
 
   private Result commitUpdate(Service current, ServiceSpec spec, List<String> warnings) {
     String serviceId = current.getId();
     long version = current.getVersion();
+    // The spec the tasks run becomes the previous one; a new spec restarts the update status,
+    // which the scheduler then writes (guarded by this version) as the update rolls.
+    ServiceSpec running = rollingBack(current) ? current.getPreviousSpec() : current.getSpec();
     Service updated = current.toBuilder()
-        .setSpec(spec).setPreviousSpec(current.getSpec()).setUpdateTime(now())
+        .setSpec(spec).setPreviousSpec(running).setUpdateTime(now()).clearUpdateStatus()
         .clearWarnings().addAllWarnings(warnings).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, version);
     String oldName = current.getSpec().getName();
@@ -140,6 +219,7 @@ public final class ServiceManager {
           + " changed while it was being removed; retry");
     }
     log.info("removed service {} ({})", service.getSpec().getName(), service.getId());
+    pinner.deleteCredentials(service.getId());
   }
 
   /** By id, by name, or by a unique id prefix, as Docker resolves service references. */
@@ -193,11 +273,12 @@ public final class ServiceManager {
         .sorted(Comparator.comparing(n -> n.getDescription().getHostname())).toList();
   }
 
-  private ServiceSpec pinImage(ServiceSpec spec, boolean noResolveImage, List<String> warnings) {
+  private ServiceSpec pinImage(ServiceSpec spec, boolean noResolveImage, Optional<RegistryAuth> auth,
+      String serviceId, boolean refresh, List<String> warnings) {
     if (noResolveImage) {
       return spec;
     }
-    ImagePinner.Pinned pinned = pinner.pin(spec.getContainer().getImage());
+    ImagePinner.Pinned pinned = pinner.pin(spec.getContainer().getImage(), auth, serviceId, refresh);
     if (!pinned.warning().isEmpty()) {
       warnings.add(pinned.warning());
     }

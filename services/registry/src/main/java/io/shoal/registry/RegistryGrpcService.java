@@ -27,7 +27,15 @@ public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServi
 
   @Override
   public void resolveImage(ResolveImageRequest request, StreamObserver<ResolveImageResponse> response) {
-    GrpcErrors.unary(response, () -> resolver.resolve(request));
+    GrpcErrors.unary(response, () -> {
+      if (!request.hasAuth() && !request.getServiceId().isEmpty()) {
+        var stored = credentials.get(request.getServiceId());
+        if (stored.isPresent()) {
+          return resolver.resolve(request.toBuilder().setAuth(stored.get()).build());
+        }
+      }
+      return resolver.resolve(request);
+    });
   }
 
   @Override

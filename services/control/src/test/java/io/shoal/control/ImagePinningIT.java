@@ -1,0 +1,249 @@
+package io.shoal.control;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.DeleteServiceCredentialsRequest;
+import io.shoal.api.v1.DeleteServiceCredentialsResponse;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.RegistryAuth;
+import io.shoal.api.v1.RegistryServiceGrpc;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.ResolveImageRequest;
+import io.shoal.api.v1.ResolveImageResponse;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.SetServiceCredentialsRequest;
+import io.shoal.api.v1.SetServiceCredentialsResponse;
+import io.shoal.api.v1.UpdateServiceRequest;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * When control resolves an image and what it does with registry credentials, against a fake
+ * registry service that serves whatever digest the test pushed last (the registry side is
+ * tested against real registries in services/registry).
+ */
+@ExtendWith(EtcdExtension.class)
+class ImagePinningIT {
+  private static final String D1 = "sha256:" + "1".repeat(64);
+  private static final String D2 = "sha256:" + "2".repeat(64);
+  private static final String PASSWORD = "hunter2-" + System.nanoTime();
+  private static final RegistryAuth AUTH = RegistryAuth.newBuilder()
+      .setServerAddress("127.0.0.1:5000").setUsername("ci").setPassword(PASSWORD).build();
+
+  /** Serves the digest in {@link #tags}; records every request. */
+  static final class FakeRegistryService extends RegistryServiceGrpc.RegistryServiceImplBase {
+    final Map<String, String> tags = new ConcurrentHashMap<>();
+    final List<ResolveImageRequest> resolves = new CopyOnWriteArrayList<>();
+    final Map<String, RegistryAuth> stored = new ConcurrentHashMap<>();
+    final List<String> deleted = new CopyOnWriteArrayList<>();
+    volatile Status refuseStore;
+
+    @Override
+    public void resolveImage(ResolveImageRequest request, StreamObserver<ResolveImageResponse> response) {
+      resolves.add(request);
+      String digest = tags.get(request.getImage());
+      response.onNext(digest == null
+          ? ResolveImageResponse.newBuilder().setImage(request.getImage())
+              .setWarning("image " + request.getImage() + " could not be accessed on a registry to record its digest.")
+              .build()
+          : ResolveImageResponse.newBuilder().setImage(request.getImage() + "@" + digest).setDigest(digest).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void setServiceCredentials(SetServiceCredentialsRequest request,
+        StreamObserver<SetServiceCredentialsResponse> response) {
+      if (refuseStore != null) {
+        response.onError(refuseStore.asRuntimeException());
+        return;
+      }
+      stored.put(request.getServiceId(), request.getAuth());
+      response.onNext(SetServiceCredentialsResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public void deleteServiceCredentials(DeleteServiceCredentialsRequest request,
+        StreamObserver<DeleteServiceCredentialsResponse> response) {
+      deleted.add(request.getServiceId());
+      stored.remove(request.getServiceId());
+      response.onNext(DeleteServiceCredentialsResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+  }
+
+  private final FakeRegistryService registry = new FakeRegistryService();
+  private EtcdStore store;
+  private Server server;
+  private Server registryServer;
+  private ManagedChannel channel;
+  private ManagedChannel registryChannel;
+  private ControlServiceGrpc.ControlServiceBlockingStub control;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) throws IOException {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    String name = InProcessServerBuilder.generateName();
+    registryServer = InProcessServerBuilder.forName(name + "-registry").directExecutor().addService(registry).build().start();
+    registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
+    ServiceManager manager = new ServiceManager(store, new ImagePinner(registryChannel), Clock.systemUTC());
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new ControlGrpcService(manager)).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    control = ControlServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    registryChannel.shutdownNow();
+    server.shutdownNow();
+    registryServer.shutdownNow();
+    store.close();
+  }
+
+  private static ServiceSpec spec(String image) {
+    return ServiceSpec.newBuilder().setName("web")
+        .setContainer(ContainerSpec.newBuilder().setImage(image))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(2)).build();
+  }
+
+  private Service update(Service s, ServiceSpec spec, RegistryAuth auth) {
+    UpdateServiceRequest.Builder r = UpdateServiceRequest.newBuilder()
+        .setServiceId(s.getId()).setVersion(s.getVersion()).setSpec(spec);
+    if (auth != null) {
+      r.setRegistryAuth(auth);
+    }
+    return control.updateService(r.build()).getService();
+  }
+
+  private static ServiceSpec withImage(Service s, String image) {
+    return s.getSpec().toBuilder().setContainer(s.getSpec().getContainer().toBuilder().setImage(image)).build();
+  }
+
+  @Test
+  void createPinsTheTagAndStoresTheCredentialsOnlyWithTheRegistryService() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).setRegistryAuth(AUTH).build()).getService();
+
+    assertThat(s.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1@" + D1);
+    assertThat(registry.resolves).singleElement().satisfies(r -> {
+      assertThat(r.getAuth()).isEqualTo(AUTH);
+      assertThat(r.getRefresh()).isFalse();
+    });
+    assertThat(registry.stored).containsExactly(Map.entry(s.getId(), AUTH));
+    assertThat(s.toString()).doesNotContain(PASSWORD);
+    byte[] raw = store.listRaw("services/").get(0).getValue().getBytes();
+    assertThat(new String(raw, UTF_8)).doesNotContain(PASSWORD).doesNotContain("ci");
+  }
+
+  @Test
+  void updateImageWithTheSameTagAsksAgainBypassingTheCacheAndPicksUpANewPush() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).build()).getService();
+    registry.tags.put("127.0.0.1:5000/team/app:1", D2);
+
+    Service updated = update(s, withImage(s, "127.0.0.1:5000/team/app:1"), null);
+
+    assertThat(updated.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1@" + D2);
+    assertThat(registry.resolves.get(1).getRefresh()).isTrue();
+    assertThat(registry.resolves.get(1).getServiceId()).isEqualTo(s.getId());
+    assertThat(registry.resolves.get(1).hasAuth()).isFalse();
+  }
+
+  @Test
+  void scaleAndEnvUpdatesKeepThePinnedDigestWithoutAskingTheRegistry() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).build()).getService();
+    registry.tags.put("127.0.0.1:5000/team/app:1", D2);
+
+    Service scaled = update(s, s.getSpec().toBuilder()
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(5)).build(), null);
+    Service env = update(scaled, scaled.getSpec().toBuilder()
+        .setContainer(scaled.getSpec().getContainer().toBuilder().addEnv("A=b")).build(), null);
+
+    assertThat(env.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1@" + D1);
+    assertThat(registry.resolves).hasSize(1);
+  }
+
+  @Test
+  void noResolveImageStoresTheImageAsGiven() {
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).setNoResolveImage(true).build()).getService();
+
+    assertThat(s.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1");
+    assertThat(registry.resolves).isEmpty();
+  }
+
+  @Test
+  void anUnpinnableImageKeepsTheTagWithTheWarningOnTheService() {
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/gone:1")).build()).getService();
+
+    assertThat(s.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/gone:1");
+    assertThat(s.getWarningsList()).singleElement().asString().contains("could not be accessed on a registry");
+  }
+
+  @Test
+  void credentialsThatCannotBeStoredFailTheCreateAndLeaveNoService() {
+    registry.refuseStore = Status.FAILED_PRECONDITION.withDescription("the registry service has no cluster key");
+
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+            .setSpec(spec("127.0.0.1:5000/team/app:1")).setRegistryAuth(AUTH).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+          assertThat(e.getStatus().getDescription())
+              .isEqualTo("registry credentials (--with-registry-auth) could not be stored:"
+                  + " the registry service has no cluster key");
+        });
+    assertThat(store.list(Tables.SERVICES).items()).isEmpty();
+  }
+
+  @Test
+  void updateWithRegistryAuthReplacesTheCredentialsAndDeleteForgetsThem() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).setRegistryAuth(AUTH).build()).getService();
+    RegistryAuth rotated = AUTH.toBuilder().setPassword("rotated").build();
+
+    Service updated = update(s, s.getSpec().toBuilder()
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(3)).build(), rotated);
+    assertThat(registry.stored).containsEntry(s.getId(), rotated);
+    Service kept = update(updated, updated.getSpec().toBuilder()
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(4)).build(), null);
+    assertThat(registry.stored).containsEntry(s.getId(), rotated);
+
+    control.deleteService(DeleteServiceRequest.newBuilder().setService(kept.getId()).build());
+    assertThat(registry.deleted).containsExactly(s.getId());
+    assertThat(registry.stored).isEmpty();
+  }
+}
