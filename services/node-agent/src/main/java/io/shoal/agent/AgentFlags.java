@@ -33,6 +33,11 @@ public final class AgentFlags {
       description = "host:port of a dispatcher (default: ${DEFAULT-VALUE}).")
   String dispatcher;
 
+  @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
+      description = "host:port of the registry service, which hands out pull credentials of services"
+          + " created with --with-registry-auth (env SHOAL_REGISTRY_SERVICE; default: ${DEFAULT-VALUE}).")
+  String registry;
+
   @Option(names = "--docker-host", defaultValue = "${env:DOCKER_HOST:-unix:///var/run/docker.sock}",
       description = "Docker engine address (env DOCKER_HOST; default: ${DEFAULT-VALUE}).")
   String dockerHost;
@@ -70,6 +75,10 @@ public final class AgentFlags {
 
   public String dispatcher() {
     return dispatcher;
+  }
+
+  public String registry() {
+    return registry;
   }
 
   public String dockerHost() {

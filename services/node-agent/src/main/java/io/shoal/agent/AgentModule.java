@@ -26,6 +26,23 @@ public abstract class AgentModule {
   @Binds
   abstract Channel dispatcherChannel(ManagedChannel channel);
 
+  @Binds
+  abstract io.shoal.agent.exec.PullCredentials pullCredentials(
+      io.shoal.agent.registry.RegistryPullCredentials credentials);
+
+  /** To the registry service, for pull credentials; used only when a pull is needed. */
+  @Provides
+  @Singleton
+  @Named("registry")
+  static ManagedChannel registryChannel(AgentFlags flags, Telemetry telemetry) {
+    InetSocketAddress registry = ServerOptions.parseHostPort(flags.registry());
+    NettyChannelBuilder builder = NettyChannelBuilder
+        .forAddress(registry.getHostString(), registry.getPort())
+        .usePlaintext();
+    telemetry.instrument(builder);
+    return builder.build();
+  }
+
   @Provides
   @Singleton
   static LocalNode localNode(AgentFlags flags) {

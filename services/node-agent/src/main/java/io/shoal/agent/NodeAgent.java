@@ -28,11 +28,14 @@ public final class NodeAgent implements AutoCloseable {
   private final TaskManager tasks;
   private final DispatcherSession session;
   private final ManagedChannel channel;
+  private final io.shoal.agent.registry.RegistryPullCredentials credentials;
   private GrpcServer grpc;
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
-      DispatcherSession session, ManagedChannel channel) {
+      DispatcherSession session, ManagedChannel channel,
+      io.shoal.agent.registry.RegistryPullCredentials credentials) {
+    this.credentials = credentials;
     this.flags = flags;
     this.node = node;
     this.telemetry = telemetry;
@@ -80,6 +83,7 @@ public final class NodeAgent implements AutoCloseable {
       Thread.currentThread().interrupt();
       channel.shutdownNow();
     }
+    credentials.close();
     engine.close();
     telemetry.close();
     log.info("node agent {} stopped; its containers keep running", node.id());

@@ -52,6 +52,9 @@ class NodeAgentIT {
   private final List<NodeAgent> agents = new ArrayList<>();
   private final List<FakeDispatcher> dispatchers = new ArrayList<>();
   private final List<String> nodeIds = new ArrayList<>();
+  private final List<FakeRegistryService> registryServices = new ArrayList<>();
+  /** The registry service agents ask for pull credentials; tests that need one set it. */
+  private String registryService = "127.0.0.1:" + ExternalProcess.freePort();
   private DockerTestEngine docker;
   private FakeDispatcher dispatcher;
   private Path stateDir;
@@ -75,6 +78,7 @@ class NodeAgentIT {
   void tearDown() {
     agents.forEach(NodeAgent::close);
     dispatchers.forEach(FakeDispatcher::close);
+    registryServices.forEach(FakeRegistryService::close);
     for (String node : nodeIds) {
       docker.removeContainers("io.shoal.node.id=" + node);
     }
@@ -283,6 +287,54 @@ class NodeAgentIT {
   }
 
   @Test
+  void aPullUsesTheCredentialsTheRegistryServiceHandsToThisNode(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.12");
+    RegistryTestServer secured = RegistryTestServer.startWithBasicAuth("shoal", "s3cret-pass");
+    String privateImage = TestImages.busybox(secured.image("shoal-test/private-ok") + ":1")
+        .credentials(secured)
+        .push(docker);
+    TestImages.removeLocal(docker, privateImage);
+    FakeRegistryService credentials = new FakeRegistryService((node, session) ->
+        dispatcher.registrations().stream().anyMatch(r -> r.getNodeId().equals(node)) && session.startsWith("session-"));
+    registryServices.add(credentials);
+    registryService = credentials.address();
+    String id = TestTasks.id("private-ok");
+    credentials.credentialsByTask.put(id, io.shoal.api.v1.RegistryAuth.newBuilder()
+        .setServerAddress(secured.address()).setUsername("shoal").setPassword("s3cret-pass").build());
+    NodeAgent agent = startAgent();
+
+    dispatcher.assign(TestTasks.task(id, "private-ok", 1, TestTasks.container(privateImage, "sleep", "3600")));
+
+    awaitState(id, TASK_STATE_RUNNING);
+    assertThat(credentials.requests).singleElement().satisfies(r -> {
+      assertThat(r.getNodeId()).isEqualTo(agent.node().id());
+      assertThat(r.getTaskId()).isEqualTo(id);
+      assertThat(r.getSessionId()).isEqualTo("session-1");
+    });
+  }
+
+  @Test
+  void aNodeTheRegistryServiceRefusesIsRejectedWithThePullErrorAndTheReason(DockerTestEngine docker) {
+    setUp(docker, "127.0.0.13");
+    RegistryTestServer secured = RegistryTestServer.startWithBasicAuth("shoal", "s3cret-pass");
+    String privateImage = TestImages.busybox(secured.image("shoal-test/private-refused") + ":1")
+        .credentials(secured)
+        .push(docker);
+    TestImages.removeLocal(docker, privateImage);
+    FakeRegistryService credentials = new FakeRegistryService((node, session) -> false);
+    registryServices.add(credentials);
+    registryService = credentials.address();
+    String id = TestTasks.id("private-refused");
+    startAgent();
+
+    dispatcher.assign(TestTasks.task(id, "private-refused", 1, TestTasks.container(privateImage, "sleep", "3600")));
+
+    TaskStatus rejected = awaitState(id, TASK_STATE_REJECTED);
+    assertThat(rejected.getErr()).containsIgnoringCase("auth")
+        .contains("no registry credentials: registry service: PERMISSION_DENIED");
+  }
+
+  @Test
   void aSlowStopHoldsUpNeitherOtherTasksNorHeartbeats(DockerTestEngine docker) {
     setUp(docker, "127.0.0.11");
     String slow = TestTasks.id("slow");
@@ -336,6 +388,7 @@ class NodeAgentIT {
         "--addr", addr,
         "--hostname", "test-" + addr,
         "--dispatcher", dispatcher.address(),
+        "--registry", registryService,
         "--docker-host", docker.host(),
         "--state-dir", stateDir.toString(),
         "--listen", "127.0.0.1:0",

@@ -156,8 +156,16 @@ public final class DockerEngine implements ContainerEngine {
 
   @Override
   public void pull(ImageReference image) {
+    pull(image, Optional.empty());
+  }
+
+  @Override
+  public void pull(ImageReference image, Optional<io.shoal.api.v1.RegistryAuth> auth) {
     try {
-      PullCallback pull = docker.pullImageCmd(image.name()).withTag(image.pullTag()).exec(new PullCallback());
+      var cmd = docker.pullImageCmd(image.name()).withTag(image.pullTag());
+      auth.ifPresent(a -> cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig()
+          .withRegistryAddress(a.getServerAddress()).withUsername(a.getUsername()).withPassword(a.getPassword())));
+      PullCallback pull = cmd.exec(new PullCallback());
       pull.awaitCompletion();
       if (pull.error != null) {
         throw pull.error;

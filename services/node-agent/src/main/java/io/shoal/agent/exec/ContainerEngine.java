@@ -29,6 +29,14 @@ public interface ContainerEngine extends AutoCloseable {
   /** Pulls the image (by digest when pinned); returns when it is local, fails with the reason. */
   void pull(ImageReference image);
 
+  /**
+   * Pulls the image logging in with {@code auth} (never logged, never kept); without auth it is
+   * {@link #pull(ImageReference)}.
+   */
+  default void pull(ImageReference image, java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
+    pull(image);
+  }
+
   /** Creates (does not start) the container; returns its id. */
   String create(ContainerConfig config);
 

@@ -22,11 +22,19 @@ public final class EngineTaskController implements TaskController {
   private final String nodeId;
   private final String nodeAddr;
   private final Supplier<Task> task;
+  private final PullCredentials credentials;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
 
   /** {@code task} gives the task's latest version (its spec never changes; its desired state may). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task) {
+    this(engine, nodeId, nodeAddr, task, PullCredentials.NONE);
+  }
+
+  /** As above; a pull logs in with what {@code credentials} gives for the task. */
+  public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
+      PullCredentials credentials) {
+    this.credentials = credentials;
     this.engine = engine;
     this.nodeId = nodeId;
     this.nodeAddr = nodeAddr;
@@ -59,8 +67,17 @@ public final class EngineTaskController implements TaskController {
     if (engine.hasImage(image)) {
       log.debug("task {}: image {} is present, no pull", t.getId(), image);
     } else {
-      log.info("task {}: pulling {}", t.getId(), config.image());
-      engine.pull(config.image());
+      PullCredentials.Lookup login = credentials.forTask(t);
+      log.info("task {}: pulling {}{}", t.getId(), config.image(),
+          login.auth().isPresent() ? " with the service's registry credentials" : "");
+      try {
+        engine.pull(config.image(), login.auth());
+      } catch (EngineException e) {
+        if (login.problem().isEmpty()) {
+          throw e;
+        }
+        throw new EngineException(e.getMessage() + " (no registry credentials: " + login.problem() + ")", e);
+      }
     }
     containerId = engine.create(config);
   }

@@ -47,6 +47,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final ContainerEngine engine;
   private final TaskManager tasks;
   private final StatusQueue statuses;
+  private final SessionIdentity identity;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dispatcher-session");
     t.setDaemon(true);
@@ -62,7 +63,8 @@ public final class DispatcherSession implements AutoCloseable {
 
   @Inject
   public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
-      StatusQueue statuses) {
+      StatusQueue statuses, SessionIdentity identity) {
+    this.identity = identity;
     this.stub = DispatcherServiceGrpc.newStub(dispatcher);
     this.node = node;
     this.engine = engine;
@@ -161,6 +163,7 @@ public final class DispatcherSession implements AutoCloseable {
     heartbeats = loop.scheduleAtFixedRate(() -> heartbeat(stream), period.toMillis(), period.toMillis(),
         TimeUnit.MILLISECONDS);
     statuses.live(true);
+    identity.started(started.getSessionId());
     sessions++;
     log.info("node {} ({}) {} session {} with the dispatcher; heartbeat every {} ms",
         node.id(), node.hostname(), sessions == 1 ? "started" : "restarted", started.getSessionId(),
@@ -191,6 +194,7 @@ public final class DispatcherSession implements AutoCloseable {
     current = null;
     cancelHeartbeats();
     statuses.live(false);
+    identity.ended();
     if (closed) {
       return;
     }

@@ -7,6 +7,7 @@ import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
+import io.shoal.agent.exec.PullCredentials;
 import io.shoal.agent.exec.TaskSteps;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
@@ -51,6 +52,7 @@ public final class TaskManager implements AutoCloseable {
   private final LocalNode node;
   private final StatusSink sink;
   private final Clock clock;
+  private final PullCredentials credentials;
   private final LongCounter transitions;
   private final ExecutorService workers = Executors.newCachedThreadPool(daemon("task-worker"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
@@ -61,8 +63,15 @@ public final class TaskManager implements AutoCloseable {
   private volatile Set<String> assigned;
   private AutoCloseable watch;
 
-  @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry) {
+    this(engine, node, sink, clock, telemetry, PullCredentials.NONE);
+  }
+
+  /** As above; pulls log in with what {@code credentials} gives for each task. */
+  @Inject
+  public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
+      PullCredentials credentials) {
+    this.credentials = credentials;
     this.engine = engine;
     this.node = node;
     this.sink = sink;
@@ -141,7 +150,7 @@ public final class TaskManager implements AutoCloseable {
   private TaskRunner newRunner(Task task) {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
-        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task());
+        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {
