@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 public final class Placer {
   private final List<Filter> filters;
   private final Supplier<com.google.protobuf.Timestamp> clock;
+  /** Rebuilt at the start of each pass; the scheduler loop calls {@link #place} from one thread. */
+  private RecentRejections rejections = RecentRejections.NONE;
 
   public Placer(List<Filter> filters, Supplier<com.google.protobuf.Timestamp> clock) {
     this.filters = filters;
@@ -28,6 +30,7 @@ public final class Placer {
   }
 
   public void place(ClusterView view, Plan plan) {
+    rejections = RecentRejections.of(view.tasks().values(), clock.get());
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     view.nodes().values().stream().sorted(Comparator.comparing(Node::getId))
         .forEach(n -> nodes.put(n.getId(), new NodeInfo(n)));
@@ -73,7 +76,9 @@ public final class Placer {
           fits = false;
         }
       }
-      if (fits && (best == null || better(node, best, task.getServiceId()))) {
+      // Nodes that recently rejected this service's tasks come last (SwarmKit's failure tracking).
+      int rejected = best == null ? 0 : rejections.compare(task, node, best);
+      if (fits && (best == null || rejected < 0 || (rejected == 0 && better(node, best, task.getServiceId())))) {
         best = node;
       }
     }
