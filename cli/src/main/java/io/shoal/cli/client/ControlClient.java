@@ -80,6 +80,20 @@ public final class ControlClient {
                 .build());
   }
 
+  /**
+   * {@code service rollback}: asks for the previous spec back, on the service read at {@code
+   * version}; a stale version is ABORTED, no previous spec FAILED_PRECONDITION.
+   */
+  public UpdateServiceResponse rollbackService(String serviceId, long version) {
+    return stub()
+        .updateService(
+            UpdateServiceRequest.newBuilder()
+                .setServiceId(serviceId)
+                .setVersion(version)
+                .setRollback(true)
+                .build());
+  }
+
   public void deleteService(String service) {
     stub().deleteService(DeleteServiceRequest.newBuilder().setService(service).build());
   }

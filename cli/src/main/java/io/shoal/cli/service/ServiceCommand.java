@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       ServiceLsCommand.class,
       ServicePsCommand.class,
       ServiceRmCommand.class,
+      ServiceRollbackCommand.class,
       ServiceScaleCommand.class,
       ServiceUpdateCommand.class
     })

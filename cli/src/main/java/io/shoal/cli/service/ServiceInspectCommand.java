@@ -84,6 +84,7 @@ public final class ServiceInspectCommand extends CliCommand {
     if (spec.getForceUpdate() != 0) {
       field(out, "", "Force Update", String.valueOf(spec.getForceUpdate()));
     }
+    DeployDisplay.printUpdateStatus(out, service, WIDTH);
     out.println("ContainerSpec:");
     field(out, " ", "Image", c.getImage());
     if (c.getArgsCount() > 0) {
@@ -129,6 +130,7 @@ public final class ServiceInspectCommand extends CliCommand {
         }
       }
     }
+    DeployDisplay.printPolicies(out, spec, WIDTH);
     if (service.getWarningsCount() > 0) {
       out.println("Warnings:");
       service.getWarningsList().forEach(w -> out.println(" " + w));

@@ -62,7 +62,7 @@ public final class ServiceLsCommand extends CliCommand {
           Display.shortId(s.getId()),
           s.getSpec().getName(),
           global ? "global" : "replicated",
-          c[0] + "/" + desired,
+          c[0] + "/" + desired + DeployDisplay.updateSuffix(s),
           Display.shortImage(s.getSpec().getContainer().getImage()),
           Display.servicePorts(s.getSpec().getEndpoint().getPortsList()));
     }

@@ -13,6 +13,7 @@ import io.shoal.cli.client.ServiceUpdater;
 import io.shoal.cli.parse.EnvList;
 import io.shoal.cli.parse.PortListEditor;
 import io.shoal.cli.parse.PortSpec;
+import io.shoal.cli.progress.Convergence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +145,8 @@ public final class ServiceUpdateCommand extends CliCommand {
   /** The flags applied to one read of the service; may run again after a lost race. */
   private ServiceSpec change(
       Service current, List<String> envAddResolved, List<String> args, List<PortConfig> unmatched) {
-    ServiceSpec.Builder s = current.getSpec().toBuilder();
+    // After a rollback the tasks run the previous spec: the flags apply to that one.
+    ServiceSpec.Builder s = Convergence.targetSpec(current).toBuilder();
     ContainerSpec.Builder c = s.getContainerBuilder();
     if (image != null) {
       c.setImage(image);

@@ -274,6 +274,22 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
               .asRuntimeException());
       return;
     }
+    if (request.getRollback()) {
+      // Like control: the spec stays; the status tells the scheduler to run the previous spec.
+      Service rolling =
+          current.toBuilder()
+              .setUpdateStatus(
+                  io.shoal.api.v1.UpdateStatus.newBuilder()
+                      .setState(io.shoal.api.v1.UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
+                      .setMessage("manually requested rollback"))
+              .setVersion(++revision)
+              .setUpdateTime(now())
+              .build();
+      services.put(rolling.getId(), rolling);
+      response.onNext(UpdateServiceResponse.newBuilder().setService(rolling).build());
+      response.onCompleted();
+      return;
+    }
     ServiceSpec spec = request.getSpec();
     boolean imageChanged =
         !spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage());

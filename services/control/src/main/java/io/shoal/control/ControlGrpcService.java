@@ -52,7 +52,9 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void updateService(UpdateServiceRequest request, StreamObserver<UpdateServiceResponse> response) {
     GrpcErrors.unary(response, () -> {
-      ServiceManager.Result r = services.update(
+      ServiceManager.Result r = request.getRollback()
+          ? services.rollback(request.getServiceId(), request.getVersion())
+          : services.update(
           request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage(),
           request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty());
       return UpdateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();

@@ -1,5 +1,6 @@
 package io.shoal.scheduler;
 
+import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,20 @@ public final class Plan {
   private final Map<String, Task> creates = new LinkedHashMap<>();
   private final Map<String, Task> updates = new LinkedHashMap<>();
   private final Map<String, Task> deletes = new LinkedHashMap<>();
+  private final Map<String, Service> serviceUpdates = new LinkedHashMap<>();
   private Instant wakeAt;
+
+  /**
+   * Records a service's new update status. The scheduler writes nothing else of a service, and
+   * only guarded by the version it read (control owns the spec).
+   */
+  public void updateService(Service changed) {
+    serviceUpdates.put(changed.getId(), changed);
+  }
+
+  public Collection<Service> serviceUpdates() {
+    return serviceUpdates.values();
+  }
 
   /** Asks for another pass at {@code at} even if nothing changes (a restart delay expires). */
   public void wakeAt(Instant at) {
@@ -71,11 +85,11 @@ public final class Plan {
   }
 
   public boolean isEmpty() {
-    return creates.isEmpty() && updates.isEmpty() && deletes.isEmpty();
+    return creates.isEmpty() && updates.isEmpty() && deletes.isEmpty() && serviceUpdates.isEmpty();
   }
 
   public int size() {
-    return creates.size() + updates.size() + deletes.size();
+    return creates.size() + updates.size() + deletes.size() + serviceUpdates.size();
   }
 
   public List<Task> createdAndUpdated() {

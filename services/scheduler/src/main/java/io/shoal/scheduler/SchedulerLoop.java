@@ -127,6 +127,7 @@ public final class SchedulerLoop implements AutoCloseable {
     plan.creates().forEach(t -> writes.add(txn -> txn.create(Tables.TASKS, t.getId(), t)));
     plan.updates().forEach(t -> writes.add(txn -> txn.update(Tables.TASKS, t.getId(), t, t.getVersion())));
     plan.deletes().forEach(t -> writes.add(txn -> txn.delete(Tables.TASKS, t.getId(), t.getVersion())));
+    plan.serviceUpdates().forEach(s -> writes.add(txn -> txn.update(Tables.SERVICES, s.getId(), s, s.getVersion())));
     long revision = commit(writes);
     log.debug("tick wrote {} changes ({} new tasks)", plan.size(), plan.creates().size());
     if (revision > 0 && !cache.awaitRevision(revision, Duration.ofSeconds(10))) {

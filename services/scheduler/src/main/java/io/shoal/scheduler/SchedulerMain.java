@@ -16,6 +16,7 @@ import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
 import io.shoal.scheduler.orchestrator.TaskFactory;
 import io.shoal.scheduler.orchestrator.TaskReaper;
+import io.shoal.scheduler.orchestrator.UpdateSupervisor;
 import io.shoal.scheduler.placement.Filter;
 import io.shoal.scheduler.placement.HostPortFilter;
 import io.shoal.scheduler.placement.Placer;
@@ -60,7 +61,9 @@ public final class SchedulerMain implements Callable<Integer> {
     TaskFactory factory = new TaskFactory(clock, Ids::newId);
     List<Filter> filters = List.of(new ReadyFilter(), new HostPortFilter());
     RestartSupervisor restarts = new RestartSupervisor(clock);
-    return new Reconciler(new ReplicatedOrchestrator(factory, restarts), new GlobalOrchestrator(factory, restarts),
+    UpdateSupervisor updates = new UpdateSupervisor(clock);
+    return new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),
+        new GlobalOrchestrator(factory, restarts, updates),
         new TaskReaper(historyLimit), new Placer(filters, factory::now));
   }
 

@@ -122,13 +122,16 @@ class ReconcilerTest {
       assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
     });
 
+    Service updating = first.serviceUpdates().iterator().next();
+    assertThat(updating.getUpdateStatus().getState()).isEqualTo(io.shoal.api.v1.UpdateState.UPDATE_STATE_UPDATING);
+
     // Stop-first: while "a" is still stopping nothing new starts in slot 1.
     Task aStopping = first.updates().iterator().next();
-    Plan waiting = reconciler.reconcile(view(List.of(v2), List.of(aStopping, b), nodes(ready("n1"), ready("n2"))));
+    Plan waiting = reconciler.reconcile(view(List.of(updating), List.of(aStopping, b), nodes(ready("n1"), ready("n2"))));
     assertThat(waiting.isEmpty()).isTrue();
 
     Task aStopped = aStopping.toBuilder().setStatus(aStopping.getStatus().toBuilder().setState(TaskState.TASK_STATE_SHUTDOWN)).build();
-    Plan replace = reconciler.reconcile(view(List.of(v2), List.of(aStopped, b), nodes(ready("n1"), ready("n2"))));
+    Plan replace = reconciler.reconcile(view(List.of(updating), List.of(aStopped, b), nodes(ready("n1"), ready("n2"))));
     assertThat(replace.creates()).singleElement().satisfies(t -> {
       assertThat(t.getSlot()).isEqualTo(1);
       assertThat(t.getSpec()).isEqualTo(v2.getSpec());
@@ -175,14 +178,15 @@ class ReconcilerTest {
     Task fresh = first.creates().iterator().next();
     assertThat(fresh.getSpec()).isEqualTo(v2.getSpec());
     assertThat(fresh.getSlot()).isEqualTo(1);
+    Service updating = first.serviceUpdates().iterator().next();
 
     Task starting = fresh.toBuilder().setStatus(fresh.getStatus().toBuilder().setState(TaskState.TASK_STATE_STARTING))
         .setCreateTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(5)).build();
-    Plan waiting = reconciler.reconcile(view(List.of(v2), List.of(old, starting), nodes(ready("n1"))));
+    Plan waiting = reconciler.reconcile(view(List.of(updating), List.of(old, starting), nodes(ready("n1"))));
     assertThat(waiting.isEmpty()).isTrue();
 
     Task running = starting.toBuilder().setStatus(starting.getStatus().toBuilder().setState(TaskState.TASK_STATE_RUNNING)).build();
-    Plan handOver = reconciler.reconcile(view(List.of(v2), List.of(old, running), nodes(ready("n1"))));
+    Plan handOver = reconciler.reconcile(view(List.of(updating), List.of(old, running), nodes(ready("n1"))));
     assertThat(handOver.creates()).isEmpty();
     assertThat(handOver.updates()).singleElement().satisfies(t -> {
       assertThat(t.getId()).isEqualTo("old");

@@ -113,4 +113,110 @@ class SchedulerLoopIT {
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> tasks().size() == 3);
     assertThat(tasks()).allSatisfy(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_FAILED));
   }
+  private static com.google.protobuf.Timestamp now() {
+    java.time.Instant now = java.time.Instant.now();
+    return com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+  }
+
+  /**
+   * Plays the agents for one poll: an assigned task starts (RUNNING) unless its image is
+   * {@code badImage}, which fails at once; a task told to stop stops.
+   */
+  private void agentsStep(String badImage) {
+    for (Task t : tasks()) {
+      TaskState next = null;
+      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && !ClusterView.terminal(t.getStatus().getState())) {
+        next = TaskState.TASK_STATE_SHUTDOWN;
+      } else if (t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED) {
+        next = t.getSpec().getContainer().getImage().equals(badImage) ? TaskState.TASK_STATE_FAILED : TaskState.TASK_STATE_RUNNING;
+      }
+      if (next != null) {
+        try {
+          store.txn().update(Tables.TASKS, t.getId(), t.toBuilder()
+              .setStatus(t.getStatus().toBuilder().setState(next).setTimestamp(now())).build(), t.getVersion()).commit();
+        } catch (io.shoal.common.store.ConflictException e) {
+          // The scheduler wrote the task meanwhile; the next poll sees the fresh one.
+          continue;
+        }
+      }
+    }
+  }
+
+  private io.shoal.api.v1.Service service(String id) {
+    return store.get(Tables.SERVICES, id).orElseThrow();
+  }
+
+  /** What control does on UpdateService: new spec, previous spec, update time, status reset. */
+  private void controlUpdates(String id, java.util.function.UnaryOperator<io.shoal.api.v1.ServiceSpec> change) {
+    var current = service(id);
+    store.txn().update(Tables.SERVICES, id, current.toBuilder().setSpec(change.apply(current.getSpec()))
+        .setPreviousSpec(current.getSpec()).setUpdateTime(now()).clearUpdateStatus().build(), current.getVersion()).commit();
+  }
+
+  private List<Task> runningOf(String image) {
+    return tasks().stream().filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING
+        && t.getStatus().getState() == TaskState.TASK_STATE_RUNNING
+        && t.getSpec().getContainer().getImage().equals(image)).toList();
+  }
+
+  private void startWeb(io.shoal.api.v1.UpdateConfig update) {
+    var web = Fixtures.service("web", 3).toBuilder();
+    web.getSpecBuilder().setUpdateConfig(update)
+        .setRollbackConfig(io.shoal.api.v1.UpdateConfig.newBuilder().setParallelism(0)
+            .setMonitor(com.google.protobuf.Duration.newBuilder().setNanos(200_000_000)));
+    store.txn().create(Tables.SERVICES, "web", web.build()).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return runningOf("img:1").size() == 3;
+    });
+  }
+
+  @Test
+  void rollingUpdatePausesWhenANewTaskFails() {
+    startWeb(io.shoal.api.v1.UpdateConfig.newBuilder().setParallelism(1)
+        .setFailureAction(io.shoal.api.v1.UpdateFailureAction.UPDATE_FAILURE_ACTION_PAUSE).build());
+
+    controlUpdates("web", spec -> spec.toBuilder().setContainer(spec.getContainer().toBuilder().setImage("img:bad")).build());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("img:bad");
+      return service("web").getUpdateStatus().getState() == io.shoal.api.v1.UpdateState.UPDATE_STATE_PAUSED;
+    });
+    assertThat(service("web").getUpdateStatus().getMessage())
+        .startsWith("update paused due to failure or early termination of task ");
+    // One slot was tried; the other two keep serving the old spec.
+    assertThat(runningOf("img:1")).hasSize(2);
+    assertThat(service("web").getSpec().getContainer().getImage()).isEqualTo("img:bad");
+  }
+
+  @Test
+  void rollingUpdateRollsBackWhenANewTaskFails() {
+    startWeb(io.shoal.api.v1.UpdateConfig.newBuilder().setParallelism(2)
+        .setFailureAction(io.shoal.api.v1.UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK).build());
+
+    controlUpdates("web", spec -> spec.toBuilder().setContainer(spec.getContainer().toBuilder().setImage("img:bad")).build());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> {
+      agentsStep("img:bad");
+      return service("web").getUpdateStatus().getState() == io.shoal.api.v1.UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED;
+    });
+    assertThat(service("web").getUpdateStatus().getMessage()).isEqualTo("rollback completed");
+    assertThat(runningOf("img:1")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(tasks()).filteredOn(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).hasSize(3);
+  }
+
+  @Test
+  void rollingUpdateCompletes() {
+    startWeb(io.shoal.api.v1.UpdateConfig.newBuilder().setParallelism(2)
+        .setMonitor(com.google.protobuf.Duration.newBuilder().setNanos(200_000_000)).build());
+
+    controlUpdates("web", spec -> spec.toBuilder().setContainer(spec.getContainer().toBuilder().setImage("img:2")).build());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return service("web").getUpdateStatus().getState() == io.shoal.api.v1.UpdateState.UPDATE_STATE_COMPLETED;
+    });
+    assertThat(runningOf("img:2")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(service("web").getUpdateStatus().getMessage()).isEqualTo("update completed");
+  }
 }

@@ -17,33 +17,51 @@ import java.util.Map;
 
 /**
  * One task per ready, active node for a global service. New tasks carry their node already; the
- * placement step still checks that the node fits. Updates roll node by node, stop-first.
+ * placement step still checks that the node fits. Updates roll through the nodes as
+ * {@link UpdateSupervisor} allows, stop-first or start-first.
  */
 public final class GlobalOrchestrator {
   private final TaskFactory factory;
   private final RestartSupervisor restarts;
+  private final UpdateSupervisor updates;
 
-  public GlobalOrchestrator(TaskFactory factory, RestartSupervisor restarts) {
+  public GlobalOrchestrator(TaskFactory factory, RestartSupervisor restarts, UpdateSupervisor updates) {
     this.factory = factory;
     this.restarts = restarts;
+    this.updates = updates;
   }
 
-  public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
+  public void reconcile(Service stored, List<Task> tasks, ClusterView view, Plan plan) {
+    Service service = UpdateSupervisor.targetService(stored);
+    boolean startFirst = UpdateSupervisor.startFirst(stored);
     Map<String, List<Task>> byNode = new HashMap<>();
     for (Task t : tasks) {
       byNode.computeIfAbsent(t.getNodeId(), k -> new ArrayList<>()).add(plan.current(t));
     }
     List<Task> outdated = new ArrayList<>();
     int inFlight = 0;
+    int nodes = 0;
     for (Node node : view.nodeList()) {
       if (!eligible(node, view)) {
         continue;
       }
+      nodes++;
       List<Task> nodeTasks = byNode.getOrDefault(node.getId(), List.of());
-      Task current = nodeTasks.stream()
-          .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).findFirst().orElse(null);
-      if (current != null && terminal(current.getStatus().getState())) {
-        RestartSupervisor.Exited exited = restarts.onExit(current, service, plan);
+      List<Task> live = new ArrayList<>();
+      RestartSupervisor.Exited exited = null;
+      for (Task t : ReplicatedOrchestrator.newestFirst(nodeTasks)) {
+        if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
+          continue;
+        }
+        if (!terminal(t.getStatus().getState())) {
+          live.add(t);
+        } else if (exited == null && live.isEmpty()) {
+          exited = restarts.onExit(t, service, plan);
+        } else {
+          ReplicatedOrchestrator.shutDown(t, plan, "replaced");
+        }
+      }
+      if (exited != null) {
         if (exited.replaceNow()) {
           plan.create(ReplicatedOrchestrator.restarted(factory.newTask(service, 0, node.getId()), exited));
         }
@@ -52,14 +70,26 @@ public final class GlobalOrchestrator {
         }
         continue;
       }
-      if (current == null) {
+      if (live.isEmpty()) {
         inFlight++;
         if (nodeTasks.stream().noneMatch(t -> ReplicatedOrchestrator.stopping(t, view))) {
           plan.create(factory.newTask(service, 0, node.getId()));
         }
-      } else if (TaskSpecs.dirty(current.getSpec(), service.getSpec())) {
+        continue;
+      }
+      Task current = live.get(0);
+      boolean currentDirty = TaskSpecs.dirty(current.getSpec(), service.getSpec());
+      boolean currentRunning = current.getStatus().getState() == TaskState.TASK_STATE_RUNNING;
+      if (live.size() > 1) {
+        if (startFirst && !currentDirty && !currentRunning) {
+          inFlight++; // start-first: the old task serves until its replacement runs
+          continue;
+        }
+        live.subList(1, live.size()).forEach(t -> ReplicatedOrchestrator.shutDown(t, plan, "replaced"));
+      }
+      if (currentDirty) {
         outdated.add(current);
-      } else if (current.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
+      } else if (!currentRunning) {
         inFlight++;
       }
     }
@@ -72,12 +102,17 @@ public final class GlobalOrchestrator {
         ReplicatedOrchestrator.shutDown(current, plan, "node left the service");
       }
     }
+    int allowed = updates.allowed(stored, tasks.stream().map(plan::current).toList(), nodes,
+        outdated.size(), inFlight, plan);
     for (Task old : outdated) {
-      if (inFlight >= ReplicatedOrchestrator.UPDATE_PARALLELISM) {
+      if (allowed-- <= 0) {
         break;
       }
-      ReplicatedOrchestrator.shutDown(old, plan, "updating to the new spec");
-      inFlight++;
+      if (startFirst) {
+        plan.create(factory.newTask(service, 0, old.getNodeId()));
+      } else {
+        ReplicatedOrchestrator.shutDown(old, plan, "updating to the new spec");
+      }
     }
   }
 

@@ -6,7 +6,6 @@ import static io.shoal.scheduler.ClusterView.terminal;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
-import io.shoal.api.v1.UpdateOrder;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.util.ArrayList;
@@ -23,18 +22,18 @@ import java.util.TreeMap;
  * start-first keeps the old task running until its replacement runs.
  */
 public final class ReplicatedOrchestrator {
-  /** Slots updated at once (Swarm's --update-parallelism default). */
-  static final int UPDATE_PARALLELISM = 1;
-
   private final TaskFactory factory;
   private final RestartSupervisor restarts;
+  private final UpdateSupervisor updates;
 
-  public ReplicatedOrchestrator(TaskFactory factory, RestartSupervisor restarts) {
+  public ReplicatedOrchestrator(TaskFactory factory, RestartSupervisor restarts, UpdateSupervisor updates) {
     this.factory = factory;
     this.restarts = restarts;
+    this.updates = updates;
   }
 
-  public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
+  public void reconcile(Service stored, List<Task> tasks, ClusterView view, Plan plan) {
+    Service service = UpdateSupervisor.targetService(stored);
     long replicas = service.getSpec().getReplicated().getReplicas();
     Map<Long, List<Task>> bySlot = new TreeMap<>();
     for (Task t : tasks) {
@@ -43,7 +42,7 @@ public final class ReplicatedOrchestrator {
     for (long slot = 1; slot <= replicas; slot++) {
       bySlot.computeIfAbsent(slot, k -> new ArrayList<>());
     }
-    boolean startFirst = service.getSpec().getUpdateConfig().getOrder() == UpdateOrder.UPDATE_ORDER_START_FIRST;
+    boolean startFirst = UpdateSupervisor.startFirst(stored);
     List<Task> outdated = new ArrayList<>();
     int inFlight = 0;
     for (Map.Entry<Long, List<Task>> entry : bySlot.entrySet()) {
@@ -107,8 +106,10 @@ public final class ReplicatedOrchestrator {
         inFlight++;
       }
     }
+    int allowed = updates.allowed(stored, tasks.stream().map(plan::current).toList(), (int) replicas,
+        outdated.size(), inFlight, plan);
     for (Task old : outdated) {
-      if (inFlight >= UPDATE_PARALLELISM) {
+      if (allowed-- <= 0) {
         break;
       }
       if (startFirst) {
@@ -116,7 +117,6 @@ public final class ReplicatedOrchestrator {
       } else {
         shutDown(old, plan, "updating to the new spec");
       }
-      inFlight++;
     }
   }
 
@@ -124,7 +124,7 @@ public final class ReplicatedOrchestrator {
     return exited == null || exited.restarts().isEmpty() ? fresh : fresh.toBuilder().addAllRestarts(exited.restarts()).build();
   }
 
-  private static List<Task> newestFirst(List<Task> tasks) {
+  static List<Task> newestFirst(List<Task> tasks) {
     return tasks.stream()
         .sorted(Comparator.comparing((Task t) -> t.getCreateTime().getSeconds())
             .thenComparing(t -> t.getCreateTime().getNanos()).reversed())

@@ -1,0 +1,199 @@
+package io.shoal.scheduler.orchestrator;
+
+import static io.shoal.scheduler.orchestrator.RestartSupervisor.toDuration;
+import static io.shoal.scheduler.orchestrator.RestartSupervisor.toInstant;
+import static io.shoal.scheduler.orchestrator.RestartSupervisor.toTimestamp;
+
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.UpdateConfig;
+import io.shoal.api.v1.UpdateFailureAction;
+import io.shoal.api.v1.UpdateOrder;
+import io.shoal.api.v1.UpdateState;
+import io.shoal.api.v1.UpdateStatus;
+import io.shoal.scheduler.Plan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How a rolling update (or rollback) goes through a service's slots (SwarmKit's
+ * orchestrator/update, Swarm's --update-* and --rollback-* flags), and the service's
+ * UpdateStatus that tells the user where it stands. Pure: everything is derived from the
+ * service, its tasks and a clock.
+ *
+ * <p>Ownership: control owns the spec and resets update_status when it writes one (or sets
+ * ROLLBACK_STARTED for `service rollback`); the scheduler writes only update_status, guarded by
+ * the service's version. So the scheduler never swaps the spec back: while the status is a
+ * rollback state, the tasks' target is {@code previous_spec} (see {@link #target}).
+ *
+ * <ul>
+ *   <li>Parallelism: at most N slots update at once (0: all); a slot updates until its new task
+ *       runs, then holds its place for --update-delay.
+ *   <li>Failures: a task of the target spec, created since the update started, that FAILED or
+ *       was REJECTED within --update-monitor of its creation. When failures exceed
+ *       --update-max-failure-ratio of the slots, the failure action applies: pause, continue, or
+ *       roll back (a rollback that fails pauses or continues).
+ *   <li>Completed: nothing outdated or in flight, and the new tasks have run for the monitor
+ *       period.
+ * </ul>
+ */
+public final class UpdateSupervisor {
+  static final Duration DEFAULT_MONITOR = Duration.ofSeconds(5);
+  private static final Set<UpdateState> ROLLBACK = Set.of(UpdateState.UPDATE_STATE_ROLLBACK_STARTED,
+      UpdateState.UPDATE_STATE_ROLLBACK_PAUSED, UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED);
+
+  private final Clock clock;
+
+  public UpdateSupervisor(Clock clock) {
+    this.clock = clock;
+  }
+
+  public static boolean rollingBack(Service service) {
+    return ROLLBACK.contains(service.getUpdateStatus().getState()) && service.hasPreviousSpec();
+  }
+
+  /** The spec the service's tasks should run: its spec, or the previous one while rolling back. */
+  public static ServiceSpec target(Service service) {
+    if (!rollingBack(service)) {
+      return service.getSpec();
+    }
+    // Scale and name are not rolled back by a rollback of the task spec in Shoal: replicas stay.
+    ServiceSpec.Builder b = service.getPreviousSpec().toBuilder().setName(service.getSpec().getName());
+    if (service.getSpec().hasReplicated()) {
+      b.setReplicated(service.getSpec().getReplicated());
+    }
+    return b.build();
+  }
+
+  /** The service as the orchestrators see it: its target spec in place of its spec. */
+  public static Service targetService(Service service) {
+    return rollingBack(service) ? service.toBuilder().setSpec(target(service)).build() : service;
+  }
+
+  /** The config that governs the current rollout (--update-* or --rollback-*). */
+  public static UpdateConfig config(Service service) {
+    return rollingBack(service) ? service.getSpec().getRollbackConfig() : service.getSpec().getUpdateConfig();
+  }
+
+  public static boolean startFirst(Service service) {
+    return config(service).getOrder() == UpdateOrder.UPDATE_ORDER_START_FIRST;
+  }
+
+  /**
+   * How many outdated slots may start updating now; writes the service's update status when it
+   * changes.
+   *
+   * @param tasks the service's tasks as the plan leaves them so far
+   * @param slots slots (replicas) or eligible nodes
+   * @param outdated live tasks that run an outdated spec
+   * @param inFlight slots whose task is not running yet (updating, restarting, new)
+   */
+  public int allowed(Service service, List<Task> tasks, int slots, int outdated, int inFlight, Plan plan) {
+    UpdateStatus status = service.getUpdateStatus();
+    boolean back = rollingBack(service);
+    UpdateState state = status.getState();
+    boolean active = state == UpdateState.UPDATE_STATE_UPDATING || state == UpdateState.UPDATE_STATE_ROLLBACK_STARTED;
+    boolean paused = state == UpdateState.UPDATE_STATE_PAUSED || state == UpdateState.UPDATE_STATE_ROLLBACK_PAUSED;
+    if (paused) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    if (!active) {
+      if (outdated == 0) {
+        return Integer.MAX_VALUE; // nothing to roll: scaling or restarts only
+      }
+      // A new spec arrived (control cleared the status): the update starts now.
+      status = UpdateStatus.newBuilder()
+          .setState(back ? UpdateState.UPDATE_STATE_ROLLBACK_STARTED : UpdateState.UPDATE_STATE_UPDATING)
+          .setStartTime(service.hasUpdateTime() ? service.getUpdateTime() : toTimestamp(now))
+          .setMessage(back ? "rollback in progress" : "update in progress").build();
+      write(service, status, plan);
+      service = service.toBuilder().setUpdateStatus(status).build();
+    }
+    UpdateConfig config = config(service);
+    ServiceSpec target = target(service);
+    Instant start = toInstant(status.getStartTime());
+    Duration monitor = config.hasMonitor() ? toDuration(config.getMonitor()) : DEFAULT_MONITOR;
+    Duration delay = toDuration(config.getDelay());
+
+    List<Task> ours = tasks.stream()
+        .filter(t -> !TaskSpecs.dirty(t.getSpec(), target) && !toInstant(t.getCreateTime()).isBefore(start))
+        .toList();
+    List<Task> failed = ours.stream().filter(t -> failedWithin(t, monitor)).toList();
+    if (!failed.isEmpty() && failed.size() > config.getMaxFailureRatio() * Math.max(1, slots)) {
+      String task = failed.stream().max(Comparator.comparing(t -> toInstant(t.getStatus().getTimestamp())))
+          .map(Task::getId).orElseThrow();
+      UpdateFailureAction action = config.getFailureAction();
+      if (action == UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK && !back && service.hasPreviousSpec()) {
+        write(service, UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
+            .setStartTime(toTimestamp(now))
+            .setMessage("update rolled back due to failure or early termination of task " + task).build(), plan);
+        return 0; // the next pass rolls back, from the written status
+      }
+      if (action != UpdateFailureAction.UPDATE_FAILURE_ACTION_CONTINUE) {
+        write(service, status.toBuilder()
+            .setState(back ? UpdateState.UPDATE_STATE_ROLLBACK_PAUSED : UpdateState.UPDATE_STATE_PAUSED)
+            .setMessage((back ? "rollback" : "update") + " paused due to failure or early termination of task " + task)
+            .build(), plan);
+        return 0;
+      }
+    }
+
+    // A slot whose new task runs holds its place for the update delay (SwarmKit's worker sleeps).
+    int held = 0;
+    Optional<Instant> monitorEnds = Optional.empty();
+    for (Task t : ours) {
+      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING || t.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
+        continue;
+      }
+      Instant running = toInstant(t.getStatus().getTimestamp());
+      if (running.plus(delay).isAfter(now)) {
+        held++;
+        plan.wakeAt(running.plus(delay));
+      }
+      Instant monitored = running.plus(monitor);
+      if (monitored.isAfter(now) && (monitorEnds.isEmpty() || monitored.isAfter(monitorEnds.get()))) {
+        monitorEnds = Optional.of(monitored);
+      }
+    }
+    if (outdated == 0 && inFlight == 0) {
+      if (monitorEnds.isPresent()) {
+        plan.wakeAt(monitorEnds.get());
+      } else {
+        write(service, status.toBuilder()
+            .setState(back ? UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED : UpdateState.UPDATE_STATE_COMPLETED)
+            .setCompletionTime(toTimestamp(now))
+            .setMessage(back ? "rollback completed" : "update completed").build(), plan);
+      }
+      return 0;
+    }
+    // No config at all means Swarm's default of 1; in a config the user set, 0 means all at once.
+    boolean configured = back ? service.getSpec().hasRollbackConfig() : service.getSpec().hasUpdateConfig();
+    long parallelism = configured ? config.getParallelism() : 1;
+    if (parallelism == 0) {
+      return Integer.MAX_VALUE;
+    }
+    return (int) Math.max(0, parallelism - inFlight - held);
+  }
+
+  private static boolean failedWithin(Task t, Duration monitor) {
+    TaskState s = t.getStatus().getState();
+    if (s != TaskState.TASK_STATE_FAILED && s != TaskState.TASK_STATE_REJECTED) {
+      return false;
+    }
+    return !toInstant(t.getStatus().getTimestamp()).isAfter(toInstant(t.getCreateTime()).plus(monitor));
+  }
+
+  private static void write(Service service, UpdateStatus status, Plan plan) {
+    if (!status.equals(service.getUpdateStatus())) {
+      plan.updateService(service.toBuilder().setUpdateStatus(status).build());
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package io.shoal.scheduler;
+
+import static io.shoal.scheduler.Fixtures.nodes;
+import static io.shoal.scheduler.Fixtures.ready;
+import static io.shoal.scheduler.Fixtures.service;
+import static io.shoal.scheduler.Fixtures.task;
+import static io.shoal.scheduler.Fixtures.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.UpdateConfig;
+import io.shoal.api.v1.UpdateFailureAction;
+import io.shoal.api.v1.UpdateState;
+import io.shoal.api.v1.UpdateStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The update planner: parallelism, delay, failure actions, rollback, completion (pure). */
+class RollingUpdateTest {
+  static final long NOW = 1000;
+  private final Reconciler reconciler =
+      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), 5);
+
+  static Timestamp at(long s) {
+    return Timestamp.newBuilder().setSeconds(s).build();
+  }
+
+  static Duration secs(long s) {
+    return Duration.newBuilder().setSeconds(s).build();
+  }
+
+  /** v1 → v2 (image change), updated by control at {@code updatedAt}, with {@code config}. */
+  static Service v2(Service v1, UpdateConfig config, long updatedAt) {
+    return v1.toBuilder().setPreviousSpec(v1.getSpec()).setUpdateTime(at(updatedAt))
+        .setSpec(v1.getSpec().toBuilder().setContainer(ContainerSpec.newBuilder().setImage("img:2"))
+            .setUpdateConfig(config)).build();
+  }
+
+  static Service withStatus(Service s, UpdateState state, long startedAt) {
+    return s.toBuilder().setUpdateStatus(UpdateStatus.newBuilder().setState(state).setStartTime(at(startedAt))).build();
+  }
+
+  static Task running(String id, Service s, long slot, long createdAt, long runningSince) {
+    Task t = task(id, s, slot, "n" + slot, TaskState.TASK_STATE_RUNNING, createdAt);
+    return t.toBuilder().setStatus(t.getStatus().toBuilder().setTimestamp(at(runningSince))).build();
+  }
+
+  static List<Task> oldTasks(Service v1, int n) {
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      tasks.add(running("old" + i, v1, i, 1, 2));
+    }
+    return tasks;
+  }
+
+  static List<io.shoal.api.v1.Node> fourNodes() {
+    return nodes(ready("n1"), ready("n2"), ready("n3"), ready("n4"));
+  }
+
+  @ParameterizedTest(name = "parallelism {0} stops {1} of 4 old tasks at once")
+  @CsvSource({"1, 1", "2, 2", "3, 3", "0, 4"})
+  void parallelismBoundsTheSlotsUpdatingAtOnce(long parallelism, int stopped) {
+    Service v1 = service("web", 4);
+    Service v2 = v2(v1, UpdateConfig.newBuilder().setParallelism(parallelism).build(), 999);
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), oldTasks(v1, 4), fourNodes()));
+
+    assertThat(plan.updates()).hasSize(stopped)
+        .allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+    assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> {
+      assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_UPDATING);
+      assertThat(s.getUpdateStatus().getStartTime()).isEqualTo(at(999));
+      assertThat(s.getUpdateStatus().getMessage()).isEqualTo("update in progress");
+    });
+  }
+
+  @Test
+  void aSlotHoldsItsPlaceForTheUpdateDelayAfterItsNewTaskRuns() {
+    Service v1 = service("web", 2);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1).setDelay(secs(10)).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    List<Task> tasks = List.of(running("new1", v2, 1, 991, 995), running("old2", v1, 2, 1, 2));
+
+    Plan held = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+    assertThat(held.isEmpty()).isTrue();
+    assertThat(held.wakeAt()).contains(Instant.ofEpochSecond(1005));
+
+    List<Task> later = List.of(running("new1", v2, 1, 991, 985), running("old2", v1, 2, 1, 2));
+    Plan next = reconciler.reconcile(view(List.of(v2), later, fourNodes()));
+    assertThat(next.updates()).singleElement().satisfies(t -> assertThat(t.getId()).isEqualTo("old2"));
+  }
+
+  @Test
+  void aFailedNewTaskPausesTheUpdate() {
+    Service v1 = service("web", 3);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    Task failed = task("new1", v2, 1, "n1", TaskState.TASK_STATE_FAILED, 991).toBuilder()
+        .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_FAILED).setTimestamp(at(992)))
+        .build();
+    List<Task> tasks = List.of(failed, running("old2", v1, 2, 1, 2), running("old3", v1, 3, 1, 2));
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+
+    assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> {
+      assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_PAUSED);
+      assertThat(s.getUpdateStatus().getMessage())
+          .isEqualTo("update paused due to failure or early termination of task new1");
+    });
+    assertThat(plan.updates()).extracting(Task::getId).doesNotContain("old2", "old3");
+
+    // Paused: the old tasks keep running, however long we wait.
+    Service paused = plan.serviceUpdates().iterator().next();
+    Plan still = reconciler.reconcile(view(List.of(paused), tasks, fourNodes()));
+    assertThat(still.updates()).extracting(Task::getId).doesNotContain("old2", "old3");
+    assertThat(still.serviceUpdates()).isEmpty();
+  }
+
+  @Test
+  void failuresWithinTheRatioAreTolerated() {
+    Service v1 = service("web", 4);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1).setMaxFailureRatio(0.25f).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    Task failed = task("new1", v2, 1, "n1", TaskState.TASK_STATE_FAILED, 991).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN)
+        .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_FAILED).setTimestamp(at(992)))
+        .build();
+    List<Task> tasks = List.of(failed, running("new1b", v2, 1, 993, 994),
+        running("old2", v1, 2, 1, 2), running("old3", v1, 3, 1, 2), running("old4", v1, 4, 1, 2));
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+
+    assertThat(plan.serviceUpdates()).isEmpty();
+    assertThat(plan.updates()).singleElement().satisfies(t -> assertThat(t.getId()).isEqualTo("old2"));
+  }
+
+  @Test
+  void failureActionRollbackRunsThePreviousSpecWithTheRollbackConfig() {
+    Service v1 = service("web", 2);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1)
+            .setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    v2 = v2.toBuilder().setSpec(v2.getSpec().toBuilder()
+        .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(0))).build();
+    Task failed = task("new1", v2, 1, "n1", TaskState.TASK_STATE_REJECTED, 991).toBuilder()
+        .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_REJECTED).setTimestamp(at(992)))
+        .build();
+    List<Task> tasks = List.of(failed, running("old2", v1, 2, 1, 2));
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+    Service rolling = plan.serviceUpdates().iterator().next();
+    assertThat(rolling.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_STARTED);
+    assertThat(rolling.getUpdateStatus().getMessage())
+        .isEqualTo("update rolled back due to failure or early termination of task new1");
+    assertThat(rolling.getSpec()).isEqualTo(v2.getSpec()); // the scheduler never writes the spec
+
+    // Next pass: slot 1's failed v2 task is replaced with a v1 task; slot 2 already runs v1.
+    Plan back = reconciler.reconcile(view(List.of(rolling), tasks, fourNodes()));
+    assertThat(back.creates()).singleElement().satisfies(t -> {
+      assertThat(t.getSlot()).isEqualTo(1);
+      assertThat(t.getSpec().getContainer()).isEqualTo(v1.getSpec().getContainer());
+    });
+    assertThat(back.updates()).extracting(Task::getId).doesNotContain("old2");
+  }
+
+  @Test
+  void theUpdateCompletesOnceTheNewTasksRanForTheMonitorPeriod() {
+    Service v1 = service("web", 1);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1).setMonitor(secs(30)).build(), 900),
+        UpdateState.UPDATE_STATE_UPDATING, 900);
+
+    Plan monitoring = reconciler.reconcile(view(List.of(v2), List.of(running("new1", v2, 1, 901, 990)), fourNodes()));
+    assertThat(monitoring.isEmpty()).isTrue();
+    assertThat(monitoring.wakeAt()).contains(Instant.ofEpochSecond(1020));
+
+    Plan done = reconciler.reconcile(view(List.of(v2), List.of(running("new1", v2, 1, 901, 960)), fourNodes()));
+    assertThat(done.serviceUpdates()).singleElement().satisfies(s -> {
+      assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_COMPLETED);
+      assertThat(s.getUpdateStatus().getMessage()).isEqualTo("update completed");
+      assertThat(s.getUpdateStatus().getCompletionTime()).isEqualTo(at(NOW));
+    });
+  }
+
+  @Test
+  void aManualRollbackCompletesAsRollbackCompleted() {
+    Service v1 = service("web", 1);
+    Service asked = withStatus(v2(v1, UpdateConfig.getDefaultInstance(), 900), UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950);
+
+    Plan plan = reconciler.reconcile(view(List.of(asked), List.of(running("new1", asked, 1, 901, 902)), fourNodes()));
+    assertThat(plan.updates()).singleElement().satisfies(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+
+    Plan done = reconciler.reconcile(view(List.of(asked), List.of(running("back1", v1, 1, 951, 952)), fourNodes()));
+    assertThat(done.serviceUpdates()).singleElement().satisfies(s ->
+        assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED));
+  }
+
+  @Test
+  void scalingAloneWritesNoUpdateStatus() {
+    Service v1 = service("web", 1);
+    Service scaled = v1.toBuilder().setSpec(v1.getSpec().toBuilder()
+        .setReplicated(io.shoal.api.v1.ReplicatedService.newBuilder().setReplicas(2))).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(scaled), List.of(running("a", v1, 1, 1, 2)), fourNodes()));
+
+    assertThat(plan.creates()).hasSize(1);
+    assertThat(plan.serviceUpdates()).isEmpty();
+  }
+}
