@@ -35,7 +35,12 @@ import picocli.CommandLine.Spec;
     versionProvider = ShoalCli.Version.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Run containerised services on a Shoal cluster, the way Docker Swarm mode does.",
-    subcommands = {ServiceCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServiceCommand.class,
+      NodeCommand.class,
+      io.shoal.cli.auth.LoginCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ShoalCli implements Callable<Integer> {
   public static final String DEFAULT_HOST = "127.0.0.1:7400";
 

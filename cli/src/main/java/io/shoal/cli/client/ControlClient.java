@@ -48,12 +48,16 @@ public final class ControlClient {
   }
 
   public CreateServiceResponse createService(ServiceSpec spec, boolean noResolveImage) {
-    return stub()
-        .createService(
-            CreateServiceRequest.newBuilder()
-                .setSpec(spec)
-                .setNoResolveImage(noResolveImage)
-                .build());
+    return createService(spec, noResolveImage, java.util.Optional.empty());
+  }
+
+  /** With {@code --with-registry-auth}: the login for the image's registry goes along. */
+  public CreateServiceResponse createService(
+      ServiceSpec spec, boolean noResolveImage, java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
+    CreateServiceRequest.Builder request =
+        CreateServiceRequest.newBuilder().setSpec(spec).setNoResolveImage(noResolveImage);
+    auth.ifPresent(request::setRegistryAuth);
+    return stub().createService(request.build());
   }
 
   /** By id, name or unique id prefix. */
@@ -70,14 +74,24 @@ public final class ControlClient {
   /** Replaces the spec of the service read at {@code version}; a stale version is ABORTED. */
   public UpdateServiceResponse updateService(
       String serviceId, long version, ServiceSpec spec, boolean noResolveImage) {
-    return stub()
-        .updateService(
-            UpdateServiceRequest.newBuilder()
-                .setServiceId(serviceId)
-                .setVersion(version)
-                .setSpec(spec)
-                .setNoResolveImage(noResolveImage)
-                .build());
+    return updateService(serviceId, version, spec, noResolveImage, java.util.Optional.empty());
+  }
+
+  /** With {@code --with-registry-auth}: the login replaces the service's stored one. */
+  public UpdateServiceResponse updateService(
+      String serviceId,
+      long version,
+      ServiceSpec spec,
+      boolean noResolveImage,
+      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
+    UpdateServiceRequest.Builder request =
+        UpdateServiceRequest.newBuilder()
+            .setServiceId(serviceId)
+            .setVersion(version)
+            .setSpec(spec)
+            .setNoResolveImage(noResolveImage);
+    auth.ifPresent(request::setRegistryAuth);
+    return stub().updateService(request.build());
   }
 
   /**

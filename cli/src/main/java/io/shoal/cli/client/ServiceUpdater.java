@@ -40,11 +40,20 @@ public final class ServiceUpdater {
    * @throws CliException when every attempt lost a race
    */
   public UpdateServiceResponse update(String service, SpecChange change, boolean noResolveImage) {
+    return update(service, change, noResolveImage, java.util.Optional.empty());
+  }
+
+  /** As above, sending {@code auth} (--with-registry-auth) with the update. */
+  public UpdateServiceResponse update(
+      String service,
+      SpecChange change,
+      boolean noResolveImage,
+      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
     for (int attempt = 1; ; attempt++) {
       Service current = control.getService(service);
       ServiceSpec spec = change.apply(current);
       try {
-        return control.updateService(current.getId(), current.getVersion(), spec, noResolveImage);
+        return control.updateService(current.getId(), current.getVersion(), spec, noResolveImage, auth);
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ABORTED) {
           throw e;

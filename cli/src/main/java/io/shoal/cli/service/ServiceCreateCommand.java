@@ -104,6 +104,11 @@ public final class ServiceCreateCommand extends CliCommand {
       description = "Do not query the registry to pin the image to a digest")
   boolean noResolveImage;
 
+  @Option(
+      names = "--with-registry-auth",
+      description = "Send the login for the image's registry (from `shoal login`) to the nodes")
+  boolean withRegistryAuth;
+
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
@@ -123,7 +128,14 @@ public final class ServiceCreateCommand extends CliCommand {
   @Override
   public Integer call() throws InterruptedException {
     ServiceSpec spec = buildSpec();
-    CreateServiceResponse response = control().createService(spec, noResolveImage);
+    CreateServiceResponse response =
+        control()
+            .createService(
+                spec,
+                noResolveImage,
+                withRegistryAuth
+                    ? io.shoal.cli.auth.RegistryAuthFlag.forImage(image, context().env(), err())
+                    : java.util.Optional.empty());
     Service service = response.getService();
     out().println(service.getId());
     out().flush();

@@ -108,6 +108,11 @@ public final class ServiceUpdateCommand extends CliCommand {
       description = "Do not query the registry to pin the image to a digest")
   boolean noResolveImage;
 
+  @Option(
+      names = "--with-registry-auth",
+      description = "Send the login for the image's registry (from `shoal login`) to the nodes")
+  boolean withRegistryAuth;
+
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
@@ -128,7 +133,18 @@ public final class ServiceUpdateCommand extends CliCommand {
     List<PortConfig> unmatched = new ArrayList<>();
     UpdateServiceResponse response =
         new ServiceUpdater(control())
-            .update(service, current -> change(current, add, args, unmatched), noResolveImage);
+            .update(
+                service,
+                current -> change(current, add, args, unmatched),
+                noResolveImage,
+                withRegistryAuth
+                    ? io.shoal.cli.auth.RegistryAuthFlag.forImage(
+                        image != null
+                            ? image
+                            : control().getService(service).getSpec().getContainer().getImage(),
+                        context().env(),
+                        err())
+                    : java.util.Optional.empty());
     for (PortConfig p : unmatched) {
       err().println("shoal: warning: --publish-rm " + PortSpec.format(p) + " matched no port");
     }
