@@ -183,7 +183,11 @@ start_shoal() {
   local host
   host=$(docker_host)
   export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
-  java_service registry services/registry io.shoal.registry.RegistryMain
+  # The cluster key seals registry credentials (--with-registry-auth) in etcd; it never goes there.
+  if [ ! -s "$DEV/cluster.key" ]; then
+    mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
+  fi
+  java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key"
   java_service control services/control io.shoal.control.ControlMain
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain
   java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain

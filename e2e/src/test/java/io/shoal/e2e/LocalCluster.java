@@ -29,7 +29,10 @@ final class LocalCluster implements AutoCloseable {
     String dispatcher = "127.0.0.1:" + ExternalProcess.freePort();
     String scheduler = "127.0.0.1:" + ExternalProcess.freePort();
 
-    start("registry", "io.shoal.registry.RegistryMain", List.of("--listen", registry), metricsFlag());
+    // The registry service reads credentials and sessions from the cluster's etcd; its key
+    // seals registry credentials (--with-registry-auth).
+    start("registry", "io.shoal.registry.RegistryMain",
+        join(etcdFlags, List.of("--listen", registry, "--cluster-key-file", clusterKeyFile().toString())), metricsFlag());
     start("control", "io.shoal.control.ControlMain",
         join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry)), metricsFlag());
     start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)), metricsFlag());
@@ -40,11 +43,25 @@ final class LocalCluster implements AutoCloseable {
       String node = "e2e-node-" + (i + 1);
       start("agent-" + node, "io.shoal.agent.NodeAgentMain", List.of(
           "--hostname", node, "--addr", addr, "--dispatcher", dispatcher, "--docker-host", dockerHost,
-          "--state-dir", dir.resolve(node).toString(),
+          "--state-dir", dir.resolve(node).toString(), "--registry", registry,
           "--listen", addr + ":" + ExternalProcess.freePort()), metricsFlag());
       start("mesh-" + node, "io.shoal.meshproxy.MeshProxyMain",
           join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())), metricsFlag());
     }
+  }
+
+  /** A fresh random cluster key (base64 of 32 bytes), readable by its owner only. */
+  private Path clusterKeyFile() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Path file = dir.resolve("cluster.key");
+    try {
+      java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+      java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
   }
 
   private static List<String> metricsFlag() {
@@ -71,11 +88,18 @@ final class LocalCluster implements AutoCloseable {
 
   /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
   Commands.Result shoal(String... args) {
-    List<String> command = new ArrayList<>(List.of(
+    return shoalWith(java.util.Map.of(), null, args);
+  }
+
+  /** As {@link #shoal}, with extra environment variables (e.g. DOCKER_CONFIG) and stdin (or null). */
+  Commands.Result shoalWith(java.util.Map<String, String> env, String stdin, String... args) {
+    List<String> command = new ArrayList<>(List.of("env"));
+    env.forEach((k, v) -> command.add(k + "=" + v));
+    command.addAll(List.of(
         javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, "io.shoal.cli.ShoalCli",
         "--host", controlAddr));
     command.addAll(List.of(args));
-    return Commands.run(command);
+    return stdin == null ? Commands.run(command) : Commands.run(command, stdin);
   }
 
   /** Fails with every process's log tail when one of them died. */

@@ -1,0 +1,125 @@
+package io.shoal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.testing.Commands;
+import io.shoal.testing.DockerExtension;
+import io.shoal.testing.DockerTestEngine;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.RegistryTestServer;
+import io.shoal.testing.TestImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A private registry (htpasswd basic auth) end to end, every part its own process: `shoal login`
+ * into a private Docker config, `service create --with-registry-auth` pins the tag and runs on
+ * nodes that do not have the image (they pull it with the credentials the registry service
+ * hands them), a new push + `update --image` moves the digest, a scale keeps it, and a wrong
+ * password creates the service unpinned with a warning that names the registry and the reason.
+ */
+@ExtendWith({EtcdExtension.class, DockerExtension.class})
+class PrivateRegistryIT {
+  private static final List<String> NODES = List.of("127.0.0.26", "127.0.0.27");
+  private static final String USER = "deployer";
+  private static final String PASSWORD = "pr1vate-" + Long.toHexString(System.nanoTime());
+
+  private LocalCluster cluster;
+  private DockerTestEngine docker;
+  private Path dockerConfig;
+  private final List<String> serviceIds = new java.util.ArrayList<>();
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
+    this.docker = docker;
+    this.dockerConfig = ExternalProcess.tempDir("shoal-e2e-docker-config");
+    cluster = new LocalCluster(etcd, docker.host(), NODES);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+    for (String id : serviceIds) {
+      docker.removeContainers("io.shoal.service.id=" + id);
+    }
+    ExternalProcess.deleteTree(dockerConfig);
+  }
+
+  private String shoal(String stdin, String... args) {
+    Commands.Result r = cluster.shoalWith(Map.of("DOCKER_CONFIG", dockerConfig.toString()), stdin, args);
+    if (!r.ok()) {
+      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n"
+          + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
+    }
+    return r.stdout() + r.stderr();
+  }
+
+  private static String digestOf(String pinned) {
+    return pinned.substring(pinned.indexOf('@') + 1);
+  }
+
+  @Test
+  void privateImagePinnedPulledWithCredentialsRepinnedOnUpdateKeptOnScale() {
+    RegistryTestServer secured = RegistryTestServer.startWithBasicAuth(USER, PASSWORD);
+    String tag = secured.image("e2e/private") + ":1";
+    String first = TestImages.busybox(tag).file("/v", "1").credentials(secured).push(docker);
+    TestImages.removeLocal(docker, first);
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      cluster.assertAlive();
+      Commands.Result nodes = cluster.shoal("node", "ls");
+      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == NODES.size();
+    });
+
+    shoal(PASSWORD + "\n", "login", "--username", USER, "--password-stdin", secured.address());
+    String created = shoal(null, "service", "create", "--name", "private", "--replicas", "2", "--init",
+        "--stop-grace-period", "1s", "--with-registry-auth", "--timeout", "2m", tag, "sleep", "3600");
+    assertThat(created).doesNotContain("could not be accessed");
+    String inspect = shoal(null, "service", "inspect", "--pretty", "private");
+    assertThat(inspect).contains(first);
+    serviceIds.add(idOf(shoal(null, "service", "inspect", "private")));
+    assertThat(docker.containerIds("io.shoal.service.id=" + serviceIds.get(0))).hasSize(2);
+
+    String second = TestImages.busybox(tag).file("/v", "2").credentials(secured).push(docker);
+    assertThat(digestOf(second)).isNotEqualTo(digestOf(first));
+    shoal(null, "service", "update", "--image", tag, "--timeout", "2m", "private");
+    assertThat(shoal(null, "service", "inspect", "--pretty", "private")).contains(second);
+
+    shoal(null, "service", "scale", "private=3", "--detach");
+    assertThat(shoal(null, "service", "inspect", "--pretty", "private")).contains(second);
+
+    Path wrong = ExternalProcess.tempDir("shoal-e2e-wrong-config");
+    try {
+      Commands.Result r = cluster.shoalWith(Map.of("DOCKER_CONFIG", wrong.toString()), "not-" + PASSWORD + "\n",
+          "login", "--username", USER, "--password-stdin", secured.address());
+      assertThat(r.ok()).isTrue();
+      Commands.Result bad = cluster.shoalWith(Map.of("DOCKER_CONFIG", wrong.toString()), null,
+          "service", "create", "--detach", "--name", "wrong-pass", "--with-registry-auth", tag, "sleep", "3600");
+      assertThat(bad.ok()).as(bad.stderr()).isTrue();
+      assertThat(bad.stderr()).contains("could not be accessed on a registry to record its digest")
+          .contains("registry " + secured.address() + " refused the credentials of user " + USER)
+          .doesNotContain(PASSWORD);
+      serviceIds.add(bad.stdout().strip());
+      String badInspect = shoal(null, "service", "inspect", "--pretty", "wrong-pass");
+      assertThat(badInspect).contains("Warnings:").contains("refused the credentials of user " + USER);
+    } finally {
+      ExternalProcess.deleteTree(wrong);
+    }
+  }
+
+  private static String idOf(String inspectJson) {
+    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
+    assertThat(m.find()).as("an id in %s", inspectJson).isTrue();
+    return m.group(1);
+  }
+}
