@@ -6,14 +6,17 @@ import io.shoal.api.v1.ControlServiceGrpc.ControlServiceBlockingStub;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.GetServiceRequest;
 import io.shoal.api.v1.ListNodesRequest;
 import io.shoal.api.v1.ListServicesRequest;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
+import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
 import java.time.Duration;
@@ -117,6 +120,23 @@ public final class ControlClient {
     return stub()
         .listTasks(ListTasksRequest.newBuilder().setService(service).build())
         .getTasksList();
+  }
+
+  /** By id, hostname or unique id prefix. */
+  public Node getNode(String node) {
+    return stub().getNode(GetNodeRequest.newBuilder().setNode(node).build()).getNode();
+  }
+
+  /** Replaces the spec of the node read at {@code version}; a stale version is ABORTED. */
+  public Node updateNode(String nodeId, long version, NodeSpec spec) {
+    return stub()
+        .updateNode(
+            UpdateNodeRequest.newBuilder()
+                .setNodeId(nodeId)
+                .setVersion(version)
+                .setSpec(spec)
+                .build())
+        .getNode();
   }
 
   public List<Node> listNodes() {

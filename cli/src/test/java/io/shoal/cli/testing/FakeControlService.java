@@ -67,6 +67,7 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final List<Task> tasks = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
+  private final List<io.shoal.api.v1.UpdateNodeRequest> nodeUpdates = new ArrayList<>();
   private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Random ids = new Random(42);
@@ -370,6 +371,57 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     }
     response.onNext(ListNodesResponse.newBuilder().addAllNodes(nodes).build());
     response.onCompleted();
+  }
+
+  @Override
+  public synchronized void getNode(
+      io.shoal.api.v1.GetNodeRequest request,
+      StreamObserver<io.shoal.api.v1.GetNodeResponse> response) {
+    if (failed("GetNode", response)) {
+      return;
+    }
+    String ref = request.getNode();
+    Optional<Node> node =
+        nodes.stream()
+            .filter(n -> n.getId().equals(ref) || n.getDescription().getHostname().equals(ref))
+            .findFirst();
+    if (node.isEmpty()) {
+      response.onError(Status.NOT_FOUND.withDescription("node " + ref + " not found").asRuntimeException());
+      return;
+    }
+    response.onNext(io.shoal.api.v1.GetNodeResponse.newBuilder().setNode(node.get()).build());
+    response.onCompleted();
+  }
+
+  /** Node updates received, in order. */
+  public synchronized List<io.shoal.api.v1.UpdateNodeRequest> nodeUpdates() {
+    return List.copyOf(nodeUpdates);
+  }
+
+  @Override
+  public synchronized void updateNode(
+      io.shoal.api.v1.UpdateNodeRequest request,
+      StreamObserver<io.shoal.api.v1.UpdateNodeResponse> response) {
+    nodeUpdates.add(request);
+    if (failed("UpdateNode", response)) {
+      return;
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      Node n = nodes.get(i);
+      if (!n.getId().equals(request.getNodeId())) {
+        continue;
+      }
+      if (n.getVersion() != request.getVersion()) {
+        response.onError(Status.ABORTED.withDescription("node changed since it was read").asRuntimeException());
+        return;
+      }
+      Node updated = n.toBuilder().setSpec(request.getSpec()).setVersion(++revision).build();
+      nodes.set(i, updated);
+      response.onNext(io.shoal.api.v1.UpdateNodeResponse.newBuilder().setNode(updated).build());
+      response.onCompleted();
+      return;
+    }
+    response.onError(Status.NOT_FOUND.withDescription("node " + request.getNodeId() + " not found").asRuntimeException());
   }
 
   // ---- the pretend scheduler ---------------------------------------------------------------

@@ -6,6 +6,8 @@ import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.DeleteServiceResponse;
+import io.shoal.api.v1.GetNodeRequest;
+import io.shoal.api.v1.GetNodeResponse;
 import io.shoal.api.v1.GetServiceRequest;
 import io.shoal.api.v1.GetServiceResponse;
 import io.shoal.api.v1.ListNodesRequest;
@@ -14,19 +16,28 @@ import io.shoal.api.v1.ListServicesRequest;
 import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.ListTasksResponse;
+import io.shoal.api.v1.UpdateNodeRequest;
+import io.shoal.api.v1.UpdateNodeResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
 import java.util.Optional;
 import javax.inject.Inject;
 
-/** Translates ControlService calls to {@link ServiceManager}; knows nothing else. */
+/** Translates ControlService calls to {@link ServiceManager} and {@link NodeManager}; knows nothing else. */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
+  private final NodeManager nodes;
 
   @Inject
-  ControlGrpcService(ServiceManager services) {
+  ControlGrpcService(ServiceManager services, NodeManager nodes) {
     this.services = services;
+    this.nodes = nodes;
+  }
+
+  /** For tests that serve services only. */
+  ControlGrpcService(ServiceManager services) {
+    this(services, new NodeManager(services.store()));
   }
 
   @Override
@@ -78,5 +89,16 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     GrpcErrors.unary(response, () -> ListNodesResponse.newBuilder().addAllNodes(services.nodes()).build());
+  }
+
+  @Override
+  public void getNode(GetNodeRequest request, StreamObserver<GetNodeResponse> response) {
+    GrpcErrors.unary(response, () -> GetNodeResponse.newBuilder().setNode(nodes.find(request.getNode())).build());
+  }
+
+  @Override
+  public void updateNode(UpdateNodeRequest request, StreamObserver<UpdateNodeResponse> response) {
+    GrpcErrors.unary(response, () -> UpdateNodeResponse.newBuilder()
+        .setNode(nodes.update(request.getNodeId(), request.getVersion(), request.getSpec())).build());
   }
 }

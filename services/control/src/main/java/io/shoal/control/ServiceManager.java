@@ -53,6 +53,10 @@ public final class ServiceManager {
     this.clock = clock;
   }
 
+  EtcdStore store() {
+    return store;
+  }
+
   public Result create(ServiceSpec requested, boolean noResolveImage) {
     return create(requested, noResolveImage, Optional.empty());
   }

@@ -1,6 +1,7 @@
 package io.shoal.scheduler;
 
 import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
@@ -25,6 +26,12 @@ public record ClusterView(Map<String, Service> services, Map<String, Task> tasks
   public boolean nodeReady(String nodeId) {
     Node node = nodes.get(nodeId);
     return node != null && node.getStatus().getState() == NodeState.NODE_STATE_READY;
+  }
+
+  /** Ready but drained: its tasks move elsewhere. */
+  public boolean nodeDrained(String nodeId) {
+    Node node = nodes.get(nodeId);
+    return node != null && node.getSpec().getAvailability() == NodeAvailability.NODE_AVAILABILITY_DRAIN;
   }
 
   public Collection<Node> nodeList() {

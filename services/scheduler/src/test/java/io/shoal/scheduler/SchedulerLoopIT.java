@@ -219,4 +219,67 @@ class SchedulerLoopIT {
     assertThat(runningOf("img:2")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
     assertThat(service("web").getUpdateStatus().getMessage()).isEqualTo("update completed");
   }
+  private void setAvailability(String nodeId, io.shoal.api.v1.NodeAvailability a) {
+    var n = store.get(Tables.NODES, nodeId).orElseThrow();
+    store.txn().update(Tables.NODES, nodeId, n.toBuilder().setSpec(n.getSpec().toBuilder().setAvailability(a)).build(),
+        n.getVersion()).commit();
+  }
+
+  private java.util.Set<String> nodesRunning(String serviceId) {
+    return tasks().stream().filter(t -> t.getServiceId().equals(serviceId)
+            && t.getDesiredState() == TaskState.TASK_STATE_RUNNING && t.getStatus().getState() == TaskState.TASK_STATE_RUNNING)
+        .map(Task::getNodeId).collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
+  void globalServiceFollowsNodesJoiningDrainingAndComingBack() {
+    var agent = Fixtures.service("agent", 0).toBuilder();
+    agent.getSpecBuilder().setGlobal(io.shoal.api.v1.GlobalService.getDefaultInstance());
+    store.txn().create(Tables.SERVICES, "agent", agent.build()).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return nodesRunning("agent").equals(java.util.Set.of("n1", "n2", "n3"));
+    });
+
+    // A node joins: it gets its task.
+    store.txn().create(Tables.NODES, "n4", Fixtures.ready("n4")).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return nodesRunning("agent").equals(java.util.Set.of("n1", "n2", "n3", "n4"));
+    });
+
+    // Drained: its task stops and none comes back; paused: it keeps its task.
+    setAvailability("n2", io.shoal.api.v1.NodeAvailability.NODE_AVAILABILITY_DRAIN);
+    setAvailability("n3", io.shoal.api.v1.NodeAvailability.NODE_AVAILABILITY_PAUSE);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return nodesRunning("agent").equals(java.util.Set.of("n1", "n3", "n4"));
+    });
+    assertThat(tasks()).filteredOn(t -> t.getNodeId().equals("n2"))
+        .allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+
+    // Active again: it gets a new task.
+    setAvailability("n2", io.shoal.api.v1.NodeAvailability.NODE_AVAILABILITY_ACTIVE);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return nodesRunning("agent").equals(java.util.Set.of("n1", "n2", "n3", "n4"));
+    });
+  }
+
+  @Test
+  void drainMovesReplicatedTasksToTheOtherNodes() {
+    store.txn().create(Tables.SERVICES, "web", Fixtures.service("web", 3)).commit();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return nodesRunning("web").size() == 3;
+    });
+
+    setAvailability("n1", io.shoal.api.v1.NodeAvailability.NODE_AVAILABILITY_DRAIN);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      agentsStep("none");
+      return runningOf("img:1").size() == 3 && !nodesRunning("web").contains("n1");
+    });
+    assertThat(runningOf("img:1")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
+  }
 }

@@ -61,8 +61,10 @@ public final class GlobalOrchestrator {
           ReplicatedOrchestrator.shutDown(t, plan, "replaced");
         }
       }
+      // A paused node keeps the tasks it has and gets no new ones.
+      boolean paused = node.getSpec().getAvailability() == NodeAvailability.NODE_AVAILABILITY_PAUSE;
       if (exited != null) {
-        if (exited.replaceNow()) {
+        if (exited.replaceNow() && !paused) {
           plan.create(ReplicatedOrchestrator.restarted(factory.newTask(service, 0, node.getId()), exited));
         }
         if (exited.replaceNow() || exited.waiting()) {
@@ -71,6 +73,9 @@ public final class GlobalOrchestrator {
         continue;
       }
       if (live.isEmpty()) {
+        if (paused) {
+          continue;
+        }
         inFlight++;
         if (nodeTasks.stream().noneMatch(t -> ReplicatedOrchestrator.stopping(t, view))) {
           plan.create(factory.newTask(service, 0, node.getId()));
@@ -87,7 +92,7 @@ public final class GlobalOrchestrator {
         }
         live.subList(1, live.size()).forEach(t -> ReplicatedOrchestrator.shutDown(t, plan, "replaced"));
       }
-      if (currentDirty) {
+      if (currentDirty && !paused) {
         outdated.add(current);
       } else if (!currentRunning) {
         inFlight++;

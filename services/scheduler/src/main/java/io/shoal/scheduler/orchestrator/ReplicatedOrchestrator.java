@@ -65,6 +65,8 @@ public final class ReplicatedOrchestrator {
           }
         } else if (assigned(t) && !view.nodeReady(t.getNodeId())) {
           shutDown(t, plan, "node is down; replaced");
+        } else if (assigned(t) && view.nodeDrained(t.getNodeId()) && !startFirst) {
+          shutDown(t, plan, "node is drained; moved"); // stop-first: the new task starts once it stopped
         } else {
           live.add(t);
         }
@@ -90,6 +92,12 @@ public final class ReplicatedOrchestrator {
         continue;
       }
       Task current = live.get(0);
+      if (assigned(current) && view.nodeDrained(current.getNodeId())) {
+        // Start-first drain: a replacement starts elsewhere; the drained task stops once it runs.
+        plan.create(factory.newTask(service, slot, ""));
+        inFlight++;
+        continue;
+      }
       boolean currentDirty = TaskSpecs.dirty(current.getSpec(), service.getSpec());
       boolean currentRunning = current.getStatus().getState() == TaskState.TASK_STATE_RUNNING;
       if (live.size() > 1) {

@@ -1,0 +1,121 @@
+package io.shoal.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.GetNodeRequest;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeAvailability;
+import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.NodeSpec;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.NodeStatus;
+import io.shoal.api.v1.UpdateNodeRequest;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.io.IOException;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** GetNode and UpdateNode on a real etcd: control writes node specs, guarded by the version read. */
+@ExtendWith(EtcdExtension.class)
+class NodeUpdateIT {
+  private EtcdStore store;
+  private Server server;
+  private ManagedChannel channel;
+  private ControlServiceGrpc.ControlServiceBlockingStub control;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) throws IOException {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    String name = InProcessServerBuilder.generateName();
+    ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
+    ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    control = ControlServiceGrpc.newBlockingStub(channel);
+    // As the dispatcher registers a node.
+    store.txn().create(Tables.NODES, "n1abc", Node.newBuilder().setId("n1abc")
+        .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
+        .setDescription(NodeDescription.newBuilder().setHostname("node-1"))
+        .setStatus(NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY)).build()).commit();
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    store.close();
+  }
+
+  private Node get(String ref) {
+    return control.getNode(GetNodeRequest.newBuilder().setNode(ref).build()).getNode();
+  }
+
+  private Node update(Node n, NodeSpec spec) {
+    return control.updateNode(UpdateNodeRequest.newBuilder().setNodeId(n.getId()).setVersion(n.getVersion())
+        .setSpec(spec).build()).getNode();
+  }
+
+  @Test
+  void findsByIdHostnameOrPrefix() {
+    assertThat(get("n1abc").getId()).isEqualTo("n1abc");
+    assertThat(get("node-1").getId()).isEqualTo("n1abc");
+    assertThat(get("n1").getId()).isEqualTo("n1abc");
+    assertThatThrownBy(() -> get("node-9")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+      assertThat(e.getStatus().getDescription()).isEqualTo("node node-9 not found");
+    });
+  }
+
+  @Test
+  void updateReplacesTheSpecAndKeepsWhatTheDispatcherWrote() {
+    Node n = get("node-1");
+
+    Node drained = update(n, NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_DRAIN)
+        .putLabels("zone", "east").build());
+
+    Node stored = store.get(Tables.NODES, "n1abc").orElseThrow();
+    assertThat(stored.getSpec().getAvailability()).isEqualTo(NodeAvailability.NODE_AVAILABILITY_DRAIN);
+    assertThat(stored.getSpec().getLabelsMap()).containsEntry("zone", "east");
+    assertThat(stored.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+    assertThat(stored.getDescription().getHostname()).isEqualTo("node-1");
+    assertThat(drained.getVersion()).isEqualTo(stored.getVersion());
+  }
+
+  @Test
+  void aStaleVersionIsAborted() {
+    Node n = get("node-1");
+    // The dispatcher writes the node's status meanwhile.
+    store.txn().update(Tables.NODES, n.getId(), n.toBuilder().setStatus(NodeStatus.newBuilder()
+        .setState(NodeState.NODE_STATE_DOWN)).build(), n.getVersion()).commit();
+
+    assertThatThrownBy(() -> update(n, NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_PAUSE).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+          assertThat(e.getStatus().getDescription()).startsWith("node node-1 has changed since it was read");
+        });
+  }
+
+  @Test
+  void anEmptyLabelKeyIsInvalid() {
+    Node n = get("node-1");
+
+    assertThatThrownBy(() -> update(n, NodeSpec.newBuilder().putLabels("", "x").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+}
