@@ -64,7 +64,8 @@ public class ImagePinner {
       }
       return new Pinned(image, "image " + image + " could not be accessed on a registry to record its digest."
           + " Each node will access " + image + " independently, possibly leading to different nodes running"
-          + " different versions of the image. (registry service: " + e.getStatus().getCode() + ")");
+          + " different versions of the image. (registry service: " + e.getStatus().getCode()
+          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");
     }
   }
 

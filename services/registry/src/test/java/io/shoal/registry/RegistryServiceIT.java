@@ -187,6 +187,41 @@ class RegistryServiceIT {
   }
 
   @Test
+  void anUpdateWithoutALoginResolvesWithTheCredentialsStoredForTheService(DockerTestEngine docker) {
+    String pushed = TestImages.busybox(secured.image("shoal-test/stored") + ":1").credentials(secured).push(docker);
+    registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
+        .setServiceId("svc-stored").setAuth(login(PASSWORD)).build());
+
+    ResolveImageResponse r = registry.resolveImage(ResolveImageRequest.newBuilder()
+        .setImage(secured.image("shoal-test/stored") + ":1").setServiceId("svc-stored").setRefresh(true).build());
+
+    assertThat(r.getDigest()).isEqualTo(digestOf(pushed));
+  }
+
+  @Test
+  void pullCredentialsForACallerWithoutTheNodesSessionArePermissionDenied() {
+    registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
+        .setServiceId("svc-1").setAuth(login(PASSWORD)).build());
+
+    assertThatThrownBy(() -> registry.getPullCredentials(io.shoal.api.v1.GetPullCredentialsRequest.newBuilder()
+            .setNodeId("node-x").setSessionId("guessed").setTaskId("task-1").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).doesNotContain(PASSWORD);
+        });
+  }
+
+  @Test
+  void credentialsWithoutAUsernameAreInvalidArgumentNamingTheField() {
+    assertThatThrownBy(() -> registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
+            .setServiceId("svc-1").setAuth(RegistryAuth.newBuilder().setServerAddress(secured.address())).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("auth.username: must be provided");
+        });
+  }
+
+  @Test
   void aMalformedReferenceIsInvalidArgument() {
     assertThatThrownBy(() -> resolve("Busybox"))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

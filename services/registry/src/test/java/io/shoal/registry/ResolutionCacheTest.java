@@ -70,6 +70,35 @@ class ResolutionCacheTest {
   }
 
   @Test
+  void aBurstOfConcurrentLookupsAsksTheRegistryOnce() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofSeconds(10), clock);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(() -> cache.get("a:1", false, () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new ManifestResolver.UnresolvedException("interrupted");
+          }
+          return lookup();
+        })));
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool instanceof
+          java.util.concurrent.ThreadPoolExecutor t && t.getActiveCount() == 8);
+      release.countDown();
+      for (var answer : answers) {
+        assertThat(answer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("sha256:1");
+      }
+      assertThat(calls).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void zeroTtlAlwaysAsks() throws Exception {
     ResolutionCache cache = new ResolutionCache(Duration.ZERO, clock);
     cache.get("a:1", false, this::lookup);
