@@ -71,6 +71,15 @@ public class ImagePinner {
 
   /** Has the registry service keep {@code auth} for {@code serviceId}; fails with its reason. */
   public void storeCredentials(String serviceId, RegistryAuth auth) {
+    if (auth.getServerAddress().isBlank()) {
+      throw new InvalidArgumentException("registry_auth.server_address", "must be provided (the image's registry)");
+    }
+    if (auth.getUsername().isBlank()) {
+      throw new InvalidArgumentException("registry_auth.username", "must be provided");
+    }
+    if (auth.getPassword().isEmpty()) {
+      throw new InvalidArgumentException("registry_auth.password", "must be provided");
+    }
     try {
       registry.withDeadlineAfter(15, TimeUnit.SECONDS).setServiceCredentials(
           SetServiceCredentialsRequest.newBuilder().setServiceId(serviceId).setAuth(auth).build());

@@ -229,6 +229,18 @@ class ImagePinningIT {
   }
 
   @Test
+  void credentialsWithoutAUsernameAreInvalidArgumentNamingTheField() {
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+            .setSpec(spec("127.0.0.1:5000/team/app:1")).setRegistryAuth(AUTH.toBuilder().clearUsername()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("registry_auth.username: must be provided");
+        });
+    assertThat(registry.stored).isEmpty();
+    assertThat(store.list(Tables.SERVICES).items()).isEmpty();
+  }
+
+  @Test
   void updateWithRegistryAuthReplacesTheCredentialsAndDeleteForgetsThem() {
     registry.tags.put("127.0.0.1:5000/team/app:1", D1);
     Service s = control.createService(CreateServiceRequest.newBuilder()
