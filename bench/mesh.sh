@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Routing mesh throughput and latency: wrk against an nginx backend serving a small file,
+#   direct        wrk -> nginx backend
+#   mesh          wrk -> Shoal's mesh-proxy -> nginx backend
+#   nginx-stream  wrk -> nginx's stream (L4) proxy -> nginx backend
+# in alternating rounds, same backend, same wrk settings. The mesh-proxy runs standalone on a
+# real etcd that this script starts, seeded with one service and one RUNNING task pointing at
+# the backend (BenchRoute, in the mesh-proxy's test classes); no cluster or dockerd needed.
+#
+#   bench/mesh.sh                     3 rounds of 10 s, wrk -t1 -c32, a 1 KiB file
+#   ROUNDS=5 DURATION=15s CONNS=64 bench/mesh.sh
+#   MESH_FLAGS="--some-flag" bench/mesh.sh   extra mesh-proxy flags
+#
+# Prints each run, then per target the median req/s, p50 and p99 over the rounds, the ratios
+# and the proxies' memory (RSS now and peak), and a single summary line last. Everything binds
+# 127.0.0.1 only, every run is bounded by DURATION, and everything started is stopped on exit.
+# Every proxy shares the machine's cores with wrk and the backend: compare ratios from one run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-10s}"
+CONNS="${CONNS:-32}"
+THREADS="${THREADS:-1}"
+FILE_BYTES="${FILE_BYTES:-1024}"
+MESH_FLAGS="${MESH_FLAGS:-}"
+
+die() { echo "bench: $*" >&2; exit 1; }
+for tool in wrk nginx etcd java python3; do
+  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y wrk nginx-light libnginx-mod-stream etcd-server)"
+done
+STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+[ -f "$STREAM_MODULE" ] || die "nginx's stream module is missing (apt-get install -y libnginx-mod-stream)"
+
+MESH_DIR="$ROOT/services/mesh-proxy"
+if [ ! -f "$MESH_DIR/target/classpath.txt" ] || [ ! -f "$MESH_DIR/target/test-classes/io/shoal/meshproxy/bench/BenchRoute.class" ]; then
+  echo "bench: building mesh-proxy" >&2
+  (cd "$ROOT" && mvn -q -B -o install -pl services/mesh-proxy -am -DskipTests) >&2
+fi
+CP="$MESH_DIR/target/classes:$MESH_DIR/target/test-classes:$(cat "$MESH_DIR/target/classpath.txt")"
+
+WORK="$(mktemp -d /tmp/shoal-bench-mesh.XXXXXX)"
+chmod 755 "$WORK" # nginx's workers (nobody when started as root) read the file below it
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { # wait_port PORT NAME: up to 30 s for 127.0.0.1:PORT to accept
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "$2 did not listen on 127.0.0.1:$1 in 30 s (logs in $WORK)"
+}
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+# Memory of an nginx master and its workers.
+nginx_rss_kib() { local t=0 p; for p in $1 $(pgrep -P "$1"); do t=$((t + $(rss_kib "$p"))); done; echo "$t"; }
+
+ETCD_PORT=$(free_port); ETCD_PEER=$(free_port)
+BACKEND=$(free_port); STREAM=$(free_port); MESH=$(free_port)
+MESH_GRPC=$(free_port); MESH_METRICS=$(free_port)
+
+# --- etcd ---
+etcd --name bench --data-dir "$WORK/etcd" \
+  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
+  --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" >"$WORK/etcd.log" 2>&1 &
+PIDS+=($!)
+wait_port "$ETCD_PORT" etcd
+
+# --- nginx: the backend (one worker, as a task would be) and the stream proxy (auto workers) ---
+mkdir -p "$WORK/www" "$WORK/nginx-backend" "$WORK/nginx-stream"
+head -c "$FILE_BYTES" /dev/zero | tr '\0' 'x' >"$WORK/www/file"
+cat >"$WORK/nginx-backend/nginx.conf" <<EOF
+daemon off; worker_processes 1; pid $WORK/nginx-backend/nginx.pid;
+error_log $WORK/nginx-backend/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx-backend; proxy_temp_path $WORK/nginx-backend;
+  fastcgi_temp_path $WORK/nginx-backend; uwsgi_temp_path $WORK/nginx-backend; scgi_temp_path $WORK/nginx-backend;
+  server { listen 127.0.0.1:$BACKEND; root $WORK/www; }
+}
+EOF
+cat >"$WORK/nginx-stream/nginx.conf" <<EOF
+load_module $STREAM_MODULE;
+daemon off; worker_processes auto; pid $WORK/nginx-stream/nginx.pid;
+error_log $WORK/nginx-stream/error.log warn;
+events { worker_connections 4096; }
+stream { server { listen 127.0.0.1:$STREAM; proxy_pass 127.0.0.1:$BACKEND; } }
+EOF
+nginx -p "$WORK/nginx-backend" -c "$WORK/nginx-backend/nginx.conf" &
+PIDS+=($!)
+NGINX_STREAM_LOG="$WORK/nginx-stream/run.log"
+nginx -p "$WORK/nginx-stream" -c "$WORK/nginx-stream/nginx.conf" >"$NGINX_STREAM_LOG" 2>&1 &
+STREAM_PID=$!
+PIDS+=("$STREAM_PID")
+wait_port "$BACKEND" "nginx backend"
+wait_port "$STREAM" "nginx stream"
+
+# --- Shoal's mesh-proxy, standalone, with one route seeded in etcd ---
+PREFIX="/bench/$$/"
+java -cp "$CP" io.shoal.meshproxy.bench.BenchRoute "http://127.0.0.1:$ETCD_PORT" "$PREFIX" "$MESH" 127.0.0.1 "$BACKEND" >"$WORK/seed.log" 2>&1 \
+  || die "seeding etcd failed: $(cat "$WORK/seed.log")"
+# -Xmx/-XX:MaxDirectMemorySize bound the heap and the pooled direct buffers.
+# shellcheck disable=SC2086
+java -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
+  -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
+  --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$PREFIX" \
+  --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
+MESH_PID=$!
+PIDS+=("$MESH_PID")
+wait_port "$MESH" "mesh-proxy"
+
+URL_PATH="/file"
+declare -A URL=([direct]="http://127.0.0.1:$BACKEND$URL_PATH" [mesh]="http://127.0.0.1:$MESH$URL_PATH" [nginx-stream]="http://127.0.0.1:$STREAM$URL_PATH")
+TARGETS=(direct mesh nginx-stream)
+
+to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms", fails on socket errors or non-2xx answers
+  local out rps p50 p99
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${URL[$1]}")
+  if grep -qE 'Socket errors|Non-2xx' <<<"$out"; then
+    echo "bench: errors through $1:" >&2; echo "$out" >&2; exit 1
+  fi
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  echo "$rps $p50 $p99"
+}
+
+sanity=$(curl -s --max-time 5 "${URL[mesh]}" | wc -c)
+[ "$sanity" = "$FILE_BYTES" ] || die "the mesh answered $sanity bytes, not $FILE_BYTES (log: $(tail -5 "$WORK/mesh.log"))"
+echo "warm-up: 5 s through the mesh (JIT), not counted"
+wrk -t"$THREADS" -c"$CONNS" -d5s "${URL[mesh]}" >/dev/null
+
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, ${FILE_BYTES} B file, $ROUNDS rounds, $(nproc) cores"
+declare -A RPS P50 P99
+for round in $(seq 1 "$ROUNDS"); do
+  # Alternate the order each round so no target always runs first or last.
+  if [ $((round % 2)) = 1 ]; then order=("${TARGETS[@]}"); else order=(nginx-stream mesh direct); fi
+  for t in "${order[@]}"; do
+    read -r rps p50 p99 < <(run_wrk "$t")
+    printf '  round %d %-13s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' "$round" "$t" "$rps" "$p50" "$p99"
+    RPS[$t]+="$rps "; P50[$t]+="$p50 "; P99[$t]+="$p99 "
+  done
+done
+
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+declare -A M_RPS M_P50 M_P99
+echo
+printf '%-13s %12s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
+for t in "${TARGETS[@]}"; do
+  M_RPS[$t]=$(median "${RPS[$t]}"); M_P50[$t]=$(median "${P50[$t]}"); M_P99[$t]=$(median "${P99[$t]}")
+  printf '%-13s %12.0f %10.3f %10.3f\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mesh_vs_direct=$(ratio "${M_RPS[mesh]}" "${M_RPS[direct]}")
+stream_vs_direct=$(ratio "${M_RPS[nginx-stream]}" "${M_RPS[direct]}")
+mesh_vs_stream=$(ratio "${M_RPS[mesh]}" "${M_RPS[nginx-stream]}")
+p99_vs_stream=$(ratio "${M_P99[mesh]}" "${M_P99[nginx-stream]}")
+mesh_rss=$(( $(rss_kib "$MESH_PID") / 1024 )); mesh_hwm=$(( $(hwm_kib "$MESH_PID") / 1024 ))
+stream_rss=$(( $(nginx_rss_kib "$STREAM_PID") / 1024 ))
+echo
+echo "throughput: mesh/direct ${mesh_vs_direct}x, nginx-stream/direct ${stream_vs_direct}x, mesh/nginx-stream ${mesh_vs_stream}x"
+echo "p99: mesh/nginx-stream ${p99_vs_stream}x (${M_P99[mesh]} ms vs ${M_P99[nginx-stream]} ms)"
+echo "memory: mesh-proxy RSS ${mesh_rss} MiB (peak ${mesh_hwm} MiB), nginx stream RSS ${stream_rss} MiB"
+
+verdict=ok
+awk -v r="$mesh_vs_stream" 'BEGIN { exit !(r >= 1.0) }' || verdict=below-target
+awk -v r="$p99_vs_stream" 'BEGIN { exit !(r <= 1.0) }' || verdict=below-target
+[ "$mesh_hwm" -lt 256 ] || verdict=below-target
+echo "SUMMARY mesh ${M_RPS[mesh]} req/s = ${mesh_vs_stream}x nginx-stream (${mesh_vs_direct}x direct), p99 ${M_P99[mesh]} ms vs ${M_P99[nginx-stream]} ms, RSS peak ${mesh_hwm} MiB: ${verdict} (targets: >=1.0x, p99 no worse, <256 MiB)"
