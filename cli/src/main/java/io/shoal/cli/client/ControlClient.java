@@ -77,22 +77,27 @@ public final class ControlClient {
   /** Replaces the spec of the service read at {@code version}; a stale version is ABORTED. */
   public UpdateServiceResponse updateService(
       String serviceId, long version, ServiceSpec spec, boolean noResolveImage) {
-    return updateService(serviceId, version, spec, noResolveImage, java.util.Optional.empty());
+    return updateService(serviceId, version, spec, noResolveImage, java.util.Optional.empty(), false);
   }
 
-  /** With {@code --with-registry-auth}: the login replaces the service's stored one. */
+  /**
+   * With {@code --with-registry-auth}: the login replaces the service's stored one. {@code
+   * resolveImage} ({@code --image} given) asks control to resolve the image even if unchanged.
+   */
   public UpdateServiceResponse updateService(
       String serviceId,
       long version,
       ServiceSpec spec,
       boolean noResolveImage,
-      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
+      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth,
+      boolean resolveImage) {
     UpdateServiceRequest.Builder request =
         UpdateServiceRequest.newBuilder()
             .setServiceId(serviceId)
             .setVersion(version)
             .setSpec(spec)
-            .setNoResolveImage(noResolveImage);
+            .setNoResolveImage(noResolveImage)
+            .setResolveImage(resolveImage);
     auth.ifPresent(request::setRegistryAuth);
     return stub().updateService(request.build());
   }

@@ -40,20 +40,25 @@ public final class ServiceUpdater {
    * @throws CliException when every attempt lost a race
    */
   public UpdateServiceResponse update(String service, SpecChange change, boolean noResolveImage) {
-    return update(service, change, noResolveImage, java.util.Optional.empty());
+    return update(service, change, noResolveImage, java.util.Optional.empty(), false);
   }
 
-  /** As above, sending {@code auth} (--with-registry-auth) with the update. */
+  /**
+   * As above, sending {@code auth} (--with-registry-auth) with the update; {@code resolveImage}
+   * ({@code --image} given) has the image resolved again even when unchanged.
+   */
   public UpdateServiceResponse update(
       String service,
       SpecChange change,
       boolean noResolveImage,
-      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth) {
+      java.util.Optional<io.shoal.api.v1.RegistryAuth> auth,
+      boolean resolveImage) {
     for (int attempt = 1; ; attempt++) {
       Service current = control.getService(service);
       ServiceSpec spec = change.apply(current);
       try {
-        return control.updateService(current.getId(), current.getVersion(), spec, noResolveImage, auth);
+        return control.updateService(
+            current.getId(), current.getVersion(), spec, noResolveImage, auth, resolveImage);
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ABORTED) {
           throw e;

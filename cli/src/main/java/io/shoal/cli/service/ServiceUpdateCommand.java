@@ -113,6 +113,10 @@ public final class ServiceUpdateCommand extends CliCommand {
       description = "Send the login for the image's registry (from `shoal login`) to the nodes")
   boolean withRegistryAuth;
 
+  @Mixin PlacementUpdateOptions placement;
+
+  @Mixin ResourceOptions resources;
+
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
@@ -144,7 +148,8 @@ public final class ServiceUpdateCommand extends CliCommand {
                             : control().getService(service).getSpec().getContainer().getImage(),
                         context().env(),
                         err())
-                    : java.util.Optional.empty());
+                    : java.util.Optional.empty(),
+                image != null);
     for (PortConfig p : unmatched) {
       err().println("shoal: warning: --publish-rm " + PortSpec.format(p) + " matched no port");
     }
@@ -206,6 +211,8 @@ public final class ServiceUpdateCommand extends CliCommand {
       s.setForceUpdate(s.getForceUpdate() + 1);
     }
     restart.applyTo(s);
+    placement.applyTo(s);
+    resources.applyTo(s);
     updateConfig.applyTo(s);
     endpoint.applyTo(s);
     rollbackConfig.applyTo(s);

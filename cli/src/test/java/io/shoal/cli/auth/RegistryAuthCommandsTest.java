@@ -88,6 +88,16 @@ class RegistryAuthCommandsTest {
   }
 
   @Test
+  void updateWithImageAsksControlToResolveItEvenWhenUnchangedOtherUpdatesDoNot() {
+    cli.run("service", "create", "--detach", "--name", "web", "127.0.0.1:5000/team/web:1");
+
+    cli.run("service", "update", "--detach", "--image", "127.0.0.1:5000/team/web:1", "web");
+    assertThat(cli.control().updates()).last().satisfies(r -> assertThat(r.getResolveImage()).isTrue());
+    cli.run("service", "update", "--detach", "--env-add", "A=b", "web");
+    assertThat(cli.control().updates()).last().satisfies(r -> assertThat(r.getResolveImage()).isFalse());
+  }
+
+  @Test
   void loginWithoutATerminalOrStdinSaysHowToPassThePassword() {
     CliHarness.Result r = cli.run("login", "--username", "ci", "127.0.0.1:5000");
 

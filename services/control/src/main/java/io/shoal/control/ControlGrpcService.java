@@ -67,7 +67,8 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
           ? services.rollback(request.getServiceId(), request.getVersion())
           : services.update(
           request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage(),
-          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty());
+          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty(),
+          request.getResolveImage());
       return UpdateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
     });
   }

@@ -116,6 +116,12 @@ public final class ServiceManager {
    */
   public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage,
       Optional<RegistryAuth> registryAuth) {
+    return update(serviceId, version, requested, noResolveImage, registryAuth, false);
+  }
+
+  /** As above; {@code resolveImage} (`update --image`) resolves the image even when unchanged. */
+  public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage,
+      Optional<RegistryAuth> registryAuth, boolean resolveImage) {
     Service current = store.get(Tables.SERVICES, serviceId)
         .orElseThrow(() -> ShoalException.notFound("service " + serviceId + " not found"));
     if (current.getVersion() != version) {
@@ -124,7 +130,7 @@ public final class ServiceManager {
     }
     ServiceSpec spec = SpecValidator.normalize(requested);
     List<String> warnings = new ArrayList<>();
-    if (spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
+    if (!resolveImage && spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
       warnings.addAll(current.getWarningsList());
     } else {
       spec = pinImage(spec, noResolveImage, registryAuth, serviceId, true, warnings);

@@ -214,6 +214,24 @@ class ImagePinningIT {
   }
 
   @Test
+  void anExplicitImageUpdatePinsAnUnpinnedTagOnceItsRegistryAnswers() {
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/late:1")).build()).getService();
+    assertThat(s.getWarningsList()).isNotEmpty();
+    registry.tags.put("127.0.0.1:5000/team/late:1", D1);
+
+    Service unchanged = update(s, s.getSpec(), null);
+    assertThat(unchanged.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/late:1");
+    assertThat(registry.resolves).hasSize(1);
+
+    Service pinned = control.updateService(UpdateServiceRequest.newBuilder().setServiceId(s.getId())
+        .setVersion(unchanged.getVersion()).setSpec(unchanged.getSpec()).setResolveImage(true).build()).getService();
+    assertThat(pinned.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/late:1@" + D1);
+    assertThat(pinned.getWarningsList()).isEmpty();
+    assertThat(registry.resolves.get(1).getRefresh()).isTrue();
+  }
+
+  @Test
   void credentialsThatCannotBeStoredFailTheCreateAndLeaveNoService() {
     registry.refuseStore = Status.FAILED_PRECONDITION.withDescription("the registry service has no cluster key");
 
