@@ -144,6 +144,10 @@ public final class ManifestResolver {
     if (params.containsKey("service")) {
       url.append("&service=").append(enc(params.get("service")));
     }
+    if (auth.isPresent()) {
+      // As dockerd does: some token servers want the account named as well as authenticated.
+      url.append("&account=").append(enc(auth.get().getUsername()));
+    }
     URI tokenUri;
     try {
       tokenUri = URI.create(url.toString());

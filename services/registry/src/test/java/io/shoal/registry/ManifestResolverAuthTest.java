@@ -35,7 +35,8 @@ class ManifestResolverAuthTest {
 
     assertThat(digest).isEqualTo(FakeTokenRegistry.DIGEST);
     assertThat(registry.tokenQueries).singleElement().asString()
-        .contains("scope=repository%3Ateam%2Fapp%3Apull").contains("service=fake-registry");
+        .contains("scope=repository%3Ateam%2Fapp%3Apull").contains("service=fake-registry").contains("account=alice")
+        .doesNotContain("wonder-land");
   }
 
   @Test
