@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -67,13 +68,15 @@ public final class Convergence {
 
   public static Snapshot evaluate(Service service, List<Task> tasks, List<Node> nodes) {
     ServiceSpec spec = targetSpec(service);
-    List<Task> upToDate = tasks.stream().filter(t -> upToDate(t, spec)).toList();
+    Map<String, Node> byId = nodes.stream().collect(Collectors.toMap(Node::getId, n -> n, (a, b) -> a));
+    List<Task> upToDate = tasks.stream().filter(t -> upToDate(t, spec, byId)).toList();
     return spec.hasGlobal()
-        ? global(upToDate, tasks, nodes, spec)
-        : replicated(upToDate, tasks, spec);
+        ? global(upToDate, tasks, nodes, spec, byId)
+        : replicated(upToDate, tasks, spec, byId);
   }
 
-  private static Snapshot replicated(List<Task> upToDate, List<Task> all, ServiceSpec spec) {
+  private static Snapshot replicated(
+      List<Task> upToDate, List<Task> all, ServiceSpec spec, Map<String, Node> nodes) {
     long replicas = spec.getReplicated().getReplicas();
     List<Line> lines = new ArrayList<>();
     long converged = 0;
@@ -87,12 +90,17 @@ public final class Convergence {
     }
     boolean stray =
         all.stream()
-            .anyMatch(t -> shouldRun(t) && !(converged(t, spec) && t.getSlot() <= replicas));
+            .anyMatch(
+                t -> shouldRun(t) && !(converged(t, spec, nodes) && t.getSlot() <= replicas));
     return new Snapshot(converged, replicas, lines, converged == replicas && !stray);
   }
 
   private static Snapshot global(
-      List<Task> upToDate, List<Task> all, List<Node> nodes, ServiceSpec spec) {
+      List<Task> upToDate,
+      List<Task> all,
+      List<Node> nodes,
+      ServiceSpec spec,
+      Map<String, Node> byId) {
     List<Node> eligible =
         nodes.stream()
             .filter(Convergence::eligible)
@@ -118,7 +126,7 @@ public final class Convergence {
     boolean stray =
         all.stream()
             .filter(t -> eligibleIds.contains(t.getNodeId()))
-            .anyMatch(t -> shouldRun(t) && !converged(t, spec));
+            .anyMatch(t -> shouldRun(t) && !converged(t, spec, byId));
     return new Snapshot(converged, eligible.size(), lines, converged == eligible.size() && !stray);
   }
 
@@ -189,13 +197,33 @@ public final class Convergence {
 
   /** Running the current spec, and meant to. */
   public static boolean converged(Task t, ServiceSpec spec) {
+    return converged(t, spec, Map.of());
+  }
+
+  static boolean converged(Task t, ServiceSpec spec, Map<String, Node> nodes) {
     return t.getDesiredState() == TaskState.TASK_STATE_RUNNING
         && t.getStatus().getState() == TaskState.TASK_STATE_RUNNING
-        && upToDate(t, spec);
+        && upToDate(t, spec, nodes);
   }
 
   /**
-   * The task runs {@code spec}: same container, resources, restart policy, published ports and forced-update
+   * {@link #upToDate(Task, ServiceSpec)}, plus placement: a task whose placement differs is still
+   * up to date while its node (when known) satisfies the new constraints, as the scheduler's
+   * TaskSpecs.dirty decides.
+   */
+  static boolean upToDate(Task t, ServiceSpec spec, Map<String, Node> nodes) {
+    if (!upToDate(t, spec)) {
+      return false;
+    }
+    if (t.getSpec().getPlacement().equals(spec.getPlacement())) {
+      return true;
+    }
+    Node node = nodes.get(t.getNodeId());
+    return node == null || PlacementCheck.satisfies(spec.getPlacement().getConstraintsList(), node);
+  }
+
+  /**
+   * The task runs {@code spec} (placement aside): same container, resources, restart policy, published ports and forced-update
    * counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
    * (services/scheduler) is the same rule, and the CLI does not depend on that module.
    */

@@ -109,6 +109,10 @@ public final class ServiceCreateCommand extends CliCommand {
       description = "Send the login for the image's registry (from `shoal login`) to the nodes")
   boolean withRegistryAuth;
 
+  @Mixin PlacementOptions placement;
+
+  @Mixin ResourceOptions resources;
+
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
@@ -187,6 +191,8 @@ public final class ServiceCreateCommand extends CliCommand {
       service.setEndpoint(EndpointSpec.newBuilder().addAllPorts(publish));
     }
     restart.applyTo(service);
+    placement.applyTo(service);
+    resources.applyTo(service);
     updateConfig.applyTo(service);
     endpoint.applyTo(service);
     rollbackConfig.applyTo(service);

@@ -113,6 +113,10 @@ public final class ServiceUpdateCommand extends CliCommand {
       description = "Send the login for the image's registry (from `shoal login`) to the nodes")
   boolean withRegistryAuth;
 
+  @Mixin PlacementUpdateOptions placement;
+
+  @Mixin ResourceOptions resources;
+
   @Mixin RestartOptions restart;
 
   @Mixin UpdateOptions updateConfig;
@@ -207,6 +211,8 @@ public final class ServiceUpdateCommand extends CliCommand {
       s.setForceUpdate(s.getForceUpdate() + 1);
     }
     restart.applyTo(s);
+    placement.applyTo(s);
+    resources.applyTo(s);
     updateConfig.applyTo(s);
     endpoint.applyTo(s);
     rollbackConfig.applyTo(s);

@@ -91,4 +91,60 @@ class DeployFlagsTest {
     assertThat(r.err()).contains(flag).contains(why);
     assertThat(cli.control().creates()).isEmpty();
   }
+  @Test
+  void placementAndResourceFlagsOnCreate() {
+    Result r = cli.run("service", "create", "--name", "web", "--no-resolve-image", "-d",
+        "--constraint", "node.labels.zone==east", "--constraint", "node.role!=manager",
+        "--placement-pref", "spread=node.labels.rack", "--replicas-max-per-node", "2",
+        "--reserve-cpu", "0.5", "--reserve-memory", "256m", "--limit-cpu", "1.25", "--limit-memory", "1g",
+        "img:1");
+
+    assertThat(r.err()).isEmpty();
+    ServiceSpec sent = cli.control().creates().get(0).getSpec();
+    assertThat(sent.getPlacement()).isEqualTo(io.shoal.api.v1.Placement.newBuilder()
+        .addConstraints("node.labels.zone==east").addConstraints("node.role!=manager")
+        .addPreferences(io.shoal.api.v1.PlacementPreference.newBuilder().setSpread("node.labels.rack"))
+        .setMaxReplicas(2).build());
+    assertThat(sent.getResources()).isEqualTo(io.shoal.api.v1.ResourceRequirements.newBuilder()
+        .setReservations(io.shoal.api.v1.Resources.newBuilder().setNanoCpus(500_000_000L).setMemoryBytes(256L << 20))
+        .setLimits(io.shoal.api.v1.Resources.newBuilder().setNanoCpus(1_250_000_000L).setMemoryBytes(1L << 30))
+        .build());
+  }
+
+  @Test
+  void placementEditsOnUpdate() {
+    ServiceSpec.Builder spec = Fixtures.replicated("web", "img:1", 2).toBuilder();
+    spec.setPlacement(io.shoal.api.v1.Placement.newBuilder().addConstraints("node.labels.zone==east")
+        .addConstraints("node.hostname!=n9"));
+    cli.control().addService(spec.build());
+
+    Result r = cli.run("service", "update", "-d", "--constraint-rm", "node.hostname!=n9",
+        "--constraint-add", "node.labels.ssd==true", "--placement-pref-add", "spread=node.labels.zone",
+        "--reserve-memory", "64m", "web");
+
+    assertThat(r.exitCode()).isZero();
+    ServiceSpec sent = cli.control().updates().get(0).getSpec();
+    assertThat(sent.getPlacement().getConstraintsList()).containsExactly("node.labels.zone==east", "node.labels.ssd==true");
+    assertThat(sent.getPlacement().getPreferences(0).getSpread()).isEqualTo("node.labels.zone");
+    assertThat(sent.getResources().getReservations().getMemoryBytes()).isEqualTo(64L << 20);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"512, 512", "1k, 1024", "1.5g, 1610612736", "64MiB, 67108864", "2Gb, 2147483648"})
+  void memorySizesAsDocker(String text, long bytes) {
+    assertThat(new ResourceOptions.MemoryConverter().convert(text)).isEqualTo(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--placement-pref|pack=node.labels.zone|the only placement preference is spread=node.labels.KEY",
+      "--reserve-cpu|half|\"half\" is not a number of CPUs",
+      "--limit-memory|lots|\"lots\" is not a size in bytes",
+  })
+  void badPlacementValuesNameTheFlag(String flag, String value, String why) {
+    Result r = cli.run("service", "create", "--name", "web", "-d", flag, value, "img:1");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(flag).contains(why);
+  }
 }

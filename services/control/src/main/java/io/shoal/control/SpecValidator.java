@@ -54,6 +54,7 @@ public final class SpecValidator {
           spec.getReplicated().getReplicas() + " exceeds the limit of " + MAX_REPLICAS);
     }
     b.setEndpoint(endpoint(spec.getEndpoint()));
+    DeployValidator.check(spec);
     return b.build();
   }
 

@@ -18,9 +18,12 @@ import io.shoal.scheduler.orchestrator.TaskFactory;
 import io.shoal.scheduler.orchestrator.TaskReaper;
 import io.shoal.scheduler.orchestrator.UpdateSupervisor;
 import io.shoal.scheduler.placement.Filter;
+import io.shoal.scheduler.placement.ConstraintFilter;
 import io.shoal.scheduler.placement.HostPortFilter;
+import io.shoal.scheduler.placement.MaxReplicasFilter;
 import io.shoal.scheduler.placement.Placer;
 import io.shoal.scheduler.placement.ReadyFilter;
+import io.shoal.scheduler.placement.ResourceFilter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,7 +62,9 @@ public final class SchedulerMain implements Callable<Integer> {
   /** The reconciler with its plugins in order; tests build it with their own clock. */
   public static Reconciler newReconciler(Clock clock, int historyLimit) {
     TaskFactory factory = new TaskFactory(clock, Ids::newId);
-    List<Filter> filters = List.of(new ReadyFilter(), new HostPortFilter());
+    // SwarmKit's order: cheap and common checks first; the pipeline counts failures per filter.
+    List<Filter> filters = List.of(new ReadyFilter(), new ResourceFilter(), new ConstraintFilter(),
+        new HostPortFilter(), new MaxReplicasFilter());
     RestartSupervisor restarts = new RestartSupervisor(clock);
     UpdateSupervisor updates = new UpdateSupervisor(clock);
     return new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),

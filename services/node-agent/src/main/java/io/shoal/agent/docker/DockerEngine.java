@@ -196,6 +196,12 @@ public final class DockerEngine implements ContainerEngine {
         .withInit(config.init())
         .withRestartPolicy(RestartPolicy.noRestart())
         .withPortBindings(bindings);
+    if (config.nanoCpus() > 0) {
+      host.withNanoCPUs(config.nanoCpus());
+    }
+    if (config.memoryBytes() > 0) {
+      host.withMemory(config.memoryBytes());
+    }
     CreateContainerCmd cmd = docker.createContainerCmd(config.image().forEngine())
         .withName(config.name())
         .withLabels(config.labels())

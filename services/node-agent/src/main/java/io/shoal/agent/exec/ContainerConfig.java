@@ -18,6 +18,8 @@ import java.util.Map;
  * @param labels the container's labels, {@code io.shoal.*}
  * @param stopGracePeriod between SIGTERM and SIGKILL
  * @param ports published ports
+ * @param nanoCpus CPU limit in 1e-9 CPUs (--limit-cpu); 0: none
+ * @param memoryBytes memory limit (--limit-memory); 0: none
  */
 public record ContainerConfig(
     String name,
@@ -29,7 +31,9 @@ public record ContainerConfig(
     boolean init,
     Map<String, String> labels,
     Duration stopGracePeriod,
-    List<PortPublication> ports) {
+    List<PortPublication> ports,
+    long nanoCpus,
+    long memoryBytes) {
 
   public ContainerConfig {
     cmd = List.copyOf(cmd);

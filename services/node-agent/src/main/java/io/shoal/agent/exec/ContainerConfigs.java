@@ -53,7 +53,9 @@ public final class ContainerConfigs {
         spec.getInit(),
         labels,
         stopGracePeriod(spec),
-        ports);
+        ports,
+        task.getSpec().getResources().getLimits().getNanoCpus(),
+        task.getSpec().getResources().getLimits().getMemoryBytes());
   }
 
   /** {@code <service_name>.<slot>.<task_id>}, as Swarm names task containers. */

@@ -8,6 +8,7 @@ import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.common.placement.Constraint;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One task per ready, active node for a global service. New tasks carry their node already; the
+ * One task per ready, active node that satisfies the service's constraints, for a global service. New tasks carry their node already; the
  * placement step still checks that the node fits. Updates roll through the nodes as
  * {@link UpdateSupervisor} allows, stop-first or start-first.
  */
@@ -41,8 +42,9 @@ public final class GlobalOrchestrator {
     List<Task> outdated = new ArrayList<>();
     int inFlight = 0;
     int nodes = 0;
+    List<Constraint> constraints = Constraint.parseAll(service.getSpec().getPlacement().getConstraintsList());
     for (Node node : view.nodeList()) {
-      if (!eligible(node, view)) {
+      if (!eligible(node, view) || !Constraint.matchesAll(constraints, node)) {
         continue;
       }
       nodes++;
@@ -83,7 +85,7 @@ public final class GlobalOrchestrator {
         continue;
       }
       Task current = live.get(0);
-      boolean currentDirty = TaskSpecs.dirty(current.getSpec(), service.getSpec());
+      boolean currentDirty = TaskSpecs.dirty(current, service.getSpec(), view);
       boolean currentRunning = current.getStatus().getState() == TaskState.TASK_STATE_RUNNING;
       if (live.size() > 1) {
         if (startFirst && !currentDirty && !currentRunning) {
@@ -102,7 +104,8 @@ public final class GlobalOrchestrator {
     for (Task t : tasks) {
       Task current = plan.current(t);
       if (current.getDesiredState() == TaskState.TASK_STATE_RUNNING
-          && (!view.nodes().containsKey(current.getNodeId()) || !eligible(view.nodes().get(current.getNodeId()), view))
+          && (!view.nodes().containsKey(current.getNodeId()) || !eligible(view.nodes().get(current.getNodeId()), view)
+              || !Constraint.matchesAll(constraints, view.nodes().get(current.getNodeId())))
           && (assigned(current) || !current.getNodeId().isEmpty())) {
         ReplicatedOrchestrator.shutDown(current, plan, "node left the service");
       }

@@ -98,7 +98,7 @@ public final class ReplicatedOrchestrator {
         inFlight++;
         continue;
       }
-      boolean currentDirty = TaskSpecs.dirty(current.getSpec(), service.getSpec());
+      boolean currentDirty = TaskSpecs.dirty(current, service.getSpec(), view);
       boolean currentRunning = current.getStatus().getState() == TaskState.TASK_STATE_RUNNING;
       if (live.size() > 1) {
         if (startFirst && !currentDirty && !currentRunning) {

@@ -1,11 +1,16 @@
 package io.shoal.scheduler.orchestrator;
 
+import io.shoal.api.v1.Node;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.common.placement.Constraint;
+import io.shoal.scheduler.ClusterView;
 
 /**
  * When a running task no longer matches its service (SwarmKit's IsTaskDirty): what the
  * container runs, its resources, its restart policy, how its ports are published, or a forced update. Scaling,
- * renaming, relabelling or changing the mesh's load balancing leaves its tasks alone. The CLI's convergence check
+ * renaming, relabelling or changing the mesh's load balancing leaves its tasks alone, and so does
+ * a placement change its node still satisfies. The CLI's convergence check
  * (cli/.../progress/Convergence) applies the same rule.
  */
 public final class TaskSpecs {
@@ -17,5 +22,22 @@ public final class TaskSpecs {
         || !taskSpec.getRestartPolicy().equals(serviceSpec.getRestartPolicy())
         || !taskSpec.getEndpoint().getPortsList().equals(serviceSpec.getEndpoint().getPortsList())
         || taskSpec.getForceUpdate() != serviceSpec.getForceUpdate();
+  }
+
+  /**
+   * {@link #dirty(ServiceSpec, ServiceSpec)} for a placed task, plus placement: a change of
+   * constraints, preferences or max replicas alone redeploys the task only when its node no
+   * longer satisfies the new constraints (SwarmKit's IsTaskDirtyPlacementConstraintsOnly).
+   */
+  public static boolean dirty(Task task, ServiceSpec serviceSpec, ClusterView view) {
+    if (dirty(task.getSpec(), serviceSpec)) {
+      return true;
+    }
+    if (task.getSpec().getPlacement().equals(serviceSpec.getPlacement())) {
+      return false;
+    }
+    Node node = view.nodes().get(task.getNodeId());
+    return node != null
+        && !Constraint.matchesAll(Constraint.parseAll(serviceSpec.getPlacement().getConstraintsList()), node);
   }
 }

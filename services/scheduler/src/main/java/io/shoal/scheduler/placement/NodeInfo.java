@@ -15,6 +15,17 @@ public final class NodeInfo {
   private final Map<String, Integer> tasksByService = new HashMap<>();
   private final Set<String> hostPorts = new HashSet<>();
   private int tasks;
+  private long reservedNanoCpus;
+  private long reservedMemoryBytes;
+
+  /** What the node reported minus what its tasks reserve. */
+  public long freeNanoCpus() {
+    return node.getDescription().getNanoCpus() - reservedNanoCpus;
+  }
+
+  public long freeMemoryBytes() {
+    return node.getDescription().getMemoryBytes() - reservedMemoryBytes;
+  }
 
   public NodeInfo(Node node) {
     this.node = node;
@@ -30,6 +41,8 @@ public final class NodeInfo {
 
   public void add(Task task) {
     tasks++;
+    reservedNanoCpus += task.getSpec().getResources().getReservations().getNanoCpus();
+    reservedMemoryBytes += task.getSpec().getResources().getReservations().getMemoryBytes();
     tasksByService.merge(task.getServiceId(), 1, Integer::sum);
     hostPorts.addAll(hostPortsOf(task));
   }

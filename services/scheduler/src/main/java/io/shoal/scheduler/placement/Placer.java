@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Places tasks that wait for a node: runs the filters over every node, then picks the fitting
- * node with the fewest tasks of the same service, then the fewest tasks overall. A task that
+ * node by the service's spread preferences ({@link SpreadPreference}), then with the fewest
+ * tasks of the same service, then the fewest tasks overall. A task that
  * fits nowhere stays PENDING with the filters' explanations, commonest first.
  */
 public final class Placer {
@@ -65,6 +66,7 @@ public final class Placer {
     List<NodeInfo> candidates = task.getNodeId().isEmpty()
         ? new ArrayList<>(nodes.values())
         : nodes.containsKey(task.getNodeId()) ? List.of(nodes.get(task.getNodeId())) : List.of();
+    SpreadPreference spread = SpreadPreference.of(task, nodes.values());
     int[] failures = new int[filters.size()];
     NodeInfo best = null;
     for (NodeInfo node : candidates) {
@@ -78,7 +80,7 @@ public final class Placer {
       }
       // Nodes that recently rejected this service's tasks come last (SwarmKit's failure tracking).
       int rejected = best == null ? 0 : rejections.compare(task, node, best);
-      if (fits && (best == null || rejected < 0 || (rejected == 0 && better(node, best, task.getServiceId())))) {
+      if (fits && (best == null || rejected < 0 || (rejected == 0 && better(node, best, task.getServiceId(), spread)))) {
         best = node;
       }
     }
@@ -98,7 +100,11 @@ public final class Placer {
     }
   }
 
-  private static boolean better(NodeInfo a, NodeInfo b, String serviceId) {
+  private static boolean better(NodeInfo a, NodeInfo b, String serviceId, SpreadPreference spread) {
+    int bySpread = spread.compare(a, b);
+    if (bySpread != 0) {
+      return bySpread < 0;
+    }
     if (a.tasksOf(serviceId) != b.tasksOf(serviceId)) {
       return a.tasksOf(serviceId) < b.tasksOf(serviceId);
     }
