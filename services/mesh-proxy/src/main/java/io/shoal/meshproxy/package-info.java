@@ -1,15 +1,19 @@
 /**
  * The routing mesh of one node: every published ingress port of every service is served on the
- * node's address, and each connection is forwarded to a RUNNING task of the service.
+ * node's address, and each TCP connection or UDP flow is forwarded to a RUNNING task of the
+ * service.
  *
  * <pre>
  *  etcd ──list+watch──▶ StoreCache ──batches──▶ RouteWatcher (one thread)
  *                                                 │ RouteTableBuilder.build(services, tasks)
  *                                                 ├─▶ LiveRoutes.publish(table)   (AtomicReference)
+ *                                                 ├─▶ BackendConnections.retain   (drain the rest)
  *                                                 └─▶ PortListeners.reconcile(table)
- *                                                        └─ Frontend per protocol (TcpFrontend)
- *  client ──▶ TcpConnectHandler ── reads LiveRoutes once ──▶ BackendConnector (round robin)
+ *                                                        └─ Frontend per protocol (TCP, UDP)
+ *  client ──▶ TcpConnectHandler ── reads LiveRoutes once ──▶ BalancingConnector
+ *                 │                         (BackendChooser: round robin | least-conn, PROXY header)
  *                 └─ replaced by RelayHandler ⇄ RelayHandler on the backend channel
+ *  datagram ──▶ UdpFlows ── one UdpFlow per client address ──▶ connected datagram channel
  * </pre>
  *
  * <p>Wiring: {@link io.shoal.meshproxy.MeshProxyComponent}, built by

@@ -6,8 +6,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Listens for one protocol. {@link PortListeners} asks the frontend of a route's protocol to
- * open each published port; a UDP frontend (a datagram channel and per-client sessions) plugs
- * in here beside the TCP one.
+ * open each published port: {@code TcpFrontend} and {@code UdpFrontend} (a datagram channel
+ * with a flow per client).
  */
 public interface Frontend {
   /** The protocol whose ports this frontend serves. */
