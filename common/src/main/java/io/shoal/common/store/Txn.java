@@ -67,6 +67,13 @@ public final class Txn {
     return this;
   }
 
+  /** Guards on a plain key holding {@code value} (e.g. a leader key naming this instance). */
+  public Txn requireValue(String path, String value) {
+    guards.add(new Cmp(store.key(path), Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value, UTF_8))));
+    keys.add(path);
+    return this;
+  }
+
   /** Guards on a plain key being absent. */
   public Txn requireAbsent(String path) {
     guards.add(new Cmp(store.key(path), Cmp.Op.EQUAL, CmpTarget.version(0)));

@@ -36,6 +36,7 @@ public final class SchedulerLoop implements AutoCloseable {
   private final Object signal = new Object();
   private final Thread thread = new Thread(this::run, "scheduler-loop");
   private StoreCache cache;
+  private Consumer<Txn> guard = txn -> {};
   private long dirtySince;
   private long lastChange;
   /** System.nanoTime() of the next pass the reconciler asked for; 0: none. Guarded by signal. */
@@ -49,6 +50,12 @@ public final class SchedulerLoop implements AutoCloseable {
   }
 
   public void start() {
+    start(txn -> {});
+  }
+
+  /** Starts the loop; {@code guard} is added to every transaction (the leader's fencing). */
+  public void start(Consumer<Txn> guard) {
+    this.guard = guard;
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.TASKS, Tables.NODES), changes -> markDirty()).start();
     markDirty();
     thread.start();
@@ -144,12 +151,14 @@ public final class SchedulerLoop implements AutoCloseable {
     for (int from = 0; from < writes.size(); from += BATCH) {
       List<Consumer<Txn>> batch = writes.subList(from, Math.min(writes.size(), from + BATCH));
       Txn txn = store.txn();
+      guard.accept(txn);
       batch.forEach(w -> w.accept(txn));
       try {
         revision = Math.max(revision, txn.commit());
       } catch (ConflictException e) {
         for (Consumer<Txn> write : batch) {
           Txn single = store.txn();
+          guard.accept(single);
           write.accept(single);
           try {
             revision = Math.max(revision, single.commit());

@@ -11,6 +11,7 @@ import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.scheduler.leader.LeaderElection;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
@@ -43,6 +44,23 @@ public final class SchedulerMain implements Callable<Integer> {
   @Option(names = "--task-history-limit", defaultValue = "5",
       description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
   int taskHistoryLimit;
+
+  @Option(names = "--leader-ttl", defaultValue = "3s", converter = GoDurationConverter.class,
+      description = "How long a dead leader's lease lasts before another scheduler takes over"
+          + " (default: ${DEFAULT-VALUE}).")
+  java.time.Duration leaderTtl;
+
+  @Option(names = "--instance-id",
+      description = "This scheduler's name in the election (default: its listen address and pid).")
+  String instanceId;
+
+  /** Go-style durations (3s, 500ms) for the flags. */
+  static final class GoDurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String value) {
+      return io.shoal.common.server.GoDuration.parse(value);
+    }
+  }
 
   @Module
   static final class SchedulerModule {
@@ -91,9 +109,24 @@ public final class SchedulerMain implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start("shoal-scheduler", address.getHostString(),
         server.metricsPort == null ? 9402 : server.metricsPort);
     SchedulerComponent c = DaggerSchedulerMain_SchedulerComponent.factory().create(this);
-    c.loop().start();
     GrpcServer grpc = GrpcServer.start("scheduler", address, List.of(), telemetry);
-    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), c.loop(), grpc);
+    String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
+        + "/" + ProcessHandle.current().pid();
+    LeaderElection election = new LeaderElection(c.store(), id, leaderTtl, () -> {
+      // As kube-scheduler does: a leader that lost its lease exits; its supervisor restarts it.
+      System.exit(1);
+    });
+    Thread campaign = new Thread(() -> {
+      try {
+        election.awaitLeadership();
+        c.loop().start(election.guard());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "leader-campaign");
+    campaign.setDaemon(true);
+    campaign.start();
+    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), election, c.loop(), grpc);
     return 0;
   }
 
