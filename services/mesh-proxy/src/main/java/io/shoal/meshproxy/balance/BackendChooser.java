@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>round robin: the port's cursor moves one backend per connection;
- *   <li>least-conn: the backend with the fewest open connections through this proxy, ties
- *       broken by the same cursor so equal backends still alternate.
+ *   <li>least-conn: the backend with the fewest open connections through this proxy; the
+ *       port's cursor takes turns among the equally least loaded ones.
  * </ul>
  *
  * The connector tries the others in table order after the first when it refuses, so every
@@ -33,20 +33,28 @@ public final class BackendChooser {
   /** The index in {@code route.backends()} (not empty) to try first. */
   public int first(Route route, PublishedPort port) {
     List<Backend> backends = route.backends();
-    int start = port.nextIndex(backends.size());
     if (route.loadBalancing() != LoadBalancing.LOAD_BALANCING_LEAST_CONN) {
-      return start;
+      return port.nextIndex(backends.size());
     }
-    int best = start;
+    int[] active = new int[backends.size()];
     int fewest = Integer.MAX_VALUE;
-    for (int i = 0; i < backends.size(); i++) {
-      int index = (start + i) % backends.size();
-      int active = connections.active(backends.get(index).taskId());
-      if (active < fewest) {
-        fewest = active;
-        best = index;
+    int ties = 0;
+    for (int i = 0; i < active.length; i++) {
+      active[i] = connections.active(backends.get(i).taskId());
+      if (active[i] < fewest) {
+        fewest = active[i];
+        ties = 1;
+      } else if (active[i] == fewest) {
+        ties++;
       }
     }
-    return best;
+    // The cursor picks among the least loaded only, so they take turns evenly.
+    int nth = port.nextIndex(ties);
+    for (int i = 0; i < active.length; i++) {
+      if (active[i] == fewest && nth-- == 0) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no least-loaded backend among " + backends);
   }
 }
