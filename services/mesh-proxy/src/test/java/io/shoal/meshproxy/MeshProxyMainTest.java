@@ -30,7 +30,8 @@ class MeshProxyMainTest {
 
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--addr", "--etcd-endpoints", "--etcd-prefix",
-        "--listen", "--metrics-port", "--backend-connect-timeout-ms", "ADDR:7405", "9405");
+        "--listen", "--metrics-port", "--backend-connect-timeout-ms", "--drain-timeout-ms",
+        "--udp-idle-timeout-ms", "ADDR:7405", "9405");
   }
 
   @Test
@@ -53,19 +54,24 @@ class MeshProxyMainTest {
     assertThat(config.etcdPrefix()).isEqualTo(System.getenv()
         .getOrDefault("SHOAL_ETCD_PREFIX", "/shoal/v1/"));
     assertThat(config.backendConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void flagsOverrideTheDefaults() {
     MeshProxyConfig config = parse("--addr", "127.0.0.3", "--listen", "127.0.0.3:17405",
         "--metrics-port", "0", "--etcd-endpoints", "http://127.0.0.1:2381",
-        "--etcd-prefix", "/other/", "--backend-connect-timeout-ms", "250");
+        "--etcd-prefix", "/other/", "--backend-connect-timeout-ms", "250",
+        "--drain-timeout-ms", "1500", "--udp-idle-timeout-ms", "4000");
 
     assertThat(config.grpcListen()).isEqualTo(new InetSocketAddress("127.0.0.3", 17405));
     assertThat(config.metricsPort()).isZero();
     assertThat(config.etcdEndpoints()).isEqualTo("http://127.0.0.1:2381");
     assertThat(config.etcdPrefix()).isEqualTo("/other/");
     assertThat(config.backendConnectTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(4));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -74,6 +80,8 @@ class MeshProxyMainTest {
       "--listen,                     7405,       --listen",
       "--metrics-port,               70000,      --metrics-port",
       "--backend-connect-timeout-ms, 0,          --backend-connect-timeout-ms",
+      "--drain-timeout-ms,           0,          --drain-timeout-ms",
+      "--udp-idle-timeout-ms,        -1,         --udp-idle-timeout-ms",
   })
   void badFlagsAreUsageErrors(String flag, String value, String message) {
     assertThatThrownBy(() -> parse("--addr", "127.0.0.2", flag, value))
