@@ -87,15 +87,29 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
     leaseId = store.grantLease(ttl);
     nodeId = register.getNodeId();
+    // The secret goes only to this node; etcd keeps its hash (the registry service checks it
+    // before handing the node pull credentials).
+    String secret = Ids.newId() + Ids.newId();
     NodeSession session = NodeSession.newBuilder().setNodeId(nodeId).setSessionId(sessionId)
+        .setSessionSecretSha256(com.google.protobuf.ByteString.copyFrom(sha256(secret)))
         .setDispatcher(dispatcherName)
         .setStartTime(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
     registrar.register(nodeId, register.getDescription(), session, leaseId);
     send(SessionResponse.newBuilder().setSessionStarted(SessionStarted.newBuilder()
         .setSessionId(sessionId)
+        .setSessionSecret(secret)
         .setHeartbeatPeriod(Duration.newBuilder().setSeconds(heartbeatPeriod.toSeconds())
             .setNanos(heartbeatPeriod.toNanosPart()))).build());
     sessions.attach(this);
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void heartbeat() {

@@ -126,6 +126,21 @@ class DispatcherIT {
   }
 
   @Test
+  void theSessionSecretGoesOnlyToTheAgentAndEtcdKeepsItsHash() throws Exception {
+    FakeAgent agent = new FakeAgent().register("n9");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n9").isPresent());
+
+    String secret = agent.received.get(0).getSessionStarted().getSessionSecret();
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(50);
+    var session = store.get(Tables.SESSIONS, "n9").orElseThrow();
+    assertThat(session.getSessionSecretSha256().toByteArray()).isEqualTo(
+        java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String raw = store.listRaw("sessions/").stream()
+        .map(kv -> kv.getValue().toString(java.nio.charset.StandardCharsets.UTF_8)).reduce("", String::concat);
+    assertThat(raw).doesNotContain(secret);
+  }
+
+  @Test
   void pushesTheNodesTasksAndStoresReportedStatus() {
     FakeAgent agent = new FakeAgent().register("n2");
     await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n2").isPresent());

@@ -138,6 +138,7 @@ final class FakeDispatcher implements AutoCloseable {
     responses.onNext(SessionResponse.newBuilder()
         .setSessionStarted(SessionStarted.newBuilder()
             .setSessionId("session-" + sessions.incrementAndGet())
+            .setSessionSecret("secret-" + sessions.get())
             .setHeartbeatPeriod(Duration.newBuilder()
                 .setSeconds(heartbeatMillis / 1000).setNanos((int) (heartbeatMillis % 1000) * 1_000_000)))
         .build());

@@ -19,7 +19,7 @@ import java.util.function.BiPredicate;
 
 /**
  * The registry service's GetPullCredentials on a loopback port: hands out the credentials set
- * for a task id when {@code allowed} accepts the caller's node id and session id, and answers
+ * for a task id when {@code allowed} accepts the caller's node id and session secret, and answers
  * PERMISSION_DENIED otherwise (the real checks against etcd are tested in services/registry).
  */
 final class FakeRegistryService extends RegistryServiceGrpc.RegistryServiceImplBase implements AutoCloseable {
@@ -45,7 +45,7 @@ final class FakeRegistryService extends RegistryServiceGrpc.RegistryServiceImplB
   public void getPullCredentials(GetPullCredentialsRequest request,
       StreamObserver<GetPullCredentialsResponse> response) {
     requests.add(request);
-    if (!allowed.test(request.getNodeId(), request.getSessionId())) {
+    if (!allowed.test(request.getNodeId(), request.getSessionSecret())) {
       response.onError(Status.PERMISSION_DENIED.withDescription("pull credentials refused: not this node's session")
           .asRuntimeException());
       return;

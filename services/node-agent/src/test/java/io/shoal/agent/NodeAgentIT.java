@@ -295,7 +295,7 @@ class NodeAgentIT {
         .push(docker);
     TestImages.removeLocal(docker, privateImage);
     FakeRegistryService credentials = new FakeRegistryService((node, session) ->
-        dispatcher.registrations().stream().anyMatch(r -> r.getNodeId().equals(node)) && session.startsWith("session-"));
+        dispatcher.registrations().stream().anyMatch(r -> r.getNodeId().equals(node)) && session.startsWith("secret-"));
     registryServices.add(credentials);
     registryService = credentials.address();
     String id = TestTasks.id("private-ok");
@@ -309,7 +309,7 @@ class NodeAgentIT {
     assertThat(credentials.requests).singleElement().satisfies(r -> {
       assertThat(r.getNodeId()).isEqualTo(agent.node().id());
       assertThat(r.getTaskId()).isEqualTo(id);
-      assertThat(r.getSessionId()).isEqualTo("session-1");
+      assertThat(r.getSessionSecret()).isEqualTo("secret-1");
     });
   }
 

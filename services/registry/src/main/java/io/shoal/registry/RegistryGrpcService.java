@@ -61,7 +61,7 @@ public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServi
       StreamObserver<GetPullCredentialsResponse> response) {
     GrpcErrors.unary(response, () -> {
       GetPullCredentialsResponse.Builder r = GetPullCredentialsResponse.newBuilder();
-      credentials.forPull(request.getNodeId(), request.getSessionId(), request.getTaskId()).ifPresent(r::setAuth);
+      credentials.forPull(request.getNodeId(), request.getSessionSecret(), request.getTaskId()).ifPresent(r::setAuth);
       return r.build();
     });
   }

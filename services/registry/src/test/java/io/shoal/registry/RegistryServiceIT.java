@@ -204,7 +204,7 @@ class RegistryServiceIT {
         .setServiceId("svc-1").setAuth(login(PASSWORD)).build());
 
     assertThatThrownBy(() -> registry.getPullCredentials(io.shoal.api.v1.GetPullCredentialsRequest.newBuilder()
-            .setNodeId("node-x").setSessionId("guessed").setTaskId("task-1").build()))
+            .setNodeId("node-x").setSessionSecret("guessed").setTaskId("task-1").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
           assertThat(e.getStatus().getDescription()).doesNotContain(PASSWORD);

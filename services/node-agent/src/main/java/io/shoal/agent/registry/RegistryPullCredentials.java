@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the registry service for a task's pull credentials (RegistryService/GetPullCredentials),
- * proving who it is with the node id and the id of its current dispatcher session, which only
- * this node received. Credentials are used for one pull and never kept or logged.
+ * proving who it is with the node id and the secret of its current dispatcher session, which
+ * only this node received. Credentials are used for one pull and never kept or logged.
  */
 @Singleton
 public final class RegistryPullCredentials implements PullCredentials, AutoCloseable {
@@ -41,14 +41,14 @@ public final class RegistryPullCredentials implements PullCredentials, AutoClose
 
   @Override
   public Lookup forTask(Task task) {
-    Optional<String> sessionId = session.current();
-    if (sessionId.isEmpty()) {
-      return new Lookup(Optional.empty(), "no dispatcher session to prove this node's identity with");
+    Optional<String> secret = session.current();
+    if (secret.isEmpty()) {
+      return new Lookup(Optional.empty(), "no dispatcher session secret to prove this node's identity with");
     }
     try {
       GetPullCredentialsResponse r = registry.withDeadlineAfter(10, TimeUnit.SECONDS).getPullCredentials(
           GetPullCredentialsRequest.newBuilder()
-              .setNodeId(node.id()).setSessionId(sessionId.get()).setTaskId(task.getId()).build());
+              .setNodeId(node.id()).setSessionSecret(secret.get()).setTaskId(task.getId()).build());
       return new Lookup(r.hasAuth() ? Optional.of(r.getAuth()) : Optional.empty(), "");
     } catch (StatusRuntimeException e) {
       String why = "registry service: " + e.getStatus().getCode()

@@ -163,7 +163,7 @@ public final class DispatcherSession implements AutoCloseable {
     heartbeats = loop.scheduleAtFixedRate(() -> heartbeat(stream), period.toMillis(), period.toMillis(),
         TimeUnit.MILLISECONDS);
     statuses.live(true);
-    identity.started(started.getSessionId());
+    identity.started(started.getSessionSecret());
     sessions++;
     log.info("node {} ({}) {} session {} with the dispatcher; heartbeat every {} ms",
         node.id(), node.hostname(), sessions == 1 ? "started" : "restarted", started.getSessionId(),

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * never logged.
  *
  * <p>A node agent gets a service's credentials only through {@link #forPull}, which checks in
- * etcd that the caller holds the node's live dispatcher session and that the task runs there.
+ * etcd that the caller holds the node's live dispatcher session (the session's secret, whose
+ * hash only is in etcd) and that the task runs there.
  */
 public final class CredentialStore {
   private static final Logger log = LoggerFactory.getLogger(CredentialStore.class);
@@ -129,20 +130,20 @@ public final class CredentialStore {
 
   /**
    * The credentials a node agent needs to pull the image of {@code taskId}: PERMISSION_DENIED
-   * unless {@code sessionId} is the node's current dispatcher session and the task is assigned
-   * to {@code nodeId} and should run; empty when the task's service has no credentials for its
-   * image's registry.
+   * unless {@code sessionSecret} is the secret of the node's current dispatcher session (its
+   * SHA-256 matches the one in etcd) and the task is assigned to {@code nodeId} and should run;
+   * empty when the task's service has no credentials for its image's registry.
    */
-  public Optional<RegistryAuth> forPull(String nodeId, String sessionId, String taskId) {
-    if (nodeId.isEmpty() || sessionId.isEmpty() || taskId.isEmpty()) {
-      throw new InvalidArgumentException(nodeId.isEmpty() ? "node_id" : sessionId.isEmpty() ? "session_id" : "task_id",
-          "must be provided");
+  public Optional<RegistryAuth> forPull(String nodeId, String sessionSecret, String taskId) {
+    if (nodeId.isEmpty() || sessionSecret.isEmpty() || taskId.isEmpty()) {
+      throw new InvalidArgumentException(
+          nodeId.isEmpty() ? "node_id" : sessionSecret.isEmpty() ? "session_secret" : "task_id", "must be provided");
     }
     Optional<NodeSession> session = store.get(Tables.SESSIONS, nodeId);
-    if (session.isEmpty() || !MessageDigest.isEqual(
-        session.get().getSessionId().getBytes(UTF_8), sessionId.getBytes(UTF_8))) {
+    byte[] stored = session.map(s -> s.getSessionSecretSha256().toByteArray()).orElse(new byte[0]);
+    if (stored.length == 0 || !MessageDigest.isEqual(stored, sha256(sessionSecret))) {
       log.warn("refused pull credentials for task {} to node {}: not the node's current session", taskId, nodeId);
-      throw denied("node " + nodeId + " has no live dispatcher session with that id; register again");
+      throw denied("node " + nodeId + " has no live dispatcher session with that secret; register again");
     }
     Task task = store.get(Tables.TASKS, taskId)
         .orElseThrow(() -> denied("task " + taskId + " does not exist"));
@@ -190,6 +191,15 @@ public final class CredentialStore {
       return ImageReference.DOCKER_HUB;
     }
     return s;
+  }
+
+  /** SHA-256 of a session secret, as the dispatcher stores it in NodeSession. */
+  public static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private ClusterKey requireKey() {

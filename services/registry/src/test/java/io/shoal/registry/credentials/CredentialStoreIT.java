@@ -139,6 +139,10 @@ class CredentialStoreIT {
     assertDenied(() -> credentials.forPull("node-a", "session-b", "t1"), "no live dispatcher session");
     assertDenied(() -> credentials.forPull("node-c", "session-a", "t1"), "no live dispatcher session");
     assertDenied(() -> credentials.forPull("node-a", "session-a", "t-missing"), "does not exist");
+    // What etcd holds (the session id, the secret's hash) does not pass for the secret.
+    assertDenied(() -> credentials.forPull("node-a", "id-node-a", "t1"), "no live dispatcher session");
+    assertDenied(() -> credentials.forPull("node-a",
+        java.util.HexFormat.of().formatHex(CredentialStore.sha256("session-a")), "t1"), "no live dispatcher session");
   }
 
   @Test
@@ -177,9 +181,11 @@ class CredentialStoreIT {
         .hasMessageNotContaining(PASSWORD);
   }
 
-  private void session(String nodeId, String sessionId) {
-    store.txn().putBytes("sessions/" + nodeId,
-        NodeSession.newBuilder().setNodeId(nodeId).setSessionId(sessionId).build().toByteArray(), 0).commit();
+  /** A session as the dispatcher writes it: the secret's hash only. */
+  private void session(String nodeId, String secret) {
+    store.txn().putBytes("sessions/" + nodeId, NodeSession.newBuilder().setNodeId(nodeId).setSessionId("id-" + nodeId)
+        .setSessionSecretSha256(com.google.protobuf.ByteString.copyFrom(CredentialStore.sha256(secret)))
+        .build().toByteArray(), 0).commit();
   }
 
   private void task(String id, String serviceId, String nodeId, String image) {
