@@ -118,7 +118,7 @@ public record ImageReference(String registry, String path, String tag, String di
     if (colon >= 0 && !domain.endsWith("]")) {
       String port = domain.substring(colon + 1);
       host = domain.substring(0, colon);
-      if (!port.matches("[0-9]+") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
         throw invalid(field, reference, "invalid registry port '" + port + "'");
       }
     }

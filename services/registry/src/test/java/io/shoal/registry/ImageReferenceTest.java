@@ -115,7 +115,8 @@ class ImageReferenceTest {
 
   /** Deliberately stricter than Docker: its grammar takes any digits as a port. */
   @ParameterizedTest(name = "\"{0}\"")
-  @ValueSource(strings = {"localhost:0/app", "localhost:65536/app", "registry.example.com:99999/app"})
+  @ValueSource(strings = {"localhost:0/app", "localhost:65536/app", "registry.example.com:99999/app",
+      "localhost:99999999999999999999/app"})
   void rejectsPortsNoRegistryCanListenOn(String ref) {
     assertThatThrownBy(() -> ImageReference.parse(ref, "ContainerSpec.image"))
         .isInstanceOf(InvalidArgumentException.class)
@@ -132,6 +133,26 @@ class ImageReferenceTest {
         });
     assertThatThrownBy(() -> ImageReference.parse("busybox@md5:" + "a".repeat(32), "image"))
         .hasMessageContaining("unsupported digest algorithm 'md5'");
+  }
+
+  /** Whatever the input, parse either succeeds or says INVALID_ARGUMENT (never an internal error). */
+  @org.junit.jupiter.api.Test
+  void anyInputIsParsedOrRejectedAsInvalidArgument() {
+    java.util.Random random = new java.util.Random(42);
+    String alphabet = "aZ09._-:/@[]sha256+ \u00e9";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder ref = new StringBuilder();
+      int length = 1 + random.nextInt(40);
+      for (int j = 0; j < length; j++) {
+        ref.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      try {
+        ImageReference parsed = ImageReference.parse(ref.toString(), "image");
+        assertThat(ImageReference.parse(parsed.familiarString(), "image")).isEqualTo(parsed);
+      } catch (InvalidArgumentException expected) {
+        assertThat(expected.field()).isEqualTo("image");
+      }
+    }
   }
 
   private static void assertRejected(String ref) {
