@@ -149,12 +149,14 @@ public final class ManifestResolver {
       url.append("&account=").append(enc(auth.get().getUsername()));
     }
     URI tokenUri;
+    HttpRequest.Builder request;
     try {
       tokenUri = URI.create(url.toString());
+      request = HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
     } catch (IllegalArgumentException e) {
-      throw new UnresolvedException("registry " + ref.registry() + " sent a bearer challenge with a bad realm");
+      throw new UnresolvedException("registry " + ref.registry() + " answered 401 without a usable challenge"
+          + " (bearer realm \"" + realm + "\" is not an http(s) URL)");
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
     auth.ifPresent(a -> request.header("Authorization", basic(a)));
     HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 401 || response.statusCode() == 403) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loopback port (JDK HttpServer): {@code /v2/team/app/manifests/<tag>} answers 401 with a
  * {@code Bearer realm=…,service=…,scope=…} challenge unless it gets the token, which
  * {@code /token} hands out only for HTTP basic {@code user:password}. {@code /v2/bare/…} answers
- * 401 without any challenge; {@code /v2/digest-scheme/…} with a scheme Shoal does not speak.
+ * 401 without any challenge; {@code /v2/digest-scheme/…} with a scheme Shoal does not speak;
+ * {@code /v2/bad-realm/…} with a bearer realm that is not an http(s) URL.
  */
 final class FakeTokenRegistry implements AutoCloseable {
   static final String DIGEST = "sha256:" + "c".repeat(64);
@@ -60,6 +61,11 @@ final class FakeTokenRegistry implements AutoCloseable {
     manifestRequests.incrementAndGet();
     String path = exchange.getRequestURI().getPath();
     if (path.startsWith("/v2/bare/")) {
+      respond(exchange, 401, "");
+      return;
+    }
+    if (path.startsWith("/v2/bad-realm/")) {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"ftp://" + address() + "/token\"");
       respond(exchange, 401, "");
       return;
     }

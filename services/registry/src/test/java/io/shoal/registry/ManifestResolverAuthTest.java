@@ -73,6 +73,14 @@ class ManifestResolverAuthTest {
   }
 
   @Test
+  void aBearerRealmThatIsNotAnHttpUrlNamesTheRegistry() {
+    assertThatThrownBy(() -> resolver.resolveDigest(ref("bad-realm/app"), Optional.of(auth("wonder-land"))))
+        .isInstanceOf(ManifestResolver.UnresolvedException.class)
+        .hasMessageContaining("registry " + registry.address() + " answered 401 without a usable challenge")
+        .hasMessageContaining("ftp://");
+  }
+
+  @Test
   void challengeParametersMayBeQuotedOrNot() {
     assertThat(ManifestResolver.challengeParams(" realm=\"https://auth.example.com/token\",service=registry.example.com,"
         + " Scope=\"repository:a/b:pull,push\""))
