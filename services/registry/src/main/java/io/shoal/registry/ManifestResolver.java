@@ -91,7 +91,8 @@ public final class ManifestResolver {
       }
       throw new UnresolvedException(describe(ref, get.statusCode()));
     } catch (IOException e) {
-      throw new UnresolvedException("registry " + ref.registry() + " unreachable: " + e.getMessage());
+      throw new UnresolvedException("registry " + ref.registry() + " unreachable: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnresolvedException("interrupted while asking " + ref.registry());

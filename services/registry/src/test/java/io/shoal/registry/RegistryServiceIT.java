@@ -143,7 +143,8 @@ class RegistryServiceIT {
     assertThat(r.getDigest()).isEmpty();
     assertThat(r.getWarning())
         .startsWith("image " + registryHost + "/team/app:1 could not be accessed on a registry to record its digest.")
-        .contains("registry " + registryHost + " unreachable");
+        .contains("registry " + registryHost + " unreachable: ")
+        .doesNotContain("null");
   }
 
   @Test
