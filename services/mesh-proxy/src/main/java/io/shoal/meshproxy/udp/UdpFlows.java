@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,12 +97,13 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
       return null;
     }
     Backend backend = route.backends().get(chooser.first(route, port));
-    UdpFlow[] self = new UdpFlow[1];
+    Replies replies = new Replies(listener, client);
     ChannelFuture connected = backends.clone(listener.eventLoop())
-        .handler(new Replies(listener, client, () -> self[0]))
+        .handler(replies)
         .connect(backend.address());
     UdpFlow flow = new UdpFlow(client, backend, connected);
-    self[0] = flow;
+    // Set before the loop can deliver a reply: this method runs on that same loop.
+    replies.flow = flow;
     flows.put(client, flow);
     port.stats().onAccepted();
     Channel channel = connected.channel();
@@ -152,19 +152,17 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
   private final class Replies extends SimpleChannelInboundHandler<DatagramPacket> {
     private final Channel listener;
     private final InetSocketAddress client;
-    private final Supplier<UdpFlow> flow;
+    private UdpFlow flow;
 
-    Replies(Channel listener, InetSocketAddress client,
-        Supplier<UdpFlow> flow) {
+    Replies(Channel listener, InetSocketAddress client) {
       super(false);
       this.listener = listener;
       this.client = client;
-      this.flow = flow;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
-      long firstReply = flow.get().onReply();
+      long firstReply = flow.onReply();
       if (firstReply >= 0) {
         port.stats().onBackendConnected(firstReply);
       }
@@ -180,7 +178,7 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       port.stats().onConnectError();
-      log.debug("{}: flow of {} to {} failed: {}", port, client, flow.get().backend(),
+      log.debug("{}: flow of {} to {} failed: {}", port, client, flow.backend(),
           cause.toString());
       ctx.close();
     }
