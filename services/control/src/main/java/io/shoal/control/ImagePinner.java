@@ -69,6 +69,26 @@ public class ImagePinner {
     }
   }
 
+  /**
+   * Checks the reference only (`--no-resolve-image`): INVALID_ARGUMENT when it is malformed. A
+   * registry service that cannot be reached leaves it unchecked (the nodes will say).
+   */
+  public void validate(String image) {
+    try {
+      registry.withDeadlineAfter(15, TimeUnit.SECONDS).resolveImage(
+          ResolveImageRequest.newBuilder().setImage(image).setValidateOnly(true).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+        String reason = e.getStatus().getDescription();
+        if (reason != null && reason.startsWith("image: ")) {
+          reason = reason.substring("image: ".length());
+        }
+        throw new InvalidArgumentException("ContainerSpec.image", reason);
+      }
+      log.warn("image {} left unchecked: registry service {}", image, e.getStatus().getCode());
+    }
+  }
+
   /** Has the registry service keep {@code auth} for {@code serviceId}; fails with its reason. */
   public void storeCredentials(String serviceId, RegistryAuth auth) {
     if (auth.getServerAddress().isBlank()) {

@@ -286,6 +286,7 @@ public final class ServiceManager {
   private ServiceSpec pinImage(ServiceSpec spec, boolean noResolveImage, Optional<RegistryAuth> auth,
       String serviceId, boolean refresh, List<String> warnings) {
     if (noResolveImage) {
+      pinner.validate(spec.getContainer().getImage());
       return spec;
     }
     ImagePinner.Pinned pinned = pinner.pin(spec.getContainer().getImage(), auth, serviceId, refresh);

@@ -66,6 +66,16 @@ class ImagePinningIT {
     @Override
     public void resolveImage(ResolveImageRequest request, StreamObserver<ResolveImageResponse> response) {
       resolves.add(request);
+      if (request.getImage().contains("INVALID")) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("image: invalid reference \"" + request.getImage()
+            + "\": repository name must be lowercase").asRuntimeException());
+        return;
+      }
+      if (request.getValidateOnly()) {
+        response.onNext(ResolveImageResponse.newBuilder().setImage(request.getImage()).build());
+        response.onCompleted();
+        return;
+      }
       String digest = tags.get(request.getImage());
       response.onNext(digest == null
           ? ResolveImageResponse.newBuilder().setImage(request.getImage())
@@ -201,7 +211,18 @@ class ImagePinningIT {
         .setSpec(spec("127.0.0.1:5000/team/app:1")).setNoResolveImage(true).build()).getService();
 
     assertThat(s.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1");
-    assertThat(registry.resolves).isEmpty();
+    assertThat(registry.resolves).singleElement().satisfies(r -> assertThat(r.getValidateOnly()).isTrue());
+  }
+
+  @Test
+  void noResolveImageStillRefusesAMalformedReference() {
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+            .setSpec(spec("127.0.0.1:5000/team/INVALID:1")).setNoResolveImage(true).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("ContainerSpec.image: invalid reference");
+        });
+    assertThat(store.list(Tables.SERVICES).items()).isEmpty();
   }
 
   @Test

@@ -36,6 +36,9 @@ public final class ImageResolver {
 
   public ResolveImageResponse resolve(ResolveImageRequest request) {
     ImageReference ref = ImageReference.parse(request.getImage(), "image");
+    if (request.getValidateOnly()) {
+      return ResolveImageResponse.newBuilder().setImage(request.getImage()).setDigest(ref.digest()).build();
+    }
     if (ref.hasDigest()) {
       return ResolveImageResponse.newBuilder()
           .setImage(ref.familiarString()).setDigest(ref.digest()).build();

@@ -223,6 +223,21 @@ class RegistryServiceIT {
   }
 
   @Test
+  void validateOnlyAsksNoRegistryAndStillRefusesMalformedReferences() {
+    String unreachable = "127.0.0.1:" + ExternalProcess.freePort() + "/team/app:1";
+
+    ResolveImageResponse r = registry.resolveImage(
+        ResolveImageRequest.newBuilder().setImage(unreachable).setValidateOnly(true).build());
+
+    assertThat(r.getImage()).isEqualTo(unreachable);
+    assertThat(r.getWarning()).isEmpty();
+    assertThatThrownBy(() -> registry.resolveImage(
+            ResolveImageRequest.newBuilder().setImage("team/App:1").setValidateOnly(true).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
   void aMalformedReferenceIsInvalidArgument() {
     assertThatThrownBy(() -> resolve("Busybox"))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
