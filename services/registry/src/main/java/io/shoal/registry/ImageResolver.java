@@ -21,13 +21,29 @@ import org.slf4j.LoggerFactory;
 public final class ImageResolver {
   private static final Logger log = LoggerFactory.getLogger(ImageResolver.class);
 
+  private static final io.opentelemetry.api.common.AttributeKey<String> OUTCOME =
+      io.opentelemetry.api.common.AttributeKey.stringKey("outcome");
+
   private final ManifestResolver manifests;
   private final ResolutionCache cache;
+  private final io.opentelemetry.api.metrics.LongCounter resolutions;
+
+  public ImageResolver(ManifestResolver manifests, ResolutionCache cache) {
+    this(manifests, cache, io.shoal.common.telemetry.Telemetry.noop());
+  }
 
   @Inject
-  public ImageResolver(ManifestResolver manifests, ResolutionCache cache) {
+  public ImageResolver(ManifestResolver manifests, ResolutionCache cache, io.shoal.common.telemetry.Telemetry telemetry) {
     this.manifests = manifests;
     this.cache = cache;
+    io.opentelemetry.api.metrics.Meter meter = telemetry.meter("io.shoal.registry");
+    this.resolutions = meter.counterBuilder("shoal.registry.resolutions")
+        .setDescription("ResolveImage answers, by outcome: pinned, unpinned (warning), given (digest in the"
+            + " reference), validated (--no-resolve-image)")
+        .build();
+    meter.counterBuilder("shoal.registry.resolution_cache_hits")
+        .setDescription("Tag lookups answered from the resolution cache instead of a registry")
+        .buildWithCallback(m -> m.record(cache.hits()));
   }
 
   public ResolveImageResponse resolve(String image) {
@@ -37,9 +53,11 @@ public final class ImageResolver {
   public ResolveImageResponse resolve(ResolveImageRequest request) {
     ImageReference ref = ImageReference.parse(request.getImage(), "image");
     if (request.getValidateOnly()) {
+      count("validated");
       return ResolveImageResponse.newBuilder().setImage(request.getImage()).setDigest(ref.digest()).build();
     }
     if (ref.hasDigest()) {
+      count("given");
       return ResolveImageResponse.newBuilder()
           .setImage(ref.familiarString()).setDigest(ref.digest()).build();
     }
@@ -57,15 +75,21 @@ public final class ImageResolver {
       String digest = cache.get(cacheKey(ref, login), request.getRefresh(), () -> manifests.resolveDigest(ref, login));
       ImageReference pinned = ref.withDigest(digest);
       log.info("resolved {} to {}", ref.familiarString(), digest);
+      count("pinned");
       return ResolveImageResponse.newBuilder()
           .setImage(pinned.familiarString()).setDigest(digest).build();
     } catch (ManifestResolver.UnresolvedException e) {
       log.warn("cannot pin {}: {}", ref.familiarString(), e.getMessage());
+      count("unpinned");
       return ResolveImageResponse.newBuilder()
           .setImage(ref.familiarString())
           .setWarning(unpinnedWarning(ref.familiarString()) + " (" + e.getMessage() + ")")
           .build();
     }
+  }
+
+  private void count(String outcome) {
+    resolutions.add(1, io.opentelemetry.api.common.Attributes.of(OUTCOME, outcome));
   }
 
   /** The reference plus a hash of the login, so answers obtained with one login stay with it. */

@@ -101,7 +101,7 @@ public final class RegistryMain implements Callable<Integer> {
 
     @Component.Factory
     interface Factory {
-      RegistryComponent create(@BindsInstance RegistryMain flags);
+      RegistryComponent create(@BindsInstance RegistryMain flags, @BindsInstance Telemetry telemetry);
     }
   }
 
@@ -111,7 +111,7 @@ public final class RegistryMain implements Callable<Integer> {
     var address = ServerOptions.parseHostPort(listen);
     int metricsPort = server.metricsPort == null ? 9401 : server.metricsPort;
     Telemetry telemetry = Telemetry.start("shoal-registry", address.getHostString(), metricsPort);
-    RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this);
+    RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this, telemetry);
     GrpcServer grpc = GrpcServer.start("registry", address, List.of(component.grpcService()), telemetry);
     ServiceMain.runUntilStopped("registry", telemetry, component.store(), grpc);
     return 0;

@@ -29,6 +29,7 @@ public final class ResolutionCache {
   private final Duration ttl;
   private final Clock clock;
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
 
   public ResolutionCache(Duration ttl, Clock clock) {
     this.ttl = ttl;
@@ -48,6 +49,7 @@ public final class ResolutionCache {
       return usable ? old : fresh;
     });
     if (winner != fresh) {
+      hits.incrementAndGet();
       return await(winner.digest());
     }
     try {
@@ -74,6 +76,11 @@ public final class ResolutionCache {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /** Lookups answered from the cache (or by joining one in flight) since start. */
+  public long hits() {
+    return hits.get();
   }
 
   /** Drops every answer (tests, and nothing else). */
