@@ -174,6 +174,11 @@ class MeshZeroDowntimeIT {
       nodesWithPort.add(bound.group(1));
     }
     assertThat(nodesWithPort).as(ps).containsExactlyInAnyOrderElementsOf(NODES);
+    String pretty = shoal("service", "inspect", "--pretty", "edge");
+    bound.reset();
+    while (bound.find()) {
+      assertThat(pretty).as("inspect shows what ps shows").contains(bound.group());
+    }
     assertThat(docker.containerIds("io.shoal.service.id=" + global)).hasSize(NODES.size());
 
     // A published host port: one task per node, the extra one waits with a reason.

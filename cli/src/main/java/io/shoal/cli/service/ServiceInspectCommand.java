@@ -58,6 +58,9 @@ public final class ServiceInspectCommand extends CliCommand {
           out().println();
         }
         printPretty(out(), found.get(i));
+        if (HostPortsDisplay.applies(found.get(i))) {
+          HostPortsDisplay.print(out(), control().listTasks(found.get(i).getId()));
+        }
       }
     } else {
       out().println(Json.array(found));

@@ -6,8 +6,14 @@ import com.google.protobuf.util.JsonFormat;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.LoadBalancing;
+import io.shoal.api.v1.PortBinding;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
 import io.shoal.cli.parse.PortSpec;
 import io.shoal.cli.testing.CliHarness;
 import io.shoal.cli.testing.CliHarness.Result;
@@ -80,6 +86,36 @@ class ServiceInspectCommandTest {
             " PublishedPort = 8080",
             "  PublishMode = ingress",
             "  ProxyProtocol = v1");
+  }
+
+  @Test
+  void prettyShowsTheHostPortEachRunningTaskGot() {
+    PortBinding picked =
+        PortBinding.newBuilder()
+            .setProtocol(Protocol.PROTOCOL_UDP)
+            .setTargetPort(53)
+            .setHostIp("127.0.0.2")
+            .setHostPort(30001)
+            .setPublishMode(PublishMode.PUBLISH_MODE_HOST)
+            .build();
+    Task running =
+        Fixtures.task("t1", web.getSpec(), 1, TaskState.TASK_STATE_RUNNING, TaskState.TASK_STATE_RUNNING, 5)
+            .setServiceId(web.getId())
+            .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING).addPorts(picked))
+            .build();
+    Task old =
+        running.toBuilder()
+            .setId("t0")
+            .setDesiredState(TaskState.TASK_STATE_SHUTDOWN)
+            .setStatus(running.getStatus().toBuilder().setPorts(0, picked.toBuilder().setHostPort(30000)))
+            .build();
+    cli.control().addTask(running);
+    cli.control().addTask(old);
+
+    Result r = cli.run("service", "inspect", "--pretty", "web");
+
+    assertThat(r.outLines()).containsSubsequence("Host Ports:", " web.1 127.0.0.2:30001->53/udp");
+    assertThat(r.out()).doesNotContain("30000");
   }
 
   @Test
