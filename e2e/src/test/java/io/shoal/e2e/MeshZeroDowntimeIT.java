@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,13 +39,15 @@ class MeshZeroDowntimeIT {
   private static final List<String> NODES = List.of("127.0.0.31", "127.0.0.32", "127.0.0.33");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private LocalCluster cluster;
-  private DockerTestEngine docker;
-  private final List<String> serviceIds = new ArrayList<>();
+  // One cluster for the class: each test uses its own service names and ports, and starting
+  // eight JVMs per test would triple the class's time.
+  private static LocalCluster cluster;
+  private static DockerTestEngine docker;
+  private static final List<String> serviceIds = new ArrayList<>();
 
-  @BeforeEach
-  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
-    this.docker = docker;
+  @BeforeAll
+  static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
+    docker = engine;
     cluster = new LocalCluster(etcd, docker.host(), NODES);
     await().atMost(WAIT).until(() -> {
       cluster.assertAlive();
@@ -54,8 +56,8 @@ class MeshZeroDowntimeIT {
     });
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     cluster.close();
     for (String id : serviceIds) {
       docker.removeContainers("io.shoal.service.id=" + id);
