@@ -151,6 +151,10 @@ public final class RouteWatcher implements StoreCache.Listener, AutoCloseable {
             route.targetPort(), backends(route));
       } else if (!before.backends().equals(route.backends())) {
         log.info("route {} (service {}): {}", route.key(), route.serviceName(), backends(route));
+      } else if (before.loadBalancing() != route.loadBalancing()
+          || before.proxyProtocol() != route.proxyProtocol()) {
+        log.info("route {} (service {}): {}, PROXY protocol {}", route.key(),
+            route.serviceName(), route.loadBalancing(), route.proxyProtocol());
       } else {
         continue;
       }
