@@ -46,14 +46,18 @@ public final class BackendConnections {
 
   /** Counts {@code channel} as a connection of {@code taskId} until it closes. */
   public void add(String taskId, Channel channel) {
-    Set<Channel> channels = byTask.computeIfAbsent(taskId, id -> ConcurrentHashMap.newKeySet());
-    channels.add(channel);
-    channel.closeFuture().addListener((ChannelFutureListener) closed -> {
-      channels.remove(channel);
-      if (channels.isEmpty()) {
-        byTask.remove(taskId, channels);
-      }
+    // compute/computeIfPresent lock the task's entry: a set emptied by one I/O thread is never
+    // dropped while another thread adds to it.
+    byTask.compute(taskId, (id, channels) -> {
+      Set<Channel> set = channels != null ? channels : ConcurrentHashMap.newKeySet();
+      set.add(channel);
+      return set;
     });
+    channel.closeFuture().addListener((ChannelFutureListener) closed ->
+        byTask.computeIfPresent(taskId, (id, channels) -> {
+          channels.remove(channel);
+          return channels.isEmpty() ? null : channels;
+        }));
     Long deadline = draining.get(taskId);
     if (deadline != null) {
       closeAt(taskId, channel, deadline);
