@@ -78,7 +78,6 @@ class ImageReferenceTest {
       "busybox:tag with space",
       "localhost:70000/app",
       "localhost:port/app",
-      "exa_mple.com/app",
       "app:t12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890",
   })
   void rejectsMalformedReferences(String ref) {
@@ -121,6 +120,24 @@ class ImageReferenceTest {
     assertThatThrownBy(() -> ImageReference.parse(ref, "ContainerSpec.image"))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("invalid registry port");
+  }
+
+  /**
+   * Deliberately stricter than Docker: its grammar reads {@code exa_mple.com/app} as two path
+   * components on Docker Hub's default domain, yet names {@code exa_mple.com} the registry; a
+   * first component with a '.' is a host here, and a host has no '_'.
+   */
+  @org.junit.jupiter.api.Test
+  void rejectsAHostWithAnUnderscore() {
+    assertThatThrownBy(() -> ImageReference.parse("exa_mple.com/app", "ContainerSpec.image"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("invalid registry host 'exa_mple.com'");
+  }
+
+  @org.junit.jupiter.api.Test
+  void sha384DigestsAreAccepted() {
+    String digest = "sha384:" + "b".repeat(96);
+    assertThat(ImageReference.parse("busybox@" + digest, "image").digest()).isEqualTo(digest);
   }
 
   @org.junit.jupiter.api.Test
