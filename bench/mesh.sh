@@ -9,10 +9,11 @@
 #
 #   bench/mesh.sh                     3 rounds of 10 s, wrk -t1 -c32, a 1 KiB file
 #   ROUNDS=5 DURATION=15s CONNS=64 bench/mesh.sh
-#   MESH_FLAGS="--some-flag" bench/mesh.sh   extra mesh-proxy flags
+#   MESH_FLAGS="--some-flag" MESH_JAVA_OPTS="-Dx=y" bench/mesh.sh   extra mesh-proxy flags / JVM options
 #
-# Prints each run, then per target the median req/s, p50 and p99 over the rounds, the ratios
-# and the proxies' memory (RSS now and peak), and a single summary line last. Everything binds
+# Prints each run, then per target the median req/s, p50 and p99 over the rounds, the proxies'
+# CPU time per request, the ratios and the proxies' memory (RSS now and peak), and a single
+# summary line last. Everything binds
 # 127.0.0.1 only, every run is bounded by DURATION, and everything started is stopped on exit.
 # Every proxy shares the machine's cores with wrk and the backend: compare ratios from one run.
 set -euo pipefail
@@ -23,6 +24,7 @@ CONNS="${CONNS:-32}"
 THREADS="${THREADS:-1}"
 FILE_BYTES="${FILE_BYTES:-1024}"
 MESH_FLAGS="${MESH_FLAGS:-}"
+MESH_JAVA_OPTS="${MESH_JAVA_OPTS:-}"
 
 die() { echo "bench: $*" >&2; exit 1; }
 for tool in wrk nginx etcd java python3; do
@@ -58,6 +60,9 @@ wait_port() { # wait_port PORT NAME: up to 30 s for 127.0.0.1:PORT to accept
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+# CPU time (clock ticks) of a process, or of an nginx master and its workers: CPU per request
+# is far steadier than req/s on a shared machine.
+cpu_ticks() { local t=0 p; for p in $1 $(pgrep -P "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 # Memory of an nginx master and its workers.
 nginx_rss_kib() { local t=0 p; for p in $1 $(pgrep -P "$1"); do t=$((t + $(rss_kib "$p"))); done; echo "$t"; }
 
@@ -108,8 +113,8 @@ PREFIX="/bench/$$/"
 java -cp "$CP" io.shoal.meshproxy.bench.BenchRoute "http://127.0.0.1:$ETCD_PORT" "$PREFIX" "$MESH" 127.0.0.1 "$BACKEND" >"$WORK/seed.log" 2>&1 \
   || die "seeding etcd failed: $(cat "$WORK/seed.log")"
 # -Xmx/-XX:MaxDirectMemorySize bound the heap and the pooled direct buffers.
-# shellcheck disable=SC2086
-java -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
+# shellcheck disable=SC2086 # MESH_JAVA_OPTS and MESH_FLAGS split into words on purpose
+java $MESH_JAVA_OPTS -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
   -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
   --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$PREFIX" \
   --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
@@ -120,12 +125,14 @@ wait_port "$MESH" "mesh-proxy"
 URL_PATH="/file"
 declare -A URL=([direct]="http://127.0.0.1:$BACKEND$URL_PATH" [mesh]="http://127.0.0.1:$MESH$URL_PATH" [nginx-stream]="http://127.0.0.1:$STREAM$URL_PATH")
 TARGETS=(direct mesh nginx-stream)
+declare -A PROXY_PID=([mesh]="$MESH_PID" [nginx-stream]="$STREAM_PID")
 
 to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.01s) -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
-run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms", fails on socket errors or non-2xx answers
-  local out rps p50 p99
+run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms cpu_us_per_request", fails on socket errors or non-2xx answers
+  local out rps p50 p99 before after requests cpu=0
+  [ -n "${PROXY_PID[$1]:-}" ] && before=$(cpu_ticks "${PROXY_PID[$1]}")
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${URL[$1]}")
   if grep -qE 'Socket errors|Non-2xx' <<<"$out"; then
     echo "bench: errors through $1:" >&2; echo "$out" >&2; exit 1
@@ -133,7 +140,12 @@ run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms", fails on socket errors or n
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-  echo "$rps $p50 $p99"
+  if [ -n "${PROXY_PID[$1]:-}" ]; then
+    after=$(cpu_ticks "${PROXY_PID[$1]}")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  fi
+  echo "$rps $p50 $p99 $cpu"
 }
 
 sanity=$(curl -s --max-time 5 "${URL[mesh]}" | wc -c)
@@ -142,24 +154,24 @@ echo "warm-up: 5 s through the mesh (JIT), not counted"
 wrk -t"$THREADS" -c"$CONNS" -d5s "${URL[mesh]}" >/dev/null
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, ${FILE_BYTES} B file, $ROUNDS rounds, $(nproc) cores"
-declare -A RPS P50 P99
+declare -A RPS P50 P99 CPU
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate the order each round so no target always runs first or last.
   if [ $((round % 2)) = 1 ]; then order=("${TARGETS[@]}"); else order=(nginx-stream mesh direct); fi
   for t in "${order[@]}"; do
-    read -r rps p50 p99 < <(run_wrk "$t")
-    printf '  round %d %-13s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' "$round" "$t" "$rps" "$p50" "$p99"
-    RPS[$t]+="$rps "; P50[$t]+="$p50 "; P99[$t]+="$p99 "
+    read -r rps p50 p99 cpu < <(run_wrk "$t")
+    printf '  round %d %-13s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  proxy CPU %5.1f us/req\n' "$round" "$t" "$rps" "$p50" "$p99" "$cpu"
+    RPS[$t]+="$rps "; P50[$t]+="$p50 "; P99[$t]+="$p99 "; CPU[$t]+="$cpu "
   done
 done
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-declare -A M_RPS M_P50 M_P99
+declare -A M_RPS M_P50 M_P99 M_CPU
 echo
-printf '%-13s %12s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
+printf '%-13s %12s %10s %10s %14s\n' target "req/s" "p50 ms" "p99 ms" "CPU us/req"
 for t in "${TARGETS[@]}"; do
-  M_RPS[$t]=$(median "${RPS[$t]}"); M_P50[$t]=$(median "${P50[$t]}"); M_P99[$t]=$(median "${P99[$t]}")
-  printf '%-13s %12.0f %10.3f %10.3f\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}"
+  M_RPS[$t]=$(median "${RPS[$t]}"); M_P50[$t]=$(median "${P50[$t]}"); M_P99[$t]=$(median "${P99[$t]}"); M_CPU[$t]=$(median "${CPU[$t]}")
+  printf '%-13s %12.0f %10.3f %10.3f %14.1f\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" "${M_CPU[$t]}"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mesh_vs_direct=$(ratio "${M_RPS[mesh]}" "${M_RPS[direct]}")
@@ -170,6 +182,7 @@ mesh_rss=$(( $(rss_kib "$MESH_PID") / 1024 )); mesh_hwm=$(( $(hwm_kib "$MESH_PID
 stream_rss=$(( $(nginx_rss_kib "$STREAM_PID") / 1024 ))
 echo
 echo "throughput: mesh/direct ${mesh_vs_direct}x, nginx-stream/direct ${stream_vs_direct}x, mesh/nginx-stream ${mesh_vs_stream}x"
+echo "proxy CPU per request: mesh ${M_CPU[mesh]} us, nginx-stream ${M_CPU[nginx-stream]} us (steadier than req/s when the cores are shared)"
 echo "p99: mesh/nginx-stream ${p99_vs_stream}x (${M_P99[mesh]} ms vs ${M_P99[nginx-stream]} ms)"
 echo "memory: mesh-proxy RSS ${mesh_rss} MiB (peak ${mesh_hwm} MiB), nginx stream RSS ${stream_rss} MiB"
 
