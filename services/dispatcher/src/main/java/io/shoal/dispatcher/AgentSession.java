@@ -64,8 +64,9 @@ final class AgentSession implements StreamObserver<SessionRequest> {
         case TASK_STATUS -> {
           requireRegistered();
           var update = request.getTaskStatus();
-          // Inline: gRPC delivers one message of a stream at a time, so reports keep their order.
-          statusWriter.write(nodeId, update.getTaskId(), update.getStatus());
+          // gRPC delivers one message of a stream at a time, and the writer's queue is FIFO, so
+          // reports keep their order.
+          statusWriter.submit(nodeId, update.getTaskId(), update.getStatus());
         }
         default -> fail(Status.INVALID_ARGUMENT.withDescription("SessionRequest: empty message"));
       }

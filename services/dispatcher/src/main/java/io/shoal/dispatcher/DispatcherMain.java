@@ -66,6 +66,8 @@ public final class DispatcherMain implements Callable<Integer> {
 
     SessionManager sessions();
 
+    TaskStatusWriter statusWriter();
+
     EtcdStore store();
 
     @Component.Factory
@@ -86,7 +88,7 @@ public final class DispatcherMain implements Callable<Integer> {
     DispatcherComponent c = DaggerDispatcherMain_DispatcherComponent.factory().create(this);
     c.sessions().start();
     GrpcServer grpc = GrpcServer.start("dispatcher", address, List.of(c.grpcService()), telemetry);
-    ServiceMain.runUntilStopped("dispatcher", telemetry, c.store(), c.sessions(), grpc);
+    ServiceMain.runUntilStopped("dispatcher", telemetry, c.store(), c.statusWriter(), c.sessions(), grpc);
     return 0;
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -131,6 +132,11 @@ final class SessionManager implements AutoCloseable {
         log.warn("pushing assignments failed: {}", e.toString());
       }
     }
+  }
+
+  /** The task as the watch last saw it (with its version), for the status writer. */
+  Optional<Task> cachedTask(String taskId) {
+    return cache == null ? Optional.empty() : cache.get(Tables.TASKS, taskId);
   }
 
   List<Task> assignments(String nodeId) {

@@ -24,6 +24,7 @@ public final class Placer {
   private final Supplier<com.google.protobuf.Timestamp> clock;
   /** Rebuilt at the start of each pass; the scheduler loop calls {@link #place} from one thread. */
   private RecentRejections rejections = RecentRejections.NONE;
+  private boolean anyRejected;
 
   public Placer(List<Filter> filters, Supplier<com.google.protobuf.Timestamp> clock) {
     this.filters = filters;
@@ -32,6 +33,9 @@ public final class Placer {
 
   public void place(ClusterView view, Plan plan) {
     rejections = RecentRejections.of(view.tasks().values(), clock.get());
+    // Comparing rejections costs two map keys per node and task; skip it when nothing was rejected.
+    anyRejected = view.tasks().values().stream()
+        .anyMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_REJECTED);
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     view.nodes().values().stream().sorted(Comparator.comparing(Node::getId))
         .forEach(n -> nodes.put(n.getId(), new NodeInfo(n)));
@@ -79,7 +83,7 @@ public final class Placer {
         }
       }
       // Nodes that recently rejected this service's tasks come last (SwarmKit's failure tracking).
-      int rejected = best == null ? 0 : rejections.compare(task, node, best);
+      int rejected = best == null || !anyRejected ? 0 : rejections.compare(task, node, best);
       if (fits && (best == null || rejected < 0 || (rejected == 0 && better(node, best, task.getServiceId(), spread)))) {
         best = node;
       }

@@ -1,0 +1,109 @@
+package io.shoal.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Status reports go to etcd in batches, keep their order per task, and survive lost races. */
+@ExtendWith(EtcdExtension.class)
+class TaskStatusBatchingIT {
+  private EtcdStore store;
+  private TaskStatusWriter writer;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    writer = new TaskStatusWriter(store);
+  }
+
+  @AfterEach
+  void stop() {
+    writer.close();
+    store.close();
+  }
+
+  private void createTasks(int n, String node) {
+    for (int from = 0; from < n; from += 100) {
+      var txn = store.txn();
+      for (int i = from; i < Math.min(n, from + 100); i++) {
+        txn.create(Tables.TASKS, "t" + i, Task.newBuilder().setId("t" + i).setNodeId(node)
+            .setDesiredState(TaskState.TASK_STATE_RUNNING)
+            .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_ASSIGNED)).build());
+      }
+      txn.commit();
+    }
+  }
+
+  private static TaskStatus status(TaskState s) {
+    return TaskStatus.newBuilder().setState(s).setMessage(s.name()).build();
+  }
+
+  private long revision() {
+    return store.txn().commit();
+  }
+
+  @Test
+  void manyReportsTakeFewTransactions() {
+    createTasks(250, "n1");
+    long before = revision();
+
+    for (int i = 0; i < 250; i++) {
+      writer.submit("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING));
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.list(Tables.TASKS).items().stream()
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING));
+    // 250 tasks in batches of at most 100: three transactions if all arrived in one window,
+    // and far fewer than one per report in any case.
+    assertThat(revision() - before).isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void reportsOfOneTaskKeepTheirOrderAndStaleOnesAreDropped() {
+    createTasks(1, "n1");
+
+    writer.submit("n1", "t0", status(TaskState.TASK_STATE_PREPARING));
+    writer.submit("n1", "t0", status(TaskState.TASK_STATE_RUNNING));
+    writer.submit("n1", "t0", status(TaskState.TASK_STATE_STARTING)); // late and stale
+    writer.submit("n2", "t0", status(TaskState.TASK_STATE_FAILED)); // another node's report
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t0").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    writer.submit("n1", "t0", status(TaskState.TASK_STATE_COMPLETE));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t0").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_COMPLETE);
+  }
+
+  @Test
+  void aBatchThatLosesARaceWithTheSchedulerIsWrittenFromAFreshRead() {
+    createTasks(3, "n1");
+    List<Task> read = new ArrayList<>(store.list(Tables.TASKS).items());
+    // Seen by the writer first (its last-written memory is empty; it reads etcd), then the
+    // scheduler changes t1's desired state before the batch lands.
+    Task t1 = read.stream().filter(t -> t.getId().equals("t1")).findFirst().orElseThrow();
+
+    for (int i = 0; i < 3; i++) {
+      writer.submit("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING));
+    }
+    store.txn().update(Tables.TASKS, "t1", t1.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+        t1.getVersion()).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.list(Tables.TASKS).items().stream()
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING));
+    assertThat(store.get(Tables.TASKS, "t1").orElseThrow().getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
+  }
+}
