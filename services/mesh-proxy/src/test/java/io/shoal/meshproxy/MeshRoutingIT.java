@@ -79,10 +79,14 @@ class MeshRoutingIT {
   }
 
   private void startProxy(Duration drainTimeout) throws Exception {
+    startProxy(drainTimeout, Duration.ofSeconds(30));
+  }
+
+  private void startProxy(Duration drainTimeout, Duration udpIdleTimeout) throws Exception {
     MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
         root, new InetSocketAddress(ADDR, 0), 0, Duration.ofSeconds(2))
         .withDrainTimeout(drainTimeout)
-        .withUdpIdleTimeout(Duration.ofSeconds(30));
+        .withUdpIdleTimeout(udpIdleTimeout);
     proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
         .meshProxy().start();
   }
@@ -206,6 +210,26 @@ class MeshRoutingIT {
     // later one opens a flow to the other task.
     await().atMost(WAIT).until(() -> (other + ":retry").equals(client.ask("retry")));
     assertThat(proxy.metrics().port(key).connectErrors()).isPositive();
+  }
+
+  @Test
+  void anIdleUdpFlowEndsAndTheClientsNextDatagramOpensANewOne() throws Exception {
+    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()));
+    startProxy(Duration.ofSeconds(30), Duration.ofMillis(300));
+    awaitBackends(key, 1);
+    TestUdpClient client = closing(new TestUdpClient(ADDR, published));
+    assertThat(client.ask("one")).isEqualTo("a:one");
+    PortStats stats = proxy.metrics().port(key);
+
+    await().atMost(WAIT).until(() -> stats.active() == 0);
+
+    assertThat(client.ask("two")).isEqualTo("a:two");
+    assertThat(stats.accepted()).as("a second flow").isEqualTo(2);
+    assertThat(a.senders()).as("each flow from its own proxy socket").hasSize(2);
   }
 
   // --- TCP ---
