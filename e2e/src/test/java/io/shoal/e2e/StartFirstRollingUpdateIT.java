@@ -1,0 +1,131 @@
+package io.shoal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.testing.Commands;
+import io.shoal.testing.DockerExtension;
+import io.shoal.testing.DockerTestEngine;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.RegistryExtension;
+import io.shoal.testing.RegistryTestServer;
+import io.shoal.testing.TestImages;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 4's end-to-end case on real processes, etcd, dockerd and registry: a 6-replica service
+ * across 3 nodes rolls an update start-first, two slots at a time (a new task runs before its old
+ * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back.
+ */
+@ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
+class StartFirstRollingUpdateIT {
+  // 127.0.0.4x: apart from every other test's node addresses.
+  private static final List<String> NODES = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43");
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  private LocalCluster cluster;
+  private DockerTestEngine docker;
+  private String serviceId;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
+    this.docker = docker;
+    cluster = new LocalCluster(etcd, docker.host(), NODES);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+    if (serviceId != null) {
+      docker.removeContainers("io.shoal.service.id=" + serviceId);
+    }
+  }
+
+  private String shoal(String... args) {
+    Commands.Result r = cluster.shoal(args);
+    if (!r.ok()) {
+      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n"
+          + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
+    }
+    return r.stdout();
+  }
+
+  /** GREETING of each running container of the service, by container id. */
+  private Map<String, String> running() {
+    Map<String, String> env = new HashMap<>();
+    for (String c : docker.containerIds("io.shoal.service.id=" + serviceId)) {
+      // A container may go between the listing and this look (the scheduler removes old ones).
+      Commands.Result r = docker.tryDocker("inspect", "--format", "{{.State.Running}} {{json .Config.Env}}", c);
+      if (r.ok() && r.stdout().startsWith("true")) {
+        Matcher m = Pattern.compile("GREETING=(\\w+)").matcher(r.stdout());
+        env.put(c, m.find() ? m.group(1) : "");
+      }
+    }
+    return env;
+  }
+
+  @Test
+  void sixReplicasRollStartFirstAcrossThreeNodesAndRollBack(RegistryTestServer registry) {
+    String image = registry.image("e2e/startfirst") + ":1";
+    TestImages.busybox(image).file("/www/index.html", "start-first\n").push(docker);
+    await().atMost(WAIT).until(() -> {
+      cluster.assertAlive();
+      Commands.Result nodes = cluster.shoal("node", "ls");
+      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == 3;
+    });
+
+    shoal("service", "create", "--name", "sf", "--replicas", "6", "--env", "GREETING=one",
+        "--update-order", "start-first", "--update-parallelism", "2", "--update-monitor", "1s",
+        "--rollback-order", "start-first", "--rollback-parallelism", "2", "--rollback-monitor", "1s",
+        "--init", "--stop-grace-period", "2s", "--workdir", "/www", "--timeout", "2m",
+        image, "httpd", "-f", "-p", "80");
+    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(shoal("service", "inspect", "sf"));
+    assertThat(id.find()).isTrue();
+    serviceId = id.group(1);
+    assertThat(running()).hasSize(6).allSatisfy((c, g) -> assertThat(g).isEqualTo("one"));
+    String ps = shoal("service", "ps", "sf");
+    for (String node : List.of("e2e-node-1", "e2e-node-2", "e2e-node-3")) {
+      assertThat(ps.split(node, -1).length - 1).as("tasks on %s:\n%s", node, ps).isEqualTo(2);
+    }
+
+    // Start-first: while the update rolls, at least 6 containers run at every look.
+    shoal("service", "update", "--env-add", "GREETING=two", "--detach", "sf");
+    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+    await().atMost(WAIT).until(() -> {
+      Map<String, String> now = running();
+      fewest.accumulateAndGet(now.size(), Math::min);
+      return now.size() == 6 && now.values().stream().allMatch("two"::equals);
+    });
+    assertThat(fewest.get()).isGreaterThanOrEqualTo(6);
+    await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_COMPLETED"));
+    assertThat(shoal("service", "inspect", "--pretty", "sf")).contains("State:").contains("completed")
+        .contains("update completed");
+
+    // Back to GREETING=one with the rollback config, start-first too.
+    shoal("service", "rollback", "--detach", "sf");
+    fewest.set(Integer.MAX_VALUE);
+    await().atMost(WAIT).until(() -> {
+      Map<String, String> now = running();
+      fewest.accumulateAndGet(now.size(), Math::min);
+      return now.size() == 6 && now.values().stream().allMatch("one"::equals);
+    });
+    assertThat(fewest.get()).isGreaterThanOrEqualTo(6);
+    await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_ROLLBACK_COMPLETED"));
+    assertThat(shoal("service", "ls")).contains("6/6");
+
+    shoal("service", "rm", "sf");
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(docker.containerIds("io.shoal.service.id=" + serviceId)).isEmpty());
+  }
+}
