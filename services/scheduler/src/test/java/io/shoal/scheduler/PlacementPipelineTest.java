@@ -97,4 +97,28 @@ class PlacementPipelineTest {
       assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
     });
   }
+  @Test
+  void aServicesTasksPlacedFromTheHeapLandWhereTheNodeScanPutsThem() {
+    // Scan: a spread preference over a label every node shares changes nothing but forces the
+    // per-task scan; heap: the same service without it.
+    List<Node> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Node n = labelled("n" + i, "z", 8);
+      nodes.add(n.toBuilder().setSpec(n.getSpec().toBuilder().putLabels("all", "1")).build());
+    }
+    Service other = service("other", 5);
+    List<Task> existing = List.of(task("o1", other, 1, "n0", TaskState.TASK_STATE_RUNNING, 1),
+        task("o2", other, 2, "n0", TaskState.TASK_STATE_RUNNING, 1), task("o3", other, 3, "n3", TaskState.TASK_STATE_RUNNING, 1),
+        task("o4", other, 4, "n5", TaskState.TASK_STATE_RUNNING, 1), task("o5", other, 5, "n6", TaskState.TASK_STATE_RUNNING, 1));
+    Service heap = service("web", 17);
+    Service scan = with(heap, Placement.newBuilder()
+        .addPreferences(PlacementPreference.newBuilder().setSpread("node.labels.all")).build(), 0);
+
+    Map<Long, String> byHeap = reconciler.reconcile(view(List.of(heap, other), existing, nodes)).creates().stream()
+        .collect(Collectors.toMap(Task::getSlot, Task::getNodeId));
+    Map<Long, String> byScan = reconciler.reconcile(view(List.of(scan, other), existing, nodes)).creates().stream()
+        .collect(Collectors.toMap(Task::getSlot, Task::getNodeId));
+
+    assertThat(byHeap).hasSize(17).isEqualTo(byScan);
+  }
 }

@@ -26,6 +26,11 @@ public final class ConstraintFilter implements Filter {
   }
 
   @Override
+  public boolean dependsOnPlacedTasks() {
+    return false;
+  }
+
+  @Override
   public String explain(int nodes) {
     return "scheduling constraints not satisfied on " + Filter.nodes(nodes);
   }

@@ -12,6 +12,15 @@ public interface Filter {
     return true;
   }
 
+  /**
+   * Whether the answer can change as this pass places tasks (ports taken, replicas or resources
+   * used). A filter that looks at the node alone returns false, and lets the placer place a
+   * service's tasks from a heap instead of scanning every node for each.
+   */
+  default boolean dependsOnPlacedTasks() {
+    return true;
+  }
+
   /** Whether {@code node} can take {@code task}. */
   boolean check(Task task, NodeInfo node);
 

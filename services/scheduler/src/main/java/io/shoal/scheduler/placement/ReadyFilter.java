@@ -13,6 +13,11 @@ public final class ReadyFilter implements Filter {
   }
 
   @Override
+  public boolean dependsOnPlacedTasks() {
+    return false;
+  }
+
+  @Override
   public String explain(int nodes) {
     return Filter.nodes(nodes) + " not available for new tasks";
   }
