@@ -110,37 +110,48 @@ final class TaskStatusWriter implements AutoCloseable {
     List<Report> all = new ArrayList<>(latest.values());
     for (int from = 0; from < all.size(); from += BATCH) {
       List<Report> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
-      Txn txn = store.txn();
-      List<Task> updated = new ArrayList<>();
-      List<Report> unknown = new ArrayList<>();
-      for (Report r : chunk) {
-        Task current = current(r.taskId());
-        if (current == null) {
-          unknown.add(r); // not in the cache (yet): write() reads etcd
-          continue;
-        }
-        if (!current.getNodeId().equals(r.nodeId())
-            || r.status().getState().getNumber() < current.getStatus().getState().getNumber()
-            || r.status().equals(current.getStatus())) {
-          continue; // another node's, or stale: dropped, as write() would
-        }
-        Task task = current.toBuilder().setStatus(r.status()).build();
-        txn.update(Tables.TASKS, r.taskId(), task, current.getVersion());
-        updated.add(task);
-      }
       try {
-        if (!txn.isEmpty()) {
-          long revision = txn.commit();
-          synchronized (written) {
-            updated.forEach(t -> written.put(t.getId(), t.toBuilder().setVersion(revision).build()));
-          }
-        }
-      } catch (ConflictException e) {
-        chunk.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
+        flushChunk(chunk);
+      } catch (RuntimeException e) {
+        // etcd slow or unavailable: keep the reports for the next flush rather than lose them
+        // (an agent reports a state once; its next report may never come).
+        log.warn("storing {} task statuses failed; retrying with the next flush: {}", chunk.size(), e.toString());
+        queue.addAll(chunk);
+      }
+    }
+  }
+
+  private void flushChunk(List<Report> chunk) {
+    Txn txn = store.txn();
+    List<Task> updated = new ArrayList<>();
+    List<Report> unknown = new ArrayList<>();
+    for (Report r : chunk) {
+      Task current = current(r.taskId());
+      if (current == null) {
+        unknown.add(r); // not in the cache (yet): write() reads etcd
         continue;
       }
-      unknown.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
+      if (!current.getNodeId().equals(r.nodeId())
+          || r.status().getState().getNumber() < current.getStatus().getState().getNumber()
+          || r.status().equals(current.getStatus())) {
+        continue; // another node's, or stale: dropped, as write() would
+      }
+      Task task = current.toBuilder().setStatus(r.status()).build();
+      txn.update(Tables.TASKS, r.taskId(), task, current.getVersion());
+      updated.add(task);
     }
+    try {
+      if (!txn.isEmpty()) {
+        long revision = txn.commit();
+        synchronized (written) {
+          updated.forEach(t -> written.put(t.getId(), t.toBuilder().setVersion(revision).build()));
+        }
+      }
+    } catch (ConflictException e) {
+      chunk.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
+      return;
+    }
+    unknown.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
   }
 
   /** The newest of what the cache and this writer know. */
