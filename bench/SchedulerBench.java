@@ -126,6 +126,8 @@ public class SchedulerBench {
     ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
     beats.scheduleAtFixedRate(() -> agents.forEach(a -> a.send(
         SessionRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build())), 2, 2, TimeUnit.SECONDS);
+    // (Every 2 s against the dispatcher's 5 s period, Swarm's default: 1,000 sessions on shared
+    // cores must not lapse while etcd is busy with the run.)
     while (store.list(Tables.NODES).items().stream()
         .filter(n -> n.getStatus().getState() == NodeState.NODE_STATE_READY).count() < nodes) {
       TimeUnit.MILLISECONDS.sleep(200);

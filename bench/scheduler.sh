@@ -57,7 +57,7 @@ PREFIX="/bench/"
 DP=$(free_port)
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$DISP_CP" io.shoal.dispatcher.DispatcherMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$DP" --metrics-port "$(free_port)" >"$WORK/dispatcher.log" 2>&1 &
+  --listen "127.0.0.1:$DP" --metrics-port "$(free_port)" --heartbeat-period 5s >"$WORK/dispatcher.log" 2>&1 &
 PIDS+=($!)
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$SCHED_CP" io.shoal.scheduler.SchedulerMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
