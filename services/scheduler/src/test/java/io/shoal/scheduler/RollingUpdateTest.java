@@ -216,4 +216,43 @@ class RollingUpdateTest {
     assertThat(plan.creates()).hasSize(1);
     assertThat(plan.serviceUpdates()).isEmpty();
   }
+  @Test
+  void aFailingRollbackPausesAsRollbackPaused() {
+    Service v1 = service("web", 2);
+    Service rolling = withStatus(v2(v1, UpdateConfig.getDefaultInstance(), 900), UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950);
+    rolling = rolling.toBuilder().setSpec(rolling.getSpec().toBuilder()
+        .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(1)
+            .setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_PAUSE))).build();
+    Task failedBack = task("back1", v1, 1, "n1", TaskState.TASK_STATE_FAILED, 951).toBuilder()
+        .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_FAILED).setTimestamp(at(952)))
+        .build();
+
+    Plan plan = reconciler.reconcile(view(List.of(rolling), List.of(failedBack, running("new2", rolling, 2, 901, 902)), fourNodes()));
+
+    assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> {
+      assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_PAUSED);
+      assertThat(s.getUpdateStatus().getMessage())
+          .isEqualTo("rollback paused due to failure or early termination of task back1");
+    });
+    assertThat(plan.updates()).extracting(Task::getId).doesNotContain("new2");
+  }
+
+  @Test
+  void failureActionContinueKeepsRolling() {
+    Service v1 = service("web", 3);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1)
+            .setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_CONTINUE).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    Task failed = task("new1", v2, 1, "n1", TaskState.TASK_STATE_FAILED, 991).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN)
+        .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_FAILED).setTimestamp(at(992)))
+        .build();
+    List<Task> tasks = List.of(failed, running("new1b", v2, 1, 993, 994), running("old2", v1, 2, 1, 2),
+        running("old3", v1, 3, 1, 2));
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+
+    assertThat(plan.serviceUpdates()).isEmpty();
+    assertThat(plan.updates()).singleElement().satisfies(t -> assertThat(t.getId()).isEqualTo("old2"));
+  }
 }
