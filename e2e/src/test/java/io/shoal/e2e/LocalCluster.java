@@ -87,6 +87,29 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
+  /** Waits until every node of this cluster is Ready, failing early if a process died. */
+  void awaitReadyNodes(java.time.Duration timeout) {
+    org.awaitility.Awaitility.await().atMost(timeout).until(() -> {
+      assertAlive();
+      Commands.Result nodes = shoal("node", "ls");
+      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == nodeAddrs.size();
+    });
+  }
+
+  /** Runs {@code shoal ARGS…} and returns its output; fails with the cluster's logs if it fails. */
+  String succeed(String... args) {
+    return succeeded(shoal(args), args).stdout();
+  }
+
+  /** Fails with the output and every process's log tail unless {@code result} succeeded. */
+  Commands.Result succeeded(Commands.Result result, String... args) {
+    if (!result.ok()) {
+      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + result.exitCode() + "):\n"
+          + result.stdout() + result.stderr() + "\ncluster logs:\n" + logs());
+    }
+    return result;
+  }
+
   Commands.Result shoal(String... args) {
     return shoalWith(java.util.Map.of(), null, args);
   }

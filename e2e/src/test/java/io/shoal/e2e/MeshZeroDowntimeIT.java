@@ -49,11 +49,7 @@ class MeshZeroDowntimeIT {
   static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
     docker = engine;
     cluster = new LocalCluster(etcd, docker.host(), NODES);
-    await().atMost(WAIT).until(() -> {
-      cluster.assertAlive();
-      Commands.Result nodes = cluster.shoal("node", "ls");
-      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == NODES.size();
-    });
+    cluster.awaitReadyNodes(WAIT);
   }
 
   @AfterAll
@@ -65,12 +61,7 @@ class MeshZeroDowntimeIT {
   }
 
   private String shoal(String... args) {
-    Commands.Result r = cluster.shoal(args);
-    if (!r.ok()) {
-      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode()
-          + "):\n" + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
-    }
-    return r.stdout();
+    return cluster.succeed(args);
   }
 
   private String webImage(RegistryTestServer registry, String body) {

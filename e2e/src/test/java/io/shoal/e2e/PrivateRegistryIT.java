@@ -57,11 +57,8 @@ class PrivateRegistryIT {
   }
 
   private String shoal(String stdin, String... args) {
-    Commands.Result r = cluster.shoalWith(Map.of("DOCKER_CONFIG", dockerConfig.toString()), stdin, args);
-    if (!r.ok()) {
-      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n"
-          + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
-    }
+    Commands.Result r = cluster.succeeded(
+        cluster.shoalWith(Map.of("DOCKER_CONFIG", dockerConfig.toString()), stdin, args), args);
     return r.stdout() + r.stderr();
   }
 

@@ -3,7 +3,6 @@ package io.shoal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
 import io.shoal.testing.EtcdExtension;
@@ -56,12 +55,7 @@ class ServiceLifecycleIT {
   }
 
   private String shoal(String... args) {
-    Commands.Result r = cluster.shoal(args);
-    if (!r.ok()) {
-      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n"
-          + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
-    }
-    return r.stdout();
+    return cluster.succeed(args);
   }
 
   @Test
@@ -70,11 +64,7 @@ class ServiceLifecycleIT {
     TestImages.busybox(image).file("/www/index.html", "hello from shoal e2e\n").push(docker);
     int port = ExternalProcess.freePort();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      cluster.assertAlive();
-      Commands.Result nodes = cluster.shoal("node", "ls");
-      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == 3;
-    });
+    cluster.awaitReadyNodes(Duration.ofSeconds(60));
 
     long started = System.nanoTime();
     shoal("service", "create", "--name", "web", "--replicas", "3", "--publish", port + ":80",

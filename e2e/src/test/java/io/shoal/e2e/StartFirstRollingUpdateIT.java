@@ -53,12 +53,7 @@ class StartFirstRollingUpdateIT {
   }
 
   private String shoal(String... args) {
-    Commands.Result r = cluster.shoal(args);
-    if (!r.ok()) {
-      throw new AssertionError("shoal " + String.join(" ", args) + " failed (" + r.exitCode() + "):\n"
-          + r.stdout() + r.stderr() + "\ncluster logs:\n" + cluster.logs());
-    }
-    return r.stdout();
+    return cluster.succeed(args);
   }
 
   /** GREETING of each running container of the service, by container id. */
@@ -79,11 +74,7 @@ class StartFirstRollingUpdateIT {
   void sixReplicasRollStartFirstAcrossThreeNodesAndRollBack(RegistryTestServer registry) {
     String image = registry.image("e2e/startfirst") + ":1";
     TestImages.busybox(image).file("/www/index.html", "start-first\n").push(docker);
-    await().atMost(WAIT).until(() -> {
-      cluster.assertAlive();
-      Commands.Result nodes = cluster.shoal("node", "ls");
-      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == 3;
-    });
+    cluster.awaitReadyNodes(WAIT);
 
     shoal("service", "create", "--name", "sf", "--replicas", "6", "--env", "GREETING=one",
         "--update-order", "start-first", "--update-parallelism", "2", "--update-monitor", "1s",
