@@ -42,6 +42,39 @@ public abstract class CliCommand implements Callable<Integer> {
     err().flush();
   }
 
+  /**
+   * Docker's inspect: looks up each reference (a failure is reported and the others go on), then
+   * prints a JSON array of what was found, or each one {@code pretty}, a blank line apart.
+   * Returns the exit code: 1 when any reference failed.
+   */
+  protected <T extends com.google.protobuf.MessageOrBuilder> int inspect(
+      java.util.List<String> references, java.util.function.Function<String, T> lookUp,
+      boolean pretty, java.util.function.Consumer<T> printPretty)
+      throws com.google.protobuf.InvalidProtocolBufferException {
+    boolean failed = false;
+    java.util.List<T> found = new java.util.ArrayList<>();
+    for (String reference : references) {
+      try {
+        found.add(lookUp.apply(reference));
+      } catch (io.grpc.StatusRuntimeException e) {
+        reportError(e);
+        failed = true;
+      }
+    }
+    if (pretty) {
+      for (int i = 0; i < found.size(); i++) {
+        if (i > 0) {
+          out().println();
+        }
+        printPretty.accept(found.get(i));
+      }
+    } else {
+      out().println(io.shoal.cli.format.Json.array(found));
+    }
+    out().flush();
+    return failed ? 1 : 0;
+  }
+
   /** Waits for convergence, drawing progress unless {@code quiet}. */
   protected void awaitConvergence(String serviceId, String name, Duration timeout, boolean quiet)
       throws InterruptedException {

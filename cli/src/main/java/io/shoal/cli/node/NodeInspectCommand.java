@@ -1,11 +1,9 @@
 package io.shoal.cli.node;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.Node;
 import io.shoal.cli.CliCommand;
 import io.shoal.cli.format.Display;
-import io.shoal.cli.format.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,28 +30,7 @@ public final class NodeInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    boolean failed = false;
-    List<Node> found = new ArrayList<>();
-    for (String node : nodes) {
-      try {
-        found.add(control().getNode(node));
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
-      }
-    }
-    if (pretty) {
-      for (int i = 0; i < found.size(); i++) {
-        if (i > 0) {
-          out().println();
-        }
-        printPretty(out(), found.get(i));
-      }
-    } else {
-      out().println(Json.array(found));
-    }
-    out().flush();
-    return failed ? 1 : 0;
+    return inspect(nodes, control()::getNode, pretty, node -> printPretty(out(), node));
   }
 
   static void printPretty(PrintWriter out, Node node) {

@@ -1,14 +1,12 @@
 package io.shoal.cli.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.cli.CliCommand;
-import io.shoal.cli.format.Json;
 import io.shoal.cli.parse.GoDuration;
 import io.shoal.cli.parse.PortSpec;
 import java.io.PrintWriter;
@@ -42,31 +40,12 @@ public final class ServiceInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    boolean failed = false;
-    List<Service> found = new ArrayList<>();
-    for (String service : services) {
-      try {
-        found.add(control().getService(service));
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
+    return inspect(services, control()::getService, pretty, service -> {
+      printPretty(out(), service);
+      if (HostPortsDisplay.applies(service)) {
+        HostPortsDisplay.print(out(), control().listTasks(service.getId()));
       }
-    }
-    if (pretty) {
-      for (int i = 0; i < found.size(); i++) {
-        if (i > 0) {
-          out().println();
-        }
-        printPretty(out(), found.get(i));
-        if (HostPortsDisplay.applies(found.get(i))) {
-          HostPortsDisplay.print(out(), control().listTasks(found.get(i).getId()));
-        }
-      }
-    } else {
-      out().println(Json.array(found));
-    }
-    out().flush();
-    return failed ? 1 : 0;
+    });
   }
 
   static void printPretty(PrintWriter out, Service service) {
