@@ -99,15 +99,7 @@ public final class ServiceCreateCommand extends CliCommand {
       description = "Service label")
   List<String> labels = new ArrayList<>();
 
-  @Option(
-      names = "--no-resolve-image",
-      description = "Do not query the registry to pin the image to a digest")
-  boolean noResolveImage;
-
-  @Option(
-      names = "--with-registry-auth",
-      description = "Send the login for the image's registry (from `shoal login`) to the nodes")
-  boolean withRegistryAuth;
+  @Mixin ImageResolutionOptions resolution;
 
   @Mixin PlacementOptions placement;
 
@@ -136,10 +128,8 @@ public final class ServiceCreateCommand extends CliCommand {
         control()
             .createService(
                 spec,
-                noResolveImage,
-                withRegistryAuth
-                    ? io.shoal.cli.auth.RegistryAuthFlag.forImage(image, context().env(), err())
-                    : java.util.Optional.empty());
+                resolution.noResolveImage,
+                resolution.registryAuth(() -> image, context().env(), err()));
     Service service = response.getService();
     out().println(service.getId());
     out().flush();

@@ -103,15 +103,7 @@ public final class ServiceUpdateCommand extends CliCommand {
   @Option(names = "--force", description = "Force update even if no changes require it")
   boolean force;
 
-  @Option(
-      names = "--no-resolve-image",
-      description = "Do not query the registry to pin the image to a digest")
-  boolean noResolveImage;
-
-  @Option(
-      names = "--with-registry-auth",
-      description = "Send the login for the image's registry (from `shoal login`) to the nodes")
-  boolean withRegistryAuth;
+  @Mixin ImageResolutionOptions resolution;
 
   @Mixin PlacementUpdateOptions placement;
 
@@ -140,15 +132,13 @@ public final class ServiceUpdateCommand extends CliCommand {
             .update(
                 service,
                 current -> change(current, add, args, unmatched),
-                noResolveImage,
-                withRegistryAuth
-                    ? io.shoal.cli.auth.RegistryAuthFlag.forImage(
-                        image != null
-                            ? image
-                            : control().getService(service).getSpec().getContainer().getImage(),
-                        context().env(),
-                        err())
-                    : java.util.Optional.empty(),
+                resolution.noResolveImage,
+                resolution.registryAuth(
+                    () -> image != null
+                        ? image
+                        : control().getService(service).getSpec().getContainer().getImage(),
+                    context().env(),
+                    err()),
                 image != null);
     for (PortConfig p : unmatched) {
       err().println("shoal: warning: --publish-rm " + PortSpec.format(p) + " matched no port");
