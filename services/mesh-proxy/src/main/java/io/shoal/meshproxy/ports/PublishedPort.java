@@ -19,22 +19,12 @@ public final class PublishedPort {
   private final PortKey key;
   private final PortStats stats;
   // Connections of one port are accepted on different I/O threads.
-  private final AtomicInteger cursor;
+  private final AtomicInteger cursor = new AtomicInteger();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-  /**
-   * Round robin starts at a random task, so the proxies of different nodes don't all send their
-   * first connections to the same one.
-   */
   public PublishedPort(PortKey key, PortStats stats) {
-    this(key, stats, java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
-  }
-
-  /** Round robin starts at backend {@code firstCursor} (modulo their number); for tests. */
-  public PublishedPort(PortKey key, PortStats stats, int firstCursor) {
     this.key = key;
     this.stats = stats;
-    this.cursor = new AtomicInteger(firstCursor);
   }
 
   public PortKey key() {

@@ -21,7 +21,7 @@ class BackendChooserTest {
 
   private final BackendConnections connections = new BackendConnections(Duration.ofSeconds(10));
   private final BackendChooser chooser = new BackendChooser(connections);
-  private final PublishedPort port = new PublishedPort(KEY, new PortStats(KEY), 0);
+  private final PublishedPort port = new PublishedPort(KEY, new PortStats(KEY));
 
   private static Route route(LoadBalancing lb, String... tasks) {
     List<Backend> backends = new ArrayList<>();
