@@ -67,7 +67,7 @@ PIDS+=($SCHED_PID)
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$DP") 2>/dev/null && break; sleep 0.1; done
 
 echo "bench: $NODES nodes, $SERVICES services x $REPLICAS replicas; etcd $(etcd --version | head -1 | awk '{print $3}'), $(nproc) cores"
-java -Xmx1g -cp "$SCHED_CP:$DISP_CP" "$ROOT/bench/SchedulerBench.java" --etcd "$ETCD" --prefix "$PREFIX" \
+java ${SHOAL_BENCH_SIM_OPTS:--Xmx1g} -cp "$SCHED_CP:$DISP_CP" "$ROOT/bench/SchedulerBench.java" --etcd "$ETCD" --prefix "$PREFIX" \
   --dispatcher "127.0.0.1:$DP" --nodes "$NODES" --services "$SERVICES" --replicas "$REPLICAS" | tee "$WORK/bench.out" \
   || { KEEP=1; die "bench failed; logs in $WORK"; }
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SCHED_PID/status")

@@ -138,6 +138,7 @@ public final class SchedulerLoop implements AutoCloseable {
           .orElse(0L);
     }
     if (plan.isEmpty()) {
+      log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
       return;
     }
     List<Consumer<Txn>> writes = new ArrayList<>();
@@ -157,7 +158,8 @@ public final class SchedulerLoop implements AutoCloseable {
           plan.size(), plan.creates().size(), view.tasks().size(), view.nodes().size(),
           (reconciled - started) / 1_000_000, (written - reconciled) / 1_000_000, (seen - written) / 1_000_000);
     } else {
-      log.debug("tick wrote {} changes ({} new tasks)", plan.size(), plan.creates().size());
+      log.debug("tick wrote {} changes ({} new tasks): reconcile {} ms, write {} ms", plan.size(), plan.creates().size(),
+          (reconciled - started) / 1_000_000, (written - reconciled) / 1_000_000);
     }
   }
 
