@@ -73,6 +73,22 @@ class TaskStatusBatchingIT {
   }
 
   @Test
+  void aBurstIsWrittenAsConcurrentBatchesWithNoneLost() {
+    createTasks(1000, "n1");
+    long before = revision();
+    List<TaskStatusWriter.Report> burst = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      burst.add(new TaskStatusWriter.Report("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING)));
+    }
+
+    writer.flush(burst); // returns once every batch is written: more batches than IN_FLIGHT
+
+    assertThat(store.list(Tables.TASKS).items()).hasSize(1000)
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    assertThat(revision() - before).isEqualTo(1000 / TaskStatusWriter.BATCH); // one txn per batch
+  }
+
+  @Test
   void reportsOfOneTaskKeepTheirOrderAndStaleOnesAreDropped() {
     createTasks(1, "n1");
 
