@@ -147,6 +147,16 @@ class MeshRoutingIT {
     });
   }
 
+  /** The task serving backend "a" or "b" of {@link #create} ("web-1" or "web-2"). */
+  private static String taskOf(String backend) {
+    return "web-" + (backend.equals("a") ? 1 : 2);
+  }
+
+  /** The other one of backends "a" and "b". */
+  private static String other(String backend) {
+    return backend.equals("a") ? "b" : "a";
+  }
+
   private void setDesiredState(String taskId, TaskState desired) {
     Task task = store.get(Tables.TASKS, taskId).orElseThrow();
     store.txn().update(Tables.TASKS, taskId, task.toBuilder().setDesiredState(desired).build(),
@@ -269,13 +279,13 @@ class MeshRoutingIT {
     String n2 = c2.readLine();
     assertThat(Set.of(n1, n2)).containsExactlyInAnyOrder("a", "b");
 
-    // Task "web-2" (backend b) loses its connection. Round robin would now pick web-1 (the
-    // cursor is back at the first backend); least-conn must pick web-2.
-    (n1.equals("b") ? c1 : c2).close();
-    await().atMost(WAIT).until(() -> proxy.connections().active("web-2") == 0);
+    // The second connection's task loses it. After a full cycle round robin would start again
+    // at the first connection's task (wherever the rotation began); least-conn must pick n2's.
+    c2.close();
+    await().atMost(WAIT).until(() -> proxy.connections().active(taskOf(n2)) == 0);
     TestClient c3 = closing(TestClient.connect(ADDR, published));
 
-    assertThat(c3.readLine()).isEqualTo("b");
+    assertThat(c3.readLine()).isEqualTo(n2);
     assertThat(proxy.connections().active("web-1")).isEqualTo(1);
     assertThat(proxy.connections().active("web-2")).isEqualTo(1);
   }
@@ -356,26 +366,30 @@ class MeshRoutingIT {
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
     startProxy(Duration.ofSeconds(2));
     awaitBackends(PortKey.tcp(published), 2);
-    TestClient toA = closing(TestClient.connect(ADDR, published));
-    assertThat(toA.readLine()).isEqualTo("a");
+    // Whichever task the rotation starts at is the one that leaves.
+    TestClient held = closing(TestClient.connect(ADDR, published));
+    String leaving = held.readLine();
+    String staying = other(leaving);
 
-    setDesiredState("web-1", TaskState.TASK_STATE_SHUTDOWN);
+    setDesiredState(taskOf(leaving), TaskState.TASK_STATE_SHUTDOWN);
     awaitBackends(PortKey.tcp(published), 1);
-    await().atMost(WAIT).until(() -> proxy.connections().drainingTasks().contains("web-1"));
+    await().atMost(WAIT).until(() -> proxy.connections().drainingTasks().contains(taskOf(leaving)));
 
-    // Drained, not cut: the open connection still works, new ones go to b only.
-    toA.writeLine("still there?");
-    assertThat(toA.readLine()).isEqualTo("a:still there?");
-    assertThat(TestClient.greeting(ADDR, published)).isEqualTo("b");
+    // Drained, not cut: the open connection still works, new ones go to the other task only.
+    held.writeLine("still there?");
+    assertThat(held.readLine()).isEqualTo(leaving + ":still there?");
+    for (int i = 0; i < 2; i++) {
+      assertThat(TestClient.greeting(ADDR, published)).isEqualTo(staying);
+    }
     // Bounded: the drain timeout closes it.
-    await().atMost(WAIT).untilAsserted(() -> assertThat(toA.readLine()).isNull());
-    await().atMost(WAIT).until(() -> proxy.connections().active("web-1") == 0);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(held.readLine()).isNull());
+    await().atMost(WAIT).until(() -> proxy.connections().active(taskOf(leaving)) == 0);
   }
 
   @Test
   void aBackendThatDiesMidRunLosesItsClientsAndTheNextConnectionsGoElsewhere()
       throws Exception {
-    TestBackend a = TestBackend.start("a");
+    TestBackend a = closing(TestBackend.start("a"));
     TestBackend b = closing(TestBackend.start("b"));
     int published = ExternalProcess.freePort();
     create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
@@ -383,15 +397,17 @@ class MeshRoutingIT {
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
     startProxy(Duration.ofSeconds(30));
     awaitBackends(PortKey.tcp(published), 2);
-    TestClient toA = closing(TestClient.connect(ADDR, published));
-    assertThat(toA.readLine()).isEqualTo("a");
+    // Whichever backend the rotation starts at is the one that dies.
+    TestClient client = closing(TestClient.connect(ADDR, published));
+    String dying = client.readLine();
 
-    a.close();
+    (dying.equals("a") ? a : b).close();
 
-    assertThat(toA.readLine()).as("the dead backend's client is closed").isNull();
+    assertThat(client.readLine()).as("the dead backend's client is closed").isNull();
     for (int i = 0; i < 4; i++) {
-      assertThat(TestClient.greeting(ADDR, published)).isEqualTo("b");
+      assertThat(TestClient.greeting(ADDR, published)).isEqualTo(other(dying));
     }
+    // Four connections over a full cycle twice: two start at the dead backend, whatever the start.
     assertThat(proxy.metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
   }
 
