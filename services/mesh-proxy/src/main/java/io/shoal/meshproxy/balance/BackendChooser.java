@@ -12,7 +12,8 @@ import java.util.List;
  * Picks the backend of a new connection or flow, by the route's load balancing:
  *
  * <ul>
- *   <li>round robin: the port's cursor moves one backend per connection;
+ *   <li>round robin: the port's cursor moves one backend per connection, from a random start
+ *       ({@link RotationStarts});
  *   <li>least-conn: the backend with the fewest open connections through this proxy; the
  *       port's cursor takes turns among the equally least loaded ones.
  * </ul>

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.shoal.api.v1.Protocol;
 import io.shoal.meshproxy.MeshProxyConfig;
+import io.shoal.meshproxy.balance.RotationStarts;
 import io.shoal.meshproxy.metrics.ProxyMetrics;
 import io.shoal.meshproxy.routes.PortKey;
 import io.shoal.meshproxy.routes.Route;
@@ -40,14 +41,17 @@ public final class PortListeners implements AutoCloseable {
   private final InetAddress address;
   private final Map<Protocol, Frontend> frontends = new EnumMap<>(Protocol.class);
   private final ProxyMetrics metrics;
+  private final RotationStarts rotationStarts;
   private final Map<PortKey, Channel> open = new ConcurrentHashMap<>();
   /** Ports that failed to bind, with the service last reported for each (to log it once). */
   private final Map<PortKey, String> failed = new ConcurrentHashMap<>();
 
   @Inject
-  public PortListeners(MeshProxyConfig config, List<Frontend> frontends, ProxyMetrics metrics) {
+  public PortListeners(MeshProxyConfig config, List<Frontend> frontends, ProxyMetrics metrics,
+      RotationStarts rotationStarts) {
     this.address = config.address();
     this.metrics = metrics;
+    this.rotationStarts = rotationStarts;
     for (Frontend frontend : frontends) {
       this.frontends.put(frontend.protocol(), frontend);
     }
@@ -84,7 +88,8 @@ public final class PortListeners implements AutoCloseable {
       return;
     }
     InetSocketAddress at = new InetSocketAddress(address, key.port());
-    ChannelFuture bound = frontend.bind(at, new PublishedPort(key, metrics.port(key)));
+    ChannelFuture bound = frontend.bind(at,
+        new PublishedPort(key, metrics.port(key), rotationStarts.next()));
     if (bound.awaitUninterruptibly(IO_TIMEOUT_SECONDS, TimeUnit.SECONDS) && bound.isSuccess()) {
       open.put(key, bound.channel());
       boolean retried = failed.remove(key) != null;

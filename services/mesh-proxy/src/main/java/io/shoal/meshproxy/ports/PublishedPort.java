@@ -19,12 +19,18 @@ public final class PublishedPort {
   private final PortKey key;
   private final PortStats stats;
   // Connections of one port are accepted on different I/O threads.
-  private final AtomicInteger cursor = new AtomicInteger();
+  private final AtomicInteger cursor;
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-  public PublishedPort(PortKey key, PortStats stats) {
+  /**
+   * A port whose round robin starts at backend {@code rotationStart} (modulo their number): a
+   * random one in the proxy ({@link io.shoal.meshproxy.balance.RotationStarts}), 0 in tests that
+   * check the order.
+   */
+  public PublishedPort(PortKey key, PortStats stats, int rotationStart) {
     this.key = key;
     this.stats = stats;
+    this.cursor = new AtomicInteger(rotationStart);
   }
 
   public PortKey key() {

@@ -52,7 +52,7 @@ class BalancingConnectorTest {
     connections = new BackendConnections(Duration.ofSeconds(30));
     connector = new BalancingConnector(transport, PooledByteBufAllocator.DEFAULT, config,
         new BackendChooser(connections), connections);
-    port = new PublishedPort(KEY, new PortStats(KEY));
+    port = new PublishedPort(KEY, new PortStats(KEY), 0);
     front = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
   }
 

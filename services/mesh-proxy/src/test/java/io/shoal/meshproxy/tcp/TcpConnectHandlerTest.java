@@ -31,7 +31,7 @@ class TcpConnectHandlerTest {
       new Backend("t1", new InetSocketAddress("127.0.0.2", 32000));
 
   private final LiveRoutes routes = new LiveRoutes();
-  private final PublishedPort port = new PublishedPort(KEY, new PortStats(KEY));
+  private final PublishedPort port = new PublishedPort(KEY, new PortStats(KEY), 0);
   private final ReadCounter reads = new ReadCounter();
   private final EmbeddedChannel backend = new EmbeddedChannel();
   private EmbeddedChannel client;
