@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Keeps one running task per slot 1..replicas of a replicated service (SwarmKit's
  * orchestrator/replicated): creates missing ones, replaces failed ones and ones on nodes that
- * went down, shuts down slots above the replica count, and rolls an update through the slots
+ * went down as their restart policy says, shuts down slots above the replica count, and rolls an update through the slots
  * one at a time: stop-first (the default) stops the old task before its replacement is created;
  * start-first keeps the old task running until its replacement runs.
  */
@@ -64,7 +64,12 @@ public final class ReplicatedOrchestrator {
             shutDown(t, plan, "replaced");
           }
         } else if (assigned(t) && !view.nodeReady(t.getNodeId())) {
-          shutDown(t, plan, "node is down; replaced");
+          // Its node is down: the restart policy decides, as for an ended task.
+          if (exited == null && live.isEmpty()) {
+            exited = restarts.onNodeDown(t, view.nodes().get(t.getNodeId()), service, plan);
+          } else {
+            shutDown(t, plan, "node is down; replaced");
+          }
         } else if (assigned(t) && view.nodeDrained(t.getNodeId()) && !startFirst) {
           shutDown(t, plan, "node is drained; moved"); // stop-first: the new task starts once it stopped
         } else {

@@ -1,6 +1,8 @@
 package io.shoal.scheduler.orchestrator;
 
 import com.google.protobuf.Timestamp;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.RestartCondition;
 import io.shoal.api.v1.RestartPolicy;
 import io.shoal.api.v1.Service;
@@ -54,9 +56,39 @@ public final class RestartSupervisor {
       ReplicatedOrchestrator.shutDown(t, plan, "task exited; replaced with the new spec");
       return new Exited(true, false, List.of());
     }
-    Decision d = decide(t);
+    return apply(decide(t), t, plan, "task exited; restarted");
+  }
+
+  /**
+   * A task that should run on a node that is down or gone (SwarmKit's Supervisor.Restart, called
+   * for tasks on an invalid node): the restart policy decides as for a task that failed, since it
+   * did not complete (so on-failure replaces it). The delay runs from when the node went down,
+   * and not at all on a drained node. A replacement does not wait for the task to stop (its node
+   * can't confirm it); the task is told to shut down in the same plan.
+   *
+   * <p>One difference from SwarmKit: while the delay runs, and when the policy gives up, the task
+   * keeps desired RUNNING (SwarmKit sets SHUTDOWN at once), because in Shoal's stateless passes a
+   * slot is held by its desired-RUNNING task: a desired-SHUTDOWN one would look like a slot to
+   * refill at once. The same holds for an ended task (see {@link #onExit}).
+   *
+   * @param node the task's node, {@code null} if it was removed
+   */
+  public Exited onNodeDown(Task t, Node node, Service service, Plan plan) {
+    if (TaskSpecs.dirty(t.getSpec(), service.getSpec())) {
+      ReplicatedOrchestrator.shutDown(t, plan, "node is down; replaced with the new spec");
+      return new Exited(true, false, List.of());
+    }
+    Instant lostAt = toInstant(t.getStatus().getTimestamp());
+    if (node != null) {
+      lostAt = max(lostAt, toInstant(node.getStatus().getTimestamp()));
+    }
+    boolean drained = node != null && node.getSpec().getAvailability() == NodeAvailability.NODE_AVAILABILITY_DRAIN;
+    return apply(decide(t, lostAt, drained ? Duration.ZERO : null), t, plan, "node is down; replaced");
+  }
+
+  private Exited apply(Decision d, Task t, Plan plan, String why) {
     if (d instanceof Restart r) {
-      ReplicatedOrchestrator.shutDown(t, plan, "task exited; restarted");
+      ReplicatedOrchestrator.shutDown(t, plan, why);
       return new Exited(true, false, r.restarts());
     }
     if (d instanceof Wait w) {
@@ -66,7 +98,16 @@ public final class RestartSupervisor {
     return new Exited(false, false, List.of());
   }
 
+  /** For a task that ended: the delay runs from its status timestamp. */
   public Decision decide(Task ended) {
+    return decide(ended, toInstant(ended.getStatus().getTimestamp()), null);
+  }
+
+  /**
+   * @param since when the task stopped serving: it ended, or its node went down
+   * @param delay overrides the policy's delay (none on a drained node); {@code null} keeps it
+   */
+  Decision decide(Task ended, Instant since, Duration delay) {
     RestartPolicy policy = ended.getSpec().getRestartPolicy();
     RestartCondition condition = policy.getCondition();
     if (condition == RestartCondition.RESTART_CONDITION_NONE) {
@@ -83,9 +124,10 @@ public final class RestartSupervisor {
           + (policy.hasWindow() ? " within " + format(policy.getWindow()) : "")
           + " (--restart-max-attempts " + policy.getMaxAttempts() + ")");
     }
-    Duration delay = policy.hasDelay() ? toDuration(policy.getDelay()) : DEFAULT_DELAY;
-    Instant endedAt = max(toInstant(ended.getStatus().getTimestamp()), toInstant(ended.getCreateTime()));
-    Instant at = endedAt.plus(delay);
+    if (delay == null) {
+      delay = policy.hasDelay() ? toDuration(policy.getDelay()) : DEFAULT_DELAY;
+    }
+    Instant at = max(since, toInstant(ended.getCreateTime())).plus(delay);
     if (now.isBefore(at)) {
       return new Wait(at);
     }
