@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
 
 public class SchedulerBench {
   static volatile boolean closing;
+  /** Assignment messages the agents received, and the tasks they carried (full sets repeat tasks). */
+  static final java.util.concurrent.atomic.LongAdder assignmentMessages = new java.util.concurrent.atomic.LongAdder();
+  static final java.util.concurrent.atomic.LongAdder assignedTasksSent = new java.util.concurrent.atomic.LongAdder();
 
   static String arg(String[] args, String name, String def) {
     for (int i = 0; i + 1 < args.length; i++) {
@@ -68,6 +71,8 @@ public class SchedulerBench {
       if (!response.hasAssignments()) {
         return;
       }
+      assignmentMessages.increment();
+      assignedTasksSent.add(response.getAssignments().getTasksCount());
       List<SessionRequest> out = new ArrayList<>();
       synchronized (this) {
         for (Task t : response.getAssignments().getTasksList()) {
@@ -169,6 +174,7 @@ public class SchedulerBench {
     int valueSize = (int) store.listRaw("tasks/").stream().mapToLong(kv -> kv.getValue().size()).average().orElse(300);
     System.out.printf("tasks=%d seconds=%.3f tasks_per_s=%.0f assigned_s=%.3f shoal_txns=%d shoal_writes=%d%n",
         total, seconds, total / seconds, (allAssigned - start) / 1e9, txns, writes);
+    System.out.printf("assignment_messages=%d tasks_in_them=%d%n", assignmentMessages.sum(), assignedTasksSent.sum());
     cache.close();
 
     // etcd alone: as many writes as the run made to task keys, each its own single-put txn of a

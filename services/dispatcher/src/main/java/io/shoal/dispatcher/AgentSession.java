@@ -5,7 +5,6 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.shoal.api.v1.Assignments;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.RegisterNode;
 import io.shoal.api.v1.SessionRequest;
@@ -37,6 +36,8 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private volatile String nodeId;
   private volatile long leaseId;
   private volatile boolean closed;
+  /** Touched only by the assignment pusher. */
+  private final SentAssignments sent = new SentAssignments();
 
   AgentSession(StreamObserver<SessionResponse> responses, SessionManager sessions, EtcdStore store,
       NodeRegistrar registrar, TaskStatusWriter statusWriter,
@@ -126,8 +127,9 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
   }
 
+  /** Tells the agent its assignment set is now {@code tasks}: all of it first, then what changed. */
   void sendAssignments(List<Task> tasks) {
-    send(SessionResponse.newBuilder().setAssignments(Assignments.newBuilder().addAllTasks(tasks)).build());
+    sent.next(tasks).ifPresent(a -> send(SessionResponse.newBuilder().setAssignments(a).build()));
   }
 
   private void send(SessionResponse response) {

@@ -18,11 +18,12 @@ final class TaskStates {
         && (task.getDesiredState() == TaskState.TASK_STATE_RUNNING || !terminal(task.getStatus().getState()));
   }
 
-  /** The part of a task an agent acts on; status changes alone are not pushed back to it. */
+  /**
+   * The part of a task an agent acts on; status changes alone are not pushed back to it (the
+   * agent reported them), except the ones that add the task to its set or drop it.
+   */
   static boolean sameAssignment(Task a, Task b) {
     return a.getDesiredState() == b.getDesiredState() && a.getNodeId().equals(b.getNodeId())
-        && a.getSpec().equals(b.getSpec()) && terminal(a.getStatus().getState()) == terminal(b.getStatus().getState())
-        && (a.getStatus().getState() == io.shoal.api.v1.TaskState.TASK_STATE_ASSIGNED)
-            == (b.getStatus().getState() == io.shoal.api.v1.TaskState.TASK_STATE_ASSIGNED);
+        && a.getSpec().equals(b.getSpec()) && assignedTo(a, a.getNodeId()) == assignedTo(b, b.getNodeId());
   }
 }

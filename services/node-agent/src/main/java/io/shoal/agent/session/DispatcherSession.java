@@ -8,6 +8,8 @@ import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineInfo;
 import io.shoal.agent.worker.TaskManager;
+import io.shoal.api.v1.Assignments;
+import io.shoal.api.v1.AssignmentsType;
 import io.shoal.api.v1.DispatcherServiceGrpc;
 import io.shoal.api.v1.Heartbeat;
 import io.shoal.api.v1.NodeDescription;
@@ -141,13 +143,26 @@ public final class DispatcherSession implements AutoCloseable {
     }
     switch (response.getMessageCase()) {
       case SESSION_STARTED -> started(stream, response.getSessionStarted());
-      case ASSIGNMENTS -> {
-        boolean resync = stream.firstAssignments;
-        stream.firstAssignments = false;
-        tasks.apply(response.getAssignments().getTasksList(), resync);
-      }
+      case ASSIGNMENTS -> assignments(stream, response.getAssignments());
       default -> log.debug("ignoring an unknown session message {}", response.getMessageCase());
     }
+  }
+
+  private void assignments(Stream stream, Assignments assignments) {
+    if (assignments.getType() == AssignmentsType.ASSIGNMENTS_TYPE_INCREMENTAL) {
+      if (stream.firstAssignments) {
+        // The dispatcher sends the complete set first; changes to a set never received can't be
+        // applied safely (nothing would be swept), so start over.
+        log.warn("node {}: the dispatcher sent changes before the complete assignment set; reconnecting", node.id());
+        stream.cancel("incremental assignments before the complete set");
+        return;
+      }
+      tasks.applyChanges(assignments.getTasksList(), assignments.getRemovedTaskIdsList());
+      return;
+    }
+    boolean resync = stream.firstAssignments;
+    stream.firstAssignments = false;
+    tasks.apply(assignments.getTasksList(), resync);
   }
 
   private void started(Stream stream, SessionStarted started) {
@@ -241,6 +256,11 @@ public final class DispatcherSession implements AutoCloseable {
 
     void send(SessionRequest request) {
       requests.onNext(request);
+    }
+
+    /** Ends the call from this side; its onError reconnects. */
+    void cancel(String why) {
+      requests.cancel(why, null);
     }
 
     @Override

@@ -115,16 +115,7 @@ public final class TaskManager implements AutoCloseable {
     Set<String> ids = new HashSet<>();
     for (Task task : tasks) {
       ids.add(task.getId());
-      TaskRunner runner = runners.get(task.getId());
-      if (runner == null) {
-        runner = newRunner(task);
-        runners.put(task.getId(), runner);
-      } else if (resync && ahead(runner.status(), task.getStatus())) {
-        log.info("task {}: dispatcher shows {}, agent reported {}; reporting again", task.getId(),
-            TaskRunner.name(task.getStatus().getState()), TaskRunner.name(runner.status().getState()));
-        sink.report(task.getId(), runner.status());
-      }
-      runner.update(task);
+      upsert(task, resync);
     }
     for (TaskRunner runner : runners.values()) {
       if (!ids.contains(runner.taskId())) {
@@ -133,6 +124,46 @@ public final class TaskManager implements AutoCloseable {
     }
     assigned = Set.copyOf(ids);
     scheduleSweep();
+  }
+
+  /**
+   * Applies changes to the set last applied: tasks new or changed, and tasks that left it (the
+   * dispatcher's incremental assignments).
+   */
+  public synchronized void applyChanges(List<Task> changed, List<String> removed) {
+    Set<String> ids = assigned == null ? null : new HashSet<>(assigned);
+    for (Task task : changed) {
+      upsert(task, false);
+      if (ids != null) {
+        ids.add(task.getId());
+      }
+    }
+    for (String id : removed) {
+      TaskRunner runner = runners.get(id);
+      if (runner != null) {
+        runner.drop();
+      }
+      if (ids != null) {
+        ids.remove(id);
+      }
+    }
+    if (ids != null) {
+      assigned = Set.copyOf(ids);
+      scheduleSweep();
+    }
+  }
+
+  private void upsert(Task task, boolean resync) {
+    TaskRunner runner = runners.get(task.getId());
+    if (runner == null) {
+      runner = newRunner(task);
+      runners.put(task.getId(), runner);
+    } else if (resync && ahead(runner.status(), task.getStatus())) {
+      log.info("task {}: dispatcher shows {}, agent reported {}; reporting again", task.getId(),
+          TaskRunner.name(task.getStatus().getState()), TaskRunner.name(runner.status().getState()));
+      sink.report(task.getId(), runner.status());
+    }
+    runner.update(task);
   }
 
   /** The last status this agent has for each task it runs. */

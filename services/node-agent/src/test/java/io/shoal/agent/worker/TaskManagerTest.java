@@ -135,6 +135,23 @@ class TaskManagerTest {
   }
 
   @Test
+  void changesApplyOnTopOfTheLastSet() {
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    String containerA = containerOf("a");
+
+    manager.applyChanges(List.of(running("b")), List.of()); // a is untouched, not dropped
+    await().atMost(WAIT).until(() -> states("b").contains("RUNNING"));
+    assertThat(engine.exists(containerA)).isTrue();
+
+    manager.applyChanges(List.of(task("b", "127.0.0.1:5000/web:1", TaskState.TASK_STATE_SHUTDOWN)), List.of("a"));
+    await().atMost(WAIT).until(() -> states("b").contains("SHUTDOWN"));
+    await().atMost(WAIT).until(() -> !engine.exists(containerA));
+    await().atMost(WAIT).until(() -> !manager.statuses().containsKey("a"));
+  }
+
+  @Test
   void aBadImageIsRejected() {
     manager.start();
 
