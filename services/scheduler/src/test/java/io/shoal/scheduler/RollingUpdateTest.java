@@ -127,6 +127,39 @@ class RollingUpdateTest {
     assertThat(still.serviceUpdates()).isEmpty();
   }
 
+  /**
+   * --update-monitor counts from when the new task reached RUNNING, not from its creation: a task
+   * whose image took long to pull still fails within the monitor if it dies soon after it started.
+   */
+  @ParameterizedTest(name = "created {0}, running at {1}, {2} at {3}: counted {4}")
+  @CsvSource(nullValues = "never", value = {
+    // created, reached RUNNING, ended as, ended at, counted (monitor 5s)
+    "991, 998,   TASK_STATE_FAILED,   1000, true",  // slow start, failed 2s after it ran (from creation: 9s)
+    "991, 992,   TASK_STATE_FAILED,   1000, false", // ran 8s, past the monitor
+    "991, 991,   TASK_STATE_FAILED,   995,  true",
+    "991, never, TASK_STATE_REJECTED, 1000, true",  // never ran: always within (from creation: 9s)
+    "991, never, TASK_STATE_FAILED,   999,  true",  // failed to start
+    "991, 994,   TASK_STATE_FAILED,   999,  true",  // the monitor's last instant
+  })
+  void theMonitorCountsFromWhenTheNewTaskRan(long createdAt, Long runningAt, TaskState ended, long endedAt,
+      boolean counted) {
+    Service v1 = service("web", 3);
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1).setMonitor(secs(5)).build(), 990),
+        UpdateState.UPDATE_STATE_UPDATING, 990);
+    io.shoal.api.v1.TaskStatus.Builder status = io.shoal.api.v1.TaskStatus.newBuilder().setState(ended)
+        .setTimestamp(at(endedAt));
+    if (runningAt != null) {
+      status.setStartTime(at(runningAt));
+    }
+    Task failed = task("new1", v2, 1, "n1", ended, createdAt).toBuilder().setStatus(status).build();
+    List<Task> tasks = List.of(failed, running("old2", v1, 2, 1, 2), running("old3", v1, 3, 1, 2));
+
+    Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
+
+    assertThat(plan.serviceUpdates().stream()
+        .anyMatch(s -> s.getUpdateStatus().getState() == UpdateState.UPDATE_STATE_PAUSED)).isEqualTo(counted);
+  }
+
   @Test
   void failuresWithinTheRatioAreTolerated() {
     Service v1 = service("web", 4);

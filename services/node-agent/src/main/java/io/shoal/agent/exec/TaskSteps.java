@@ -139,6 +139,7 @@ public final class TaskSteps {
 
   private static Step runningStatus(Task task, ContainerObservation container, TaskStatus current, Clock clock) {
     return transition(current, TaskState.TASK_STATE_RUNNING, "started", clock)
+        .started()
         .containerId(container.id())
         .ports(portBindings(task, container))
         .build();
@@ -212,7 +213,10 @@ public final class TaskSteps {
     return new StatusBuilder(current, state, message, clock.instant());
   }
 
-  /** A new status: the previous container id is kept, everything else starts fresh. */
+  /**
+   * A new status: the previous container id and start time are kept (the scheduler measures
+   * --update-monitor from the start time), everything else starts fresh.
+   */
   private static final class StatusBuilder {
     private final TaskStatus.Builder status;
 
@@ -222,6 +226,15 @@ public final class TaskSteps {
           .setMessage(message)
           .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
           .setContainerId(current.getContainerId());
+      if (current.hasStartTime()) {
+        status.setStartTime(current.getStartTime());
+      }
+    }
+
+    /** The task reaches RUNNING now. */
+    StatusBuilder started() {
+      status.setStartTime(status.getTimestamp());
+      return this;
     }
 
     StatusBuilder err(String err) {

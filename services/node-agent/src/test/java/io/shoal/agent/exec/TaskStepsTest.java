@@ -139,6 +139,28 @@ class TaskStepsTest {
   }
 
   @Test
+  void theTimeATaskReachedRunningIsKeptByEveryLaterStatus() {
+    com.google.protobuf.Timestamp started = com.google.protobuf.Timestamp.newBuilder().setSeconds(1000).build();
+    controller.withContainer(ContainerObservation.State.EXITED, 3);
+
+    List<TaskStatus> reported = run(task(TASK_STATE_RUNNING),
+        status(TASK_STATE_RUNNING).toBuilder().setStartTime(started).build());
+
+    assertThat(states(reported)).containsExactly(TASK_STATE_FAILED);
+    assertThat(reported.get(0).getStartTime()).isEqualTo(started);
+    assertThat(reported.get(0).getTimestamp()).isNotEqualTo(started);
+  }
+
+  @Test
+  void onlyRunningSetsTheStartTime() {
+    List<TaskStatus> reported = run(task(TASK_STATE_RUNNING), status(TASK_STATE_ASSIGNED));
+
+    assertThat(reported).filteredOn(s -> s.getState() != TASK_STATE_RUNNING)
+        .allSatisfy(s -> assertThat(s.hasStartTime()).isFalse());
+    assertThat(reported.get(reported.size() - 1).getStartTime()).isEqualTo(reported.get(reported.size() - 1).getTimestamp());
+  }
+
+  @Test
   void aNonZeroExitFailsWithSwarmsError() {
     controller.withContainer(ContainerObservation.State.EXITED, 3);
 

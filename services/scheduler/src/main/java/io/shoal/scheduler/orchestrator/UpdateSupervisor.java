@@ -37,7 +37,7 @@ import java.util.Set;
  *   <li>Parallelism: at most N slots update at once (0: all); a slot updates until its new task
  *       runs, then holds its place for --update-delay.
  *   <li>Failures: a task of the target spec, created since the update started, that FAILED or
- *       was REJECTED within --update-monitor of its creation. When failures exceed
+ *       was REJECTED before it ran or within --update-monitor of reaching RUNNING. When failures exceed
  *       --update-max-failure-ratio of the slots, the failure action applies: pause, continue, or
  *       roll back (a rollback that fails pauses or continues).
  *   <li>Completed: nothing outdated or in flight, and the new tasks have run for the monitor
@@ -183,12 +183,21 @@ public final class UpdateSupervisor {
     return (int) Math.max(0, parallelism - inFlight - held);
   }
 
-  private static boolean failedWithin(Task t, Duration monitor) {
+  /**
+   * A new task's failure counts before it ever ran (rejected, failed to start) and within the
+   * monitor period after it reached RUNNING, as SwarmKit's updater times it; not from its
+   * creation, which a slow image pull would eat into. The agent keeps the RUNNING time in the
+   * ended task's status ({@code start_time}).
+   */
+  static boolean failedWithin(Task t, Duration monitor) {
     TaskState s = t.getStatus().getState();
     if (s != TaskState.TASK_STATE_FAILED && s != TaskState.TASK_STATE_REJECTED) {
       return false;
     }
-    return !toInstant(t.getStatus().getTimestamp()).isAfter(toInstant(t.getCreateTime()).plus(monitor));
+    if (!t.getStatus().hasStartTime()) {
+      return true;
+    }
+    return !toInstant(t.getStatus().getTimestamp()).isAfter(toInstant(t.getStatus().getStartTime()).plus(monitor));
   }
 
   private static void write(Service service, UpdateStatus status, Plan plan) {
