@@ -33,6 +33,8 @@ ensure_packages() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   [ -x /usr/bin/busybox ] || missing+=(busybox-static)
+  # Test images that serve UDP carry the host's socat (busybox has no UDP server).
+  [ -x /usr/bin/socat ] || missing+=(socat)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   command -v mvn >/dev/null || missing+=(maven)

@@ -25,11 +25,23 @@ import java.util.stream.Collectors;
  *     .push(docker);   // 127.0.0.1:5123/shoal-test/web:1@sha256:…
  * }</pre>
  *
+ * <p>A tool busybox lacks comes from this machine with {@link #program}: busybox has no UDP
+ * server, so a UDP service runs Debian's {@code socat}, e.g. {@code socat UDP-RECVFROM:53,fork
+ * 'SYSTEM:hostname'} answers each datagram with its task's hostname.
+ *
+ * <pre>{@code
+ * String image = TestImages.busybox(registry.image("shoal-test/udp") + ":1")
+ *     .program(TestImages.SOCAT)
+ *     .push(docker);
+ * }</pre>
+ *
  * <p>Always run tasks from an image in a registry: a bare local name makes the engine try
  * Docker Hub.
  */
 public final class TestImages {
   public static final Path BUSYBOX = Path.of("/usr/bin/busybox");
+  /** Debian's {@code socat}: a UDP server (busybox-static has none). */
+  public static final Path SOCAT = Path.of("/usr/bin/socat");
   public static final List<String> APPLETS = List.of(
       "sh", "ash", "httpd", "sleep", "wget", "cat", "echo", "env", "pwd", "id", "ls", "nc",
       "true", "false", "ps", "kill", "printf", "test", "mkdir", "rm", "touch", "hostname",
@@ -40,6 +52,7 @@ public final class TestImages {
   private final String nameTag;
   private final Map<String, String> files = new LinkedHashMap<>();
   private final List<String> changes = new ArrayList<>();
+  private final List<Path> programs = new ArrayList<>();
   private String username = "";
   private String password = "";
 
@@ -61,6 +74,15 @@ public final class TestImages {
       throw new IllegalArgumentException("absolute path expected: " + path);
     }
     files.put(path, content);
+    return this;
+  }
+
+  /**
+   * Adds a program of this machine (e.g. {@link #SOCAT}) at its own path, with the shared
+   * libraries and the loader it needs.
+   */
+  public TestImages program(Path hostProgram) {
+    programs.add(hostProgram);
     return this;
   }
 
@@ -169,6 +191,9 @@ public final class TestImages {
       Files.writeString(root.resolve("etc/passwd"),
           "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
       Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
+      for (Path program : programs) {
+        HostProgram.copyInto(program, root);
+      }
       for (Map.Entry<String, String> file : files.entrySet()) {
         Path target = root.resolve(file.getKey().substring(1));
         Files.createDirectories(target.getParent());
