@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue 4's end-to-end case on real processes, etcd, dockerd and registry: a 6-replica service
  * across 3 nodes rolls an update start-first, two slots at a time (a new task runs before its old
- * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back.
+ * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back
+ * (the spec swapped back, as in Swarm).
  */
 @ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
 class StartFirstRollingUpdateIT {
@@ -114,6 +115,8 @@ class StartFirstRollingUpdateIT {
     assertThat(fewest.get()).isGreaterThanOrEqualTo(6);
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_ROLLBACK_COMPLETED"));
     assertThat(shoal("service", "ls")).contains("6/6");
+    // As in Swarm, the rollback swapped the specs: inspect shows what runs.
+    assertThat(shoal("service", "inspect", "--pretty", "sf")).contains("GREETING=one").doesNotContain("GREETING=two");
 
     shoal("service", "rm", "sf");
     await().atMost(WAIT).untilAsserted(() ->

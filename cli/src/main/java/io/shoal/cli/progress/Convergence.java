@@ -7,7 +7,6 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
-import io.shoal.api.v1.UpdateState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -67,7 +66,7 @@ public final class Convergence {
   public record Snapshot(long converged, long target, List<Line> lines, boolean done) {}
 
   public static Snapshot evaluate(Service service, List<Task> tasks, List<Node> nodes) {
-    ServiceSpec spec = targetSpec(service);
+    ServiceSpec spec = service.getSpec();
     Map<String, Node> byId = nodes.stream().collect(Collectors.toMap(Node::getId, n -> n, (a, b) -> a));
     List<Task> upToDate = tasks.stream().filter(t -> upToDate(t, spec, byId)).toList();
     return spec.hasGlobal()
@@ -164,29 +163,6 @@ public final class Convergence {
       return "";
     }
     return t.getStatus().getErr().isEmpty() ? t.getStatus().getMessage() : t.getStatus().getErr();
-  }
-
-  /**
-   * The spec the service's tasks should run: its spec, or while a rollback runs or after it
-   * completed, its previous spec with the current name and replica count. Control never swaps the
-   * spec back; the scheduler's UpdateSupervisor.target (services/scheduler) is the same rule.
-   */
-  public static ServiceSpec targetSpec(Service service) {
-    UpdateState state = service.getUpdateStatus().getState();
-    boolean back =
-        service.hasPreviousSpec()
-            && (state == UpdateState.UPDATE_STATE_ROLLBACK_STARTED
-                || state == UpdateState.UPDATE_STATE_ROLLBACK_PAUSED
-                || state == UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED);
-    if (!back) {
-      return service.getSpec();
-    }
-    ServiceSpec.Builder b =
-        service.getPreviousSpec().toBuilder().setName(service.getSpec().getName());
-    if (service.getSpec().hasReplicated()) {
-      b.setReplicated(service.getSpec().getReplicated());
-    }
-    return b.build();
   }
 
   /** Wants to run and has not ended. */

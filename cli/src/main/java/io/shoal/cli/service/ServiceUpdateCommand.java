@@ -13,7 +13,6 @@ import io.shoal.cli.client.ServiceUpdater;
 import io.shoal.cli.parse.EnvList;
 import io.shoal.cli.parse.PortListEditor;
 import io.shoal.cli.parse.PortSpec;
-import io.shoal.cli.progress.Convergence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,8 +155,8 @@ public final class ServiceUpdateCommand extends CliCommand {
   /** The flags applied to one read of the service; may run again after a lost race. */
   private ServiceSpec change(
       Service current, List<String> envAddResolved, List<String> args, List<PortConfig> unmatched) {
-    // After a rollback the tasks run the previous spec: the flags apply to that one.
-    ServiceSpec.Builder s = Convergence.targetSpec(current).toBuilder();
+    // A rollback swaps the specs (as in Swarm), so the spec is what runs: the flags apply to it.
+    ServiceSpec.Builder s = current.getSpec().toBuilder();
     ContainerSpec.Builder c = s.getContainerBuilder();
     if (image != null) {
       c.setImage(image);

@@ -276,9 +276,16 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
       return;
     }
     if (request.getRollback()) {
-      // Like control: the spec stays; the status tells the scheduler to run the previous spec.
+      // Like control: spec and previous spec swap (the name stays), and the rollback starts.
+      Service.Builder swapped = current.toBuilder();
+      if (current.hasPreviousSpec()) {
+        swapped
+            .setSpec(
+                current.getPreviousSpec().toBuilder().setName(current.getSpec().getName()))
+            .setPreviousSpec(current.getSpec());
+      }
       Service rolling =
-          current.toBuilder()
+          swapped
               .setUpdateStatus(
                   io.shoal.api.v1.UpdateStatus.newBuilder()
                       .setState(io.shoal.api.v1.UpdateState.UPDATE_STATE_ROLLBACK_STARTED)

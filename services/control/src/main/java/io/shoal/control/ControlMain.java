@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
-    description = "Serves shoal.v1.ControlService: validates and stores services in etcd.")
+    description = "Serves shoal.v1.ControlService: validates and stores services in etcd;"
+        + " completes the scheduler's automatic rollbacks.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -69,6 +70,8 @@ public final class ControlMain implements Callable<Integer> {
   interface ControlComponent {
     ControlGrpcService grpcService();
 
+    RollbackSwapWatcher rollbackSwapWatcher();
+
     EtcdStore store();
 
     ManagedChannel registryChannel();
@@ -86,7 +89,9 @@ public final class ControlMain implements Callable<Integer> {
         server.metricsPort == null ? 9400 : server.metricsPort);
     ControlComponent c = DaggerControlMain_ControlComponent.factory().create(this, telemetry);
     GrpcServer grpc = GrpcServer.start("control", address, List.of(c.grpcService()), telemetry);
-    ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc);
+    // Completes the scheduler's automatic rollbacks (only control writes a spec).
+    RollbackSwapWatcher rollbacks = c.rollbackSwapWatcher().start();
+    ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc, rollbacks);
     return 0;
   }
 

@@ -141,11 +141,11 @@ public final class ServiceManager {
   }
 
   /**
-   * {@code service rollback}: control owns the spec and never swaps it back; it sets the update
-   * status to ROLLBACK_STARTED, and while the status is a rollback state the scheduler rolls the
-   * tasks to {@code previous_spec} (the scheduler's UpdateSupervisor, which also starts a
-   * rollback itself when --update-failure-action is rollback). Rolling back a rollback goes
-   * forward to the spec again.
+   * {@code service rollback}, as SwarmKit's controlapi does it: spec and previous_spec swap, in
+   * the transaction that sets ROLLBACK_STARTED "manually requested rollback"; the scheduler then
+   * rolls the tasks to the swapped-in spec with its --rollback-* config. Rolling back a rollback
+   * goes forward again. An automatic rollback whose swap is still pending is swapped once: the
+   * user asks for what the scheduler already decided.
    */
   public Result rollback(String serviceId, long version) {
     Service current = store.get(Tables.SERVICES, serviceId)
@@ -158,29 +158,44 @@ public final class ServiceManager {
       throw ShoalException.failedPrecondition("service " + current.getSpec().getName()
           + " has no previous spec to roll back to; it was never updated");
     }
-    Service.Builder b = current.toBuilder().setUpdateTime(now());
-    if (rollingBack(current)) {
-      b.clearUpdateStatus();
-    } else {
-      b.setUpdateStatus(UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
-          .setStartTime(now()).setMessage("manually requested rollback"));
-    }
-    Service updated = b.build();
+    UpdateStatus status = UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
+        .setStartTime(now()).setMessage("manually requested rollback").build();
     try {
-      long revision = store.txn().update(Tables.SERVICES, serviceId, updated, version).commit();
-      log.info("rolling back service {} ({})", current.getSpec().getName(), serviceId);
-      return new Result(updated.toBuilder().setVersion(revision).build(), List.of());
+      return commitRollback(current, status);
     } catch (ConflictException e) {
       throw new ConflictException("service " + current.getSpec().getName()
           + " has changed since it was read; read it again and retry");
     }
   }
 
-  /** While a rollback runs or after it completed, the tasks run the previous spec. */
-  static boolean rollingBack(Service s) {
-    UpdateState state = s.getUpdateStatus().getState();
-    return s.hasPreviousSpec() && (state == UpdateState.UPDATE_STATE_ROLLBACK_STARTED
-        || state == UpdateState.UPDATE_STATE_ROLLBACK_PAUSED || state == UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED);
+  /**
+   * Swaps spec and previous_spec and stores {@code status} with them, in one transaction guarded
+   * by the version of {@code current}; the ingress-port index follows the ports. The name stays:
+   * it is the service's identity, and Swarm can't rename a service at all.
+   *
+   * @throws ConflictException the service changed since {@code current} was read
+   * @throws ShoalException FAILED_PRECONDITION when a port of the previous spec is published by
+   *     another service now
+   */
+  Result commitRollback(Service current, UpdateStatus status) {
+    String serviceId = current.getId();
+    String name = current.getSpec().getName();
+    ServiceSpec back = current.getPreviousSpec().toBuilder().setName(name).build();
+    Service updated = current.toBuilder().setSpec(back).setPreviousSpec(current.getSpec())
+        .setUpdateTime(now()).setUpdateStatus(status).build();
+    Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, current.getVersion());
+    movePortIndex(txn, current.getSpec(), back, serviceId);
+    try {
+      long revision = txn.commit();
+      log.info("rolling back service {} ({}): {}", name, serviceId, status.getMessage());
+      return new Result(updated.toBuilder().setVersion(revision).build(), List.of());
+    } catch (ConflictException e) {
+      portConflict(back, serviceId).ifPresent(conflict -> {
+        throw ShoalException.failedPrecondition("service " + name + " can't roll back: " + conflict
+            + "; remove it there first");
+      });
+      throw e;
+    }
   }
 
   private Result commitUpdate(Service current, ServiceSpec spec, List<String> warnings) {
@@ -188,19 +203,15 @@ public final class ServiceManager {
     long version = current.getVersion();
     // The spec the tasks run becomes the previous one; a new spec restarts the update status,
     // which the scheduler then writes (guarded by this version) as the update rolls.
-    ServiceSpec running = rollingBack(current) ? current.getPreviousSpec() : current.getSpec();
     Service updated = current.toBuilder()
-        .setSpec(spec).setPreviousSpec(running).setUpdateTime(now()).clearUpdateStatus()
+        .setSpec(spec).setPreviousSpec(current.getSpec()).setUpdateTime(now()).clearUpdateStatus()
         .clearWarnings().addAllWarnings(warnings).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, version);
     String oldName = current.getSpec().getName();
     if (!oldName.equals(spec.getName())) {
       txn.deleteString(nameKey(oldName), serviceId).createString(nameKey(spec.getName()), serviceId);
     }
-    Set<String> oldPorts = ingressPortKeys(current.getSpec());
-    Set<String> newPorts = ingressPortKeys(spec);
-    oldPorts.stream().filter(p -> !newPorts.contains(p)).forEach(p -> txn.deleteString(p, serviceId));
-    newPorts.stream().filter(p -> !oldPorts.contains(p)).forEach(p -> txn.createString(p, serviceId));
+    movePortIndex(txn, current.getSpec(), spec, serviceId);
     try {
       long revision = txn.commit();
       log.info("updated service {} ({})", spec.getName(), serviceId);
@@ -214,6 +225,14 @@ public final class ServiceManager {
       explainPortConflict(spec, serviceId);
       throw new ConflictException("service " + oldName + " has changed since it was read; read it again and retry");
     }
+  }
+
+  /** The ingress-port index entries that change when a service's spec goes from one to another. */
+  private static void movePortIndex(Txn txn, ServiceSpec from, ServiceSpec to, String serviceId) {
+    Set<String> oldPorts = ingressPortKeys(from);
+    Set<String> newPorts = ingressPortKeys(to);
+    oldPorts.stream().filter(p -> !newPorts.contains(p)).forEach(p -> txn.deleteString(p, serviceId));
+    newPorts.stream().filter(p -> !oldPorts.contains(p)).forEach(p -> txn.createString(p, serviceId));
   }
 
   public void delete(String reference) {
@@ -359,6 +378,13 @@ public final class ServiceManager {
   }
 
   private void explainPortConflict(ServiceSpec spec, String serviceId) {
+    portConflict(spec, serviceId).ifPresent(conflict -> {
+      throw ShoalException.failedPrecondition(conflict + "; remove it there first or choose another published port");
+    });
+  }
+
+  /** "port 8080/tcp is already published by service NAME", if another service holds one of spec's ports. */
+  private Optional<String> portConflict(ServiceSpec spec, String serviceId) {
     for (PortConfig p : spec.getEndpoint().getPortsList()) {
       if (p.getPublishMode() != PublishMode.PUBLISH_MODE_INGRESS || p.getPublishedPort() == 0) {
         continue;
@@ -366,11 +392,11 @@ public final class ServiceManager {
       Optional<String> owner = store.getString(portKey(p)).filter(o -> !o.equals(serviceId));
       if (owner.isPresent()) {
         String ownerName = store.get(Tables.SERVICES, owner.get()).map(s -> s.getSpec().getName()).orElse(owner.get());
-        throw ShoalException.failedPrecondition("port " + p.getPublishedPort() + "/"
-            + SpecValidator.protocolName(p.getProtocol()) + " is already published by service " + ownerName
-            + "; remove it there first or choose another published port");
+        return Optional.of("port " + p.getPublishedPort() + "/" + SpecValidator.protocolName(p.getProtocol())
+            + " is already published by service " + ownerName);
       }
     }
+    return Optional.empty();
   }
 
   private static String portKey(PortConfig p) {

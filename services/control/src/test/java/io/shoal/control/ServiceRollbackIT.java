@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * UpdateService and the update status: control resets it with a new spec and sets
- * ROLLBACK_STARTED for `service rollback`; it never swaps the spec back (the scheduler runs the
- * previous spec while the status is a rollback state).
+ * UpdateService and the update status: control resets it with a new spec; `service rollback`
+ * swaps spec and previous_spec (ports and their index with them) in the transaction that sets
+ * ROLLBACK_STARTED, as Swarm does.
  */
 @ExtendWith(EtcdExtension.class)
 class ServiceRollbackIT {
@@ -84,22 +84,23 @@ class ServiceRollbackIT {
   }
 
   @Test
-  void rollbackAsksTheSchedulerForThePreviousSpecAndAnUpdateBuildsOnIt() {
+  void rollbackSwapsSpecAndPreviousSpecAndAnUpdateBuildsOnIt() {
     Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
         .setNoResolveImage(true).build()).getService();
     Service v2 = schedulerWrites(update(v1, spec("img:2")), UpdateState.UPDATE_STATE_PAUSED);
 
     Service rolling = rollback(v2);
 
-    assertThat(rolling.getSpec()).isEqualTo(v2.getSpec());
-    assertThat(rolling.getPreviousSpec()).isEqualTo(v1.getSpec());
+    assertThat(rolling.getSpec()).isEqualTo(v1.getSpec());
+    assertThat(rolling.getPreviousSpec()).isEqualTo(v2.getSpec());
     assertThat(rolling.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_STARTED);
     assertThat(rolling.getUpdateStatus().getMessage()).isEqualTo("manually requested rollback");
-    assertThat(store.get(Tables.SERVICES, v1.getId()).orElseThrow().getUpdateStatus())
-        .isEqualTo(rolling.getUpdateStatus());
+    Service stored = store.get(Tables.SERVICES, v1.getId()).orElseThrow();
+    assertThat(stored.getSpec()).isEqualTo(v1.getSpec());
+    assertThat(stored.getPreviousSpec()).isEqualTo(v2.getSpec());
+    assertThat(stored.getUpdateStatus()).isEqualTo(rolling.getUpdateStatus());
 
-    // After the rollback the tasks run img:1: a new spec makes that the previous one, and
-    // clears the status for the scheduler to write afresh.
+    // The next update starts from the spec that runs; the failed one is gone.
     Service rolledBack = schedulerWrites(rolling, UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED);
     Service v3 = update(rolledBack, spec("img:3"));
     assertThat(v3.getPreviousSpec().getContainer().getImage()).isEqualTo("img:1");
@@ -115,7 +116,82 @@ class ServiceRollbackIT {
     Service forward = rollback(rolling);
 
     assertThat(forward.getSpec().getContainer().getImage()).isEqualTo("img:2");
-    assertThat(forward.hasUpdateStatus()).isFalse();
+    assertThat(forward.getPreviousSpec().getContainer().getImage()).isEqualTo("img:1");
+    assertThat(forward.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_STARTED);
+  }
+
+  @Test
+  void aRollbackKeepsTheNameAndTakesBackTheReplicas() {
+    Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
+        .setNoResolveImage(true).build()).getService();
+    Service renamed = update(v1, spec("img:1").toBuilder().setName("web2")
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(5)).build());
+
+    Service back = rollback(renamed);
+
+    assertThat(back.getSpec().getName()).isEqualTo("web2");
+    assertThat(back.getSpec().getReplicated().getReplicas()).isEqualTo(2);
+    assertThat(control.getService(io.shoal.api.v1.GetServiceRequest.newBuilder().setService("web2").build())
+        .getService().getId()).isEqualTo(v1.getId());
+  }
+
+  @Test
+  void theIngressPortIndexFollowsTheRolledBackPorts() {
+    Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(withPort(spec("img:1"), 8080))
+        .setNoResolveImage(true).build()).getService();
+    Service v2 = update(v1, withPort(spec("img:2"), 9090));
+
+    Service back = rollback(v2);
+
+    assertThat(back.getSpec().getEndpoint().getPorts(0).getPublishedPort()).isEqualTo(8080);
+    // 9090 is free again; 8080 is this service's again.
+    Service other = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(withPort(spec("img:1"), 9090).toBuilder().setName("other")).setNoResolveImage(true).build())
+        .getService();
+    assertThat(other.getSpec().getEndpoint().getPorts(0).getPublishedPort()).isEqualTo(9090);
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(withPort(spec("img:1"), 8080).toBuilder().setName("third")).setNoResolveImage(true).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("port 8080/tcp is already published by service web"));
+  }
+
+  @Test
+  void aPortTakenSinceTheUpdateIsFailedPrecondition() {
+    Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(withPort(spec("img:1"), 8080))
+        .setNoResolveImage(true).build()).getService();
+    Service v2 = update(v1, withPort(spec("img:2"), 9090));
+    control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(withPort(spec("img:1"), 8080).toBuilder().setName("other")).setNoResolveImage(true).build());
+
+    assertThatThrownBy(() -> rollback(v2)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(e.getStatus().getDescription()).isEqualTo("service web can't roll back: port 8080/tcp is already"
+          + " published by service other; remove it there first");
+    });
+    assertThat(store.get(Tables.SERVICES, v1.getId()).orElseThrow().getSpec()).isEqualTo(v2.getSpec());
+  }
+
+  @Test
+  void aManualRollbackWhileTheSchedulersSwapIsPendingSwapsOnce() {
+    Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
+        .setNoResolveImage(true).build()).getService();
+    Service v2 = update(v1, spec("img:2"));
+    Service pending = v2.toBuilder().setUpdateStatus(UpdateStatus.newBuilder()
+        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setSpecSwapPending(true)).build();
+    long revision = store.txn().update(Tables.SERVICES, v2.getId(), pending, v2.getVersion()).commit();
+
+    Service back = rollback(pending.toBuilder().setVersion(revision).build());
+
+    assertThat(back.getSpec().getContainer().getImage()).isEqualTo("img:1");
+    assertThat(back.getUpdateStatus().getSpecSwapPending()).isFalse();
+    assertThat(back.getUpdateStatus().getMessage()).isEqualTo("manually requested rollback");
+  }
+
+  private static ServiceSpec withPort(ServiceSpec spec, int published) {
+    return spec.toBuilder().setEndpoint(io.shoal.api.v1.EndpointSpec.newBuilder().addPorts(
+        io.shoal.api.v1.PortConfig.newBuilder().setProtocol(io.shoal.api.v1.Protocol.PROTOCOL_TCP)
+            .setTargetPort(80).setPublishedPort(published)
+            .setPublishMode(io.shoal.api.v1.PublishMode.PUBLISH_MODE_INGRESS))).build();
   }
 
   @Test

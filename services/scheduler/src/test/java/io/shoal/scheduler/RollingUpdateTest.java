@@ -178,33 +178,55 @@ class RollingUpdateTest {
     assertThat(plan.updates()).singleElement().satisfies(t -> assertThat(t.getId()).isEqualTo("old2"));
   }
 
+  /** What control does for a rollback: spec and previous_spec swap, the pending flag goes. */
+  static Service swapped(Service s) {
+    return s.toBuilder().setSpec(s.getPreviousSpec()).setPreviousSpec(s.getSpec())
+        .setUpdateStatus(s.getUpdateStatus().toBuilder().clearSpecSwapPending()).build();
+  }
+
   @Test
-  void failureActionRollbackRunsThePreviousSpecWithTheRollbackConfig() {
-    Service v1 = service("web", 2);
-    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(1)
+  void failureActionRollbackAsksControlToSwapThenRollsToTheSpecWithItsRollbackConfig() {
+    // v1's rollback config rolls everything at once; the failed v2's would roll one slot at a time.
+    Service plain = service("web", 4);
+    Service v1 = plain.toBuilder().setSpec(plain.getSpec().toBuilder()
+        .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(0))).build();
+    Service v2 = withStatus(v2(v1, UpdateConfig.newBuilder().setParallelism(3)
             .setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK).build(), 990),
         UpdateState.UPDATE_STATE_UPDATING, 990);
     v2 = v2.toBuilder().setSpec(v2.getSpec().toBuilder()
-        .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(0))).build();
+        .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(1))).build();
     Task failed = task("new1", v2, 1, "n1", TaskState.TASK_STATE_REJECTED, 991).toBuilder()
         .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_REJECTED).setTimestamp(at(992)))
         .build();
-    List<Task> tasks = List.of(failed, running("old2", v1, 2, 1, 2));
+    List<Task> tasks = List.of(failed, running("new2", v2, 2, 991, 993), running("new3", v2, 3, 991, 993),
+        running("old4", v1, 4, 1, 2));
 
     Plan plan = reconciler.reconcile(view(List.of(v2), tasks, fourNodes()));
-    Service rolling = plan.serviceUpdates().iterator().next();
-    assertThat(rolling.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_STARTED);
-    assertThat(rolling.getUpdateStatus().getMessage())
+    Service pending = plan.serviceUpdates().iterator().next();
+    assertThat(pending.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_STARTED);
+    assertThat(pending.getUpdateStatus().getMessage())
         .isEqualTo("update rolled back due to failure or early termination of task new1");
-    assertThat(rolling.getSpec()).isEqualTo(v2.getSpec()); // the scheduler never writes the spec
+    assertThat(pending.getUpdateStatus().getSpecSwapPending()).isTrue();
+    assertThat(pending.getUpdateStatus().getStartTime()).isEqualTo(at(NOW));
+    assertThat(pending.getSpec()).isEqualTo(v2.getSpec()); // the scheduler never writes the spec
 
-    // Next pass: slot 1's failed v2 task is replaced with a v1 task; slot 2 already runs v1.
+    // Until control swapped the specs, the update stays where it is.
+    Plan waiting = reconciler.reconcile(view(List.of(pending), tasks, fourNodes()));
+    assertThat(waiting.serviceUpdates()).isEmpty();
+    assertThat(waiting.updates()).extracting(Task::getId).doesNotContain("new2", "new3", "old4");
+    assertThat(waiting.creates()).noneMatch(t -> t.getSpec().getContainer().equals(v1.getSpec().getContainer()));
+
+    // Swapped: the spec is v1 again; slot 1's failed task is replaced with v1 and both running v2
+    // tasks stop at once (v1's rollback parallelism 0; v2's 1 would wait for slot 1).
+    Service rolling = swapped(pending);
     Plan back = reconciler.reconcile(view(List.of(rolling), tasks, fourNodes()));
     assertThat(back.creates()).singleElement().satisfies(t -> {
       assertThat(t.getSlot()).isEqualTo(1);
       assertThat(t.getSpec().getContainer()).isEqualTo(v1.getSpec().getContainer());
     });
-    assertThat(back.updates()).extracting(Task::getId).doesNotContain("old2");
+    assertThat(back.updates()).filteredOn(t -> t.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN)
+        .extracting(Task::getId).containsExactlyInAnyOrder("new1", "new2", "new3");
+    assertThat(back.serviceUpdates()).isEmpty();
   }
 
   @Test
@@ -228,9 +250,11 @@ class RollingUpdateTest {
   @Test
   void aManualRollbackCompletesAsRollbackCompleted() {
     Service v1 = service("web", 1);
-    Service asked = withStatus(v2(v1, UpdateConfig.getDefaultInstance(), 900), UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950);
+    Service asked = swapped(withStatus(v2(v1, UpdateConfig.getDefaultInstance(), 900),
+        UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950));
+    Service v2 = v2(v1, UpdateConfig.getDefaultInstance(), 900);
 
-    Plan plan = reconciler.reconcile(view(List.of(asked), List.of(running("new1", asked, 1, 901, 902)), fourNodes()));
+    Plan plan = reconciler.reconcile(view(List.of(asked), List.of(running("new1", v2, 1, 901, 902)), fourNodes()));
     assertThat(plan.updates()).singleElement().satisfies(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
 
     Plan done = reconciler.reconcile(view(List.of(asked), List.of(running("back1", v1, 1, 951, 952)), fourNodes()));
@@ -252,15 +276,16 @@ class RollingUpdateTest {
   @Test
   void aFailingRollbackPausesAsRollbackPaused() {
     Service v1 = service("web", 2);
-    Service rolling = withStatus(v2(v1, UpdateConfig.getDefaultInstance(), 900), UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950);
-    rolling = rolling.toBuilder().setSpec(rolling.getSpec().toBuilder()
+    v1 = v1.toBuilder().setSpec(v1.getSpec().toBuilder()
         .setRollbackConfig(UpdateConfig.newBuilder().setParallelism(1)
             .setFailureAction(UpdateFailureAction.UPDATE_FAILURE_ACTION_PAUSE))).build();
+    Service v2 = v2(v1, UpdateConfig.getDefaultInstance(), 900);
+    Service rolling = swapped(withStatus(v2, UpdateState.UPDATE_STATE_ROLLBACK_STARTED, 950));
     Task failedBack = task("back1", v1, 1, "n1", TaskState.TASK_STATE_FAILED, 951).toBuilder()
         .setStatus(io.shoal.api.v1.TaskStatus.newBuilder().setState(TaskState.TASK_STATE_FAILED).setTimestamp(at(952)))
         .build();
 
-    Plan plan = reconciler.reconcile(view(List.of(rolling), List.of(failedBack, running("new2", rolling, 2, 901, 902)), fourNodes()));
+    Plan plan = reconciler.reconcile(view(List.of(rolling), List.of(failedBack, running("new2", v2, 2, 901, 902)), fourNodes()));
 
     assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> {
       assertThat(s.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_ROLLBACK_PAUSED);

@@ -196,13 +196,39 @@ class SchedulerLoopIT {
 
     controlUpdates("web", spec -> spec.toBuilder().setContainer(spec.getContainer().toBuilder().setImage("img:bad")).build());
 
+    java.util.concurrent.atomic.AtomicBoolean swapAsked = new java.util.concurrent.atomic.AtomicBoolean();
     await().atMost(Duration.ofSeconds(15)).until(() -> {
       agentsStep("img:bad");
+      swapAsked.compareAndSet(false, controlSwapsPendingRollback("web"));
       return service("web").getUpdateStatus().getState() == io.shoal.api.v1.UpdateState.UPDATE_STATE_ROLLBACK_COMPLETED;
     });
+    assertThat(swapAsked).isTrue();
     assertThat(service("web").getUpdateStatus().getMessage()).isEqualTo("rollback completed");
     assertThat(runningOf("img:1")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
     assertThat(tasks()).filteredOn(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).hasSize(3);
+    // As in Swarm, the spec is what runs and the failed one is the previous spec.
+    assertThat(service("web").getSpec().getContainer().getImage()).isEqualTo("img:1");
+    assertThat(service("web").getPreviousSpec().getContainer().getImage()).isEqualTo("img:bad");
+  }
+
+  /**
+   * What control's RollbackSwapWatcher does once the scheduler asks for a rollback: swap spec and
+   * previous_spec and clear the flag, guarded by the version. True if it swapped.
+   */
+  private boolean controlSwapsPendingRollback(String id) {
+    var current = service(id);
+    if (!current.getUpdateStatus().getSpecSwapPending()) {
+      return false;
+    }
+    try {
+      store.txn().update(Tables.SERVICES, id, current.toBuilder().setSpec(current.getPreviousSpec())
+          .setPreviousSpec(current.getSpec())
+          .setUpdateStatus(current.getUpdateStatus().toBuilder().clearSpecSwapPending()).build(), current.getVersion())
+          .commit();
+      return true;
+    } catch (io.shoal.common.store.ConflictException e) {
+      return false; // the scheduler wrote it meanwhile; the next poll sees the fresh one
+    }
   }
 
   @Test

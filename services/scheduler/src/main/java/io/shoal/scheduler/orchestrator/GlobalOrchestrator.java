@@ -32,9 +32,8 @@ public final class GlobalOrchestrator {
     this.updates = updates;
   }
 
-  public void reconcile(Service stored, List<Task> tasks, ClusterView view, Plan plan) {
-    Service service = UpdateSupervisor.targetService(stored);
-    boolean startFirst = UpdateSupervisor.startFirst(stored);
+  public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
+    boolean startFirst = UpdateSupervisor.startFirst(service);
     Map<String, List<Task>> byNode = new HashMap<>();
     for (Task t : tasks) {
       byNode.computeIfAbsent(t.getNodeId(), k -> new ArrayList<>()).add(plan.current(t));
@@ -110,7 +109,7 @@ public final class GlobalOrchestrator {
         ReplicatedOrchestrator.shutDown(current, plan, "node left the service");
       }
     }
-    int allowed = updates.allowed(stored, tasks.stream().map(plan::current).toList(), nodes,
+    int allowed = updates.allowed(service, tasks.stream().map(plan::current).toList(), nodes,
         outdated.size(), inFlight, plan);
     for (Task old : outdated) {
       if (allowed-- <= 0) {

@@ -32,8 +32,7 @@ public final class ReplicatedOrchestrator {
     this.updates = updates;
   }
 
-  public void reconcile(Service stored, List<Task> tasks, ClusterView view, Plan plan) {
-    Service service = UpdateSupervisor.targetService(stored);
+  public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
     long replicas = service.getSpec().getReplicated().getReplicas();
     Map<Long, List<Task>> bySlot = new TreeMap<>();
     for (Task t : tasks) {
@@ -42,7 +41,7 @@ public final class ReplicatedOrchestrator {
     for (long slot = 1; slot <= replicas; slot++) {
       bySlot.computeIfAbsent(slot, k -> new ArrayList<>());
     }
-    boolean startFirst = UpdateSupervisor.startFirst(stored);
+    boolean startFirst = UpdateSupervisor.startFirst(service);
     List<Task> outdated = new ArrayList<>();
     int inFlight = 0;
     for (Map.Entry<Long, List<Task>> entry : bySlot.entrySet()) {
@@ -119,7 +118,7 @@ public final class ReplicatedOrchestrator {
         inFlight++;
       }
     }
-    int allowed = updates.allowed(stored, tasks.stream().map(plan::current).toList(), (int) replicas,
+    int allowed = updates.allowed(service, tasks.stream().map(plan::current).toList(), (int) replicas,
         outdated.size(), inFlight, plan);
     for (Task old : outdated) {
       if (allowed-- <= 0) {

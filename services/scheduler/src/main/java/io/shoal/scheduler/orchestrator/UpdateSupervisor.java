@@ -28,18 +28,20 @@ import java.util.Set;
  * UpdateStatus that tells the user where it stands. Pure: everything is derived from the
  * service, its tasks and a clock.
  *
- * <p>Ownership: control owns the spec and resets update_status when it writes one (or sets
- * ROLLBACK_STARTED for `service rollback`); the scheduler writes only update_status, guarded by
- * the service's version. So the scheduler never swaps the spec back: while the status is a
- * rollback state, the tasks' target is {@code previous_spec} (see {@link #target}).
+ * <p>Ownership: control owns the spec and resets update_status when it writes one; a rollback
+ * swaps spec and previous_spec (control does it for `service rollback`), so the tasks' target is
+ * always the spec. The scheduler writes only update_status, guarded by the service's version:
+ * for an automatic rollback it sets ROLLBACK_STARTED with {@code spec_swap_pending}, control's
+ * RollbackSwapWatcher swaps the specs and clears the flag, and until then the update stays where
+ * it is.
  *
  * <ul>
  *   <li>Parallelism: at most N slots update at once (0: all); a slot updates until its new task
  *       runs, then holds its place for --update-delay.
  *   <li>Failures: a task of the target spec, created since the update started, that FAILED or
- *       was REJECTED before it ran or within --update-monitor of reaching RUNNING. When failures exceed
- *       --update-max-failure-ratio of the slots, the failure action applies: pause, continue, or
- *       roll back (a rollback that fails pauses or continues).
+ *       was REJECTED before it ran or within --update-monitor of reaching RUNNING. When failures
+ *       exceed --update-max-failure-ratio of the slots, the failure action applies: pause,
+ *       continue, or roll back (a rollback that fails pauses or continues).
  *   <li>Completed: nothing outdated or in flight, and the new tasks have run for the monitor
  *       period.
  * </ul>
@@ -55,29 +57,21 @@ public final class UpdateSupervisor {
     this.clock = clock;
   }
 
+  /** A rollback rolls: to the spec, which control swapped in, with the spec's rollback config. */
   public static boolean rollingBack(Service service) {
-    return ROLLBACK.contains(service.getUpdateStatus().getState()) && service.hasPreviousSpec();
+    return ROLLBACK.contains(service.getUpdateStatus().getState()) && !swapPending(service);
   }
 
-  /** The spec the service's tasks should run: its spec, or the previous one while rolling back. */
-  public static ServiceSpec target(Service service) {
-    if (!rollingBack(service)) {
-      return service.getSpec();
-    }
-    // Scale and name are not rolled back by a rollback of the task spec in Shoal: replicas stay.
-    ServiceSpec.Builder b = service.getPreviousSpec().toBuilder().setName(service.getSpec().getName());
-    if (service.getSpec().hasReplicated()) {
-      b.setReplicated(service.getSpec().getReplicated());
-    }
-    return b.build();
+  /** The scheduler decided to roll back; control has yet to swap the specs. */
+  public static boolean swapPending(Service service) {
+    return service.getUpdateStatus().getSpecSwapPending();
   }
 
-  /** The service as the orchestrators see it: its target spec in place of its spec. */
-  public static Service targetService(Service service) {
-    return rollingBack(service) ? service.toBuilder().setSpec(target(service)).build() : service;
-  }
-
-  /** The config that governs the current rollout (--update-* or --rollback-*). */
+  /**
+   * The config that governs the current rollout (--update-* or --rollback-*). After a swap the
+   * rollback config is the swapped-in spec's, the one being rolled back to (as in SwarmKit);
+   * while the swap is pending the failed update's config still holds the tasks in flight.
+   */
   public static UpdateConfig config(Service service) {
     return rollingBack(service) ? service.getSpec().getRollbackConfig() : service.getSpec().getUpdateConfig();
   }
@@ -96,6 +90,9 @@ public final class UpdateSupervisor {
    * @param inFlight slots whose task is not running yet (updating, restarting, new)
    */
   public int allowed(Service service, List<Task> tasks, int slots, int outdated, int inFlight, Plan plan) {
+    if (swapPending(service)) {
+      return 0; // control swaps the specs next; nothing rolls before it did
+    }
     UpdateStatus status = service.getUpdateStatus();
     boolean back = rollingBack(service);
     UpdateState state = status.getState();
@@ -118,7 +115,7 @@ public final class UpdateSupervisor {
       service = service.toBuilder().setUpdateStatus(status).build();
     }
     UpdateConfig config = config(service);
-    ServiceSpec target = target(service);
+    ServiceSpec target = service.getSpec();
     Instant start = toInstant(status.getStartTime());
     Duration monitor = config.hasMonitor() ? toDuration(config.getMonitor()) : DEFAULT_MONITOR;
     Duration delay = toDuration(config.getDelay());
@@ -132,10 +129,11 @@ public final class UpdateSupervisor {
           .map(Task::getId).orElseThrow();
       UpdateFailureAction action = config.getFailureAction();
       if (action == UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK && !back && service.hasPreviousSpec()) {
+        // Control swaps spec and previous_spec (only it writes a spec); the rollback rolls after.
         write(service, UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED)
-            .setStartTime(toTimestamp(now))
+            .setStartTime(toTimestamp(now)).setSpecSwapPending(true)
             .setMessage("update rolled back due to failure or early termination of task " + task).build(), plan);
-        return 0; // the next pass rolls back, from the written status
+        return 0;
       }
       if (action != UpdateFailureAction.UPDATE_FAILURE_ACTION_CONTINUE) {
         write(service, status.toBuilder()

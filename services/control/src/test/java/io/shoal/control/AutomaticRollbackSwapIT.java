@@ -1,0 +1,170 @@
+package io.shoal.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.PublishMode;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.UpdateState;
+import io.shoal.api.v1.UpdateStatus;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The automatic rollback on a real etcd: the scheduler (played here by its exact write: the update
+ * status ROLLBACK_STARTED with spec_swap_pending, guarded by the version) asks, and control's
+ * RollbackSwapWatcher swaps spec and previous_spec. Two control replicas race for it; one swap
+ * lands.
+ */
+@ExtendWith(EtcdExtension.class)
+class AutomaticRollbackSwapIT {
+  private static final Timestamp DECIDED = Timestamp.newBuilder().setSeconds(1_700_000_000).build();
+  private static final String WHY = "update rolled back due to failure or early termination of task t1";
+
+  private EtcdTestCluster etcd;
+  private String root;
+  private EtcdStore store;
+  private ServiceManager manager;
+  private final List<AutoCloseable> replicas = new ArrayList<>();
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) {
+    this.etcd = etcd;
+    root = etcd.newRoot();
+    store = EtcdStore.connect(etcd.endpoints(), root);
+    manager = managerOn(store);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : replicas) {
+      c.close();
+    }
+    store.close();
+  }
+
+  private static ServiceManager managerOn(EtcdStore store) {
+    // Nothing here resolves an image, so the registry channel is never used.
+    ManagedChannel unusedRegistry =
+        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).directExecutor().build();
+    return new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
+  }
+
+  /** One control replica's watcher, on its own etcd connection. */
+  private void startControlReplica() {
+    EtcdStore own = EtcdStore.connect(etcd.endpoints(), root);
+    replicas.add(own);
+    replicas.add(new RollbackSwapWatcher(own, managerOn(own)).start());
+  }
+
+  private static ServiceSpec spec(String image, int port) {
+    return ServiceSpec.newBuilder().setName("web").setContainer(ContainerSpec.newBuilder().setImage(image))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(2))
+        .setEndpoint(EndpointSpec.newBuilder().addPorts(PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
+            .setTargetPort(80).setPublishedPort(port).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS)))
+        .build();
+  }
+
+  /** v1 on port 8080, updated by control to v2 on port 9090. */
+  private Service updatedService() {
+    Service v1 = manager.create(spec("img:1", 8080), true).service();
+    return manager.update(v1.getId(), v1.getVersion(), spec("img:bad", 9090), true).service();
+  }
+
+  /** The scheduler's write when --update-failure-action rollback fires. */
+  private void schedulerAsksForRollback(Service s) {
+    Service asked = s.toBuilder().setUpdateStatus(UpdateStatus.newBuilder()
+        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setStartTime(DECIDED).setMessage(WHY)
+        .setSpecSwapPending(true)).build();
+    store.txn().update(Tables.SERVICES, s.getId(), asked, s.getVersion()).commit();
+  }
+
+  private Service stored(String id) {
+    return store.get(Tables.SERVICES, id).orElseThrow();
+  }
+
+  @Test
+  void controlSwapsTheSpecsOnceWhenTheSchedulerAsks() {
+    startControlReplica();
+    startControlReplica();
+    Service v2 = updatedService();
+
+    schedulerAsksForRollback(v2);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    Service back = stored(v2.getId());
+    assertThat(back.getSpec()).isEqualTo(spec("img:1", 8080));
+    assertThat(back.getPreviousSpec()).isEqualTo(spec("img:bad", 9090));
+    assertThat(back.getUpdateStatus()).isEqualTo(UpdateStatus.newBuilder()
+        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setStartTime(DECIDED).setMessage(WHY).build());
+    // The ports' index moved with the spec.
+    assertThat(store.getString(Tables.INGRESS_PORTS + "/tcp/8080")).contains(v2.getId());
+    assertThat(store.getString(Tables.INGRESS_PORTS + "/tcp/9090")).isEmpty();
+    // The other replica lost the race and re-read: nothing swaps back, nothing more is written.
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> stored(v2.getId()).getVersion() == back.getVersion());
+  }
+
+  @Test
+  void aRollbackAskedWhileNoControlRanIsSwappedWhenOneStarts() {
+    Service v2 = updatedService();
+    schedulerAsksForRollback(v2);
+
+    startControlReplica();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    assertThat(stored(v2.getId()).getSpec().getContainer().getImage()).isEqualTo("img:1");
+  }
+
+  @Test
+  void aPortTakenSinceTheUpdatePausesTheUpdateAndSaysWhy() {
+    startControlReplica();
+    Service v2 = updatedService();
+    manager.create(spec("img:1", 8080).toBuilder().setName("other").build(), true);
+
+    schedulerAsksForRollback(v2);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    Service paused = stored(v2.getId());
+    assertThat(paused.getSpec()).isEqualTo(v2.getSpec());
+    assertThat(paused.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_PAUSED);
+    assertThat(paused.getUpdateStatus().getMessage()).isEqualTo(
+        "update paused due to failure or early termination of task t1; service web can't roll back:"
+            + " port 8080/tcp is already published by service other; remove it there first");
+  }
+
+  @Test
+  void aNewSpecBeforeTheSwapWins() {
+    Service v2 = updatedService();
+    schedulerAsksForRollback(v2);
+    Service asked = stored(v2.getId());
+    Service v3 = manager.update(asked.getId(), asked.getVersion(), spec("img:3", 9090), true).service();
+
+    startControlReplica();
+
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> Optional.of(stored(v2.getId())).filter(s -> s.getVersion() == v3.getVersion()).isPresent());
+    assertThat(stored(v2.getId()).getSpec().getContainer().getImage()).isEqualTo("img:3");
+  }
+}
