@@ -35,6 +35,9 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final String sessionId = Ids.newId();
   private volatile String nodeId;
   private volatile long leaseId;
+  private volatile AutoCloseable leaseKeeper = () -> {};
+  private volatile long lastHeartbeat;
+  private volatile long heartbeatDeadlineNanos;
   private volatile boolean closed;
   /** Touched only by the assignment pusher. */
   private final SentAssignments sent = new SentAssignments();
@@ -88,6 +91,10 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
     long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
     leaseId = store.grantLease(ttl);
+    heartbeatDeadlineNanos = java.time.Duration.ofSeconds(ttl).toNanos();
+    lastHeartbeat = System.nanoTime();
+    leaseKeeper = store.keepLeaseAlive(leaseId,
+        () -> fail(Status.UNAVAILABLE.withDescription("session expired; register again")));
     nodeId = register.getNodeId();
     // The secret goes only to this node; etcd keeps its hash (the registry service checks it
     // before handing the node pull credentials).
@@ -114,10 +121,25 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
   }
 
+  /**
+   * Only noted: the dispatcher keeps the session's lease alive itself (one shared etcd stream)
+   * while heartbeats come, so a heartbeat costs no etcd call; {@link #expireIfSilent} ends a
+   * session whose heartbeats stopped.
+   */
   private void heartbeat() {
     requireRegistered();
-    if (!store.keepAlive(leaseId)) {
-      fail(Status.UNAVAILABLE.withDescription("session expired; register again"));
+    lastHeartbeat = System.nanoTime();
+  }
+
+  /**
+   * Ends the session if no heartbeat came for as long as its lease lasts (three heartbeat
+   * periods), as the lease would lapse without the dispatcher: its lease is revoked, so the
+   * node turns DOWN, and the agent is told to register again.
+   */
+  void expireIfSilent(long nowNanos) {
+    if (nodeId != null && !closed && nowNanos - lastHeartbeat > heartbeatDeadlineNanos) {
+      fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + heartbeatPeriod.multipliedBy(3).toSeconds()
+          + "s; session expired, register again"));
     }
   }
 
@@ -175,6 +197,11 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     if (nodeId != null) {
       log.info("session {} of node {} ended: {}", sessionId, nodeId, why);
       sessions.detach(this);
+      try {
+        leaseKeeper.close();
+      } catch (Exception e) {
+        log.debug("stopping the keep-alive of node {}'s lease: {}", nodeId, e.toString());
+      }
       try {
         store.revokeLease(leaseId);
       } catch (RuntimeException e) {

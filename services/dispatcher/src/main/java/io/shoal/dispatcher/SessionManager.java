@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -41,6 +42,8 @@ final class SessionManager implements AutoCloseable {
   private final LinkedBlockingQueue<String> dirtyNodes = new LinkedBlockingQueue<>();
   private final ExecutorService livenessExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "liveness"));
   private final Thread pusher = daemon(this::pushLoop, "assignment-pusher");
+  private final ScheduledExecutorService heartbeatChecker =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-checker"));
   private StoreCache cache;
   private volatile boolean running = true;
 
@@ -53,6 +56,7 @@ final class SessionManager implements AutoCloseable {
   void start() {
     cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODES, Tables.SESSIONS), this::onChanges).start();
     pusher.start();
+    heartbeatChecker.scheduleAtFixedRate(this::expireSilentSessions, 500, 500, TimeUnit.MILLISECONDS);
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
     for (Node node : cache.view(Tables.NODES).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY
@@ -134,6 +138,17 @@ final class SessionManager implements AutoCloseable {
     }
   }
 
+  private void expireSilentSessions() {
+    long now = System.nanoTime();
+    for (AgentSession session : sessions.values()) {
+      try {
+        session.expireIfSilent(now);
+      } catch (RuntimeException e) {
+        log.warn("expiring the session of node {} failed: {}", session.nodeId(), e.toString());
+      }
+    }
+  }
+
   /** The task as the watch last saw it (with its version), for the status writer. */
   Optional<Task> cachedTask(String taskId) {
     return cache == null ? Optional.empty() : cache.get(Tables.TASKS, taskId);
@@ -166,5 +181,6 @@ final class SessionManager implements AutoCloseable {
       cache.close();
     }
     livenessExecutor.shutdownNow();
+    heartbeatChecker.shutdownNow();
   }
 }

@@ -198,10 +198,31 @@ class DispatcherIT {
     FakeAgent agent = new FakeAgent().register("n6");
     await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n6").isPresent());
 
-    // No heartbeats: the 3 s lease lapses although the stream stays open.
+    // No heartbeats for the 3 s the lease lasts, although the stream stays open: the session
+    // ends, its lease goes, and the agent is told to register again.
     await().atMost(Duration.ofSeconds(15)).until(() ->
         store.get(Tables.NODES, "n6").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
-    assertThat(agent.error).isNull();
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.error != null);
+    assertThat(io.grpc.Status.fromThrowable(agent.error).getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+    assertThat(store.get(Tables.SESSIONS, "n6")).isEmpty();
+  }
+
+  @Test
+  void heartbeatsKeepTheSessionPastItsLeaseTtl() {
+    FakeAgent agent = new FakeAgent().register("n8");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n8").isPresent());
+    var beats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      beats.scheduleAtFixedRate(() -> agent.requests.onNext(SessionRequest.newBuilder()
+          .setHeartbeat(Heartbeat.getDefaultInstance()).build()), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+      // Twice the 3 s lease: the dispatcher renews it while heartbeats come.
+      await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() ->
+          store.get(Tables.SESSIONS, "n8").isPresent() && agent.error == null);
+      assertThat(store.get(Tables.NODES, "n8").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+    } finally {
+      beats.shutdownNow();
+    }
   }
 
   @Test
