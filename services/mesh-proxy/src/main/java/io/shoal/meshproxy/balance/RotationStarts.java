@@ -26,8 +26,11 @@ public final class RotationStarts {
     this.random = random;
   }
 
-  /** The cursor of a new port's rotation: any int, since it is taken modulo the backends. */
+  /**
+   * The cursor of a new port's rotation, taken modulo the backends. Below 2^30, so that at
+   * least a billion connections pass before the int wraps (where the modulo repeats a backend).
+   */
   public int next() {
-    return random.nextInt();
+    return random.nextInt(1 << 30);
   }
 }
