@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.inject.Inject;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler's single thread: a change in etcd only marks the cluster dirty; after a quiet
  * gap of 50 ms (at most 1 s after the first change, as SwarmKit debounces) the loop reconciles
  * once and writes the plan in batched transactions. It then waits until its cache shows its own
- * writes, so it never decides twice on a view that lacks them.
+ * writes, so it never decides twice on a view that lacks them. One loop per leadership term:
+ * started once, closed once; the next term gets a fresh one.
  */
-@Singleton
 public final class SchedulerLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchedulerLoop.class);
   static final Duration QUIET = Duration.ofMillis(50);

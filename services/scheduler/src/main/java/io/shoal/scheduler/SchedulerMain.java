@@ -11,7 +11,7 @@ import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
-import io.shoal.scheduler.leader.LeaderElection;
+import io.shoal.scheduler.leader.LeaderTerms;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
@@ -93,6 +93,7 @@ public final class SchedulerMain implements Callable<Integer> {
   @Singleton
   @Component(modules = SchedulerModule.class)
   interface SchedulerComponent {
+    /** A new loop on every call: one per leadership term. */
     SchedulerLoop loop();
 
     EtcdStore store();
@@ -112,21 +113,18 @@ public final class SchedulerMain implements Callable<Integer> {
     GrpcServer grpc = GrpcServer.start("scheduler", address, List.of(), telemetry);
     String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
         + "/" + ProcessHandle.current().pid();
-    LeaderElection election = new LeaderElection(c.store(), id, leaderTtl, () -> {
-      // As kube-scheduler does: a leader that lost its lease exits; its supervisor restarts it.
-      System.exit(1);
-    });
-    Thread campaign = new Thread(() -> {
+    // A leader that loses its lease steps down and campaigns again; each term runs a fresh loop.
+    LeaderTerms leadership = new LeaderTerms(c.store(), id, leaderTtl, guard -> {
+      SchedulerLoop loop = c.loop();
       try {
-        election.awaitLeadership();
-        c.loop().start(election.guard());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        loop.start(guard);
+      } catch (RuntimeException e) {
+        loop.close();
+        throw e;
       }
-    }, "leader-campaign");
-    campaign.setDaemon(true);
-    campaign.start();
-    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), election, c.loop(), grpc);
+      return loop;
+    }).start();
+    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), grpc, leadership);
     return 0;
   }
 

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two real scheduler processes on one etcd: one leads, the other waits; kill -9 of the leader
- * hands over within a few seconds, and no task is lost or duplicated (the test plays control and
- * the agents).
+ * Real scheduler processes on one etcd: one leads, the other waits; kill -9 of the leader hands
+ * over within a few seconds, and no task is lost or duplicated; a leader that loses its key steps
+ * down and later leads again, without exiting (the test plays control and the agents).
  */
 @ExtendWith(EtcdExtension.class)
 class SchedulerHandOverIT {
@@ -156,5 +156,42 @@ class SchedulerHandOverIT {
     assertThat(tasks().stream().filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING)
         .map(Task::getId).filter(before::contains)).hasSize(5);
     assertThat(b.isAlive()).isTrue();
+  }
+
+  @Test
+  void aLeaderThatLosesItsKeyStepsDownAndLeadsAgainWithoutExiting() {
+    ExternalProcess a = scheduler("sched-a");
+    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> leaderName().equals("sched-a"));
+    store.txn().create(Tables.SERVICES, "web", Service.newBuilder().setId("web").setSpec(ServiceSpec.newBuilder()
+        .setName("web").setContainer(ContainerSpec.newBuilder().setImage("img:1"))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(3))).build()).commit();
+    await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+      agentsStep();
+      return runningPerSlot().size() == 3
+          && tasks().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    });
+
+    // Its key goes to someone else (as after a long pause past its lease): it steps down.
+    long intruder = store.grantLease(60);
+    store.txn().requireValue(LeaderElection.KEY, store.getString(LeaderElection.KEY).orElseThrow())
+        .putBytes(LeaderElection.KEY, "intruder/0#1".getBytes(java.nio.charset.StandardCharsets.UTF_8), intruder)
+        .commit();
+    await().atMost(java.time.Duration.ofSeconds(10)).until(() -> a.tail().contains("steps down"));
+    // While it does not lead, nothing acts on a change.
+    setReplicas(5);
+    await().during(java.time.Duration.ofSeconds(1)).atMost(java.time.Duration.ofSeconds(3))
+        .until(() -> tasks().size() == 3);
+
+    // The other leader goes: the same process leads again, from a fresh list-then-watch.
+    store.revokeLease(intruder);
+    await().atMost(java.time.Duration.ofSeconds(15)).until(() -> leaderName().equals("sched-a"));
+    await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+      agentsStep();
+      return runningPerSlot().size() == 5
+          && tasks().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    });
+    assertThat(runningPerSlot()).allSatisfy((slot, count) -> assertThat(count).isEqualTo(1L));
+    assertThat(tasks()).hasSize(5);
+    assertThat(a.isAlive()).isTrue();
   }
 }
