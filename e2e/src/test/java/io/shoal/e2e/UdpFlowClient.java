@@ -28,8 +28,9 @@ final class UdpFlowClient implements AutoCloseable {
   }
 
   /**
-   * Sends {@code text} and returns the first reply, sending again (same flow) after each 2 s
-   * without one, {@code tries} times in all; null if nothing came back.
+   * Sends {@code text} and returns the first reply that ends with it, sending again (same flow)
+   * after each 2 s without one, {@code tries} times in all; null if none came back. A late
+   * answer to an earlier datagram is skipped.
    */
   String ask(String text, int tries) {
     byte[] bytes = (text + "\n").getBytes(UTF_8);
@@ -37,10 +38,15 @@ final class UdpFlowClient implements AutoCloseable {
     try {
       for (int i = 0; i < tries; i++) {
         socket.send(new DatagramPacket(bytes, bytes.length, server));
-        DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
         try {
-          socket.receive(reply);
-          return new String(reply.getData(), 0, reply.getLength(), UTF_8).strip();
+          while (true) {
+            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+            socket.receive(reply);
+            String answer = new String(reply.getData(), 0, reply.getLength(), UTF_8).strip();
+            if (answer.endsWith(text)) {
+              return answer;
+            }
+          }
         } catch (SocketTimeoutException e) {
           // UDP: a datagram to a task whose server is not bound yet is lost; send it again.
         }
