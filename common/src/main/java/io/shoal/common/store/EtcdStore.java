@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class EtcdStore implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EtcdStore.class);
   static final long TIMEOUT_SECONDS = 10;
 
   private final Client client;
@@ -136,12 +137,19 @@ public final class EtcdStore implements AutoCloseable {
 
           @Override
           public void onError(Throwable t) {
-            lost.run();
+            // jetcd reports a broken keep-alive stream to every lease and reconnects by itself;
+            // only NOT_FOUND means this lease is gone.
+            if (t instanceof io.etcd.jetcd.common.exception.EtcdException e
+                && e.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.NOT_FOUND) {
+              lost.run();
+            } else {
+              log.debug("keep-alive of lease {} interrupted; jetcd reconnects: {}", leaseId, t.toString());
+            }
           }
 
           @Override
           public void onCompleted() {
-            lost.run();
+            lost.run(); // its deadline passed unrenewed: jetcd stopped keeping it alive
           }
         });
     return () -> {
