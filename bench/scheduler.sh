@@ -7,7 +7,8 @@
 # scheduler's peak RSS. "etcd raw" replays the run's writes to task keys (each task's etcd
 # version: its create and every status or desired-state change) as single-put transactions, 64
 # in flight, on the same etcd; the ratio is Shoal's time over that raw time (1.0 = Shoal adds
-# nothing over etcd's own write rate).
+# nothing over etcd's own write rate). "etcd batched" writes them again 100 per txn, 8 txns in
+# flight (the scheduler's shape) while the cluster idles: the floor on this etcd.
 #
 #   bench/scheduler.sh                      NODES, SERVICES, REPLICAS override the sizes
 #
@@ -81,4 +82,7 @@ SECS=$(val seconds); RAWSECS=$(val raw_seconds); RATIO=$(val time_ratio)
 echo "scheduler peak RSS: $((RSS_KB / 1024)) MiB"
 echo "etcd raw: the run's $WRITES task writes (in $TXNS txns) as single-put txns: ${RAWSECS}s = $RAW txn/s;" \
   "Shoal's time / etcd's raw time for the same writes = $RATIO"
-echo "summary: $((SERVICES * REPLICAS)) tasks on $NODES nodes in ${SECS}s = $TPS tasks/s; scheduler peak RSS $((RSS_KB / 1024)) MiB; etcd raw $RAW txn/s (${RAWSECS}s for the same $WRITES writes); ratio ${RATIO}x"
+BSECS=$(val raw_batched_seconds); BRATIO=$(val batched_time_ratio)
+echo "etcd batched: the same writes 100 per txn, 8 txns in flight, cluster idle: ${BSECS}s;" \
+  "Shoal's time / that = $BRATIO"
+echo "summary: $((SERVICES * REPLICAS)) tasks on $NODES nodes in ${SECS}s = $TPS tasks/s; scheduler peak RSS $((RSS_KB / 1024)) MiB; etcd raw $RAW txn/s (${RAWSECS}s for the same $WRITES writes); ratio ${RATIO}x (${BRATIO}x etcd's batched ${BSECS}s)"
