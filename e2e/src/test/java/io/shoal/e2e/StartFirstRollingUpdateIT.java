@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue 4's end-to-end case on real processes, etcd, dockerd and registry: a 6-replica service
  * across 3 nodes rolls an update start-first, two slots at a time (a new task runs before its old
- * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back
- * (the spec swapped back, as in Swarm).
+ * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back,
+ * by hand and then by itself after a failing update (the spec swapped back both times, as in
+ * Swarm).
  */
 @ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
 class StartFirstRollingUpdateIT {
@@ -117,6 +118,25 @@ class StartFirstRollingUpdateIT {
     assertThat(shoal("service", "ls")).contains("6/6");
     // As in Swarm, the rollback swapped the specs: inspect shows what runs.
     assertThat(shoal("service", "inspect", "--pretty", "sf")).contains("GREETING=one").doesNotContain("GREETING=two");
+
+    // An update whose containers exit at once rolls itself back: the scheduler asks for it,
+    // control swaps the specs, and the old spec rolls out again. (A container that runs, then
+    // crashes after its old one stopped, leaves its slot empty for a moment, as in Swarm.)
+    shoal("service", "update", "--args", "httpd -f -p 80 --no-such-flag", "--env-add", "GREETING=bad",
+        "--update-failure-action", "rollback", "--update-monitor", "30s", "--detach", "sf");
+    try {
+      await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_ROLLBACK_COMPLETED"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("no automatic rollback:\n" + shoal("service", "inspect", "--pretty", "sf")
+          + shoal("service", "ps", "--no-trunc", "sf") + "\ncluster logs:\n" + cluster.logs(), e);
+    }
+    String inspected = shoal("service", "inspect", "--pretty", "sf");
+    assertThat(inspected).contains("rollback completed").containsPattern("(?m)Args:\\s+httpd -f -p 80$")
+        .contains("GREETING=one").doesNotContain("GREETING=bad");
+    await().atMost(WAIT).until(() -> {
+      Map<String, String> now = running();
+      return now.size() == 6 && now.values().stream().allMatch("one"::equals);
+    });
 
     shoal("service", "rm", "sf");
     await().atMost(WAIT).untilAsserted(() ->
