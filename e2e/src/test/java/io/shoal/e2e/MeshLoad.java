@@ -67,7 +67,8 @@ final class MeshLoad implements AutoCloseable {
         failures.add("request " + n + " to " + addr + ": unexpected answer ["
             + response.replace("\r\n", "\\r\\n") + "]");
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Caught whatever it is: a periodic task that throws is never run again.
       failures.add("request " + n + " to " + addr + ": " + e);
     }
   }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,13 @@ class MeshZeroDowntimeIT {
       });
       int atConvergence = load.succeeded();
       // A little more load once the old tasks are gone, to see the table has only new ones.
-      await().atMost(WAIT).until(() -> load.succeeded() >= atConvergence + 50);
+      try {
+        await().atMost(WAIT).until(() -> load.succeeded() >= atConvergence + 50);
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError((load.succeeded() - atConvergence) + " requests answered since "
+            + "convergence; " + load.failures().size() + " failed in all, the last: "
+            + last(load.failures(), 5) + "\ncluster logs:\n" + cluster.logs(), e);
+      }
       load.stop();
     } finally {
       load.close();
@@ -203,6 +210,10 @@ class MeshZeroDowntimeIT {
     } catch (java.io.IOException e) {
       return false;
     }
+  }
+
+  private static List<String> last(List<String> all, int n) {
+    return all.subList(Math.max(0, all.size() - n), all.size());
   }
 
   private Set<String> taskIds(List<String> containers) {
