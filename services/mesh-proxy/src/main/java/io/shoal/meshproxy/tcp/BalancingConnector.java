@@ -13,6 +13,7 @@ import io.shoal.meshproxy.MeshProxyConfig;
 import io.shoal.meshproxy.balance.BackendChooser;
 import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.ports.PublishedPort;
+import io.shoal.meshproxy.proxyprotocol.ProxyProtocolHeader;
 import io.shoal.meshproxy.routes.Backend;
 import io.shoal.meshproxy.routes.Route;
 import io.shoal.meshproxy.transport.Transport;

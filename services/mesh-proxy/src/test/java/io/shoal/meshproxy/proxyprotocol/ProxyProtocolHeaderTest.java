@@ -1,4 +1,4 @@
-package io.shoal.meshproxy.tcp;
+package io.shoal.meshproxy.proxyprotocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.shoal.meshproxy.tcp;
+package io.shoal.meshproxy.proxyprotocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
