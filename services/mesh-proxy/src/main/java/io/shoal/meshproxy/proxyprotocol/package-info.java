@@ -4,7 +4,7 @@
  *
  * <pre>{@code
  * ByteBuf header = ProxyProtocolHeader.encode(
- *     ProxyProtocol.PROXY_PROTOCOL_V2, client, published, alloc);
+ *     ProxyProtocol.PROXY_PROTOCOL_V2, Protocol.PROTOCOL_TCP, client, published, alloc);
  * }</pre>
  */
 package io.shoal.meshproxy.proxyprotocol;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.shoal.api.v1.Protocol;
 import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.meshproxy.MeshProxyConfig;
 import io.shoal.meshproxy.balance.BackendChooser;
@@ -81,7 +82,7 @@ public final class BalancingConnector implements BackendConnector {
         connections.add(backend.taskId(), channel);
         if (route.proxyProtocol() != ProxyProtocol.PROXY_PROTOCOL_NONE) {
           channel.writeAndFlush(ProxyProtocolHeader.encode(route.proxyProtocol(),
-              (InetSocketAddress) client.remoteAddress(),
+              Protocol.PROTOCOL_TCP, (InetSocketAddress) client.remoteAddress(),
               (InetSocketAddress) client.localAddress(), channel.alloc()));
         }
         result.trySuccess(channel);
