@@ -26,14 +26,19 @@ import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -107,6 +112,11 @@ class MeshRoutingIT {
     return tcp(published, target).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build();
   }
 
+  private static PortConfig udpWithV2Header(int published) {
+    return udp(published, 53).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2)
+        .build();
+  }
+
   private static Service service(String id, LoadBalancing lb, PortConfig... ports) {
     return Service.newBuilder().setId(id)
         .setSpec(ServiceSpec.newBuilder().setName(id)
@@ -155,6 +165,23 @@ class MeshRoutingIT {
   /** The other one of backends "a" and "b". */
   private static String other(String backend) {
     return backend.equals("a") ? "b" : "a";
+  }
+
+  private static DatagramSocket datagramSocket(String host) throws IOException {
+    DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, 0));
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private static void send(DatagramSocket from, byte[] data, SocketAddress to)
+      throws IOException {
+    from.send(new DatagramPacket(data, data.length, to));
+  }
+
+  private static DatagramPacket receive(DatagramSocket socket) throws IOException {
+    DatagramPacket packet = new DatagramPacket(new byte[65_535], 65_535);
+    socket.receive(packet);
+    return packet;
   }
 
   private void setDesiredState(String taskId, TaskState desired) {
@@ -240,6 +267,71 @@ class MeshRoutingIT {
     assertThat(client.ask("two")).isEqualTo("a:two");
     assertThat(stats.accepted()).as("a second flow").isEqualTo(2);
     assertThat(a.senders()).as("each flow from its own proxy socket").hasSize(2);
+  }
+
+  @Test
+  void everyDatagramReachesTheTaskBehindAV2HeaderWithTheClientAndTheRepliesComeBackBare()
+      throws Exception {
+    DatagramSocket task = closing(datagramSocket(ADDR));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(key, 1);
+    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    DatagramSocket client = closing(datagramSocket("127.0.0.9"));
+    byte[] everyByte = new byte[1024];
+    for (int i = 0; i < everyByte.length; i++) {
+      everyByte[i] = (byte) i;
+    }
+
+    for (byte[] question : List.of("one".getBytes(US_ASCII), everyByte, "two".getBytes(US_ASCII))) {
+      send(client, question, mesh);
+      DatagramPacket received = receive(task);
+      ProxyV2Datagram got = ProxyV2Datagram.parse(received);
+
+      assertThat(got.family()).as("UDP over IPv4").isEqualTo(0x12);
+      assertThat(got.source()).as("the client").isEqualTo(client.getLocalSocketAddress());
+      assertThat(got.destination()).as("the published address").isEqualTo(mesh);
+      assertThat(got.payload()).as("the client's datagram after the header").isEqualTo(question);
+
+      byte[] answer = ("answer to " + question.length + " bytes").getBytes(US_ASCII);
+      send(task, answer, received.getSocketAddress());
+      DatagramPacket reply = receive(client);
+      assertThat(reply.getSocketAddress()).isEqualTo(mesh);
+      assertThat(Arrays.copyOfRange(reply.getData(), reply.getOffset(), reply.getLength()))
+          .as("the task's reply, without a header").isEqualTo(answer);
+    }
+    assertThat(proxy.metrics().port(key).accepted()).as("one flow").isEqualTo(1);
+  }
+
+  @Test
+  void aDatagramTooLargeToCarryTheHeaderIsDroppedAndItsFlowCarriesOn() throws Exception {
+    DatagramSocket task = closing(datagramSocket(ADDR));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(key, 1);
+    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    DatagramSocket client = closing(datagramSocket("127.0.0.9"));
+    PortStats stats = proxy.metrics().port(key);
+    // The largest UDP/IPv4 payload is 65,507 bytes; the IPv4 header takes 28 of them.
+    byte[] largest = new byte[65_507 - 28];
+    Arrays.fill(largest, (byte) 0x5A);
+    byte[] tooLarge = new byte[largest.length + 1];
+
+    send(client, tooLarge, mesh);
+    await().atMost(WAIT).until(() -> stats.received() == tooLarge.length);
+    send(client, largest, mesh);
+
+    ProxyV2Datagram got = ProxyV2Datagram.parse(receive(task));
+    assertThat(got.source()).isEqualTo(client.getLocalSocketAddress());
+    assertThat(got.payload()).as("the largest that fits, the first to arrive").isEqualTo(largest);
+    assertThat(stats.accepted()).as("the same flow").isEqualTo(1);
+    assertThat(stats.connectErrors()).isZero();
   }
 
   // --- TCP ---

@@ -119,8 +119,9 @@ public final class RouteTableBuilder {
   }
 
   /**
-   * The header a TCP route sends first. Control rejects a PROXY protocol header on a UDP port;
-   * should one reach etcd anyway, the port is served without it and the table says so.
+   * The header a route sends its tasks: first on each TCP connection, in front of every UDP
+   * datagram. v1 has no UDP form and control rejects it there; should it reach etcd anyway, the
+   * port is served without a header and the table says so.
    */
   private static ProxyProtocol proxyProtocol(PortConfig port, Protocol protocol, String published,
       String serviceName, List<String> problems) {
@@ -128,9 +129,9 @@ public final class RouteTableBuilder {
     if (wanted != ProxyProtocol.PROXY_PROTOCOL_V1 && wanted != ProxyProtocol.PROXY_PROTOCOL_V2) {
       return ProxyProtocol.PROXY_PROTOCOL_NONE;
     }
-    if (protocol != Protocol.PROTOCOL_TCP) {
+    if (protocol == Protocol.PROTOCOL_UDP && wanted == ProxyProtocol.PROXY_PROTOCOL_V1) {
       problems.add("service " + serviceName + " publishes " + published
-          + " with the PROXY protocol, which the mesh sends on tcp ports only; served without");
+          + " with PROXY protocol v1, which has no udp form (v2 has); served without");
       return ProxyProtocol.PROXY_PROTOCOL_NONE;
     }
     return wanted;

@@ -9,7 +9,8 @@ import java.net.InetSocketAddress;
 
 /**
  * One client's flow through a published UDP port: the datagram channel connected to the
- * backend chosen for that client. Datagrams the client sends before the channel is connected
+ * backend chosen for that client, and the PROXY header, if the port has one, that goes in front
+ * of each datagram to it. Datagrams the client sends before the channel is connected
  * are sent once it is, in order (listeners of one future run in the order they were added, on
  * the flow's event loop).
  *
@@ -19,14 +20,17 @@ final class UdpFlow {
   private final InetSocketAddress client;
   private final Backend backend;
   private final ChannelFuture connected;
+  private final ProxyHeaderPrefix prefix;
   private final long startNanos = System.nanoTime();
   private long lastActiveNanos = startNanos;
   private boolean answered;
 
-  UdpFlow(InetSocketAddress client, Backend backend, ChannelFuture connected) {
+  UdpFlow(InetSocketAddress client, Backend backend, ChannelFuture connected,
+      ProxyHeaderPrefix prefix) {
     this.client = client;
     this.backend = backend;
     this.connected = connected;
+    this.prefix = prefix;
   }
 
   InetSocketAddress client() {
@@ -41,17 +45,26 @@ final class UdpFlow {
     return connected.channel();
   }
 
-  /** Sends one client datagram to the backend; dropped (and released) if it cannot keep up. */
-  void send(ByteBuf payload) {
+  /**
+   * Sends one client datagram to the backend, behind the flow's PROXY header if any; dropped
+   * (and released) if the flow cannot keep up. Returns false when it is dropped at once because
+   * the header would make it too large for one datagram.
+   */
+  boolean send(ByteBuf payload) {
     lastActiveNanos = System.nanoTime();
+    ByteBuf datagram = prefix.prepend(payload, connected.channel().alloc());
+    if (datagram == null) {
+      return false;
+    }
     connected.addListener((ChannelFutureListener) done -> {
       Channel channel = done.channel();
       if (done.isSuccess() && channel.isActive() && channel.isWritable()) {
-        channel.writeAndFlush(payload, channel.voidPromise());
+        channel.writeAndFlush(datagram, channel.voidPromise());
       } else {
-        payload.release();
+        datagram.release();
       }
     });
+    return true;
   }
 
   /** Marks a reply; returns the nanoseconds since the flow began for its first reply, else -1. */

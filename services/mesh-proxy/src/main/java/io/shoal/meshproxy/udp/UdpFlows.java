@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.meshproxy.balance.BackendChooser;
 import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.ports.PublishedPort;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A client's first datagram reads the route table once and opens its flow to the backend
  *       the {@link BackendChooser} picks (round robin or least-conn); later datagrams of the
  *       client follow it, so a conversation stays on one task.
+ *   <li>When the port asks for the PROXY protocol (v2), each datagram to the task carries the
+ *       header with the client's address; the task's replies come back without one.
  *   <li>The backend's replies leave from the published port to the client, as if the proxy were
  *       the task.
  *   <li>A flow ends after the idle timeout without a datagram either way, when the backend
@@ -84,8 +87,12 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
         return;
       }
     }
-    port.stats().addReceived(packet.content().readableBytes());
-    flow.send(packet.content());
+    int bytes = packet.content().readableBytes();
+    port.stats().addReceived(bytes);
+    if (!flow.send(packet.content()) && port.shouldWarn()) {
+      log.warn("{}: dropped a datagram of {} bytes from {}: with the PROXY protocol header it"
+          + " would exceed the largest UDP datagram", port, bytes, client);
+    }
   }
 
   /** Opens a flow for {@code client}, or returns null when the port has no backend. */
@@ -101,7 +108,8 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
     ChannelFuture connected = backends.clone(listener.eventLoop())
         .handler(replies)
         .connect(backend.address());
-    UdpFlow flow = new UdpFlow(client, backend, connected);
+    UdpFlow flow = new UdpFlow(client, backend, connected,
+        prefix(route, listener, client, backend));
     // Set before the loop can deliver a reply: this method runs on that same loop.
     replies.flow = flow;
     flows.put(client, flow);
@@ -119,6 +127,18 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
       }
     });
     return flow;
+  }
+
+  /**
+   * The header in front of each datagram of a flow: v2 if the port asks for it (the table never
+   * gives a UDP route v1). Its destination is the address the port is bound on, this node's.
+   */
+  private static ProxyHeaderPrefix prefix(
+      Route route, Channel listener, InetSocketAddress client, Backend backend) {
+    return route.proxyProtocol() == ProxyProtocol.PROXY_PROTOCOL_V2
+        ? ProxyHeaderPrefix.v2(client, (InetSocketAddress) listener.localAddress(),
+            backend.address())
+        : ProxyHeaderPrefix.NONE;
   }
 
   private void closeIdleFlows() {

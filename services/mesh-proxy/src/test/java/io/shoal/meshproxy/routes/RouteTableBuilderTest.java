@@ -136,17 +136,19 @@ class RouteTableBuilderTest {
   }
 
   @Test
-  void thePortsProxyProtocolIsKeptForTcpAndDroppedWithAProblemForUdp() {
+  void thePortsProxyProtocolIsKeptExceptV1OnUdpWhichIsDroppedWithAProblem() {
     PortConfig v1 = port(80, 8080).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1)
         .build();
     PortConfig v2 = port(443, 8443).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2)
         .build();
     PortConfig plain = port(81, 8081);
-    PortConfig udp = v2.toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishedPort(5353)
+    PortConfig udpV2 = v2.toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishedPort(5353)
+        .build();
+    PortConfig udpV1 = v1.toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishedPort(5354)
         .build();
 
     RouteTable table = RouteTableBuilder.build(
-        List.of(service("s1", "web", 1, v1, v2, plain, udp)), List.of());
+        List.of(service("s1", "web", 1, v1, v2, plain, udpV2, udpV1)), List.of());
 
     assertThat(table.route(PortKey.tcp(8080)).proxyProtocol())
         .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V1);
@@ -155,9 +157,11 @@ class RouteTableBuilderTest {
     assertThat(table.route(PortKey.tcp(8081)).proxyProtocol())
         .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_NONE);
     assertThat(table.route(new PortKey(Protocol.PROTOCOL_UDP, 5353)).proxyProtocol())
+        .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+    assertThat(table.route(new PortKey(Protocol.PROTOCOL_UDP, 5354)).proxyProtocol())
         .isEqualTo(ProxyProtocol.PROXY_PROTOCOL_NONE);
     assertThat(table.problems()).singleElement().asString()
-        .contains("web", "5353/udp", "PROXY protocol");
+        .contains("web", "5354/udp", "PROXY protocol v1");
   }
 
   @ParameterizedTest(name = "desired {0}, actual {1}: backend {2}")
