@@ -120,8 +120,9 @@ public final class SpecValidator {
   }
 
   /**
-   * The routing mesh writes the PROXY protocol header, so it needs an ingress TCP port: a
-   * host-mode port bypasses the mesh, and the header is not sent on UDP.
+   * The routing mesh writes the PROXY protocol header, so it needs an ingress port: a host-mode
+   * port bypasses the mesh. On UDP only v2 exists (the mesh puts it in front of every datagram);
+   * v1 is a text line for TCP streams.
    */
   private static void proxyProtocol(PortConfig.Builder port, String field) {
     ProxyProtocol proxy = port.getProxyProtocol();
@@ -137,10 +138,10 @@ public final class SpecValidator {
           "the PROXY protocol header is sent by the routing mesh; port " + port.getTargetPort()
               + " is published in host mode, which bypasses it (use mode=ingress or drop proxy-protocol)");
     }
-    if (port.getProtocol() == Protocol.PROTOCOL_UDP) {
+    if (port.getProtocol() == Protocol.PROTOCOL_UDP && proxy == ProxyProtocol.PROXY_PROTOCOL_V1) {
       throw new InvalidArgumentException(field + ".proxy_protocol",
-          "the PROXY protocol header is sent on tcp ports only; port " + port.getTargetPort()
-              + "/udp cannot carry it (drop proxy-protocol)");
+          "PROXY protocol v1 has no udp form; port " + port.getTargetPort()
+              + "/udp can carry v2, in front of every datagram (use proxy-protocol=v2)");
     }
   }
 

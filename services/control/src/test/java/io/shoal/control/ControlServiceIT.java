@@ -20,6 +20,8 @@ import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.GetServiceRequest;
 import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.Protocol;
+import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.ResolveImageRequest;
@@ -175,6 +177,26 @@ class ControlServiceIT {
     Service reimaged = control.updateService(UpdateServiceRequest.newBuilder()
         .setServiceId(s.getId()).setVersion(updated.getVersion()).setSpec(newImage).build()).getService();
     assertThat(reimaged.getSpec().getContainer().getImage()).isEqualTo("a:2@" + DIGEST);
+  }
+
+  @Test
+  void proxyProtocolV2OnAUdpPortIsStoredAndV1IsInvalidArgument() {
+    PortConfig dns = PortConfig.newBuilder().setTargetPort(53).setPublishedPort(5353)
+        .setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build();
+
+    Service created = create(spec("dns", "a:1").toBuilder()
+        .setEndpoint(EndpointSpec.newBuilder().addPorts(dns)).build()).getService();
+
+    assertThat(store.get(Tables.SERVICES, created.getId()).orElseThrow().getSpec().getEndpoint()
+        .getPorts(0).getProxyProtocol()).isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+    PortConfig v1 = dns.toBuilder().setPublishedPort(5354)
+        .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build();
+    assertThatThrownBy(() -> create(spec("dns1", "a:1").toBuilder()
+            .setEndpoint(EndpointSpec.newBuilder().addPorts(v1)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("53/udp", "use proxy-protocol=v2");
+        });
   }
 
   @Test

@@ -53,7 +53,8 @@ class SpecValidatorTest {
         Arguments.of("port published twice", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080), port(81, 8080))), "EndpointSpec.ports[1].published_port"),
         Arguments.of("unknown protocol", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProtocolValue(9).build())), "EndpointSpec.ports[0]"),
         Arguments.of("PROXY protocol on a host-mode port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setPublishMode(PublishMode.PUBLISH_MODE_HOST).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build())), "EndpointSpec.ports[0].proxy_protocol"),
-        Arguments.of("PROXY protocol on a udp port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build())), "EndpointSpec.ports[0].proxy_protocol"),
+        Arguments.of("PROXY protocol v1 on a udp port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build())), "EndpointSpec.ports[0].proxy_protocol"),
+        Arguments.of("PROXY protocol v2 on a host-mode udp port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishMode(PublishMode.PUBLISH_MODE_HOST).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build())), "EndpointSpec.ports[0].proxy_protocol"),
         Arguments.of("unknown PROXY protocol version", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProxyProtocolValue(7).build())), "EndpointSpec.ports[0].proxy_protocol"),
         Arguments.of("unknown load balancing", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080)).toBuilder().setLoadBalancingValue(9).build()), "EndpointSpec.load_balancing"));
   }
@@ -82,6 +83,30 @@ class SpecValidatorTest {
 
     assertThat(spec.getEndpoint().getLoadBalancing()).isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
     assertThat(spec.getEndpoint().getPorts(0).getProxyProtocol()).isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+  }
+
+  @Test
+  void proxyProtocolV2OnAnIngressUdpPortIsKept() {
+    ServiceSpec spec = SpecValidator.normalize(valid().setEndpoint(ports(port(53, 5353).toBuilder()
+        .setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2)
+        .build())).build());
+
+    assertThat(spec.getEndpoint().getPorts(0).getProxyProtocol()).isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+    assertThat(spec.getEndpoint().getPorts(0).getPublishMode()).isEqualTo(PublishMode.PUBLISH_MODE_INGRESS);
+  }
+
+  @Test
+  void proxyProtocolV1OnAUdpPortIsRefusedNamingThePortAndTheFix() {
+    ServiceSpec spec = valid().setEndpoint(ports(port(80, 8080), port(53, 5353).toBuilder()
+        .setProtocol(Protocol.PROTOCOL_UDP).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1)
+        .build())).build();
+
+    assertThatThrownBy(() -> SpecValidator.normalize(spec))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+          assertThat(e.field()).isEqualTo("EndpointSpec.ports[1].proxy_protocol");
+          assertThat(e.reason()).isEqualTo("PROXY protocol v1 has no udp form; port 53/udp can"
+              + " carry v2, in front of every datagram (use proxy-protocol=v2)");
+        });
   }
 
   private static PortConfig port(int target, int published) {
