@@ -12,7 +12,8 @@ import java.util.Locale;
  * <p>Short forms: {@code 80} (target only), {@code 8080:80}, {@code 8080:80/udp}. Long form: {@code
  * published=8080,target=80,protocol=udp,mode=host} (keys in any order, {@code target} required),
  * plus Shoal's {@code proxy-protocol=v1|v2|none}: the routing mesh sends the client's address to
- * the task in a PROXY protocol header (Docker has no such key; its mesh loses the source IP).
+ * the task in a PROXY protocol header, on udp (v2 only) in front of every datagram (Docker has
+ * no such key; its mesh loses the source IP).
  * Protocol defaults to tcp and mode to ingress, as in Docker. Port ranges and a host IP ({@code
  * 127.0.0.1:8080:80}) are rejected with a message saying so, rather than misread.
  */

@@ -53,7 +53,7 @@ public final class ServiceCreateCommand extends CliCommand {
       description =
           "Publish a port: 8080:80, 8080:80/udp, 80, or"
               + " published=8080,target=80,protocol=tcp|udp,mode=ingress|host"
-              + "[,proxy-protocol=v1|v2]")
+              + "[,proxy-protocol=v1|v2] (udp: v2 only)")
   List<PortConfig> publish = new ArrayList<>();
 
   @Option(

@@ -63,13 +63,19 @@ class PortSpecTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "'published=8080,target=80,proxy-protocol=v1', PROXY_PROTOCOL_V1",
-    "'published=8080,target=80,proxy-protocol=v2', PROXY_PROTOCOL_V2",
-    "'published=8080,target=80,proxy-protocol=none', PROXY_PROTOCOL_NONE",
-    "'published=8080,target=80', PROXY_PROTOCOL_UNSPECIFIED",
+    "'published=8080,target=80,proxy-protocol=v1', PROTOCOL_TCP, PROXY_PROTOCOL_V1",
+    "'published=8080,target=80,proxy-protocol=v2', PROTOCOL_TCP, PROXY_PROTOCOL_V2",
+    "'published=8080,target=80,proxy-protocol=none', PROTOCOL_TCP, PROXY_PROTOCOL_NONE",
+    "'published=8080,target=80', PROTOCOL_TCP, PROXY_PROTOCOL_UNSPECIFIED",
+    "'published=5353,target=53,protocol=udp,proxy-protocol=v2', PROTOCOL_UDP, PROXY_PROTOCOL_V2",
+    "'proxy-protocol=v2,protocol=udp,target=53', PROTOCOL_UDP, PROXY_PROTOCOL_V2",
+    // Read as written: control refuses v1 on udp and names the fix, for every client alike.
+    "'published=5353,target=53,protocol=udp,proxy-protocol=v1', PROTOCOL_UDP, PROXY_PROTOCOL_V1",
   })
-  void readsShoalsProxyProtocolKey(String spec, ProxyProtocol proxy) {
-    assertThat(PortSpec.parse(spec).getProxyProtocol()).isEqualTo(proxy);
+  void readsShoalsProxyProtocolKey(String spec, Protocol protocol, ProxyProtocol proxy) {
+    PortConfig port = PortSpec.parse(spec);
+    assertThat(port.getProtocol()).isEqualTo(protocol);
+    assertThat(port.getProxyProtocol()).isEqualTo(proxy);
   }
 
   @ParameterizedTest(name = "\"{0}\" → {1}")
@@ -123,6 +129,7 @@ class PortSpecTest {
     "'target=80,mode=host,protocol=udp', 'target=80,protocol=udp,mode=host'",
     "'published=8080,target=80,proxy-protocol=v2', 'published=8080,target=80,protocol=tcp,mode=ingress,proxy-protocol=v2'",
     "'target=80,proxy-protocol=V1', 'target=80,protocol=tcp,mode=ingress,proxy-protocol=v1'",
+    "'published=5353,target=53,protocol=udp,proxy-protocol=v2', 'published=5353,target=53,protocol=udp,mode=ingress,proxy-protocol=v2'",
   })
   void formatsBackToAParsableSpec(String spec, String formatted) {
     PortConfig port = PortSpec.parse(spec);

@@ -122,6 +122,19 @@ class ServiceCreateCommandTest {
   }
 
   @Test
+  void proxyProtocolV2OnAUdpPortReachesTheSpec() {
+    Result r =
+        cli.run(
+            "service", "create", "--name", "dns", "-d",
+            "-p", "published=5353,target=53,protocol=udp,proxy-protocol=v2", "coredns");
+
+    assertThat(r.err()).isEmpty();
+    PortConfig port = cli.control().creates().get(0).getSpec().getEndpoint().getPorts(0);
+    assertThat(port.getProtocol()).isEqualTo(Protocol.PROTOCOL_UDP);
+    assertThat(port.getProxyProtocol()).isEqualTo(ProxyProtocol.PROXY_PROTOCOL_V2);
+  }
+
+  @Test
   void anUnknownLoadBalancingIsAUsageError() {
     Result r = cli.run("service", "create", "--endpoint-lb", "random", "nginx");
 
