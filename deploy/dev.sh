@@ -17,6 +17,9 @@ LOGS="$DEV/logs"
 PIDS="$DEV/pids"
 JAVA_OPTS_DEFAULT="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx192m"
 JAVA_OPTS="${SHOAL_JAVA_OPTS:-$JAVA_OPTS_DEFAULT}"
+# The mesh-proxy is a long-running data path: C2's code is worth its compile time there
+# (bench/mesh.sh measures it with these options); the heap and pooled buffers stay bounded.
+MESH_JAVA_OPTS="${SHOAL_MESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m}"
 ETCD_URL="http://127.0.0.1:2379"
 REGISTRY_ADDR="127.0.0.1:5000"
 DEMO_IMAGE="$REGISTRY_ADDR/demo/web:1"
@@ -95,14 +98,14 @@ wait_for() {
   die "$what did not come up in ${seconds}s; see .dev/logs/"
 }
 
-java_service() { # java_service NAME MODULE MAIN ARGS...
-  local name=$1 module=$2 main=$3; shift 3
+java_service() { # [OPTS="jvm options"] java_service NAME MODULE MAIN ARGS...
+  local name=$1 module=$2 main=$3 opts=${OPTS:-$JAVA_OPTS}; shift 3
   local jar cp
   jar=$(ls "$ROOT/$module"/target/shoal-*.jar 2>/dev/null | grep -v -- '-tests' | head -n1)
   [ -n "$jar" ] && [ -f "$ROOT/$module/target/classpath.txt" ] || die "$module is not built; run: mvn -q install -DskipTests"
   cp="$jar:$(cat "$ROOT/$module/target/classpath.txt")"
   # shellcheck disable=SC2086
-  start "$name" java $JAVA_OPTS -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
+  start "$name" java $opts -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
 }
 
 # --- infrastructure ----------------------------------------------------------------------------
@@ -197,7 +200,7 @@ start_shoal() {
     local node="node-$((n - 1))" addr="127.0.0.$n"
     java_service "agent-$node" services/node-agent io.shoal.agent.NodeAgentMain \
       --hostname "$node" --addr "$addr" --docker-host "$host" --state-dir "$DEV/agents/$node"
-    java_service "mesh-$node" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain --addr "$addr"
+    OPTS="$MESH_JAVA_OPTS" java_service "mesh-$node" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain --addr "$addr"
   done
 }
 
