@@ -146,4 +146,13 @@ final class LocalCluster implements AutoCloseable {
       processes.get(i).close();
     }
   }
+
+  /** The id in {@code shoal service inspect}'s JSON. */
+  static String idOf(String inspectJson) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
+    if (!m.find()) {
+      throw new AssertionError("no id in " + inspectJson);
+    }
+    return m.group(1);
+  }
 }

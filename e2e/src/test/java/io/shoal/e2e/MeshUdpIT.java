@@ -17,8 +17,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +68,7 @@ class MeshUdpIT {
         "--timeout", "2m", "--publish", "published=" + port + ",target=" + TARGET + ",protocol=udp",
         "--constraint", "node.hostname!=" + FREE_NODE, "--init", image,
         "socat", "UDP-RECVFROM:" + TARGET + ",fork", "SYSTEM:read -r q; echo \"$(hostname) $q\"");
-    serviceId = idOf(cluster.succeed("service", "inspect", "udp-hostname"));
+    serviceId = LocalCluster.idOf(cluster.succeed("service", "inspect", "udp-hostname"));
     Set<String> tasks = hostnames(docker.containerIds("io.shoal.service.id=" + serviceId));
     assertThat(tasks).hasSize(3);
     assertThat(cluster.succeed("service", "ls")).contains("*:" + port + "->" + TARGET + "/udp");
@@ -133,11 +131,5 @@ class MeshUdpIT {
       names.add(docker.inspect("{{.Config.Hostname}}", c));
     }
     return names;
-  }
-
-  private static String idOf(String inspectJson) {
-    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
-    assertThat(m.find()).as("an id in %s", inspectJson).isTrue();
-    return m.group(1);
   }
 }

@@ -76,7 +76,7 @@ class MeshZeroDowntimeIT {
     all.addAll(List.of(args));
     shoal(all.toArray(String[]::new));
     String name = all.get(all.indexOf("--name") + 1);
-    String id = idOf(shoal("service", "inspect", name));
+    String id = LocalCluster.idOf(shoal("service", "inspect", name));
     serviceIds.add(id);
     return id;
   }
@@ -186,7 +186,7 @@ class MeshZeroDowntimeIT {
     shoal("service", "create", "--name", "fixed", "-d", "--replicas", "4",
         "--publish", "published=" + port + ",target=80,mode=host",
         "--workdir", "/www", "--user", "0", "--init", image, "httpd", "-f", "-p", "80");
-    serviceIds.add(idOf(shoal("service", "inspect", "fixed")));
+    serviceIds.add(LocalCluster.idOf(shoal("service", "inspect", "fixed")));
     await().atMost(WAIT).untilAsserted(() -> {
       String fixed = shoal("service", "ps", "--no-trunc", "fixed");
       // DESIRED STATE then CURRENT STATE: "Running   Running 3 seconds ago".
@@ -222,11 +222,5 @@ class MeshZeroDowntimeIT {
       ids.add(docker.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}", c));
     }
     return ids;
-  }
-
-  private static String idOf(String inspectJson) {
-    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
-    assertThat(m.find()).as("an id in %s", inspectJson).isTrue();
-    return m.group(1);
   }
 }

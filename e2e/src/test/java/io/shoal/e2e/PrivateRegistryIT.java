@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +82,7 @@ class PrivateRegistryIT {
     assertThat(created).doesNotContain("could not be accessed");
     String inspect = shoal(null, "service", "inspect", "--pretty", "private");
     assertThat(inspect).contains(first);
-    serviceIds.add(idOf(shoal(null, "service", "inspect", "private")));
+    serviceIds.add(LocalCluster.idOf(shoal(null, "service", "inspect", "private")));
     assertThat(docker.containerIds("io.shoal.service.id=" + serviceIds.get(0))).hasSize(2);
 
     String second = TestImages.busybox(tag).file("/v", "2").credentials(secured).push(docker);
@@ -112,11 +110,5 @@ class PrivateRegistryIT {
     } finally {
       ExternalProcess.deleteTree(wrong);
     }
-  }
-
-  private static String idOf(String inspectJson) {
-    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
-    assertThat(m.find()).as("an id in %s", inspectJson).isTrue();
-    return m.group(1);
   }
 }

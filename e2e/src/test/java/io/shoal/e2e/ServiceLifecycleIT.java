@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +71,7 @@ class ServiceLifecycleIT {
     long convergedMs = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("e2e: service create to 3/3 RUNNING took %d ms (CLI JVM start included)%n", convergedMs);
 
-    serviceId = idOf(shoal("service", "inspect", "web"));
+    serviceId = LocalCluster.idOf(shoal("service", "inspect", "web"));
     assertThat(shoal("service", "ls")).contains("web").contains("3/3").contains("*:" + port + "->80/tcp")
         .contains(image + "@sha256:");
     String ps = shoal("service", "ps", "web");
@@ -120,12 +118,6 @@ class ServiceLifecycleIT {
       ids.add(docker.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}", c));
     }
     return ids;
-  }
-
-  private static String idOf(String inspectJson) {
-    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
-    assertThat(m.find()).as("an id in %s", inspectJson).isTrue();
-    return m.group(1);
   }
 
   private static String get(String url) throws Exception {
