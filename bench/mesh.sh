@@ -11,8 +11,8 @@
 #   ROUNDS=5 DURATION=15s CONNS=64 bench/mesh.sh
 #   MESH_FLAGS="--some-flag" MESH_JAVA_OPTS="-Dx=y" bench/mesh.sh   extra mesh-proxy flags / JVM options
 #
-# Prints each run, then per target the median req/s, p50 and p99 over the rounds, the proxies'
-# CPU time per request, the ratios and the proxies' memory (RSS now and peak), and a single
+# Prints each run, then per target the median req/s, p50, p99, p99.9 and max latency over the
+# rounds, the proxies' CPU time per request, the ratios and the proxies' memory (RSS now and peak), and a single
 # summary line last. Everything binds
 # 127.0.0.1 only, every run is bounded by DURATION, and everything started is stopped on exit.
 # Every proxy shares the machine's cores with wrk and the backend: compare ratios from one run.
@@ -130,22 +130,24 @@ declare -A PROXY_PID=([mesh]="$MESH_PID" [nginx-stream]="$STREAM_PID")
 to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.01s) -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
-run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms cpu_us_per_request", fails on socket errors or non-2xx answers
-  local out rps p50 p99 before after requests cpu=0
+run_wrk() { # run_wrk TARGET -> "rps p50_ms p99_ms cpu_us_per_request p999_ms max_ms", fails on socket errors or non-2xx answers
+  local out rps p50 p99 p999 max before after requests cpu=0
   [ -n "${PROXY_PID[$1]:-}" ] && before=$(cpu_ticks "${PROXY_PID[$1]}")
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${URL[$1]}")
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/wrk-tail.lua" "${URL[$1]}")
   if grep -qE 'Socket errors|Non-2xx' <<<"$out"; then
     echo "bench: errors through $1:" >&2; echo "$out" >&2; exit 1
   fi
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  p999=$(sed -n 's/^TAIL p99.9=\([0-9.]*\)ms.*/\1/p' <<<"$out")
+  max=$(sed -n 's/^TAIL .* max=\([0-9.]*\)ms/\1/p' <<<"$out")
   if [ -n "${PROXY_PID[$1]:-}" ]; then
     after=$(cpu_ticks "${PROXY_PID[$1]}")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
   fi
-  echo "$rps $p50 $p99 $cpu"
+  echo "$rps $p50 $p99 $cpu $p999 $max"
 }
 
 sanity=$(curl -s --max-time 5 "${URL[mesh]}" | wc -c)
@@ -154,24 +156,25 @@ echo "warm-up: 5 s through the mesh (JIT), not counted"
 wrk -t"$THREADS" -c"$CONNS" -d5s "${URL[mesh]}" >/dev/null
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, ${FILE_BYTES} B file, $ROUNDS rounds, $(nproc) cores"
-declare -A RPS P50 P99 CPU
+declare -A RPS P50 P99 CPU P999 MAX
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate the order each round so no target always runs first or last.
   if [ $((round % 2)) = 1 ]; then order=("${TARGETS[@]}"); else order=(nginx-stream mesh direct); fi
   for t in "${order[@]}"; do
-    read -r rps p50 p99 cpu < <(run_wrk "$t")
-    printf '  round %d %-13s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  proxy CPU %5.1f us/req\n' "$round" "$t" "$rps" "$p50" "$p99" "$cpu"
-    RPS[$t]+="$rps "; P50[$t]+="$p50 "; P99[$t]+="$p99 "; CPU[$t]+="$cpu "
+    read -r rps p50 p99 cpu p999 max < <(run_wrk "$t")
+    printf '  round %d %-13s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max %7.3f ms  proxy CPU %5.1f us/req\n' "$round" "$t" "$rps" "$p50" "$p99" "$p999" "$max" "$cpu"
+    RPS[$t]+="$rps "; P50[$t]+="$p50 "; P99[$t]+="$p99 "; CPU[$t]+="$cpu "; P999[$t]+="$p999 "; MAX[$t]+="$max "
   done
 done
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 declare -A M_RPS M_P50 M_P99 M_CPU
 echo
-printf '%-13s %12s %10s %10s %14s\n' target "req/s" "p50 ms" "p99 ms" "CPU us/req"
+printf '%-13s %12s %10s %10s %10s %10s %14s\n' target "req/s" "p50 ms" "p99 ms" "p99.9 ms" "max ms" "CPU us/req"
 for t in "${TARGETS[@]}"; do
   M_RPS[$t]=$(median "${RPS[$t]}"); M_P50[$t]=$(median "${P50[$t]}"); M_P99[$t]=$(median "${P99[$t]}"); M_CPU[$t]=$(median "${CPU[$t]}")
-  printf '%-13s %12.0f %10.3f %10.3f %14.1f\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" "${M_CPU[$t]}"
+  printf '%-13s %12.0f %10.3f %10.3f %10.3f %10.3f %14.1f\n' "$t" "${M_RPS[$t]}" "${M_P50[$t]}" "${M_P99[$t]}" \
+    "$(median "${P999[$t]}")" "$(median "${MAX[$t]}")" "${M_CPU[$t]}"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mesh_vs_direct=$(ratio "${M_RPS[mesh]}" "${M_RPS[direct]}")
