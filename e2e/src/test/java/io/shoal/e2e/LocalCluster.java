@@ -1,11 +1,14 @@
 package io.shoal.e2e;
 
+import io.shoal.testing.DockerTestEngine;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Commands;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A whole Shoal cluster of separate JVMs, as deploy/dev.sh runs it: registry, control,
@@ -17,11 +20,15 @@ final class LocalCluster implements AutoCloseable {
 
   final List<String> nodeAddrs;
   final String controlAddr;
+  private final DockerTestEngine docker;
   private final List<ExternalProcess> processes = new ArrayList<>();
+  private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
 
-  LocalCluster(EtcdTestCluster etcd, String dockerHost, List<String> nodeAddrs) {
+  LocalCluster(EtcdTestCluster etcd, DockerTestEngine docker, List<String> nodeAddrs) {
     this.nodeAddrs = nodeAddrs;
+    this.docker = docker;
+    String dockerHost = docker.host();
     String root = etcd.newRoot();
     List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", root);
     String registry = "127.0.0.1:" + ExternalProcess.freePort();
@@ -140,11 +147,25 @@ final class LocalCluster implements AutoCloseable {
     return s.toString();
   }
 
+  /** The id of service {@code name}; its containers are removed when this cluster closes. */
+  String serviceId(String name) {
+    String id = idOf(succeed("service", "inspect", name));
+    removeOnClose(id);
+    return id;
+  }
+
+  /** Removes the containers of service {@code id} when this cluster closes. */
+  void removeOnClose(String id) {
+    serviceIds.add(id);
+  }
+
+  /** Stops every process, then removes the containers of the services named to it. */
   @Override
   public void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
+    serviceIds.forEach(id -> docker.removeContainers("io.shoal.service.id=" + id));
   }
 
   /** The id in {@code shoal service inspect}'s JSON. */

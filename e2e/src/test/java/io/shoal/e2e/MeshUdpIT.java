@@ -39,21 +39,17 @@ class MeshUdpIT {
 
   private static LocalCluster cluster;
   private static DockerTestEngine docker;
-  private static String serviceId;
 
   @BeforeAll
   static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
     docker = engine;
-    cluster = new LocalCluster(etcd, docker.host(), NODES);
+    cluster = new LocalCluster(etcd, docker, NODES);
     cluster.awaitReadyNodes(WAIT);
   }
 
   @AfterAll
   static void stop() {
     cluster.close();
-    if (serviceId != null) {
-      docker.removeContainers("io.shoal.service.id=" + serviceId);
-    }
   }
 
   @Test
@@ -68,7 +64,7 @@ class MeshUdpIT {
         "--timeout", "2m", "--publish", "published=" + port + ",target=" + TARGET + ",protocol=udp",
         "--constraint", "node.hostname!=" + FREE_NODE, "--init", image,
         "socat", "UDP-RECVFROM:" + TARGET + ",fork", "SYSTEM:read -r q; echo \"$(hostname) $q\"");
-    serviceId = LocalCluster.idOf(cluster.succeed("service", "inspect", "udp-hostname"));
+    String serviceId = cluster.serviceId("udp-hostname");
     Set<String> tasks = hostnames(docker.containerIds("io.shoal.service.id=" + serviceId));
     assertThat(tasks).hasSize(3);
     assertThat(cluster.succeed("service", "ls")).contains("*:" + port + "->" + TARGET + "/udp");

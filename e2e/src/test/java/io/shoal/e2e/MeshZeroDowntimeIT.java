@@ -44,21 +44,17 @@ class MeshZeroDowntimeIT {
   // eight JVMs per test would triple the class's time.
   private static LocalCluster cluster;
   private static DockerTestEngine docker;
-  private static final List<String> serviceIds = new ArrayList<>();
 
   @BeforeAll
   static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
     docker = engine;
-    cluster = new LocalCluster(etcd, docker.host(), NODES);
+    cluster = new LocalCluster(etcd, docker, NODES);
     cluster.awaitReadyNodes(WAIT);
   }
 
   @AfterAll
   static void stop() {
     cluster.close();
-    for (String id : serviceIds) {
-      docker.removeContainers("io.shoal.service.id=" + id);
-    }
   }
 
   private String shoal(String... args) {
@@ -76,9 +72,7 @@ class MeshZeroDowntimeIT {
     all.addAll(List.of(args));
     shoal(all.toArray(String[]::new));
     String name = all.get(all.indexOf("--name") + 1);
-    String id = LocalCluster.idOf(shoal("service", "inspect", name));
-    serviceIds.add(id);
-    return id;
+    return cluster.serviceId(name);
   }
 
   @Test
@@ -186,7 +180,7 @@ class MeshZeroDowntimeIT {
     shoal("service", "create", "--name", "fixed", "-d", "--replicas", "4",
         "--publish", "published=" + port + ",target=80,mode=host",
         "--workdir", "/www", "--user", "0", "--init", image, "httpd", "-f", "-p", "80");
-    serviceIds.add(LocalCluster.idOf(shoal("service", "inspect", "fixed")));
+    cluster.serviceId("fixed");
     await().atMost(WAIT).untilAsserted(() -> {
       String fixed = shoal("service", "ps", "--no-trunc", "fixed");
       // DESIRED STATE then CURRENT STATE: "Running   Running 3 seconds ago".

@@ -36,21 +36,17 @@ class PrivateRegistryIT {
   private LocalCluster cluster;
   private DockerTestEngine docker;
   private Path dockerConfig;
-  private final List<String> serviceIds = new java.util.ArrayList<>();
 
   @BeforeEach
   void start(EtcdTestCluster etcd, DockerTestEngine docker) {
     this.docker = docker;
     this.dockerConfig = ExternalProcess.tempDir("shoal-e2e-docker-config");
-    cluster = new LocalCluster(etcd, docker.host(), NODES);
+    cluster = new LocalCluster(etcd, docker, NODES);
   }
 
   @AfterEach
   void stop() {
     cluster.close();
-    for (String id : serviceIds) {
-      docker.removeContainers("io.shoal.service.id=" + id);
-    }
     ExternalProcess.deleteTree(dockerConfig);
   }
 
@@ -82,8 +78,9 @@ class PrivateRegistryIT {
     assertThat(created).doesNotContain("could not be accessed");
     String inspect = shoal(null, "service", "inspect", "--pretty", "private");
     assertThat(inspect).contains(first);
-    serviceIds.add(LocalCluster.idOf(shoal(null, "service", "inspect", "private")));
-    assertThat(docker.containerIds("io.shoal.service.id=" + serviceIds.get(0))).hasSize(2);
+    String id = LocalCluster.idOf(shoal(null, "service", "inspect", "private"));
+    cluster.removeOnClose(id);
+    assertThat(docker.containerIds("io.shoal.service.id=" + id)).hasSize(2);
 
     String second = TestImages.busybox(tag).file("/v", "2").credentials(secured).push(docker);
     assertThat(digestOf(second)).isNotEqualTo(digestOf(first));
@@ -104,7 +101,7 @@ class PrivateRegistryIT {
       assertThat(bad.stderr()).contains("could not be accessed on a registry to record its digest")
           .contains("registry " + secured.address() + " refused the credentials of user " + USER)
           .doesNotContain(PASSWORD);
-      serviceIds.add(bad.stdout().strip());
+      cluster.removeOnClose(bad.stdout().strip());
       String badInspect = shoal(null, "service", "inspect", "--pretty", "wrong-pass");
       assertThat(badInspect).contains("Warnings:").contains("refused the credentials of user " + USER);
     } finally {

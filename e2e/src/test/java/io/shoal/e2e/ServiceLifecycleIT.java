@@ -36,20 +36,16 @@ class ServiceLifecycleIT {
 
   private LocalCluster cluster;
   private DockerTestEngine docker;
-  private String serviceId;
 
   @BeforeEach
   void start(EtcdTestCluster etcd, DockerTestEngine docker) {
     this.docker = docker;
-    cluster = new LocalCluster(etcd, docker.host(), NODES);
+    cluster = new LocalCluster(etcd, docker, NODES);
   }
 
   @AfterEach
   void stop() {
     cluster.close();
-    if (serviceId != null) {
-      docker.removeContainers("io.shoal.service.id=" + serviceId);
-    }
   }
 
   private String shoal(String... args) {
@@ -71,7 +67,7 @@ class ServiceLifecycleIT {
     long convergedMs = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("e2e: service create to 3/3 RUNNING took %d ms (CLI JVM start included)%n", convergedMs);
 
-    serviceId = LocalCluster.idOf(shoal("service", "inspect", "web"));
+    String serviceId = cluster.serviceId("web");
     assertThat(shoal("service", "ls")).contains("web").contains("3/3").contains("*:" + port + "->80/tcp")
         .contains(image + "@sha256:");
     String ps = shoal("service", "ps", "web");

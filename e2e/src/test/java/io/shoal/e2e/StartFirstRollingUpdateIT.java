@@ -43,15 +43,12 @@ class StartFirstRollingUpdateIT {
   @BeforeEach
   void start(EtcdTestCluster etcd, DockerTestEngine docker) {
     this.docker = docker;
-    cluster = new LocalCluster(etcd, docker.host(), NODES);
+    cluster = new LocalCluster(etcd, docker, NODES);
   }
 
   @AfterEach
   void stop() {
     cluster.close();
-    if (serviceId != null) {
-      docker.removeContainers("io.shoal.service.id=" + serviceId);
-    }
   }
 
   private String shoal(String... args) {
@@ -83,9 +80,7 @@ class StartFirstRollingUpdateIT {
         "--rollback-order", "start-first", "--rollback-parallelism", "2", "--rollback-monitor", "1s",
         "--init", "--stop-grace-period", "2s", "--workdir", "/www", "--timeout", "2m",
         image, "httpd", "-f", "-p", "80");
-    Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(shoal("service", "inspect", "sf"));
-    assertThat(id.find()).isTrue();
-    serviceId = id.group(1);
+    serviceId = cluster.serviceId("sf");
     assertThat(running()).hasSize(6).allSatisfy((c, g) -> assertThat(g).isEqualTo("one"));
     String ps = shoal("service", "ps", "sf");
     for (String node : List.of("e2e-node-1", "e2e-node-2", "e2e-node-3")) {
