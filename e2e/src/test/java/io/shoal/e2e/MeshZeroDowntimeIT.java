@@ -61,8 +61,13 @@ class MeshZeroDowntimeIT {
     return cluster.succeed(args);
   }
 
-  private String webImage(RegistryTestServer registry, String body) {
-    String image = registry.image("e2e/mesh-web") + ":1";
+  /**
+   * An httpd image answering {@code body}, under a tag of its own: the registry service caches a
+   * tag's digest for 10 s, so re-pushing one tag with other content for the next test could
+   * deploy the previous test's image.
+   */
+  private String webImage(RegistryTestServer registry, String tag, String body) {
+    String image = registry.image("e2e/mesh-web") + ":" + tag;
     TestImages.busybox(image).file("/www/index.html", body).push(docker);
     return image;
   }
@@ -78,7 +83,7 @@ class MeshZeroDowntimeIT {
   @Test
   void aStartFirstRollingUpdateUnderLoadLosesNoRequest(RegistryTestServer registry)
       throws Exception {
-    String image = webImage(registry, "zero downtime\n");
+    String image = webImage(registry, "zd", "zero downtime\n");
     int port = ExternalProcess.freePort();
     // One replica: with stop-first there is a gap with no task (run with -Dzd.order=stop-first
     // to see this test fail); start-first has none.
@@ -122,7 +127,7 @@ class MeshZeroDowntimeIT {
   @Test
   void publishAddAndRmRollTheTasksAndMoveTheMeshPort(RegistryTestServer registry)
       throws Exception {
-    String image = webImage(registry, "ports\n");
+    String image = webImage(registry, "ports", "ports\n");
     int first = ExternalProcess.freePort();
     int second = ExternalProcess.freePort();
     String id = create("--name", "ports", "--replicas", "2", "--publish", first + ":80",
@@ -152,7 +157,7 @@ class MeshZeroDowntimeIT {
   @Test
   void hostModePortsArePickedByTheNodeShownAndOnePerNode(RegistryTestServer registry)
       throws Exception {
-    String image = webImage(registry, "host mode\n");
+    String image = webImage(registry, "host", "host mode\n");
     String global = create("--name", "edge", "--mode", "global",
         "--publish", "mode=host,target=80", "--workdir", "/www", "--user", "0", "--init",
         image, "httpd", "-f", "-p", "80");
