@@ -112,6 +112,20 @@ class MeshRoutingIT {
     return tcp(published, target).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).build();
   }
 
+  /** A UDP service "dns" whose port sends a PROXY v2 header, its one task, and the mesh's address. */
+  private record V2Dns(DatagramSocket task, PortKey key, InetSocketAddress mesh) {}
+
+  private V2Dns startV2Dns() throws Exception {
+    DatagramSocket task = closing(datagramSocket(ADDR));
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
+    startProxy(Duration.ofSeconds(30));
+    awaitBackends(key, 1);
+    return new V2Dns(task, key, new InetSocketAddress(ADDR, published));
+  }
+
   private static PortConfig udpWithV2Header(int published) {
     return udp(published, 53).toBuilder().setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2)
         .build();
@@ -272,14 +286,10 @@ class MeshRoutingIT {
   @Test
   void everyDatagramReachesTheTaskBehindAV2HeaderWithTheClientAndTheRepliesComeBackBare()
       throws Exception {
-    DatagramSocket task = closing(datagramSocket(ADDR));
-    int published = ExternalProcess.freePort();
-    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
-        binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
-    startProxy(Duration.ofSeconds(30));
-    awaitBackends(key, 1);
-    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    V2Dns dns = startV2Dns();
+    DatagramSocket task = dns.task();
+    PortKey key = dns.key();
+    InetSocketAddress mesh = dns.mesh();
     DatagramSocket client = closing(datagramSocket("127.0.0.9"));
     byte[] everyByte = new byte[1024];
     for (int i = 0; i < everyByte.length; i++) {
@@ -308,14 +318,10 @@ class MeshRoutingIT {
 
   @Test
   void aDatagramTooLargeToCarryTheHeaderIsDroppedAndItsFlowCarriesOn() throws Exception {
-    DatagramSocket task = closing(datagramSocket(ADDR));
-    int published = ExternalProcess.freePort();
-    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
-        binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
-    startProxy(Duration.ofSeconds(30));
-    awaitBackends(key, 1);
-    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    V2Dns dns = startV2Dns();
+    DatagramSocket task = dns.task();
+    PortKey key = dns.key();
+    InetSocketAddress mesh = dns.mesh();
     DatagramSocket client = closing(datagramSocket("127.0.0.9"));
     PortStats stats = proxy.metrics().port(key);
     // The largest UDP/IPv4 payload is 65,507 bytes; the IPv4 header takes 28 of them.
