@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+  /**
+   * The largest request a service takes (gRPC's default, made explicit): a spec is at most
+   * 64 KiB and lists are paginated, so nothing legitimate comes near it.
+   */
+  public static final int MAX_INBOUND_BYTES = 4 << 20;
 
   private final Server server;
   private final HealthStatusManager health;
@@ -39,7 +44,8 @@ public final class GrpcServer implements AutoCloseable {
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(MAX_INBOUND_BYTES);
     services.forEach(builder::addService);
     telemetry.instrument(builder);
     try {

@@ -31,6 +31,18 @@ import java.util.concurrent.TimeoutException;
 public final class EtcdStore implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EtcdStore.class);
   static final long TIMEOUT_SECONDS = 10;
+  /**
+   * Keys per range request when listing a table. With objects of up to ~100 KiB (a 64 KiB spec
+   * and its status), a page stays far below {@link #MAX_INBOUND_BYTES}; a whole table in one
+   * response would not (past ~9,000 tasks it broke jetcd's 4 MiB default).
+   */
+  static final int PAGE_KEYS = 500;
+  /**
+   * The largest message taken from etcd. Pages are far smaller; a watch response can batch many
+   * revisions while catching up, and one that is larger still fails the watch, which StoreCache
+   * answers by listing again (page by page) and watching from there.
+   */
+  public static final int MAX_INBOUND_BYTES = 128 << 20;
 
   private final Client client;
   private final String root;
@@ -45,7 +57,8 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   public static EtcdStore connect(String endpoints, String root) {
-    return new EtcdStore(Client.builder().endpoints(endpoints.split(",")).build(), root);
+    return new EtcdStore(
+        Client.builder().endpoints(endpoints.split(",")).maxInboundMessageSize(MAX_INBOUND_BYTES).build(), root);
   }
 
   public Client client() {
@@ -68,7 +81,7 @@ public final class EtcdStore implements AutoCloseable {
     GetResponse response = await(client.getKVClient().get(key(keyOf(table, id))));
     return response.getKvs().stream()
         .findFirst()
-        .map(kv -> table.decode(kv.getValue().getBytes(), kv.getModRevision()));
+        .map(kv -> table.decode(kv.getKey().toString(UTF_8), kv.getValue().getBytes(), kv.getModRevision()));
   }
 
   public <T extends Message> Listing<T> list(Table<T> table) {
@@ -77,12 +90,14 @@ public final class EtcdStore implements AutoCloseable {
 
   /** Lists a table at {@code revision} (0: the newest). */
   public <T extends Message> Listing<T> list(Table<T> table, long revision) {
-    GetResponse response = getPrefix(table.name() + "/", revision);
-    List<T> items = new ArrayList<>(response.getKvs().size());
-    for (KeyValue kv : response.getKvs()) {
-      items.add(table.decode(kv.getValue().getBytes(), kv.getModRevision()));
-    }
-    return new Listing<>(items, response.getHeader().getRevision());
+    List<T> items = new ArrayList<>();
+    long at = pages(table.name() + "/", revision, kv -> {
+      T item = table.decode(kv.getKey().toString(UTF_8), kv.getValue().getBytes(), kv.getModRevision());
+      if (item != null) {
+        items.add(item);
+      }
+    });
+    return new Listing<>(items, at);
   }
 
   /** Reads a plain string value such as a name index entry. */
@@ -93,15 +108,37 @@ public final class EtcdStore implements AutoCloseable {
 
   /** Raw values under a prefix, keyed by the path below {@code prefix}. */
   public List<KeyValue> listRaw(String prefix) {
-    return getPrefix(prefix, 0).getKvs();
+    List<KeyValue> all = new ArrayList<>();
+    pages(prefix, 0, all::add);
+    return all;
   }
 
-  private GetResponse getPrefix(String prefix, long revision) {
-    GetOption.Builder option = GetOption.builder().isPrefix(true);
-    if (revision > 0) {
-      option.withRevision(revision);
+  /**
+   * Reads every key under {@code prefix} in pages of {@link #PAGE_KEYS}, all at one revision
+   * ({@code revision}, or the first page's when 0), so the pages add up to one consistent view.
+   * Returns that revision.
+   */
+  private long pages(String prefix, long revision, java.util.function.Consumer<KeyValue> each) {
+    ByteSequence range = key(prefix);
+    ByteSequence from = range;
+    long at = revision;
+    while (true) {
+      GetOption.Builder option = GetOption.builder().withPrefix(range).withLimit(PAGE_KEYS);
+      if (at > 0) {
+        option.withRevision(at);
+      }
+      GetResponse page = await(client.getKVClient().get(from, option.build()));
+      if (at == 0) {
+        at = page.getHeader().getRevision();
+      }
+      page.getKvs().forEach(each);
+      if (!page.isMore() || page.getKvs().isEmpty()) {
+        return at;
+      }
+      // The next page starts just after this page's last key.
+      ByteSequence last = page.getKvs().get(page.getKvs().size() - 1).getKey();
+      from = last.concat(ByteSequence.from(new byte[] {0}));
     }
-    return await(client.getKVClient().get(key(prefix), option.build()));
   }
 
   public Txn txn() {
@@ -193,6 +230,9 @@ public final class EtcdStore implements AutoCloseable {
       throw new ShoalException(Status.Code.UNAVAILABLE, "etcd did not answer in time");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (RequestTooLargeException.describes(cause)) {
+        throw new RequestTooLargeException("etcd refused the request for its size: " + cause.getMessage());
+      }
       if (cause instanceof io.etcd.jetcd.common.exception.EtcdException etcd
           && etcd.getErrorCode() != io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE) {
         throw new ShoalException(Status.Code.INTERNAL, "etcd: " + etcd.getMessage());

@@ -190,8 +190,13 @@ public final class StoreCache implements AutoCloseable {
         String id = path.substring(slash + 1);
         Map<String, Message> current = objects.get(table);
         if (event.getEventType() == WatchEvent.EventType.PUT) {
-          Message value = table.decode(kv.getValue().getBytes(), kv.getModRevision());
-          changes.add(new Change.Put(table, id, value, current.put(id, value)));
+          Message value = table.decode(kv.getKey().toString(UTF_8), kv.getValue().getBytes(), kv.getModRevision());
+          if (value != null) {
+            changes.add(new Change.Put(table, id, value, current.put(id, value)));
+          } else if (current.containsKey(id)) {
+            // Overwritten with something unreadable: the object as it was is gone.
+            changes.add(new Change.Delete(table, id, current.remove(id)));
+          }
         } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
           Message previous = current.remove(id);
           if (previous != null) {

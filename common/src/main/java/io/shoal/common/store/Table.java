@@ -11,9 +11,14 @@ import com.google.protobuf.Parser;
  * key's mod_revision on every read.
  */
 public final class Table<T extends Message> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Table.class);
+  /** Keys already logged as corrupt; bounded, so a flood of bad values cannot grow memory. */
+  private static final java.util.Set<String> LOGGED_KEYS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_LOGGED_KEYS = 10_000;
   private final String name;
   private final Parser<T> parser;
   private final FieldDescriptor versionField;
+  private final String typeName;
 
   public Table(String name, T defaultInstance) {
     this.name = name;
@@ -21,6 +26,7 @@ public final class Table<T extends Message> {
     Parser<T> p = (Parser<T>) defaultInstance.getParserForType();
     this.parser = p;
     this.versionField = defaultInstance.getDescriptorForType().findFieldByName("version");
+    this.typeName = defaultInstance.getDescriptorForType().getFullName();
     if (versionField == null) {
       throw new IllegalArgumentException(
           defaultInstance.getDescriptorForType().getName() + " has no version field");
@@ -31,14 +37,24 @@ public final class Table<T extends Message> {
     return name;
   }
 
-  T decode(byte[] bytes, long modRevision) {
+  /**
+   * The object at {@code key}, or null when its value does not decode. A corrupt value must not
+   * stop every reader of the table for ever: it is skipped as if absent, counted in
+   * {@link StoreMetrics#corruptValues()}, and logged once per key.
+   */
+  T decode(String key, byte[] bytes, long modRevision) {
     try {
       @SuppressWarnings("unchecked")
       T withVersion =
           (T) parser.parseFrom(bytes).toBuilder().setField(versionField, modRevision).build();
       return withVersion;
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt " + name + " value in etcd", e);
+      StoreMetrics.CORRUPT_VALUES.increment();
+      if (LOGGED_KEYS.size() < MAX_LOGGED_KEYS && LOGGED_KEYS.add(key)) {
+        log.error("skipping {}: its value (revision {}) is not a {} ({}); remove it with `etcdctl del {}`",
+            key, modRevision, typeName, e.getMessage(), key);
+      }
+      return null;
     }
   }
 

@@ -22,6 +22,8 @@ public final class Txn {
   private final List<Cmp> guards = new ArrayList<>();
   private final List<Op> ops = new ArrayList<>();
   private final List<String> keys = new ArrayList<>();
+  /** What the request carries: keys, values and compared values, as etcd counts them. */
+  private long bytes;
 
   Txn(EtcdStore store) {
     this.store = store;
@@ -35,7 +37,9 @@ public final class Txn {
   /** Replaces an object that must still be at {@code version}. */
   public <T extends Message> Txn update(Table<T> table, String id, T value, long version) {
     ByteSequence key = guardModRevision(EtcdStore.keyOf(table, id), version);
-    ops.add(Op.put(key, ByteSequence.from(table.encode(value)), PutOption.DEFAULT));
+    byte[] bytes = table.encode(value);
+    ops.add(Op.put(key, ByteSequence.from(bytes), PutOption.DEFAULT));
+    count(key, bytes.length);
     return this;
   }
 
@@ -43,6 +47,7 @@ public final class Txn {
   public Txn delete(Table<?> table, String id, long version) {
     ByteSequence key = guardModRevision(EtcdStore.keyOf(table, id), version);
     ops.add(Op.delete(key, DeleteOption.DEFAULT));
+    count(key, 0);
     return this;
   }
 
@@ -57,27 +62,34 @@ public final class Txn {
     guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value, UTF_8))));
     keys.add(path);
     ops.add(Op.delete(key, DeleteOption.DEFAULT));
+    count(key, 2L * value.length());
     return this;
   }
 
   /** Writes raw bytes, unguarded, attached to {@code leaseId} (0: none). */
   public Txn putBytes(String path, byte[] value, long leaseId) {
     PutOption option = leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
-    ops.add(Op.put(store.key(path), ByteSequence.from(value), option));
+    ByteSequence key = store.key(path);
+    ops.add(Op.put(key, ByteSequence.from(value), option));
+    count(key, value.length);
     return this;
   }
 
   /** Guards on a plain key holding {@code value} (e.g. a leader key naming this instance). */
   public Txn requireValue(String path, String value) {
-    guards.add(new Cmp(store.key(path), Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value, UTF_8))));
+    ByteSequence key = store.key(path);
+    guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value, UTF_8))));
     keys.add(path);
+    count(key, value.length());
     return this;
   }
 
   /** Guards on a plain key being absent. */
   public Txn requireAbsent(String path) {
-    guards.add(new Cmp(store.key(path), Cmp.Op.EQUAL, CmpTarget.version(0)));
+    ByteSequence key = store.key(path);
+    guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)));
     keys.add(path);
+    count(key, 0);
     return this;
   }
 
@@ -90,7 +102,13 @@ public final class Txn {
     ByteSequence key = store.key(path);
     guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(version)));
     keys.add(path);
+    count(key, 0);
     return key;
+  }
+
+  /** Each key and compared or written value, plus a few bytes of framing per entry. */
+  private void count(ByteSequence key, long valueBytes) {
+    bytes += key.size() + valueBytes + 16;
   }
 
   public boolean isEmpty() {
@@ -100,6 +118,26 @@ public final class Txn {
   public int size() {
     return ops.size();
   }
+
+  /** About how many bytes the request sends etcd (its --max-request-bytes applies to this). */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** Where the transaction stands now, to {@link #reset} to if what follows does not fit. */
+  Mark mark() {
+    return new Mark(guards.size(), ops.size(), keys.size(), bytes);
+  }
+
+  /** Drops everything added after {@code mark}. */
+  void reset(Mark mark) {
+    guards.subList(mark.guards(), guards.size()).clear();
+    ops.subList(mark.ops(), ops.size()).clear();
+    keys.subList(mark.keys(), keys.size()).clear();
+    bytes = mark.bytes();
+  }
+
+  record Mark(int guards, int ops, int keys, long bytes) {}
 
   /** Applies every write, or none. Returns the revision of the write. */
   public long commit() {

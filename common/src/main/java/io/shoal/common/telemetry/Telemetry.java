@@ -39,6 +39,13 @@ public final class Telemetry implements AutoCloseable {
       meters.registerMetricReader(prometheus);
     }
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setMeterProvider(meters.build()).build();
+    Meter store = sdk.getMeter("io.shoal.store");
+    store.counterBuilder("shoal.store.corrupt_values")
+        .setDescription("etcd values skipped because they do not decode (logged once per key)")
+        .buildWithCallback(m -> m.record(io.shoal.common.store.StoreMetrics.corruptValues()));
+    store.counterBuilder("shoal.store.refused_writes")
+        .setDescription("writes etcd refused for their size even alone; dropped")
+        .buildWithCallback(m -> m.record(io.shoal.common.store.StoreMetrics.refusedWrites()));
     return new Telemetry(sdk, prometheus);
   }
 

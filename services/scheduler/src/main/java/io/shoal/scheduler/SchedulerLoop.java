@@ -1,11 +1,11 @@
 package io.shoal.scheduler;
 
 import io.shoal.api.v1.Task;
-import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
+import io.shoal.common.store.TxnBatches;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +27,6 @@ public final class SchedulerLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchedulerLoop.class);
   static final Duration QUIET = Duration.ofMillis(50);
   static final Duration MAX_DELAY = Duration.ofSeconds(1);
-  /** etcd allows 128 operations per transaction by default; keep well below. */
-  static final int BATCH = 100;
   /** Batches written at once. */
   static final int IN_FLIGHT = 8;
 
@@ -163,47 +161,28 @@ public final class SchedulerLoop implements AutoCloseable {
   }
 
   /**
-   * Writes in batches of {@link #BATCH}, {@link #IN_FLIGHT} transactions at once (etcd commits
-   * concurrent transactions with one disk sync; one at a time, a 10,000-task tick waited ~35 ms
-   * per batch). Batches touch different keys, so their order does not matter. A batch that loses a
-   * race is written one by one so the rest still land; the losers are decided again on the next
-   * tick, from the fresh view.
+   * Writes in transactions that etcd takes ({@link TxnBatches}: by count and by bytes),
+   * {@link #IN_FLIGHT} at once (etcd commits concurrent transactions with one disk sync; one at a
+   * time, a 10,000-task tick waited ~35 ms per batch). Batches touch different keys, so their order
+   * does not matter. A batch that loses a race is written one by one so the rest still land; the
+   * losers are decided again on the next tick, from the fresh view.
    */
   private long commit(List<Consumer<Txn>> writes) throws InterruptedException {
-    List<java.util.concurrent.Future<Long>> results = new ArrayList<>();
-    for (int from = 0; from < writes.size(); from += BATCH) {
-      List<Consumer<Txn>> batch = writes.subList(from, Math.min(writes.size(), from + BATCH));
-      results.add(writers.submit(() -> commitBatch(batch)));
+    List<java.util.concurrent.Future<TxnBatches.Outcome<Consumer<Txn>>>> results = new ArrayList<>();
+    for (TxnBatches.Batch<Consumer<Txn>> batch : TxnBatches.of(store, writes, (txn, w) -> w.accept(txn), guard)) {
+      results.add(writers.submit(batch::commit));
     }
     long revision = 0;
-    for (java.util.concurrent.Future<Long> r : results) {
+    for (var r : results) {
       try {
-        revision = Math.max(revision, r.get());
+        TxnBatches.Outcome<Consumer<Txn>> outcome = r.get();
+        revision = Math.max(revision, outcome.revision());
+        if (!outcome.conflicted().isEmpty()) {
+          markDirty();
+        }
       } catch (java.util.concurrent.ExecutionException e) {
         markDirty();
         log.warn("a batch of writes failed; deciding again: {}", e.getCause().toString());
-      }
-    }
-    return revision;
-  }
-
-  private long commitBatch(List<Consumer<Txn>> batch) {
-    long revision = 0;
-    Txn txn = store.txn();
-    guard.accept(txn);
-    batch.forEach(w -> w.accept(txn));
-    try {
-      revision = txn.commit();
-    } catch (ConflictException e) {
-      for (Consumer<Txn> write : batch) {
-        Txn single = store.txn();
-        guard.accept(single);
-        write.accept(single);
-        try {
-          revision = Math.max(revision, single.commit());
-        } catch (ConflictException lost) {
-          markDirty();
-        }
       }
     }
     return revision;
