@@ -5,7 +5,7 @@ import io.shoal.api.v1.TaskStatus;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.common.store.Txn;
+import io.shoal.common.store.TxnBatches;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,8 +156,7 @@ final class TaskStatusWriter implements AutoCloseable {
   }
 
   private void flushChunk(List<Report> chunk) {
-    Txn txn = store.txn();
-    List<Task> updated = new ArrayList<>();
+    List<Update> updates = new ArrayList<>();
     List<Report> unknown = new ArrayList<>();
     for (Report r : chunk) {
       Task current = current(r.taskId());
@@ -170,23 +169,25 @@ final class TaskStatusWriter implements AutoCloseable {
           || r.status().equals(current.getStatus())) {
         continue; // another node's, or stale: dropped, as write() would
       }
-      Task task = current.toBuilder().setStatus(r.status()).build();
-      txn.update(Tables.TASKS, r.taskId(), task, current.getVersion());
-      updated.add(task);
+      updates.add(new Update(r, current.toBuilder().setStatus(r.status()).build(), current.getVersion()));
     }
-    try {
-      if (!txn.isEmpty()) {
-        long revision = txn.commit();
-        synchronized (written) {
-          updated.forEach(t -> written.put(t.getId(), t.toBuilder().setVersion(revision).build()));
-        }
+    // Split by bytes as well as count: a batch etcd refuses for its size is written one by one.
+    for (TxnBatches.Batch<Update> batch : TxnBatches.of(store, updates,
+        (txn, u) -> txn.update(Tables.TASKS, u.task().getId(), u.task(), u.version()), txn -> {})) {
+      TxnBatches.Outcome<Update> outcome = batch.commit();
+      synchronized (written) {
+        outcome.committed().forEach(c ->
+            written.put(c.item().task().getId(), c.item().task().toBuilder().setVersion(c.revision()).build()));
       }
-    } catch (ConflictException e) {
-      chunk.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
-      return;
+      outcome.conflicted().forEach(u -> write(u.report().nodeId(), u.report().taskId(), u.report().status()));
+      outcome.refused().forEach(u ->
+          log.warn("etcd refused the status of task {} for its size; it is dropped", u.report().taskId()));
     }
     unknown.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
   }
+
+  /** A report turned into the task it writes, guarded by the version it was read at. */
+  private record Update(Report report, Task task, long version) {}
 
   /** The newest of what the cache and this writer know. */
   private Task current(String taskId) {

@@ -89,6 +89,30 @@ class TaskStatusBatchingIT {
   }
 
   @Test
+  void reportsOfTasksWithLargeSpecsLandInTransactionsEtcdTakes() {
+    // 150 tasks carrying 16 KiB of env: 100 of them in one transaction are over etcd's 1.5 MiB.
+    var spec = io.shoal.api.v1.ServiceSpec.newBuilder().setContainer(
+        io.shoal.api.v1.ContainerSpec.newBuilder().setImage("web").addEnv("X=" + "x".repeat(16 << 10)));
+    for (int from = 0; from < 150; from += 50) {
+      var txn = store.txn();
+      for (int i = from; i < from + 50; i++) {
+        txn.create(Tables.TASKS, "t" + i, Task.newBuilder().setId("t" + i).setNodeId("n1").setSpec(spec)
+            .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_ASSIGNED)).build());
+      }
+      txn.commit();
+    }
+    List<TaskStatusWriter.Report> burst = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      burst.add(new TaskStatusWriter.Report("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING)));
+    }
+
+    writer.flush(burst);
+
+    assertThat(store.list(Tables.TASKS).items()).hasSize(150)
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+  }
+
+  @Test
   void reportsOfOneTaskKeepTheirOrderAndStaleOnesAreDropped() {
     createTasks(1, "n1");
 
