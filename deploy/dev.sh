@@ -21,6 +21,9 @@ JAVA_OPTS="${SHOAL_JAVA_OPTS:-$JAVA_OPTS_DEFAULT}"
 # (bench/mesh.sh measures it with these options); the heap and pooled buffers stay bounded.
 MESH_JAVA_OPTS="${SHOAL_MESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m}"
 ETCD_URL="http://127.0.0.1:2379"
+# Every write keeps an old revision until compacted; without this, etcd grows until its quota
+# (2 GiB) and then refuses writes. Watchers further behind than this list again (StoreCache).
+ETCD_COMPACTION_RETENTION="${SHOAL_ETCD_COMPACTION_RETENTION:-1h}"
 REGISTRY_ADDR="127.0.0.1:5000"
 DEMO_IMAGE="$REGISTRY_ADDR/demo/web:1"
 NODES=(2 3 4)
@@ -115,7 +118,8 @@ start_etcd() {
   start etcd etcd --name dev --data-dir "$DEV/etcd/data" \
     --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster dev=http://127.0.0.1:2380 --log-level warn
+    --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
+    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION"
   wait_for etcd 30 curl -fsS "$ETCD_URL/health"
 }
 

@@ -23,6 +23,9 @@ public final class EtcdExtension implements ParameterResolver {
   private static final AtomicInteger ROOTS = new AtomicInteger();
   private static EtcdTestCluster cluster;
 
+  /** etcd keeps this much history; tests see compaction happen as a long-running cluster does. */
+  public static final String COMPACTION_RETENTION = "5s";
+
   /** The endpoints and a root generator; use {@link #newRoot()} once per test. */
   public record EtcdTestCluster(String endpoints) {
     public String newRoot() {
@@ -41,7 +44,9 @@ public final class EtcdExtension implements ParameterResolver {
               "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
               "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
               "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-              "--initial-cluster", "test=" + peerUrl, "--log-level", "warn"), dir)
+              "--initial-cluster", "test=" + peerUrl, "--log-level", "warn",
+              // As deploy/dev.sh runs it, with a short window: history older than this goes.
+              "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
           .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect("127.0.0.1", client));
       cluster = new EtcdTestCluster(clientUrl);
     }
