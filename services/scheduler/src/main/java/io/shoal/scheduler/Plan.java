@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The writes one reconciliation decides: new tasks, changed tasks (guarded by the version they
  * were read at) and deleted ones. Later steps see earlier steps' decisions through
- * {@link #current(Task)}.
+ * {@link #current(Task)}. A step that may fail runs through {@link #allOrNothing}, which takes
+ * back what it recorded when it throws, so one service's failure leaves no half-made decision.
  */
 public final class Plan {
   private final Map<String, Task> creates = new LinkedHashMap<>();
@@ -21,13 +22,20 @@ public final class Plan {
   private final Map<String, Task> deletes = new LinkedHashMap<>();
   private final Map<String, Service> serviceUpdates = new LinkedHashMap<>();
   private Instant wakeAt;
+  /** While {@link #allOrNothing} runs: how to take back each change, newest last; else null. */
+  private List<Runnable> undo;
 
   /**
-   * Records a service's new update status. The scheduler writes nothing else of a service, and
-   * only guarded by the version it read (control owns the spec).
+   * Records a service's new update status or reconcile error. The scheduler writes nothing else
+   * of a service, and only guarded by the version it read (control owns the spec).
    */
   public void updateService(Service changed) {
-    serviceUpdates.put(changed.getId(), changed);
+    put(serviceUpdates, changed.getId(), changed);
+  }
+
+  /** The service as this plan leaves it. */
+  public Service current(Service service) {
+    return serviceUpdates.getOrDefault(service.getId(), service);
   }
 
   public Collection<Service> serviceUpdates() {
@@ -37,6 +45,8 @@ public final class Plan {
   /** Asks for another pass at {@code at} even if nothing changes (a restart delay expires). */
   public void wakeAt(Instant at) {
     if (wakeAt == null || at.isBefore(wakeAt)) {
+      Instant previous = wakeAt;
+      journal(() -> wakeAt = previous);
       wakeAt = at;
     }
   }
@@ -47,20 +57,59 @@ public final class Plan {
   }
 
   public void create(Task task) {
-    creates.put(task.getId(), task);
+    put(creates, task.getId(), task);
   }
 
   /** Records {@code changed} as the new value of a stored task, or of one created in this plan. */
   public void update(Task changed) {
     if (creates.containsKey(changed.getId())) {
-      creates.put(changed.getId(), changed);
+      put(creates, changed.getId(), changed);
     } else {
-      updates.put(changed.getId(), changed);
+      put(updates, changed.getId(), changed);
     }
   }
 
   public void delete(Task task) {
-    deletes.put(task.getId(), task);
+    put(deletes, task.getId(), task);
+  }
+
+  /**
+   * Runs {@code step} on this plan. If it throws, every change it recorded is taken back and the
+   * exception returned; the plan is then as it was before. Not nested.
+   */
+  public Optional<RuntimeException> allOrNothing(Runnable step) {
+    if (undo != null) {
+      throw new IllegalStateException("allOrNothing does not nest");
+    }
+    undo = new ArrayList<>();
+    try {
+      step.run();
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        undo.get(i).run();
+      }
+      return Optional.of(e);
+    } finally {
+      undo = null;
+    }
+  }
+
+  private <V> void put(Map<String, V> map, String key, V value) {
+    V previous = map.put(key, value);
+    journal(() -> {
+      if (previous == null) {
+        map.remove(key);
+      } else {
+        map.put(key, previous);
+      }
+    });
+  }
+
+  private void journal(Runnable takeBack) {
+    if (undo != null) {
+      undo.add(takeBack);
+    }
   }
 
   /** The task as this plan leaves it. */

@@ -6,19 +6,30 @@ import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.TaskReaper;
 import io.shoal.scheduler.placement.Placer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass over the cluster: orchestrate every service (which tasks should exist), reap what is
- * left of deleted services, then place the tasks that wait for a node. Pure: reads a view,
- * returns a plan.
+ * left of deleted services, then place the tasks that wait for a node. Pure but for logging:
+ * reads a view, returns a plan.
+ *
+ * <p>Each service is reconciled on its own: when its spec holds a value out of range
+ * ({@link StoredValues#check}) or its orchestration or placement throws, what it decided is
+ * taken back ({@link Plan#allOrNothing}), the service gets a {@code reconcile_error}
+ * ({@link ReconcileErrors}), and every other service goes on converging in the same pass.
  */
 public final class Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
   private final ReplicatedOrchestrator replicated;
   private final GlobalOrchestrator global;
   private final TaskReaper reaper;
   private final Placer placer;
+  private final ReconcileErrors errors = new ReconcileErrors();
 
   public Reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper, Placer placer) {
     this.replicated = replicated;
@@ -30,21 +41,33 @@ public final class Reconciler {
   public Plan reconcile(ClusterView view) {
     Plan plan = new Plan();
     Map<String, List<Task>> byService = view.tasksByService();
+    Map<String, RuntimeException> failed = new HashMap<>();
     for (Service service : view.services().values()) {
       List<Task> tasks = byService.getOrDefault(service.getId(), List.of());
-      if (service.getSpec().hasGlobal()) {
-        global.reconcile(service, tasks, view, plan);
-      } else {
-        replicated.reconcile(service, tasks, view, plan);
-      }
-      reaper.trimHistory(tasks, plan);
+      plan.allOrNothing(() -> {
+        StoredValues.check(service.getSpec());
+        if (service.getSpec().hasGlobal()) {
+          global.reconcile(service, tasks, view, plan);
+        } else {
+          replicated.reconcile(service, tasks, view, plan);
+        }
+        reaper.trimHistory(tasks, plan);
+      }).ifPresent(e -> failed.put(service.getId(), e));
     }
     byService.forEach((serviceId, tasks) -> {
       if (!view.services().containsKey(serviceId)) {
-        reaper.removeOrphans(tasks, view, plan);
+        // Nothing to mark: the service is gone. Its tasks stay as they are until this works.
+        plan.allOrNothing(() -> reaper.removeOrphans(tasks, view, plan))
+            .ifPresent(e -> log.debug("tasks of deleted service {} not removed: {}", serviceId, e.toString()));
       }
     });
-    placer.place(view, plan);
+    placer.place(view, plan, failed.keySet(), failed::putIfAbsent);
+    errors.record(view.services().values(), failed, plan);
     return plan;
+  }
+
+  /** Services whose last pass failed (a gauge reads it). */
+  public int unreconciled() {
+    return errors.count();
   }
 }

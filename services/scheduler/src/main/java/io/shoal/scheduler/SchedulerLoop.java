@@ -29,6 +29,13 @@ public final class SchedulerLoop implements AutoCloseable {
   static final Duration MAX_DELAY = Duration.ofSeconds(1);
   /** Batches written at once. */
   static final int IN_FLIGHT = 8;
+  /**
+   * The longest the loop sleeps for a wake-up the reconciler asked for: a far one (a delay of
+   * years) comes back as another pass, which asks again, and {@code nanoTime} sums can't overflow.
+   */
+  static final Duration MAX_SLEEP = Duration.ofHours(1);
+  /** A pass that fails as a whole is retried after 50 ms, doubling up to this. */
+  static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
 
   private final EtcdStore store;
   private final Reconciler reconciler;
@@ -47,6 +54,9 @@ public final class SchedulerLoop implements AutoCloseable {
   /** System.nanoTime() of the next pass the reconciler asked for; 0: none. Guarded by signal. */
   private long wakeAt;
   private volatile boolean running = true;
+  /** Only the loop's thread touches these two. */
+  private Duration retryDelay = QUIET;
+  private String lastFailure = "";
 
   @Inject
   public SchedulerLoop(EtcdStore store, Reconciler reconciler) {
@@ -113,11 +123,18 @@ public final class SchedulerLoop implements AutoCloseable {
       try {
         awaitWork();
         tick();
+        retryDelay = QUIET;
+        lastFailure = "";
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        log.warn("reconciliation failed; retrying: {}", e.toString());
-        markDirty();
+        // A service that fails is skipped by the reconciler; this is the pass itself failing.
+        if (!e.toString().equals(lastFailure)) {
+          log.warn("reconciliation failed; retrying with back-off up to {}", MAX_RETRY_DELAY, e);
+          lastFailure = e.toString();
+        }
+        retryIn(retryDelay);
+        retryDelay = min(retryDelay.multipliedBy(2), MAX_RETRY_DELAY);
       }
     }
   }
@@ -130,9 +147,7 @@ public final class SchedulerLoop implements AutoCloseable {
     Plan plan = reconciler.reconcile(view);
     long reconciled = System.nanoTime();
     synchronized (signal) {
-      wakeAt = plan.wakeAt()
-          .map(at -> System.nanoTime() + Math.max(0, Duration.between(Instant.now(), at).toNanos()))
-          .orElse(0L);
+      wakeAt = plan.wakeAt().map(at -> System.nanoTime() + sleepNanos(Instant.now(), at)).orElse(0L);
     }
     if (plan.isEmpty()) {
       log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
@@ -157,6 +172,27 @@ public final class SchedulerLoop implements AutoCloseable {
     } else {
       log.debug("tick wrote {} changes ({} new tasks): reconcile {} ms, write {} ms", plan.size(), plan.creates().size(),
           (reconciled - started) / 1_000_000, (written - reconciled) / 1_000_000);
+    }
+  }
+
+  /** Nanoseconds from {@code now} to {@code at}, in [0, {@link #MAX_SLEEP}]. */
+  static long sleepNanos(Instant now, Instant at) {
+    Duration left = Duration.between(now, at);
+    return left.isNegative() ? 0 : min(left, MAX_SLEEP).toNanos();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** The next pass in {@code delay}, or sooner if etcd changes. */
+  private void retryIn(Duration delay) {
+    synchronized (signal) {
+      long at = System.nanoTime() + delay.toNanos();
+      if (wakeAt == 0 || at - wakeAt < 0) {
+        wakeAt = at == 0 ? 1 : at;
+      }
+      signal.notifyAll();
     }
   }
 

@@ -98,6 +98,8 @@ public final class SchedulerMain implements Callable<Integer> {
 
     EtcdStore store();
 
+    Reconciler reconciler();
+
     @Component.Factory
     interface Factory {
       SchedulerComponent create(@BindsInstance SchedulerMain flags);
@@ -111,6 +113,9 @@ public final class SchedulerMain implements Callable<Integer> {
         server.metricsPort == null ? 9402 : server.metricsPort);
     SchedulerComponent c = DaggerSchedulerMain_SchedulerComponent.factory().create(this);
     GrpcServer grpc = GrpcServer.start("scheduler", address, List.of(), telemetry);
+    telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
+        .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
+        .buildWithCallback(m -> m.record(c.reconciler().unreconciled()));
     String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
         + "/" + ProcessHandle.current().pid();
     // A leader that loses its lease steps down and campaigns again; each term runs a fresh loop.

@@ -33,6 +33,7 @@ public final class ReplicatedOrchestrator {
   }
 
   public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
+    // At most StoredValues.MAX_REPLICAS (checked before): one map entry per slot.
     long replicas = service.getSpec().getReplicated().getReplicas();
     Map<Long, List<Task>> bySlot = new TreeMap<>();
     for (Task t : tasks) {
@@ -46,6 +47,7 @@ public final class ReplicatedOrchestrator {
     int inFlight = 0;
     for (Map.Entry<Long, List<Task>> entry : bySlot.entrySet()) {
       long slot = entry.getKey();
+      boolean outOfRange = slot > replicas;
       List<Task> slotTasks = entry.getValue();
       List<Task> live = new ArrayList<>();
       RestartSupervisor.Exited exited = null;
@@ -53,7 +55,7 @@ public final class ReplicatedOrchestrator {
         if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
           continue;
         }
-        if (slot > replicas) {
+        if (outOfRange) {
           shutDown(t, plan, "scaled down");
         } else if (terminal(t.getStatus().getState())) {
           // Only the slot's newest task is restarted; an older one was already replaced.
@@ -75,7 +77,7 @@ public final class ReplicatedOrchestrator {
           live.add(t);
         }
       }
-      if (slot > replicas) {
+      if (outOfRange) {
         continue;
       }
       if (exited != null) {

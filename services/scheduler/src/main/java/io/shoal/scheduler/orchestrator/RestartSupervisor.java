@@ -9,6 +9,7 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.scheduler.Plan;
+import io.shoal.scheduler.StoredValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,9 +79,10 @@ public final class RestartSupervisor {
       ReplicatedOrchestrator.shutDown(t, plan, "node is down; replaced with the new spec");
       return new Exited(true, false, List.of());
     }
-    Instant lostAt = toInstant(t.getStatus().getTimestamp());
+    Instant now = clock.instant();
+    Instant lostAt = StoredValues.instant(t.getStatus().getTimestamp(), now);
     if (node != null) {
-      lostAt = max(lostAt, toInstant(node.getStatus().getTimestamp()));
+      lostAt = max(lostAt, StoredValues.instant(node.getStatus().getTimestamp(), now));
     }
     boolean drained = node != null && node.getSpec().getAvailability() == NodeAvailability.NODE_AVAILABILITY_DRAIN;
     return apply(decide(t, lostAt, drained ? Duration.ZERO : null), t, plan, "node is down; replaced");
@@ -98,9 +100,12 @@ public final class RestartSupervisor {
     return new Exited(false, false, List.of());
   }
 
-  /** For a task that ended: the delay runs from its status timestamp. */
+  /**
+   * For a task that ended: the delay runs from its status timestamp, or from its creation when
+   * that time is unknown (see {@link StoredValues#instant}).
+   */
   public Decision decide(Task ended) {
-    return decide(ended, toInstant(ended.getStatus().getTimestamp()), null);
+    return decide(ended, StoredValues.instant(ended.getStatus().getTimestamp(), clock.instant()), null);
   }
 
   /**
@@ -119,25 +124,27 @@ public final class RestartSupervisor {
     }
     Instant now = clock.instant();
     List<Timestamp> counted = counted(ended.getRestartsList(), policy, now);
-    if (policy.getMaxAttempts() > 0 && counted.size() >= policy.getMaxAttempts()) {
+    long maxAttempts = policy.getMaxAttempts();
+    if (maxAttempts > 0 && counted.size() >= maxAttempts) {
       return new GiveUp("restarted " + counted.size() + " times"
           + (policy.hasWindow() ? " within " + format(policy.getWindow()) : "")
-          + " (--restart-max-attempts " + policy.getMaxAttempts() + ")");
+          + " (--restart-max-attempts " + maxAttempts + ")");
     }
     if (delay == null) {
-      delay = policy.hasDelay() ? toDuration(policy.getDelay()) : DEFAULT_DELAY;
+      delay = policy.hasDelay() ? StoredValues.duration(policy.getDelay()) : DEFAULT_DELAY;
     }
-    Instant at = max(since, toInstant(ended.getCreateTime())).plus(delay);
+    // Both times are at most MAX_CLOCK_SKEW ahead and the delay at most MAX_DURATION: no overflow.
+    Instant at = max(since, StoredValues.instant(ended.getCreateTime(), now)).plus(delay);
     if (now.isBefore(at)) {
       return new Wait(at);
     }
     List<Timestamp> carried = new ArrayList<>();
-    if (policy.getMaxAttempts() > 0) {
+    if (maxAttempts > 0) {
       // Only a limited policy needs the count; keep at most max_attempts entries.
       carried.addAll(counted);
       carried.add(toTimestamp(now));
-      if (carried.size() > policy.getMaxAttempts()) {
-        carried = new ArrayList<>(carried.subList(carried.size() - (int) policy.getMaxAttempts(), carried.size()));
+      if (carried.size() > maxAttempts) {
+        carried = new ArrayList<>(carried.subList(carried.size() - (int) maxAttempts, carried.size()));
       }
     }
     return new Restart(carried);
@@ -145,30 +152,23 @@ public final class RestartSupervisor {
 
   /** The restarts that count against max_attempts: all, or those inside the window. */
   private static List<Timestamp> counted(List<Timestamp> restarts, RestartPolicy policy, Instant now) {
-    if (!policy.hasWindow() || toDuration(policy.getWindow()).isZero()) {
+    Duration window = StoredValues.duration(policy.getWindow());
+    if (!policy.hasWindow() || window.isZero()) {
       return restarts;
     }
-    Instant since = now.minus(toDuration(policy.getWindow()));
-    return restarts.stream().filter(t -> toInstant(t).isAfter(since)).toList();
+    Instant since = now.minus(window);
+    return restarts.stream().filter(t -> StoredValues.instant(t, now).isAfter(since)).toList();
   }
 
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
   }
 
-  static Instant toInstant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-  }
-
   static Timestamp toTimestamp(Instant i) {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
-  static Duration toDuration(com.google.protobuf.Duration d) {
-    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
-  }
-
   private static String format(com.google.protobuf.Duration d) {
-    return toDuration(d).toString().substring(2).toLowerCase();
+    return StoredValues.duration(d).toString().substring(2).toLowerCase();
   }
 }

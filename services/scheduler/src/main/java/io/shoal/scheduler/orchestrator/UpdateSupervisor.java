@@ -1,7 +1,5 @@
 package io.shoal.scheduler.orchestrator;
 
-import static io.shoal.scheduler.orchestrator.RestartSupervisor.toDuration;
-import static io.shoal.scheduler.orchestrator.RestartSupervisor.toInstant;
 import static io.shoal.scheduler.orchestrator.RestartSupervisor.toTimestamp;
 
 import io.shoal.api.v1.Service;
@@ -14,6 +12,7 @@ import io.shoal.api.v1.UpdateOrder;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.scheduler.Plan;
+import io.shoal.scheduler.StoredValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,16 +115,20 @@ public final class UpdateSupervisor {
     }
     UpdateConfig config = config(service);
     ServiceSpec target = service.getSpec();
-    Instant start = toInstant(status.getStartTime());
-    Duration monitor = config.hasMonitor() ? toDuration(config.getMonitor()) : DEFAULT_MONITOR;
-    Duration delay = toDuration(config.getDelay());
+    // Stored times out of range read as unset, durations are at most MAX_DURATION (StoredValues):
+    // the sums below stay inside Instant's range.
+    Instant start = StoredValues.instant(status.getStartTime(), now);
+    Duration monitor = config.hasMonitor() ? StoredValues.duration(config.getMonitor()) : DEFAULT_MONITOR;
+    Duration delay = StoredValues.duration(config.getDelay());
+    // NaN would never compare greater; a negative ratio means none, as 0 does.
+    double maxFailureRatio = Float.isNaN(config.getMaxFailureRatio()) ? 0 : Math.max(0, config.getMaxFailureRatio());
 
     List<Task> ours = tasks.stream()
-        .filter(t -> !TaskSpecs.dirty(t.getSpec(), target) && !toInstant(t.getCreateTime()).isBefore(start))
+        .filter(t -> !TaskSpecs.dirty(t.getSpec(), target) && !StoredValues.instant(t.getCreateTime(), now).isBefore(start))
         .toList();
-    List<Task> failed = ours.stream().filter(t -> failedWithin(t, monitor)).toList();
-    if (!failed.isEmpty() && failed.size() > config.getMaxFailureRatio() * Math.max(1, slots)) {
-      String task = failed.stream().max(Comparator.comparing(t -> toInstant(t.getStatus().getTimestamp())))
+    List<Task> failed = ours.stream().filter(t -> failedWithin(t, monitor, now)).toList();
+    if (!failed.isEmpty() && failed.size() > maxFailureRatio * Math.max(1, slots)) {
+      String task = failed.stream().max(Comparator.comparing(t -> StoredValues.instant(t.getStatus().getTimestamp(), now)))
           .map(Task::getId).orElseThrow();
       UpdateFailureAction action = config.getFailureAction();
       if (action == UpdateFailureAction.UPDATE_FAILURE_ACTION_ROLLBACK && !back && service.hasPreviousSpec()) {
@@ -151,7 +154,7 @@ public final class UpdateSupervisor {
       if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING || t.getStatus().getState() != TaskState.TASK_STATE_RUNNING) {
         continue;
       }
-      Instant running = toInstant(t.getStatus().getTimestamp());
+      Instant running = StoredValues.instant(t.getStatus().getTimestamp(), now);
       if (running.plus(delay).isAfter(now)) {
         held++;
         plan.wakeAt(running.plus(delay));
@@ -187,7 +190,7 @@ public final class UpdateSupervisor {
    * creation, which a slow image pull would eat into. The agent keeps the RUNNING time in the
    * ended task's status ({@code start_time}).
    */
-  static boolean failedWithin(Task t, Duration monitor) {
+  static boolean failedWithin(Task t, Duration monitor, Instant now) {
     TaskState s = t.getStatus().getState();
     if (s != TaskState.TASK_STATE_FAILED && s != TaskState.TASK_STATE_REJECTED) {
       return false;
@@ -195,7 +198,8 @@ public final class UpdateSupervisor {
     if (!t.getStatus().hasStartTime()) {
       return true;
     }
-    return !toInstant(t.getStatus().getTimestamp()).isAfter(toInstant(t.getStatus().getStartTime()).plus(monitor));
+    return !StoredValues.instant(t.getStatus().getTimestamp(), now)
+        .isAfter(StoredValues.instant(t.getStatus().getStartTime(), now).plus(monitor));
   }
 
   private static void write(Service service, UpdateStatus status, Plan plan) {

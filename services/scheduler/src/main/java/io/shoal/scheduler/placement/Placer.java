@@ -6,12 +6,15 @@ import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +36,19 @@ public final class Placer {
   }
 
   public void place(ClusterView view, Plan plan) {
-    rejections = RecentRejections.of(view.tasks().values(), clock.get());
+    place(view, plan, Set.of(), (serviceId, e) -> {
+      throw e;
+    });
+  }
+
+  /**
+   * Places the waiting tasks of every service but those in {@code skip} (their tasks still count
+   * on their nodes). A service whose placement throws is reported to {@code failed}, and what
+   * this pass decided for it is taken back; the other services are placed all the same.
+   */
+  public void place(ClusterView view, Plan plan, Set<String> skip, BiConsumer<String, RuntimeException> failed) {
+    Instant now = toInstant(clock.get());
+    rejections = RecentRejections.of(view.tasks().values(), now);
     // Comparing rejections costs two map keys per node and task; skip it when nothing was rejected.
     anyRejected = view.tasks().values().stream()
         .anyMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_REJECTED);
@@ -47,7 +62,24 @@ public final class Placer {
     for (Task created : plan.creates()) {
       account(created, nodes, waiting);
     }
+    waiting.removeIf(t -> skip.contains(t.getServiceId()));
     waiting.sort(Comparator.comparing(Task::getServiceId).thenComparingLong(Task::getSlot));
+    for (int i = 0; i < waiting.size(); ) {
+      String serviceId = waiting.get(i).getServiceId();
+      int end = i + 1;
+      while (end < waiting.size() && waiting.get(end).getServiceId().equals(serviceId)) {
+        end++;
+      }
+      List<Task> ofService = waiting.subList(i, end);
+      // On failure the plan forgets this service's placements; its nodes keep counting them for
+      // the rest of the pass, which only errs on the cautious side until the next one.
+      plan.allOrNothing(() -> placeService(ofService, nodes, plan)).ifPresent(e -> failed.accept(serviceId, e));
+      i = end;
+    }
+  }
+
+  /** Waiting tasks of one service, sorted by slot. */
+  private void placeService(List<Task> waiting, Map<String, NodeInfo> nodes, Plan plan) {
     for (int i = 0; i < waiting.size(); ) {
       Task first = waiting.get(i);
       int end = i + 1;
@@ -55,7 +87,6 @@ public final class Placer {
         placeOne(first, nodes, plan);
       } else {
         while (end < waiting.size() && groupable(waiting.get(end))
-            && waiting.get(end).getServiceId().equals(first.getServiceId())
             && waiting.get(end).getSpec().equals(first.getSpec())) {
           end++;
         }
@@ -63,6 +94,10 @@ public final class Placer {
       }
       i = end;
     }
+  }
+
+  private static Instant toInstant(com.google.protobuf.Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   /**

@@ -1,9 +1,10 @@
 package io.shoal.scheduler.placement;
 
-import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.scheduler.StoredValues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,15 +30,19 @@ public final class RecentRejections {
     this.counts = counts;
   }
 
-  /** Counts the REJECTED tasks among {@code tasks} whose status is at most {@link #WINDOW} older than {@code now}. */
-  public static RecentRejections of(Collection<Task> tasks, Timestamp now) {
+  /**
+   * Counts the REJECTED tasks among {@code tasks} whose status is at most {@link #WINDOW} older
+   * than {@code now}; one whose time is unknown (unset or out of range) counts.
+   */
+  public static RecentRejections of(Collection<Task> tasks, Instant now) {
+    Instant since = now.minus(WINDOW);
     Map<String, Integer> counts = new HashMap<>();
     for (Task t : tasks) {
       if (t.getStatus().getState() != TaskState.TASK_STATE_REJECTED || t.getNodeId().isEmpty()) {
         continue;
       }
-      long at = t.getStatus().getTimestamp().getSeconds();
-      if (at != 0 && now.getSeconds() - at > WINDOW.toSeconds()) {
+      Instant at = StoredValues.instant(t.getStatus().getTimestamp(), now);
+      if (!at.equals(Instant.EPOCH) && at.isBefore(since)) {
         continue;
       }
       counts.merge(key(t, t.getNodeId()), 1, Integer::sum);
