@@ -8,6 +8,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
+import io.shoal.scheduler.StoredValues;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 /**
  * Keeps one running task per slot 1..replicas of a replicated service (SwarmKit's
  * orchestrator/replicated): creates missing ones, replaces failed ones and ones on nodes that
- * went down as their restart policy says, shuts down slots above the replica count, and rolls an update through the slots
+ * went down as their restart policy says, shuts down tasks outside slots 1..replicas (slots are
+ * uint64, compared unsigned), and rolls an update through the slots
  * one at a time: stop-first (the default) stops the old task before its replacement is created;
  * start-first keeps the old task running until its replacement runs.
  */
@@ -35,7 +37,8 @@ public final class ReplicatedOrchestrator {
   public void reconcile(Service service, List<Task> tasks, ClusterView view, Plan plan) {
     // At most StoredValues.MAX_REPLICAS (checked before): one map entry per slot.
     long replicas = service.getSpec().getReplicated().getReplicas();
-    Map<Long, List<Task>> bySlot = new TreeMap<>();
+    // Slots are uint64: 2^63 and up read negative, and must sort (and scale down) as the highest.
+    Map<Long, List<Task>> bySlot = new TreeMap<>(Long::compareUnsigned);
     for (Task t : tasks) {
       bySlot.computeIfAbsent(t.getSlot(), k -> new ArrayList<>()).add(plan.current(t));
     }
@@ -47,7 +50,7 @@ public final class ReplicatedOrchestrator {
     int inFlight = 0;
     for (Map.Entry<Long, List<Task>> entry : bySlot.entrySet()) {
       long slot = entry.getKey();
-      boolean outOfRange = slot > replicas;
+      boolean outOfRange = slot == 0 || Long.compareUnsigned(slot, replicas) > 0;
       List<Task> slotTasks = entry.getValue();
       List<Task> live = new ArrayList<>();
       RestartSupervisor.Exited exited = null;
@@ -120,7 +123,7 @@ public final class ReplicatedOrchestrator {
         inFlight++;
       }
     }
-    int allowed = updates.allowed(service, tasks.stream().map(plan::current).toList(), (int) replicas,
+    int allowed = updates.allowed(service, tasks.stream().map(plan::current).toList(), StoredValues.saturatedInt(replicas),
         outdated.size(), inFlight, plan);
     for (Task old : outdated) {
       if (allowed-- <= 0) {

@@ -124,7 +124,8 @@ public final class RestartSupervisor {
     }
     Instant now = clock.instant();
     List<Timestamp> counted = counted(ended.getRestartsList(), policy, now);
-    long maxAttempts = policy.getMaxAttempts();
+    // uint64: above 2^31-1 (or read negative, from 2^63) it is as good as unlimited.
+    int maxAttempts = StoredValues.saturatedInt(policy.getMaxAttempts());
     if (maxAttempts > 0 && counted.size() >= maxAttempts) {
       return new GiveUp("restarted " + counted.size() + " times"
           + (policy.hasWindow() ? " within " + format(policy.getWindow()) : "")
@@ -144,7 +145,7 @@ public final class RestartSupervisor {
       carried.addAll(counted);
       carried.add(toTimestamp(now));
       if (carried.size() > maxAttempts) {
-        carried = new ArrayList<>(carried.subList(carried.size() - (int) maxAttempts, carried.size()));
+        carried = new ArrayList<>(carried.subList(carried.size() - maxAttempts, carried.size()));
       }
     }
     return new Restart(carried);

@@ -177,11 +177,12 @@ public final class UpdateSupervisor {
     }
     // No config at all means Swarm's default of 1; in a config the user set, 0 means all at once.
     boolean configured = back ? service.getSpec().hasRollbackConfig() : service.getSpec().hasUpdateConfig();
-    long parallelism = configured ? config.getParallelism() : 1;
+    // uint64: 2^32 must not cast to 0 (no progress ever), nor 2^63 read negative.
+    int parallelism = configured ? StoredValues.saturatedInt(config.getParallelism()) : 1;
     if (parallelism == 0) {
       return Integer.MAX_VALUE;
     }
-    return (int) Math.max(0, parallelism - inFlight - held);
+    return Math.max(0, parallelism - inFlight - held);
   }
 
   /**

@@ -6,12 +6,13 @@ import io.shoal.api.v1.Task;
 public final class MaxReplicasFilter implements Filter {
   @Override
   public boolean appliesTo(Task task) {
-    return task.getSpec().getPlacement().getMaxReplicas() > 0;
+    return task.getSpec().getPlacement().getMaxReplicas() != 0;
   }
 
   @Override
   public boolean check(Task task, NodeInfo node) {
-    return node.tasksOf(task.getServiceId()) < task.getSpec().getPlacement().getMaxReplicas();
+    // uint64: a limit of 2^63 or more reads negative, and is as good as none.
+    return Long.compareUnsigned(node.tasksOf(task.getServiceId()), task.getSpec().getPlacement().getMaxReplicas()) < 0;
   }
 
   @Override

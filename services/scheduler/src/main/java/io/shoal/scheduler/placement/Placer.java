@@ -63,7 +63,7 @@ public final class Placer {
       account(created, nodes, waiting);
     }
     waiting.removeIf(t -> skip.contains(t.getServiceId()));
-    waiting.sort(Comparator.comparing(Task::getServiceId).thenComparingLong(Task::getSlot));
+    waiting.sort(Comparator.comparing(Task::getServiceId).thenComparing(Task::getSlot, Long::compareUnsigned));
     for (int i = 0; i < waiting.size(); ) {
       String serviceId = waiting.get(i).getServiceId();
       int end = i + 1;

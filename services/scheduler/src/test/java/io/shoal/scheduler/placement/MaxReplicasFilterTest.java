@@ -13,7 +13,9 @@ class MaxReplicasFilterTest {
   private final MaxReplicasFilter filter = new MaxReplicasFilter();
 
   @ParameterizedTest(name = "max {0}, {1} of the service and {2} others on the node -> {3}")
-  @CsvSource({"0, 5, 0, true", "1, 0, 3, true", "1, 1, 0, false", "2, 1, 5, true", "2, 2, 0, false"})
+  @CsvSource({"0, 5, 0, true", "1, 0, 3, true", "1, 1, 0, false", "2, 1, 5, true", "2, 2, 0, false",
+      // uint64: 2^32, 2^63 and 2^64-1 (the last two read negative) are limits no node reaches.
+      "4294967296, 5, 0, true", "-9223372036854775808, 5, 0, true", "-1, 5, 0, true"})
   void countsOnlyTheServicesTasks(long max, int same, int others, boolean fits) {
     Placement p = Placement.newBuilder().setMaxReplicas(max).build();
     NodeInfo n = node("n1", Map.of(), 0, 0);
