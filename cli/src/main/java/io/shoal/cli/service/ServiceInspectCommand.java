@@ -67,6 +67,10 @@ public final class ServiceInspectCommand extends CliCommand {
       field(out, "", "Force Update", String.valueOf(spec.getForceUpdate()));
     }
     DeployDisplay.printUpdateStatus(out, service, WIDTH);
+    if (!service.getReconcileError().isEmpty()) {
+      // The scheduler leaves this service as it is until the stored value is fixed.
+      field(out, "", "ReconcileError", service.getReconcileError());
+    }
     out.println("ContainerSpec:");
     field(out, " ", "Image", c.getImage());
     if (c.getArgsCount() > 0) {

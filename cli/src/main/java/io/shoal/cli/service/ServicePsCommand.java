@@ -2,6 +2,7 @@ package io.shoal.cli.service;
 
 import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.Node;
+import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.CliCommand;
 import io.shoal.cli.format.Display;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code shoal service ps SERVICE...}: the tasks of services as {@code docker service ps} shows
  * them. Tasks of one slot (or, for a global service, one node) are grouped, newest first; the older
- * ones are indented as {@code \_ web.1}.
+ * ones are indented as {@code \_ web.1}. A service the scheduler can't reconcile (its
+ * {@code reconcile_error}) gets a warning on stderr after the table.
  */
 @Command(
     name = "ps",
@@ -56,9 +58,16 @@ public final class ServicePsCommand extends CliCommand {
   public Integer call() {
     boolean failed = false;
     List<Task> tasks = new ArrayList<>();
+    List<Service> unreconciled = new ArrayList<>();
     for (String service : services) {
       try {
         tasks.addAll(control().listTasks(service));
+        if (!quiet) {
+          Service s = control().getService(service);
+          if (!s.getReconcileError().isEmpty()) {
+            unreconciled.add(s);
+          }
+        }
       } catch (StatusRuntimeException e) {
         reportError(e);
         failed = true;
@@ -98,6 +107,13 @@ public final class ServicePsCommand extends CliCommand {
           Display.taskPorts(t.getStatus().getPortsList()));
     }
     table.print(out());
+    out().flush();
+    // On stderr, as other warnings: the table stays what scripts parse.
+    for (Service s : unreconciled) {
+      err().println("shoal: warning: service " + s.getSpec().getName() + " is not reconciled by the scheduler: "
+          + s.getReconcileError());
+    }
+    err().flush();
     return failed ? 1 : 0;
   }
 

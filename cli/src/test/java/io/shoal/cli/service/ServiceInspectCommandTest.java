@@ -161,6 +161,16 @@ class ServiceInspectCommandTest {
   }
 
   @Test
+  void prettyShowsWhyTheSchedulerCantReconcileTheService() {
+    cli.control().setReconcileError("agent", "replicated.replicas: 18446744073709551615 is above the limit of 100000");
+
+    Result r = cli.run("service", "inspect", "--pretty", "agent");
+
+    assertThat(r.outLines()).containsSubsequence("Service Mode:     Global",
+        "ReconcileError:   replicated.replicas: 18446744073709551615 is above the limit of 100000", "ContainerSpec:");
+  }
+
+  @Test
   void prettyShowsWarnings() {
     cli.control().createWarnings(List.of("image busybox:latest could not be resolved"));
     cli.run("service", "create", "--name", "warned", "-d", "busybox");

@@ -172,6 +172,18 @@ class ServicePsCommandTest {
   }
 
   @Test
+  void aServiceTheSchedulerCantReconcileIsNamedWithItsReasonAfterTheTable() {
+    cli.control().setReconcileError("web", "update_config.delay: 100000000000000000s is above the limit");
+
+    Result r = cli.run("service", "ps", "web");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(TableOutput.rows(r.outLines(), COLUMNS)).hasSize(4);
+    assertThat(r.errLines()).containsExactly("shoal: warning: service web is not reconciled by the scheduler:"
+        + " update_config.delay: 100000000000000000s is above the limit");
+  }
+
+  @Test
   void quietPrintsTaskIds() {
     Result r = cli.run("service", "ps", "-q", "web");
     assertThat(r.outLines())

@@ -107,6 +107,12 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     return s;
   }
 
+  /** What the scheduler writes when it can't reconcile {@code ref}. */
+  public synchronized void setReconcileError(String ref, String reason) {
+    Service s = find(ref).orElseThrow();
+    services.put(s.getId(), s.toBuilder().setReconcileError(reason).setVersion(++revision).build());
+  }
+
   public synchronized void addTask(Task task) {
     tasks.add(task);
   }
