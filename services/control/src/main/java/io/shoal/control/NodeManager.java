@@ -81,11 +81,10 @@ public final class NodeManager {
     if (spec.getAvailability() == NodeAvailability.NODE_AVAILABILITY_UNSPECIFIED) {
       b.setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE);
     }
-    for (String key : spec.getLabelsMap().keySet()) {
-      if (key.isBlank()) {
-        throw new InvalidArgumentException("NodeSpec.labels", "a label key must not be empty");
-      }
-    }
-    return b.build();
+    SpecLimits.labels("NodeSpec.labels", spec.getLabelsMap());
+    NodeSpec validated = b.build();
+    SpecLimits.encodedSize("NodeSpec", validated.getSerializedSize(), SpecLimits.MAX_NODE_SPEC_BYTES,
+        "use fewer or shorter labels");
+    return validated;
   }
 }
