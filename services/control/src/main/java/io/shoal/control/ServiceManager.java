@@ -10,6 +10,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
+import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.ConflictException;
@@ -175,12 +176,18 @@ public final class ServiceManager {
    *
    * @throws ConflictException the service changed since {@code current} was read
    * @throws ShoalException FAILED_PRECONDITION when a port of the previous spec is published by
-   *     another service now
+   *     another service now, or the previous spec is outside today's limits (stored before them)
    */
   Result commitRollback(Service current, UpdateStatus status) {
     String serviceId = current.getId();
     String name = current.getSpec().getName();
     ServiceSpec back = current.getPreviousSpec().toBuilder().setName(name).build();
+    try {
+      SpecValidator.normalize(back);
+    } catch (InvalidArgumentException e) {
+      throw ShoalException.failedPrecondition("service " + name + " can't roll back: its previous spec is"
+          + " outside today's limits (" + e.getMessage() + "); update the service instead");
+    }
     Service updated = current.toBuilder().setSpec(back).setPreviousSpec(current.getSpec())
         .setUpdateTime(now()).setUpdateStatus(status).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, current.getVersion());
@@ -254,7 +261,7 @@ public final class ServiceManager {
   /** By id, by name, or by a unique id prefix, as Docker resolves service references. */
   public Service find(String reference) {
     if (reference.isEmpty()) {
-      throw new io.shoal.common.errors.InvalidArgumentException("service", "a service id or name must be provided");
+      throw new InvalidArgumentException("service", "a service id or name must be provided");
     }
     Optional<Service> byId = store.get(Tables.SERVICES, reference);
     if (byId.isPresent()) {
@@ -273,7 +280,7 @@ public final class ServiceManager {
       return byPrefix.get(0);
     }
     if (byPrefix.size() > 1) {
-      throw new io.shoal.common.errors.InvalidArgumentException("service",
+      throw new InvalidArgumentException("service",
           "id prefix " + reference + " is ambiguous (" + byPrefix.size() + " services match)");
     }
     throw ShoalException.notFound("service " + reference + " not found");
