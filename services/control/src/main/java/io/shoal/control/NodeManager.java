@@ -19,10 +19,18 @@ import javax.inject.Inject;
  */
 public final class NodeManager {
   private final EtcdStore store;
+  private final TablePager pages;
 
   @Inject
   public NodeManager(EtcdStore store) {
     this.store = store;
+    this.pages = new TablePager(store);
+  }
+
+  /** One page of nodes, in id order. */
+  public TablePager.Page<Node> list(int pageSize, String pageToken) {
+    return pages.page(Tables.NODES, Node.getDefaultInstance(),
+        new TablePager.Request("", pageSize, pageToken), "", n -> true);
   }
 
   /** By id, hostname, or unique id prefix, as Docker resolves node references. */
