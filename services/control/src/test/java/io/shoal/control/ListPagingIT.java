@@ -154,6 +154,21 @@ class ListPagingIT {
     assertThat(shoal("service", "ls", "-q")).hasSize(2);
   }
 
+  /**
+   * Tasks written before specs were bounded can be far larger than 64 KiB: control reads fewer
+   * at a time when jetcd refuses an answer as too large, and still lists them all.
+   */
+  @Test
+  void tasksLargerThanAnyBoundedSpecStillListOneAPage() {
+    Service huge = big.toBuilder().setId("huge").setSpec(big.getSpec().toBuilder().setName("paging-huge")
+        .setContainer(big.getSpec().getContainer().toBuilder().addEnv("HUGE=" + "y".repeat(1024 * 1024)))).build();
+    for (int i = 1; i <= 6; i++) {
+      writeTask(huge, i);
+    }
+
+    assertThat(ids(client.listTasks(""))).doesNotHaveDuplicates().hasSize(BIG_TASKS + SMALL_TASKS + 6);
+  }
+
   /** The whole CLI, on its real channel factory, against this control. */
   private List<String> shoal(String... args) {
     CliContext context = new CliContext(CliContext::channel, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
