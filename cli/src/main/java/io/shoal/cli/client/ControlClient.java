@@ -1,6 +1,8 @@
 package io.shoal.cli.client;
 
 import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.ControlServiceGrpc.ControlServiceBlockingStub;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -9,8 +11,11 @@ import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.GetServiceRequest;
 import io.shoal.api.v1.ListNodesRequest;
+import io.shoal.api.v1.ListNodesResponse;
 import io.shoal.api.v1.ListServicesRequest;
+import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
+import io.shoal.api.v1.ListTasksResponse;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.Service;
@@ -20,28 +25,70 @@ import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The CLI's view of {@code shoal.v1.ControlService}: one blocking call per method, each with its
- * own deadline. Failures surface as {@link io.grpc.StatusRuntimeException}; the command layer turns
- * them into one line.
+ * own deadline; a listing follows every page. Failures surface as {@link
+ * io.grpc.StatusRuntimeException}; the command layer turns them into one line.
  */
 public final class ControlClient {
   /** Long enough for CreateService to resolve an image against a slow registry. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+  /**
+   * The largest answer the CLI takes: four times the 2 MiB page control sends, so a page always
+   * fits, while a runaway answer still fails instead of filling the heap.
+   */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 8 * 1024 * 1024;
+  /** A listing whose snapshot etcd compacted meanwhile (ABORTED) starts over this many times. */
+  static final int LISTING_ATTEMPTS = 3;
 
   private final Channel channel;
   private final Duration deadline;
+  private final int pageSize;
 
   public ControlClient(Channel channel) {
     this(channel, DEFAULT_DEADLINE);
   }
 
   public ControlClient(Channel channel, Duration deadline) {
+    this(channel, deadline, 0);
+  }
+
+  /** {@code pageSize} 0 lets control choose (500). */
+  public ControlClient(Channel channel, Duration deadline, int pageSize) {
     this.channel = channel;
     this.deadline = deadline;
+    this.pageSize = pageSize;
+  }
+
+  /** One page of a listing and the token of the next, empty on the last. */
+  private record Page<T>(List<T> items, String nextPageToken) {}
+
+  /**
+   * Every page of a listing, following next_page_token to the end. ABORTED means the snapshot
+   * the pages were read from was compacted in etcd: the listing starts over from the first page.
+   */
+  private static <T> List<T> allPages(Function<String, Page<T>> fetch) {
+    for (int attempt = 1; ; attempt++) {
+      List<T> all = new ArrayList<>();
+      String token = "";
+      try {
+        do {
+          Page<T> page = fetch.apply(token);
+          all.addAll(page.items());
+          token = page.nextPageToken();
+        } while (!token.isEmpty());
+        return all;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.ABORTED || attempt == LISTING_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   // A deadline is a point in time, so every call gets a fresh stub.
@@ -70,8 +117,13 @@ public final class ControlClient {
         .getService();
   }
 
+  /** Every service, in no particular order. */
   public List<Service> listServices() {
-    return stub().listServices(ListServicesRequest.getDefaultInstance()).getServicesList();
+    return allPages(token -> {
+      ListServicesResponse r = stub().listServices(
+          ListServicesRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getServicesList(), r.getNextPageToken());
+    });
   }
 
   /** Replaces the spec of the service read at {@code version}; a stale version is ABORTED. */
@@ -120,11 +172,16 @@ public final class ControlClient {
     stub().deleteService(DeleteServiceRequest.newBuilder().setService(service).build());
   }
 
-  /** The tasks of one service (id, name or prefix), or of every service when empty. */
+  /**
+   * The tasks of one service (id, name or prefix), or of every service when empty, in no
+   * particular order.
+   */
   public List<Task> listTasks(String service) {
-    return stub()
-        .listTasks(ListTasksRequest.newBuilder().setService(service).build())
-        .getTasksList();
+    return allPages(token -> {
+      ListTasksResponse r = stub().listTasks(ListTasksRequest.newBuilder()
+          .setService(service).setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getTasksList(), r.getNextPageToken());
+    });
   }
 
   /** By id, hostname or unique id prefix. */
@@ -144,7 +201,12 @@ public final class ControlClient {
         .getNode();
   }
 
+  /** Every node, in no particular order. */
   public List<Node> listNodes() {
-    return stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+    return allPages(token -> {
+      ListNodesResponse r = stub().listNodes(
+          ListNodesRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getNodesList(), r.getNextPageToken());
+    });
   }
 }

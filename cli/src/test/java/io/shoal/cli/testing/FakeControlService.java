@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -89,6 +90,19 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
 
   public FakeControlService(Clock clock) {
     this.clock = clock;
+  }
+
+  /** Pages as small as this, so every listing in the CLI's tests crosses pages. */
+  static final int PAGE = 2;
+
+  private record Page<T>(List<T> items, String next) {}
+
+  /** As control lists: in id order, a page at a time; the token is the offset here. */
+  private static <T> Page<T> page(List<T> all, Function<T, String> id, String token) {
+    List<T> ordered = all.stream().sorted(Comparator.comparing(id)).toList();
+    int from = token.isEmpty() ? 0 : Integer.parseInt(token);
+    int to = Math.min(ordered.size(), from + PAGE);
+    return new Page<>(ordered.subList(from, to), to < ordered.size() ? String.valueOf(to) : "");
   }
 
   // ---- set-up ------------------------------------------------------------------------------
@@ -242,7 +256,9 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     if (failed("ListServices", response)) {
       return;
     }
-    response.onNext(ListServicesResponse.newBuilder().addAllServices(services.values()).build());
+    Page<Service> page = page(new ArrayList<>(services.values()), Service::getId, request.getPageToken());
+    response.onNext(ListServicesResponse.newBuilder().addAllServices(page.items())
+        .setNextPageToken(page.next()).build());
     response.onCompleted();
   }
 
@@ -361,18 +377,9 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
       String id = s.get().getId();
       result = tasks.stream().filter(t -> t.getServiceId().equals(id)).toList();
     }
-    // As control promises: newest first within a slot.
-    List<Task> ordered =
-        result.stream()
-            .sorted(
-                Comparator.comparingLong(Task::getSlot)
-                    .thenComparing(Task::getNodeId)
-                    .thenComparing(
-                        Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
-                            .thenComparingInt(t -> t.getCreateTime().getNanos())
-                            .reversed()))
-            .toList();
-    response.onNext(ListTasksResponse.newBuilder().addAllTasks(ordered).build());
+    Page<Task> page = page(result, Task::getId, request.getPageToken());
+    response.onNext(
+        ListTasksResponse.newBuilder().addAllTasks(page.items()).setNextPageToken(page.next()).build());
     response.onCompleted();
   }
 
@@ -382,7 +389,9 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     if (failed("ListNodes", response)) {
       return;
     }
-    response.onNext(ListNodesResponse.newBuilder().addAllNodes(nodes).build());
+    Page<Node> page = page(nodes, Node::getId, request.getPageToken());
+    response.onNext(
+        ListNodesResponse.newBuilder().addAllNodes(page.items()).setNextPageToken(page.next()).build());
     response.onCompleted();
   }
 

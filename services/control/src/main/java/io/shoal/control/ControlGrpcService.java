@@ -16,6 +16,9 @@ import io.shoal.api.v1.ListServicesRequest;
 import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.ListTasksResponse;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateNodeResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
@@ -57,7 +60,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   @Override
   public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
-    GrpcErrors.unary(response, () -> ListServicesResponse.newBuilder().addAllServices(services.list()).build());
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Service> page = services.list(request.getPageSize(), request.getPageToken());
+      return ListServicesResponse.newBuilder().addAllServices(page.items())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
   }
 
   @Override
@@ -83,13 +90,18 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   @Override
   public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> response) {
-    GrpcErrors.unary(response,
-        () -> ListTasksResponse.newBuilder().addAllTasks(services.tasks(request.getService())).build());
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Task> page = services.tasks(request.getService(), request.getPageSize(), request.getPageToken());
+      return ListTasksResponse.newBuilder().addAllTasks(page.items()).setNextPageToken(page.nextPageToken()).build();
+    });
   }
 
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
-    GrpcErrors.unary(response, () -> ListNodesResponse.newBuilder().addAllNodes(services.nodes()).build());
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Node> page = nodes.list(request.getPageSize(), request.getPageToken());
+      return ListNodesResponse.newBuilder().addAllNodes(page.items()).setNextPageToken(page.nextPageToken()).build();
+    });
   }
 
   @Override

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the registry service for an image's digest, and hands it the registry credentials of a
  * service (`--with-registry-auth`) to keep. When the registry service itself can't be reached
- * the service is still created with the tag, with Swarm's warning, as for a registry that can't
- * be reached; credentials that can't be stored fail the request instead (the nodes could not
- * pull without them).
+ * (UNAVAILABLE, DEADLINE_EXCEEDED) the service is still created with the tag, with Swarm's
+ * warning, as for a registry that can't be reached; any other failure to check the image, and
+ * credentials that can't be stored, fail the request (the nodes could not pull without them).
  */
 public class ImagePinner {
   private static final Logger log = LoggerFactory.getLogger(ImagePinner.class);
@@ -48,6 +48,7 @@ public class ImagePinner {
    * (`service update --image` must see a new push).
    */
   public Pinned pin(String image, Optional<RegistryAuth> auth, String serviceId, boolean refresh) {
+    SpecLimits.length("ContainerSpec.image", image, SpecLimits.MAX_IMAGE);
     ResolveImageRequest.Builder request = ResolveImageRequest.newBuilder()
         .setImage(image).setRefresh(refresh).setServiceId(serviceId);
     auth.ifPresent(request::setAuth);
@@ -55,17 +56,11 @@ public class ImagePinner {
       ResolveImageResponse r = registry.withDeadlineAfter(15, TimeUnit.SECONDS).resolveImage(request.build());
       return new Pinned(r.getImage(), r.getWarning());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        String reason = e.getStatus().getDescription();
-        if (reason != null && reason.startsWith("image: ")) {
-          reason = reason.substring("image: ".length());
-        }
-        throw new InvalidArgumentException("ContainerSpec.image", reason);
-      }
+      Status status = unreachableOrThrow(image, e);
       return new Pinned(image, "image " + image + " could not be accessed on a registry to record its digest."
           + " Each node will access " + image + " independently, possibly leading to different nodes running"
-          + " different versions of the image. (registry service: " + e.getStatus().getCode()
-          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");
+          + " different versions of the image. (registry service: " + status.getCode()
+          + (status.getDescription() == null ? "" : ": " + status.getDescription()) + ")");
     }
   }
 
@@ -74,18 +69,41 @@ public class ImagePinner {
    * registry service that cannot be reached leaves it unchecked (the nodes will say).
    */
   public void validate(String image) {
+    SpecLimits.length("ContainerSpec.image", image, SpecLimits.MAX_IMAGE);
     try {
       registry.withDeadlineAfter(15, TimeUnit.SECONDS).resolveImage(
           ResolveImageRequest.newBuilder().setImage(image).setValidateOnly(true).build());
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        String reason = e.getStatus().getDescription();
+      Status status = unreachableOrThrow(image, e);
+      log.warn("image {} left unchecked: registry service {}", image, status.getCode());
+    }
+  }
+
+  /**
+   * Returns the status when the registry service could not be reached (UNAVAILABLE, or no answer
+   * in time): the image is then used unchecked, as Swarm does with a registry it can't reach.
+   * Any other failure is an answer about this image, and fails the request: INVALID_ARGUMENT as
+   * the registry service gave it, anything else (a bug there, an unknown method) INTERNAL.
+   */
+  private static Status unreachableOrThrow(String image, StatusRuntimeException e) {
+    Status status = e.getStatus();
+    switch (status.getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> {
+        return status;
+      }
+      case INVALID_ARGUMENT -> {
+        String reason = status.getDescription();
         if (reason != null && reason.startsWith("image: ")) {
           reason = reason.substring("image: ".length());
         }
         throw new InvalidArgumentException("ContainerSpec.image", reason);
       }
-      log.warn("image {} left unchecked: registry service {}", image, e.getStatus().getCode());
+      default -> {
+        log.warn("the registry service failed on image {}: {}", image, status);
+        throw new ShoalException(Status.Code.INTERNAL, "ContainerSpec.image: the registry service could not"
+            + " check image \"" + image + "\" (" + status.getCode()
+            + (status.getDescription() == null ? "" : ": " + status.getDescription()) + "); nothing was stored");
+      }
     }
   }
 

@@ -19,10 +19,18 @@ import javax.inject.Inject;
  */
 public final class NodeManager {
   private final EtcdStore store;
+  private final TablePager pages;
 
   @Inject
   public NodeManager(EtcdStore store) {
     this.store = store;
+    this.pages = new TablePager(store);
+  }
+
+  /** One page of nodes, in id order. */
+  public TablePager.Page<Node> list(int pageSize, String pageToken) {
+    return pages.page(Tables.NODES, Node.getDefaultInstance(),
+        new TablePager.Request("", pageSize, pageToken), "", n -> true);
   }
 
   /** By id, hostname, or unique id prefix, as Docker resolves node references. */
@@ -81,11 +89,10 @@ public final class NodeManager {
     if (spec.getAvailability() == NodeAvailability.NODE_AVAILABILITY_UNSPECIFIED) {
       b.setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE);
     }
-    for (String key : spec.getLabelsMap().keySet()) {
-      if (key.isBlank()) {
-        throw new InvalidArgumentException("NodeSpec.labels", "a label key must not be empty");
-      }
-    }
-    return b.build();
+    SpecLimits.labels("NodeSpec.labels", spec.getLabelsMap());
+    NodeSpec validated = b.build();
+    SpecLimits.encodedSize("NodeSpec", validated.getSerializedSize(), SpecLimits.MAX_NODE_SPEC_BYTES,
+        "use fewer or shorter labels");
+    return validated;
   }
 }

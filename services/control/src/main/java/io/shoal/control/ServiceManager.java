@@ -1,7 +1,6 @@
 package io.shoal.control;
 
 import com.google.protobuf.Timestamp;
-import io.shoal.api.v1.Node;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.RegistryAuth;
@@ -10,6 +9,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
+import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.ConflictException;
@@ -19,7 +19,6 @@ import io.shoal.common.store.Txn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,12 +44,14 @@ public final class ServiceManager {
   private final EtcdStore store;
   private final ImagePinner pinner;
   private final Clock clock;
+  private final TablePager pages;
 
   @Inject
   public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
     this.store = store;
     this.pinner = pinner;
     this.clock = clock;
+    this.pages = new TablePager(store);
   }
 
   EtcdStore store() {
@@ -175,12 +176,18 @@ public final class ServiceManager {
    *
    * @throws ConflictException the service changed since {@code current} was read
    * @throws ShoalException FAILED_PRECONDITION when a port of the previous spec is published by
-   *     another service now
+   *     another service now, or the previous spec is outside today's limits (stored before them)
    */
   Result commitRollback(Service current, UpdateStatus status) {
     String serviceId = current.getId();
     String name = current.getSpec().getName();
     ServiceSpec back = current.getPreviousSpec().toBuilder().setName(name).build();
+    try {
+      SpecValidator.normalize(back);
+    } catch (InvalidArgumentException e) {
+      throw ShoalException.failedPrecondition("service " + name + " can't roll back: its previous spec is"
+          + " outside today's limits (" + e.getMessage() + "); update the service instead");
+    }
     Service updated = current.toBuilder().setSpec(back).setPreviousSpec(current.getSpec())
         .setUpdateTime(now()).setUpdateStatus(status).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, current.getVersion());
@@ -254,7 +261,7 @@ public final class ServiceManager {
   /** By id, by name, or by a unique id prefix, as Docker resolves service references. */
   public Service find(String reference) {
     if (reference.isEmpty()) {
-      throw new io.shoal.common.errors.InvalidArgumentException("service", "a service id or name must be provided");
+      throw new InvalidArgumentException("service", "a service id or name must be provided");
     }
     Optional<Service> byId = store.get(Tables.SERVICES, reference);
     if (byId.isPresent()) {
@@ -273,33 +280,32 @@ public final class ServiceManager {
       return byPrefix.get(0);
     }
     if (byPrefix.size() > 1) {
-      throw new io.shoal.common.errors.InvalidArgumentException("service",
+      throw new InvalidArgumentException("service",
           "id prefix " + reference + " is ambiguous (" + byPrefix.size() + " services match)");
     }
     throw ShoalException.notFound("service " + reference + " not found");
   }
 
-  public List<Service> list() {
-    return store.list(Tables.SERVICES).items().stream()
-        .sorted(Comparator.comparing(s -> s.getSpec().getName())).toList();
+  /** One page of services, in id order. */
+  public TablePager.Page<Service> list(int pageSize, String pageToken) {
+    return pages.page(Tables.SERVICES, Service.getDefaultInstance(),
+        new TablePager.Request("", pageSize, pageToken), "", s -> true);
   }
 
-  /** Tasks of one service (or all), by service, then slot, newest first within a slot. */
-  public List<Task> tasks(String serviceReference) {
-    String serviceId = serviceReference.isEmpty() ? null : find(serviceReference).getId();
-    return store.list(Tables.TASKS).items().stream()
-        .filter(t -> serviceId == null || t.getServiceId().equals(serviceId))
-        .sorted(Comparator.comparing(Task::getServiceName)
-            .thenComparingLong(Task::getSlot)
-            .thenComparing(Task::getNodeId)
-            .thenComparing((Task t) -> t.getCreateTime().getSeconds() * 1_000_000_000L + t.getCreateTime().getNanos(),
-                Comparator.reverseOrder()))
-        .toList();
-  }
-
-  public List<Node> nodes() {
-    return store.list(Tables.NODES).items().stream()
-        .sorted(Comparator.comparing(n -> n.getDescription().getHostname())).toList();
+  /**
+   * One page of the tasks of one service (id, name or prefix), or of all when empty, in id
+   * order. The service is resolved on the first page; later pages keep its id.
+   */
+  public TablePager.Page<Task> tasks(String serviceReference, int pageSize, String pageToken) {
+    String serviceId;
+    if (!pageToken.isEmpty()) {
+      serviceId = TablePager.decodeToken(pageToken, Tables.TASKS, serviceReference).filterValue();
+    } else {
+      serviceId = serviceReference.isEmpty() ? "" : find(serviceReference).getId();
+    }
+    return pages.page(Tables.TASKS, Task.getDefaultInstance(),
+        new TablePager.Request(serviceReference, pageSize, pageToken), serviceId,
+        t -> serviceId.isEmpty() || t.getServiceId().equals(serviceId));
   }
 
   private ServiceSpec pinImage(ServiceSpec spec, boolean noResolveImage, Optional<RegistryAuth> auth,

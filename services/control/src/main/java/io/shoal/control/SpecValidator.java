@@ -21,51 +21,73 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-  private static final int MAX_NAME = 63;
-  /** Swarm caps replicas well below uint64; more than this is a typo, not a cluster. */
-  static final long MAX_REPLICAS = 100_000;
   private static final Pattern ENV_KEY = Pattern.compile("[^=\\s][^=]*");
 
   private SpecValidator() {}
 
-  /** Returns the spec with defaults filled in, or throws naming the first bad field. */
+  /**
+   * Returns the spec with defaults filled in, or throws naming the first bad field. Lengths and
+   * counts are checked before any pattern, and the spec as a whole last, so the message names
+   * the field that is too long when there is one.
+   */
   public static ServiceSpec normalize(ServiceSpec spec) {
     ServiceSpec.Builder b = spec.toBuilder();
     String name = spec.getName();
     if (name.isEmpty()) {
       throw new InvalidArgumentException("ServiceSpec.name", "a service name must be provided (--name)");
     }
-    if (name.length() > MAX_NAME) {
-      throw new InvalidArgumentException("ServiceSpec.name",
-          "\"" + name + "\" is longer than " + MAX_NAME + " characters");
-    }
+    SpecLimits.length("ServiceSpec.name", name, SpecLimits.MAX_NAME);
     if (!NAME.matcher(name).matches()) {
       throw new InvalidArgumentException("ServiceSpec.name",
           "\"" + name + "\" must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
     }
+    SpecLimits.labels("ServiceSpec.labels", spec.getLabelsMap());
     if (!spec.hasContainer() || spec.getContainer().getImage().isBlank()) {
       throw new InvalidArgumentException("ContainerSpec.image", "image reference must be provided");
     }
     b.setContainer(container(spec.getContainer()));
     if (spec.getModeCase() == ServiceSpec.ModeCase.MODE_NOT_SET) {
       b.setReplicated(ReplicatedService.newBuilder().setReplicas(1));
-    } else if (spec.hasReplicated() && spec.getReplicated().getReplicas() > MAX_REPLICAS) {
-      throw new InvalidArgumentException("ServiceSpec.replicated.replicas",
-          spec.getReplicated().getReplicas() + " exceeds the limit of " + MAX_REPLICAS);
+    } else if (spec.hasReplicated()) {
+      SpecLimits.unsigned("ServiceSpec.replicated.replicas", spec.getReplicated().getReplicas(),
+          SpecLimits.MAX_REPLICAS);
     }
     b.setEndpoint(endpoint(spec.getEndpoint()));
     DeployValidator.check(spec);
-    return b.build();
+    ServiceSpec normalized = b.build();
+    size(normalized);
+    return normalized;
+  }
+
+  /**
+   * The spec as a whole, and its copies in the tasks: every task stores the full spec, so a
+   * service's tasks hold replicas times its size.
+   */
+  private static void size(ServiceSpec spec) {
+    int bytes = spec.getSerializedSize();
+    SpecLimits.encodedSize("ServiceSpec", bytes, SpecLimits.MAX_SPEC_BYTES,
+        "shrink env, args or labels");
+    if (spec.hasReplicated()
+        && spec.getReplicated().getReplicas() * bytes > SpecLimits.MAX_SPEC_BYTES_IN_TASKS) {
+      throw new InvalidArgumentException("ServiceSpec.replicated.replicas",
+          spec.getReplicated().getReplicas() + " replicas of a " + bytes + "-byte spec are "
+              + spec.getReplicated().getReplicas() * bytes + " bytes of task specs; the limit is "
+              + SpecLimits.MAX_SPEC_BYTES_IN_TASKS + " (shrink the spec or lower replicas, to at most "
+              + SpecLimits.MAX_SPEC_BYTES_IN_TASKS / bytes + " at this size)");
+    }
   }
 
   private static ContainerSpec container(ContainerSpec c) {
     String image = c.getImage();
+    SpecLimits.length("ContainerSpec.image", image, SpecLimits.MAX_IMAGE);
     if (image.chars().anyMatch(Character::isWhitespace)) {
       throw new InvalidArgumentException("ContainerSpec.image",
           "invalid reference \"" + image + "\": must not contain spaces");
     }
+    SpecLimits.count("ContainerSpec.env", c.getEnvCount(), SpecLimits.MAX_ENV);
     for (int i = 0; i < c.getEnvCount(); i++) {
       String entry = c.getEnv(i);
+      SpecLimits.length("ContainerSpec.env[" + i + "]", entry, SpecLimits.MAX_ENV_ENTRY);
       int eq = entry.indexOf('=');
       String key = eq < 0 ? entry : entry.substring(0, eq);
       if (!ENV_KEY.matcher(key).matches()) {
@@ -73,9 +95,13 @@ public final class SpecValidator {
             "\"" + entry + "\" must be KEY=VALUE with a non-empty KEY");
       }
     }
-    if (c.hasStopGracePeriod() && (c.getStopGracePeriod().getSeconds() < 0 || c.getStopGracePeriod().getNanos() < 0)) {
-      throw new InvalidArgumentException("ContainerSpec.stop_grace_period", "must not be negative");
+    SpecLimits.count("ContainerSpec.args", c.getArgsCount(), SpecLimits.MAX_ARGS);
+    for (int i = 0; i < c.getArgsCount(); i++) {
+      SpecLimits.length("ContainerSpec.args[" + i + "]", c.getArgs(i), SpecLimits.MAX_ARG);
     }
+    SpecLimits.length("ContainerSpec.workdir", c.getWorkdir(), SpecLimits.MAX_WORKDIR);
+    SpecLimits.length("ContainerSpec.user", c.getUser(), SpecLimits.MAX_USER);
+    SpecLimits.duration("ContainerSpec.stop_grace_period", c.getStopGracePeriod());
     return c;
   }
 
@@ -86,6 +112,7 @@ public final class SpecValidator {
               + " (use round-robin or least-conn)");
     }
     EndpointSpec.Builder b = EndpointSpec.newBuilder().setLoadBalancing(endpoint.getLoadBalancing());
+    SpecLimits.count("EndpointSpec.ports", endpoint.getPortsCount(), SpecLimits.MAX_PORTS);
     Set<String> published = new HashSet<>();
     for (int i = 0; i < endpoint.getPortsCount(); i++) {
       PortConfig p = endpoint.getPorts(i);
@@ -93,13 +120,15 @@ public final class SpecValidator {
       if (p.getProtocol() == Protocol.UNRECOGNIZED || p.getPublishMode() == PublishMode.UNRECOGNIZED) {
         throw new InvalidArgumentException(field, "unknown protocol or publish mode");
       }
+      SpecLimits.length(field + ".name", p.getName(), SpecLimits.MAX_PORT_NAME);
+      // uint32: Java reads 2^31 and above as negative.
       if (p.getTargetPort() < 1 || p.getTargetPort() > 65535) {
         throw new InvalidArgumentException(field + ".target_port",
-            "target port " + p.getTargetPort() + " is outside 1-65535");
+            "target port " + Integer.toUnsignedString(p.getTargetPort()) + " is outside 1-65535");
       }
-      if (p.getPublishedPort() > 65535) {
+      if (Integer.compareUnsigned(p.getPublishedPort(), 65535) > 0) {
         throw new InvalidArgumentException(field + ".published_port",
-            "published port " + p.getPublishedPort() + " is outside 1-65535");
+            "published port " + Integer.toUnsignedString(p.getPublishedPort()) + " is outside 1-65535");
       }
       PortConfig.Builder port = p.toBuilder();
       if (p.getProtocol() == Protocol.PROTOCOL_UNSPECIFIED) {

@@ -155,6 +155,29 @@ class AutomaticRollbackSwapIT {
   }
 
   @Test
+  void aPreviousSpecOutsideTodaysLimitsPausesTheUpdateAndSaysWhy() {
+    startControlReplica();
+    Service v2 = updatedService();
+    // Stored by an older control, before durations were bounded: swapping it in would stall the
+    // scheduler (Instant overflow) for every service.
+    ServiceSpec unbounded = v2.getPreviousSpec().toBuilder().setUpdateConfig(io.shoal.api.v1.UpdateConfig.newBuilder()
+        .setDelay(com.google.protobuf.Duration.newBuilder().setSeconds(100_000_000_000_000_000L))).build();
+    store.txn().update(Tables.SERVICES, v2.getId(), v2.toBuilder().setPreviousSpec(unbounded).build(),
+        v2.getVersion()).commit();
+
+    schedulerAsksForRollback(stored(v2.getId()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    Service paused = stored(v2.getId());
+    assertThat(paused.getSpec()).isEqualTo(v2.getSpec());
+    assertThat(paused.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_PAUSED);
+    assertThat(paused.getUpdateStatus().getMessage()).isEqualTo(
+        "update paused due to failure or early termination of task t1; service web can't roll back: its previous"
+            + " spec is outside today's limits (UpdateConfig.delay: 100000000000000000s exceeds the limit of 3650"
+            + " days (315360000s)); update the service instead");
+  }
+
+  @Test
   void aNewSpecBeforeTheSwapWins() {
     Service v2 = updatedService();
     schedulerAsksForRollback(v2);

@@ -41,6 +41,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * When control resolves an image and what it does with registry credentials, against a fake
@@ -62,10 +65,16 @@ class ImagePinningIT {
     final Map<String, RegistryAuth> stored = new ConcurrentHashMap<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     volatile Status refuseStore;
+    /** Answers every ResolveImage with this status, when set. */
+    volatile Status failResolve;
 
     @Override
     public void resolveImage(ResolveImageRequest request, StreamObserver<ResolveImageResponse> response) {
       resolves.add(request);
+      if (failResolve != null) {
+        response.onError(failResolve.asRuntimeException());
+        return;
+      }
       if (request.getImage().contains("INVALID")) {
         response.onError(Status.INVALID_ARGUMENT.withDescription("image: invalid reference \"" + request.getImage()
             + "\": repository name must be lowercase").asRuntimeException());
@@ -296,5 +305,93 @@ class ImagePinningIT {
     control.deleteService(DeleteServiceRequest.newBuilder().setService(kept.getId()).build());
     assertThat(registry.deleted).containsExactly(s.getId());
     assertThat(registry.stored).isEmpty();
+  }
+
+  /**
+   * The registry service overflowed its stack on long references and answered UNKNOWN, which
+   * control took for "unreachable" and stored the malformed image: only UNAVAILABLE and
+   * DEADLINE_EXCEEDED are unreachable; any other failure fails the request naming the image.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anUnknownFromTheRegistryServiceFailsTheCreateNamingTheImageAndStoresNothing(boolean noResolveImage) {
+    registry.failResolve = Status.UNKNOWN.withDescription("java.lang.StackOverflowError");
+
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+            .setSpec(spec("127.0.0.1:5000/team/app:1")).setNoResolveImage(noResolveImage).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+          assertThat(e.getStatus().getDescription()).isEqualTo("ContainerSpec.image: the registry service could"
+              + " not check image \"127.0.0.1:5000/team/app:1\" (UNKNOWN: java.lang.StackOverflowError);"
+              + " nothing was stored");
+        });
+    assertThat(store.list(Tables.SERVICES).items()).isEmpty();
+  }
+
+  @Test
+  void anInvalidArgumentFromTheRegistryServiceIsInvalidArgumentOnUpdateAndKeepsTheSpec() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).build()).getService();
+    registry.failResolve = Status.INVALID_ARGUMENT.withDescription("image: invalid reference: too deep");
+
+    assertThatThrownBy(() -> update(s, withImage(s, "127.0.0.1:5000/team/app:2"), null))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("ContainerSpec.image: invalid reference: too deep");
+        });
+    assertThat(store.get(Tables.SERVICES, s.getId()).orElseThrow()).isEqualTo(s);
+  }
+
+  @Test
+  void anInternalErrorOnUpdateFailsItAndKeepsTheSpec() {
+    registry.tags.put("127.0.0.1:5000/team/app:1", D1);
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).build()).getService();
+    registry.failResolve = Status.INTERNAL.withDescription("internal error; see the server's log");
+
+    assertThatThrownBy(() -> update(s, withImage(s, "127.0.0.1:5000/team/app:2"), null))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+    assertThat(store.get(Tables.SERVICES, s.getId()).orElseThrow()).isEqualTo(s);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Status.Code.class, names = {"UNAVAILABLE", "DEADLINE_EXCEEDED"})
+  void aRegistryServiceOutOfReachStillCreatesTheServiceWithTheTagAndAWarning(Status.Code code) {
+    registry.failResolve = Status.fromCode(code);
+
+    Service s = control.createService(CreateServiceRequest.newBuilder()
+        .setSpec(spec("127.0.0.1:5000/team/app:1")).build()).getService();
+
+    assertThat(s.getSpec().getContainer().getImage()).isEqualTo("127.0.0.1:5000/team/app:1");
+    assertThat(s.getWarningsList()).singleElement().asString()
+        .contains("could not be accessed on a registry").contains("(registry service: " + code);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anOverlongImageIsRefusedBeforeTheRegistryServiceIsAsked(boolean noResolveImage) {
+    String image = "a.".repeat(1100) + "io/team/app:1";
+
+    assertThatThrownBy(() -> control.createService(CreateServiceRequest.newBuilder()
+            .setSpec(spec(image)).setNoResolveImage(noResolveImage).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription())
+              .isEqualTo("ContainerSpec.image: is 2213 characters long; the limit is 520");
+        });
+    assertThat(registry.resolves).isEmpty();
+    assertThat(store.list(Tables.SERVICES).items()).isEmpty();
+  }
+
+  @Test
+  void theImagePinnerItselfRefusesAnOverlongImage() {
+    ImagePinner pinner = new ImagePinner(registryChannel);
+    String image = "a-".repeat(1100);
+
+    assertThatThrownBy(() -> pinner.pin(image)).isInstanceOf(io.shoal.common.errors.InvalidArgumentException.class);
+    assertThatThrownBy(() -> pinner.validate(image)).isInstanceOf(io.shoal.common.errors.InvalidArgumentException.class);
+    assertThat(registry.resolves).isEmpty();
   }
 }

@@ -118,4 +118,27 @@ class NodeUpdateIT {
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
+
+  @Test
+  void labelsPastTheirLimitsAreInvalidArgumentNamingTheLimitAndChangeNothing() {
+    Node n = get("node-1");
+    NodeSpec.Builder many = NodeSpec.newBuilder();
+    for (int i = 0; i <= SpecLimits.MAX_LABELS; i++) {
+      many.putLabels("label-" + i, "x");
+    }
+    NodeSpec.Builder big = NodeSpec.newBuilder();
+    for (int i = 0; i < 20; i++) {
+      big.putLabels("label-" + i, "x".repeat(SpecLimits.MAX_LABEL_VALUE));
+    }
+
+    assertThatThrownBy(() -> update(n, many.build())).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getDescription()).isEqualTo("NodeSpec.labels: 129 entries; the limit is 128"));
+    assertThatThrownBy(() -> update(n, NodeSpec.newBuilder().putLabels("zone", "x".repeat(4097)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+            .isEqualTo("NodeSpec.labels[zone]: is 4097 characters long; the limit is 4096"));
+    assertThatThrownBy(() -> update(n, big.build())).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getDescription()).startsWith("NodeSpec: is ")
+            .contains("bytes encoded; the limit is 65536"));
+    assertThat(store.get(Tables.NODES, "n1abc").orElseThrow()).isEqualTo(n);
+  }
 }

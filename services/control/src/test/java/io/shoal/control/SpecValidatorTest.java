@@ -3,6 +3,7 @@ package io.shoal.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Duration;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.LoadBalancing;
@@ -47,6 +48,11 @@ class SpecValidatorTest {
         Arguments.of("image with space", (UnaryOperator<ServiceSpec.Builder>) b -> b.setContainer(ContainerSpec.newBuilder().setImage("a b")), "ContainerSpec.image"),
         Arguments.of("env without key", (UnaryOperator<ServiceSpec.Builder>) b -> b.setContainer(b.getContainer().toBuilder().addEnv("=x")), "ContainerSpec.env[0]"),
         Arguments.of("too many replicas", (UnaryOperator<ServiceSpec.Builder>) b -> b.setReplicated(ReplicatedService.newBuilder().setReplicas(1_000_000)), "ServiceSpec.replicated.replicas"),
+        Arguments.of("replicas one above the limit", (UnaryOperator<ServiceSpec.Builder>) b -> b.setReplicated(ReplicatedService.newBuilder().setReplicas(SpecLimits.MAX_REPLICAS + 1)), "ServiceSpec.replicated.replicas"),
+        Arguments.of("replicas 2^64-1 (-1 signed)", (UnaryOperator<ServiceSpec.Builder>) b -> b.setReplicated(ReplicatedService.newBuilder().setReplicas(-1L)), "ServiceSpec.replicated.replicas"),
+        Arguments.of("replicas 2^63 (MIN_VALUE signed)", (UnaryOperator<ServiceSpec.Builder>) b -> b.setReplicated(ReplicatedService.newBuilder().setReplicas(Long.MIN_VALUE)), "ServiceSpec.replicated.replicas"),
+        Arguments.of("published port 2^32-1 (-1 signed)", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, -1))), "EndpointSpec.ports[0].published_port"),
+        Arguments.of("target port 2^31 (negative signed)", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(Integer.MIN_VALUE, 8080))), "EndpointSpec.ports[0].target_port"),
         Arguments.of("target port 0", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(0, 8080))), "EndpointSpec.ports[0].target_port"),
         Arguments.of("target port 65536", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(65536, 8080))), "EndpointSpec.ports[0].target_port"),
         Arguments.of("published port 70000", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 70000))), "EndpointSpec.ports[0].published_port"),
@@ -57,6 +63,94 @@ class SpecValidatorTest {
         Arguments.of("PROXY protocol v2 on a host-mode udp port", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(53, 53).toBuilder().setProtocol(Protocol.PROTOCOL_UDP).setPublishMode(PublishMode.PUBLISH_MODE_HOST).setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build())), "EndpointSpec.ports[0].proxy_protocol"),
         Arguments.of("unknown PROXY protocol version", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setProxyProtocolValue(7).build())), "EndpointSpec.ports[0].proxy_protocol"),
         Arguments.of("unknown load balancing", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080)).toBuilder().setLoadBalancingValue(9).build()), "EndpointSpec.load_balancing"));
+  }
+
+  /** Every bound: one past it is refused naming the field and the limit. */
+  static Stream<Arguments> overLimits() {
+    return Stream.of(
+        Arguments.of("service labels", (UnaryOperator<ServiceSpec.Builder>) b -> b.putAllLabels(labels(SpecLimits.MAX_LABELS + 1)), "ServiceSpec.labels", "the limit is 128"),
+        Arguments.of("service label key", (UnaryOperator<ServiceSpec.Builder>) b -> b.putLabels("k".repeat(SpecLimits.MAX_LABEL_KEY + 1), "v"), "ServiceSpec.labels key", "the limit is 256"),
+        Arguments.of("service label value", (UnaryOperator<ServiceSpec.Builder>) b -> b.putLabels("k", "v".repeat(SpecLimits.MAX_LABEL_VALUE + 1)), "ServiceSpec.labels[k]", "the limit is 4096"),
+        Arguments.of("empty service label key", (UnaryOperator<ServiceSpec.Builder>) b -> b.putLabels("", "v"), "ServiceSpec.labels", "must not be empty"),
+        Arguments.of("image reference", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setImage("a".repeat(SpecLimits.MAX_IMAGE + 1))), "ContainerSpec.image", "521 characters long; the limit is 520"),
+        Arguments.of("image reference of 'a.' repeated (once a regex stack overflow)", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setImage("a.".repeat(1024) + "io/x")), "ContainerSpec.image", "the limit is 520"),
+        Arguments.of("env count", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addAllEnv(java.util.Collections.nCopies(SpecLimits.MAX_ENV + 1, "A=1"))), "ContainerSpec.env", "1001 entries; the limit is 1000"),
+        Arguments.of("env entry", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addEnv("A=1").addEnv("B=" + "x".repeat(SpecLimits.MAX_ENV_ENTRY))), "ContainerSpec.env[1]", "the limit is 32768"),
+        Arguments.of("args count", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addAllArgs(java.util.Collections.nCopies(SpecLimits.MAX_ARGS + 1, "x"))), "ContainerSpec.args", "the limit is 1000"),
+        Arguments.of("arg", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addArgs("x".repeat(SpecLimits.MAX_ARG + 1))), "ContainerSpec.args[0]", "the limit is 32768"),
+        Arguments.of("workdir", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setWorkdir("/" + "d".repeat(SpecLimits.MAX_WORKDIR))), "ContainerSpec.workdir", "the limit is 4096"),
+        Arguments.of("user", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setUser("u".repeat(SpecLimits.MAX_USER + 1))), "ContainerSpec.user", "the limit is 256"),
+        Arguments.of("stop grace period", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setStopGracePeriod(Duration.newBuilder().setSeconds(100_000_000_000_000_000L))), "ContainerSpec.stop_grace_period", "exceeds the limit of 3650 days"),
+        Arguments.of("stop grace period nanos", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setStopGracePeriod(Duration.newBuilder().setSeconds(1).setNanos(1_000_000_000))), "ContainerSpec.stop_grace_period.nanos", "outside 0-999999999"),
+        Arguments.of("negative stop grace period", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.setStopGracePeriod(Duration.newBuilder().setSeconds(-1))), "ContainerSpec.stop_grace_period", "must not be negative"),
+        Arguments.of("ports count", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(EndpointSpec.newBuilder().addAllPorts(java.util.Collections.nCopies(SpecLimits.MAX_PORTS + 1, PortConfig.newBuilder().setTargetPort(80).build()))), "EndpointSpec.ports", "1025 entries; the limit is 1024"),
+        Arguments.of("port name", (UnaryOperator<ServiceSpec.Builder>) b -> b.setEndpoint(ports(port(80, 8080).toBuilder().setName("n".repeat(SpecLimits.MAX_PORT_NAME + 1)).build())), "EndpointSpec.ports[0].name", "the limit is 63"),
+        Arguments.of("encoded spec", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addAllEnv(java.util.Collections.nCopies(3, "A=" + "x".repeat(30_000)))), "ServiceSpec", "the limit is 65536"),
+        Arguments.of("replicas × spec", (UnaryOperator<ServiceSpec.Builder>) b -> container(b, c -> c.addEnv("A=" + "x".repeat(20_000))).setReplicated(ReplicatedService.newBuilder().setReplicas(SpecLimits.MAX_REPLICAS)), "ServiceSpec.replicated.replicas", "shrink the spec or lower replicas"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overLimits")
+  void refusesEachFieldPastItsLimitNamingTheLimit(String name, UnaryOperator<ServiceSpec.Builder> change, String field, String limit) {
+    assertThatThrownBy(() -> SpecValidator.normalize(change.apply(valid()).build()))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.reason()).contains(limit);
+        });
+  }
+
+  @Test
+  void acceptsEveryFieldAtItsLimit() {
+    ServiceSpec spec = valid()
+        .setName("n".repeat(SpecLimits.MAX_NAME))
+        .putLabels("k".repeat(SpecLimits.MAX_LABEL_KEY), "v".repeat(SpecLimits.MAX_LABEL_VALUE))
+        .setContainer(ContainerSpec.newBuilder().setImage("r".repeat(SpecLimits.MAX_IMAGE))
+            .addEnv("A=" + "x".repeat(SpecLimits.MAX_ENV_ENTRY - 2)).addArgs("y".repeat(SpecLimits.MAX_ARG / 2))
+            .setWorkdir("d".repeat(SpecLimits.MAX_WORKDIR)).setUser("u".repeat(SpecLimits.MAX_USER))
+            .setStopGracePeriod(Duration.newBuilder().setSeconds(SpecLimits.MAX_DURATION.getSeconds())))
+        .setEndpoint(ports(port(80, 8080).toBuilder().setName("p".repeat(SpecLimits.MAX_PORT_NAME)).build()))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(SpecLimits.MAX_SPEC_BYTES_IN_TASKS / SpecLimits.MAX_SPEC_BYTES))
+        .build();
+
+    assertThat(SpecValidator.normalize(spec).getSerializedSize()).isLessThanOrEqualTo(SpecLimits.MAX_SPEC_BYTES);
+    assertThat(SpecValidator.normalize(valid().setContainer(valid().getContainer().toBuilder()
+        .addArgs("y".repeat(SpecLimits.MAX_ARG))).build()).getContainer().getArgs(0)).hasSize(SpecLimits.MAX_ARG);
+  }
+
+  @Test
+  void maxReplicasOfASmallSpecAreFine() {
+    ServiceSpec spec = SpecValidator.normalize(valid()
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(SpecLimits.MAX_REPLICAS)).build());
+    assertThat(spec.getReplicated().getReplicas()).isEqualTo(10_000);
+  }
+
+  @Test
+  void replicasOf2To64Minus1AreNamedUnsigned() {
+    assertThatThrownBy(() -> SpecValidator.normalize(valid()
+            .setReplicated(ReplicatedService.newBuilder().setReplicas(-1L)).build()))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> assertThat(e.reason())
+            .isEqualTo("18446744073709551615 exceeds the limit of 10000"));
+  }
+
+  @Test
+  void anOverlongImageIsNotEchoed() {
+    String image = "a-".repeat(5000) + "b";
+    assertThatThrownBy(() -> SpecValidator.normalize(valid()
+            .setContainer(ContainerSpec.newBuilder().setImage(image)).build()))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("ContainerSpec.image: is 10001 characters long; the limit is 520"));
+  }
+
+  private static ServiceSpec.Builder container(ServiceSpec.Builder b, UnaryOperator<ContainerSpec.Builder> change) {
+    return b.setContainer(change.apply(b.getContainer().toBuilder()));
+  }
+
+  private static java.util.Map<String, String> labels(int n) {
+    java.util.Map<String, String> labels = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      labels.put("k" + i, "v");
+    }
+    return labels;
   }
 
   @ParameterizedTest(name = "{0}")
