@@ -38,11 +38,12 @@ public final class EtcdStore implements AutoCloseable {
    */
   static final int PAGE_KEYS = 500;
   /**
-   * The largest message taken from etcd. Pages are far smaller; a watch response can batch many
-   * revisions while catching up, and one that is larger still fails the watch, which StoreCache
-   * answers by listing again (page by page) and watching from there.
+   * The largest message taken from etcd. A page of bounded objects is far smaller, and a read
+   * that is not is halved until it fits. A watch response can batch many revisions while
+   * catching up; one larger than this fails the watch, which StoreCache answers by listing again
+   * page by page and watching from there. Bounded so a burst cannot exhaust a small heap.
    */
-  public static final int MAX_INBOUND_BYTES = 128 << 20;
+  public static final int MAX_INBOUND_BYTES = 32 << 20;
 
   private final Client client;
   private final String root;
@@ -91,13 +92,41 @@ public final class EtcdStore implements AutoCloseable {
   /** Lists a table at {@code revision} (0: the newest). */
   public <T extends Message> Listing<T> list(Table<T> table, long revision) {
     List<T> items = new ArrayList<>();
-    long at = pages(table.name() + "/", revision, kv -> {
-      T item = table.decode(kv.getKey().toString(UTF_8), kv.getValue().getBytes(), kv.getModRevision());
+    Range<T> range = range(table, "", revision, PAGE_KEYS);
+    items.addAll(range.items());
+    while (range.more()) {
+      range = range(table, range.lastId(), range.revision(), PAGE_KEYS);
+      items.addAll(range.items());
+    }
+    return new Listing<>(items, range.revision());
+  }
+
+  /**
+   * Objects read in one request: {@code lastId} is the id of the last key read (an object
+   * skipped as corrupt included), where the next range starts; {@code more} says one is needed.
+   */
+  public record Range<T>(List<T> items, String lastId, long revision, boolean more) {}
+
+  /**
+   * Up to {@code limit} objects of {@code table} whose ids sort after {@code afterId} ("": from
+   * the first), in id order, at {@code revision} (0: the newest; the answer says which it was).
+   * A revision compacted away is a {@link RevisionCompactedException}.
+   */
+  public <T extends Message> Range<T> range(Table<T> table, String afterId, long revision, int limit) {
+    String prefix = table.name() + "/";
+    List<T> items = new ArrayList<>();
+    GetResponse page = getRange(prefix, afterId, revision, limit);
+    String lastId = afterId;
+    for (KeyValue kv : page.getKvs()) {
+      String key = kv.getKey().toString(UTF_8);
+      T item = table.decode(key, kv.getValue().getBytes(), kv.getModRevision());
       if (item != null) {
         items.add(item);
       }
-    });
-    return new Listing<>(items, at);
+      lastId = key.substring(root.length() + prefix.length());
+    }
+    long at = revision > 0 ? revision : page.getHeader().getRevision();
+    return new Range<>(items, lastId, at, page.isMore() && !page.getKvs().isEmpty());
   }
 
   /** Reads a plain string value such as a name index entry. */
@@ -116,29 +145,49 @@ public final class EtcdStore implements AutoCloseable {
   /**
    * Reads every key under {@code prefix} in pages of {@link #PAGE_KEYS}, all at one revision
    * ({@code revision}, or the first page's when 0), so the pages add up to one consistent view.
-   * Returns that revision.
    */
-  private long pages(String prefix, long revision, java.util.function.Consumer<KeyValue> each) {
-    ByteSequence range = key(prefix);
-    ByteSequence from = range;
+  private void pages(String prefix, long revision, java.util.function.Consumer<KeyValue> each) {
+    String after = "";
     long at = revision;
     while (true) {
-      GetOption.Builder option = GetOption.builder().withPrefix(range).withLimit(PAGE_KEYS);
-      if (at > 0) {
-        option.withRevision(at);
-      }
-      GetResponse page = await(client.getKVClient().get(from, option.build()));
+      GetResponse page = getRange(prefix, after, at, PAGE_KEYS);
       if (at == 0) {
         at = page.getHeader().getRevision();
       }
       page.getKvs().forEach(each);
       if (!page.isMore() || page.getKvs().isEmpty()) {
-        return at;
+        return;
       }
-      // The next page starts just after this page's last key.
-      ByteSequence last = page.getKvs().get(page.getKvs().size() - 1).getKey();
-      from = last.concat(ByteSequence.from(new byte[] {0}));
+      after = page.getKvs().get(page.getKvs().size() - 1).getKey().toString(UTF_8).substring(root.length() + prefix.length());
     }
+  }
+
+  /**
+   * Keys under {@code prefix} after {@code prefix + after} ("": all), at most {@code limit}; fewer
+   * when that many would not fit {@link #MAX_INBOUND_BYTES} (values written before specs were
+   * bounded can be as large as etcd's 1.5 MiB request limit): the read is halved until it fits.
+   */
+  private GetResponse getRange(String prefix, String after, long revision, int limit) {
+    for (int keys = limit; ; keys = keys / 2) {
+      try {
+        return getRangeOnce(prefix, after, revision, keys);
+      } catch (RequestTooLargeException e) {
+        if (keys == 1) {
+          throw e;
+        }
+        log.info("reading {} keys of {} at once is over {} bytes; reading {}", keys, prefix, MAX_INBOUND_BYTES, keys / 2);
+      }
+    }
+  }
+
+  private GetResponse getRangeOnce(String prefix, String after, long revision, int limit) {
+    // The next key after "x" is "x\0": a range starts just past the last key read.
+    ByteSequence from = after.isEmpty() ? key(prefix) : key(prefix + after + "\0");
+    GetOption.Builder option = GetOption.builder().withPrefix(key(prefix)).withLimit(limit);
+    if (revision > 0) {
+      option.withRevision(revision);
+    }
+    return await(client.getKVClient().get(from, option.build()));
   }
 
   public Txn txn() {
@@ -230,6 +279,12 @@ public final class EtcdStore implements AutoCloseable {
       throw new ShoalException(Status.Code.UNAVAILABLE, "etcd did not answer in time");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      // jetcd hands some failures over as EtcdException, others as the gRPC status itself.
+      String code = cause instanceof io.etcd.jetcd.common.exception.EtcdException etcd
+          ? etcd.getErrorCode().name() : Status.fromThrowable(cause).getCode().name();
+      if (code.equals("OUT_OF_RANGE")) {
+        throw new RevisionCompactedException(cause.getMessage());
+      }
       if (RequestTooLargeException.describes(cause)) {
         throw new RequestTooLargeException("etcd refused the request for its size: " + cause.getMessage());
       }

@@ -139,7 +139,7 @@ public final class StoreCache implements AutoCloseable {
     Map<String, Message> current = objects.get(table);
     Map<String, Message> fresh = new HashMap<>();
     for (Message item : items) {
-      fresh.put(idOf(item), item);
+      fresh.put(((Table) table).idOf(item), item);
     }
     List<Change<?>> changes = new ArrayList<>();
     for (Map.Entry<String, Message> e : fresh.entrySet()) {
@@ -154,14 +154,6 @@ public final class StoreCache implements AutoCloseable {
       }
     }
     return changes;
-  }
-
-  private static String idOf(Message item) {
-    var field = item.getDescriptorForType().findFieldByName("id");
-    if (field == null) {
-      field = item.getDescriptorForType().findFieldByName("node_id");
-    }
-    return (String) item.getField(field);
   }
 
   private void startWatch(long fromRevision) {

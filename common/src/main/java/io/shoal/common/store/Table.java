@@ -19,6 +19,7 @@ public final class Table<T extends Message> {
   private final Parser<T> parser;
   private final FieldDescriptor versionField;
   private final String typeName;
+  private final FieldDescriptor idField;
 
   public Table(String name, T defaultInstance) {
     this.name = name;
@@ -27,6 +28,9 @@ public final class Table<T extends Message> {
     this.parser = p;
     this.versionField = defaultInstance.getDescriptorForType().findFieldByName("version");
     this.typeName = defaultInstance.getDescriptorForType().getFullName();
+    var descriptor = defaultInstance.getDescriptorForType();
+    this.idField = descriptor.findFieldByName("id") != null
+        ? descriptor.findFieldByName("id") : descriptor.findFieldByName("node_id");
     if (versionField == null) {
       throw new IllegalArgumentException(
           defaultInstance.getDescriptorForType().getName() + " has no version field");
@@ -35,6 +39,11 @@ public final class Table<T extends Message> {
 
   public String name() {
     return name;
+  }
+
+  /** The id an object is stored under: its {@code id}, or {@code node_id} for sessions. */
+  public String idOf(T item) {
+    return (String) item.getField(idField);
   }
 
   /**

@@ -29,7 +29,7 @@ public final class NodeManager {
 
   /** One page of nodes, in id order. */
   public TablePager.Page<Node> list(int pageSize, String pageToken) {
-    return pages.page(Tables.NODES, Node.getDefaultInstance(),
+    return pages.page(Tables.NODES,
         new TablePager.Request("", pageSize, pageToken), "", n -> true);
   }
 

@@ -288,7 +288,7 @@ public final class ServiceManager {
 
   /** One page of services, in id order. */
   public TablePager.Page<Service> list(int pageSize, String pageToken) {
-    return pages.page(Tables.SERVICES, Service.getDefaultInstance(),
+    return pages.page(Tables.SERVICES,
         new TablePager.Request("", pageSize, pageToken), "", s -> true);
   }
 
@@ -303,7 +303,7 @@ public final class ServiceManager {
     } else {
       serviceId = serviceReference.isEmpty() ? "" : find(serviceReference).getId();
     }
-    return pages.page(Tables.TASKS, Task.getDefaultInstance(),
+    return pages.page(Tables.TASKS,
         new TablePager.Request(serviceReference, pageSize, pageToken), serviceId,
         t -> serviceId.isEmpty() || t.getServiceId().equals(serviceId));
   }

@@ -1,19 +1,11 @@
 package io.shoal.control;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.RevisionCompactedException;
 import io.shoal.common.store.Table;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,37 +14,27 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a table one page at a time for the List RPCs (AIP-158), so no answer outgrows gRPC's
- * message limit and no etcd read outgrows jetcd's: items come in key (id) order, all pages at
+ * message limit: items come in key (id) order, all pages at
  * the revision of the first, so a listing is one snapshot even while tasks churn. A page ends at
  * its page size or before it passes {@link #MAX_PAGE_BYTES}, whichever comes first. The token
  * carries the table, the revision, the filter and the last key looked at.
  *
  * <pre>{@code
- * TablePager.Page<Task> page = pager.page(Tables.TASKS, Task.getDefaultInstance(), filter, request);
+ * TablePager.Page<Task> page = pager.page(Tables.TASKS, request, serviceId, t -> t.getServiceId().equals(serviceId));
  * }</pre>
  */
 final class TablePager {
-  private static final Logger log = LoggerFactory.getLogger(TablePager.class);
   static final int DEFAULT_PAGE_SIZE = 500;
   static final int MAX_PAGE_SIZE = 1000;
   /** Half of gRPC's default 4 MiB message, so any client with default settings reads a page. */
   static final int MAX_PAGE_BYTES = 2 * 1024 * 1024;
-  /** Values per etcd read are sized to about this much (jetcd's inbound default is 4 MiB). */
-  static final int READ_BYTES = 2 * 1024 * 1024;
-  static final int MAX_READ = 1000;
+  /** Objects per etcd read: the store's own page (the store takes answers far larger). */
+  static final int READ_KEYS = 500;
   private static final int TOKEN_VERSION = 1;
-  private static final long TIMEOUT_SECONDS = 10;
 
   /** A page and the token of the next one, empty on the last. */
   record Page<T>(List<T> items, String nextPageToken) {}
@@ -64,8 +46,6 @@ final class TablePager {
   record Token(String table, long revision, String filter, String filterValue, String after) {}
 
   private final EtcdStore store;
-  /** Corrupt keys already logged: each is logged once, not on every listing. */
-  private final Set<String> corruptLogged = ConcurrentHashMap.newKeySet();
 
   TablePager(EtcdStore store) {
     this.store = store;
@@ -84,46 +64,26 @@ final class TablePager {
    * {@code filterValue} is what the filter resolved to on the first page (a service id), kept in
    * the token so later pages filter the same way even if the name changes meanwhile.
    */
-  <T extends Message> Page<T> page(Table<T> table, T prototype, Request request, String filterValue,
-      Predicate<T> keep) {
+  <T extends Message> Page<T> page(Table<T> table, Request request, String filterValue, Predicate<T> keep) {
     int pageSize = pageSize(request.pageSize());
     Token from = request.pageToken().isEmpty()
-        ? new Token(table.name(), 0, request.filter(), filterValue, null)
+        ? new Token(table.name(), 0, request.filter(), filterValue, "")
         : decodeToken(request.pageToken(), table, request.filter());
-    FieldDescriptor version = prototype.getDescriptorForType().findFieldByName("version");
-    String prefix = store.root() + table.name() + "/";
-    ByteSequence end = ByteSequence.from(store.root() + table.name() + "0", UTF_8); // '0' follows '/'
     long revision = from.revision();
     String after = from.after();
     List<T> items = new ArrayList<>();
     long bytes = 0;
-    int read = READ_BYTES / SpecLimits.MAX_SPEC_BYTES;
     while (true) {
-      ByteSequence start = ByteSequence.from(after == null ? prefix : prefix + after + "\0", UTF_8);
-      GetOption.Builder option = GetOption.builder().withRange(end).withLimit(read);
-      if (revision > 0) {
-        option.withRevision(revision);
-      }
-      GetResponse response;
+      EtcdStore.Range<T> range;
       try {
-        response = await(store.client().getKVClient().get(start, option.build()), revision);
-      } catch (TooLargeException e) {
-        if (read == 1) {
-          throw new ShoalException(Status.Code.INTERNAL, "a " + table.name() + " value in etcd is larger"
-              + " than this control can read");
-        }
-        read = Math.max(1, read / 2);
-        continue;
+        range = store.range(table, after, revision, READ_KEYS);
+      } catch (RevisionCompactedException e) {
+        throw new ShoalException(Status.Code.ABORTED, "the listing's snapshot (etcd revision " + revision
+            + ") is gone: " + e.getMessage() + "; list again from the first page");
       }
-      if (revision == 0) {
-        revision = response.getHeader().getRevision();
-      }
-      int largest = 1;
-      for (KeyValue kv : response.getKvs()) {
-        String key = kv.getKey().toString(UTF_8);
-        largest = Math.max(largest, kv.getValue().size());
-        T item = decode(prototype, version, kv, key);
-        if (item != null && keep.test(item)) {
+      revision = range.revision();
+      for (T item : range.items()) {
+        if (keep.test(item)) {
           int size = item.getSerializedSize();
           if (items.size() == pageSize || !items.isEmpty() && bytes + size > MAX_PAGE_BYTES) {
             return new Page<>(items, encodeToken(new Token(table.name(), revision, from.filter(), from.filterValue(), after)));
@@ -131,26 +91,13 @@ final class TablePager {
           items.add(item);
           bytes += size;
         }
-        after = key.substring(prefix.length());
+        after = table.idOf(item);
       }
-      if (!response.isMore()) {
+      // Past the last key read, a corrupt one included.
+      after = range.lastId();
+      if (!range.more()) {
         return new Page<>(items, "");
       }
-      read = Math.max(1, Math.min(MAX_READ, READ_BYTES / largest));
-    }
-  }
-
-  /** A value that does not decode is skipped (and logged once): one bad key must not end listing. */
-  @SuppressWarnings("unchecked")
-  private <T extends Message> T decode(T prototype, FieldDescriptor version, KeyValue kv, String key) {
-    try {
-      return (T) prototype.getParserForType().parseFrom(kv.getValue().getBytes()).toBuilder()
-          .setField(version, kv.getModRevision()).build();
-    } catch (InvalidProtocolBufferException e) {
-      if (corruptLogged.size() < 1000 && corruptLogged.add(key)) {
-        log.warn("skipping {} in listings: its value does not decode ({})", key, e.getMessage());
-      }
-      return null;
     }
   }
 
@@ -191,36 +138,4 @@ final class TablePager {
     return token;
   }
 
-  private static GetResponse await(java.util.concurrent.CompletableFuture<GetResponse> future, long revision) {
-    try {
-      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ShoalException(Status.Code.CANCELLED, "interrupted while talking to etcd");
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw ShoalException.unavailable("etcd did not answer in time");
-    } catch (ExecutionException e) {
-      // jetcd hands some failures over as EtcdException, others as the gRPC status itself.
-      Throwable cause = e.getCause();
-      Status.Code code = cause instanceof EtcdException etcd
-          ? Status.Code.valueOf(etcd.getErrorCode().name()) : Status.fromThrowable(cause).getCode();
-      switch (code) {
-        case RESOURCE_EXHAUSTED -> throw new TooLargeException();
-        // A revision compacted away (or, from a forged token, one not reached yet).
-        case OUT_OF_RANGE -> throw new ShoalException(Status.Code.ABORTED, "the listing's snapshot (etcd revision "
-            + revision + ") is gone: " + cause.getMessage() + "; list again from the first page");
-        case UNAVAILABLE, UNKNOWN, DEADLINE_EXCEEDED ->
-            throw ShoalException.unavailable("etcd unavailable: " + cause.getMessage());
-        default -> throw new ShoalException(Status.Code.INTERNAL, "etcd: " + cause.getMessage());
-      }
-    }
-  }
-
-  /** jetcd refused an answer as larger than its inbound limit: read fewer keys at once. */
-  private static final class TooLargeException extends RuntimeException {
-    TooLargeException() {
-      super(null, null, false, false);
-    }
-  }
 }
