@@ -46,6 +46,11 @@ public final class RegistryMain implements Callable<Integer> {
           + " --image` always asks (default: ${DEFAULT-VALUE}; 0s disables the cache).")
   Duration cacheTtl;
 
+  @Option(names = "--resolve-cache-size", defaultValue = "" + ResolutionCache.DEFAULT_MAX_ENTRIES,
+      description = "Most answers the resolution cache keeps (one per reference and login); past it, expired"
+          + " answers are dropped, then the least recently used (default: ${DEFAULT-VALUE}).")
+  long cacheSize;
+
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
       description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
           + " in etcd; env SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key,"
@@ -72,7 +77,7 @@ public final class RegistryMain implements Callable<Integer> {
     @Provides
     @Singleton
     static ResolutionCache cache(RegistryMain flags) {
-      return new ResolutionCache(flags.cacheTtl, Clock.systemUTC());
+      return new ResolutionCache(flags.cacheTtl, flags.cacheSize, Clock.systemUTC());
     }
 
     @Provides
