@@ -2,6 +2,7 @@ package io.shoal.common.store;
 
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 
@@ -20,6 +21,13 @@ public final class Tables {
   /** {@code sessions/<node id>}, attached to the session's lease. */
   public static final Table<NodeSession> SESSIONS =
       new Table<>("sessions", NodeSession.getDefaultInstance());
+
+  /**
+   * {@code credentials/<service id>}: registry credentials sealed by the registry service, written
+   * by control in the same transaction as the service itself.
+   */
+  public static final Table<SealedCredentials> CREDENTIALS =
+      new Table<>("credentials", SealedCredentials.getDefaultInstance());
 
   private Tables() {}
 }

@@ -3,12 +3,12 @@ package io.shoal.control;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.shoal.api.v1.DeleteServiceCredentialsRequest;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
-import io.shoal.api.v1.SetServiceCredentialsRequest;
+import io.shoal.api.v1.SealServiceCredentialsRequest;
+import io.shoal.api.v1.SealedCredentials;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import java.util.Optional;
@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the registry service for an image's digest, and hands it the registry credentials of a
- * service (`--with-registry-auth`) to keep. When the registry service itself can't be reached
- * (UNAVAILABLE, DEADLINE_EXCEEDED) the service is still created with the tag, with Swarm's
- * warning, as for a registry that can't be reached; any other failure to check the image, and
- * credentials that can't be stored, fail the request (the nodes could not pull without them).
+ * Asks the registry service for an image's digest, and to seal the registry credentials of a
+ * service (`--with-registry-auth`), which control then stores with the service. When the
+ * registry service itself can't be reached (UNAVAILABLE, DEADLINE_EXCEEDED) the service is still
+ * created with the tag, with Swarm's warning, as for a registry that can't be reached; any other
+ * failure to check the image, and credentials that can't be sealed, fail the request (the nodes
+ * could not pull without them).
  */
 public class ImagePinner {
   private static final Logger log = LoggerFactory.getLogger(ImagePinner.class);
@@ -107,8 +108,11 @@ public class ImagePinner {
     }
   }
 
-  /** Has the registry service keep {@code auth} for {@code serviceId}; fails with its reason. */
-  public void storeCredentials(String serviceId, RegistryAuth auth) {
+  /**
+   * Has the registry service seal {@code auth} for {@code serviceId}, for control to store with
+   * the service; fails with its reason.
+   */
+  public SealedCredentials sealCredentials(String serviceId, RegistryAuth auth) {
     if (auth.getServerAddress().isBlank()) {
       throw new InvalidArgumentException("registry_auth.server_address", "must be provided (the image's registry)");
     }
@@ -119,24 +123,14 @@ public class ImagePinner {
       throw new InvalidArgumentException("registry_auth.password", "must be provided");
     }
     try {
-      registry.withDeadlineAfter(15, TimeUnit.SECONDS).setServiceCredentials(
-          SetServiceCredentialsRequest.newBuilder().setServiceId(serviceId).setAuth(auth).build());
+      return registry.withDeadlineAfter(15, TimeUnit.SECONDS).sealServiceCredentials(
+          SealServiceCredentialsRequest.newBuilder().setServiceId(serviceId).setAuth(auth).build()).getSealed();
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
           || e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
           ? e.getStatus().getCode() : Status.Code.UNAVAILABLE;
       throw new ShoalException(code, "registry credentials (--with-registry-auth) could not be stored: "
           + (e.getStatus().getDescription() == null ? e.getStatus().getCode() : e.getStatus().getDescription()));
-    }
-  }
-
-  /** Best effort: a failure is logged (the credentials then stay sealed in etcd, unused). */
-  public void deleteCredentials(String serviceId) {
-    try {
-      registry.withDeadlineAfter(15, TimeUnit.SECONDS).deleteServiceCredentials(
-          DeleteServiceCredentialsRequest.newBuilder().setServiceId(serviceId).build());
-    } catch (StatusRuntimeException e) {
-      log.warn("could not remove the registry credentials of service {}: {}", serviceId, e.getStatus());
     }
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.RegistryAuth;
+import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Services as the user sees them: create, read, update, delete. The only writer of services,
- * their name index and their ingress-port index; every change is one guarded etcd transaction.
+ * their name index, their ingress-port index and their sealed registry credentials; every
+ * change is one guarded etcd transaction.
  */
 public final class ServiceManager {
   private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
@@ -63,25 +65,21 @@ public final class ServiceManager {
   }
 
   /**
-   * Creates a service; {@code registryAuth} (--with-registry-auth) is used to resolve the image
-   * and given to the registry service to keep, before the service exists, so the first task's
-   * node can already fetch it.
+   * Creates a service; {@code registryAuth} (--with-registry-auth) is used to resolve the image,
+   * sealed by the registry service and stored in the transaction that creates the service, so
+   * the first task's node can already fetch it and a failed create leaves nothing behind.
    */
   public Result create(ServiceSpec requested, boolean noResolveImage, Optional<RegistryAuth> registryAuth) {
     ServiceSpec spec = SpecValidator.normalize(requested);
     List<String> warnings = new ArrayList<>();
     spec = pinImage(spec, noResolveImage, registryAuth, "", false, warnings);
     String id = Ids.newId();
-    registryAuth.ifPresent(auth -> pinner.storeCredentials(id, auth));
-    try {
-      return createService(spec, id, warnings);
-    } catch (RuntimeException e) {
-      registryAuth.ifPresent(auth -> pinner.deleteCredentials(id));
-      throw e;
-    }
+    Optional<SealedCredentials> credentials = registryAuth.map(auth -> pinner.sealCredentials(id, auth));
+    return createService(spec, id, warnings, credentials);
   }
 
-  private Result createService(ServiceSpec spec, String id, List<String> warnings) {
+  private Result createService(ServiceSpec spec, String id, List<String> warnings,
+      Optional<SealedCredentials> credentials) {
     for (int attempt = 0; ; attempt++) {
       ServiceSpec withPorts = assignDynamicPorts(spec, id);
       Service service = Service.newBuilder()
@@ -93,6 +91,7 @@ public final class ServiceManager {
       for (String port : ingressPortKeys(withPorts)) {
         txn.createString(port, id);
       }
+      credentials.ifPresent(sealed -> txn.create(Tables.CREDENTIALS, id, sealed));
       try {
         long revision = txn.commit();
         log.info("created service {} ({})", spec.getName(), id);
@@ -113,7 +112,8 @@ public final class ServiceManager {
   /**
    * Updates a service. A changed image is resolved again, skipping the registry service's cache
    * (a new push of the same tag is picked up), with {@code registryAuth} or else the stored
-   * credentials; {@code registryAuth} replaces the stored credentials, and none keeps them.
+   * credentials; {@code registryAuth} replaces the stored credentials in the update's own
+   * transaction (a rejected update keeps the old ones), and none keeps them.
    */
   public Result update(String serviceId, long version, ServiceSpec requested, boolean noResolveImage,
       Optional<RegistryAuth> registryAuth) {
@@ -136,9 +136,9 @@ public final class ServiceManager {
     } else {
       spec = pinImage(spec, noResolveImage, registryAuth, serviceId, true, warnings);
     }
-    registryAuth.ifPresent(auth -> pinner.storeCredentials(serviceId, auth));
+    Optional<SealedCredentials> credentials = registryAuth.map(auth -> pinner.sealCredentials(serviceId, auth));
     ServiceSpec finalSpec = assignDynamicPorts(keepAssignedPorts(spec, current.getSpec()), serviceId);
-    return commitUpdate(current, finalSpec, warnings);
+    return commitUpdate(current, finalSpec, warnings, credentials);
   }
 
   /**
@@ -205,7 +205,8 @@ public final class ServiceManager {
     }
   }
 
-  private Result commitUpdate(Service current, ServiceSpec spec, List<String> warnings) {
+  private Result commitUpdate(Service current, ServiceSpec spec, List<String> warnings,
+      Optional<SealedCredentials> credentials) {
     String serviceId = current.getId();
     long version = current.getVersion();
     // The spec the tasks run becomes the previous one; a new spec restarts the update status,
@@ -219,6 +220,7 @@ public final class ServiceManager {
       txn.deleteString(nameKey(oldName), serviceId).createString(nameKey(spec.getName()), serviceId);
     }
     movePortIndex(txn, current.getSpec(), spec, serviceId);
+    credentials.ifPresent(sealed -> replaceCredentials(txn, serviceId, sealed));
     try {
       long revision = txn.commit();
       log.info("updated service {} ({})", spec.getName(), serviceId);
@@ -231,6 +233,16 @@ public final class ServiceManager {
       }
       explainPortConflict(spec, serviceId);
       throw new ConflictException("service " + oldName + " has changed since it was read; read it again and retry");
+    }
+  }
+
+  /** Adds to {@code txn} the write of a service's credentials, guarded by those it replaces. */
+  private void replaceCredentials(Txn txn, String serviceId, SealedCredentials sealed) {
+    Optional<SealedCredentials> old = store.get(Tables.CREDENTIALS, serviceId);
+    if (old.isPresent()) {
+      txn.update(Tables.CREDENTIALS, serviceId, sealed, old.get().getVersion());
+    } else {
+      txn.create(Tables.CREDENTIALS, serviceId, sealed);
     }
   }
 
@@ -248,6 +260,8 @@ public final class ServiceManager {
         .delete(Tables.SERVICES, service.getId(), service.getVersion())
         .deleteString(nameKey(service.getSpec().getName()), service.getId());
     ingressPortKeys(service.getSpec()).forEach(p -> txn.deleteString(p, service.getId()));
+    store.get(Tables.CREDENTIALS, service.getId())
+        .ifPresent(credentials -> txn.delete(Tables.CREDENTIALS, service.getId(), credentials.getVersion()));
     try {
       txn.commit();
     } catch (ConflictException e) {
@@ -255,7 +269,6 @@ public final class ServiceManager {
           + " changed while it was being removed; retry");
     }
     log.info("removed service {} ({})", service.getSpec().getName(), service.getId());
-    pinner.deleteCredentials(service.getId());
   }
 
   /** By id, by name, or by a unique id prefix, as Docker resolves service references. */

@@ -14,8 +14,6 @@ import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
-import io.shoal.api.v1.DeleteServiceCredentialsRequest;
-import io.shoal.api.v1.DeleteServiceCredentialsResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.RegistryServiceGrpc;
@@ -24,8 +22,9 @@ import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
-import io.shoal.api.v1.SetServiceCredentialsRequest;
-import io.shoal.api.v1.SetServiceCredentialsResponse;
+import io.shoal.api.v1.SealServiceCredentialsRequest;
+import io.shoal.api.v1.SealServiceCredentialsResponse;
+import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
@@ -62,8 +61,7 @@ class ImagePinningIT {
   static final class FakeRegistryService extends RegistryServiceGrpc.RegistryServiceImplBase {
     final Map<String, String> tags = new ConcurrentHashMap<>();
     final List<ResolveImageRequest> resolves = new CopyOnWriteArrayList<>();
-    final Map<String, RegistryAuth> stored = new ConcurrentHashMap<>();
-    final List<String> deleted = new CopyOnWriteArrayList<>();
+    final Map<String, RegistryAuth> sealed = new ConcurrentHashMap<>();
     volatile Status refuseStore;
     /** Answers every ResolveImage with this status, when set. */
     volatile Status failResolve;
@@ -94,24 +92,18 @@ class ImagePinningIT {
       response.onCompleted();
     }
 
+    /** "Seals" by wrapping the RegistryAuth as it is: the real sealing is tested in services/registry. */
     @Override
-    public void setServiceCredentials(SetServiceCredentialsRequest request,
-        StreamObserver<SetServiceCredentialsResponse> response) {
+    public void sealServiceCredentials(SealServiceCredentialsRequest request,
+        StreamObserver<SealServiceCredentialsResponse> response) {
       if (refuseStore != null) {
         response.onError(refuseStore.asRuntimeException());
         return;
       }
-      stored.put(request.getServiceId(), request.getAuth());
-      response.onNext(SetServiceCredentialsResponse.getDefaultInstance());
-      response.onCompleted();
-    }
-
-    @Override
-    public void deleteServiceCredentials(DeleteServiceCredentialsRequest request,
-        StreamObserver<DeleteServiceCredentialsResponse> response) {
-      deleted.add(request.getServiceId());
-      stored.remove(request.getServiceId());
-      response.onNext(DeleteServiceCredentialsResponse.getDefaultInstance());
+      sealed.put(request.getServiceId(), request.getAuth());
+      response.onNext(SealServiceCredentialsResponse.newBuilder().setSealed(SealedCredentials.newBuilder()
+          .setServerAddress(request.getAuth().getServerAddress()).setCiphertext(request.getAuth().toByteString()))
+          .build());
       response.onCompleted();
     }
   }
@@ -177,7 +169,8 @@ class ImagePinningIT {
       assertThat(r.getAuth()).isEqualTo(AUTH);
       assertThat(r.getRefresh()).isFalse();
     });
-    assertThat(registry.stored).containsExactly(Map.entry(s.getId(), AUTH));
+    assertThat(registry.sealed).containsExactly(Map.entry(s.getId(), AUTH));
+    assertThat(storedCredentials(s.getId())).hasValue(AUTH);
     assertThat(s.toString()).doesNotContain(PASSWORD);
     byte[] raw = store.listRaw("services/").get(0).getValue().getBytes();
     assertThat(new String(raw, UTF_8)).doesNotContain(PASSWORD).doesNotContain("ci");
@@ -284,7 +277,7 @@ class ImagePinningIT {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).isEqualTo("registry_auth.username: must be provided");
         });
-    assertThat(registry.stored).isEmpty();
+    assertThat(registry.sealed).isEmpty();
     assertThat(store.list(Tables.SERVICES).items()).isEmpty();
   }
 
@@ -297,14 +290,25 @@ class ImagePinningIT {
 
     Service updated = update(s, s.getSpec().toBuilder()
         .setReplicated(ReplicatedService.newBuilder().setReplicas(3)).build(), rotated);
-    assertThat(registry.stored).containsEntry(s.getId(), rotated);
+    assertThat(storedCredentials(s.getId())).hasValue(rotated);
     Service kept = update(updated, updated.getSpec().toBuilder()
         .setReplicated(ReplicatedService.newBuilder().setReplicas(4)).build(), null);
-    assertThat(registry.stored).containsEntry(s.getId(), rotated);
+    assertThat(storedCredentials(s.getId())).hasValue(rotated);
 
     control.deleteService(DeleteServiceRequest.newBuilder().setService(kept.getId()).build());
-    assertThat(registry.deleted).containsExactly(s.getId());
-    assertThat(registry.stored).isEmpty();
+    assertThat(storedCredentials(s.getId())).isEmpty();
+    assertThat(store.listRaw("credentials/")).isEmpty();
+  }
+
+  /** What control stored for the service: the fake's "sealed" value is the RegistryAuth itself. */
+  private java.util.Optional<RegistryAuth> storedCredentials(String serviceId) {
+    return store.get(Tables.CREDENTIALS, serviceId).map(c -> {
+      try {
+        return RegistryAuth.parseFrom(c.getCiphertext());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+    });
   }
 
   /**

@@ -13,16 +13,25 @@ import java.util.regex.Pattern;
 public record ImageReference(String registry, String path, String tag, String digest) {
   public static final String DOCKER_HUB = "docker.io";
 
+  // Possessive repetitions (*+, ++): Java's regex engine recurses once per repeated group, so
+  // greedy ones overflow the stack on a few hundred characters; possessive ones loop. Each keeps
+  // the meaning of Docker's pattern, as a run of letters always ends where a separator starts.
   private static final Pattern PATH_COMPONENT =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+      Pattern.compile("[a-z0-9]++(?:(?:[._]|__|-+)[a-z0-9]++)*+");
   private static final Pattern DOMAIN =
       Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*"
+          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*+"
               + "|\\[(?:[a-fA-F0-9:]+)\\]");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern DIGEST =
-      Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
-  private static final int MAX_NAME_LENGTH = 255;
+      Pattern.compile("[A-Za-z][A-Za-z0-9]*+(?:[-_+.][A-Za-z][A-Za-z0-9]*+)*+:[0-9a-fA-F]{32,}");
+  /** Docker's NameTotalLengthMax: registry and path, as written. */
+  static final int MAX_NAME_LENGTH = 255;
+  /**
+   * The longest reference Docker can take: a {@value #MAX_NAME_LENGTH}-character name, ':', a
+   * 128-character tag, '@' and a sha512 digest (7 + 128). Checked before any pattern runs.
+   */
+  static final int MAX_REFERENCE_LENGTH = MAX_NAME_LENGTH + 1 + 128 + 1 + 135;
   private static final Pattern HEX_ID = Pattern.compile("[a-f0-9]{64}");
   /** The algorithms Docker (go-digest) accepts, with the hex length each needs. */
   private static final java.util.Map<String, Integer> DIGEST_HEX_LENGTHS =
@@ -32,6 +41,10 @@ public record ImageReference(String registry, String path, String tag, String di
   public static ImageReference parse(String reference, String field) {
     if (reference == null || reference.isEmpty()) {
       throw new InvalidArgumentException(field, "image reference must be provided");
+    }
+    if (reference.length() > MAX_REFERENCE_LENGTH) {
+      throw invalid(field, reference, "longer than " + MAX_REFERENCE_LENGTH + " characters (a "
+          + MAX_NAME_LENGTH + "-character name, a 128-character tag and a sha512 digest)");
     }
     String rest = reference;
     String digest = "";
@@ -56,6 +69,9 @@ public record ImageReference(String registry, String path, String tag, String di
     }
     if (rest.isEmpty()) {
       throw invalid(field, reference, "repository name must be provided");
+    }
+    if (rest.length() > MAX_NAME_LENGTH) {
+      throw invalid(field, reference, "repository name must not be longer than " + MAX_NAME_LENGTH + " characters");
     }
     if (HEX_ID.matcher(reference).matches()) {
       throw invalid(field, reference, "a 64-character hexadecimal string is an image id, not a repository name");
@@ -128,7 +144,10 @@ public record ImageReference(String registry, String path, String tag, String di
   }
 
   private static InvalidArgumentException invalid(String field, String reference, String why) {
-    return new InvalidArgumentException(field, "invalid reference \"" + reference + "\": " + why);
+    // An over-long reference is shown by its start, so the message stays readable.
+    String shown = reference.length() <= MAX_REFERENCE_LENGTH ? "\"" + reference + "\""
+        : "\"" + reference.substring(0, 64) + "…\" (" + reference.length() + " characters)";
+    return new InvalidArgumentException(field, "invalid reference " + shown + ": " + why);
   }
 
   public boolean hasDigest() {

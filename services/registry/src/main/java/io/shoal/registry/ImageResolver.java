@@ -44,6 +44,14 @@ public final class ImageResolver {
     meter.counterBuilder("shoal.registry.resolution_cache_hits")
         .setDescription("Tag lookups answered from the resolution cache instead of a registry")
         .buildWithCallback(m -> m.record(cache.hits()));
+    io.opentelemetry.api.common.AttributeKey<String> reason = io.opentelemetry.api.common.AttributeKey.stringKey("reason");
+    meter.counterBuilder("shoal.registry.resolution_cache_evictions")
+        .setDescription("Answers dropped from the resolution cache, by reason: size (--resolve-cache-size"
+            + " reached: the least recently used) or expired (past --resolve-cache-ttl), to make room")
+        .buildWithCallback(m -> {
+          m.record(cache.evictedLeastRecentlyUsed(), io.opentelemetry.api.common.Attributes.of(reason, "size"));
+          m.record(cache.evictedExpired(), io.opentelemetry.api.common.Attributes.of(reason, "expired"));
+        });
   }
 
   public ResolveImageResponse resolve(String image) {

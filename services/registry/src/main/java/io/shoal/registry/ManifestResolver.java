@@ -29,6 +29,14 @@ import java.util.regex.Pattern;
  * credentials as basic auth when given, then the request again with the token). Registries on
  * loopback, and those named insecure, are spoken to over plain HTTP, as dockerd does.
  *
+ * <p>Where credentials go: redirects are followed here, not by the HttpClient (JDK 17's keeps
+ * the Authorization header on a redirect to any host). The login and the bearer token go only
+ * to the registry's own origin (scheme, host and port): a redirect elsewhere, such as a storage
+ * host serving a signed URL, gets the request without them. The login goes to a token realm only
+ * over HTTPS, or in plain HTTP to the registry's own host when the registry itself is spoken to
+ * in plain HTTP; any other realm is refused with an error naming it. Without a login, any realm
+ * may hand out an anonymous token.
+ *
  * <p>Credentials never appear in an exception message or a log line.
  */
 public final class ManifestResolver {
@@ -48,6 +56,9 @@ public final class ManifestResolver {
     }
   }
 
+  /** Redirects followed for one request, as Go's HTTP client (dockerd's) does; then it fails. */
+  static final int MAX_REDIRECTS = 10;
+
   private final HttpClient http;
   private final Set<String> insecureRegistries;
   private final Duration timeout;
@@ -55,7 +66,7 @@ public final class ManifestResolver {
   public ManifestResolver(Set<String> insecureRegistries, Duration timeout) {
     this.insecureRegistries = insecureRegistries;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /** Returns the digest ({@code sha256:…}) of {@code ref}'s tag, anonymously. */
@@ -67,11 +78,11 @@ public final class ManifestResolver {
   public String resolveDigest(ImageReference ref, Optional<RegistryAuth> auth) throws UnresolvedException {
     URI uri = URI.create(scheme(ref.apiHost()) + "://" + ref.apiHost() + "/v2/" + ref.path() + "/manifests/" + ref.tag());
     try {
-      HttpResponse<byte[]> head = send(request(uri, "HEAD", null));
+      HttpResponse<byte[]> head = send(ref, uri, "HEAD", null);
       String authorization = null;
       if (head.statusCode() == 401) {
         authorization = authorize(head, ref, auth);
-        head = send(request(uri, "HEAD", authorization));
+        head = send(ref, uri, "HEAD", authorization);
         if (head.statusCode() == 401) {
           throw new UnresolvedException(refused(ref, auth, "the registry"));
         }
@@ -82,7 +93,7 @@ public final class ManifestResolver {
           return digest.get();
         }
       }
-      HttpResponse<byte[]> get = send(request(uri, "GET", authorization));
+      HttpResponse<byte[]> get = send(ref, uri, "GET", authorization);
       if (get.statusCode() == 200) {
         return get.headers().firstValue("Docker-Content-Digest").orElseGet(() -> sha256(get.body()));
       }
@@ -150,16 +161,20 @@ public final class ManifestResolver {
       url.append("&account=").append(enc(auth.get().getUsername()));
     }
     URI tokenUri;
-    HttpRequest.Builder request;
     try {
       tokenUri = URI.create(url.toString());
-      request = HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
+      HttpRequest.newBuilder(tokenUri); // refuses any scheme but http(s)
     } catch (IllegalArgumentException e) {
       throw new UnresolvedException("registry " + ref.registry() + " answered 401 without a usable challenge"
           + " (bearer realm \"" + realm + "\" is not an http(s) URL)");
     }
-    auth.ifPresent(a -> request.header("Authorization", basic(a)));
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    Optional<String> unsafe = auth.isPresent() ? plainHttpRealm(tokenUri, ref) : Optional.empty();
+    if (unsafe.isPresent()) {
+      throw new UnresolvedException("registry " + ref.registry() + " sends its login to token realm " + realm
+          + ", " + unsafe.get() + "; Shoal sends credentials to a realm only over HTTPS, or in plain HTTP to the"
+          + " registry's own host when the registry itself is spoken to in plain HTTP");
+    }
+    HttpResponse<byte[]> response = follow(ref, tokenUri, "GET", auth.map(ManifestResolver::basic).orElse(null), null);
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       throw new UnresolvedException(refused(ref, auth, "the token endpoint " + tokenUri.getHost()
           + (tokenUri.getPort() > 0 ? ":" + tokenUri.getPort() : "") + " of"));
@@ -167,7 +182,7 @@ public final class ManifestResolver {
     if (response.statusCode() != 200) {
       throw new UnresolvedException("token endpoint of registry " + ref.registry() + " answered " + response.statusCode());
     }
-    Matcher token = TOKEN.matcher(response.body());
+    Matcher token = TOKEN.matcher(new String(response.body(), StandardCharsets.UTF_8));
     if (!token.find()) {
       throw new UnresolvedException("token endpoint of registry " + ref.registry() + " sent no token");
     }
@@ -189,18 +204,83 @@ public final class ManifestResolver {
         (auth.getUsername() + ":" + auth.getPassword()).getBytes(StandardCharsets.UTF_8));
   }
 
-  private HttpRequest request(URI uri, String method, String authorization) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT)
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    return b.build();
+  /** A request to the registry: the manifest Accept header, {@code authorization} only on its origin. */
+  private HttpResponse<byte[]> send(ImageReference ref, URI uri, String method, String authorization)
+      throws UnresolvedException, IOException, InterruptedException {
+    return follow(ref, uri, method, authorization, ACCEPT);
   }
 
-  private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
-    return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  /**
+   * Sends {@code method} to {@code uri} and follows up to {@link #MAX_REDIRECTS} redirects, with
+   * {@code authorization} (if any) on requests to {@code uri}'s own origin only.
+   */
+  private HttpResponse<byte[]> follow(ImageReference ref, URI uri, String method, String authorization, String accept)
+      throws UnresolvedException, IOException, InterruptedException {
+    URI target = uri;
+    String verb = method;
+    for (int redirects = 0; ; redirects++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
+          .method(verb, HttpRequest.BodyPublishers.noBody());
+      if (accept != null) {
+        b.header("Accept", accept);
+      }
+      if (authorization != null && sameOrigin(uri, target)) {
+        b.header("Authorization", authorization);
+      }
+      HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      int status = response.statusCode();
+      Optional<String> location = response.headers().firstValue("Location");
+      if (!REDIRECTS.contains(status) || location.isEmpty()) {
+        return response;
+      }
+      // Messages name the redirect's host only: a signed storage URL carries a secret in its query.
+      if (redirects >= MAX_REDIRECTS) {
+        throw new UnresolvedException("registry " + ref.registry() + " sent more than " + MAX_REDIRECTS
+            + " redirects for " + uri.getPath());
+      }
+      try {
+        target = target.resolve(location.get());
+      } catch (IllegalArgumentException e) {
+        throw new UnresolvedException("registry " + ref.registry() + " redirected to something that is not a URL");
+      }
+      if (!"http".equals(target.getScheme()) && !"https".equals(target.getScheme())) {
+        throw new UnresolvedException("registry " + ref.registry() + " redirected to a " + target.getScheme()
+            + " URL on " + target.getHost() + "; only http(s) is followed");
+      }
+      if (status == 303 && !verb.equals("HEAD")) {
+        verb = "GET";
+      }
+    }
+  }
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  /** Same scheme, host and port: where the registry (or the realm) itself is. */
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  /**
+   * Why the login must not go to {@code realm} (plain HTTP on another host, or beside a registry
+   * spoken to over HTTPS); empty when it may: HTTPS anywhere, plain HTTP on a plain-HTTP
+   * registry's own host.
+   */
+  private Optional<String> plainHttpRealm(URI realm, ImageReference ref) {
+    if ("https".equalsIgnoreCase(realm.getScheme())) {
+      return Optional.empty();
+    }
+    URI registry = URI.create(scheme(ref.apiHost()) + "://" + ref.apiHost() + "/");
+    if (!registry.getHost().equalsIgnoreCase(realm.getHost())) {
+      return Optional.of("plain HTTP on another host");
+    }
+    return registry.getScheme().equals("http") ? Optional.empty()
+        : Optional.of("plain HTTP while the registry itself is spoken to over HTTPS");
   }
 
   private String scheme(String host) {

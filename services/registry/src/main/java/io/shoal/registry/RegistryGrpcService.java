@@ -1,15 +1,13 @@
 package io.shoal.registry;
 
 import io.grpc.stub.StreamObserver;
-import io.shoal.api.v1.DeleteServiceCredentialsRequest;
-import io.shoal.api.v1.DeleteServiceCredentialsResponse;
 import io.shoal.api.v1.GetPullCredentialsRequest;
 import io.shoal.api.v1.GetPullCredentialsResponse;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
-import io.shoal.api.v1.SetServiceCredentialsRequest;
-import io.shoal.api.v1.SetServiceCredentialsResponse;
+import io.shoal.api.v1.SealServiceCredentialsRequest;
+import io.shoal.api.v1.SealServiceCredentialsResponse;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.registry.credentials.CredentialStore;
 import javax.inject.Inject;
@@ -39,21 +37,10 @@ public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServi
   }
 
   @Override
-  public void setServiceCredentials(SetServiceCredentialsRequest request,
-      StreamObserver<SetServiceCredentialsResponse> response) {
-    GrpcErrors.unary(response, () -> {
-      credentials.put(request.getServiceId(), request.getAuth());
-      return SetServiceCredentialsResponse.getDefaultInstance();
-    });
-  }
-
-  @Override
-  public void deleteServiceCredentials(DeleteServiceCredentialsRequest request,
-      StreamObserver<DeleteServiceCredentialsResponse> response) {
-    GrpcErrors.unary(response, () -> {
-      credentials.delete(request.getServiceId());
-      return DeleteServiceCredentialsResponse.getDefaultInstance();
-    });
+  public void sealServiceCredentials(SealServiceCredentialsRequest request,
+      StreamObserver<SealServiceCredentialsResponse> response) {
+    GrpcErrors.unary(response, () -> SealServiceCredentialsResponse.newBuilder()
+        .setSealed(credentials.seal(request.getServiceId(), request.getAuth())).build());
   }
 
   @Override

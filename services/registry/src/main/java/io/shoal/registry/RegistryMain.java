@@ -13,6 +13,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.registry.credentials.ClusterKey;
 import io.shoal.registry.credentials.CredentialStore;
+import io.shoal.registry.credentials.OrphanCredentialSweeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,17 @@ public final class RegistryMain implements Callable<Integer> {
           + " --image` always asks (default: ${DEFAULT-VALUE}; 0s disables the cache).")
   Duration cacheTtl;
 
+  @Option(names = "--resolve-cache-size", defaultValue = "" + ResolutionCache.DEFAULT_MAX_ENTRIES,
+      description = "Most answers the resolution cache keeps (one per reference and login); past it, expired"
+          + " answers are dropped, then the least recently used (default: ${DEFAULT-VALUE}).")
+  long cacheSize;
+
+  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
+  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDuration.class,
+      description = "How often registry credentials left without their service are looked for and removed"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration sweepInterval;
+
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
       description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
           + " in etcd; env SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key,"
@@ -72,7 +84,7 @@ public final class RegistryMain implements Callable<Integer> {
     @Provides
     @Singleton
     static ResolutionCache cache(RegistryMain flags) {
-      return new ResolutionCache(flags.cacheTtl, Clock.systemUTC());
+      return new ResolutionCache(flags.cacheTtl, flags.cacheSize, Clock.systemUTC());
     }
 
     @Provides
@@ -90,6 +102,12 @@ public final class RegistryMain implements Callable<Integer> {
           : "no cluster key: --with-registry-auth will be refused");
       return new CredentialStore(store, key);
     }
+
+    @Provides
+    @Singleton
+    static OrphanCredentialSweeper sweeper(RegistryMain flags, EtcdStore store, Telemetry telemetry) {
+      return new OrphanCredentialSweeper(store, flags.sweepInterval, telemetry);
+    }
   }
 
   @Singleton
@@ -98,6 +116,8 @@ public final class RegistryMain implements Callable<Integer> {
     RegistryGrpcService grpcService();
 
     EtcdStore store();
+
+    OrphanCredentialSweeper sweeper();
 
     @Component.Factory
     interface Factory {
@@ -113,7 +133,8 @@ public final class RegistryMain implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start("shoal-registry", address.getHostString(), metricsPort);
     RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this, telemetry);
     GrpcServer grpc = GrpcServer.start("registry", address, List.of(component.grpcService()), telemetry);
-    ServiceMain.runUntilStopped("registry", telemetry, component.store(), grpc);
+    OrphanCredentialSweeper sweeper = component.sweeper().start();
+    ServiceMain.runUntilStopped("registry", telemetry, component.store(), sweeper, grpc);
     return 0;
   }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shoal.common.errors.InvalidArgumentException;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageReferenceTest {
@@ -183,6 +186,73 @@ class ImageReferenceTest {
     String ref = "a".repeat(250) + "/bbbbbbbbbb";
     assertThatThrownBy(() -> ImageReference.parse(ref, "image"))
         .hasMessageContaining("longer than 255");
+  }
+
+  /**
+   * ~2 KB references once overflowed the stack inside the regex (UNKNOWN over gRPC, taken as
+   * "registry unreachable"). Parsed on a small stack, as no caller's thread promises a big one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kilobyteReferences")
+  void kilobyteReferencesAreInvalidArgumentNamingTheReference(String what, String ref) throws Exception {
+    assertThat(ref.length()).isGreaterThan(2000);
+
+    Throwable thrown = onSmallStack(() -> ImageReference.parse(ref, "ContainerSpec.image"));
+
+    assertThat(thrown).isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+      assertThat(e.field()).isEqualTo("ContainerSpec.image");
+      assertThat(e.getMessage())
+          .startsWith("ContainerSpec.image: invalid reference \"" + ref.substring(0, 64))
+          .contains("(" + ref.length() + " characters)")
+          .contains("longer than " + ImageReference.MAX_REFERENCE_LENGTH + " characters")
+          .hasSizeLessThan(300);
+    });
+  }
+
+  /** The longest reference Docker takes: a 255-character name, a 128-character tag, a sha512 digest. */
+  @org.junit.jupiter.api.Test
+  void aReferenceAtEveryLimitParsesOnASmallStack() throws Exception {
+    String name = "h" + ".a".repeat(40) + ":5000/" + "a-".repeat(83) + "aa";
+    String tag = "t".repeat(128);
+    String digest = "sha512:" + "0".repeat(128);
+    String ref = name + ":" + tag + "@" + digest;
+    assertThat(name).hasSize(ImageReference.MAX_NAME_LENGTH);
+    assertThat(ref).hasSize(ImageReference.MAX_REFERENCE_LENGTH);
+    ImageReference[] parsed = new ImageReference[1];
+
+    Throwable thrown = onSmallStack(() -> parsed[0] = ImageReference.parse(ref, "image"));
+
+    assertThat(thrown).isNull();
+    assertThat(parsed[0].familiarString()).isEqualTo(ref);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aNameOneCharacterTooLongIsRefusedBeforeAnyPattern() {
+    String ref = "h" + ".a".repeat(40) + ":5000/" + "a-".repeat(83) + "aaa";
+    assertThatThrownBy(() -> ImageReference.parse(ref, "image"))
+        .hasMessageContaining("repository name must not be longer than 255 characters");
+  }
+
+  static Stream<Arguments> kilobyteReferences() {
+    return Stream.of(
+        Arguments.of("'a.' repeated in the host", "a.".repeat(1000) + "a/app"),
+        Arguments.of("'a-' repeated in a path component", "app/" + "a-".repeat(1000) + "a"),
+        Arguments.of("'a.' repeated in the digest algorithm", "busybox@" + "a.".repeat(1000) + "a:" + "0".repeat(64)));
+  }
+
+  /** Runs {@code body} on a thread with a 256 KiB stack; returns what it threw, or null. */
+  private static Throwable onSmallStack(Runnable body) throws InterruptedException {
+    Throwable[] thrown = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        body.run();
+      } catch (Throwable e) {
+        thrown[0] = e;
+      }
+    }, "small-stack", 256 * 1024);
+    t.start();
+    t.join();
+    return thrown[0];
   }
 
   @org.junit.jupiter.api.Test

@@ -28,6 +28,18 @@ class RegistryMainTest {
   }
 
   @Test
+  void orphanedCredentialsAreLookedForEveryTenMinutesByDefault() {
+    assertThat(parse().sweepInterval).isEqualTo(Duration.ofMinutes(10));
+    assertThat(parse("--credentials-sweep-interval", "30s").sweepInterval).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theCacheSizeIsAFlagWithABoundedDefault() {
+    assertThat(parse().cacheSize).isEqualTo(ResolutionCache.DEFAULT_MAX_ENTRIES).isEqualTo(10_000);
+    assertThat(parse("--resolve-cache-size", "50").cacheSize).isEqualTo(50);
+  }
+
+  @Test
   void theClusterKeyComesFromItsFile() throws Exception {
     byte[] raw = new byte[32];
     raw[0] = 7;

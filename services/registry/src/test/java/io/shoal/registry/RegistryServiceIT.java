@@ -90,6 +90,14 @@ class RegistryServiceIT {
     return RegistryAuth.newBuilder().setServerAddress(secured.address()).setUsername(USER).setPassword(password).build();
   }
 
+  /** As control stores them: sealed by the registry service, written with the service. */
+  private void storeCredentials(String serviceId, RegistryAuth auth) {
+    io.shoal.api.v1.SealedCredentials sealed = registry.sealServiceCredentials(
+        io.shoal.api.v1.SealServiceCredentialsRequest.newBuilder().setServiceId(serviceId).setAuth(auth).build())
+        .getSealed();
+    store.txn().create(io.shoal.common.store.Tables.CREDENTIALS, serviceId, sealed).commit();
+  }
+
   private static String digestOf(String pinned) {
     return pinned.substring(pinned.indexOf('@') + 1);
   }
@@ -190,8 +198,7 @@ class RegistryServiceIT {
   @Test
   void anUpdateWithoutALoginResolvesWithTheCredentialsStoredForTheService(DockerTestEngine docker) {
     String pushed = TestImages.busybox(secured.image("shoal-test/stored") + ":1").credentials(secured).push(docker);
-    registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
-        .setServiceId("svc-stored").setAuth(login(PASSWORD)).build());
+    storeCredentials("svc-stored", login(PASSWORD));
 
     ResolveImageResponse r = registry.resolveImage(ResolveImageRequest.newBuilder()
         .setImage(secured.image("shoal-test/stored") + ":1").setServiceId("svc-stored").setRefresh(true).build());
@@ -201,8 +208,7 @@ class RegistryServiceIT {
 
   @Test
   void pullCredentialsForACallerWithoutTheNodesSessionArePermissionDenied() {
-    registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
-        .setServiceId("svc-1").setAuth(login(PASSWORD)).build());
+    storeCredentials("svc-1", login(PASSWORD));
 
     assertThatThrownBy(() -> registry.getPullCredentials(io.shoal.api.v1.GetPullCredentialsRequest.newBuilder()
             .setNodeId("node-x").setSessionSecret("guessed").setTaskId("task-1").build()))
@@ -214,7 +220,7 @@ class RegistryServiceIT {
 
   @Test
   void credentialsWithoutAUsernameAreInvalidArgumentNamingTheField() {
-    assertThatThrownBy(() -> registry.setServiceCredentials(io.shoal.api.v1.SetServiceCredentialsRequest.newBuilder()
+    assertThatThrownBy(() -> registry.sealServiceCredentials(io.shoal.api.v1.SealServiceCredentialsRequest.newBuilder()
             .setServiceId("svc-1").setAuth(RegistryAuth.newBuilder().setServerAddress(secured.address())).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -235,6 +241,19 @@ class RegistryServiceIT {
             ResolveImageRequest.newBuilder().setImage("team/App:1").setValidateOnly(true).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aKilobyteReferenceIsInvalidArgumentNamingItNotAnInternalError() {
+    String ref = "a.".repeat(1000) + "a/app";
+
+    assertThatThrownBy(() -> resolve(ref))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription())
+              .startsWith("image: invalid reference \"" + ref.substring(0, 64))
+              .contains("longer than 520 characters");
+        });
   }
 
   @Test

@@ -99,6 +99,56 @@ class ResolutionCacheTest {
   }
 
   @Test
+  void theCacheHoldsAtMostItsSizeDroppingTheLeastRecentlyUsed() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofMinutes(10), 3, clock);
+    for (int i = 0; i < 3; i++) {
+      cache.get("app:" + i, false, this::lookup);
+    }
+    cache.get("app:0", false, this::lookup);
+
+    for (int i = 3; i < 10; i++) {
+      cache.get("app:" + i, false, this::lookup);
+    }
+
+    assertThat(cache.size()).isEqualTo(3);
+    assertThat(cache.evictedLeastRecentlyUsed()).isEqualTo(7);
+    assertThat(cache.evictedExpired()).isZero();
+    assertThat(cache.get("app:9", false, this::lookup)).isEqualTo("sha256:10");
+    assertThat(cache.get("app:0", false, this::lookup)).isEqualTo("sha256:11");
+  }
+
+  @Test
+  void aRecentlyUsedAnswerOutlivesOlderOnes() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofMinutes(10), 2, clock);
+    cache.get("a:1", false, this::lookup);
+    cache.get("b:1", false, this::lookup);
+    cache.get("a:1", false, this::lookup);
+
+    cache.get("c:1", false, this::lookup);
+
+    assertThat(cache.get("a:1", false, this::lookup)).isEqualTo("sha256:1");
+    assertThat(cache.get("b:1", false, this::lookup)).isEqualTo("sha256:4");
+  }
+
+  @Test
+  void anExpiredAnswerGoesBeforeAFreshOneEvenWhenMoreRecentlyUsed() throws Exception {
+    ResolutionCache cache = new ResolutionCache(Duration.ofSeconds(10), 2, clock);
+    cache.get("expiring:1", false, this::lookup);
+    clock.now = clock.now.plusSeconds(5);
+    cache.get("fresh:1", false, this::lookup);
+    clock.now = clock.now.plusSeconds(1);
+    cache.get("expiring:1", false, this::lookup);
+    clock.now = clock.now.plusSeconds(5);
+
+    cache.get("new:1", false, this::lookup);
+
+    assertThat(cache.size()).isEqualTo(2);
+    assertThat(cache.evictedExpired()).isEqualTo(1);
+    assertThat(cache.evictedLeastRecentlyUsed()).isZero();
+    assertThat(cache.get("fresh:1", false, this::lookup)).isEqualTo("sha256:2");
+  }
+
+  @Test
   void zeroTtlAlwaysAsks() throws Exception {
     ResolutionCache cache = new ResolutionCache(Duration.ZERO, clock);
     cache.get("a:1", false, this::lookup);

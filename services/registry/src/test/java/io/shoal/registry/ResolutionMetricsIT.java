@@ -41,7 +41,8 @@ class ResolutionMetricsIT {
           .containsPattern("shoal_registry_resolutions_total\\{[^}]*outcome=\"unpinned\"[^}]*} 1")
           .containsPattern("shoal_registry_resolutions_total\\{[^}]*outcome=\"given\"[^}]*} 1")
           .containsPattern("shoal_registry_resolutions_total\\{[^}]*outcome=\"validated\"[^}]*} 1")
-          .containsPattern("shoal_registry_resolution_cache_hits(_total)?\\{[^}]*} 1");
+          .containsPattern("shoal_registry_resolution_cache_hits(_total)?\\{[^}]*} 1")
+          .containsPattern("shoal_registry_resolution_cache_evictions(_total)?\\{[^}]*reason=\"size\"[^}]*} 0");
       assertThat(registry.tokenQueries).hasSize(1);
     }
   }

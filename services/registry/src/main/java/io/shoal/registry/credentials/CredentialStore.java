@@ -12,9 +12,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
-import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
-import io.shoal.common.store.Table;
 import io.shoal.common.store.Tables;
 import io.shoal.registry.ImageReference;
 import java.security.MessageDigest;
@@ -24,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registry credentials of services, sealed with the {@link ClusterKey} under
- * {@code credentials/<service id>} (the registry service is their only writer). Plain
- * credentials exist only in memory, for a resolution or on their way to a node agent; they are
- * never logged.
+ * Registry credentials of services, sealed with the {@link ClusterKey} (by {@link #seal}) and
+ * stored by control under {@code credentials/<service id>} in the service's own transaction.
+ * Plain credentials exist only in memory, for a resolution or on their way to a node agent; they
+ * are never logged.
  *
  * <p>A node agent gets a service's credentials only through {@link #forPull}, which checks in
  * etcd that the caller holds the node's live dispatcher session (the session's secret, whose
@@ -35,20 +33,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class CredentialStore {
   private static final Logger log = LoggerFactory.getLogger(CredentialStore.class);
-  public static final Table<SealedCredentials> CREDENTIALS =
-      new Table<>("credentials", SealedCredentials.getDefaultInstance());
 
   private final EtcdStore store;
   private final Optional<ClusterKey> key;
 
-  /** {@code key} empty: resolution works, but credentials can be neither stored nor handed out. */
+  /** {@code key} empty: resolution works, but credentials can be neither sealed nor handed out. */
   public CredentialStore(EtcdStore store, Optional<ClusterKey> key) {
     this.store = store;
     this.key = key;
   }
 
-  /** Seals and stores {@code auth} as the credentials of {@code serviceId}, replacing any. */
-  public void put(String serviceId, RegistryAuth auth) {
+  /**
+   * Seals {@code auth} as the credentials of {@code serviceId} (the id is bound in as associated
+   * data, so the value opens for that service only). Writes nothing: control stores the value
+   * with the service.
+   */
+  public SealedCredentials seal(String serviceId, RegistryAuth auth) {
     if (serviceId.isEmpty()) {
       throw new InvalidArgumentException("service_id", "must be provided");
     }
@@ -61,53 +61,19 @@ public final class CredentialStore {
     ClusterKey k = requireKey();
     RegistryAuth normalized = auth.toBuilder().setServerAddress(normalizeServer(auth.getServerAddress())).build();
     ClusterKey.Sealed sealed = k.seal(normalized.toByteArray(), serviceId.getBytes(UTF_8));
-    SealedCredentials value = SealedCredentials.newBuilder()
+    log.info("sealed registry credentials of service {} for {} with cluster key {}",
+        serviceId, normalized.getServerAddress(), k.id());
+    return SealedCredentials.newBuilder()
         .setServerAddress(normalized.getServerAddress())
         .setKeyId(k.id())
         .setNonce(ByteString.copyFrom(sealed.nonce()))
         .setCiphertext(ByteString.copyFrom(sealed.ciphertext()))
         .build();
-    for (int attempt = 0; ; attempt++) {
-      Optional<SealedCredentials> current = store.get(CREDENTIALS, serviceId);
-      try {
-        if (current.isPresent()) {
-          store.txn().update(CREDENTIALS, serviceId, value, current.get().getVersion()).commit();
-        } else {
-          store.txn().create(CREDENTIALS, serviceId, value).commit();
-        }
-        log.info("stored registry credentials of service {} for {} (sealed with cluster key {})",
-            serviceId, normalized.getServerAddress(), k.id());
-        return;
-      } catch (ConflictException e) {
-        if (attempt >= 5) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  public void delete(String serviceId) {
-    if (serviceId.isEmpty()) {
-      throw new InvalidArgumentException("service_id", "must be provided");
-    }
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Optional<SealedCredentials> current = store.get(CREDENTIALS, serviceId);
-      if (current.isEmpty()) {
-        return;
-      }
-      try {
-        store.txn().delete(CREDENTIALS, serviceId, current.get().getVersion()).commit();
-        log.info("removed registry credentials of service {}", serviceId);
-        return;
-      } catch (ConflictException e) {
-        log.debug("credentials of service {} changed while being removed; retrying", serviceId);
-      }
-    }
   }
 
   /** The credentials of {@code serviceId}, decrypted; empty when it has none. */
   public Optional<RegistryAuth> get(String serviceId) {
-    Optional<SealedCredentials> sealed = store.get(CREDENTIALS, serviceId);
+    Optional<SealedCredentials> sealed = store.get(Tables.CREDENTIALS, serviceId);
     if (sealed.isEmpty()) {
       return Optional.empty();
     }

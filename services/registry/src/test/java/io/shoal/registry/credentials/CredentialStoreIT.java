@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.RegistryAuth;
+import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
@@ -49,7 +50,7 @@ class CredentialStoreIT {
 
   @Test
   void storedCredentialsAreNotReadableInEtcd() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
 
     List<KeyValue> raw = store.listRaw("credentials/");
     assertThat(raw).singleElement().satisfies(kv -> {
@@ -66,17 +67,23 @@ class CredentialStoreIT {
 
   @Test
   void sealingTwiceGivesDifferentBytes() {
-    credentials.put("svc1", AUTH);
-    byte[] first = store.listRaw("credentials/").get(0).getValue().getBytes();
-    credentials.put("svc1", AUTH);
-    byte[] second = store.listRaw("credentials/").get(0).getValue().getBytes();
+    SealedCredentials first = credentials.seal("svc1", AUTH);
+    SealedCredentials second = credentials.seal("svc1", AUTH);
 
-    assertThat(second).isNotEqualTo(first);
+    assertThat(second.getNonce()).isNotEqualTo(first.getNonce());
+    assertThat(second.getCiphertext()).isNotEqualTo(first.getCiphertext());
+  }
+
+  @Test
+  void sealingWritesNothing() {
+    credentials.seal("svc1", AUTH);
+
+    assertThat(store.listRaw("credentials/")).isEmpty();
   }
 
   @Test
   void anotherClusterKeyCannotOpenThemAndSaysWhichKeyIsNeeded() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     ClusterKey other = ClusterKey.generate();
 
     assertThatThrownBy(() -> new CredentialStore(store, Optional.of(other)).get("svc1"))
@@ -88,7 +95,7 @@ class CredentialStoreIT {
 
   @Test
   void aValueMovedToAnotherServiceDoesNotOpen() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     byte[] sealed = store.listRaw("credentials/").get(0).getValue().getBytes();
     store.txn().putBytes("credentials/svc2", sealed, 0).commit();
 
@@ -100,25 +107,15 @@ class CredentialStoreIT {
   void withoutAClusterKeyStoringIsAFailedPreconditionThatSaysHowToFixIt() {
     CredentialStore keyless = new CredentialStore(store, Optional.empty());
 
-    assertThatThrownBy(() -> keyless.put("svc1", AUTH))
+    assertThatThrownBy(() -> keyless.seal("svc1", AUTH))
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
         .hasMessageContaining("--cluster-key-file");
-    assertThat(store.listRaw("credentials/")).isEmpty();
-  }
-
-  @Test
-  void deleteForgetsThem() {
-    credentials.put("svc1", AUTH);
-    credentials.delete("svc1");
-    credentials.delete("svc1");
-
-    assertThat(credentials.get("svc1")).isEmpty();
   }
 
   @Test
   void theNodeRunningTheTaskGetsThemWithItsLiveSession() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     session("node-a", "session-a");
     task("t1", "svc1", "node-a", "127.0.0.1:5000/team/app:1@sha256:" + "d".repeat(64));
 
@@ -130,7 +127,7 @@ class CredentialStoreIT {
 
   @Test
   void anotherNodeOrAnOldSessionIsDenied() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     session("node-a", "session-a");
     session("node-b", "session-b");
     task("t1", "svc1", "node-a", "127.0.0.1:5000/team/app:1");
@@ -147,7 +144,7 @@ class CredentialStoreIT {
 
   @Test
   void aTaskThatShouldStopGetsNothing() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     session("node-a", "session-a");
     store.txn().create(Tables.TASKS, "t1", taskOf("t1", "svc1", "node-a", "127.0.0.1:5000/team/app:1").toBuilder()
         .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build()).commit();
@@ -157,7 +154,7 @@ class CredentialStoreIT {
 
   @Test
   void credentialsForAnotherRegistryOrNoneAtAllGiveAnEmptyAnswer() {
-    credentials.put("svc1", AUTH);
+    storeSealed("svc1", AUTH);
     session("node-a", "session-a");
     task("t1", "svc1", "node-a", "registry.example.com/team/app:1");
     task("t2", "svc2", "node-a", "127.0.0.1:5000/team/app:1");
@@ -179,6 +176,11 @@ class CredentialStoreIT {
             e -> assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED))
         .hasMessageContaining(why)
         .hasMessageNotContaining(PASSWORD);
+  }
+
+  /** As control stores them: sealed by the registry service, written with the service. */
+  private void storeSealed(String serviceId, RegistryAuth auth) {
+    store.txn().create(Tables.CREDENTIALS, serviceId, credentials.seal(serviceId, auth)).commit();
   }
 
   /** A session as the dispatcher writes it: the secret's hash only. */
