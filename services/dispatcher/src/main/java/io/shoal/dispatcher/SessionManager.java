@@ -74,6 +74,11 @@ final class SessionManager implements AutoCloseable {
     dirtyNodes.add(session.nodeId());
   }
 
+  /** Pushes the node's assignments again (its session could not take the last change). */
+  void push(String nodeId) {
+    dirtyNodes.add(nodeId);
+  }
+
   void detach(AgentSession session) {
     sessions.remove(session.nodeId(), session);
   }
