@@ -275,6 +275,11 @@ final class AgentSession implements StreamObserver<SessionRequest> {
         .map(part -> SessionResponse.newBuilder().setAssignments(part).build()).toList()));
   }
 
+  /** Messages waiting for the agent to read them. */
+  int waitingMessages() {
+    return outbox.waiting();
+  }
+
   private void outboxEmptied() {
     if (owed.getAndSet(false) && nodeId != null && !closed) {
       sessions.push(nodeId);

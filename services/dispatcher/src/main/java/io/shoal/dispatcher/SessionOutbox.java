@@ -80,6 +80,13 @@ final class SessionOutbox {
     }
   }
 
+  /** Messages waiting for the agent to read. */
+  int waiting() {
+    synchronized (stream) {
+      return waiting.size();
+    }
+  }
+
   /** How long the agent has taken none of the waiting messages; 0 when none waits. */
   long stalledNanos(long nowNanos) {
     synchronized (stream) {
