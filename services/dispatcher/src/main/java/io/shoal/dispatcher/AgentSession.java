@@ -141,9 +141,13 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
     // gRPC delivers one message of a stream at a time, and the writer's queue is FIFO, so
     // reports keep their order.
+    // Set first: roomFound may run on the writer's thread before submit returns.
+    waitingForRoom = true;
     boolean queued = statusWriter.submit(new TaskStatusWriter.Report(nodeId, update.getTaskId(), update.getStatus()),
         this::roomFound);
-    waitingForRoom = !queued;
+    if (queued) {
+      waitingForRoom = false;
+    }
     return queued;
   }
 
