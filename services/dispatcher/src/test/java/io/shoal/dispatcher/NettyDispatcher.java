@@ -47,9 +47,14 @@ final class NettyDispatcher implements AutoCloseable {
     this(etcd, TaskStatusWriter.CAPACITY, AgentSession.STALL_TIMEOUT);
   }
 
-  /** A new connection, with no limits but gRPC's defaults (the agent sets them on its stub). */
+  /**
+   * A new connection, with no limits but gRPC's defaults (the agent sets them on its stub), and
+   * a fixed 1 MiB flow-control window: gRPC would otherwise grow it (BDP) up to 8 MiB, which
+   * hides how much an agent that reads nothing leaves the dispatcher holding.
+   */
   ManagedChannel channel() {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        .flowControlWindow(1 << 20).build();
     channels.add(channel);
     return channel;
   }
