@@ -11,9 +11,19 @@ import io.shoal.api.v1.SessionRequest;
 import io.shoal.api.v1.SessionResponse;
 import io.shoal.api.v1.SessionStarted;
 import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskStatusRejected;
+import io.shoal.api.v1.TaskStatusUpdate;
+import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.EtcdStore;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,38 +31,70 @@ import org.slf4j.LoggerFactory;
  * One agent's Session stream. The first message must register the node; the session then lives
  * on an etcd lease renewed by heartbeats. Its end (either side) revokes the lease, and the node
  * turns DOWN when the session key disappears.
+ *
+ * <p>Flow control both ways: the next request is read only once the last one is dealt with (a
+ * report waits for room in the status queue, see {@link TaskStatusWriter#submit}), and
+ * responses go out through a {@link SessionOutbox} as fast as the agent reads them.
  */
 final class AgentSession implements StreamObserver<SessionRequest> {
   private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+  /**
+   * How long messages may wait with the agent taking none before the session ends: an agent
+   * that reads nothing cannot run what it is told, and the dispatcher should not wait on it.
+   * A 1 MiB part of a big set takes 8 s over a 1 Mbit/s link; 30 s leaves room for that.
+   */
+  static final java.time.Duration STALL_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final ServerCallStreamObserver<SessionResponse> responses;
+  private final SessionOutbox outbox;
   private final SessionManager sessions;
   private final EtcdStore store;
   private final NodeRegistrar registrar;
   private final TaskStatusWriter statusWriter;
+  private final DispatcherMetrics metrics;
+  private final Clock clock;
   private final java.time.Duration heartbeatPeriod;
   private final String dispatcherName;
+  private final java.time.Duration stallTimeout;
   private final String sessionId = Ids.newId();
   private volatile String nodeId;
+  private volatile InetAddress nodeAddr;
   private volatile long leaseId;
   private volatile AutoCloseable leaseKeeper = () -> {};
   private volatile long lastHeartbeat;
   private volatile long heartbeatDeadlineNanos;
+  /** A report waits for room in the status queue; the agent's next message is not read yet. */
+  private volatile boolean waitingForRoom;
   private volatile boolean closed;
+  /** Set when a push found the outbox busy: the node is pushed again once it empties. */
+  private final AtomicBoolean owed = new AtomicBoolean();
+  private final AtomicBoolean loggedRejection = new AtomicBoolean();
   /** Touched only by the assignment pusher. */
   private final SentAssignments sent = new SentAssignments();
+  private final AssignmentChunks chunks = new AssignmentChunks();
+  private final Set<String> loggedOversized = new HashSet<>();
 
   AgentSession(StreamObserver<SessionResponse> responses, SessionManager sessions, EtcdStore store,
-      NodeRegistrar registrar, TaskStatusWriter statusWriter,
-      java.time.Duration heartbeatPeriod, String dispatcherName) {
+      NodeRegistrar registrar, TaskStatusWriter statusWriter, DispatcherMetrics metrics, Clock clock,
+      java.time.Duration heartbeatPeriod, String dispatcherName, java.time.Duration stallTimeout) {
     this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
     this.sessions = sessions;
     this.store = store;
     this.registrar = registrar;
     this.statusWriter = statusWriter;
+    this.metrics = metrics;
+    this.clock = clock;
     this.heartbeatPeriod = heartbeatPeriod;
     this.dispatcherName = dispatcherName;
-    this.responses.setOnCancelHandler(() -> end("stream cancelled"));
+    this.stallTimeout = stallTimeout;
+    this.outbox = new SessionOutbox(this.responses, this::outboxEmptied);
+    this.responses.setOnCancelHandler(() -> {
+      outbox.abandon();
+      end("stream cancelled");
+    });
+    // Manual flow control: called while the service method runs, as gRPC requires.
+    this.responses.disableAutoRequest();
+    this.responses.request(1);
   }
 
   String nodeId() {
@@ -61,22 +103,76 @@ final class AgentSession implements StreamObserver<SessionRequest> {
 
   @Override
   public void onNext(SessionRequest request) {
+    boolean readNext = true;
     try {
       switch (request.getMessageCase()) {
         case REGISTER -> register(request.getRegister());
         case HEARTBEAT -> heartbeat();
-        case TASK_STATUS -> {
-          requireRegistered();
-          var update = request.getTaskStatus();
-          // gRPC delivers one message of a stream at a time, and the writer's queue is FIFO, so
-          // reports keep their order.
-          statusWriter.submit(nodeId, update.getTaskId(), update.getStatus());
-        }
+        case TASK_STATUS -> readNext = taskStatus(request.getTaskStatus());
         default -> fail(Status.INVALID_ARGUMENT.withDescription("SessionRequest: empty message"));
       }
+    } catch (InvalidArgumentException e) {
+      fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
     } catch (RuntimeException e) {
       log.warn("session {} of node {} failed: {}", sessionId, nodeId, e.toString());
       fail(Status.UNAVAILABLE.withDescription("dispatcher: " + e.getMessage()));
+    }
+    if (readNext && !closed) {
+      responses.request(1);
+    }
+  }
+
+  /**
+   * Checks a report and queues it; returns false when it waits for room in the queue (the
+   * next message is read once it is queued). A report that breaks a limit is not stored: the
+   * agent is told why, and the session goes on, so one bad report costs the node nothing else.
+   */
+  private boolean taskStatus(TaskStatusUpdate update) {
+    requireRegistered();
+    try {
+      SessionRequestValidator.status(update, nodeAddr, clock.instant());
+      Optional<Task> task = sessions.cachedTask(update.getTaskId());
+      if (task.isPresent() && !task.get().getNodeId().equals(nodeId)) {
+        throw new InvalidArgumentException("task_id", "task " + update.getTaskId() + " is not assigned to this node");
+      }
+    } catch (InvalidArgumentException e) {
+      reject(update, e);
+      return true;
+    }
+    // gRPC delivers one message of a stream at a time, and the writer's queue is FIFO, so
+    // reports keep their order.
+    // Set first: roomFound may run on the writer's thread before submit returns.
+    waitingForRoom = true;
+    boolean queued = statusWriter.submit(new TaskStatusWriter.Report(nodeId, update.getTaskId(), update.getStatus()),
+        this::roomFound);
+    if (queued) {
+      waitingForRoom = false;
+    }
+    return queued;
+  }
+
+  private void reject(TaskStatusUpdate update, InvalidArgumentException e) {
+    metrics.rejected(e.field());
+    String taskId = update.getTaskId().length() <= SessionRequestValidator.MAX_ID_BYTES
+        ? update.getTaskId() : update.getTaskId().substring(0, SessionRequestValidator.MAX_ID_BYTES);
+    if (loggedRejection.compareAndSet(false, true)) {
+      log.warn("node {} reported a status of task {} that breaks a limit ({}); not stored. Later ones of this "
+          + "session are logged at debug level and counted in shoal_dispatcher_status_rejected_total",
+          nodeId, taskId, e.getMessage());
+    } else {
+      log.debug("node {}: status of task {} rejected: {}", nodeId, taskId, e.getMessage());
+    }
+    outbox.sendNotice(SessionResponse.newBuilder().setTaskStatusRejected(TaskStatusRejected.newBuilder()
+        .setTaskId(taskId).setField(e.field()).setDescription(e.reason())).build());
+  }
+
+  /** The status queue took the waiting report: read the agent's next message. */
+  private void roomFound() {
+    waitingForRoom = false;
+    // Heartbeats waited behind the report; the agent gets a full period from now.
+    lastHeartbeat = System.nanoTime();
+    if (!closed) {
+      responses.request(1);
     }
   }
 
@@ -85,16 +181,14 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       fail(Status.FAILED_PRECONDITION.withDescription("RegisterNode: this session is already registered"));
       return;
     }
-    if (register.getNodeId().isEmpty()) {
-      fail(Status.INVALID_ARGUMENT.withDescription("RegisterNode.node_id: must be provided"));
-      return;
-    }
+    InetAddress addr = SessionRequestValidator.register(register);
     long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
     leaseId = store.grantLease(ttl);
     heartbeatDeadlineNanos = java.time.Duration.ofSeconds(ttl).toNanos();
     lastHeartbeat = System.nanoTime();
     leaseKeeper = store.keepLeaseAlive(leaseId,
         () -> fail(Status.UNAVAILABLE.withDescription("session expired; register again")));
+    nodeAddr = addr;
     nodeId = register.getNodeId();
     // The secret goes only to this node; etcd keeps its hash (the registry service checks it
     // before handing the node pull credentials).
@@ -104,7 +198,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
         .setDispatcher(dispatcherName)
         .setStartTime(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
     registrar.register(nodeId, register.getDescription(), session, leaseId);
-    send(SessionResponse.newBuilder().setSessionStarted(SessionStarted.newBuilder()
+    outbox.send(SessionResponse.newBuilder().setSessionStarted(SessionStarted.newBuilder()
         .setSessionId(sessionId)
         .setSessionSecret(secret)
         .setHeartbeatPeriod(Duration.newBuilder().setSeconds(heartbeatPeriod.toSeconds())
@@ -134,12 +228,23 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   /**
    * Ends the session if no heartbeat came for as long as its lease lasts (three heartbeat
    * periods), as the lease would lapse without the dispatcher: its lease is revoked, so the
-   * node turns DOWN, and the agent is told to register again.
+   * node turns DOWN, and the agent is told to register again. Not while the session itself holds
+   * the agent's messages back (a report waits for room in the status queue). Ends it too when
+   * the agent has read nothing for the stall timeout ({@link #STALL_TIMEOUT}) while messages wait for it.
    */
   void expireIfSilent(long nowNanos) {
-    if (nodeId != null && !closed && nowNanos - lastHeartbeat > heartbeatDeadlineNanos) {
+    if (nodeId == null || closed) {
+      return;
+    }
+    if (!waitingForRoom && nowNanos - lastHeartbeat > heartbeatDeadlineNanos) {
       fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + heartbeatPeriod.multipliedBy(3).toSeconds()
           + "s; session expired, register again"));
+    } else if (outbox.stalledNanos(nowNanos) > stallTimeout.toNanos()) {
+      metrics.stalled();
+      log.warn("node {} read none of the messages waiting for it for {} ms; ending its session", nodeId,
+          stallTimeout.toMillis());
+      fail(Status.RESOURCE_EXHAUSTED.withDescription("the agent read no message for " + stallTimeout.toMillis()
+          + " ms while assignments waited; session ended"));
     }
   }
 
@@ -149,41 +254,57 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
   }
 
-  /** Tells the agent its assignment set is now {@code tasks}: all of it first, then what changed. */
+  /**
+   * Tells the agent its assignment set is now {@code tasks}: all of it first, then what changed.
+   * While the agent has not yet taken the last push, nothing more is queued: the node is pushed
+   * again once it has, with everything that changed meanwhile.
+   */
   void sendAssignments(List<Task> tasks) {
-    sent.next(tasks).ifPresent(a -> send(SessionResponse.newBuilder().setAssignments(a).build()));
+    owed.set(true);
+    if (outbox.busy()) {
+      return;
+    }
+    owed.set(false);
+    List<Task> fitting = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      if (AssignmentChunks.fits(task)) {
+        fitting.add(task);
+      } else if (loggedOversized.add(task.getId())) {
+        metrics.oversized();
+        log.warn("task {} of node {} is {} bytes, more than a Session message may hold; not sent", task.getId(),
+            nodeId, task.getSerializedSize());
+      }
+    }
+    sent.next(fitting).ifPresent(a -> outbox.sendAll(chunks.split(a).stream()
+        .map(part -> SessionResponse.newBuilder().setAssignments(part).build()).toList()));
   }
 
-  private void send(SessionResponse response) {
-    synchronized (responses) {
-      if (!closed) {
-        responses.onNext(response);
-      }
+  /** Messages waiting for the agent to read them. */
+  int waitingMessages() {
+    return outbox.waiting();
+  }
+
+  private void outboxEmptied() {
+    if (owed.getAndSet(false) && nodeId != null && !closed) {
+      sessions.push(nodeId);
     }
   }
 
   /** Ends this session from the server side, e.g. when a newer one replaces it. */
   void fail(Status status) {
-    synchronized (responses) {
-      if (!closed) {
-        responses.onError(status.asRuntimeException());
-      }
-    }
+    outbox.fail(status);
     end(status.getDescription());
   }
 
   @Override
   public void onError(Throwable t) {
+    outbox.abandon();
     end("stream error: " + Status.fromThrowable(t).getCode());
   }
 
   @Override
   public void onCompleted() {
-    synchronized (responses) {
-      if (!closed) {
-        responses.onCompleted();
-      }
-    }
+    outbox.complete();
     end("agent closed the session");
   }
 

@@ -72,7 +72,7 @@ public final class DispatcherMain implements Callable<Integer> {
 
     @Component.Factory
     interface Factory {
-      DispatcherComponent create(@BindsInstance DispatcherMain flags);
+      DispatcherComponent create(@BindsInstance DispatcherMain flags, @BindsInstance Telemetry telemetry);
     }
   }
 
@@ -85,7 +85,7 @@ public final class DispatcherMain implements Callable<Integer> {
     var address = ServerOptions.parseHostPort(listenAddress());
     Telemetry telemetry = Telemetry.start("shoal-dispatcher", address.getHostString(),
         server.metricsPort == null ? 9403 : server.metricsPort);
-    DispatcherComponent c = DaggerDispatcherMain_DispatcherComponent.factory().create(this);
+    DispatcherComponent c = DaggerDispatcherMain_DispatcherComponent.factory().create(this, telemetry);
     c.sessions().start();
     GrpcServer grpc = GrpcServer.start("dispatcher", address, List.of(c.grpcService()), telemetry);
     ServiceMain.runUntilStopped("dispatcher", telemetry, c.store(), c.statusWriter(), c.sessions(), grpc);

@@ -74,6 +74,16 @@ final class SessionManager implements AutoCloseable {
     dirtyNodes.add(session.nodeId());
   }
 
+  /** The node's session on this dispatcher, if any. */
+  Optional<AgentSession> session(String nodeId) {
+    return Optional.ofNullable(sessions.get(nodeId));
+  }
+
+  /** Pushes the node's assignments again (its session could not take the last change). */
+  void push(String nodeId) {
+    dirtyNodes.add(nodeId);
+  }
+
   void detach(AgentSession session) {
     sessions.remove(session.nodeId(), session);
   }

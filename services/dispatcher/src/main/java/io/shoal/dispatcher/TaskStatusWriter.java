@@ -1,11 +1,15 @@
 package io.shoal.dispatcher;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.grpc.Status;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.errors.ShoalException;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.TxnBatches;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -28,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * one from a fresh read). States only move forward: a report older than what is
  * stored is dropped. A lost race with the scheduler (which writes desired state on the same key)
  * is retried by re-reading, never by overwriting.
+ *
+ * <p>At most {@link #CAPACITY} reports are held (queued, being written, or waiting for a retry);
+ * a session whose report finds no room waits for one before it reads its agent's next message,
+ * so a flood slows its own agent down and no report that was read is dropped for lack of room.
+ * A batch etcd refuses for good (anything but UNAVAILABLE, a timeout or a lost race, or any
+ * error while etcd answers other requests) is written one report at a time, and the report(s)
+ * that fail alone are set aside: dropped, counted and logged, so one bad report cannot hold up
+ * the others. Transient failures are retried with a backoff, {@link #TRANSIENT_ATTEMPTS} times.
  */
 @Singleton
 final class TaskStatusWriter implements AutoCloseable {
@@ -42,11 +56,31 @@ final class TaskStatusWriter implements AutoCloseable {
    * 10,000 reports takes about as long as a quarter of its batches one after another.
    */
   static final int IN_FLIGHT = 4;
+  /**
+   * Reports held at once: two bursts of 10,000 (every task of a big node reporting RUNNING),
+   * a few MiB of memory at the bounded size of a report.
+   */
+  static final int CAPACITY = 20_000;
+  /**
+   * Tries of a report that meets UNAVAILABLE or timeouts, 100 ms apart at first and at most
+   * {@link #MAX_RETRY_DELAY_MILLIS}: about four minutes. By then the node's session lease has
+   * lapsed with etcd, and the agent reports again what its next session does not show.
+   */
+  static final int TRANSIENT_ATTEMPTS = 50;
+  static final long MAX_RETRY_DELAY_MILLIS = 5_000;
 
   private final EtcdStore store;
   /** The task as last seen: the dispatcher's watch cache, or etcd itself in tests. */
   private final Function<String, Optional<Task>> lookup;
+  private final DispatcherMetrics metrics;
+  private final int capacity;
   private final LinkedBlockingQueue<Report> queue = new LinkedBlockingQueue<>();
+  /** Reports accepted and not yet stored or set aside, and the ones waiting for room. */
+  private final Object admission = new Object();
+  @GuardedBy("admission")
+  private int held;
+  @GuardedBy("admission")
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   /** Tasks this writer stored lately, so the next report of one needs no fresh read. */
   private final Map<String, Task> written = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
@@ -60,22 +94,45 @@ final class TaskStatusWriter implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "status-retry");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean running = true;
 
-  record Report(String nodeId, String taskId, TaskStatus status) {}
+  /** One report; {@code attempts} counts the transient failures it has met. */
+  record Report(String nodeId, String taskId, TaskStatus status, int attempts) {
+    Report(String nodeId, String taskId, TaskStatus status) {
+      this(nodeId, taskId, status, 0);
+    }
+
+    Report retried() {
+      return new Report(nodeId, taskId, status, attempts + 1);
+    }
+  }
+
+  private record Waiting(Report report, Runnable onAccepted) {}
 
   @Inject
-  TaskStatusWriter(EtcdStore store, SessionManager sessions) {
-    this(store, sessions::cachedTask);
+  TaskStatusWriter(EtcdStore store, SessionManager sessions, DispatcherMetrics metrics) {
+    this(store, sessions::cachedTask, metrics, CAPACITY);
   }
 
   TaskStatusWriter(EtcdStore store) {
-    this(store, id -> store.get(Tables.TASKS, id));
+    this(store, DispatcherMetrics.noop(), CAPACITY);
   }
 
-  private TaskStatusWriter(EtcdStore store, Function<String, Optional<Task>> lookup) {
+  TaskStatusWriter(EtcdStore store, DispatcherMetrics metrics, int capacity) {
+    this(store, id -> store.get(Tables.TASKS, id), metrics, capacity);
+  }
+
+  private TaskStatusWriter(EtcdStore store, Function<String, Optional<Task>> lookup, DispatcherMetrics metrics,
+      int capacity) {
     this.store = store;
     this.lookup = lookup;
+    this.metrics = metrics;
+    this.capacity = capacity;
     flusher.setDaemon(true);
     flusher.start();
   }
@@ -84,9 +141,58 @@ final class TaskStatusWriter implements AutoCloseable {
    * Queues an agent's report; it is stored within {@link #FLUSH_MILLIS} together with the other
    * reports of that moment, up to {@link #BATCH} tasks per transaction. Reports of one task keep
    * their order (states only move forward, so the last one wins).
+   *
+   * <p>Returns false when the queue is full: the report then waits for room, is queued first
+   * when some frees up (before any later submit), and {@code onAccepted} runs; the caller reads
+   * no further report meanwhile.
    */
+  boolean submit(Report report, Runnable onAccepted) {
+    synchronized (admission) {
+      if (held < capacity && waiting.isEmpty()) {
+        held++;
+        queue.add(report);
+        return true;
+      }
+      waiting.add(new Waiting(report, onAccepted));
+    }
+    metrics.queueFull();
+    return false;
+  }
+
+  /** {@link #submit(Report, Runnable)} for callers that need not know when a full queue takes it. */
   void submit(String nodeId, String taskId, TaskStatus status) {
-    queue.add(new Report(nodeId, taskId, status));
+    submit(new Report(nodeId, taskId, status), () -> {});
+  }
+
+  /** Reports held now (queued, being written, waiting for a retry). */
+  int held() {
+    synchronized (admission) {
+      return held;
+    }
+  }
+
+  /** {@code n} held reports are done with (stored, dropped as stale, or set aside). */
+  private void release(int n) {
+    if (n == 0) {
+      return;
+    }
+    List<Runnable> accepted = new ArrayList<>();
+    synchronized (admission) {
+      held -= n;
+      while (held < capacity && !waiting.isEmpty()) {
+        Waiting w = waiting.poll();
+        held++;
+        queue.add(w.report());
+        accepted.add(w.onAccepted());
+      }
+    }
+    for (Runnable r : accepted) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("resuming a session after its report was queued failed: {}", e.toString());
+      }
+    }
   }
 
   private void flushLoop() {
@@ -122,10 +228,13 @@ final class TaskStatusWriter implements AutoCloseable {
     for (Report r : reports) {
       String key = r.nodeId() + '\0' + r.taskId();
       Report before = latest.get(key);
-      if (before == null || r.status().getState().getNumber() >= before.status().getState().getNumber()) {
+      // Compared by number: a state this build does not know has no getState() (intake refuses
+      // it; should one get here, it is set aside where it is written, not thrown here).
+      if (before == null || r.status().getStateValue() >= before.status().getStateValue()) {
         latest.put(key, r);
       }
     }
+    release(reports.size() - latest.size()); // superseded by a later report of the same task
     List<Report> all = new ArrayList<>(latest.values());
     List<Future<?>> pending = new ArrayList<>();
     for (int from = 0; from < all.size(); from += BATCH) {
@@ -144,15 +253,94 @@ final class TaskStatusWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes one batch. A transient failure keeps the batch for a later flush; any other failure
+   * means some report in it can never be written, so the reports are written one by one and the
+   * ones that fail alone are set aside (a batch put back as it was would fail every 100 ms for
+   * ever, and block nothing but itself only by luck).
+   */
   private void flushOrRequeue(List<Report> chunk) {
     try {
       flushChunk(chunk);
+      release(chunk.size());
+      return;
     } catch (RuntimeException e) {
-      // etcd slow or unavailable: keep the reports for the next flush rather than lose them
-      // (an agent reports a state once; its next report may never come).
-      log.warn("storing {} task statuses failed; retrying with the next flush: {}", chunk.size(), e.toString());
-      queue.addAll(chunk);
+      // A batch too large for etcd never gets here: TxnBatches splits it, and sets aside (below,
+      // as too_large) what etcd refuses even alone.
+      if (isTransient(e)) {
+        retryLater(chunk, e);
+        return;
+      }
+      if (chunk.size() > 1) {
+        log.info("storing {} task statuses failed ({}); storing them one by one", chunk.size(), e.toString());
+      }
     }
+    List<Report> again = new ArrayList<>();
+    int done = 0;
+    for (Report r : chunk) {
+      try {
+        flushChunk(List.of(r));
+        done++;
+      } catch (RuntimeException e) {
+        if (isTransient(e)) {
+          again.add(r);
+        } else {
+          setAside(r, "permanent", e);
+          done++;
+        }
+      }
+    }
+    release(done);
+    if (!again.isEmpty()) {
+      retryLater(again, null);
+    }
+  }
+
+  /** UNAVAILABLE, a timeout, a lost race or shutdown: worth another try. */
+  private static boolean isTransient(RuntimeException e) {
+    if (e instanceof ConflictException) {
+      return true;
+    }
+    Status.Code code = e instanceof ShoalException s ? s.code() : Status.fromThrowable(e).getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.CANCELLED;
+  }
+
+  private void retryLater(List<Report> reports, RuntimeException why) {
+    List<Report> again = new ArrayList<>();
+    int given = 0;
+    for (Report r : reports) {
+      if (r.attempts() + 1 >= TRANSIENT_ATTEMPTS) {
+        setAside(r, "retries", why);
+        given++;
+      } else {
+        again.add(r.retried());
+      }
+    }
+    release(given);
+    if (again.isEmpty()) {
+      return;
+    }
+    int attempt = again.get(0).attempts();
+    long delay = Math.min(MAX_RETRY_DELAY_MILLIS, FLUSH_MILLIS << Math.min(attempt, 10));
+    // etcd slow or unavailable: keep the reports (an agent reports a state once; its next
+    // report may never come); they keep their room in the queue meanwhile.
+    log.warn("storing {} task statuses failed; retrying in {} ms: {}", again.size(), delay,
+        why == null ? "etcd unavailable" : why.toString());
+    try {
+      retries.schedule(() -> queue.addAll(again), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      queue.addAll(again); // closing: the flusher's last drain takes them
+    }
+  }
+
+  private void setAside(Report r, String reason, RuntimeException why) {
+    metrics.setAside(reason, 1);
+    log.warn("set aside the status of task {} reported by node {} (state {}): {}", r.taskId(), r.nodeId(),
+        r.status().getStateValue(), reason.equals("retries")
+            ? "still failing after " + TRANSIENT_ATTEMPTS + " tries" + (why == null ? "" : ": " + why)
+            : reason.equals("too_large") ? "etcd refuses it for its size even alone"
+            : "etcd refused it: " + why);
   }
 
   private void flushChunk(List<Report> chunk) {
@@ -180,8 +368,7 @@ final class TaskStatusWriter implements AutoCloseable {
             written.put(c.item().task().getId(), c.item().task().toBuilder().setVersion(c.revision()).build()));
       }
       outcome.conflicted().forEach(u -> write(u.report().nodeId(), u.report().taskId(), u.report().status()));
-      outcome.refused().forEach(u ->
-          log.warn("etcd refused the status of task {} for its size; it is dropped", u.report().taskId()));
+      outcome.refused().forEach(u -> setAside(u.report(), "too_large", null));
     }
     unknown.forEach(r -> write(r.nodeId(), r.taskId(), r.status()));
   }
@@ -212,6 +399,7 @@ final class TaskStatusWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     writers.shutdown();
+    retries.shutdownNow();
   }
 
   /** Returns false when the report was dropped (unknown task, another node's, or stale). */

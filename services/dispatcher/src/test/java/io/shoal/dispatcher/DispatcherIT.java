@@ -92,7 +92,8 @@ class DispatcherIT {
     sessions.start();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
-        .addService(new DispatcherGrpcService(sessions, store, registrar, new TaskStatusWriter(store), HEARTBEAT, "test"))
+        .addService(new DispatcherGrpcService(sessions, store, registrar, new TaskStatusWriter(store),
+            DispatcherMetrics.noop(), Clock.systemUTC(), HEARTBEAT, "test"))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
   }

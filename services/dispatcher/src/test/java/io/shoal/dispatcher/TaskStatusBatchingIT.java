@@ -22,12 +22,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EtcdExtension.class)
 class TaskStatusBatchingIT {
   private EtcdStore store;
+  private final DispatcherMetrics metrics = DispatcherMetrics.noop();
   private TaskStatusWriter writer;
 
   @BeforeEach
   void start(EtcdTestCluster etcd) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    writer = new TaskStatusWriter(store);
+    writer = new TaskStatusWriter(store, metrics, TaskStatusWriter.CAPACITY);
   }
 
   @AfterEach
@@ -145,5 +146,56 @@ class TaskStatusBatchingIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> store.list(Tables.TASKS).items().stream()
         .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING));
     assertThat(store.get(Tables.TASKS, "t1").orElseThrow().getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
+  }
+
+  @Test
+  void aReportThatCanNeverBeWrittenIsSetAsideAndTheOthersAreStored() {
+    createTasks(20, "n1");
+
+    // A state this build does not know (the dispatcher refuses it on arrival; the writer must
+    // survive it all the same), and a report bigger than etcd takes in one request.
+    writer.submit("n1", "t0", TaskStatus.newBuilder().setStateValue(99).build());
+    writer.submit("n1", "t1", status(TaskState.TASK_STATE_FAILED).toBuilder().setErr("x".repeat(2 << 20)).build());
+    for (int i = 2; i < 20; i++) {
+      writer.submit("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING));
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.list(Tables.TASKS).items().stream()
+        .filter(t -> !t.getId().equals("t0") && !t.getId().equals("t1"))
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING));
+    // Both are set aside at once: the unknown state as it cannot be written, the oversized
+    // report when etcd refuses it even alone.
+    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.count("set_aside.permanent") == 1
+        && metrics.count("set_aside.too_large") == 1);
+    assertThat(writer.held()).isZero();
+    assertThat(store.get(Tables.TASKS, "t0").orElseThrow().getStatus().getState()).isEqualTo(TaskState.TASK_STATE_ASSIGNED);
+
+    // Later reports are stored as before: nothing was put back to fail again.
+    writer.submit("n1", "t0", status(TaskState.TASK_STATE_RUNNING));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t0").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+  }
+
+  @Test
+  void aFullQueueMakesReportsWaitAndLosesNone() {
+    writer.close();
+    writer = new TaskStatusWriter(store, metrics, 10);
+    createTasks(100, "n1");
+    java.util.concurrent.atomic.AtomicInteger acceptedLater = new java.util.concurrent.atomic.AtomicInteger();
+    int refusedNow = 0;
+
+    for (int i = 0; i < 100; i++) {
+      if (!writer.submit(new TaskStatusWriter.Report("n1", "t" + i, status(TaskState.TASK_STATE_RUNNING)),
+          acceptedLater::incrementAndGet)) {
+        refusedNow++;
+      }
+      assertThat(writer.held()).isLessThanOrEqualTo(10);
+    }
+
+    assertThat(refusedNow).isGreaterThanOrEqualTo(90);
+    await().atMost(Duration.ofSeconds(30)).until(() -> store.list(Tables.TASKS).items().stream()
+        .allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING));
+    assertThat(acceptedLater).hasValue(refusedNow);
+    assertThat(metrics.count("queue_full")).isEqualTo(refusedNow);
   }
 }

@@ -17,8 +17,12 @@ import io.shoal.api.v1.RegisterNode;
 import io.shoal.api.v1.SessionRequest;
 import io.shoal.api.v1.SessionResponse;
 import io.shoal.api.v1.SessionStarted;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * registers, heartbeats every period the dispatcher asks for, hands each assignment set to the
  * {@link TaskManager}, and sends queued task statuses. When the stream fails it reconnects with
  * a capped backoff (200 ms → 2 s) and registers again; containers keep running meanwhile and
- * statuses wait in the {@link StatusQueue}.
+ * statuses wait in the {@link StatusQueue}. Statuses are sent while the stream is ready (the
+ * dispatcher reads them): the rest wait in the queue, not in gRPC's buffers. A complete
+ * assignment set that comes in parts is applied once its last part is in.
  *
  * <p>Threading: everything (sends, state, callbacks from gRPC) runs on one "session" thread, so
  * the request stream, which is not thread-safe, has a single writer and no field needs a lock.
@@ -43,6 +49,11 @@ import org.slf4j.LoggerFactory;
 public final class DispatcherSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatcherSession.class);
   private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  /**
+   * No Session message either way exceeds 4 MiB (dispatcher.proto; the dispatcher splits big
+   * assignment sets): gRPC's default, set here so that it is a contract, not an accident.
+   */
+  static final int MAX_MESSAGE_BYTES = 4 << 20;
 
   private final DispatcherServiceGrpc.DispatcherServiceStub stub;
   private final LocalNode node;
@@ -67,7 +78,9 @@ public final class DispatcherSession implements AutoCloseable {
   public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
       StatusQueue statuses, SessionIdentity identity) {
     this.identity = identity;
-    this.stub = DispatcherServiceGrpc.newStub(dispatcher);
+    this.stub = DispatcherServiceGrpc.newStub(dispatcher)
+        .withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
     this.node = node;
     this.engine = engine;
     this.tasks = tasks;
@@ -144,13 +157,18 @@ public final class DispatcherSession implements AutoCloseable {
     switch (response.getMessageCase()) {
       case SESSION_STARTED -> started(stream, response.getSessionStarted());
       case ASSIGNMENTS -> assignments(stream, response.getAssignments());
+      case TASK_STATUS_REJECTED -> {
+        TaskStatusRejected r = response.getTaskStatusRejected();
+        log.warn("node {}: the dispatcher refused the status of task {}: {}: {}", node.id(), r.getTaskId(),
+            r.getField(), r.getDescription());
+      }
       default -> log.debug("ignoring an unknown session message {}", response.getMessageCase());
     }
   }
 
   private void assignments(Stream stream, Assignments assignments) {
     if (assignments.getType() == AssignmentsType.ASSIGNMENTS_TYPE_INCREMENTAL) {
-      if (stream.firstAssignments) {
+      if (stream.firstAssignments || stream.completeSoFar != null) {
         // The dispatcher sends the complete set first; changes to a set never received can't be
         // applied safely (nothing would be swept), so start over.
         log.warn("node {}: the dispatcher sent changes before the complete assignment set; reconnecting", node.id());
@@ -160,9 +178,23 @@ public final class DispatcherSession implements AutoCloseable {
       tasks.applyChanges(assignments.getTasksList(), assignments.getRemovedTaskIdsList());
       return;
     }
+    List<Task> set = assignments.getTasksList();
+    if (assignments.getContinued() || stream.completeSoFar != null) {
+      // A part of a set too big for one message: a task of a later part must not be taken as
+      // removed, so nothing is applied before the last part.
+      if (stream.completeSoFar == null) {
+        stream.completeSoFar = new ArrayList<>();
+      }
+      stream.completeSoFar.addAll(set);
+      if (assignments.getContinued()) {
+        return;
+      }
+      set = stream.completeSoFar;
+      stream.completeSoFar = null;
+    }
     boolean resync = stream.firstAssignments;
     stream.firstAssignments = false;
-    tasks.apply(assignments.getTasksList(), resync);
+    tasks.apply(set, resync);
   }
 
   private void started(Stream stream, SessionStarted started) {
@@ -192,12 +224,19 @@ public final class DispatcherSession implements AutoCloseable {
     }
   }
 
-  /** Sends every queued status; kept queued while no session is up. */
+  /**
+   * Sends queued statuses while the stream is ready; kept queued while no session is up or the
+   * dispatcher reads slowly (the stream's onReady handler flushes again).
+   */
   private void flush() {
     if (current == null || !current.started) {
       return;
     }
-    for (TaskStatusUpdate update : statuses.drain()) {
+    while (current.requests.isReady()) {
+      TaskStatusUpdate update = statuses.poll();
+      if (update == null) {
+        return;
+      }
       current.send(SessionRequest.newBuilder().setTaskStatus(update).build());
     }
   }
@@ -248,10 +287,17 @@ public final class DispatcherSession implements AutoCloseable {
     ClientCallStreamObserver<SessionRequest> requests;
     boolean started;
     boolean firstAssignments = true;
+    /** The parts of a complete set received so far; null when none is under way. */
+    List<Task> completeSoFar;
 
     @Override
     public void beforeStart(ClientCallStreamObserver<SessionRequest> requestStream) {
       this.requests = requestStream;
+      requestStream.setOnReadyHandler(() -> run(() -> {
+        if (this == current) {
+          flush();
+        }
+      }));
     }
 
     void send(SessionRequest request) {

@@ -51,4 +51,31 @@ class StatusQueueTest {
             tuple("c", TaskState.TASK_STATE_RUNNING),
             tuple("a", TaskState.TASK_STATE_STARTING));
   }
+
+  @Test
+  void whileTheDispatcherReadsSlowlyTheQueueKeepsAboutOneReportPerTask() {
+    queue.live(true);
+    for (int round = 0; round < 50; round++) {
+      for (int task = 0; task < 100; task++) {
+        queue.report("t" + task, status(TaskState.TASK_STATE_RUNNING).toBuilder().setMessage("round " + round).build());
+      }
+    }
+
+    assertThat(queue.size()).isLessThanOrEqualTo(StatusQueue.COMPACT_AT);
+    assertThat(queue.drain()).filteredOn(u -> u.getTaskId().equals("t7")).last()
+        .extracting(u -> u.getStatus().getMessage()).isEqualTo("round 49");
+  }
+
+  @Test
+  void textTheDispatcherWouldRefuseIsCutToFit() {
+    queue.live(true);
+    queue.report("a", status(TaskState.TASK_STATE_FAILED).toBuilder().setErr("é".repeat(10_000))
+        .setMessage("m".repeat(5_000)).build());
+
+    TaskStatus sent = queue.drain().get(0).getStatus();
+    assertThat(sent.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    assertThat(sent.getErrBytes().size()).isLessThanOrEqualTo(ReportLimits.MAX_ERR_BYTES);
+    assertThat(sent.getMessageBytes().size()).isLessThanOrEqualTo(ReportLimits.MAX_MESSAGE_BYTES);
+    assertThat(sent.getErr()).startsWith("éé").endsWith("…");
+  }
 }

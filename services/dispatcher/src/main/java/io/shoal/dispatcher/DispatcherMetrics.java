@@ -1,0 +1,97 @@
+package io.shoal.dispatcher;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.shoal.common.telemetry.Telemetry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * What the dispatcher refused, set aside or cut off. In Prometheus:
+ *
+ * <pre>
+ * shoal_dispatcher_status_rejected_total{field}     reports refused on arrival (field at fault)
+ * shoal_dispatcher_status_set_aside_total{reason}   accepted reports that could not be stored:
+ *                                                   permanent (etcd refused it) or retries
+ * shoal_dispatcher_status_queue_full_total          reports that waited for room in the queue
+ *                                                   (their session stopped reading meanwhile)
+ * shoal_dispatcher_sessions_stalled_total           sessions ended: the agent read nothing
+ * shoal_dispatcher_assignments_oversized_total      tasks too big for a Session message
+ * </pre>
+ *
+ * Each count is also kept here, so tests read it without a metrics endpoint.
+ */
+@Singleton
+final class DispatcherMetrics {
+  private static final AttributeKey<String> FIELD = AttributeKey.stringKey("field");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+
+  private final LongCounter rejected;
+  private final LongCounter setAside;
+  private final LongCounter queueFull;
+  private final LongCounter stalled;
+  private final LongCounter oversized;
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  @Inject
+  DispatcherMetrics(Telemetry telemetry) {
+    Meter meter = telemetry.meter("io.shoal.dispatcher");
+    rejected = meter.counterBuilder("shoal.dispatcher.status.rejected").setUnit("{report}")
+        .setDescription("Task status reports refused on arrival, by the field at fault.").build();
+    setAside = meter.counterBuilder("shoal.dispatcher.status.set_aside").setUnit("{report}")
+        .setDescription("Accepted task status reports that could not be stored and were dropped.").build();
+    queueFull = meter.counterBuilder("shoal.dispatcher.status.queue_full").setUnit("{report}")
+        .setDescription("Task status reports that waited for room in the status queue.").build();
+    stalled = meter.counterBuilder("shoal.dispatcher.sessions.stalled").setUnit("{session}")
+        .setDescription("Sessions ended because the agent read none of the messages waiting for it.").build();
+    oversized = meter.counterBuilder("shoal.dispatcher.assignments.oversized").setUnit("{task}")
+        .setDescription("Tasks left out of assignments: bigger than a Session message may be.").build();
+  }
+
+  /** For tests and tools that need no exporter. */
+  static DispatcherMetrics noop() {
+    return new DispatcherMetrics(Telemetry.noop());
+  }
+
+  /** {@code field} without indices ("status.ports.host_ip"), so the attribute stays small. */
+  void rejected(String field) {
+    String f = field.replaceAll("\\[[^]]*]", "");
+    rejected.add(1, Attributes.of(FIELD, f));
+    count("rejected." + f, 1);
+  }
+
+  void setAside(String reason, int reports) {
+    setAside.add(reports, Attributes.of(REASON, reason));
+    count("set_aside." + reason, reports);
+  }
+
+  void queueFull() {
+    queueFull.add(1);
+    count("queue_full", 1);
+  }
+
+  void stalled() {
+    stalled.add(1);
+    count("stalled", 1);
+  }
+
+  void oversized() {
+    oversized.add(1);
+    count("oversized", 1);
+  }
+
+  /** The count so far, by the name used here ("rejected.status.state", "set_aside.permanent"). */
+  long count(String name) {
+    LongAdder adder = counts.get(name);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  private void count(String name, long n) {
+    counts.computeIfAbsent(name, k -> new LongAdder()).add(n);
+  }
+}
