@@ -15,6 +15,7 @@ public final class NodeAgentMain {
     CommandLine cli = new CommandLine(flags);
     try {
       cli.parseArgs(args);
+      flags.validate(cli);
     } catch (CommandLine.ParameterException e) {
       cli.getErr().println(e.getMessage());
       cli.usage(cli.getErr());
