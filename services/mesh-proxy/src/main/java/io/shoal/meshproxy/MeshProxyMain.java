@@ -76,6 +76,54 @@ public final class MeshProxyMain implements Callable<Integer> {
           + "datagram either way (default: ${DEFAULT-VALUE}).")
   int udpIdleTimeoutMs;
 
+  @Option(
+      names = "--tcp-idle-timeout-ms",
+      defaultValue = "600000",
+      paramLabel = "MS",
+      description = "A TCP connection with no byte either way for this long is closed "
+          + "(default: ${DEFAULT-VALUE}, nginx stream's proxy_timeout).")
+  long tcpIdleTimeoutMs;
+
+  @Option(
+      names = "--tcp-half-closed-timeout-ms",
+      defaultValue = "30000",
+      paramLabel = "MS",
+      description = "Once one side of a TCP connection has sent its FIN, how long the other "
+          + "direction may stay quiet before the connection is closed (default: ${DEFAULT-VALUE}).")
+  long tcpHalfClosedTimeoutMs;
+
+  @Option(
+      names = "--max-connections-per-port",
+      defaultValue = "2048",
+      paramLabel = "N",
+      description = "TCP connections open at once through one published port; more are reset "
+          + "and counted (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerPort;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue = "4096",
+      paramLabel = "N",
+      description = "TCP connections open at once through this proxy, each holding two file "
+          + "descriptors (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
+      names = "--udp-max-flows-per-port",
+      defaultValue = "2048",
+      paramLabel = "N",
+      description = "UDP flows (one socket per client address) of one published port; when full, "
+          + "a flow quiet for a second is evicted, else the new client's datagram is dropped "
+          + "(default: ${DEFAULT-VALUE}).")
+  int udpMaxFlowsPerPort;
+
+  @Option(
+      names = "--udp-max-flows",
+      defaultValue = "4096",
+      paramLabel = "N",
+      description = "UDP flows of this proxy (default: ${DEFAULT-VALUE}).")
+  int udpMaxFlows;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
@@ -132,8 +180,20 @@ public final class MeshProxyMain implements Callable<Integer> {
     if (udpIdleTimeoutMs <= 0) {
       throw new ParameterException(spec.commandLine(), "--udp-idle-timeout-ms must be > 0");
     }
+    if (tcpIdleTimeoutMs <= 0 || tcpHalfClosedTimeoutMs <= 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--tcp-idle-timeout-ms and --tcp-half-closed-timeout-ms must be > 0");
+    }
+    if (maxConnectionsPerPort <= 0 || maxConnections <= 0 || udpMaxFlowsPerPort <= 0
+        || udpMaxFlows <= 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-connections[-per-port] and --udp-max-flows[-per-port] must be > 0");
+    }
+    MeshProxyConfig.Limits limits = new MeshProxyConfig.Limits(
+        Duration.ofMillis(tcpIdleTimeoutMs), Duration.ofMillis(tcpHalfClosedTimeoutMs),
+        maxConnectionsPerPort, maxConnections, udpMaxFlowsPerPort, udpMaxFlows);
     return new MeshProxyConfig(address, etcd.endpoints, etcd.prefix, listen, metricsPort,
         Duration.ofMillis(backendConnectTimeoutMs), Duration.ofMillis(drainTimeoutMs),
-        Duration.ofMillis(udpIdleTimeoutMs));
+        Duration.ofMillis(udpIdleTimeoutMs), limits);
   }
 }

@@ -56,6 +56,7 @@ class MeshProxyMainTest {
     assertThat(config.backendConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.limits()).isEqualTo(MeshProxyConfig.Limits.DEFAULT);
   }
 
   @Test
@@ -63,7 +64,10 @@ class MeshProxyMainTest {
     MeshProxyConfig config = parse("--addr", "127.0.0.3", "--listen", "127.0.0.3:17405",
         "--metrics-port", "0", "--etcd-endpoints", "http://127.0.0.1:2381",
         "--etcd-prefix", "/other/", "--backend-connect-timeout-ms", "250",
-        "--drain-timeout-ms", "1500", "--udp-idle-timeout-ms", "4000");
+        "--drain-timeout-ms", "1500", "--udp-idle-timeout-ms", "4000",
+        "--tcp-idle-timeout-ms", "60000", "--tcp-half-closed-timeout-ms", "5000",
+        "--max-connections-per-port", "10", "--max-connections", "20",
+        "--udp-max-flows-per-port", "30", "--udp-max-flows", "40");
 
     assertThat(config.grpcListen()).isEqualTo(new InetSocketAddress("127.0.0.3", 17405));
     assertThat(config.metricsPort()).isZero();
@@ -72,6 +76,8 @@ class MeshProxyMainTest {
     assertThat(config.backendConnectTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(config.limits()).isEqualTo(new MeshProxyConfig.Limits(
+        Duration.ofMinutes(1), Duration.ofSeconds(5), 10, 20, 30, 40));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -82,6 +88,12 @@ class MeshProxyMainTest {
       "--backend-connect-timeout-ms, 0,          --backend-connect-timeout-ms",
       "--drain-timeout-ms,           0,          --drain-timeout-ms",
       "--udp-idle-timeout-ms,        -1,         --udp-idle-timeout-ms",
+      "--tcp-idle-timeout-ms,        0,          --tcp-idle-timeout-ms",
+      "--tcp-half-closed-timeout-ms, 0,          --tcp-half-closed-timeout-ms",
+      "--max-connections-per-port,   0,          --max-connections",
+      "--max-connections,            -5,         --max-connections",
+      "--udp-max-flows-per-port,     0,          --udp-max-flows",
+      "--udp-max-flows,              0,          --udp-max-flows",
   })
   void badFlagsAreUsageErrors(String flag, String value, String message) {
     assertThatThrownBy(() -> parse("--addr", "127.0.0.2", flag, value))

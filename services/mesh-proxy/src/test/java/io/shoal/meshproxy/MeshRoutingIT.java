@@ -19,6 +19,7 @@ import io.shoal.api.v1.TaskStatus;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
+import io.shoal.meshproxy.MeshProxyConfig.Limits;
 import io.shoal.meshproxy.metrics.PortStats;
 import io.shoal.meshproxy.routes.PortKey;
 import io.shoal.meshproxy.routes.Route;
@@ -52,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The routing behaviours beyond plain round robin, with a real proxy on real etcd and real
  * backends on loopback: UDP flows, tasks on other nodes, least-conn, PROXY protocol headers,
- * draining a task that leaves, backends that die, ports added and removed by an update.
+ * draining a task that leaves, backends that die, ports added and removed by an update; and
+ * the proxy's bounds: capped UDP flows and TCP connections, idle and half-closed timeouts.
  */
 @ExtendWith(EtcdExtension.class)
 class MeshRoutingIT {
@@ -88,12 +90,55 @@ class MeshRoutingIT {
   }
 
   private void startProxy(Duration drainTimeout, Duration udpIdleTimeout) throws Exception {
+    startProxy(drainTimeout, udpIdleTimeout, Limits.DEFAULT);
+  }
+
+  private void startProxy(Limits limits) throws Exception {
+    startProxy(Duration.ofSeconds(30), Duration.ofSeconds(30), limits);
+  }
+
+  private void startProxy(Duration drainTimeout, Duration udpIdleTimeout, Limits limits)
+      throws Exception {
     MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
         root, new InetSocketAddress(ADDR, 0), 0, Duration.ofSeconds(2))
         .withDrainTimeout(drainTimeout)
-        .withUdpIdleTimeout(udpIdleTimeout);
+        .withUdpIdleTimeout(udpIdleTimeout)
+        .withLimits(limits);
     proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
         .meshProxy().start();
+  }
+
+  /** The default limits with {@code perPort} UDP flows per port (and room for more overall). */
+  private static Limits udpFlowsPerPort(int perPort) {
+    Limits d = Limits.DEFAULT;
+    return new Limits(d.tcpIdleTimeout(), d.tcpHalfClosedTimeout(), d.connectionsPerPort(),
+        d.connections(), perPort, 100);
+  }
+
+  private static Limits tcp(Duration idle, Duration halfClosed, int perPort) {
+    Limits d = Limits.DEFAULT;
+    return new Limits(idle, halfClosed, perPort, 100, d.udpFlowsPerPort(), d.udpFlows());
+  }
+
+  /** A UDP service "dns" with one task at {@code backend}; returns its published port's key. */
+  private PortKey startUdpService(TestUdpBackend backend, Limits limits) throws Exception {
+    int published = ExternalProcess.freePort();
+    PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
+    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+        binding(Protocol.PROTOCOL_UDP, 53, ADDR, backend.port()));
+    startProxy(limits);
+    awaitBackends(key, 1);
+    return key;
+  }
+
+  /** A TCP service "web" with one task at {@code backendPort}; returns its published port. */
+  private int startTcpService(int backendPort, Limits limits) throws Exception {
+    int published = ExternalProcess.freePort();
+    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+        binding(Protocol.PROTOCOL_TCP, 80, ADDR, backendPort));
+    startProxy(limits);
+    awaitBackends(PortKey.tcp(published), 1);
+    return published;
   }
 
   private <T extends AutoCloseable> T closing(T closeable) {
@@ -542,6 +587,113 @@ class MeshRoutingIT {
       assertThat(client.ask("q")).isEqualTo("u:q");
     }
     assertThat(proxy.routes().current().route(PortKey.tcp(first))).isNull();
+  }
+
+  // --- bounds ---
+
+  @Test
+  void aFloodOfUdpSourcesIsCappedAndAFlowInProgressIsStillServed() throws Exception {
+    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    PortKey key = startUdpService(a, udpFlowsPerPort(8));
+    int published = key.port();
+    PortStats stats = proxy.metrics().port(key);
+    TestUdpClient regular = closing(new TestUdpClient(ADDR, published));
+    assertThat(regular.ask("first")).isEqualTo("a:first");
+    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    int spoofed = 60;
+
+    // Each datagram from its own loopback address, as a spoofer's would be.
+    for (int i = 1; i <= spoofed; i++) {
+      try (DatagramSocket source = new DatagramSocket(new InetSocketAddress("127.0.7." + i, 0))) {
+        send(source, "x".getBytes(US_ASCII), mesh);
+      }
+      if (i % 10 == 0) {
+        assertThat(regular.ask("during " + i)).isEqualTo("a:during " + i);
+      }
+      assertThat(stats.active()).as("flows open").isLessThanOrEqualTo(8);
+    }
+
+    // The first 7 fill the port; every later one was turned away or evicted a quiet flow.
+    await().atMost(WAIT).until(() -> stats.overLimit() + stats.evicted() >= spoofed - 7);
+    assertThat(stats.active()).isLessThanOrEqualTo(8);
+    assertThat(regular.ask("after")).isEqualTo("a:after");
+  }
+
+  @Test
+  void aFullFlowTableEvictsTheFlowQuietLongestForANewClient() throws Exception {
+    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    PortKey key = startUdpService(a, udpFlowsPerPort(2));
+    PortStats stats = proxy.metrics().port(key);
+    TestUdpClient first = closing(new TestUdpClient(ADDR, key.port()));
+    TestUdpClient second = closing(new TestUdpClient(ADDR, key.port()));
+    assertThat(first.ask("one")).isEqualTo("a:one");
+    assertThat(second.ask("two")).isEqualTo("a:two");
+    TestUdpClient third = closing(new TestUdpClient(ADDR, key.port()));
+
+    // Turned away while both flows are younger than a second; then the first one, quiet
+    // longest, makes room.
+    await().atMost(WAIT).until(() -> "a:three".equals(third.ask("three")));
+
+    assertThat(stats.evicted()).isEqualTo(1);
+    assertThat(stats.active()).isEqualTo(2);
+    assertThat(second.ask("still")).as("the other flow stays").isEqualTo("a:still");
+    assertThat(stats.accepted()).isEqualTo(3);
+  }
+
+  @Test
+  void connectionsAboveThePortsCapAreResetAndCounted() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    int published = startTcpService(a.port(), tcp(Duration.ofMinutes(10), Duration.ofSeconds(30), 2));
+    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
+    TestClient first = closing(TestClient.connect(ADDR, published));
+    TestClient second = closing(TestClient.connect(ADDR, published));
+    assertThat(first.readLine()).isEqualTo("a");
+    assertThat(second.readLine()).isEqualTo("a");
+
+    try (TestClient third = TestClient.connect(ADDR, published)) {
+      assertThat(third.closedWithoutData()).isTrue();
+    }
+    assertThat(stats.overLimit()).isEqualTo(1);
+    assertThat(a.accepted()).as("no backend connection for it").isEqualTo(2);
+
+    first.close();
+    await().atMost(WAIT).until(() -> stats.active() == 1);
+    assertThat(TestClient.greeting(ADDR, published)).as("a closed one frees its slot").isEqualTo("a");
+  }
+
+  @Test
+  void aConnectionQuietForTheIdleTimeoutIsClosed() throws Exception {
+    TestBackend a = closing(TestBackend.start("a"));
+    int published = startTcpService(a.port(), tcp(Duration.ofMillis(300), Duration.ofSeconds(30), 10));
+    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
+    TestClient client = closing(TestClient.connect(ADDR, published));
+    assertThat(client.readLine()).isEqualTo("a");
+    client.writeLine("ping");
+    assertThat(client.readLine()).isEqualTo("a:ping");
+
+    // Then nothing either way: the proxy closes it (the client's read returns end of stream
+    // long before its own 5 s timeout).
+    assertThat(client.closedWithoutData()).isTrue();
+    await().atMost(WAIT).until(() -> stats.idleClosed() == 1 && stats.active() == 0);
+  }
+
+  @Test
+  void aHalfClosedConnectionWhoseBackendNeverAnswersIsClosedAfterTheHalfClosedTimeout()
+      throws Exception {
+    // A backend whose kernel completes every handshake and that never reads, answers or closes.
+    ServerSocket silent = closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
+    int published = startTcpService(silent.getLocalPort(),
+        tcp(Duration.ofMinutes(10), Duration.ofMillis(300), 10));
+    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
+    TestClient client = closing(TestClient.connect(ADDR, published));
+    client.writeLine("request");
+    await().atMost(WAIT).until(() -> stats.backendConnects() == 1);
+
+    client.shutdownOutput();
+
+    assertThat(client.closedWithoutData()).isTrue();
+    await().atMost(WAIT).until(() -> stats.halfClosedExpired() == 1 && stats.active() == 0);
+    assertThat(stats.idleClosed()).isZero();
   }
 
   @Test

@@ -1,10 +1,14 @@
 package io.shoal.agent;
 
+import io.shoal.agent.docker.DockerTimeouts;
+import io.shoal.agent.worker.WorkerLimits;
+import io.shoal.common.server.GoDuration;
 import io.shoal.common.server.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,14 +51,47 @@ public final class AgentFlags {
           + "default: /var/lib/shoal/node-agent/HOSTNAME).")
   Path stateDir;
 
+  @Option(names = "--task-workers", defaultValue = "32",
+      description = "Threads for engine work (pulls, creates, stops); more tasks wait their turn "
+          + "(default: ${DEFAULT-VALUE}).")
+  int taskWorkers;
+
+  @Option(names = "--task-queue", defaultValue = "1024",
+      description = "Task passes waiting for a worker; beyond it a pass is retried later and counted "
+          + "in shoal.agent.worker.rejected (default: ${DEFAULT-VALUE}).")
+  int taskQueue;
+
+  @Option(names = "--docker-timeout", defaultValue = "1m", converter = GoDuration.class,
+      description = "How long dockerd may take to answer a call (a stop: its grace period more) before "
+          + "the call fails and its task is retried or rejected (default: ${DEFAULT-VALUE}).")
+  Duration dockerTimeout;
+
+  @Option(names = "--pull-timeout", defaultValue = "10m", converter = GoDuration.class,
+      description = "How long an image pull may take before it is abandoned and its task REJECTED "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration pullTimeout;
+
   @Mixin
   ServerOptions server = new ServerOptions();
 
   /** Parses {@code args}; throws picocli's ParameterException on bad input. */
   public static AgentFlags parse(String... args) {
     AgentFlags flags = new AgentFlags();
-    new CommandLine(flags).parseArgs(args);
+    CommandLine cli = new CommandLine(flags);
+    cli.parseArgs(args);
+    flags.validate(cli);
     return flags;
+  }
+
+  /** Checks what picocli cannot: bounds that must be positive. */
+  void validate(CommandLine cli) {
+    if (taskWorkers < 1 || taskQueue < 1) {
+      throw new CommandLine.ParameterException(cli, "--task-workers and --task-queue must be at least 1");
+    }
+    if (dockerTimeout.isNegative() || dockerTimeout.isZero()
+        || pullTimeout.isNegative() || pullTimeout.isZero()) {
+      throw new CommandLine.ParameterException(cli, "--docker-timeout and --pull-timeout must be positive");
+    }
   }
 
   public String hostname() {
@@ -83,6 +120,14 @@ public final class AgentFlags {
 
   public String dockerHost() {
     return dockerHost;
+  }
+
+  public WorkerLimits workerLimits() {
+    return new WorkerLimits(taskWorkers, taskQueue);
+  }
+
+  public DockerTimeouts dockerTimeouts() {
+    return new DockerTimeouts(dockerTimeout, pullTimeout);
   }
 
   public Path stateDir() {

@@ -6,8 +6,10 @@ import dagger.Provides;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shoal.agent.docker.DockerTimeouts;
 import io.shoal.agent.session.StatusQueue;
 import io.shoal.agent.worker.StatusSink;
+import io.shoal.agent.worker.WorkerLimits;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.telemetry.Telemetry;
 import java.net.InetSocketAddress;
@@ -47,6 +49,16 @@ public abstract class AgentModule {
   @Singleton
   static LocalNode localNode(AgentFlags flags) {
     return new LocalNode(NodeIds.loadOrCreate(flags.stateDir()), flags.hostname(), flags.addr());
+  }
+
+  @Provides
+  static WorkerLimits workerLimits(AgentFlags flags) {
+    return flags.workerLimits();
+  }
+
+  @Provides
+  static DockerTimeouts dockerTimeouts(AgentFlags flags) {
+    return flags.dockerTimeouts();
   }
 
   @Provides

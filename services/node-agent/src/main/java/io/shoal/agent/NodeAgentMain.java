@@ -5,7 +5,8 @@ import picocli.CommandLine;
 
 /**
  * {@code shoal-node-agent --addr 127.0.0.2 [--hostname node2] [--dispatcher 127.0.0.1:7403]
- * [--docker-host unix:///var/run/docker.sock] [--state-dir DIR] [--listen HOST:PORT] [--metrics-port N]}
+ * [--docker-host unix:///var/run/docker.sock] [--state-dir DIR] [--listen HOST:PORT] [--metrics-port N]
+ * [--task-workers 32] [--task-queue 1024] [--docker-timeout 1m] [--pull-timeout 10m]}
  */
 public final class NodeAgentMain {
   private NodeAgentMain() {}
@@ -15,6 +16,7 @@ public final class NodeAgentMain {
     CommandLine cli = new CommandLine(flags);
     try {
       cli.parseArgs(args);
+      flags.validate(cli);
     } catch (CommandLine.ParameterException e) {
       cli.getErr().println(e.getMessage());
       cli.usage(cli.getErr());

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import io.shoal.agent.docker.DockerTimeouts;
+import io.shoal.agent.worker.WorkerLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -39,6 +42,24 @@ class AgentFlagsTest {
   }
 
   @Test
+  void workerAndDockerBoundsHaveDefaultsAndMustBePositive() {
+    AgentFlags defaults = AgentFlags.parse("--addr", "127.0.0.2");
+    assertThat(defaults.workerLimits()).isEqualTo(WorkerLimits.DEFAULT);
+    assertThat(defaults.dockerTimeouts()).isEqualTo(DockerTimeouts.DEFAULT);
+
+    AgentFlags set = AgentFlags.parse("--addr", "127.0.0.2", "--task-workers", "4",
+        "--task-queue", "16", "--docker-timeout", "5s", "--pull-timeout", "1m30s");
+    assertThat(set.workerLimits()).isEqualTo(new WorkerLimits(4, 16));
+    assertThat(set.dockerTimeouts())
+        .isEqualTo(new DockerTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(90)));
+
+    assertThatThrownBy(() -> AgentFlags.parse("--addr", "127.0.0.2", "--task-workers", "0"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--task-workers");
+    assertThatThrownBy(() -> AgentFlags.parse("--addr", "127.0.0.2", "--pull-timeout", "0s"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--pull-timeout");
+  }
+
+  @Test
   void addrIsRequired() {
     assertThatThrownBy(AgentFlags::parse)
         .isInstanceOf(CommandLine.MissingParameterException.class)
@@ -50,6 +71,7 @@ class AgentFlagsTest {
     StringWriter out = new StringWriter();
     new CommandLine(new AgentFlags()).usage(new PrintWriter(out));
     assertThat(out.toString()).contains("--hostname", "--addr", "--dispatcher", "--docker-host",
-        "--state-dir", "--listen", "--metrics-port", "--help");
+        "--state-dir", "--listen", "--metrics-port", "--help", "--task-workers", "--task-queue",
+        "--docker-timeout", "--pull-timeout");
   }
 }

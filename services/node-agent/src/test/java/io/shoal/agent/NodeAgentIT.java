@@ -53,6 +53,7 @@ class NodeAgentIT {
   private final List<FakeDispatcher> dispatchers = new ArrayList<>();
   private final List<String> nodeIds = new ArrayList<>();
   private final List<FakeRegistryService> registryServices = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
   /** The registry service agents ask for pull credentials; tests that need one set it. */
   private String registryService = "127.0.0.1:" + ExternalProcess.freePort();
   private DockerTestEngine docker;
@@ -79,6 +80,13 @@ class NodeAgentIT {
     agents.forEach(NodeAgent::close);
     dispatchers.forEach(FakeDispatcher::close);
     registryServices.forEach(FakeRegistryService::close);
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     for (String node : nodeIds) {
       docker.removeContainers("io.shoal.node.id=" + node);
     }
@@ -335,6 +343,29 @@ class NodeAgentIT {
   }
 
   @Test
+  void aPullThatNeverEndsIsRejectedAtThePullTimeoutAndFreesItsWorker(DockerTestEngine docker) throws IOException {
+    setUp(docker, "127.0.0.14");
+    // A registry that accepts connections and never answers: dockerd itself would wait for ever.
+    SilentServer registry = new SilentServer();
+    closeables.add(registry);
+    String stuck = TestTasks.id("stuck");
+    String next = TestTasks.id("after-stuck");
+    startAgent("--pull-timeout", "3s", "--task-workers", "1");
+
+    dispatcher.assign(TestTasks.task(stuck, "stuck", 1,
+        TestTasks.container("127.0.0.1:" + registry.port() + "/shoal-test/never:1", "sleep", "3600")));
+
+    TaskStatus rejected = awaitState(stuck, TASK_STATE_REJECTED);
+    assertThat(rejected.getErr())
+        .startsWith("pull 127.0.0.1:" + registry.port() + "/shoal-test/never:1: ")
+        .contains(": dockerd did not finish the pull within 3s (--pull-timeout)");
+    assertThat(registry.accepted()).as("dockerd was really waiting on the registry").isPositive();
+    // The agent's only worker is free again.
+    dispatcher.assign(TestTasks.task(next, "after-stuck", 1, TestTasks.container(image, "sleep", "3600")));
+    awaitState(next, TASK_STATE_RUNNING);
+  }
+
+  @Test
   void aSlowStopHoldsUpNeitherOtherTasksNorHeartbeats(DockerTestEngine docker) {
     setUp(docker, "127.0.0.11");
     String slow = TestTasks.id("slow");
@@ -383,8 +414,8 @@ class NodeAgentIT {
     return d;
   }
 
-  private NodeAgent startAgent() {
-    AgentFlags flags = AgentFlags.parse(
+  private NodeAgent startAgent(String... extraFlags) {
+    List<String> args = new ArrayList<>(List.of(
         "--addr", addr,
         "--hostname", "test-" + addr,
         "--dispatcher", dispatcher.address(),
@@ -392,7 +423,9 @@ class NodeAgentIT {
         "--docker-host", docker.host(),
         "--state-dir", stateDir.toString(),
         "--listen", "127.0.0.1:0",
-        "--metrics-port", "0");
+        "--metrics-port", "0"));
+    args.addAll(List.of(extraFlags));
+    AgentFlags flags = AgentFlags.parse(args.toArray(String[]::new));
     NodeAgent agent = AgentComponent.create(flags).agent().start();
     agents.add(agent);
     nodeIds.add(agent.node().id());

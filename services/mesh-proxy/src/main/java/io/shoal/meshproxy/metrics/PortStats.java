@@ -23,6 +23,10 @@ public final class PortStats {
   private final LongAdder sent = new LongAdder();
   private final LongAdder connectErrors = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder overLimit = new LongAdder();
+  private final LongAdder evicted = new LongAdder();
+  private final LongAdder idleClosed = new LongAdder();
+  private final LongAdder halfClosedExpired = new LongAdder();
   private final LongAdder connects = new LongAdder();
   private final LongAdder connectNanos = new LongAdder();
   private final DoubleHistogram connectLatency;
@@ -89,6 +93,45 @@ public final class PortStats {
 
   public long refused() {
     return refused.sum();
+  }
+
+  /**
+   * A client was turned away because the port or the proxy holds as many connections (UDP:
+   * flows) as it may; such a connection is not counted as accepted.
+   */
+  public void onOverLimit() {
+    overLimit.increment();
+  }
+
+  public long overLimit() {
+    return overLimit.sum();
+  }
+
+  /** A quiet UDP flow was ended early to make room for a new client. */
+  public void onEvicted() {
+    evicted.increment();
+  }
+
+  public long evicted() {
+    return evicted.sum();
+  }
+
+  /** A TCP connection was closed after the idle timeout without a byte either way. */
+  public void onIdleClosed() {
+    idleClosed.increment();
+  }
+
+  public long idleClosed() {
+    return idleClosed.sum();
+  }
+
+  /** A half-closed TCP connection was closed after staying quiet for the half-closed timeout. */
+  public void onHalfClosedExpired() {
+    halfClosedExpired.increment();
+  }
+
+  public long halfClosedExpired() {
+    return halfClosedExpired.sum();
   }
 
   /** Backend connections made so far. */

@@ -23,6 +23,12 @@ import java.util.function.ToLongFunction;
  * shoal_mesh_sent_bytes_total             bytes written to clients (out)
  * shoal_mesh_backend_connect_errors_total backends that refused or did not answer a connect
  * shoal_mesh_connections_refused_total    clients turned away: no backend, or none accepted
+ * shoal_mesh_connections_over_limit_total clients turned away: the port or proxy is full
+ *                                         (--max-connections[-per-port], --udp-max-flows[-per-port])
+ * shoal_mesh_connections_evicted_total    quiet UDP flows ended to make room for a new client
+ * shoal_mesh_connections_idle_closed_total TCP connections closed by --tcp-idle-timeout-ms
+ * shoal_mesh_connections_half_closed_expired_total  half-closed TCP connections closed by
+ *                                         --tcp-half-closed-timeout-ms
  * shoal_mesh_backend_connect_duration_seconds  histogram: time for a backend to accept
  *                                         (UDP: to send its first reply)
  * </pre>
@@ -63,6 +69,24 @@ public final class ProxyMetrics implements AutoCloseable {
         .setUnit("{connection}")
         .setDescription("Clients closed at once: no backend, or no backend accepted.")
         .buildWithCallback(m -> observe(m, PortStats::refused)));
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.over_limit")
+        .setUnit("{connection}")
+        .setDescription("Clients turned away because the port or the proxy holds as many "
+            + "connections (UDP: flows) as it may.")
+        .buildWithCallback(m -> observe(m, PortStats::overLimit)));
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.evicted")
+        .setUnit("{connection}")
+        .setDescription("Quiet UDP flows ended early to make room for a new client.")
+        .buildWithCallback(m -> observe(m, PortStats::evicted)));
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.idle_closed")
+        .setUnit("{connection}")
+        .setDescription("TCP connections closed after the idle timeout without a byte either way.")
+        .buildWithCallback(m -> observe(m, PortStats::idleClosed)));
+    instruments.add(meter.counterBuilder("shoal.mesh.connections.half_closed_expired")
+        .setUnit("{connection}")
+        .setDescription("Half-closed TCP connections closed after staying quiet for the "
+            + "half-closed timeout.")
+        .buildWithCallback(m -> observe(m, PortStats::halfClosedExpired)));
     // Loopback and LAN connects take tens of microseconds to a few milliseconds.
     connectLatency = meter.histogramBuilder("shoal.mesh.backend.connect.duration")
         .setUnit("s")

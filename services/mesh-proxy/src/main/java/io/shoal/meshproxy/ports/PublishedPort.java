@@ -21,6 +21,8 @@ public final class PublishedPort {
   // Connections of one port are accepted on different I/O threads.
   private final AtomicInteger cursor;
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  /** Connections or flows of this listener holding a slot of its frontend's {@link OpenSlots}. */
+  final AtomicInteger open = new AtomicInteger();
 
   /**
    * A port whose round robin starts at backend {@code rotationStart} (modulo their number): a

@@ -21,6 +21,7 @@ import io.shoal.meshproxy.transport.Transport;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class BalancingConnector implements BackendConnector {
   private final Bootstrap template;
   private final BackendChooser chooser;
   private final BackendConnections connections;
+  private final Duration halfClosedTimeout;
 
   @Inject
   public BalancingConnector(Transport transport, ByteBufAllocator allocator,
@@ -48,6 +50,7 @@ public final class BalancingConnector implements BackendConnector {
     this.transport = transport;
     this.chooser = chooser;
     this.connections = connections;
+    this.halfClosedTimeout = config.limits().tcpHalfClosedTimeout();
     this.template = new Bootstrap()
         .channel(transport.socketChannel())
         .option(ChannelOption.AUTO_READ, false)
@@ -72,7 +75,7 @@ public final class BalancingConnector implements BackendConnector {
     Backend backend = backends.get((first + tried) % backends.size());
     long start = System.nanoTime();
     ChannelFuture connected = template.clone(client.eventLoop())
-        .handler(new RelayHandler(client, port.stats()::addSent))
+        .handler(new RelayHandler(client, port.stats()::addSent, halfClosedTimeout, port.stats()))
         .connect(backend.address());
     connected.addListener((ChannelFutureListener) done -> {
       if (done.isSuccess()) {

@@ -9,7 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.shoal.meshproxy.metrics.PortStats;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,16 +39,30 @@ import org.slf4j.LoggerFactory;
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
 
+  static final String HALF_CLOSED = "half-closed";
+
   private final Channel peer;
   private final LongConsumer bytesRead;
+  private final Duration halfClosedTimeout;
+  private final PortStats stats;
+
+  /** Without a bound on how long a half-closed connection stays (for tests of the relay alone). */
+  public RelayHandler(Channel peer, LongConsumer bytesRead) {
+    this(peer, bytesRead, null, null);
+  }
 
   /**
    * @param peer the channel that receives what this one reads
    * @param bytesRead told the size of each buffer read, for the port's counters
+   * @param halfClosedTimeout once this side has read a FIN, how long nothing may be written to it
+   *     before the connection is closed (counted in {@code stats}); null for no bound
    */
-  public RelayHandler(Channel peer, LongConsumer bytesRead) {
+  public RelayHandler(Channel peer, LongConsumer bytesRead, Duration halfClosedTimeout,
+      PortStats stats) {
     this.peer = peer;
     this.bytesRead = bytesRead;
+    this.halfClosedTimeout = halfClosedTimeout;
+    this.stats = stats;
   }
 
   /** Starts reading on the backend side as soon as it connects. */
@@ -84,8 +100,14 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     ctx.fireUserEventTriggered(evt);
   }
 
-  /** This side sent its FIN: shut the peer's output after what was relayed so far. */
+  /**
+   * This side sent its FIN: shut the peer's output after what was relayed so far, and bound how
+   * long the direction still open (towards this side) may stay quiet.
+   */
   private void forwardEndOfInput(Channel self) {
+    if (halfClosedTimeout != null && self.isActive() && self.pipeline().get(HALF_CLOSED) == null) {
+      self.pipeline().addFirst(HALF_CLOSED, QuietTimeout.halfClosed(halfClosedTimeout, stats));
+    }
     if (peer instanceof DuplexChannel duplexPeer && peer.isActive()) {
       peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
         if (flushed.isSuccess()) {

@@ -13,6 +13,7 @@ import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.LiveRoutes;
 import io.shoal.meshproxy.routes.Route;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,12 +37,23 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
 
   private final LiveRoutes routes;
   private final BackendConnector connector;
+  private final Duration halfClosedTimeout;
   private final List<Object> early = new ArrayList<>();
   private boolean inputShutdown;
 
+  /** Without a bound on half-closed connections (for tests of the connect step alone). */
   public TcpConnectHandler(LiveRoutes routes, BackendConnector connector) {
+    this(routes, connector, null);
+  }
+
+  /**
+   * @param halfClosedTimeout how long the client side may stay quiet after its FIN (see {@link
+   *     RelayHandler}); null for no bound
+   */
+  public TcpConnectHandler(LiveRoutes routes, BackendConnector connector, Duration halfClosedTimeout) {
     this.routes = routes;
     this.connector = connector;
+    this.halfClosedTimeout = halfClosedTimeout;
   }
 
   @Override
@@ -70,7 +82,8 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ChannelPipeline pipeline = ctx.pipeline();
-      pipeline.replace(this, "relay", new RelayHandler(backend, port.stats()::addReceived));
+      pipeline.replace(this, "relay",
+          new RelayHandler(backend, port.stats()::addReceived, halfClosedTimeout, port.stats()));
       for (Object msg : early) {
         pipeline.fireChannelRead(msg);
       }

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.shoal.api.v1.ProxyProtocol;
 import io.shoal.meshproxy.balance.BackendChooser;
 import io.shoal.meshproxy.balance.BackendConnections;
+import io.shoal.meshproxy.ports.OpenSlots;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.Backend;
 import io.shoal.meshproxy.routes.LiveRoutes;
@@ -18,7 +19,8 @@ import io.shoal.meshproxy.routes.Route;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A flow ends after the idle timeout without a datagram either way, when the backend
  *       answers with ICMP port unreachable (the next datagram of the client opens a new flow to
  *       the next backend), when its task is drained, or when the port is unpublished.
+ *   <li>Each flow holds a socket, and a client address costs a spoofer nothing, so flows are
+ *       capped per port and for the proxy ({@link OpenSlots}). A new client finding them full
+ *       evicts the flow whose client has been silent longest, if that is at least a second
+ *       (a finished exchange, or a source that never follows up); otherwise its datagram is
+ *       dropped. Both are counted; a conversation in progress keeps its flow.
  * </ul>
  *
  * <p>Threading: every backend channel is registered on this channel's event loop, so the flow
@@ -53,13 +60,21 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
   private final BackendChooser chooser;
   private final BackendConnections connections;
   private final Bootstrap backends;
+  /** How long a flow's client must have been silent before a new client may evict it. */
+  static final Duration EVICTABLE_AFTER = Duration.ofSeconds(1);
+
   private final Duration idleTimeout;
-  private final Map<InetSocketAddress, UdpFlow> flows = new HashMap<>();
+  private final long evictableAfterNanos;
+  private final OpenSlots slots;
+  /** In access order: a client's datagram moves its flow last, so the first is the quietest. */
+  private final LinkedHashMap<InetSocketAddress, UdpFlow> flows = new LinkedHashMap<>(16, 0.75f, true);
   private ScheduledFuture<?> sweeper;
 
   UdpFlows(PublishedPort port, LiveRoutes routes, BackendChooser chooser,
-      BackendConnections connections, Bootstrap backends, Duration idleTimeout) {
+      BackendConnections connections, Bootstrap backends, Duration idleTimeout, OpenSlots slots) {
     super(false);
+    this.slots = slots;
+    this.evictableAfterNanos = Math.min(EVICTABLE_AFTER.toNanos(), idleTimeout.toNanos());
     this.port = port;
     this.routes = routes;
     this.chooser = chooser;
@@ -95,12 +110,24 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
     }
   }
 
-  /** Opens a flow for {@code client}, or returns null when the port has no backend. */
+  /**
+   * Opens a flow for {@code client}, or returns null when the port has no backend or no room
+   * for another flow.
+   */
   private UdpFlow open(Channel listener, InetSocketAddress client) {
     Route route = routes.current().route(port.key());
     if (route == null || route.backends().isEmpty()) {
       port.stats().onRefused();
       log.debug("{}: no backend for {}, datagram dropped", port, client);
+      return null;
+    }
+    if (!slots.tryAcquire(port) && !(evictQuietest() && slots.tryAcquire(port))) {
+      port.stats().onOverLimit();
+      if (port.shouldWarn()) {
+        log.warn("{}: datagram from {} dropped: the port or the proxy holds as many UDP flows as it"
+            + " may ({} open in all) and none has been quiet for {} ms", port, client, slots.open(),
+            TimeUnit.NANOSECONDS.toMillis(evictableAfterNanos));
+      }
       return null;
     }
     Backend backend = route.backends().get(chooser.first(route, port));
@@ -116,10 +143,7 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
     port.stats().onAccepted();
     Channel channel = connected.channel();
     connections.add(backend.taskId(), channel);
-    channel.closeFuture().addListener((ChannelFutureListener) closed -> {
-      flows.remove(client, flow);
-      port.stats().onClosed();
-    });
+    channel.closeFuture().addListener((ChannelFutureListener) closed -> forget(flow));
     connected.addListener((ChannelFutureListener) done -> {
       if (!done.isSuccess()) {
         port.stats().onConnectError();
@@ -139,6 +163,35 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
         ? ProxyHeaderPrefix.v2(client, (InetSocketAddress) listener.localAddress(),
             backend.address())
         : ProxyHeaderPrefix.NONE;
+  }
+
+  /** Removes an ended flow and gives back its slot; once, however it ended. */
+  private void forget(UdpFlow flow) {
+    if (flows.remove(flow.client(), flow)) {
+      slots.release(port);
+      port.stats().onClosed();
+    }
+  }
+
+  /**
+   * Ends this port's quietest flow to make room, if its client has been silent long enough;
+   * true when it did. (A full proxy can only evict on this port: other ports' flows live on
+   * other threads.)
+   */
+  private boolean evictQuietest() {
+    Iterator<UdpFlow> quietest = flows.values().iterator();
+    if (!quietest.hasNext()) {
+      return false;
+    }
+    UdpFlow flow = quietest.next();
+    if (!flow.idleSince(System.nanoTime() - evictableAfterNanos)) {
+      return false;
+    }
+    port.stats().onEvicted();
+    log.debug("{}: flow of {} evicted to make room", port, flow.client());
+    forget(flow);
+    flow.close();
+    return true;
   }
 
   private void closeIdleFlows() {

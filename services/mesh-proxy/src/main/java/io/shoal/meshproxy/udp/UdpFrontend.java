@@ -10,6 +10,7 @@ import io.shoal.meshproxy.MeshProxyConfig;
 import io.shoal.meshproxy.balance.BackendChooser;
 import io.shoal.meshproxy.balance.BackendConnections;
 import io.shoal.meshproxy.ports.Frontend;
+import io.shoal.meshproxy.ports.OpenSlots;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.LiveRoutes;
 import io.shoal.meshproxy.transport.EventLoops;
@@ -32,6 +33,7 @@ public final class UdpFrontend implements Frontend {
   private final BackendChooser chooser;
   private final BackendConnections connections;
   private final MeshProxyConfig config;
+  private final OpenSlots slots;
 
   @Inject
   public UdpFrontend(EventLoops loops, ByteBufAllocator allocator, LiveRoutes routes,
@@ -42,6 +44,12 @@ public final class UdpFrontend implements Frontend {
     this.chooser = chooser;
     this.connections = connections;
     this.config = config;
+    this.slots = new OpenSlots(config.limits().udpFlowsPerPort(), config.limits().udpFlows());
+  }
+
+  /** UDP flows open now, all ports together. */
+  public int openFlows() {
+    return slots.open();
   }
 
   @Override
@@ -62,7 +70,7 @@ public final class UdpFrontend implements Frontend {
         .option(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
         .handler(new UdpFlows(port, routes, chooser, connections, backends,
-            config.udpIdleTimeout()))
+            config.udpIdleTimeout(), slots))
         .bind(address);
   }
 }

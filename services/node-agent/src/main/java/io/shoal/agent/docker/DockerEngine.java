@@ -52,10 +52,15 @@ public final class DockerEngine implements ContainerEngine {
   private static final Pattern JSON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private final DockerClient docker;
+  private final DockerTimeouts timeouts;
+  private final TimeoutCounter timeoutCounter;
 
+  /** Over a client from {@link DockerModule#connect}, whose requests carry {@code timeouts}. */
   @Inject
-  public DockerEngine(DockerClient docker) {
+  public DockerEngine(DockerClient docker, DockerTimeouts timeouts, TimeoutCounter timeoutCounter) {
     this.docker = docker;
+    this.timeouts = timeouts;
+    this.timeoutCounter = timeoutCounter;
   }
 
   @Override
@@ -166,13 +171,22 @@ public final class DockerEngine implements ContainerEngine {
       auth.ifPresent(a -> cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig()
           .withRegistryAddress(a.getServerAddress()).withUsername(a.getUsername()).withPassword(a.getPassword())));
       PullCallback pull = cmd.exec(new PullCallback());
-      pull.awaitCompletion();
+      // The client's deadline ends the pull at timeouts.pull(); this wait is the backstop for a
+      // tcp:// engine, whose socket an interrupt does not close (closing the callback does).
+      if (!pull.awaitCompletion(timeouts.pull().plus(timeouts.call()).toMillis(), TimeUnit.MILLISECONDS)) {
+        pull.close();
+        timeoutCounter.add("pull");
+        throw new EngineException("pull " + image + ": dockerd did not finish the pull within "
+            + DockerTimeouts.format(timeouts.pull()) + " (--pull-timeout)");
+      }
       if (pull.error != null) {
         throw pull.error;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("pull of " + image + " interrupted", e);
+    } catch (IOException e) {
+      throw new EngineException("pull " + image + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw failure("pull " + image, e);
     }
@@ -294,11 +308,28 @@ public final class DockerEngine implements ContainerEngine {
   }
 
   private static EngineException failure(String what, RuntimeException e) {
+    DockerTimeoutException timeout = timeoutIn(e);
+    if (timeout != null) {
+      return new EngineException(what + ": " + timeout.getMessage(), e);
+    }
     if (e instanceof EngineException ee) {
       return ee;
     }
     String message = e instanceof DockerException de ? engineMessage(de) : String.valueOf(e.getMessage());
     return new EngineException(what + ": " + message, e);
+  }
+
+  /** The deadline that cut {@code e} short, if one did (docker-java wraps it in its own exceptions). */
+  private static DockerTimeoutException timeoutIn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DockerTimeoutException timeout) {
+        return timeout;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   /** The engine's own words: the {@code message} of its JSON error body, when there is one. */

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,23 +53,29 @@ public final class TaskManager implements AutoCloseable {
   private final Clock clock;
   private final PullCredentials credentials;
   private final LongCounter transitions;
-  private final ExecutorService workers = Executors.newCachedThreadPool(daemon("task-worker"));
+  private final WorkerPool workers;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
   private final ConcurrentMap<String, TaskRunner> runners = new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskRunner, Long> retryDelays = new ConcurrentHashMap<>();
+  /** Runners with a retry kick scheduled: one at a time each, so the timer queue stays small. */
+  private final Set<TaskRunner> retryPending = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sweepPending = new AtomicBoolean();
   /** Ids of the last assignment set; null until the first set arrives (nothing is swept before). */
   private volatile Set<String> assigned;
   private AutoCloseable watch;
 
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry) {
-    this(engine, node, sink, clock, telemetry, PullCredentials.NONE);
+    this(engine, node, sink, clock, telemetry, PullCredentials.NONE, WorkerLimits.DEFAULT);
   }
 
-  /** As above; pulls log in with what {@code credentials} gives for each task. */
+  /**
+   * As above; pulls log in with what {@code credentials} gives for each task, and engine work
+   * runs on at most {@code limits.threads()} threads.
+   */
   @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
-      PullCredentials credentials) {
+      PullCredentials credentials, WorkerLimits limits) {
+    this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry);
     this.credentials = credentials;
     this.engine = engine;
     this.node = node;
@@ -190,8 +195,14 @@ public final class TaskManager implements AutoCloseable {
 
       @Override
       public void retryLater(TaskRunner runner) {
-        long delay = retryDelays.merge(runner, RETRY_MIN_MILLIS, (old, min) -> Math.min(RETRY_MAX_MILLIS, old * 2));
-        schedule(runner::kick, delay);
+        TaskManager.this.retryLater(runner);
+      }
+
+      @Override
+      public void rejected(TaskRunner runner) {
+        if (!workers.isShutdown()) {
+          TaskManager.this.retryLater(runner);
+        }
       }
 
       @Override
@@ -207,6 +218,23 @@ public final class TaskManager implements AutoCloseable {
     return self[0];
   }
 
+  /** Kicks {@code runner} again after a growing delay; a retry already scheduled covers this one. */
+  private void retryLater(TaskRunner runner) {
+    if (!retryPending.add(runner)) {
+      return;
+    }
+    long delay = retryDelays.merge(runner, RETRY_MIN_MILLIS, (old, min) -> Math.min(RETRY_MAX_MILLIS, old * 2));
+    schedule(() -> {
+      retryPending.remove(runner);
+      runner.kick();
+    }, delay);
+  }
+
+  /** Engine work put off so far because every worker was busy and the queue full. */
+  public long rejectedWork() {
+    return workers.rejected();
+  }
+
   private synchronized void forget(TaskRunner runner) {
     // Re-assigned while its container was being removed: keep it (it will step again).
     if (runner.dropped()) {
@@ -216,11 +244,10 @@ public final class TaskManager implements AutoCloseable {
 
   /** Removes containers of this node whose task is neither assigned nor being handled. */
   private void scheduleSweep() {
-    if (sweepPending.compareAndSet(false, true)) {
-      try {
-        workers.execute(this::sweep);
-      } catch (RejectedExecutionException e) {
-        log.debug("closing; no sweep");
+    if (sweepPending.compareAndSet(false, true) && !workers.offer("sweep", this::sweep)) {
+      sweepPending.set(false);
+      if (!workers.isShutdown()) {
+        schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
       }
     }
   }
@@ -234,7 +261,11 @@ public final class TaskManager implements AutoCloseable {
         if (current == null || current.contains(c.taskId()) || runners.containsKey(c.taskId())) {
           continue;
         }
-        workers.execute(() -> removeOrphan(c));
+        if (!workers.offer("orphan", () -> removeOrphan(c))) {
+          // The pool is full (or closing): a later sweep finds this container again.
+          schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+          return;
+        }
       }
     } catch (RuntimeException e) {
       log.warn("cannot list this node's containers: {} (will retry)", e.getMessage());
@@ -245,7 +276,12 @@ public final class TaskManager implements AutoCloseable {
   private void removeOrphan(ContainerEngine.ContainerSummary c) {
     try {
       log.info("task {}: not assigned to this node, removing its container {}", c.taskId(), c.id());
-      engine.stop(c.id(), Optional.empty());
+      try {
+        engine.stop(c.id(), Optional.empty());
+      } catch (RuntimeException e) {
+        // Its own stop timeout may outlast the agent's deadline; the forced remove kills it.
+        log.info("container {}: {}; removing it anyway", c.id(), e.getMessage());
+      }
       engine.remove(c.id());
     } catch (RuntimeException e) {
       log.warn("cannot remove container {}: {} (will retry)", c.id(), e.getMessage());
@@ -272,12 +308,7 @@ public final class TaskManager implements AutoCloseable {
       }
     }
     timers.shutdownNow();
-    workers.shutdownNow();
-    try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    workers.close();
   }
 
   private static ThreadFactory daemon(String name) {

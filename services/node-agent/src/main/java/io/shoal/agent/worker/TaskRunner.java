@@ -54,6 +54,9 @@ final class TaskRunner {
     /** A pass failed (engine unreachable): kick again later. */
     void retryLater(TaskRunner runner);
 
+    /** Every worker was busy and the queue full (or the agent is closing): kick again later. */
+    void rejected(TaskRunner runner);
+
     /** A pass succeeded. */
     void succeeded(TaskRunner runner);
 
@@ -115,10 +118,11 @@ final class TaskRunner {
     try {
       executor.execute(this::passes);
     } catch (RejectedExecutionException e) {
-      // The agent is closing.
+      // Still dirty: the retry the manager schedules runs the pass.
       synchronized (this) {
         running = false;
       }
+      callbacks.rejected(this);
     }
   }
 

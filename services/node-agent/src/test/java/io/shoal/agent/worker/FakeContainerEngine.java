@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An engine in memory: containers are records, images a set; events only when a test says so. */
@@ -55,8 +56,25 @@ final class FakeContainerEngine implements ContainerEngine {
     return images.contains(reference);
   }
 
+  /** Pulls wait here until it opens (open unless a test closes it). */
+  volatile CountDownLatch pullGate = new CountDownLatch(0);
+  final AtomicInteger pullsWaiting = new AtomicInteger();
+
   @Override
-  public synchronized void pull(ImageReference image) {
+  public void pull(ImageReference image) {
+    pullsWaiting.incrementAndGet();
+    try {
+      pullGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("pull interrupted");
+    } finally {
+      pullsWaiting.decrementAndGet();
+    }
+    pulled(image);
+  }
+
+  private synchronized void pulled(ImageReference image) {
     pulls.add(image.forEngine());
     if (image.name().contains("missing")) {
       throw new EngineException("manifest unknown");

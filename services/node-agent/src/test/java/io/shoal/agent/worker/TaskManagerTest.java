@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerObservation;
+import io.shoal.agent.exec.PullCredentials;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,36 @@ class TaskManagerTest {
     await().atMost(WAIT).until(() -> states("a").contains("RUNNING") && states("b").contains("RUNNING"));
     assertThat(states("a")).containsExactly("ACCEPTED", "PREPARING", "STARTING", "RUNNING");
     assertThat(engine.pulls).hasSizeBetween(1, 2).containsOnly("127.0.0.1:5000/web:1");
+  }
+
+  @Test
+  void aBurstOfTasksRunsOnBoundedWorkersAndNoPassIsLost() {
+    engine.pullGate = new CountDownLatch(1);
+    TaskManager bounded = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop(),
+        PullCredentials.NONE, new WorkerLimits(2, 3));
+    try {
+      bounded.start();
+      List<Task> burst = IntStream.range(0, 20)
+          .mapToObj(i -> task("t" + i, "127.0.0.1:5000/web:" + i, TaskState.TASK_STATE_RUNNING))
+          .toList();
+
+      bounded.apply(burst, false);
+
+      // Two pulls hang on the engine: the other tasks queue or are put off, no thread is added.
+      await().atMost(WAIT).until(() -> engine.pullsWaiting.get() == 2);
+      await().atMost(WAIT).until(() -> bounded.rejectedWork() > 0);
+      assertThat(liveThreads("task-worker-")).as("worker threads").isLessThanOrEqualTo(2);
+      engine.pullGate.countDown();
+      await().atMost(WAIT).until(() -> burst.stream().allMatch(t -> states(t.getId()).contains("RUNNING")));
+    } finally {
+      bounded.close();
+    }
+  }
+
+  private static long liveThreads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .count();
   }
 
   @Test
