@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's deadlines against a dockerd of the test's own, frozen with SIGSTOP: a call fails
  * with the deadline's reason instead of blocking its thread for ever, and once dockerd thaws the
- * same client works again. A dockerd of its own (no bridge, no iptables, so it does not fight the
- * shared one over docker0), since freezing the shared one would stall every other test.
+ * same client works again. A dockerd of its own, since freezing the shared one would stall every
+ * other test; in a network namespace of its own, because a dockerd started with --bridge=none
+ * deletes the docker0 of its namespace, which the shared engine's containers need.
  */
 @Tag("docker")
 class DockerDeadlinesIT {
@@ -53,7 +54,7 @@ class DockerDeadlinesIT {
     dir = Files.createTempDirectory(Path.of("/tmp"), "shoal-dd");
     host = "unix://" + dir.resolve("docker.sock");
     DockerTestEngine cli = new DockerTestEngine(host);
-    dockerd = ExternalProcess.start("dockerd", List.of("dockerd", "--bridge=none", "--iptables=false",
+    dockerd = ExternalProcess.start("dockerd", List.of("unshare", "--net", "dockerd", "--bridge=none", "--iptables=false",
         "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
         "--pidfile", dir.resolve("docker.pid").toString(), "-H", host), dir);
     dockerd.awaitReady(Duration.ofSeconds(60), () -> cli.tryDocker("version").ok());
