@@ -44,8 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The List RPCs page, on a real etcd over a real (Netty) gRPC connection through the CLI's own
- * client and channel: the tasks below are about 9 MB together, past gRPC's 4 MiB default message and the CLI's 8 MiB, and every
- * one of them is listed, once.
+ * client and channel: the tasks below are about 9 MB together, past gRPC's 4 MiB default message
+ * and the CLI's 8 MiB, and every one of them is listed, once. In e2e, where control and the CLI
+ * meet.
  */
 @ExtendWith(EtcdExtension.class)
 class ListPagingIT {

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Registry credentials live and die with their service's transaction: control and the real
  * registry service (sealing with a real cluster key, each on its own etcd connection, over
- * in-process gRPC) against a real etcd.
+ * in-process gRPC) against a real etcd. It lives in e2e, the one module that may hold two
+ * services: control never depends on the registry service's module.
  */
 @ExtendWith(EtcdExtension.class)
 class ServiceCredentialsIT {
