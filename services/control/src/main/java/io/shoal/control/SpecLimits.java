@@ -2,6 +2,7 @@ package io.shoal.control;
 
 import com.google.protobuf.Duration;
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.spec.SpecBounds;
 import java.util.Map;
 
 /**
@@ -16,11 +17,11 @@ public final class SpecLimits {
    * Replicas of one service. Every task of a service is held by the scheduler and listed at
    * once; the scheduler is proven at this count. Swarm has no cap; more is a typo here.
    */
-  public static final long MAX_REPLICAS = 10_000;
+  public static final long MAX_REPLICAS = SpecBounds.MAX_REPLICAS;
   /** The encoded ServiceSpec; a spec is config, and every task carries a copy of it. */
   public static final int MAX_SPEC_BYTES = 64 * 1024;
   /** replicas × encoded spec: the task copies of one service's spec (not counting history). */
-  public static final long MAX_SPEC_BYTES_IN_TASKS = 64L * 1024 * 1024;
+  public static final long MAX_SPEC_BYTES_IN_TASKS = SpecBounds.MAX_SPEC_BYTES_IN_TASKS;
   /**
    * Any duration in a spec: ten years. Far below every place it is turned into a number (Go's
    * and Java's nanoseconds in a long overflow at 292 years, Docker's stop timeout in an int32 of

@@ -5,6 +5,7 @@ import io.shoal.api.v1.RestartPolicy;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateConfig;
 import io.shoal.common.placement.Constraint;
+import io.shoal.common.spec.SpecBounds;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -32,8 +33,8 @@ public final class StoredValues {
    * and a stored time plus it stays far inside {@link Instant}'s range.
    */
   public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
-  /** Control's SpecValidator.MAX_REPLICAS: the scheduler makes one slot entry per replica. */
-  public static final long MAX_REPLICAS = 100_000;
+  /** What control allows: the scheduler makes one slot entry per replica. */
+  public static final long MAX_REPLICAS = SpecBounds.MAX_REPLICAS;
   /** How far another host's clock (a node's, control's) may run ahead before its times are unknown. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
   /** protobuf's Timestamp range ends at 9999-12-31T23:59:59Z. */

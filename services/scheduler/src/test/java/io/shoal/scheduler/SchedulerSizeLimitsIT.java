@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shoal.api.v1.Service;
+import io.shoal.common.spec.SpecBounds;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
@@ -23,9 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EtcdExtension.class)
 class SchedulerSizeLimitsIT {
-  /** control's SpecValidator.MAX_REPLICAS and its bound on replicas × encoded spec. */
-  static final int MAX_REPLICAS = 10_000;
-  static final long MAX_TASK_SPEC_BYTES = 64L << 20;
+  static final int MAX_REPLICAS = (int) SpecBounds.MAX_REPLICAS;
+  static final long MAX_TASK_SPEC_BYTES = SpecBounds.MAX_SPEC_BYTES_IN_TASKS;
 
   private EtcdStore store;
   private SchedulerLoop loop;

@@ -124,7 +124,7 @@ class ServiceIsolationTest {
     assertThat(plan.updates()).isEmpty();
     assertThat(plan.creates()).isEmpty();
     assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> assertThat(s.getReconcileError())
-        .isEqualTo("replicated.replicas: 18446744073709551615 is above the limit of 100000"));
+        .isEqualTo("replicated.replicas: 18446744073709551615 is above the limit of 10000"));
   }
 
   @Test
