@@ -48,7 +48,8 @@ public final class ControlMain implements Callable<Integer> {
     static ManagedChannel registryChannel(ControlMain flags, Telemetry telemetry) {
       var address = ServerOptions.parseHostPort(flags.registry);
       NettyChannelBuilder builder =
-          NettyChannelBuilder.forAddress(address.getHostString(), address.getPort()).usePlaintext();
+          NettyChannelBuilder.forAddress(address.getHostString(), address.getPort()).usePlaintext()
+              .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are a digest or a sealed login
       telemetry.instrument(builder);
       return builder.build();
     }

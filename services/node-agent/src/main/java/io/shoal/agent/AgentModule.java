@@ -10,6 +10,7 @@ import io.shoal.agent.docker.DockerTimeouts;
 import io.shoal.agent.session.StatusQueue;
 import io.shoal.agent.worker.StatusSink;
 import io.shoal.agent.worker.WorkerLimits;
+import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.telemetry.Telemetry;
 import java.net.InetSocketAddress;
@@ -40,7 +41,8 @@ public abstract class AgentModule {
     InetSocketAddress registry = ServerOptions.parseHostPort(flags.registry());
     NettyChannelBuilder builder = NettyChannelBuilder
         .forAddress(registry.getHostString(), registry.getPort())
-        .usePlaintext();
+        .usePlaintext()
+        .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are one pull login
     telemetry.instrument(builder);
     return builder.build();
   }
