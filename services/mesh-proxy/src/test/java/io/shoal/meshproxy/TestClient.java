@@ -111,6 +111,23 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Connects and returns whether the proxy turned the connection away: reset or closed before
+   * any byte, whether the reset comes after connect() returned or (on a busy machine) before.
+   */
+  public static boolean turnedAway(String host, int port) {
+    TestClient client;
+    try {
+      client = connect(host, port);
+    } catch (UncheckedIOException e) {
+      return e.getCause() instanceof java.net.SocketException
+          && String.valueOf(e.getCause().getMessage()).startsWith("Connection reset");
+    }
+    try (client) {
+      return client.closedWithoutData();
+    }
+  }
+
   @Override
   public void close() {
     try {
