@@ -57,6 +57,13 @@ public final class TaskManager implements AutoCloseable {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
   private final ConcurrentMap<String, TaskRunner> runners = new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskRunner, Long> retryDelays = new ConcurrentHashMap<>();
+  /**
+   * Runners whose pass found every worker busy and the queue full, in the order they were put
+   * off; each is in it at most once, so it holds at most one entry per task of this node. A
+   * worker that finishes a piece of work takes the next one.
+   */
+  private final java.util.Queue<TaskRunner> deferred = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Set<TaskRunner> deferredRunners = ConcurrentHashMap.newKeySet();
   /** Runners with a retry kick scheduled: one at a time each, so the timer queue stays small. */
   private final Set<TaskRunner> retryPending = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sweepPending = new AtomicBoolean();
@@ -75,7 +82,7 @@ public final class TaskManager implements AutoCloseable {
   @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
       PullCredentials credentials, WorkerLimits limits) {
-    this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry);
+    this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry, this::runDeferred);
     this.credentials = credentials;
     this.engine = engine;
     this.node = node;
@@ -201,7 +208,7 @@ public final class TaskManager implements AutoCloseable {
       @Override
       public void rejected(TaskRunner runner) {
         if (!workers.isShutdown()) {
-          TaskManager.this.retryLater(runner);
+          defer(runner);
         }
       }
 
@@ -216,6 +223,25 @@ public final class TaskManager implements AutoCloseable {
       }
     });
     return self[0];
+  }
+
+  /** Puts off {@code runner}'s pass until a worker is free (at once, if one freed meanwhile). */
+  private void defer(TaskRunner runner) {
+    if (deferredRunners.add(runner)) {
+      deferred.add(runner);
+    }
+    if (workers.hasRoom()) {
+      runDeferred();
+    }
+  }
+
+  /** Runs the pass put off longest, if any (after each piece of work, on its worker). */
+  private void runDeferred() {
+    TaskRunner next = deferred.poll();
+    if (next != null) {
+      deferredRunners.remove(next);
+      next.kick();
+    }
   }
 
   /** Kicks {@code runner} again after a growing delay; a retry already scheduled covers this one. */

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * The agent's threads for blocking engine work (task passes, sweeps, orphan removals): at most
  * {@code threads} at once, and at most {@code queue} waiting. Work offered beyond that is
  * rejected, counted ({@code shoal.agent.worker.rejected}, by kind) and logged at most every
- * 10 s; the caller defers it (a task pass is retried later, a sweep runs again), so a burst of
- * tasks slows the agent down instead of growing it a thread per task.
+ * 10 s; the caller defers it (a task pass waits for a free worker, a sweep runs again), so a
+ * burst of tasks slows the agent down instead of growing it a thread per task. After each piece
+ * of work, {@code onWorkDone} runs on the worker that did it: the manager hands it deferred work.
  */
 final class WorkerPool implements Executor, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -32,14 +33,19 @@ final class WorkerPool implements Executor, AutoCloseable {
   private final LongAdder rejected = new LongAdder();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-  WorkerPool(int threads, int queue, Telemetry telemetry) {
+  WorkerPool(int threads, int queue, Telemetry telemetry, Runnable onWorkDone) {
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(queue), r -> {
           Thread t = new Thread(r, "task-worker-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        });
+        }) {
+      @Override
+      protected void afterExecute(Runnable r, Throwable t) {
+        onWorkDone.run();
+      }
+    };
     // Idle agents keep no threads.
     pool.allowCoreThreadTimeOut(true);
     this.rejectedCounter = telemetry.meter("io.shoal.agent")
@@ -79,6 +85,12 @@ final class WorkerPool implements Executor, AutoCloseable {
 
   boolean isShutdown() {
     return pool.isShutdown();
+  }
+
+  /** Whether work offered now would be taken (a worker idle or room in the queue). */
+  boolean hasRoom() {
+    return !pool.isShutdown()
+        && (pool.getActiveCount() < pool.getMaximumPoolSize() || pool.getQueue().remainingCapacity() > 0);
   }
 
   /** Work rejected so far because the pool was full. */
