@@ -37,9 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The root namespace's network state. Other dockerds on this machine (the test suite's) churn
-# their containers' veths and their own DOCKER chain as containers come and go: those are left
-# out; the lab names neither.
+# The root namespace's network state. A dockerd running in the root namespace (the test suite's)
+# churns what its containers bring and take: their veths, its DOCKER chain and, for each published
+# port, a masquerade of the container's address to itself. Those are left out; the lab makes none.
 snapshot() {
   echo "# netns"
   ip netns list | awk '{print $1}' | sort
@@ -48,7 +48,8 @@ snapshot() {
   local table
   for table in filter nat; do
     echo "# iptables $table"
-    iptables-save -t "$table" | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//' | grep -v '^-A DOCKER '
+    iptables-save -t "$table" | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//' |
+      grep -v -e '^-A DOCKER ' -e '^-A POSTROUTING -s \([0-9.]*\)/32 -d \1/32 .* -j MASQUERADE$'
   done
 }
 
@@ -161,12 +162,19 @@ expect_refusal "exec on a host that does not exist" "has no host 'nope'" "$LAB_S
 expect_refusal "a bad lab name" "lab name 'Bad_Name'" "$LAB_SH" down --name Bad_Name
 
 # A crash: every engine killed, its containerd, shims, the container and mounts left behind.
+web_pid=$(docker -H "$SOCK2" inspect --format '{{.State.Pid}}' web)
 for h in h1 h2; do kill -KILL "$(cat "$DIR/$h/docker.pid")"; done
+kill -0 "$web_pid" 2>/dev/null || fail "the container died with its engine: no crash leftovers to clean"
+leftover=$(pgrep -f "$DIR/" | tr '\n' ' ')
+{ [ -n "$leftover" ] && findmnt -rn -o TARGET | grep -qF "$DIR/h2/"; } || fail "a killed engine left no process or mount"
 "$LAB_SH" up --name "$LAB" --hosts 2 --subnet "$SUBNET" --dir "$DIR" >"$DIR/up2.out" 2>"$DIR/up2.err"
 grep -q "taking it down first" "$DIR/up2.err" || fail "the second up did not clean up first: $(cat "$DIR/up2.err")"
 cmp -s "$DIR/up.out" "$DIR/up2.out" || fail "the second up printed other hosts: $(cat "$DIR/up2.out")"
 for sock in "$SOCK1" "$SOCK2"; do engine_info "$sock" >/dev/null || fail "after the second up: docker -H $sock info"; done
 [ -z "$(docker -H "$SOCK2" ps -aq)" ] || fail "the second up kept h2's old containers"
+for pid in $web_pid $leftover; do
+  ! kill -0 "$pid" 2>/dev/null || fail "the second up left process $pid of the crashed lab: $(ps -o args= -p "$pid")"
+done
 pass "a second up after a crash cleans up and starts"
 
 "$LAB_SH" down --name "$LAB" --dir "$DIR" 2>/dev/null
