@@ -66,10 +66,10 @@ expect_refusal() {
 
 # eventually WHAT SECONDS COMMAND...: COMMAND succeeds within SECONDS
 eventually() {
-  local what=$1 deadline=$((SECONDS + $2))
+  local what=$1 seconds=$2 deadline=$((SECONDS + $2))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "$what: not within ${deadline}s"
+    ((SECONDS < deadline)) || fail "$what: not within $seconds s"
     sleep 0.2
   done
   pass "$what"
