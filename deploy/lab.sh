@@ -263,10 +263,14 @@ cmd_up() {
   ip link add "$bridge" type bridge forward_delay 0
   ip addr add "$gateway/$PREFIX" dev "$bridge"
   ip link set "$bridge" up
-  # With br_netfilter loaded (every dockerd loads it), traffic bridged between two hosts passes
-  # the root namespace's FORWARD chain, whose policy a root dockerd sets to DROP. Nothing else
-  # is needed: hosts reach each other on one L2 segment and the root namespace at the bridge
-  # address, so the root namespace routes nothing for the lab (ip_forward is left as it is).
+  # Two rules in the root namespace's FORWARD chain, and no more: hosts reach each other on one
+  # L2 segment and the root namespace at the bridge address, so the root namespace routes
+  # nothing for the lab and ip_forward stays as it is.
+  # - With br_netfilter loaded (every dockerd loads it), traffic bridged between two hosts passes
+  #   the FORWARD chain, whose policy a root dockerd sets to DROP: accept it.
+  # - Whatever a host sends beyond the bridge is dropped, so the lab's traffic never leaves this
+  #   machine, even where ip_forward is on and the policy is ACCEPT.
+  iptables -w -I FORWARD -i "$bridge" ! -o "$bridge" -m comment --comment "shoal-lab:$lab" -j DROP
   iptables -w -I FORWARD -i "$bridge" -o "$bridge" -m comment --comment "shoal-lab:$lab" -j ACCEPT
 
   local k host ns
@@ -346,10 +350,12 @@ down_lab() {
     done < <(findmnt -rn -o TARGET | awk -v d="$DIR/" 'index($0, d) == 1' | sort -r)
   fi
 
+  # The veth first: deleting it takes its peer in the namespace along at once, while a deleted
+  # namespace releases its links only later.
   for host in "${hosts[@]}"; do
     ns="$lab-$host"
-    if [ -e "/var/run/netns/$ns" ]; then ip netns del "$ns"; removed+=("namespace $ns"); fi
     if ip link show "$ns" >/dev/null 2>&1; then ip link del "$ns"; removed+=("veth $ns"); fi
+    if [ -e "/var/run/netns/$ns" ]; then ip netns del "$ns"; removed+=("namespace $ns"); fi
   done
   if ip link show "$lab-br" >/dev/null 2>&1; then ip link del "$lab-br"; removed+=("bridge $lab-br"); fi
 

@@ -104,7 +104,6 @@ ip addr add "${COLLIDING_SUBNET%0/24}1/24" dev "$DUMMY"
 ip link set "$DUMMY" up
 expect_refusal "a subnet inside an existing route" "collides with the existing route '$COLLIDING_SUBNET dev $DUMMY" \
   "$LAB_SH" up --name "$LAB" --hosts 2 --subnet "${COLLIDING_SUBNET%0/24}128/25" --dir "$DIR"
-ip link del "$DUMMY"
 expect_refusal "a subnet inside Docker's" "overlaps Docker's default bridge 172.17.0.0/16" \
   "$LAB_SH" up --name "$LAB" --hosts 2 --subnet 172.17.200.0/24 --dir "$DIR"
 expect_refusal "a fault on a lab that is not up" "no lab named '$LAB'" "$LAB_SH" partition "$LAB" h1
@@ -131,6 +130,18 @@ pass "each host's engine answers, its own, with the insecure registry"
 
 "$LAB_SH" exec "$LAB" h1 busybox ping -c1 -W2 "$ADDR2" >/dev/null || fail "h1 cannot ping h2 at $ADDR2"
 pass "h1 reaches h2 at $ADDR2"
+
+# Beyond the lab bridge lies nothing for a host: a packet for another network of this machine
+# (the other bridge's) is dropped by the lab's own rule, whatever FORWARD's policy says.
+lab_drops() {
+  iptables -w -L FORWARD -v -n -x | awk -v tag="shoal-lab:$LAB" '$0 ~ tag && $3 == "DROP" {print $1}'
+}
+drops=$(lab_drops)
+! "$LAB_SH" exec "$LAB" h1 busybox ping -c1 -W1 "${COLLIDING_SUBNET%0/24}2" >/dev/null 2>&1 ||
+  fail "h1 reached an address beyond the lab bridge"
+(($(lab_drops) > drops)) || fail "h1's packet beyond the lab bridge was not dropped by the lab's rule"
+ip link del "$DUMMY"
+pass "h1's packets beyond the lab bridge are dropped"
 
 web_image "$SOCK2"
 docker -H "$SOCK2" run -d --name web --init --restart always -p 8080:80 labtest/web:1 \
