@@ -6,6 +6,7 @@
 #   deploy/dev.sh down     stop exactly what `up` started
 #   deploy/dev.sh status   what runs, and where its log is
 #   deploy/dev.sh test     every test, with its own dockerd and registry (what CI runs)
+#   deploy/dev.sh lab ...  deploy/lab.sh: hosts as network namespaces, each with its own dockerd
 #
 # Everything lives in .dev/ (logs in .dev/logs). Set SHOAL_DOCKER_HOST to use a dockerd you
 # already run instead of starting one.
@@ -325,5 +326,6 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   test) cmd_test ;;
-  *) echo "usage: deploy/dev.sh up|down|status|test" >&2; exit 2 ;;
+  lab) shift; exec "$ROOT/deploy/lab.sh" "$@" ;;
+  *) echo "usage: deploy/dev.sh up|down|status|test|lab" >&2; exit 2 ;;
 esac
