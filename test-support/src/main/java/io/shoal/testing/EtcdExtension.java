@@ -35,22 +35,30 @@ public final class EtcdExtension implements ParameterResolver {
 
   public static synchronized EtcdTestCluster cluster() {
     if (cluster == null) {
-      int client = ExternalProcess.freePort();
-      int peer = ExternalProcess.freePort();
-      var dir = ExternalProcess.tempDir("shoal-etcd");
-      String clientUrl = "http://127.0.0.1:" + client;
-      String peerUrl = "http://127.0.0.1:" + peer;
-      ExternalProcess.start("etcd", List.of(
-              "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
-              "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-              "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-              "--initial-cluster", "test=" + peerUrl, "--log-level", "warn",
-              // As deploy/dev.sh runs it, with a short window: history older than this goes.
-              "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
-          .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect("127.0.0.1", client));
-      cluster = new EtcdTestCluster(clientUrl);
+      cluster = start("127.0.0.1");
     }
     return cluster;
+  }
+
+  /**
+   * Starts another etcd, listening on {@code host} (e.g. a lab's bridge address, for processes
+   * in other network namespaces), on free ports; it stops when the JVM exits.
+   */
+  public static EtcdTestCluster start(String host) {
+    int client = ExternalProcess.freePort();
+    int peer = ExternalProcess.freePort();
+    var dir = ExternalProcess.tempDir("shoal-etcd");
+    String clientUrl = "http://" + host + ":" + client;
+    String peerUrl = "http://" + host + ":" + peer;
+    ExternalProcess.start("etcd", List.of(
+            "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
+            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+            "--initial-cluster", "test=" + peerUrl, "--log-level", "warn",
+            // As deploy/dev.sh runs it, with a short window: history older than this goes.
+            "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
+        .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect(host, client));
+    return new EtcdTestCluster(clientUrl);
   }
 
   @Override

@@ -14,14 +14,25 @@ import java.util.UUID;
  * by {@link RegistryExtension}, or started with basic auth by {@link #startWithBasicAuth}.
  * It serves plain HTTP on loopback, which dockerd accepts for 127.0.0.0/8 without configuration.
  *
- * @param address {@code host:port}, e.g. {@code 127.0.0.1:5123}
+ * @param address {@code host:port} in image names, e.g. {@code 127.0.0.1:5123}
  * @param username empty when the registry needs no login
  * @param password empty when the registry needs no login
+ * @param pushAddress where this machine's test engine pushes: {@code address}, unless the
+ *     registry is reached elsewhere through a relay ({@link #at}); one registry either way
  */
-public record RegistryTestServer(String address, String username, String password) {
+public record RegistryTestServer(String address, String username, String password, String pushAddress) {
 
   public RegistryTestServer(String address) {
     this(address, "", "");
+  }
+
+  public RegistryTestServer(String address, String username, String password) {
+    this(address, username, password, address);
+  }
+
+  /** This registry as reached at {@code relayAddress}; images are still pushed to {@link #pushAddress}. */
+  public RegistryTestServer at(String relayAddress) {
+    return new RegistryTestServer(relayAddress, username, password, pushAddress);
   }
 
   public boolean requiresAuth() {

@@ -50,6 +50,8 @@ public final class TestImages {
   private static final Pattern DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
 
   private final String nameTag;
+  /** The name the test engine imports and pushes: {@code nameTag} but for a relayed registry. */
+  private String pushName;
   private final Map<String, String> files = new LinkedHashMap<>();
   private final List<String> changes = new ArrayList<>();
   private final List<Path> programs = new ArrayList<>();
@@ -58,6 +60,7 @@ public final class TestImages {
 
   private TestImages(String nameTag) {
     this.nameTag = nameTag;
+    this.pushName = nameTag;
   }
 
   /** A busybox image to be named {@code nameTag} ({@code REGISTRY/REPO:TAG}). */
@@ -66,6 +69,18 @@ public final class TestImages {
       throw new IllegalArgumentException("give the image a tag: " + nameTag);
     }
     return new TestImages(nameTag);
+  }
+
+  /**
+   * A busybox image {@code repositoryTag} ({@code REPO:TAG}) in {@code registry}, named with its
+   * {@link RegistryTestServer#address() address} and pushed to its
+   * {@link RegistryTestServer#pushAddress() push address} (the same registry, e.g. on loopback
+   * when the address is a lab's relay), with its credentials when it requires auth.
+   */
+  public static TestImages busybox(RegistryTestServer registry, String repositoryTag) {
+    TestImages image = busybox(registry.image(repositoryTag));
+    image.pushName = registry.pushAddress() + "/" + repositoryTag;
+    return image.credentials(registry);
   }
 
   /** Adds a file with {@code content} at the absolute {@code path} in the image. */
@@ -107,7 +122,7 @@ public final class TestImages {
     return registry.requiresAuth() ? credentials(registry.username(), registry.password()) : this;
   }
 
-  /** Imports the image into {@code engine} only; returns {@code NAME:TAG}. */
+  /** Imports the image into {@code engine} only; returns the name it has there. */
   public String build(DockerTestEngine engine) {
     Path root = ExternalProcess.tempDir("shoal-rootfs");
     try {
@@ -118,15 +133,18 @@ public final class TestImages {
         importCmd.add(change);
       }
       importCmd.add("-");
-      importCmd.add(nameTag);
+      importCmd.add(pushName);
       Commands.pipe(List.of("tar", "-C", root.toString(), "-c", "."), importCmd).orThrow();
-      return nameTag;
+      return pushName;
     } finally {
       ExternalProcess.deleteTree(root);
     }
   }
 
-  /** Imports the image into {@code engine} and pushes it; returns the pinned {@code NAME:TAG@sha256:…}. */
+  /**
+   * Imports the image into {@code engine} and pushes it; returns the pinned {@code NAME:TAG@sha256:…}
+   * (with the name it was given, whatever address it was pushed to).
+   */
   public String push(DockerTestEngine engine) {
     build(engine);
     List<String> docker = List.of(DockerTestEngine.CLI, "-H", engine.host());
@@ -135,18 +153,18 @@ public final class TestImages {
       // A private client config, so the test never touches ~/.docker/config.json.
       config = ExternalProcess.tempDir("shoal-docker-config");
       docker = List.of(DockerTestEngine.CLI, "--config", config.toString(), "-H", engine.host());
-      String registry = nameTag.substring(0, nameTag.indexOf('/'));
+      String registry = pushName.substring(0, pushName.indexOf('/'));
       Commands.run(concat(docker, "login", "-u", username, "--password-stdin", registry), password)
           .orThrow();
     }
     try {
-      String output = Commands.run(concat(docker, "push", nameTag)).orThrow();
+      String output = Commands.run(concat(docker, "push", pushName)).orThrow();
       Matcher m = DIGEST.matcher(output);
       String digest;
       if (m.find()) {
         digest = m.group(1);
       } else {
-        String repoDigest = engine.inspect("{{index .RepoDigests 0}}", nameTag);
+        String repoDigest = engine.inspect("{{index .RepoDigests 0}}", pushName);
         digest = repoDigest.substring(repoDigest.indexOf('@') + 1);
       }
       return nameTag + "@" + digest;
