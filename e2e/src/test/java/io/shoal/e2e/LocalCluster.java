@@ -1,60 +1,113 @@
 package io.shoal.e2e;
 
-import io.shoal.testing.DockerTestEngine;
+import io.shoal.testing.Commands;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
-import io.shoal.testing.Commands;
+import io.shoal.testing.Lab;
+import io.shoal.testing.Lab.Host;
+import io.shoal.testing.RegistryTestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * A whole Shoal cluster of separate JVMs, as deploy/dev.sh runs it: registry, control,
- * scheduler, dispatcher, and an agent plus a mesh-proxy per node on its own loopback address.
- * Everything binds free ports or addresses of its own, so it runs beside a dev cluster.
+ * A whole Shoal cluster of separate JVMs on a lab of hosts (issue #10), as deploy/dev.sh runs it:
+ * registry, control, scheduler and dispatcher in the root namespace, listening on the lab's
+ * bridge address, and on every host its own node (named as the host: h1, h2, ...): an agent on
+ * the host's dockerd and a mesh-proxy, both inside the host's network namespace on its address.
+ * Each cluster has its own etcd root and ports, so clusters run one after another on one lab.
  */
 final class LocalCluster implements AutoCloseable {
   private static final String CLASSPATH = System.getProperty("java.class.path");
 
-  final List<String> nodeAddrs;
+  final Lab lab;
+  final List<Host> hosts;
   final String controlAddr;
-  private final DockerTestEngine docker;
   private final List<ExternalProcess> processes = new ArrayList<>();
+  private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
 
-  LocalCluster(EtcdTestCluster etcd, DockerTestEngine docker, List<String> nodeAddrs) {
-    this.nodeAddrs = nodeAddrs;
-    this.docker = docker;
-    String dockerHost = docker.host();
-    String root = etcd.newRoot();
-    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", root);
-    String registry = "127.0.0.1:" + ExternalProcess.freePort();
-    controlAddr = "127.0.0.1:" + ExternalProcess.freePort();
-    String dispatcher = "127.0.0.1:" + ExternalProcess.freePort();
-    String scheduler = "127.0.0.1:" + ExternalProcess.freePort();
+  /** A cluster with a node on every host of {@code lab}. */
+  LocalCluster(Lab lab, RegistryTestServer... registries) {
+    this(lab, lab.hosts(), registries);
+  }
+
+  /**
+   * A cluster with a node on each of {@code hosts}; the registry service speaks plain HTTP to
+   * {@code registries} (as the hosts reach them: {@link Lab#registry}), as the hosts' engines do.
+   */
+  LocalCluster(Lab lab, List<Host> hosts, RegistryTestServer... registries) {
+    this.lab = lab;
+    this.hosts = List.copyOf(hosts);
+    EtcdTestCluster etcd = lab.etcd();
+    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", etcd.newRoot());
+    String bridge = lab.bridgeAddress();
+    String registry = bridge + ":" + ExternalProcess.freePort();
+    controlAddr = bridge + ":" + ExternalProcess.freePort();
+    String dispatcher = bridge + ":" + ExternalProcess.freePort();
+    String scheduler = bridge + ":" + ExternalProcess.freePort();
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
     // seals registry credentials (--with-registry-auth).
-    start("registry", "io.shoal.registry.RegistryMain",
-        join(etcdFlags, List.of("--listen", registry, "--cluster-key-file", clusterKeyFile().toString())), metricsFlag());
-    start("control", "io.shoal.control.ControlMain",
-        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry)), metricsFlag());
-    start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)), metricsFlag());
-    start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
-        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")), metricsFlag());
-    for (int i = 0; i < nodeAddrs.size(); i++) {
-      String addr = nodeAddrs.get(i);
-      String node = "e2e-node-" + (i + 1);
-      start("agent-" + node, "io.shoal.agent.NodeAgentMain", List.of(
-          "--hostname", node, "--addr", addr, "--dispatcher", dispatcher, "--docker-host", dockerHost,
-          "--state-dir", dir.resolve(node).toString(), "--registry", registry,
-          "--listen", addr + ":" + ExternalProcess.freePort()), metricsFlag());
-      start("mesh-" + node, "io.shoal.meshproxy.MeshProxyMain",
-          join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())), metricsFlag());
+    List<String> registryFlags = new ArrayList<>(List.of(
+        "--listen", registry, "--cluster-key-file", clusterKeyFile().toString()));
+    if (registries.length > 0) {
+      registryFlags.addAll(List.of("--insecure-registry",
+          Arrays.stream(registries).map(RegistryTestServer::address).collect(Collectors.joining(","))));
     }
+    start("registry", "io.shoal.registry.RegistryMain", join(etcdFlags, registryFlags));
+    start("control", "io.shoal.control.ControlMain",
+        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry)));
+    start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)));
+    start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
+        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")));
+    for (Host host : this.hosts) {
+      String addr = host.address();
+      agents.put(host.name(), startOn(host, "agent-" + host.name(), "io.shoal.agent.NodeAgentMain", List.of(
+          "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
+          "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
+          "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort())));
+      startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
+          join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())));
+    }
+  }
+
+  /** The node of this cluster on the host named {@code name}. */
+  Host host(String name) {
+    return hosts.stream().filter(h -> h.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node on host " + name));
+  }
+
+  /** SIGKILL to {@code host}'s agent, as a crash of the host would; its mesh-proxy and engine go on. */
+  void killAgent(Host host) {
+    agents.get(host.name()).kill();
+  }
+
+  /** A container of a service on a host's engine. */
+  record Container(Host host, String id) {
+    String inspect(String format) {
+      return host.engine().inspect(format, id);
+    }
+
+    Commands.Result tryInspect(String format) {
+      return host.engine().tryDocker("inspect", "--format", format, id);
+    }
+  }
+
+  /** Every container (running or not) of service {@code serviceId}, on every host's engine. */
+  List<Container> containers(String serviceId) {
+    List<Container> all = new ArrayList<>();
+    for (Host host : hosts) {
+      host.engine().containerIds("io.shoal.service.id=" + serviceId).forEach(id -> all.add(new Container(host, id)));
+    }
+    return all;
   }
 
   /** A fresh random cluster key (base64 of 32 bytes), readable by its owner only. */
@@ -71,9 +124,6 @@ final class LocalCluster implements AutoCloseable {
     return file;
   }
 
-  private static List<String> metricsFlag() {
-    return List.of("--metrics-port", String.valueOf(ExternalProcess.freePort()));
-  }
 
   private static List<String> join(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
@@ -81,25 +131,37 @@ final class LocalCluster implements AutoCloseable {
     return all;
   }
 
-  private void start(String name, String mainClass, List<String> args, List<String> more) {
+  /** Starts a service in the root namespace. */
+  private void start(String name, String mainClass, List<String> args) {
+    processes.add(ExternalProcess.start(name, java(mainClass, args), dir));
+  }
+
+  /** Starts a service inside {@code host}'s network namespace. */
+  private ExternalProcess startOn(Host host, String name, String mainClass, List<String> args) {
+    ExternalProcess p = ExternalProcess.start(name, host.command(java(mainClass, args)), dir);
+    processes.add(p);
+    return p;
+  }
+
+  /** {@code java … MAIN ARGS… --metrics-port FREE}: metrics bind on the service's gRPC host. */
+  private static List<String> java(String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m", "-cp", CLASSPATH, mainClass));
     command.addAll(args);
-    command.addAll(more);
-    processes.add(ExternalProcess.start(name, command, dir));
+    command.addAll(List.of("--metrics-port", String.valueOf(ExternalProcess.freePort())));
+    return command;
   }
 
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
   /** Waits until every node of this cluster is Ready, failing early if a process died. */
   void awaitReadyNodes(java.time.Duration timeout) {
     org.awaitility.Awaitility.await().atMost(timeout).until(() -> {
       assertAlive();
       Commands.Result nodes = shoal("node", "ls");
-      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == nodeAddrs.size();
+      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == hosts.size();
     });
   }
 
@@ -117,6 +179,7 @@ final class LocalCluster implements AutoCloseable {
     return result;
   }
 
+  /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
   Commands.Result shoal(String... args) {
     return shoalWith(java.util.Map.of(), null, args);
   }
@@ -159,13 +222,15 @@ final class LocalCluster implements AutoCloseable {
     serviceIds.add(id);
   }
 
-  /** Stops every process, then removes the containers of the services named to it. */
+  /** Stops every process, then removes the containers of the services named to it, on every host. */
   @Override
   public void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
-    serviceIds.forEach(id -> docker.removeContainers("io.shoal.service.id=" + id));
+    for (Host host : hosts) {
+      serviceIds.forEach(id -> host.engine().removeContainers("io.shoal.service.id=" + id));
+    }
   }
 
   /** The id in {@code shoal service inspect}'s JSON. */

@@ -3,11 +3,13 @@ package io.shoal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shoal.e2e.LocalCluster.Container;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab;
+import io.shoal.testing.Lab.Host;
+import io.shoal.testing.LabExtension;
 import io.shoal.testing.RegistryExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
@@ -23,27 +25,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A UDP published port through the routing mesh on real containers: socat tasks answer each
- * datagram with their hostname, and every node's mesh address, a node without a task of the
- * service included, relays datagrams to the tasks and their replies back.
+ * A UDP published port through the routing mesh on real containers on a lab of hosts: socat
+ * tasks answer each datagram with their hostname, and every host's mesh address, a host without
+ * a task of the service included (its mesh relays across the lab's network), relays datagrams to
+ * the tasks and their replies back.
  */
-@ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
 class MeshUdpIT {
-  // 127.0.0.5x: apart from every other test's node addresses.
-  private static final List<String> NODES = List.of("127.0.0.51", "127.0.0.52", "127.0.0.53");
-  // LocalCluster names the node on NODES.get(i) "e2e-node-(i+1)"; this one runs no task.
-  private static final String FREE_NODE = "e2e-node-3";
-  private static final String FREE_ADDR = NODES.get(2);
+  // LocalCluster names each node after its host; this one runs no task.
+  private static final String FREE_NODE = "h3";
   private static final int TARGET = 5353;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static LocalCluster cluster;
   private static DockerTestEngine docker;
+  private static RegistryTestServer registry;
 
   @BeforeAll
-  static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
+  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local) {
     docker = engine;
-    cluster = new LocalCluster(etcd, docker, NODES);
+    registry = lab.registry(local);
+    cluster = new LocalCluster(lab, registry);
     cluster.awaitReadyNodes(WAIT);
   }
 
@@ -53,40 +55,41 @@ class MeshUdpIT {
   }
 
   @Test
-  void everyNodeRelaysDatagramsToTheTasksAndTheirRepliesBack(RegistryTestServer registry) {
-    String image = registry.image("e2e/udp-hostname") + ":1";
-    TestImages.busybox(image).program(TestImages.SOCAT).push(docker);
+  void everyNodeRelaysDatagramsToTheTasksAndTheirRepliesBack() {
+    String image = registry.image("e2e/udp-hostname:1");
+    TestImages.busybox(registry, "e2e/udp-hostname:1").program(TestImages.SOCAT).push(docker);
+    String freeAddr = cluster.host(FREE_NODE).address();
     int port = ExternalProcess.freePort();
 
-    // Three tasks on the first two nodes. socat forks a child per datagram, which answers
+    // Three tasks on the first two hosts. socat forks a child per datagram, which answers
     // "HOSTNAME DATAGRAM" from the task's port.
     cluster.succeed("service", "create", "--name", "udp-hostname", "--replicas", "3",
         "--timeout", "2m", "--publish", "published=" + port + ",target=" + TARGET + ",protocol=udp",
         "--constraint", "node.hostname!=" + FREE_NODE, "--init", image,
         "socat", "UDP-RECVFROM:" + TARGET + ",fork", "SYSTEM:read -r q; echo \"$(hostname) $q\"");
     String serviceId = cluster.serviceId("udp-hostname");
-    Set<String> tasks = hostnames(docker.containerIds("io.shoal.service.id=" + serviceId));
+    Set<String> tasks = hostnames(cluster.containers(serviceId));
     assertThat(tasks).hasSize(3);
     assertThat(cluster.succeed("service", "ls")).contains("*:" + port + "->" + TARGET + "/udp");
-    assertThat(cluster.succeed("service", "ps", "udp-hostname")).doesNotContain(FREE_NODE);
+    assertThat(cluster.succeed("service", "ps", "udp-hostname")).doesNotContainPattern("\\s" + FREE_NODE + "\\s");
 
     // A RUNNING task's socat may not be bound yet, and UDP says nothing of a lost datagram: wait
     // until each task has answered once, each try on a new flow (the next task in turn).
     long started = System.nanoTime();
     Set<String> answered = new HashSet<>();
     await().atMost(WAIT).untilAsserted(() -> {
-      try (UdpFlowClient client = new UdpFlowClient(FREE_ADDR, port)) {
+      try (UdpFlowClient client = new UdpFlowClient(freeAddr, port)) {
         String reply = client.ask("warm-up", 1);
         if (reply != null) {
           answered.add(task(reply, "warm-up", tasks));
         }
       }
-      assertThat(answered).as("tasks that answered through %s", FREE_ADDR).containsAll(tasks);
+      assertThat(answered).as("tasks that answered through %s", freeAddr).containsAll(tasks);
     });
     long allAnsweredMs = (System.nanoTime() - started) / 1_000_000;
 
     List<Long> roundTrips = new ArrayList<>();
-    for (String node : NODES) {
+    for (String node : cluster.hosts.stream().map(Host::address).toList()) {
       Set<String> reached = new HashSet<>();
       for (int flow = 1; flow <= tasks.size(); flow++) {
         try (UdpFlowClient client = new UdpFlowClient(node, port)) {
@@ -121,10 +124,10 @@ class MeshUdpIT {
     return hostname;
   }
 
-  private static Set<String> hostnames(List<String> containers) {
+  private static Set<String> hostnames(List<Container> containers) {
     Set<String> names = new HashSet<>();
-    for (String c : containers) {
-      names.add(docker.inspect("{{.Config.Hostname}}", c));
+    for (Container c : containers) {
+      names.add(c.inspect("{{.Config.Hostname}}"));
     }
     return names;
   }

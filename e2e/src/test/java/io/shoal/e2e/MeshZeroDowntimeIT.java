@@ -3,12 +3,14 @@ package io.shoal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shoal.e2e.LocalCluster.Container;
 import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab;
+import io.shoal.testing.Lab.Host;
+import io.shoal.testing.LabExtension;
 import io.shoal.testing.RegistryExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
@@ -28,27 +30,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Port publishing end to end on a real cluster of processes, real etcd, dockerd and registry:
- * a start-first rolling update under a steady client load through the routing mesh loses no
- * request; --publish-add/--publish-rm roll the tasks and move the mesh's listeners; host-mode
- * ports are picked by the node when not given, shown by {@code service ps}, and limit a
- * published host port to one task per node.
+ * Port publishing end to end on a real cluster of processes on a lab of hosts (each its own
+ * dockerd), real etcd and registry: a start-first rolling update under a steady client load
+ * through the routing mesh of every host, two of them forwarding to the one task on the third,
+ * loses no request; --publish-add/--publish-rm roll the tasks and move the mesh's listeners;
+ * host-mode ports are picked by each host's engine when not given, shown by {@code service ps},
+ * and limit a published host port to one task per node.
  */
-@ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
 class MeshZeroDowntimeIT {
-  // 127.0.0.3x: apart from every other test's node addresses.
-  private static final List<String> NODES = List.of("127.0.0.31", "127.0.0.32", "127.0.0.33");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   // One cluster for the class: each test uses its own service names and ports, and starting
-  // eight JVMs per test would triple the class's time.
+  // ten JVMs per test would triple the class's time.
   private static LocalCluster cluster;
   private static DockerTestEngine docker;
+  private static RegistryTestServer registry;
+  private static List<String> addresses;
 
   @BeforeAll
-  static void start(EtcdTestCluster etcd, DockerTestEngine engine) {
+  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local) {
     docker = engine;
-    cluster = new LocalCluster(etcd, docker, NODES);
+    registry = lab.registry(local);
+    cluster = new LocalCluster(lab, registry);
+    addresses = cluster.hosts.stream().map(Host::address).toList();
     cluster.awaitReadyNodes(WAIT);
   }
 
@@ -66,10 +71,9 @@ class MeshZeroDowntimeIT {
    * tag's digest for 10 s, so re-pushing one tag with other content for the next test could
    * deploy the previous test's image.
    */
-  private String webImage(RegistryTestServer registry, String tag, String body) {
-    String image = registry.image("e2e/mesh-web") + ":" + tag;
-    TestImages.busybox(image).file("/www/index.html", body).push(docker);
-    return image;
+  private String webImage(String tag, String body) {
+    TestImages.busybox(registry, "e2e/mesh-web:" + tag).file("/www/index.html", body).push(docker);
+    return registry.image("e2e/mesh-web:" + tag);
   }
 
   private String create(String... args) {
@@ -81,26 +85,27 @@ class MeshZeroDowntimeIT {
   }
 
   @Test
-  void aStartFirstRollingUpdateUnderLoadLosesNoRequest(RegistryTestServer registry)
-      throws Exception {
-    String image = webImage(registry, "zd", "zero downtime\n");
+  void aStartFirstRollingUpdateUnderLoadLosesNoRequest() throws Exception {
+    String image = webImage("zd", "zero downtime\n");
     int port = ExternalProcess.freePort();
     // One replica: with stop-first there is a gap with no task (run with -Dzd.order=stop-first
     // to see this test fail); start-first has none.
     String id = create("--name", "zd", "--replicas", "1", "--publish", port + ":80",
         "--update-order", System.getProperty("zd.order", "start-first"),
         "--workdir", "/www", "--user", "0", "--init", image, "httpd", "-f", "-p", "80");
-    for (String addr : NODES) {
+    for (String addr : addresses) {
       await().atMost(WAIT).until(() -> answers(addr, port));
     }
-    Set<String> before = taskIds(docker.containerIds("io.shoal.service.id=" + id));
+    List<Container> first = cluster.containers(id);
+    assertThat(first).as("one task, so two hosts of three forward across the lab").hasSize(1);
+    Set<String> before = taskIds(first);
 
     // About 100 requests a second on fresh connections, bounded in count and time.
-    MeshLoad load = new MeshLoad(NODES, port, "zero downtime\n", 2, 20, 20_000, 180);
+    MeshLoad load = new MeshLoad(addresses, port, "zero downtime\n", 2, 20, 20_000, 180);
     try {
       shoal("service", "update", "--env-add", "ROLL=1", "--timeout", "2m", "zd");
       await().atMost(WAIT).untilAsserted(() -> {
-        List<String> now = docker.containerIds("io.shoal.service.id=" + id);
+        List<Container> now = cluster.containers(id);
         assertThat(now).hasSize(1);
         assertThat(taskIds(now)).doesNotContainAnyElementsOf(before);
       });
@@ -125,22 +130,21 @@ class MeshZeroDowntimeIT {
   }
 
   @Test
-  void publishAddAndRmRollTheTasksAndMoveTheMeshPort(RegistryTestServer registry)
-      throws Exception {
-    String image = webImage(registry, "ports", "ports\n");
+  void publishAddAndRmRollTheTasksAndMoveTheMeshPort() throws Exception {
+    String image = webImage("ports", "ports\n");
     int first = ExternalProcess.freePort();
     int second = ExternalProcess.freePort();
     String id = create("--name", "ports", "--replicas", "2", "--publish", first + ":80",
         "--workdir", "/www", "--user", "0", "--init", image, "httpd", "-f", "-p", "80");
-    await().atMost(WAIT).until(() -> answers(NODES.get(0), first));
-    Set<String> before = taskIds(docker.containerIds("io.shoal.service.id=" + id));
+    await().atMost(WAIT).until(() -> answers(addresses.get(0), first));
+    Set<String> before = taskIds(cluster.containers(id));
 
     shoal("service", "update", "--publish-rm", String.valueOf(first), "--publish-add",
         second + ":80", "--timeout", "2m", "ports");
 
-    assertThat(taskIds(docker.containerIds("io.shoal.service.id=" + id)))
+    assertThat(taskIds(cluster.containers(id)))
         .as("a port change rolls every task").doesNotContainAnyElementsOf(before);
-    for (String addr : NODES) {
+    for (String addr : addresses) {
       await().atMost(WAIT).until(() -> answers(addr, second));
       await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(addr, first));
     }
@@ -155,16 +159,15 @@ class MeshZeroDowntimeIT {
   }
 
   @Test
-  void hostModePortsArePickedByTheNodeShownAndOnePerNode(RegistryTestServer registry)
-      throws Exception {
-    String image = webImage(registry, "host", "host mode\n");
+  void hostModePortsArePickedByTheNodeShownAndOnePerNode() throws Exception {
+    String image = webImage("host", "host mode\n");
     String global = create("--name", "edge", "--mode", "global",
         "--publish", "mode=host,target=80", "--workdir", "/www", "--user", "0", "--init",
         image, "httpd", "-f", "-p", "80");
 
-    // One task per node, each on a port its node picked, shown by service ps.
+    // One task per node, each on a port its host's engine picked, shown by service ps.
     String ps = shoal("service", "ps", "edge");
-    Matcher bound = Pattern.compile("(127\\.0\\.0\\.3[1-3]):(\\d+)->80/tcp").matcher(ps);
+    Matcher bound = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+):(\\d+)->80/tcp").matcher(ps);
     Set<String> nodesWithPort = new HashSet<>();
     while (bound.find()) {
       int hostPort = Integer.parseInt(bound.group(2));
@@ -172,13 +175,14 @@ class MeshZeroDowntimeIT {
       assertThat(answers(bound.group(1), hostPort)).as("%s:%d", bound.group(1), hostPort).isTrue();
       nodesWithPort.add(bound.group(1));
     }
-    assertThat(nodesWithPort).as(ps).containsExactlyInAnyOrderElementsOf(NODES);
+    assertThat(nodesWithPort).as(ps).containsExactlyInAnyOrderElementsOf(addresses);
     String pretty = shoal("service", "inspect", "--pretty", "edge");
     bound.reset();
     while (bound.find()) {
       assertThat(pretty).as("inspect shows what ps shows").contains(bound.group());
     }
-    assertThat(docker.containerIds("io.shoal.service.id=" + global)).hasSize(NODES.size());
+    assertThat(cluster.containers(global)).extracting(Container::host)
+        .containsExactlyInAnyOrderElementsOf(cluster.hosts);
 
     // A published host port: one task per node, the extra one waits with a reason.
     int port = ExternalProcess.freePort();
@@ -190,10 +194,10 @@ class MeshZeroDowntimeIT {
       String fixed = shoal("service", "ps", "--no-trunc", "fixed");
       // DESIRED STATE then CURRENT STATE: "Running   Running 3 seconds ago".
       assertThat(Pattern.compile("Running\\s+Running").matcher(fixed).results().count())
-          .as(fixed).isEqualTo(NODES.size());
+          .as(fixed).isEqualTo(addresses.size());
       assertThat(fixed).contains("host-mode port already in use on 3 nodes");
     });
-    for (String addr : NODES) {
+    for (String addr : addresses) {
       await().atMost(WAIT).until(() -> answers(addr, port));
     }
   }
@@ -215,10 +219,10 @@ class MeshZeroDowntimeIT {
     return all.subList(Math.max(0, all.size() - n), all.size());
   }
 
-  private Set<String> taskIds(List<String> containers) {
+  private static Set<String> taskIds(List<Container> containers) {
     Set<String> ids = new HashSet<>();
-    for (String c : containers) {
-      ids.add(docker.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}", c));
+    for (Container c : containers) {
+      ids.add(c.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}"));
     }
     return ids;
   }

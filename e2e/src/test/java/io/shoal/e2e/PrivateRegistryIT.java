@@ -6,14 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab;
+import io.shoal.testing.LabExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,25 +22,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A private registry (htpasswd basic auth) end to end, every part its own process: `shoal login`
  * into a private Docker config, `service create --with-registry-auth` pins the tag and runs on
- * nodes that do not have the image (they pull it with the credentials the registry service
- * hands them), a new push + `update --image` moves the digest, a scale keeps it, and a wrong
+ * two hosts of a lab whose engines do not have the image (they pull it, over the lab's network,
+ * with the credentials the registry service hands them), a new push + `update --image` moves the digest, a scale keeps it, and a wrong
  * password creates the service unpinned with a warning that names the registry and the reason.
  */
-@ExtendWith({EtcdExtension.class, DockerExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class})
 class PrivateRegistryIT {
-  private static final List<String> NODES = List.of("127.0.0.26", "127.0.0.27");
   private static final String USER = "deployer";
   private static final String PASSWORD = "pr1vate-" + Long.toHexString(System.nanoTime());
 
   private LocalCluster cluster;
   private DockerTestEngine docker;
+  private RegistryTestServer secured;
   private Path dockerConfig;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
+  void start(Lab lab, DockerTestEngine docker) {
     this.docker = docker;
     this.dockerConfig = ExternalProcess.tempDir("shoal-e2e-docker-config");
-    cluster = new LocalCluster(etcd, docker, NODES);
+    secured = lab.registry(RegistryTestServer.startWithBasicAuth(USER, PASSWORD));
+    cluster = new LocalCluster(lab, lab.hosts().subList(0, 2), secured);
   }
 
   @AfterEach
@@ -62,15 +62,9 @@ class PrivateRegistryIT {
 
   @Test
   void privateImagePinnedPulledWithCredentialsRepinnedOnUpdateKeptOnScale() {
-    RegistryTestServer secured = RegistryTestServer.startWithBasicAuth(USER, PASSWORD);
-    String tag = secured.image("e2e/private") + ":1";
-    String first = TestImages.busybox(tag).file("/v", "1").credentials(secured).push(docker);
-    TestImages.removeLocal(docker, first);
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      cluster.assertAlive();
-      Commands.Result nodes = cluster.shoal("node", "ls");
-      return nodes.ok() && nodes.stdout().split(" Ready ", -1).length - 1 == NODES.size();
-    });
+    String tag = secured.image("e2e/private:1");
+    String first = TestImages.busybox(secured, "e2e/private:1").file("/v", "1").push(docker);
+    cluster.awaitReadyNodes(Duration.ofSeconds(60));
 
     shoal(PASSWORD + "\n", "login", "--username", USER, "--password-stdin", secured.address());
     String created = shoal(null, "service", "create", "--name", "private", "--replicas", "2", "--init",
@@ -80,9 +74,9 @@ class PrivateRegistryIT {
     assertThat(inspect).contains(first);
     String id = LocalCluster.idOf(shoal(null, "service", "inspect", "private"));
     cluster.removeOnClose(id);
-    assertThat(docker.containerIds("io.shoal.service.id=" + id)).hasSize(2);
+    assertThat(cluster.containers(id)).extracting(c -> c.host().name()).containsExactlyInAnyOrder("h1", "h2");
 
-    String second = TestImages.busybox(tag).file("/v", "2").credentials(secured).push(docker);
+    String second = TestImages.busybox(secured, "e2e/private:1").file("/v", "2").push(docker);
     assertThat(digestOf(second)).isNotEqualTo(digestOf(first));
     shoal(null, "service", "update", "--image", tag, "--timeout", "2m", "private");
     assertThat(shoal(null, "service", "inspect", "--pretty", "private")).contains(second);

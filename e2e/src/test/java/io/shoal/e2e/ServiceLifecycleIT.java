@@ -3,11 +3,13 @@ package io.shoal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shoal.e2e.LocalCluster.Container;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab;
+import io.shoal.testing.Lab.Host;
+import io.shoal.testing.LabExtension;
 import io.shoal.testing.RegistryExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
@@ -25,22 +27,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's scenario on a real cluster of separate processes, real etcd, real dockerd and a
- * real registry: create a 3-replica published service, reach it through every node's routing
- * mesh, roll an env change through all tasks, remove it.
+ * The README's scenario on a real cluster of separate processes on a lab of three hosts, each
+ * with its own dockerd, real etcd and a real registry: create a 3-replica published service
+ * (a task per host), reach it through every host's routing mesh, roll an env change through all
+ * tasks, scale it to one task and still reach it at every host (the mesh of the two others
+ * forwards across the lab's network), remove it.
  */
-@ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
 class ServiceLifecycleIT {
-  private static final List<String> NODES = List.of("127.0.0.22", "127.0.0.23", "127.0.0.24");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private LocalCluster cluster;
   private DockerTestEngine docker;
+  private RegistryTestServer registry;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
     this.docker = docker;
-    cluster = new LocalCluster(etcd, docker, NODES);
+    registry = lab.registry(local);
+    cluster = new LocalCluster(lab, registry);
   }
 
   @AfterEach
@@ -53,9 +58,9 @@ class ServiceLifecycleIT {
   }
 
   @Test
-  void createServeUpdateRemove(RegistryTestServer registry) throws Exception {
-    String image = registry.image("e2e/web") + ":1";
-    TestImages.busybox(image).file("/www/index.html", "hello from shoal e2e\n").push(docker);
+  void createServeUpdateRemove() throws Exception {
+    String image = registry.image("e2e/web:1");
+    TestImages.busybox(registry, "e2e/web:1").file("/www/index.html", "hello from shoal e2e\n").push(docker);
     int port = ExternalProcess.freePort();
 
     cluster.awaitReadyNodes(Duration.ofSeconds(60));
@@ -71,47 +76,59 @@ class ServiceLifecycleIT {
     assertThat(shoal("service", "ls")).contains("web").contains("3/3").contains("*:" + port + "->80/tcp")
         .contains(image + "@sha256:");
     String ps = shoal("service", "ps", "web");
-    assertThat(ps).contains("e2e-node-1").contains("e2e-node-2").contains("e2e-node-3");
+    for (Host host : cluster.hosts) {
+      assertThat(ps).as("service ps names the hosts").containsPattern("\\s" + host.name() + "\\s");
+    }
 
-    List<String> containers = docker.containerIds("io.shoal.service.id=" + serviceId);
-    assertThat(containers).hasSize(3);
-    for (String c : containers) {
-      assertThat(docker.inspect("{{json .Config.Env}}", c)).contains("GREETING=hi");
-      assertThat(docker.inspect("{{.Config.WorkingDir}}", c)).isEqualTo("/www");
-      assertThat(docker.inspect("{{.Config.User}}", c)).isEqualTo("0");
+    // A task on each host's own engine.
+    List<Container> containers = cluster.containers(serviceId);
+    assertThat(containers).extracting(Container::host).containsExactlyInAnyOrderElementsOf(cluster.hosts);
+    for (Container c : containers) {
+      assertThat(c.inspect("{{json .Config.Env}}")).contains("GREETING=hi");
+      assertThat(c.inspect("{{.Config.WorkingDir}}")).isEqualTo("/www");
+      assertThat(c.inspect("{{.Config.User}}")).isEqualTo("0");
     }
     Set<String> firstTasks = taskIds(containers);
-
-    for (String addr : NODES) {
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(get("http://" + addr + ":" + port + "/")).isEqualTo("hello from shoal e2e\n"));
-    }
+    assertEveryHostAnswers(port);
 
     shoal("service", "update", "--env-add", "GREETING=bye", "--timeout", "2m", "web");
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      List<String> now = docker.containerIds("io.shoal.service.id=" + serviceId);
+      List<Container> now = cluster.containers(serviceId);
       assertThat(now).hasSize(3);
       assertThat(taskIds(now)).doesNotContainAnyElementsOf(firstTasks);
-      for (String c : now) {
-        assertThat(docker.inspect("{{json .Config.Env}}", c)).contains("GREETING=bye");
+      for (Container c : now) {
+        assertThat(c.inspect("{{json .Config.Env}}")).contains("GREETING=bye");
       }
     });
-    for (String addr : NODES) {
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(get("http://" + addr + ":" + port + "/")).isEqualTo("hello from shoal e2e\n"));
-    }
+    assertEveryHostAnswers(port);
+
+    // One task left: the two hosts without it answer through their mesh, which forwards to it
+    // on the third host over the lab bridge.
+    shoal("service", "scale", "web=1");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(cluster.containers(serviceId)).hasSize(1));
+    assertEveryHostAnswers(port);
 
     shoal("service", "rm", "web");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(docker.containerIds("io.shoal.service.id=" + serviceId)).isEmpty());
+        assertThat(cluster.containers(serviceId)).isEmpty());
     assertThat(shoal("service", "ls")).doesNotContain("web");
   }
 
-  private Set<String> taskIds(List<String> containers) {
+  /** Every host's address serves the page, through the routing mesh on that host. */
+  private void assertEveryHostAnswers(int port) {
+    for (Host host : cluster.hosts) {
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(get("http://" + host.address() + ":" + port + "/")).as(host.name())
+              .isEqualTo("hello from shoal e2e\n"));
+    }
+  }
+
+  private static Set<String> taskIds(List<Container> containers) {
     Set<String> ids = new HashSet<>();
-    for (String c : containers) {
-      ids.add(docker.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}", c));
+    for (Container c : containers) {
+      ids.add(c.inspect("{{index .Config.Labels \"io.shoal.task.id\"}}"));
     }
     return ids;
   }

@@ -3,19 +3,20 @@ package io.shoal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shoal.e2e.LocalCluster.Container;
 import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.Lab;
+import io.shoal.testing.Lab.Host;
+import io.shoal.testing.LabExtension;
 import io.shoal.testing.RegistryExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -25,25 +26,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 4's end-to-end case on real processes, etcd, dockerd and registry: a 6-replica service
- * across 3 nodes rolls an update start-first, two slots at a time (a new task runs before its old
+ * across a lab of 3 hosts, each with its own dockerd, rolls an update start-first, two slots at a time (a new task runs before its old
  * one stops, so fewer than 6 containers never run), reports the update's status, and rolls back,
  * by hand and then by itself after a failing update (the spec swapped back both times, as in
  * Swarm).
  */
-@ExtendWith({EtcdExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
 class StartFirstRollingUpdateIT {
-  // 127.0.0.4x: apart from every other test's node addresses.
-  private static final List<String> NODES = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private LocalCluster cluster;
   private DockerTestEngine docker;
+  private RegistryTestServer registry;
   private String serviceId;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd, DockerTestEngine docker) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
     this.docker = docker;
-    cluster = new LocalCluster(etcd, docker, NODES);
+    registry = lab.registry(local);
+    cluster = new LocalCluster(lab, registry);
   }
 
   @AfterEach
@@ -55,12 +56,12 @@ class StartFirstRollingUpdateIT {
     return cluster.succeed(args);
   }
 
-  /** GREETING of each running container of the service, by container id. */
-  private Map<String, String> running() {
-    Map<String, String> env = new HashMap<>();
-    for (String c : docker.containerIds("io.shoal.service.id=" + serviceId)) {
+  /** GREETING of each running container of the service, on every host, by container. */
+  private Map<Container, String> running() {
+    Map<Container, String> env = new HashMap<>();
+    for (Container c : cluster.containers(serviceId)) {
       // A container may go between the listing and this look (the scheduler removes old ones).
-      Commands.Result r = docker.tryDocker("inspect", "--format", "{{.State.Running}} {{json .Config.Env}}", c);
+      Commands.Result r = c.tryInspect("{{.State.Running}} {{json .Config.Env}}");
       if (r.ok() && r.stdout().startsWith("true")) {
         Matcher m = Pattern.compile("GREETING=(\\w+)").matcher(r.stdout());
         env.put(c, m.find() ? m.group(1) : "");
@@ -70,9 +71,9 @@ class StartFirstRollingUpdateIT {
   }
 
   @Test
-  void sixReplicasRollStartFirstAcrossThreeNodesAndRollBack(RegistryTestServer registry) {
-    String image = registry.image("e2e/startfirst") + ":1";
-    TestImages.busybox(image).file("/www/index.html", "start-first\n").push(docker);
+  void sixReplicasRollStartFirstAcrossThreeNodesAndRollBack() {
+    String image = registry.image("e2e/startfirst:1");
+    TestImages.busybox(registry, "e2e/startfirst:1").file("/www/index.html", "start-first\n").push(docker);
     cluster.awaitReadyNodes(WAIT);
 
     shoal("service", "create", "--name", "sf", "--replicas", "6", "--env", "GREETING=one",
@@ -83,32 +84,33 @@ class StartFirstRollingUpdateIT {
     serviceId = cluster.serviceId("sf");
     assertThat(running()).hasSize(6).allSatisfy((c, g) -> assertThat(g).isEqualTo("one"));
     String ps = shoal("service", "ps", "sf");
-    for (String node : List.of("e2e-node-1", "e2e-node-2", "e2e-node-3")) {
-      assertThat(ps.split(node, -1).length - 1).as("tasks on %s:\n%s", node, ps).isEqualTo(2);
+    for (Host host : cluster.hosts) {
+      assertThat(Pattern.compile("\\s" + host.name() + "\\s").matcher(ps).results().count())
+          .as("tasks on %s:\n%s", host.name(), ps).isEqualTo(2);
+      assertThat(cluster.containers(serviceId)).filteredOn(c -> c.host().equals(host)).hasSize(2);
     }
 
-    // Start-first: while the update rolls, at least 6 containers run at every look.
+    // Start-first: while the update rolls, at least 6 containers run at every moment, over
+    // all three hosts' engines.
+    Instant updated = Instant.now();
     shoal("service", "update", "--env-add", "GREETING=two", "--detach", "sf");
-    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
     await().atMost(WAIT).until(() -> {
-      Map<String, String> now = running();
-      fewest.accumulateAndGet(now.size(), Math::min);
+      Map<Container, String> now = running();
       return now.size() == 6 && now.values().stream().allMatch("two"::equals);
     });
-    assertThat(fewest.get()).isGreaterThanOrEqualTo(6);
+    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, updated, 6)).isGreaterThanOrEqualTo(6);
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_COMPLETED"));
     assertThat(shoal("service", "inspect", "--pretty", "sf")).contains("State:").contains("completed")
         .contains("update completed");
 
     // Back to GREETING=one with the rollback config, start-first too.
+    Instant rolledBack = Instant.now();
     shoal("service", "rollback", "--detach", "sf");
-    fewest.set(Integer.MAX_VALUE);
     await().atMost(WAIT).until(() -> {
-      Map<String, String> now = running();
-      fewest.accumulateAndGet(now.size(), Math::min);
+      Map<Container, String> now = running();
       return now.size() == 6 && now.values().stream().allMatch("one"::equals);
     });
-    assertThat(fewest.get()).isGreaterThanOrEqualTo(6);
+    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, rolledBack, 6)).isGreaterThanOrEqualTo(6);
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_ROLLBACK_COMPLETED"));
     assertThat(shoal("service", "ls")).contains("6/6");
     // As in Swarm, the rollback swapped the specs: inspect shows what runs.
@@ -129,12 +131,11 @@ class StartFirstRollingUpdateIT {
     assertThat(inspected).contains("rollback completed").containsPattern("(?m)Args:\\s+httpd -f -p 80$")
         .contains("GREETING=one").doesNotContain("GREETING=bad");
     await().atMost(WAIT).until(() -> {
-      Map<String, String> now = running();
+      Map<Container, String> now = running();
       return now.size() == 6 && now.values().stream().allMatch("one"::equals);
     });
 
     shoal("service", "rm", "sf");
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(docker.containerIds("io.shoal.service.id=" + serviceId)).isEmpty());
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.containers(serviceId)).isEmpty());
   }
 }

@@ -20,7 +20,7 @@ final class UdpFlowClient implements AutoCloseable {
   UdpFlowClient(String host, int port) {
     server = new InetSocketAddress(host, port);
     try {
-      socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      socket = new DatagramSocket(0);
       socket.setSoTimeout(2000);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
