@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -99,6 +101,33 @@ final class LocalCluster implements AutoCloseable {
     Commands.Result tryInspect(String format) {
       return host.engine().tryDocker("inspect", "--format", format, id);
     }
+  }
+
+  /** A row of {@code service ps}: a task, its slot, its node's hostname, desired and current state. */
+  record TaskRow(String id, int slot, String node, String desired, String current) {
+    boolean running() {
+      return desired.equals("Running") && current.equals("Running");
+    }
+  }
+
+  private static final Pattern PS_ROW = Pattern.compile(
+      "(?m)^(\\S+)\\s+(?:\\\\_\\s+)?\\S+\\.(\\d+)\\s+\\S+\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)");
+
+  /** The tasks of a replicated service, as {@code service ps --no-trunc} shows them. */
+  List<TaskRow> tasks(String service) {
+    Matcher m = PS_ROW.matcher(succeed("service", "ps", "--no-trunc", service));
+    List<TaskRow> rows = new ArrayList<>();
+    while (m.find()) {
+      rows.add(new TaskRow(m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4), m.group(5)));
+    }
+    return rows;
+  }
+
+  /** The STATUS that {@code node ls} shows for the node on host {@code name} (Ready, Down, ...). */
+  String nodeStatus(String name) {
+    Matcher m = Pattern.compile("(?m)^\\S+\\s+" + name + "\\s+(\\S+)")
+        .matcher(succeed("node", "ls"));
+    return m.find() ? m.group(1) : "";
   }
 
   /** Every container (running or not) of service {@code serviceId}, on every host's engine. */
@@ -235,7 +264,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** The id in {@code shoal service inspect}'s JSON. */
   static String idOf(String inspectJson) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
+    Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9]+)\"").matcher(inspectJson);
     if (!m.find()) {
       throw new AssertionError("no id in " + inspectJson);
     }
