@@ -222,8 +222,8 @@ YAML
 
 # build_demo_image DOCKER_HOST IMAGE: busybox httpd serving a page, pushed to the registry
 build_demo_image() {
-  local host=$1 image=$2 rootfs
-  rootfs=$(mktemp -d)
+  local host=$1 image=$2 rootfs="$DEV/demo-rootfs"
+  rm -rf "$rootfs" # what a crashed up left
   mkdir -p "$rootfs/bin" "$rootfs/www/cgi-bin" "$rootfs/tmp"
   cp /usr/bin/busybox "$rootfs/bin/busybox"
   for tool in sh httpd sleep wget cat echo env id ls hostname; do ln -s busybox "$rootfs/bin/$tool"; done
@@ -329,13 +329,13 @@ cmd_up() {
   ensure_packages
   build
   local started n
-  started=$(date +%s%N)
   if compgen -G "$PIDS/*.pid" >/dev/null || [ -e "/run/shoal-lab/$LAB" ] || [ -e "/var/run/netns/$LAB-h1" ]; then
     say "an earlier up left processes or its lab: taking them down first"
     cmd_down
   fi
   # A fresh cluster each time: the hosts' engines are new, so old tasks and nodes would only mislead.
   rm -rf "$DEV/etcd" "$DEV/agents" "$DEV/registry" "$CLUSTER_ENV"
+  started=$(date +%s%N)
 
   BRIDGE_ADDR=$(bridge_addr "$LAB_SUBNET")
   REGISTRY_ADDR="$BRIDGE_ADDR:5000"
