@@ -1,31 +1,72 @@
 #!/usr/bin/env bash
-# How fast a service converges: `shoal service create --replicas N` to N/N RUNNING on the local
-# 3-node cluster (deploy/dev.sh up), against the raw engine baseline measured in the same run:
-# `docker run -d` of N containers of the same image, 4 at a time, on the same dockerd.
+# How fast a service converges on the lab (deploy/dev.sh up: every node its own host, with its own
+# dockerd): `shoal service create --replicas N` to N/N RUNNING, against the raw engine baseline
+# measured in the same run: `docker run -d` of N containers of the same image spread evenly over
+# the hosts' engines, every engine at once, BENCH_PARALLEL (4) runs at a time on each.
 #
-#   bench/converge.sh [N ...]        default: 1 10 30
+#   bench/converge.sh [N ...]        default: 1 10 30; BENCH_ROUNDS (3) rounds of each
 #
-# Prints one line per N and a summary line last. The CLI's JVM start is inside the Shoal figure.
+# Prints one line per round and per N (the medians of its rounds), and a summary line last. The
+# CLI's JVM start is inside the Shoal figure; its round trip, measured just before, is subtracted
+# for the cluster's own time. Both sides share this machine's cores with everything else on it:
+# compare the ratio, and only within one run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHOAL="$ROOT/bin/shoal"
-HOST="${SHOAL_DOCKER_HOST:-unix://$ROOT/.dev/docker/docker.sock}"
-IMAGE="127.0.0.1:5000/demo/web:1"
+CLUSTER_ENV="$ROOT/.dev/cluster.env"
+PARALLEL="${BENCH_PARALLEL:-4}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+# Bounds of the waits between rounds: 60 s for a service's containers to be gone.
+DRAIN_POLLS=600
 COUNTS=("${@:-1 10 30}")
 read -r -a COUNTS <<<"${COUNTS[*]}"
 
-"$SHOAL" node ls >/dev/null 2>&1 || { echo "bench: no cluster; run deploy/dev.sh up first" >&2; exit 1; }
-docker -H "$HOST" info >/dev/null 2>&1 || { echo "bench: no dockerd at $HOST" >&2; exit 1; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -s "$CLUSTER_ENV" ] || die "no lab cluster; run deploy/dev.sh up first"
+# shellcheck source=/dev/null
+. "$CLUSTER_ENV"
+IMAGE="$DEMO_IMAGE"
+HOSTS=() ENGINES=()
+while read -r host _ socket; do HOSTS+=("$host") ENGINES+=("$socket"); done <"$HOSTS_FILE"
+[ ${#ENGINES[@]} -gt 0 ] || die "no hosts in $HOSTS_FILE"
+"$SHOAL" node ls >/dev/null 2>&1 || die "control does not answer; run deploy/dev.sh up first"
+for i in "${!ENGINES[@]}"; do
+  docker -H "${ENGINES[$i]}" info >/dev/null 2>&1 || die "the dockerd of ${HOSTS[$i]} does not answer (${ENGINES[$i]})"
+  # Both sides start from an image every engine has: the pulls are not what is measured.
+  docker -H "${ENGINES[$i]}" pull -q "$IMAGE" >/dev/null
+done
 
 now_ms() { date +%s%3N; }
 
-baseline() { # baseline N -> ms for N containers started, 4 at a time
-  local n=$1 start end
+# share N I: how many of N containers engine I gets (spread evenly, the first ones one more)
+share() {
+  local n=$1 i=$2 h=${#ENGINES[@]}
+  echo $((n / h + (i < n % h ? 1 : 0)))
+}
+
+baseline() { # baseline N -> ms for N containers started over every engine at once
+  local n=$1 start end i
   start=$(now_ms)
-  seq 1 "$n" | xargs -P 4 -I{} docker -H "$HOST" run -d --label shoal.bench=1 --entrypoint /bin/demo-init "$IMAGE" sleep 600 >/dev/null
+  for i in "${!ENGINES[@]}"; do
+    seq 1 "$(share "$n" "$i")" | xargs -r -P "$PARALLEL" -I{} \
+      docker -H "${ENGINES[$i]}" run -d --label shoal.bench=1 "$IMAGE" sleep 600 >/dev/null &
+  done
+  wait
   end=$(now_ms)
-  docker -H "$HOST" rm -f $(docker -H "$HOST" ps -aq --filter label=shoal.bench=1) >/dev/null
+  for i in "${!ENGINES[@]}"; do
+    docker -H "${ENGINES[$i]}" ps -aq --filter label=shoal.bench=1 | xargs -r docker -H "${ENGINES[$i]}" rm -f >/dev/null &
+  done
+  wait
   echo $((end - start))
+}
+
+containers_of() { # containers_of SERVICE: how many containers of it exist on all engines
+  local e total=0
+  for e in "${ENGINES[@]}"; do
+    total=$((total + $(docker -H "$e" ps -aq --filter "label=io.shoal.service.name=$1" | wc -l)))
+  done
+  echo "$total"
 }
 
 shoal_run() { # shoal_run N -> ms from create to N/N RUNNING (as the CLI reports convergence)
@@ -36,11 +77,15 @@ shoal_run() { # shoal_run N -> ms from create to N/N RUNNING (as the CLI reports
   end=$(now_ms)
   "$SHOAL" service rm "$name" >/dev/null
   # Let the removal finish before the next round, so rounds don't overlap.
-  for _ in $(seq 1 300); do
-    [ -z "$(docker -H "$HOST" ps -aq --filter "label=io.shoal.service.name=$name")" ] && break
+  for _ in $(seq 1 "$DRAIN_POLLS"); do
+    [ "$(containers_of "$name")" = 0 ] && break
     sleep 0.1
   done
   echo $((end - start))
+}
+
+median() { # median N...: the middle one (the lower of the two middle ones)
+  printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"
 }
 
 cli_ms() { # one CLI round trip (JVM start + a call), to tell the cluster's share from the CLI's
@@ -51,15 +96,22 @@ cli_ms() { # one CLI round trip (JVM start + a call), to tell the cluster's shar
   echo $((end - start))
 }
 
+echo "converge on lab $LAB: ${#ENGINES[@]} hosts (${HOSTS[*]}), image $IMAGE, docker run $PARALLEL at a time per engine, $ROUNDS rounds"
 summary=()
 for n in "${COUNTS[@]}"; do
-  base=$(baseline "$n")
-  cli=$(cli_ms)
-  shoal=$(shoal_run "$n")
-  cluster=$((shoal - cli))
+  bases=() clusters=()
+  for r in $(seq 1 "$ROUNDS"); do
+    base=$(baseline "$n")
+    cli=$(cli_ms)
+    shoal=$(shoal_run "$n")
+    cluster=$((shoal - cli))
+    bases+=("$base") clusters+=("$cluster")
+    printf '  round %s replicas=%-3s shoal create->running %6s ms (CLI round trip %s ms, cluster %s ms)   docker run x%-3s %6s ms\n' \
+      "$r" "$n" "$shoal" "$cli" "$cluster" "$n" "$base"
+  done
+  base=$(median "${bases[@]}") cluster=$(median "${clusters[@]}")
   ratio=$(awk -v a="$cluster" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
-  printf 'replicas=%-3s shoal create->running %6s ms (CLI round trip %s ms, cluster %s ms)   docker run x%-3s %6s ms   cluster/docker %s\n' \
-    "$n" "$shoal" "$cli" "$cluster" "$n" "$base" "$ratio"
+  printf 'replicas=%-3s median cluster %6s ms   docker run x%-3s %6s ms   cluster/docker %s\n' "$n" "$cluster" "$n" "$base" "$ratio"
   summary+=("n=$n:${cluster}ms/${base}ms=${ratio}x")
 done
-echo "converge summary: ${summary[*]} (shoal cluster time / raw docker run, same engine, same run)"
+echo "converge summary: ${summary[*]} (median shoal cluster time / raw docker run over the same ${#ENGINES[@]} engines, same run)"

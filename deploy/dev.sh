@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Shoal's local stack on one machine: etcd, dockerd, a private registry and every Shoal
-# service, with three nodes on 127.0.0.2-4 (ARCHITECTURE.md, "Many nodes on one machine").
+# Shoal's local stack on one machine: a lab of hosts (deploy/lab.sh), each a network namespace with
+# its own dockerd, node-agent and mesh-proxy; etcd, a private registry and the control plane in the
+# root namespace, on loopback and on the lab's bridge (docs/ARCHITECTURE.md, "The lab").
 #
-#   deploy/dev.sh up       install what is missing, build, start the cluster and a demo service
-#   deploy/dev.sh down     stop exactly what `up` started
-#   deploy/dev.sh status   what runs, and where its log is
+#   deploy/dev.sh up       install what is missing, build if stale, start a fresh cluster and a demo
+#   deploy/dev.sh down     stop exactly what `up` started and remove the lab
+#   deploy/dev.sh status   what runs, where its log is, and the hosts
+#   deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST
+#                          a fault on one host of the running cluster (h1, h2, ...)
 #   deploy/dev.sh test     every test, with its own dockerd and registry (what CI runs)
 #   deploy/dev.sh lab ...  deploy/lab.sh: hosts as network namespaces, each with its own dockerd
 #
-# Everything lives in .dev/ (logs in .dev/logs). Set SHOAL_DOCKER_HOST to use a dockerd you
-# already run instead of starting one.
+# SHOAL_HOSTS (default 3) hosts on SHOAL_LAB_SUBNET (default 10.231.0.0/24), lab SHOAL_LAB
+# (default shoal). Everything lives in .dev/ (logs in .dev/logs, the hosts' engines in .dev/lab).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,9 +28,17 @@ ETCD_URL="http://127.0.0.1:2379"
 # Every write keeps an old revision until compacted; without this, etcd grows until its quota
 # (2 GiB) and then refuses writes. Watchers further behind than this list again (StoreCache).
 ETCD_COMPACTION_RETENTION="${SHOAL_ETCD_COMPACTION_RETENTION:-1h}"
-REGISTRY_ADDR="127.0.0.1:5000"
-DEMO_IMAGE="$REGISTRY_ADDR/demo/web:1"
-NODES=(2 3 4)
+LAB="${SHOAL_LAB:-shoal}"
+LAB_SUBNET="${SHOAL_LAB_SUBNET:-10.231.0.0/24}"
+HOST_COUNT="${SHOAL_HOSTS:-3}"
+LAB_DIR="$DEV/lab"
+# What `up` chose, for status, host and bench/converge.sh: LAB, BRIDGE_ADDR, REGISTRY_ADDR, ...
+CLUSTER_ENV="$DEV/cluster.env"
+# Control-plane ports, on 127.0.0.1 and on the bridge address.
+CONTROL_PORT=7400 REGISTRY_SERVICE_PORT=7401 SCHEDULER_PORT=7402 DISPATCHER_PORT=7403
+DEMO_PORT=8000
+READY_SECONDS=90
+CONVERGE_TIMEOUT=2m
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
@@ -55,9 +66,40 @@ ensure_packages() {
   fi
 }
 
+# Modules `up` runs from their target/ directories (no `mvn install`: nothing else reads ~/.m2).
+MODULES=(proto common cli services/control services/registry services/scheduler services/dispatcher
+  services/node-agent services/mesh-proxy)
+
+module_jar() { # module_jar MODULE: its jar in target/, if built
+  local jar
+  for jar in "$ROOT/$1"/target/shoal-*.jar; do
+    [ -f "$jar" ] && [[ $jar != *-tests.jar ]] && echo "$jar" && return
+  done
+}
+
+# stale_module: prints the first module whose jar is missing or older than a source of its own
+stale_module() {
+  local m jar
+  for m in "${MODULES[@]}"; do
+    jar=$(module_jar "$m")
+    if [ -z "$jar" ] || [ ! -f "$ROOT/$m/target/classpath.txt" ] ||
+      [ -n "$(find "$ROOT/$m/src" "$ROOT/$m/pom.xml" "$ROOT/pom.xml" -type f -newer "$jar" -print -quit)" ]; then
+      echo "$m"
+      return
+    fi
+  done
+}
+
 build() {
-  say "building (mvn install -DskipTests)"
-  (cd "$ROOT" && mvn -q -B install -DskipTests)
+  local stale
+  stale=$(stale_module)
+  if [ -z "$stale" ]; then
+    say "the build is up to date"
+    return
+  fi
+  say "building ($stale changed): mvn package -DskipTests"
+  # shellcheck disable=SC2086 # SHOAL_MVN_FLAGS is a list of flags, e.g. -o
+  (cd "$ROOT" && mvn -q -B ${SHOAL_MVN_FLAGS:-} package -DskipTests)
 }
 
 # --- processes ---------------------------------------------------------------------------------
@@ -80,16 +122,30 @@ running() {
 }
 
 stop() {
-  local name=$1 pid
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid=$(cat "$PIDS/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    echo "    $name stopped"
-  fi
-  rm -f "$PIDS/$name.pid"
+  stop_all "$1"
+}
+
+# stop_all NAME...: TERM to all at once, KILL to what still runs 10 s later
+stop_all() {
+  local name pid pids=() names=()
+  for name in "$@"; do
+    [ -f "$PIDS/$name.pid" ] || continue
+    pid=$(cat "$PIDS/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid") names+=("$name")
+    fi
+    rm -f "$PIDS/$name.pid"
+  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 1 ] || break
+    sleep 0.1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  echo "    stopped ${names[*]}"
 }
 
 # wait_for WHAT SECONDS COMMAND...: polls COMMAND until it succeeds
@@ -102,26 +158,33 @@ wait_for() {
   die "$what did not come up in ${seconds}s; see .dev/logs/"
 }
 
-java_service() { # [OPTS="jvm options"] java_service NAME MODULE MAIN ARGS...
+# [OPTS="jvm options"] [IN_HOST=hK] java_service NAME MODULE MAIN ARGS...
+# IN_HOST runs it inside that lab host's network namespace (deploy/lab.sh exec: nsenter --net).
+java_service() {
   local name=$1 module=$2 main=$3 opts=${OPTS:-$JAVA_OPTS}; shift 3
-  local jar cp
-  jar=$(ls "$ROOT/$module"/target/shoal-*.jar 2>/dev/null | grep -v -- '-tests' | head -n1)
-  [ -n "$jar" ] && [ -f "$ROOT/$module/target/classpath.txt" ] || die "$module is not built; run: mvn -q install -DskipTests"
+  local jar cp inside=()
+  jar=$(module_jar "$module")
+  if [ -z "$jar" ] || [ ! -f "$ROOT/$module/target/classpath.txt" ]; then
+    die "$module is not built; run: mvn -q package -DskipTests"
+  fi
   cp="$jar:$(cat "$ROOT/$module/target/classpath.txt")"
+  [ -z "${IN_HOST:-}" ] || inside=("$ROOT/deploy/lab.sh" exec "$LAB" "$IN_HOST")
   # shellcheck disable=SC2086
-  start "$name" java $opts -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
+  start "$name" "${inside[@]}" java $opts -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
 }
 
 # --- infrastructure ----------------------------------------------------------------------------
 
+# start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts)
 start_etcd() {
+  local urls
+  urls=$(IFS=,; echo "$*")
   mkdir -p "$DEV/etcd"
   start etcd etcd --name dev --data-dir "$DEV/etcd/data" \
-    --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+    --listen-client-urls "$urls" --advertise-client-urls "$urls" \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
     --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION"
-  wait_for etcd 30 curl -fsS "$ETCD_URL/health"
 }
 
 # start_dockerd DIR NAME: a dockerd with its own socket, data root and exec root under DIR
@@ -137,7 +200,7 @@ docker_host() {
   echo "${SHOAL_DOCKER_HOST:-unix://$DEV/docker/docker.sock}"
 }
 
-# start_registry DIR NAME ADDR
+# start_registry DIR NAME ADDR [nowait]
 start_registry() {
   local dir=$1 name=$2 addr=$3
   mkdir -p "$dir/storage"
@@ -154,13 +217,13 @@ http:
   addr: $addr
 YAML
   start "$name" docker-registry serve "$dir/config.yml"
-  wait_for "registry on $addr" 30 curl -fsS "http://$addr/v2/"
+  [ "${4:-}" = nowait ] || wait_for "registry on $addr" 30 curl -fsS "http://$addr/v2/"
 }
 
 # build_demo_image DOCKER_HOST IMAGE: busybox httpd serving a page, pushed to the registry
 build_demo_image() {
-  local host=$1 image=$2 rootfs
-  rootfs=$(mktemp -d)
+  local host=$1 image=$2 rootfs="$DEV/demo-rootfs"
+  rm -rf "$rootfs" # what a crashed up left
   mkdir -p "$rootfs/bin" "$rootfs/www/cgi-bin" "$rootfs/tmp"
   cp /usr/bin/busybox "$rootfs/bin/busybox"
   for tool in sh httpd sleep wget cat echo env id ls hostname; do ln -s busybox "$rootfs/bin/$tool"; done
@@ -187,91 +250,221 @@ INIT
   rm -rf "$rootfs"
 }
 
+# --- the lab -----------------------------------------------------------------------------------
+
+# bridge_addr CIDR: the subnet's first address, which deploy/lab.sh gives the bridge
+bridge_addr() {
+  local a b c d
+  [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})/[0-9]{1,2}$ ]] ||
+    die "SHOAL_LAB_SUBNET '$1': expected a CIDR such as 10.231.0.0/24"
+  a=${BASH_REMATCH[1]} b=${BASH_REMATCH[2]} c=${BASH_REMATCH[3]} d=${BASH_REMATCH[4]}
+  local n=$(((a << 24 | b << 16 | c << 8 | d) + 1))
+  echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))"
+}
+
+# load_cluster: the settings of the running cluster (written by `up`), or dies
+load_cluster() {
+  [ -s "$CLUSTER_ENV" ] || die "no cluster is up (deploy/dev.sh up)"
+  # shellcheck source=/dev/null
+  . "$CLUSTER_ENV"
+}
+
+# host_line HOST: "HOST ADDR unix://SOCKET" from the lab's host list, or one clear line and exit
+host_line() {
+  local line
+  line=$(awk -v h="$1" '$1 == h' "$LAB_DIR/hosts" 2>/dev/null)
+  [ -n "$line" ] || die "no host '$1' in lab $LAB (its hosts: $(awk '{print $1}' "$LAB_DIR/hosts" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'))"
+  echo "$line"
+}
+
+# start_agent HOST ADDR DOCKER_HOST: HOST's node-agent, inside HOST, named after it
+start_agent() {
+  IN_HOST=$1 java_service "agent-$1" services/node-agent io.shoal.agent.NodeAgentMain \
+    --hostname "$1" --addr "$2" --docker-host "$3" --state-dir "$DEV/agents/$1" \
+    --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT"
+}
+
+start_mesh() { # start_mesh HOST ADDR
+  OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
+    --addr "$2" --etcd-endpoints "http://$BRIDGE_ADDR:2379"
+}
+
 # --- the cluster -------------------------------------------------------------------------------
 
-start_shoal() {
-  local host
-  host=$(docker_host)
+start_control_plane() {
   export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
   # The cluster key seals registry credentials (--with-registry-auth) in etcd; it never goes there.
   if [ ! -s "$DEV/cluster.key" ]; then
     mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
   fi
-  java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key"
-  java_service control services/control io.shoal.control.ControlMain
-  java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain
-  java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain
-  for n in "${NODES[@]}"; do
-    local node="node-$((n - 1))" addr="127.0.0.$n"
-    java_service "agent-$node" services/node-agent io.shoal.agent.NodeAgentMain \
-      --hostname "$node" --addr "$addr" --docker-host "$host" --state-dir "$DEV/agents/$node"
-    OPTS="$MESH_JAVA_OPTS" java_service "mesh-$node" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain --addr "$addr"
-  done
+  local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
+  # shellcheck disable=SC2059 # the format is ours
+  java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
+    --listen "$(printf "$both" $REGISTRY_SERVICE_PORT $REGISTRY_SERVICE_PORT)" --insecure-registry "$REGISTRY_ADDR"
+  # shellcheck disable=SC2059
+  java_service control services/control io.shoal.control.ControlMain \
+    --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT"
+  # shellcheck disable=SC2059
+  java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
+    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)"
+  # shellcheck disable=SC2059
+  java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain \
+    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)"
+}
+
+# ready_nodes: how many nodes `shoal node ls` shows Ready
+ready_nodes() {
+  "$ROOT/bin/shoal" node ls 2>/dev/null | grep -c ' Ready ' || true
+}
+
+elapsed() { # elapsed START_NS: "7.3s"
+  local ms=$((($(date +%s%N) - $1) / 1000000))
+  printf '%d.%ds' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
 cmd_up() {
+  # Before anything else: every later step needs it.
+  [ "$(id -u)" = 0 ] || die "up needs root (it makes network namespaces, a bridge and iptables rules, and runs a dockerd per host): run sudo deploy/dev.sh up"
+  [[ $HOST_COUNT =~ ^[1-9][0-9]?$ ]] || die "SHOAL_HOSTS '$HOST_COUNT': 1 to 99"
   ensure_packages
-  [ "$(id -u)" = 0 ] || [ -n "${SHOAL_DOCKER_HOST:-}" ] || die "dockerd needs root: run as root, or set SHOAL_DOCKER_HOST to a dockerd you run"
   build
-  say "starting etcd, dockerd and a registry on $REGISTRY_ADDR"
-  start_etcd
-  [ -n "${SHOAL_DOCKER_HOST:-}" ] || start_dockerd "$DEV/docker" dockerd
-  start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR"
-  say "building the demo image $DEMO_IMAGE"
-  build_demo_image "$(docker_host)" "$DEMO_IMAGE"
-  say "starting Shoal: control, registry, scheduler, dispatcher, 3 agents and 3 mesh-proxies"
-  start_shoal
-  wait_for "three Ready nodes" 90 bash -c "'$ROOT/bin/shoal' node ls 2>/dev/null | grep -c ' Ready ' | grep -qx 3"
-  if ! "$ROOT/bin/shoal" service inspect hello >/dev/null 2>&1; then
-    say "deploying the demo service 'hello' (3 replicas, routing mesh on port 8000)"
-    "$ROOT/bin/shoal" service create --name hello --replicas 3 --publish 8000:80 --init \
-      "$DEMO_IMAGE" httpd -f -p 80 -h /www
+  local started n
+  if compgen -G "$PIDS/*.pid" >/dev/null || [ -e "/run/shoal-lab/$LAB" ] || [ -e "/var/run/netns/$LAB-h1" ]; then
+    say "an earlier up left processes or its lab: taking them down first"
+    cmd_down
   fi
-  cat <<TXT
+  # A fresh cluster each time: the hosts' engines are new, so old tasks and nodes would only mislead.
+  rm -rf "$DEV/etcd" "$DEV/agents" "$DEV/registry" "$CLUSTER_ENV"
+  started=$(date +%s%N)
 
-Shoal is up: 3 nodes on 127.0.0.2-4, control on 127.0.0.1:7400.
-  bin/shoal service ls
-  bin/shoal service ps hello
-  curl http://127.0.0.2:8000/              (any node answers, through the routing mesh)
-  deploy/dev.sh down                       (stops everything this started)
-TXT
+  BRIDGE_ADDR=$(bridge_addr "$LAB_SUBNET")
+  REGISTRY_ADDR="$BRIDGE_ADDR:5000"
+  DEMO_IMAGE="$REGISTRY_ADDR/demo/web:1"
+  say "lab $LAB: $HOST_COUNT hosts on $LAB_SUBNET, bridge $LAB-br at $BRIDGE_ADDR"
+  "$ROOT/deploy/lab.sh" up --name "$LAB" --hosts "$HOST_COUNT" --subnet "$LAB_SUBNET" --dir "$LAB_DIR" \
+    --insecure-registry "$REGISTRY_ADDR" >/dev/null
+  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\n' \
+    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" >"$CLUSTER_ENV"
+
+  say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
+  start_etcd "$ETCD_URL" "http://$BRIDGE_ADDR:2379"
+  start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
+  wait_for etcd 30 curl -fsS "$ETCD_URL/health"
+  start_control_plane
+
+  local host addr sock first_sock=""
+  say "starting a node-agent and a mesh-proxy inside each host"
+  while read -r host addr sock; do
+    start_agent "$host" "$addr" "$sock"
+    start_mesh "$host" "$addr"
+    [ -n "$first_sock" ] || first_sock=$sock
+  done <"$LAB_DIR/hosts"
+
+  # The demo image is built on a host's engine while the JVMs start.
+  wait_for "registry on $REGISTRY_ADDR" 30 curl -fsS "http://$REGISTRY_ADDR/v2/"
+  say "building the demo image $DEMO_IMAGE on h1's engine"
+  build_demo_image "$first_sock" "$DEMO_IMAGE"
+
+  for _ in $(seq 1 "$READY_SECONDS"); do
+    n=$(ready_nodes)
+    [ "$n" -lt "$HOST_COUNT" ] || break
+    sleep 1
+  done
+  [ "$n" -ge "$HOST_COUNT" ] || die "only $n of $HOST_COUNT nodes Ready after ${READY_SECONDS}s; see .dev/logs/agent-h*.log"
+  say "deploying the demo service 'hello' (3 replicas, routing mesh on port $DEMO_PORT)"
+  "$ROOT/bin/shoal" service create --name hello --replicas 3 --publish "$DEMO_PORT:80" --init \
+    --timeout "$CONVERGE_TIMEOUT" --quiet "$DEMO_IMAGE" httpd -f -p 80 -h /www >/dev/null
+  say "$HOST_COUNT hosts Ready and the demo converged in $(elapsed "$started")"
+
+  echo
+  echo "Shoal is up: $HOST_COUNT hosts of lab $LAB, control on 127.0.0.1:$CONTROL_PORT (and $BRIDGE_ADDR:$CONTROL_PORT)."
+  echo "  bin/shoal node ls"
+  echo "  bin/shoal service ps hello"
+  while read -r host addr sock; do
+    printf '  curl http://%s:%s/%*s(%s, through its mesh-proxy to a task on any host)\n' \
+      "$addr" "$DEMO_PORT" $((20 - ${#addr})) "" "$host"
+  done <"$LAB_DIR/hosts"
+  echo "  deploy/dev.sh host partition h2      (faults: partition|heal|stop-engine|start-engine|kill-agent|start-agent)"
+  echo "  deploy/dev.sh down                   (stops everything this started, removes the lab)"
 }
 
 cmd_down() {
   say "stopping Shoal"
-  for n in "${NODES[@]}"; do
-    stop "mesh-node-$((n - 1))"
+  local hosts=() f name
+  for f in "$PIDS"/mesh-*.pid "$PIDS"/agent-*.pid; do
+    [ -e "$f" ] && hosts+=("$(basename "$f" .pid)")
   done
-  for n in "${NODES[@]}"; do
-    stop "agent-node-$((n - 1))"
+  stop_all "${hosts[@]+"${hosts[@]}"}"
+  stop_all dispatcher scheduler control registry
+  # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
+  "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
+  stop_all docker-registry etcd
+  # Whatever else an earlier dev.sh recorded (its single dockerd, say).
+  for f in "$PIDS"/*.pid; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .pid)
+    if [ "$name" = dockerd ]; then remove_task_containers "$(docker_host)"; fi
+    stop_all "$name"
   done
-  stop dispatcher
-  stop scheduler
-  stop control
-  stop registry
-  local host
-  host=$(docker_host)
-  if docker -H "$host" info >/dev/null 2>&1; then
-    local ids
-    ids=$(docker -H "$host" ps -aq --filter label=io.shoal.task.id)
-    if [ -n "$ids" ]; then
-      # shellcheck disable=SC2086
-      docker -H "$host" rm -f $ids >/dev/null && echo "    removed $(echo "$ids" | wc -l) task containers"
-    fi
-  fi
-  stop docker-registry
-  stop dockerd
-  stop etcd
+  rm -f "$CLUSTER_ENV"
+}
+
+# remove_task_containers DOCKER_HOST: the tasks an earlier dev.sh ran on its single dockerd
+remove_task_containers() {
+  local ids
+  ids=$(docker -H "$1" ps -aq --filter label=io.shoal.task.id 2>/dev/null || true)
+  # shellcheck disable=SC2086
+  [ -z "$ids" ] || docker -H "$1" rm -f $ids >/dev/null 2>&1 || true
 }
 
 cmd_status() {
-  local name
+  local name f any=0
   for f in "$PIDS"/*.pid; do
-    [ -e "$f" ] || { echo "nothing is running"; return; }
+    [ -e "$f" ] || continue
+    any=1
     name=$(basename "$f" .pid)
     if running "$name"; then echo "running  $name (pid $(cat "$f"), log .dev/logs/$name.log)";
     else echo "stopped  $name"; fi
   done
+  [ $any = 1 ] || echo "nothing is running"
+  [ -s "$CLUSTER_ENV" ] && [ -s "$LAB_DIR/hosts" ] || return 0
+  load_cluster
+  echo
+  echo "lab $LAB: bridge $LAB-br at $BRIDGE_ADDR, registry $REGISTRY_ADDR"
+  local host addr sock engine net
+  while read -r host addr sock; do
+    if curl -fsS --max-time 2 --unix-socket "${sock#unix://}" http://engine/_ping >/dev/null 2>&1; then
+      engine="engine up"; else engine="engine DOWN"; fi
+    if "$ROOT/deploy/lab.sh" exec "$LAB" "$host" iptables-save -t raw 2>/dev/null | grep -q shoal-lab:partition; then
+      net=partitioned; else net=connected; fi
+    printf '%-4s %-15s %-12s %-12s agent %-8s mesh %s\n' "$host" "$addr" "$engine" "$net" \
+      "$(running "agent-$host" && echo running || echo stopped)" "$(running "mesh-$host" && echo running || echo stopped)"
+  done <"$LAB_DIR/hosts"
+}
+
+# host FAULT HOST: the fault commands of deploy/lab.sh, and the agent's own process
+cmd_host() {
+  local fault=${1:-} host=${2:-} line
+  case $fault in
+    partition | heal | stop-engine | start-engine | kill-agent | start-agent) ;;
+    *) die "usage: deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST" ;;
+  esac
+  [ -n "$host" ] || die "usage: deploy/dev.sh host $fault HOST"
+  [ "$(id -u)" = 0 ] || die "host $fault needs root: run sudo deploy/dev.sh host $fault $host"
+  load_cluster
+  line=$(host_line "$host")
+  case $fault in
+    kill-agent)
+      running "agent-$host" || die "the node-agent of $host is not running (deploy/dev.sh host start-agent $host)"
+      kill -KILL "$(cat "$PIDS/agent-$host.pid")"
+      rm -f "$PIDS/agent-$host.pid"
+      say "node-agent of $host killed (deploy/dev.sh host start-agent $host)" ;;
+    start-agent)
+      # shellcheck disable=SC2086 # HOST ADDR SOCKET
+      start_agent $line ;;
+    *)
+      "$ROOT/deploy/lab.sh" "$fault" "$LAB" "$host" >/dev/null ;;
+  esac
 }
 
 cmd_test() {
@@ -325,7 +518,8 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  host) shift; cmd_host "$@" ;;
   test) cmd_test ;;
   lab) shift; exec "$ROOT/deploy/lab.sh" "$@" ;;
-  *) echo "usage: deploy/dev.sh up|down|status|test|lab" >&2; exit 2 ;;
+  *) echo "usage: deploy/dev.sh up|down|status|host|test|lab" >&2; exit 2 ;;
 esac

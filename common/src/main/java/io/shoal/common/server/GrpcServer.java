@@ -38,14 +38,21 @@ public final class GrpcServer implements AutoCloseable {
 
   public static GrpcServer start(
       String name, InetSocketAddress address, List<BindableService> services, Telemetry telemetry) {
+    return start(name, List.of(address), services, telemetry);
+  }
+
+  /** One server on every address of {@code addresses} (a service on loopback and a lab bridge). */
+  public static GrpcServer start(
+      String name, List<InetSocketAddress> addresses, List<BindableService> services, Telemetry telemetry) {
     HealthStatusManager health = new HealthStatusManager();
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(address)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .maxInboundMessageSize(MAX_INBOUND_BYTES);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+    addresses.subList(1, addresses.size()).forEach(builder::addListenAddress);
+    builder
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxInboundMessageSize(MAX_INBOUND_BYTES);
     services.forEach(builder::addService);
     telemetry.instrument(builder);
     try {
@@ -54,10 +61,10 @@ public final class GrpcServer implements AutoCloseable {
         health.setStatus(s.bindService().getServiceDescriptor().getName(),
             io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       }
-      log.info("{} serving gRPC on {}", name, address);
+      log.info("{} serving gRPC on {}", name, addresses);
       return new GrpcServer(name, server, health);
     } catch (IOException e) {
-      throw new UncheckedIOException(name + ": cannot listen on " + address + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(name + ": cannot listen on " + addresses + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,19 +1,35 @@
 package io.shoal.common.server;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The gRPC listen address and the Prometheus port of a service. */
 public final class ServerOptions {
   @Option(
       names = "--listen",
-      description = "host:port for gRPC (health and reflection included).")
+      description = "host:port for gRPC (health and reflection included); a comma-separated list "
+          + "listens on each, e.g. loopback and a lab bridge (metrics on the first host).")
   public String listen;
 
   @Option(
       names = "--metrics-port",
       description = "Port of the Prometheus /metrics endpoint, on the gRPC host; 0 disables it.")
   public Integer metricsPort;
+
+  /** The addresses of {@code --listen}, or of {@code defaultListen} without it; never empty. */
+  public List<InetSocketAddress> listenAddresses(String defaultListen) {
+    return parseHostPorts(listen == null ? defaultListen : listen);
+  }
+
+  /** {@code host:port[,host:port...]}, in order. */
+  public static List<InetSocketAddress> parseHostPorts(String hostPorts) {
+    return Arrays.stream(hostPorts.split(",", -1))
+        .map(String::strip)
+        .map(ServerOptions::parseHostPort)
+        .toList();
+  }
 
   public static InetSocketAddress parseHostPort(String hostPort) {
     int colon = hostPort.lastIndexOf(':');

@@ -85,11 +85,11 @@ public final class ControlMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var address = ServerOptions.parseHostPort(server.listen == null ? "127.0.0.1:7400" : server.listen);
-    Telemetry telemetry = Telemetry.start("shoal-control", address.getHostString(),
+    var addresses = server.listenAddresses("127.0.0.1:7400");
+    Telemetry telemetry = Telemetry.start("shoal-control", addresses.get(0).getHostString(),
         server.metricsPort == null ? 9400 : server.metricsPort);
     ControlComponent c = DaggerControlMain_ControlComponent.factory().create(this, telemetry);
-    GrpcServer grpc = GrpcServer.start("control", address, List.of(c.grpcService()), telemetry);
+    GrpcServer grpc = GrpcServer.start("control", addresses, List.of(c.grpcService()), telemetry);
     // Completes the scheduler's automatic rollbacks (only control writes a spec).
     RollbackSwapWatcher rollbacks = c.rollbackSwapWatcher().start();
     ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc, rollbacks);

@@ -11,6 +11,7 @@ import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class DispatcherMain implements Callable<Integer> {
     @Provides
     @Named("dispatcherName")
     static String name(DispatcherMain flags) {
-      return flags.listenAddress();
+      InetSocketAddress first = flags.listenAddresses().get(0);
+      return first.getHostString() + ":" + first.getPort();
     }
 
     @Provides
@@ -76,18 +78,18 @@ public final class DispatcherMain implements Callable<Integer> {
     }
   }
 
-  String listenAddress() {
-    return server.listen == null ? "127.0.0.1:7403" : server.listen;
+  List<InetSocketAddress> listenAddresses() {
+    return server.listenAddresses("127.0.0.1:7403");
   }
 
   @Override
   public Integer call() throws Exception {
-    var address = ServerOptions.parseHostPort(listenAddress());
-    Telemetry telemetry = Telemetry.start("shoal-dispatcher", address.getHostString(),
+    var addresses = listenAddresses();
+    Telemetry telemetry = Telemetry.start("shoal-dispatcher", addresses.get(0).getHostString(),
         server.metricsPort == null ? 9403 : server.metricsPort);
     DispatcherComponent c = DaggerDispatcherMain_DispatcherComponent.factory().create(this, telemetry);
     c.sessions().start();
-    GrpcServer grpc = GrpcServer.start("dispatcher", address, List.of(c.grpcService()), telemetry);
+    GrpcServer grpc = GrpcServer.start("dispatcher", addresses, List.of(c.grpcService()), telemetry);
     ServiceMain.runUntilStopped("dispatcher", telemetry, c.store(), c.statusWriter(), c.sessions(), grpc);
     return 0;
   }

@@ -57,7 +57,7 @@ public final class AgentFlags {
   int taskWorkers;
 
   @Option(names = "--task-queue", defaultValue = "1024",
-      description = "Task passes waiting for a worker; beyond it a pass is retried later and counted "
+      description = "Task passes queued for a worker; beyond it a pass waits its turn outside the queue, counted "
           + "in shoal.agent.worker.rejected (default: ${DEFAULT-VALUE}).")
   int taskQueue;
 

@@ -127,12 +127,11 @@ public final class RegistryMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String listen = server.listen == null ? "127.0.0.1:7401" : server.listen;
-    var address = ServerOptions.parseHostPort(listen);
+    var addresses = server.listenAddresses("127.0.0.1:7401");
     int metricsPort = server.metricsPort == null ? 9401 : server.metricsPort;
-    Telemetry telemetry = Telemetry.start("shoal-registry", address.getHostString(), metricsPort);
+    Telemetry telemetry = Telemetry.start("shoal-registry", addresses.get(0).getHostString(), metricsPort);
     RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this, telemetry);
-    GrpcServer grpc = GrpcServer.start("registry", address, List.of(component.grpcService()), telemetry);
+    GrpcServer grpc = GrpcServer.start("registry", addresses, List.of(component.grpcService()), telemetry);
     OrphanCredentialSweeper sweeper = component.sweeper().start();
     ServiceMain.runUntilStopped("registry", telemetry, component.store(), sweeper, grpc);
     return 0;

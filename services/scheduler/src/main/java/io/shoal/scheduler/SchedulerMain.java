@@ -108,11 +108,12 @@ public final class SchedulerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var address = ServerOptions.parseHostPort(server.listen == null ? "127.0.0.1:7402" : server.listen);
+    var addresses = server.listenAddresses("127.0.0.1:7402");
+    var address = addresses.get(0);
     Telemetry telemetry = Telemetry.start("shoal-scheduler", address.getHostString(),
         server.metricsPort == null ? 9402 : server.metricsPort);
     SchedulerComponent c = DaggerSchedulerMain_SchedulerComponent.factory().create(this);
-    GrpcServer grpc = GrpcServer.start("scheduler", address, List.of(), telemetry);
+    GrpcServer grpc = GrpcServer.start("scheduler", addresses, List.of(), telemetry);
     telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
         .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
         .buildWithCallback(m -> m.record(c.reconciler().unreconciled()));
