@@ -469,39 +469,107 @@ cmd_host() {
 
 cmd_test() {
   ensure_packages
-  [ "$(id -u)" = 0 ] || die "the tests start dockerd, which needs root"
-  local dir="$DEV/test"
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  PIDS="$dir/pids" LOGS="$dir/logs"
-  trap 'say "stopping the test dockerd and registry"; cleanup_test' EXIT
+  [ "$(id -u)" = 0 ] || die "the tests start dockerd and labs of hosts, which need root"
+  TEST_STARTED=$(date +%s)
+  TEST_DIR="$DEV/test"
+  rm -rf "$TEST_DIR"
+  mkdir -p "$TEST_DIR"
+  PIDS="$TEST_DIR/pids" LOGS="$TEST_DIR/logs"
+  host_state >"$TEST_DIR/state.before"
+  # The e2e tests' labs (test-support LabExtension) keep their engines here: a short path, as
+  # the engines' socket paths must fit in 107 bytes. What a killed test JVM left is taken down
+  # at the end.
+  TEST_LABS=$(mktemp -d /tmp/shoal-test-labs.XXXXXX)
+  export SHOAL_TEST_LAB_DIR="$TEST_LABS"
+  OWN_DOCKERD=
+  trap cleanup_test EXIT
   if docker -H "$(docker_host)" info >/dev/null 2>&1; then
     # Only one dockerd can own the docker0 bridge: share the running dev one.
     export SHOAL_TEST_DOCKER_HOST
     SHOAL_TEST_DOCKER_HOST=$(docker_host)
   else
-    start_dockerd "$dir/docker" dockerd
-    export SHOAL_TEST_DOCKER_HOST="unix://$dir/docker/docker.sock"
+    start_dockerd "$TEST_DIR/docker" dockerd
+    OWN_DOCKERD=1
+    export SHOAL_TEST_DOCKER_HOST="unix://$TEST_DIR/docker/docker.sock"
   fi
   local port
   port=$(free_port)
-  start_registry "$dir/registry" docker-registry "127.0.0.1:$port"
+  start_registry "$TEST_DIR/registry" docker-registry "127.0.0.1:$port"
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
+  say "testing the lab of hosts (deploy/test/lab_test.sh)"
+  bash "$ROOT/deploy/test/lab_test.sh"
   say "linting the API (buf lint, STANDARD rules)"
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }
 
+# cleanup_test: stops what `test` started, takes down the labs the tests left, and fails the run
+# when a namespace, link, iptables rule or process is left that was not there before.
 cleanup_test() {
+  local rc=$? f
+  say "stopping the test dockerd and registry; removing what the tests left"
+  for f in /run/shoal-lab/*; do
+    if [ -f "$f" ] && [[ $(cat "$f") == "$TEST_LABS"/* ]]; then
+      "$ROOT/deploy/lab.sh" down --name "$(basename "$f")" || rc=1
+    fi
+  done
+  rm -rf "$TEST_LABS"
   stop docker-registry
   if running dockerd; then
     # Our own test engine: whatever a failed test left behind goes with it.
-    local host="unix://$DEV/test/docker/docker.sock" ids
+    local host="unix://$TEST_DIR/docker/docker.sock" ids
     ids=$(docker -H "$host" ps -aq 2>/dev/null || true)
     # shellcheck disable=SC2086
     [ -z "$ids" ] || docker -H "$host" rm -f $ids >/dev/null 2>&1 || true
     stop dockerd
+  fi
+  [ -z "$OWN_DOCKERD" ] || remove_engine_leftovers "$TEST_DIR/state.before" || rc=1
+  host_state >"$TEST_DIR/state.after"
+  if ! diff "$TEST_DIR/state.before" "$TEST_DIR/state.after" >"$TEST_DIR/state.diff"; then
+    echo "dev.sh test: left behind (> what is new, < what went):" >&2
+    cat "$TEST_DIR/state.diff" >&2
+    rc=1
+  else
+    echo "    nothing left behind: namespaces, links, iptables rules and processes as before"
+  fi
+  say "dev.sh test took $(($(date +%s) - TEST_STARTED)) s"
+  exit "$rc"
+}
+
+# host_state: the root namespace's namespaces, links and iptables rules (no counters), and the
+# processes of the kinds the tests start
+host_state() {
+  local table
+  echo "# netns"
+  ip netns list | awk '{print $1}' | sort
+  echo "# links"
+  ip -o link | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | sort
+  for table in filter nat mangle raw; do
+    echo "# iptables $table"
+    iptables-save -t "$table" | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
+  done
+  echo "# processes"
+  ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main' |
+    grep -v -e grep -e 'ps -eo' | sort -n || true
+}
+
+# remove_engine_leftovers STATE_BEFORE: a dockerd leaves its docker0 bridge and its iptables
+# rules and chains when it stops; remove those of the test's own dockerd.
+remove_engine_leftovers() {
+  local before=$1 table line spec
+  for table in filter nat; do
+    while read -r line; do
+      read -ra spec <<<"${line/#-A /-D }"
+      iptables -w -t "$table" "${spec[@]}"
+    done < <(iptables-save -t "$table" | grep -E '^-A .*(docker0|DOCKER)' | grep -vxF -f "$before" || true)
+    while read -r line; do
+      iptables -w -t "$table" -F "$line" && iptables -w -t "$table" -X "$line"
+    done < <(iptables-save -t "$table" | sed 's/ \[[0-9]*:[0-9]*\]$//' | grep -E '^:DOCKER' |
+      grep -vxF -f "$before" | sed 's/^:\([^ ]*\) .*/\1/' || true)
+  done
+  if ! grep -qx docker0 "$before" && ip link show docker0 >/dev/null 2>&1; then
+    ip link del docker0
   fi
 }
 

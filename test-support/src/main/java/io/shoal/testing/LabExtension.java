@@ -39,6 +39,10 @@ public final class LabExtension implements ParameterResolver {
   /** Where lab.sh records each lab that is up (a file per lab, holding its directory). */
   private static final Path RUN_DIR = Path.of("/run/shoal-lab");
   private static final String NAME_PREFIX = "t";
+  /** Held while picking a subnet and bringing the lab up, by every test JVM on this machine. */
+  private static final Path SUBNET_LOCK = Files.isDirectory(Path.of("/run/lock"))
+      ? Path.of("/run/lock/shoal-lab-subnets")
+      : Path.of(System.getProperty("java.io.tmpdir"), "shoal-lab-subnets.lock");
   private static Lab lab;
 
   /** The lab of this JVM, brought up on first use. */
@@ -54,7 +58,7 @@ public final class LabExtension implements ParameterResolver {
     String name = NAME_PREFIX + ProcessHandle.current().pid();
     Path base = Path.of(System.getenv().getOrDefault(DIR_ENV, System.getProperty("java.io.tmpdir")));
     Path dir = base.resolve("shoal-lab-" + name);
-    try (FileChannel lockFile = FileChannel.open(base.resolve("shoal-lab-subnets.lock"),
+    try (FileChannel lockFile = FileChannel.open(SUBNET_LOCK,
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockFile.lock()) {
       downDeadLabs(script);
@@ -75,7 +79,7 @@ public final class LabExtension implements ParameterResolver {
       }
       throw new IllegalStateException("no free subnet 10.231.K.0/24 for a lab (every K collides with a route)");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + base + " to pick a lab subnet", e);
+      throw new UncheckedIOException("cannot lock " + SUBNET_LOCK + " to pick a lab subnet", e);
     }
   }
 
