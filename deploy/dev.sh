@@ -8,7 +8,8 @@
 #   deploy/dev.sh status   what runs, where its log is, and the hosts
 #   deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST
 #                          a fault on one host of the running cluster (h1, h2, ...)
-#   deploy/dev.sh test     every test, with its own dockerd and registry (what CI runs)
+#   deploy/dev.sh test     every test, with its own dockerd and registry, the e2e tests on labs of
+#                          their own; fails if anything is left behind (what CI runs)
 #   deploy/dev.sh lab ...  deploy/lab.sh: hosts as network namespaces, each with its own dockerd
 #
 # SHOAL_HOSTS (default 3) hosts on SHOAL_LAB_SUBNET (default 10.231.0.0/24), lab SHOAL_LAB
