@@ -538,10 +538,11 @@ cleanup_test() {
   exit "$rc"
 }
 
-# host_state: the root namespace's namespaces, links and iptables rules (no counters), and the
-# processes of the kinds the tests start
+# host_state: the root namespace's namespaces, links, forwarding and iptables rules (no
+# counters), and the processes of the kinds the tests start
 host_state() {
   local table
+  echo "# ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
   echo "# netns"
   ip netns list | awk '{print $1}' | sort
   echo "# links"
@@ -555,10 +556,17 @@ host_state() {
     grep -v -e grep -e 'ps -eo' | sort -n || true
 }
 
-# remove_engine_leftovers STATE_BEFORE: a dockerd leaves its docker0 bridge and its iptables
-# rules and chains when it stops; remove those of the test's own dockerd.
+# remove_engine_leftovers STATE_BEFORE: a dockerd leaves its docker0 bridge, its iptables rules
+# and chains, and the forwarding it turned on (with FORWARD's policy set to DROP) when it stops;
+# undo those of the test's own dockerd.
 remove_engine_leftovers() {
   local before=$1 table line spec
+  if grep -qx '# ip_forward 0' "$before"; then
+    echo 0 >/proc/sys/net/ipv4/ip_forward
+  fi
+  if grep -qx ':FORWARD ACCEPT' "$before"; then
+    iptables -w -P FORWARD ACCEPT
+  fi
   for table in filter nat; do
     while read -r line; do
       read -ra spec <<<"${line/#-A /-D }"
