@@ -19,9 +19,12 @@ final class ContainerTimeline {
 
   /**
    * The fewest containers of {@code serviceId} running at any moment from {@code since} until
-   * now, given {@code runningAtSince} then.
+   * now, given {@code runningAtSince} then and {@code runningNow}. The events must lead from the
+   * one to the other: an engine keeps only its last 256 events, and a timeline missing some
+   * would say nothing.
    */
-  static int fewestRunning(List<Host> hosts, String serviceId, Instant since, int runningAtSince) {
+  static int fewestRunning(List<Host> hosts, String serviceId, Instant since, int runningAtSince,
+      int runningNow) {
     String until = unix(Instant.now());
     List<Event> events = new ArrayList<>();
     for (Host host : hosts) {
@@ -40,6 +43,10 @@ final class ContainerTimeline {
     for (Event e : events) {
       running += e.change();
       fewest = Math.min(fewest, running);
+    }
+    if (running != runningNow) {
+      throw new AssertionError("the engines' events lead from " + runningAtSince + " running "
+          + "containers to " + running + ", not " + runningNow + ": some are missing");
     }
     return fewest;
   }

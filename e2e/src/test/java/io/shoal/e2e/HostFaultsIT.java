@@ -182,6 +182,7 @@ class HostFaultsIT {
     lab.partition(killed);
     repairs.add(() -> lab.heal(killed));
     cluster.killAgent(killed);
+    assertThat(updatedContainers(id, cluster.hosts)).as("slots updated when h3 went").hasSizeLessThan(6);
 
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "roll").contains("UPDATE_STATE_COMPLETED"));
     await().atMost(WAIT).untilAsserted(() -> {

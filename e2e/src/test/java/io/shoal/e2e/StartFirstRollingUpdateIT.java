@@ -98,7 +98,7 @@ class StartFirstRollingUpdateIT {
       Map<Container, String> now = running();
       return now.size() == 6 && now.values().stream().allMatch("two"::equals);
     });
-    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, updated, 6)).isGreaterThanOrEqualTo(6);
+    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, updated, 6, 6)).isGreaterThanOrEqualTo(6);
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_COMPLETED"));
     assertThat(shoal("service", "inspect", "--pretty", "sf")).contains("State:").contains("completed")
         .contains("update completed");
@@ -110,7 +110,7 @@ class StartFirstRollingUpdateIT {
       Map<Container, String> now = running();
       return now.size() == 6 && now.values().stream().allMatch("one"::equals);
     });
-    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, rolledBack, 6)).isGreaterThanOrEqualTo(6);
+    assertThat(ContainerTimeline.fewestRunning(cluster.hosts, serviceId, rolledBack, 6, 6)).isGreaterThanOrEqualTo(6);
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "sf").contains("UPDATE_STATE_ROLLBACK_COMPLETED"));
     assertThat(shoal("service", "ls")).contains("6/6");
     // As in Swarm, the rollback swapped the specs: inspect shows what runs.
