@@ -163,7 +163,7 @@ class ServiceCredentialsIT {
   void anUpdateAbortedByAConcurrentChangeKeepsTheOldCredentials() {
     Service s = create(spec("web", 0), OLD);
     // Another writer changes the service after control read it, while the new login is sealed.
-    beforeNextSeal = () -> manager.update(s.getId(), s.getVersion(), scaled(s, 3), true);
+    beforeNextSeal = () -> manager.update(s.getId(), s.getVersion(), scaled(s, 3), ServiceManager.ImageOptions.NO_RESOLVE);
 
     assertThatThrownBy(() -> update(s, scaled(s, 2), NEW))
         .isInstanceOfSatisfying(StatusRuntimeException.class,

@@ -47,14 +47,44 @@ public final class EtcdStore implements AutoCloseable {
 
   private final Client client;
   private final String root;
+  /** Whose keys this handle may write; null: any (tests and tools). */
+  private final Writer writer;
 
   /** {@code root} ends with '/'; tests give each their own root so they never share keys. */
   public EtcdStore(Client client, String root) {
+    this(client, root, null);
+  }
+
+  private EtcdStore(Client client, String root, Writer writer) {
     if (!root.endsWith("/")) {
       throw new IllegalArgumentException("etcd key root must end with '/': " + root);
     }
     this.client = client;
     this.root = root;
+    this.writer = writer;
+  }
+
+  /**
+   * A handle on the same client that writes only {@code writer}'s keys: a transaction that would
+   * write another's throws {@link IllegalStateException} as the write is added, before anything
+   * is sent. Reads and guards (a compare on any key) stay open. Closing either closes the client.
+   */
+  public EtcdStore writingAs(Writer writer) {
+    return new EtcdStore(client, root, writer);
+  }
+
+  /** Whose keys this handle writes; empty when it may write any. */
+  public Optional<Writer> writer() {
+    return Optional.ofNullable(writer);
+  }
+
+  /** Throws unless this handle may write {@code path} (below the root). */
+  void checkWritable(String path) {
+    if (writer != null && !writer.mayWrite(path)) {
+      throw new IllegalStateException("the " + writer.part() + " may not write " + path + ": it writes only under "
+          + String.join("/, ", writer.prefixes()) + (writer.prefixes().isEmpty() ? "no key" : "/")
+          + " (ARCHITECTURE.md, Who owns what)");
+    }
   }
 
   public static EtcdStore connect(String endpoints, String root) {
@@ -133,6 +163,19 @@ public final class EtcdStore implements AutoCloseable {
   public Optional<String> getString(String path) {
     GetResponse response = await(client.getKVClient().get(key(path)));
     return response.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(UTF_8));
+  }
+
+  /** Who holds {@code key} of a unique index, if anyone. */
+  public Optional<String> owner(Index index, String key) {
+    return getString(index.path(key));
+  }
+
+  /** Every key of a unique index that is held, read page by page at one revision. */
+  public java.util.Set<String> keys(Index index) {
+    String prefix = index.name() + "/";
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    pages(prefix, 0, kv -> keys.add(kv.getKey().toString(UTF_8).substring(root.length() + prefix.length())));
+    return keys;
   }
 
   /** Raw values under a prefix, keyed by the path below {@code prefix}. */

@@ -29,8 +29,8 @@ public final class Table<T extends Message> {
     this.versionField = defaultInstance.getDescriptorForType().findFieldByName("version");
     this.typeName = defaultInstance.getDescriptorForType().getFullName();
     var descriptor = defaultInstance.getDescriptorForType();
-    this.idField = descriptor.findFieldByName("id") != null
-        ? descriptor.findFieldByName("id") : descriptor.findFieldByName("node_id");
+    this.idField = java.util.stream.Stream.of("id", "node_id", "service_id")
+        .map(descriptor::findFieldByName).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     if (versionField == null) {
       throw new IllegalArgumentException(
           defaultInstance.getDescriptorForType().getName() + " has no version field");
@@ -41,7 +41,10 @@ public final class Table<T extends Message> {
     return name;
   }
 
-  /** The id an object is stored under: its {@code id}, or {@code node_id} for sessions. */
+  /**
+   * The id an object is stored under: its {@code id}, or {@code node_id} (sessions) or
+   * {@code service_id} (service statuses), which name the object they are about.
+   */
   public String idOf(T item) {
     return (String) item.getField(idField);
   }

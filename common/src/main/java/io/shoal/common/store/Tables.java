@@ -1,22 +1,39 @@
 package io.shoal.common.store;
 
 import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;
 
-/** The tables of ARCHITECTURE.md's etcd layout. */
+/**
+ * The tables of ARCHITECTURE.md's etcd layout. Each has one writer, named in {@link Writer}
+ * (the table in ARCHITECTURE.md says the same, and a test holds the two together).
+ */
 public final class Tables {
+  /** Written by control: spec, previous spec, and the update status a new spec starts with. */
   public static final Table<Service> SERVICES = new Table<>("services", Service.getDefaultInstance());
+
+  /** {@code service_status/<service id>}: the scheduler's rollout status and reconcile error. */
+  public static final Table<ServiceStatus> SERVICE_STATUS =
+      new Table<>("service_status", ServiceStatus.getDefaultInstance());
+
   public static final Table<Task> TASKS = new Table<>("tasks", Task.getDefaultInstance());
+
+  /** {@code nodes/<id>}: control's part of a node, its spec. */
   public static final Table<Node> NODES = new Table<>("nodes", Node.getDefaultInstance());
 
+  /** {@code node_registrations/<id>}: the dispatcher's part of a node, description and status. */
+  public static final Table<NodeRegistration> NODE_REGISTRATIONS =
+      new Table<>("node_registrations", NodeRegistration.getDefaultInstance());
+
   /** Unique service names: {@code names/services/<name>} holds the service id. */
-  public static final String SERVICE_NAMES = "names/services";
+  public static final Index SERVICE_NAMES = new Index("names/services");
 
   /** Ingress ports are cluster-wide: {@code ports/<tcp|udp>/<port>} holds the service id. */
-  public static final String INGRESS_PORTS = "ports";
+  public static final Index INGRESS_PORTS = new Index("ports");
 
   /** {@code sessions/<node id>}, attached to the session's lease. */
   public static final Table<NodeSession> SESSIONS =
@@ -28,6 +45,9 @@ public final class Tables {
    */
   public static final Table<SealedCredentials> CREDENTIALS =
       new Table<>("credentials", SealedCredentials.getDefaultInstance());
+
+  /** {@code leader/scheduler}, on the leading scheduler's lease, names it and its term. */
+  public static final String LEADER = "leader";
 
   private Tables() {}
 }

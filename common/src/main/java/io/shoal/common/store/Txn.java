@@ -36,6 +36,7 @@ public final class Txn {
 
   /** Replaces an object that must still be at {@code version}. */
   public <T extends Message> Txn update(Table<T> table, String id, T value, long version) {
+    store.checkWritable(EtcdStore.keyOf(table, id));
     ByteSequence key = guardModRevision(EtcdStore.keyOf(table, id), version);
     byte[] bytes = table.encode(value);
     ops.add(Op.put(key, ByteSequence.from(bytes), PutOption.DEFAULT));
@@ -45,6 +46,7 @@ public final class Txn {
 
   /** Deletes an object that must still be at {@code version}. */
   public Txn delete(Table<?> table, String id, long version) {
+    store.checkWritable(EtcdStore.keyOf(table, id));
     ByteSequence key = guardModRevision(EtcdStore.keyOf(table, id), version);
     ops.add(Op.delete(key, DeleteOption.DEFAULT));
     count(key, 0);
@@ -58,6 +60,7 @@ public final class Txn {
 
   /** Deletes a plain key that must still hold {@code value}. */
   public Txn deleteString(String path, String value) {
+    store.checkWritable(path);
     ByteSequence key = store.key(path);
     guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value, UTF_8))));
     keys.add(path);
@@ -66,8 +69,19 @@ public final class Txn {
     return this;
   }
 
+  /** Claims {@code key} of a unique index for {@code ownerId}; fails if anyone holds it. */
+  public Txn claim(Index index, String key, String ownerId) {
+    return createString(index.path(key), ownerId);
+  }
+
+  /** Releases {@code key} of a unique index, which {@code ownerId} must still hold. */
+  public Txn release(Index index, String key, String ownerId) {
+    return deleteString(index.path(key), ownerId);
+  }
+
   /** Writes raw bytes, unguarded, attached to {@code leaseId} (0: none). */
   public Txn putBytes(String path, byte[] value, long leaseId) {
+    store.checkWritable(path);
     PutOption option = leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
     ByteSequence key = store.key(path);
     ops.add(Op.put(key, ByteSequence.from(value), option));
@@ -94,6 +108,7 @@ public final class Txn {
   }
 
   private Txn createBytes(String path, byte[] value, long leaseId) {
+    store.checkWritable(path);
     requireAbsent(path);
     return putBytes(path, value, leaseId);
   }

@@ -17,6 +17,7 @@ import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.ListTasksResponse;
 import io.shoal.api.v1.Node;
+import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateNodeRequest;
@@ -27,15 +28,25 @@ import io.shoal.common.errors.GrpcErrors;
 import java.util.Optional;
 import javax.inject.Inject;
 
-/** Translates ControlService calls to {@link ServiceManager} and {@link NodeManager}; knows nothing else. */
+/**
+ * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
+ * (reads) and {@link NodeManager}; knows nothing else.
+ */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
+  private final ServiceQueries queries;
   private final NodeManager nodes;
 
   @Inject
-  ControlGrpcService(ServiceManager services, NodeManager nodes) {
+  ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes) {
     this.services = services;
+    this.queries = queries;
     this.nodes = nodes;
+  }
+
+  /** For tests: reads on the manager's store. */
+  ControlGrpcService(ServiceManager services, NodeManager nodes) {
+    this(services, new ServiceQueries(services.store()), nodes);
   }
 
   /** For tests that serve services only. */
@@ -46,8 +57,8 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void createService(CreateServiceRequest request, StreamObserver<CreateServiceResponse> response) {
     GrpcErrors.unary(response, () -> {
-      ServiceManager.Result r = services.create(request.getSpec(), request.getNoResolveImage(),
-          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty());
+      ServiceManager.Result r = services.create(request.getSpec(), new ServiceManager.ImageOptions(
+          request.getNoResolveImage(), false, registryAuth(request.hasRegistryAuth(), request.getRegistryAuth())));
       return CreateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
     });
   }
@@ -55,13 +66,13 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void getService(GetServiceRequest request, StreamObserver<GetServiceResponse> response) {
     GrpcErrors.unary(response,
-        () -> GetServiceResponse.newBuilder().setService(services.find(request.getService())).build());
+        () -> GetServiceResponse.newBuilder().setService(queries.find(request.getService())).build());
   }
 
   @Override
   public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
     GrpcErrors.unary(response, () -> {
-      TablePager.Page<Service> page = services.list(request.getPageSize(), request.getPageToken());
+      TablePager.Page<Service> page = queries.list(request.getPageSize(), request.getPageToken());
       return ListServicesResponse.newBuilder().addAllServices(page.items())
           .setNextPageToken(page.nextPageToken()).build();
     });
@@ -72,12 +83,15 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     GrpcErrors.unary(response, () -> {
       ServiceManager.Result r = request.getRollback()
           ? services.rollback(request.getServiceId(), request.getVersion())
-          : services.update(
-          request.getServiceId(), request.getVersion(), request.getSpec(), request.getNoResolveImage(),
-          request.hasRegistryAuth() ? Optional.of(request.getRegistryAuth()) : Optional.empty(),
-          request.getResolveImage());
+          : services.update(request.getServiceId(), request.getVersion(), request.getSpec(),
+              new ServiceManager.ImageOptions(request.getNoResolveImage(), request.getResolveImage(),
+                  registryAuth(request.hasRegistryAuth(), request.getRegistryAuth())));
       return UpdateServiceResponse.newBuilder().setService(r.service()).addAllWarnings(r.warnings()).build();
     });
+  }
+
+  private static Optional<RegistryAuth> registryAuth(boolean given, RegistryAuth auth) {
+    return given ? Optional.of(auth) : Optional.empty();
   }
 
   @Override
@@ -91,7 +105,7 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> response) {
     GrpcErrors.unary(response, () -> {
-      TablePager.Page<Task> page = services.tasks(request.getService(), request.getPageSize(), request.getPageToken());
+      TablePager.Page<Task> page = queries.tasks(request.getService(), request.getPageSize(), request.getPageToken());
       return ListTasksResponse.newBuilder().addAllTasks(page.items()).setNextPageToken(page.nextPageToken()).build();
     });
   }

@@ -12,6 +12,7 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services in etcd;"
-        + " completes the scheduler's automatic rollbacks.")
+        + " completes the scheduler's automatic rollbacks and gives new nodes their spec.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -40,7 +41,7 @@ public final class ControlMain implements Callable<Integer> {
     @Provides
     @Singleton
     static EtcdStore store(ControlMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix).writingAs(Writer.CONTROL);
     }
 
     @Provides
@@ -73,6 +74,8 @@ public final class ControlMain implements Callable<Integer> {
 
     RollbackSwapWatcher rollbackSwapWatcher();
 
+    NodeSpecCreator nodeSpecCreator();
+
     EtcdStore store();
 
     ManagedChannel registryChannel();
@@ -92,7 +95,10 @@ public final class ControlMain implements Callable<Integer> {
     GrpcServer grpc = GrpcServer.start("control", addresses, List.of(c.grpcService()), telemetry);
     // Completes the scheduler's automatic rollbacks (only control writes a spec).
     RollbackSwapWatcher rollbacks = c.rollbackSwapWatcher().start();
-    ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc, rollbacks);
+    // Gives newly registered nodes their spec (only control writes one).
+    NodeSpecCreator nodeSpecs = c.nodeSpecCreator().start();
+    ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc, rollbacks,
+        nodeSpecs);
     return 0;
   }
 

@@ -2,20 +2,27 @@ package io.shoal.control;
 
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSpec;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
+import io.shoal.common.objects.NodeViews;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
 
 /**
- * Node specs as the user sets them (`shoal node update`): availability and labels. Control is
- * their only writer; the dispatcher writes a node's description and status on the same key, so
- * every write is guarded by the version read and a stale one is ABORTED.
+ * Nodes as the user sees them (`shoal node ls|inspect|update`). Control is the only writer of a
+ * node's spec, {@code nodes/<id>} (availability, labels); the dispatcher writes what the node
+ * reports under {@code node_registrations/<id>}, and every read lays that over the spec
+ * (NodeViews). A node's version is its spec's: a node update is guarded by it, and a status
+ * change does not make a user's update stale.
  */
 public final class NodeManager {
   private final EtcdStore store;
@@ -27,10 +34,12 @@ public final class NodeManager {
     this.pages = new TablePager(store);
   }
 
-  /** One page of nodes, in id order. */
+  /** One page of nodes, in id order: every node control has given a spec. */
   public TablePager.Page<Node> list(int pageSize, String pageToken) {
-    return pages.page(Tables.NODES,
+    TablePager.Page<Node> page = pages.page(Tables.NODES,
         new TablePager.Request("", pageSize, pageToken), "", n -> true);
+    Map<String, NodeRegistration> registrations = pages.alongside(page, Tables.NODE_REGISTRATIONS);
+    return page.map(n -> NodeViews.merge(n, registrations.get(n.getId())));
   }
 
   /** By id, hostname, or unique id prefix, as Docker resolves node references. */
@@ -38,11 +47,11 @@ public final class NodeManager {
     if (reference.isEmpty()) {
       throw new InvalidArgumentException("node", "a node id or hostname must be provided");
     }
-    Optional<Node> byId = store.get(Tables.NODES, reference);
+    Optional<Node> byId = get(reference);
     if (byId.isPresent()) {
       return byId.get();
     }
-    List<Node> all = store.list(Tables.NODES).items();
+    List<Node> all = all();
     List<Node> byHostname = all.stream().filter(n -> n.getDescription().getHostname().equals(reference)).toList();
     if (byHostname.size() == 1) {
       return byHostname.get(0);
@@ -62,23 +71,54 @@ public final class NodeManager {
     throw ShoalException.notFound("node " + reference + " not found");
   }
 
-  /** Replaces the node's spec; {@code version} must be the one read. */
+  /**
+   * Replaces the node's spec; {@code version} must be the one read. A node registered so
+   * recently that control has not stored its spec yet (version 0) gets one now.
+   */
   public Node update(String nodeId, long version, NodeSpec requested) {
     NodeSpec spec = validate(requested);
-    Node current = store.get(Tables.NODES, nodeId)
-        .orElseThrow(() -> ShoalException.notFound("node " + nodeId + " not found"));
+    Node current = get(nodeId).orElseThrow(() -> ShoalException.notFound("node " + nodeId + " not found"));
     String name = current.getDescription().getHostname().isEmpty() ? nodeId : current.getDescription().getHostname();
     if (current.getVersion() != version) {
       throw new ConflictException("node " + name + " has changed since it was read (version " + version
           + ", now " + current.getVersion() + "); read it again and retry");
     }
     Node updated = current.toBuilder().setSpec(spec).build();
+    Node stored = store.get(Tables.NODES, nodeId).map(n -> n.toBuilder().setSpec(spec).build())
+        .orElseGet(() -> Node.newBuilder().setId(nodeId).setSpec(spec).setCreateTime(current.getCreateTime()).build());
     try {
-      long revision = store.txn().update(Tables.NODES, nodeId, updated, version).commit();
+      long revision = (version == 0 ? store.txn().create(Tables.NODES, nodeId, stored)
+          : store.txn().update(Tables.NODES, nodeId, stored, version)).commit();
       return updated.toBuilder().setVersion(revision).build();
     } catch (ConflictException e) {
       throw new ConflictException("node " + name + " has changed since it was read; read it again and retry");
     }
+  }
+
+  /** The node with this id: its spec, its registration, or both. */
+  private Optional<Node> get(String nodeId) {
+    Optional<Node> spec = store.get(Tables.NODES, nodeId);
+    Optional<NodeRegistration> registration = store.get(Tables.NODE_REGISTRATIONS, nodeId);
+    if (spec.isEmpty() && registration.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(NodeViews.merge(spec.orElse(null), registration.orElse(null)));
+  }
+
+  /** Every node with a spec or a registration. */
+  private List<Node> all() {
+    Map<String, Node> specs = new HashMap<>();
+    store.list(Tables.NODES).items().forEach(n -> specs.put(n.getId(), n));
+    Map<String, NodeRegistration> registrations = new HashMap<>();
+    store.list(Tables.NODE_REGISTRATIONS).items().forEach(r -> registrations.put(r.getId(), r));
+    List<Node> all = new ArrayList<>();
+    specs.forEach((id, n) -> all.add(NodeViews.merge(n, registrations.get(id))));
+    registrations.forEach((id, r) -> {
+      if (!specs.containsKey(id)) {
+        all.add(NodeViews.merge(null, r));
+      }
+    });
+    return all;
   }
 
   static NodeSpec validate(NodeSpec spec) {

@@ -2,6 +2,7 @@ package io.shoal.control;
 
 import io.grpc.Status;
 import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.errors.ShoalException;
@@ -20,14 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Completes the scheduler's automatic rollbacks. Only control writes a service's spec, so when
- * --update-failure-action rollback fires the scheduler only marks the update status
- * (ROLLBACK_STARTED, {@code spec_swap_pending}); this watcher sees the mark (list, then watch)
- * and swaps spec and previous_spec, clearing the mark in the same transaction, guarded by the
- * service's version, as SwarmKit's updater swaps them in its rollback.
+ * Completes the scheduler's automatic rollbacks. Only control writes a service, so when
+ * --update-failure-action rollback fires the scheduler asks in its own key: its status about the
+ * service's version says ROLLBACK_STARTED with {@code spec_swap_pending}. This watcher sees the
+ * ask (list, then watch service_status/) and swaps spec and previous_spec in one transaction
+ * guarded by that version, storing the asked status without the flag as the new version's, as
+ * SwarmKit's updater swaps them in its rollback. A rollback that cannot be made (a port taken
+ * since, a previous spec outside today's limits) pauses the update instead, saying why, in the
+ * same way.
  *
  * <p>Every control replica runs one: the guard lets one swap, and the others re-read and find
- * nothing left to do. A lost race is re-read, never overwritten; an etcd error is retried.
+ * the ask stale (it is about an older version now). A lost race is re-read, never overwritten;
+ * an etcd error is retried.
  *
  * <pre>{@code
  * RollbackSwapWatcher watcher = component.rollbackSwapWatcher().start();
@@ -55,22 +60,22 @@ public final class RollbackSwapWatcher implements AutoCloseable {
     this.services = services;
   }
 
-  /** Lists the services (swapping any marked already) and watches for new marks. */
+  /** Lists the scheduler's statuses (swapping any asked already) and watches for new asks. */
   public RollbackSwapWatcher start() {
-    cache = new StoreCache(store, List.of(Tables.SERVICES), this::onChanges).start();
+    cache = new StoreCache(store, List.of(Tables.SERVICE_STATUS), this::onChanges).start();
     return this;
   }
 
-  /** On the watch thread: only hands the marked services to the swapper. */
+  /** On the watch thread: only hands the asked rollbacks to the swapper. */
   private void onChanges(List<Change<?>> changes) {
     for (Change<?> change : changes) {
-      if (change instanceof Change.Put<?> put && put.value() instanceof Service s && pending(s)) {
-        swapper.execute(() -> swapOrRetry(s.getId()));
+      if (change instanceof Change.Put<?> put && put.value() instanceof ServiceStatus s && asks(s)) {
+        swapper.execute(() -> swapOrRetry(s.getServiceId()));
       }
     }
   }
 
-  static boolean pending(Service s) {
+  static boolean asks(ServiceStatus s) {
     return s.getUpdateStatus().getSpecSwapPending();
   }
 
@@ -84,20 +89,21 @@ public final class RollbackSwapWatcher implements AutoCloseable {
     }
   }
 
-  /** Swaps the service's specs if its swap is still pending, from a fresh read. Visible for tests. */
+  /** Swaps the service's specs if the scheduler's ask is about it as it is now, from a fresh read. Visible for tests. */
   void swap(String serviceId) {
     while (true) {
+      Optional<ServiceStatus> status = store.get(Tables.SERVICE_STATUS, serviceId).filter(RollbackSwapWatcher::asks);
       Optional<Service> read = store.get(Tables.SERVICES, serviceId);
-      if (read.isEmpty() || !pending(read.get())) {
+      if (status.isEmpty() || read.isEmpty() || status.get().getServiceVersion() != read.get().getVersion()) {
         return; // deleted, swapped by another replica, or replaced by a new spec
       }
       Service current = read.get();
-      UpdateStatus swapped = current.getUpdateStatus().toBuilder().clearSpecSwapPending().build();
+      UpdateStatus asked = status.get().getUpdateStatus();
       try {
         if (current.hasPreviousSpec()) {
-          services.commitRollback(current, swapped);
+          services.commitRollback(current, asked.toBuilder().clearSpecSwapPending().build());
         } else {
-          pause(current, "service " + current.getSpec().getName() + " has no previous spec to roll back to");
+          pause(current, asked, "service " + current.getSpec().getName() + " has no previous spec to roll back to");
         }
         return;
       } catch (ConflictException e) {
@@ -108,7 +114,7 @@ public final class RollbackSwapWatcher implements AutoCloseable {
         }
         // The previous spec's port is taken: the rollback can't happen; say so and stop there.
         try {
-          pause(current, e.getMessage());
+          pause(current, asked, e.getMessage());
           return;
         } catch (ConflictException lost) {
           continue;
@@ -121,13 +127,10 @@ public final class RollbackSwapWatcher implements AutoCloseable {
    * The update stays paused on the failed spec, saying why it could not roll back: "update paused
    * due to failure or early termination of task ID; service web can't roll back: …".
    */
-  private void pause(Service current, String why) {
-    String failure = current.getUpdateStatus().getMessage().replaceFirst("^update rolled back", "update paused");
-    UpdateStatus status = UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_PAUSED)
-        .setStartTime(current.getUpdateStatus().getStartTime())
-        .setMessage(failure + "; " + why).build();
-    store.txn().update(Tables.SERVICES, current.getId(), current.toBuilder().setUpdateStatus(status).build(),
-        current.getVersion()).commit();
+  private void pause(Service current, UpdateStatus asked, String why) {
+    String failure = asked.getMessage().replaceFirst("^update rolled back", "update paused");
+    services.commitStatus(current, UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_PAUSED)
+        .setStartTime(asked.getStartTime()).setMessage(failure + "; " + why).build());
     log.warn("service {} ({}) can't roll back: {}", current.getSpec().getName(), current.getId(), why);
   }
 

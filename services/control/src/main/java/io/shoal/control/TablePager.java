@@ -36,8 +36,16 @@ final class TablePager {
   static final int READ_KEYS = 500;
   private static final int TOKEN_VERSION = 1;
 
-  /** A page and the token of the next one, empty on the last. */
-  record Page<T>(List<T> items, String nextPageToken) {}
+  /**
+   * A page and the token of the next one, empty on the last. Its items' ids lie in
+   * ({@code after}, {@code last}], read at {@code revision}: what {@link #alongside} reads too.
+   */
+  record Page<T>(List<T> items, String nextPageToken, long revision, String after, String last) {
+    /** The same page with each item replaced. */
+    <R> Page<R> map(java.util.function.Function<T, R> f) {
+      return new Page<>(items.stream().map(f).toList(), nextPageToken, revision, after, last);
+    }
+  }
 
   /** What one listing asks: a filter and its description (kept in the token), and the page. */
   record Request(String filter, int pageSize, String pageToken) {}
@@ -74,19 +82,14 @@ final class TablePager {
     List<T> items = new ArrayList<>();
     long bytes = 0;
     while (true) {
-      EtcdStore.Range<T> range;
-      try {
-        range = store.range(table, after, revision, READ_KEYS);
-      } catch (RevisionCompactedException e) {
-        throw new ShoalException(Status.Code.ABORTED, "the listing's snapshot (etcd revision " + revision
-            + ") is gone: " + e.getMessage() + "; list again from the first page");
-      }
+      EtcdStore.Range<T> range = range(table, after, revision);
       revision = range.revision();
       for (T item : range.items()) {
         if (keep.test(item)) {
           int size = item.getSerializedSize();
           if (items.size() == pageSize || !items.isEmpty() && bytes + size > MAX_PAGE_BYTES) {
-            return new Page<>(items, encodeToken(new Token(table.name(), revision, from.filter(), from.filterValue(), after)));
+            return new Page<>(items, encodeToken(new Token(table.name(), revision, from.filter(), from.filterValue(), after)),
+                revision, from.after(), after);
           }
           items.add(item);
           bytes += size;
@@ -96,8 +99,41 @@ final class TablePager {
       // Past the last key read, a corrupt one included.
       after = range.lastId();
       if (!range.more()) {
-        return new Page<>(items, "");
+        return new Page<>(items, "", revision, from.after(), items.isEmpty() ? after : table.idOf(items.get(items.size() - 1)));
       }
+    }
+  }
+
+  /**
+   * The objects of {@code other} whose ids the page spans, by id, at the page's revision: the
+   * other half of an object kept under two keys (a service's status, a node's registration).
+   */
+  <O extends Message> java.util.Map<String, O> alongside(Page<?> page, Table<O> other) {
+    java.util.Map<String, O> found = new java.util.HashMap<>();
+    String after = page.after();
+    while (!page.items().isEmpty()) {
+      EtcdStore.Range<O> range = range(other, after, page.revision());
+      for (O item : range.items()) {
+        String id = other.idOf(item);
+        if (id.compareTo(page.last()) > 0) {
+          return found;
+        }
+        found.put(id, item);
+      }
+      if (!range.more()) {
+        break;
+      }
+      after = range.lastId();
+    }
+    return found;
+  }
+
+  private <T extends Message> EtcdStore.Range<T> range(Table<T> table, String after, long revision) {
+    try {
+      return store.range(table, after, revision, READ_KEYS);
+    } catch (RevisionCompactedException e) {
+      throw new ShoalException(Status.Code.ABORTED, "the listing's snapshot (etcd revision " + revision
+          + ") is gone: " + e.getMessage() + "; list again from the first page");
     }
   }
 

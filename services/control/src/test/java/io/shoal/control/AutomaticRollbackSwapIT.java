@@ -15,10 +15,13 @@ import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
+import io.shoal.control.ServiceManager.ImageOptions;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.time.Clock;
@@ -32,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The automatic rollback on a real etcd: the scheduler (played here by its exact write: the update
- * status ROLLBACK_STARTED with spec_swap_pending, guarded by the version) asks, and control's
- * RollbackSwapWatcher swaps spec and previous_spec. Two control replicas race for it; one swap
- * lands.
+ * The automatic rollback on a real etcd: the scheduler (played here by its exact write: its status
+ * about the service's version, ROLLBACK_STARTED with spec_swap_pending, in its own key) asks, and
+ * control's RollbackSwapWatcher swaps spec and previous_spec, writing only control's keys. Two
+ * control replicas race for it; one swap lands.
  */
 @ExtendWith(EtcdExtension.class)
 class AutomaticRollbackSwapIT {
@@ -73,7 +76,7 @@ class AutomaticRollbackSwapIT {
 
   /** One control replica's watcher, on its own etcd connection. */
   private void startControlReplica() {
-    EtcdStore own = EtcdStore.connect(etcd.endpoints(), root);
+    EtcdStore own = EtcdStore.connect(etcd.endpoints(), root).writingAs(Writer.CONTROL);
     replicas.add(own);
     replicas.add(new RollbackSwapWatcher(own, managerOn(own)).start());
   }
@@ -88,20 +91,25 @@ class AutomaticRollbackSwapIT {
 
   /** v1 on port 8080, updated by control to v2 on port 9090. */
   private Service updatedService() {
-    Service v1 = manager.create(spec("img:1", 8080), true).service();
-    return manager.update(v1.getId(), v1.getVersion(), spec("img:bad", 9090), true).service();
+    Service v1 = manager.create(spec("img:1", 8080), ImageOptions.NO_RESOLVE).service();
+    return manager.update(v1.getId(), v1.getVersion(), spec("img:bad", 9090), ImageOptions.NO_RESOLVE).service();
   }
 
-  /** The scheduler's write when --update-failure-action rollback fires. */
+  /** The scheduler's write when --update-failure-action rollback fires: its status about {@code s}. */
   private void schedulerAsksForRollback(Service s) {
-    Service asked = s.toBuilder().setUpdateStatus(UpdateStatus.newBuilder()
-        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setStartTime(DECIDED).setMessage(WHY)
-        .setSpecSwapPending(true)).build();
-    store.txn().update(Tables.SERVICES, s.getId(), asked, s.getVersion()).commit();
+    store.txn().create(Tables.SERVICE_STATUS, s.getId(), ServiceStatus.newBuilder().setServiceId(s.getId())
+        .setServiceVersion(s.getVersion()).setUpdateStatus(UpdateStatus.newBuilder()
+            .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setStartTime(DECIDED).setMessage(WHY)
+            .setSpecSwapPending(true)).build()).commit();
   }
 
   private Service stored(String id) {
     return store.get(Tables.SERVICES, id).orElseThrow();
+  }
+
+  /** The service as the API shows it. */
+  private Service shown(String id) {
+    return new ServiceQueries(store).find(id);
   }
 
   @Test
@@ -112,15 +120,16 @@ class AutomaticRollbackSwapIT {
 
     schedulerAsksForRollback(v2);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !shown(v2.getId()).getUpdateStatus().getSpecSwapPending());
     Service back = stored(v2.getId());
     assertThat(back.getSpec()).isEqualTo(spec("img:1", 8080));
     assertThat(back.getPreviousSpec()).isEqualTo(spec("img:bad", 9090));
     assertThat(back.getUpdateStatus()).isEqualTo(UpdateStatus.newBuilder()
         .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setStartTime(DECIDED).setMessage(WHY).build());
+    assertThat(shown(v2.getId()).getUpdateStatus()).isEqualTo(back.getUpdateStatus());
     // The ports' index moved with the spec.
-    assertThat(store.getString(Tables.INGRESS_PORTS + "/tcp/8080")).contains(v2.getId());
-    assertThat(store.getString(Tables.INGRESS_PORTS + "/tcp/9090")).isEmpty();
+    assertThat(store.owner(Tables.INGRESS_PORTS, "tcp/8080")).contains(v2.getId());
+    assertThat(store.owner(Tables.INGRESS_PORTS, "tcp/9090")).isEmpty();
     // The other replica lost the race and re-read: nothing swaps back, nothing more is written.
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
         .until(() -> stored(v2.getId()).getVersion() == back.getVersion());
@@ -133,7 +142,7 @@ class AutomaticRollbackSwapIT {
 
     startControlReplica();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !shown(v2.getId()).getUpdateStatus().getSpecSwapPending());
     assertThat(stored(v2.getId()).getSpec().getContainer().getImage()).isEqualTo("img:1");
   }
 
@@ -141,12 +150,12 @@ class AutomaticRollbackSwapIT {
   void aPortTakenSinceTheUpdatePausesTheUpdateAndSaysWhy() {
     startControlReplica();
     Service v2 = updatedService();
-    manager.create(spec("img:1", 8080).toBuilder().setName("other").build(), true);
+    manager.create(spec("img:1", 8080).toBuilder().setName("other").build(), ImageOptions.NO_RESOLVE);
 
     schedulerAsksForRollback(v2);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
-    Service paused = stored(v2.getId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !shown(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    Service paused = shown(v2.getId());
     assertThat(paused.getSpec()).isEqualTo(v2.getSpec());
     assertThat(paused.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_PAUSED);
     assertThat(paused.getUpdateStatus().getMessage()).isEqualTo(
@@ -167,8 +176,8 @@ class AutomaticRollbackSwapIT {
 
     schedulerAsksForRollback(stored(v2.getId()));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !stored(v2.getId()).getUpdateStatus().getSpecSwapPending());
-    Service paused = stored(v2.getId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !shown(v2.getId()).getUpdateStatus().getSpecSwapPending());
+    Service paused = shown(v2.getId());
     assertThat(paused.getSpec()).isEqualTo(v2.getSpec());
     assertThat(paused.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_PAUSED);
     assertThat(paused.getUpdateStatus().getMessage()).isEqualTo(
@@ -182,7 +191,8 @@ class AutomaticRollbackSwapIT {
     Service v2 = updatedService();
     schedulerAsksForRollback(v2);
     Service asked = stored(v2.getId());
-    Service v3 = manager.update(asked.getId(), asked.getVersion(), spec("img:3", 9090), true).service();
+    Service v3 = manager.update(asked.getId(), asked.getVersion(), spec("img:3", 9090), ImageOptions.NO_RESOLVE)
+        .service();
 
     startControlReplica();
 

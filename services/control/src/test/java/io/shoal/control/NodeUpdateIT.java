@@ -2,6 +2,7 @@ package io.shoal.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -11,25 +12,33 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.GetNodeRequest;
+import io.shoal.api.v1.ListNodesRequest;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.NodeStatus;
 import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** GetNode and UpdateNode on a real etcd: control writes node specs, guarded by the version read. */
+/**
+ * Nodes on a real etcd: the dispatcher's registration (played here) and control's spec make one
+ * node; control writes only the spec, guarded by the version read.
+ */
 @ExtendWith(EtcdExtension.class)
 class NodeUpdateIT {
   private EtcdStore store;
@@ -44,13 +53,16 @@ class NodeUpdateIT {
     ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
     ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+        .addService(new ControlGrpcService(services, new NodeManager(store.writingAs(Writer.CONTROL)))).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     control = ControlServiceGrpc.newBlockingStub(channel);
-    // As the dispatcher registers a node.
-    store.txn().create(Tables.NODES, "n1abc", Node.newBuilder().setId("n1abc")
-        .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
-        .setDescription(NodeDescription.newBuilder().setHostname("node-1"))
+    // As the dispatcher registers a node (control has not given it a spec yet).
+    register("n1abc", "node-1");
+  }
+
+  private void register(String id, String hostname) {
+    store.txn().create(Tables.NODE_REGISTRATIONS, id, NodeRegistration.newBuilder().setId(id)
+        .setDescription(NodeDescription.newBuilder().setHostname(hostname))
         .setStatus(NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY)).build()).commit();
   }
 
@@ -91,23 +103,55 @@ class NodeUpdateIT {
     Node stored = store.get(Tables.NODES, "n1abc").orElseThrow();
     assertThat(stored.getSpec().getAvailability()).isEqualTo(NodeAvailability.NODE_AVAILABILITY_DRAIN);
     assertThat(stored.getSpec().getLabelsMap()).containsEntry("zone", "east");
-    assertThat(stored.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
-    assertThat(stored.getDescription().getHostname()).isEqualTo("node-1");
     assertThat(drained.getVersion()).isEqualTo(stored.getVersion());
+    assertThat(drained.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+    assertThat(drained.getDescription().getHostname()).isEqualTo("node-1");
+    assertThat(get("n1abc")).isEqualTo(drained);
+    assertThat(update(drained, NodeSpec.getDefaultInstance()).getSpec().getAvailability())
+        .isEqualTo(NodeAvailability.NODE_AVAILABILITY_ACTIVE);
   }
 
   @Test
   void aStaleVersionIsAborted() {
     Node n = get("node-1");
-    // The dispatcher writes the node's status meanwhile.
-    store.txn().update(Tables.NODES, n.getId(), n.toBuilder().setStatus(NodeStatus.newBuilder()
-        .setState(NodeState.NODE_STATE_DOWN)).build(), n.getVersion()).commit();
+    update(n, NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_DRAIN).build());
 
     assertThatThrownBy(() -> update(n, NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_PAUSE).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
           assertThat(e.getStatus().getDescription()).startsWith("node node-1 has changed since it was read");
         });
+  }
+
+  @Test
+  void theNodesStatusIsTheDispatchersAndLeavesTheVersionAsItWas() {
+    Node n = update(get("node-1"), NodeSpec.newBuilder().putLabels("zone", "east").build());
+    var registration = store.get(Tables.NODE_REGISTRATIONS, "n1abc").orElseThrow();
+    store.txn().update(Tables.NODE_REGISTRATIONS, "n1abc", registration.toBuilder().setStatus(NodeStatus.newBuilder()
+        .setState(NodeState.NODE_STATE_DOWN)).build(), registration.getVersion()).commit();
+
+    assertThat(get("node-1").getStatus().getState()).isEqualTo(NodeState.NODE_STATE_DOWN);
+    Node paused = update(n, NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_PAUSE).build());
+    assertThat(paused.getSpec().getAvailability()).isEqualTo(NodeAvailability.NODE_AVAILABILITY_PAUSE);
+    assertThat(paused.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_DOWN);
+  }
+
+  @Test
+  void controlGivesARegisteredNodeItsSpecAndListsIt() {
+    try (NodeSpecCreator creator = new NodeSpecCreator(store.writingAs(Writer.CONTROL)).start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.NODES, "n1abc").isPresent());
+      register("n2def", "node-2");
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.NODES, "n2def").isPresent());
+    }
+
+    assertThat(store.get(Tables.NODES, "n2def").orElseThrow().getSpec().getAvailability())
+        .isEqualTo(NodeAvailability.NODE_AVAILABILITY_ACTIVE);
+    List<Node> listed = control.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+    assertThat(listed).extracting(n -> n.getDescription().getHostname()).containsExactly("node-1", "node-2");
+    assertThat(listed).allSatisfy(n -> {
+      assertThat(n.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+      assertThat(n).isEqualTo(get(n.getId()));
+    });
   }
 
   @Test
@@ -139,6 +183,7 @@ class NodeUpdateIT {
     assertThatThrownBy(() -> update(n, big.build())).isInstanceOfSatisfying(StatusRuntimeException.class,
         e -> assertThat(e.getStatus().getDescription()).startsWith("NodeSpec: is ")
             .contains("bytes encoded; the limit is 65536"));
-    assertThat(store.get(Tables.NODES, "n1abc").orElseThrow()).isEqualTo(n);
+    assertThat(get("n1abc")).isEqualTo(n);
+    assertThat(store.get(Tables.NODES, "n1abc")).isEmpty();
   }
 }

@@ -8,9 +8,12 @@ import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.GetServiceRequest;
+import io.shoal.api.v1.ListServicesRequest;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
@@ -61,11 +64,21 @@ class ServiceRollbackIT {
         .setVersion(s.getVersion()).setRollback(true).build()).getService();
   }
 
-  /** What the scheduler writes while an update rolls. */
+  /** What the scheduler writes while an update rolls: its status, in its own key, about this version. */
+  private Service schedulerWrites(Service s, UpdateStatus status) {
+    var key = store.get(Tables.SERVICE_STATUS, s.getId());
+    ServiceStatus written = ServiceStatus.newBuilder().setServiceId(s.getId()).setServiceVersion(s.getVersion())
+        .setUpdateStatus(status).build();
+    if (key.isPresent()) {
+      store.txn().update(Tables.SERVICE_STATUS, s.getId(), written, key.get().getVersion()).commit();
+    } else {
+      store.txn().create(Tables.SERVICE_STATUS, s.getId(), written).commit();
+    }
+    return s.toBuilder().setUpdateStatus(status).build();
+  }
+
   private Service schedulerWrites(Service s, UpdateState state) {
-    Service withStatus = s.toBuilder().setUpdateStatus(UpdateStatus.newBuilder().setState(state)).build();
-    long revision = store.txn().update(Tables.SERVICES, s.getId(), withStatus, s.getVersion()).commit();
-    return withStatus.toBuilder().setVersion(revision).build();
+    return schedulerWrites(s, UpdateStatus.newBuilder().setState(state).build());
   }
 
   @Test
@@ -161,11 +174,10 @@ class ServiceRollbackIT {
     Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
         .setNoResolveImage(true).build()).getService();
     Service v2 = update(v1, spec("img:2"));
-    Service pending = v2.toBuilder().setUpdateStatus(UpdateStatus.newBuilder()
-        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setSpecSwapPending(true)).build();
-    long revision = store.txn().update(Tables.SERVICES, v2.getId(), pending, v2.getVersion()).commit();
+    Service pending = schedulerWrites(v2, UpdateStatus.newBuilder()
+        .setState(UpdateState.UPDATE_STATE_ROLLBACK_STARTED).setSpecSwapPending(true).build());
 
-    Service back = rollback(pending.toBuilder().setVersion(revision).build());
+    Service back = rollback(pending);
 
     assertThat(back.getSpec().getContainer().getImage()).isEqualTo("img:1");
     assertThat(back.getUpdateStatus().getSpecSwapPending()).isFalse();
@@ -196,9 +208,27 @@ class ServiceRollbackIT {
     Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
         .setNoResolveImage(true).build()).getService();
     Service v2 = update(v1, spec("img:2"));
-    schedulerWrites(v2, UpdateState.UPDATE_STATE_UPDATING);
+    update(v2, spec("img:3"));
 
     assertThatThrownBy(() -> rollback(v2)).isInstanceOfSatisfying(StatusRuntimeException.class,
         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+  }
+
+  @Test
+  void theSchedulersStatusIsShownWithTheServiceAndLeavesItsVersionAsItWas() {
+    Service v1 = control.createService(CreateServiceRequest.newBuilder().setSpec(spec("img:1"))
+        .setNoResolveImage(true).build()).getService();
+    Service v2 = update(v1, spec("img:2"));
+    schedulerWrites(v2, UpdateState.UPDATE_STATE_UPDATING);
+
+    Service read = control.getService(GetServiceRequest.newBuilder().setService("web").build()).getService();
+    assertThat(read.getVersion()).isEqualTo(v2.getVersion());
+    assertThat(read.getUpdateStatus().getState()).isEqualTo(UpdateState.UPDATE_STATE_UPDATING);
+    assertThat(control.listServices(ListServicesRequest.getDefaultInstance()).getServicesList()).singleElement()
+        .isEqualTo(read);
+    // A new spec: the status about the old one no longer applies.
+    Service v3 = update(read, spec("img:3"));
+    assertThat(control.getService(GetServiceRequest.newBuilder().setService("web").build()).getService())
+        .isEqualTo(v3).satisfies(s -> assertThat(s.hasUpdateStatus()).isFalse());
   }
 }

@@ -10,6 +10,7 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.Telemetry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -39,7 +40,7 @@ public final class DispatcherMain implements Callable<Integer> {
     @Provides
     @Singleton
     static EtcdStore store(DispatcherMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix).writingAs(Writer.DISPATCHER);
     }
 
     @Provides

@@ -1,11 +1,9 @@
 package io.shoal.dispatcher;
 
 import com.google.protobuf.Timestamp;
-import io.shoal.api.v1.Node;
-import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeDescription;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
-import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.NodeStatus;
 import io.shoal.common.store.ConflictException;
@@ -20,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes node status: READY with a session key on the session's lease when an agent registers,
- * DOWN once the session key is gone (lease lapsed or revoked). The node's spec belongs to control;
- * this only creates it, with Swarm's default availability, the first time a node registers.
+ * Writes what a node reports, in its own key {@code node_registrations/<id>} (the dispatcher is
+ * its only writer): READY with its description, and a session key on the session's lease, when
+ * an agent registers; DOWN once the session key is gone (lease lapsed or revoked). The node's
+ * spec is control's: it gives a newly registered node one under {@code nodes/<id>}.
  */
 @Singleton
 final class NodeRegistrar {
@@ -39,17 +38,16 @@ final class NodeRegistrar {
 
   void register(String nodeId, NodeDescription description, NodeSession session, long leaseId) {
     for (int attempt = 0; ; attempt++) {
-      Optional<Node> current = store.get(Tables.NODES, nodeId);
+      Optional<NodeRegistration> current = store.get(Tables.NODE_REGISTRATIONS, nodeId);
       NodeStatus ready = NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY).setTimestamp(now()).build();
       var txn = store.txn().putBytes(Tables.SESSIONS.name() + "/" + nodeId, session.toByteArray(), leaseId);
       if (current.isPresent()) {
-        Node node = current.get().toBuilder().setDescription(description).setStatus(ready).build();
-        txn.update(Tables.NODES, nodeId, node, current.get().getVersion());
+        NodeRegistration node = current.get().toBuilder().setDescription(description).setStatus(ready).build();
+        txn.update(Tables.NODE_REGISTRATIONS, nodeId, node, current.get().getVersion());
       } else {
-        Node node = Node.newBuilder().setId(nodeId).setDescription(description).setStatus(ready)
-            .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
-            .setCreateTime(now()).build();
-        txn.create(Tables.NODES, nodeId, node);
+        NodeRegistration node = NodeRegistration.newBuilder().setId(nodeId).setDescription(description)
+            .setStatus(ready).setCreateTime(now()).build();
+        txn.create(Tables.NODE_REGISTRATIONS, nodeId, node);
       }
       try {
         txn.commit();
@@ -66,14 +64,14 @@ final class NodeRegistrar {
   /** Marks the node DOWN unless a new session has started meanwhile. */
   void markDown(String nodeId, String why) {
     for (int attempt = 0; attempt < 10; attempt++) {
-      Optional<Node> current = store.get(Tables.NODES, nodeId);
+      Optional<NodeRegistration> current = store.get(Tables.NODE_REGISTRATIONS, nodeId);
       if (current.isEmpty() || current.get().getStatus().getState() == NodeState.NODE_STATE_DOWN) {
         return;
       }
-      Node down = current.get().toBuilder().setStatus(NodeStatus.newBuilder()
+      NodeRegistration down = current.get().toBuilder().setStatus(NodeStatus.newBuilder()
           .setState(NodeState.NODE_STATE_DOWN).setMessage(why).setTimestamp(now())).build();
       try {
-        store.txn().update(Tables.NODES, nodeId, down, current.get().getVersion())
+        store.txn().update(Tables.NODE_REGISTRATIONS, nodeId, down, current.get().getVersion())
             .requireAbsent(Tables.SESSIONS.name() + "/" + nodeId).commit();
         log.info("node {} ({}) is DOWN: {}", nodeId, current.get().getDescription().getHostname(), why);
         return;

@@ -1,7 +1,7 @@
 package io.shoal.dispatcher;
 
 import io.grpc.Status;
-import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.Task;
 import io.shoal.common.store.Change;
@@ -54,11 +54,11 @@ final class SessionManager implements AutoCloseable {
   }
 
   void start() {
-    cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODES, Tables.SESSIONS), this::onChanges).start();
+    cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS), this::onChanges).start();
     pusher.start();
     heartbeatChecker.scheduleAtFixedRate(this::expireSilentSessions, 500, 500, TimeUnit.MILLISECONDS);
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
-    for (Node node : cache.view(Tables.NODES).values()) {
+    for (NodeRegistration node : cache.view(Tables.NODE_REGISTRATIONS).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY
           && !cache.view(Tables.SESSIONS).containsKey(node.getId())) {
         livenessExecutor.execute(() -> registrar.markDown(node.getId(), "heartbeat failure"));

@@ -21,6 +21,7 @@ import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.io.IOException;
@@ -87,12 +88,14 @@ class DispatcherIT {
   @BeforeEach
   void start(EtcdTestCluster etcd) throws IOException {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    NodeRegistrar registrar = new NodeRegistrar(store, Clock.systemUTC());
-    sessions = new SessionManager(store, registrar);
+    // The dispatcher writes through its own handle; the test plays the scheduler with the other.
+    EtcdStore own = store.writingAs(Writer.DISPATCHER);
+    NodeRegistrar registrar = new NodeRegistrar(own, Clock.systemUTC());
+    sessions = new SessionManager(own, registrar);
     sessions.start();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
-        .addService(new DispatcherGrpcService(sessions, store, registrar, new TaskStatusWriter(store),
+        .addService(new DispatcherGrpcService(sessions, own, registrar, new TaskStatusWriter(own),
             DispatcherMetrics.noop(), Clock.systemUTC(), HEARTBEAT, "test"))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -120,7 +123,7 @@ class DispatcherIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !agent.received.isEmpty());
     assertThat(agent.received.get(0).getSessionStarted().getHeartbeatPeriod().getSeconds()).isEqualTo(1);
-    var node = store.get(Tables.NODES, "n1").orElseThrow();
+    var node = store.get(Tables.NODE_REGISTRATIONS, "n1").orElseThrow();
     assertThat(node.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
     assertThat(node.getDescription().getHostname()).isEqualTo("n1-host");
     assertThat(store.get(Tables.SESSIONS, "n1")).isPresent();
@@ -191,7 +194,7 @@ class DispatcherIT {
     agent.requests.onCompleted();
 
     await().atMost(Duration.ofSeconds(10)).until(() ->
-        store.get(Tables.NODES, "n5").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+        store.get(Tables.NODE_REGISTRATIONS, "n5").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
   }
 
   @Test
@@ -202,7 +205,7 @@ class DispatcherIT {
     // No heartbeats for the 3 s the lease lasts, although the stream stays open: the session
     // ends, its lease goes, and the agent is told to register again.
     await().atMost(Duration.ofSeconds(15)).until(() ->
-        store.get(Tables.NODES, "n6").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+        store.get(Tables.NODE_REGISTRATIONS, "n6").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
     await().atMost(Duration.ofSeconds(5)).until(() -> agent.error != null);
     assertThat(io.grpc.Status.fromThrowable(agent.error).getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
     assertThat(store.get(Tables.SESSIONS, "n6")).isEmpty();
@@ -220,7 +223,7 @@ class DispatcherIT {
       // Twice the 3 s lease: the dispatcher renews it while heartbeats come.
       await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() ->
           store.get(Tables.SESSIONS, "n8").isPresent() && agent.error == null);
-      assertThat(store.get(Tables.NODES, "n8").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+      assertThat(store.get(Tables.NODE_REGISTRATIONS, "n8").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
     } finally {
       beats.shutdownNow();
     }
@@ -235,6 +238,6 @@ class DispatcherIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> first.error != null);
     await().atMost(Duration.ofSeconds(10)).until(() -> !second.received.isEmpty());
-    assertThat(store.get(Tables.NODES, "n7").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
+    assertThat(store.get(Tables.NODE_REGISTRATIONS, "n7").orElseThrow().getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
   }
 }

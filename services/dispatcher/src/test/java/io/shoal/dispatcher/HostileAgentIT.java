@@ -96,6 +96,6 @@ class HostileAgentIT {
       assertThat(io.grpc.Status.fromThrowable(agent.error).getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
     }
     assertThat(io.grpc.Status.fromThrowable(named.error).getDescription()).contains("RegisterNode.description.addr");
-    assertThat(dispatcher.store.list(io.shoal.common.store.Tables.NODES).items()).isEmpty();
+    assertThat(dispatcher.store.list(io.shoal.common.store.Tables.NODE_REGISTRATIONS).items()).isEmpty();
   }
 }

@@ -34,12 +34,14 @@ final class NettyDispatcher implements AutoCloseable {
 
   NettyDispatcher(EtcdTestCluster etcd, int queueCapacity, Duration stallTimeout) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    NodeRegistrar registrar = new NodeRegistrar(store, Clock.systemUTC());
-    sessions = new SessionManager(store, registrar);
+    // The dispatcher writes through its own handle; tests play the scheduler with the other.
+    EtcdStore own = store.writingAs(io.shoal.common.store.Writer.DISPATCHER);
+    NodeRegistrar registrar = new NodeRegistrar(own, Clock.systemUTC());
+    sessions = new SessionManager(own, registrar);
     sessions.start();
-    writer = new TaskStatusWriter(store, metrics, queueCapacity);
+    writer = new TaskStatusWriter(own, metrics, queueCapacity);
     server = GrpcServer.start("dispatcher", new InetSocketAddress("127.0.0.1", 0),
-        List.of(new DispatcherGrpcService(sessions, store, registrar, writer, metrics, Clock.systemUTC(), HEARTBEAT,
+        List.of(new DispatcherGrpcService(sessions, own, registrar, writer, metrics, Clock.systemUTC(), HEARTBEAT,
             "test", stallTimeout)), Telemetry.noop());
   }
 

@@ -6,6 +6,7 @@ import dagger.Provides;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.meshproxy.ports.Frontend;
 import io.shoal.meshproxy.tcp.BackendConnector;
@@ -52,6 +53,6 @@ public abstract class MeshProxyModule {
   @Provides
   @Singleton
   static EtcdStore store(MeshProxyConfig config) {
-    return EtcdStore.connect(config.etcdEndpoints(), config.etcdPrefix());
+    return EtcdStore.connect(config.etcdEndpoints(), config.etcdPrefix()).writingAs(Writer.MESH_PROXY);
   }
 }

@@ -10,6 +10,7 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.registry.credentials.ClusterKey;
 import io.shoal.registry.credentials.CredentialStore;
@@ -90,7 +91,7 @@ public final class RegistryMain implements Callable<Integer> {
     @Provides
     @Singleton
     static EtcdStore store(RegistryMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix).writingAs(Writer.REGISTRY);
     }
 
     @Provides

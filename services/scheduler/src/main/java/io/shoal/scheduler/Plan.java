@@ -26,8 +26,8 @@ public final class Plan {
   private List<Runnable> undo;
 
   /**
-   * Records a service's new update status or reconcile error. The scheduler writes nothing else
-   * of a service, and only guarded by the version it read (control owns the spec).
+   * Records a service's new update status or reconcile error: the scheduler writes them to its
+   * own key, {@code service_status/<id>}, about the service's version (control owns the service).
    */
   public void updateService(Service changed) {
     put(serviceUpdates, changed.getId(), changed);

@@ -1,6 +1,11 @@
 package io.shoal.scheduler;
 
-import io.shoal.api.v1.Task;
+import io.shoal.api.v1.Node;
+import io.shoal.api.v1.NodeRegistration;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceStatus;
+import io.shoal.common.objects.NodeViews;
+import io.shoal.common.objects.ServiceViews;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
@@ -9,7 +14,9 @@ import io.shoal.common.store.TxnBatches;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.inject.Inject;
@@ -71,7 +78,8 @@ public final class SchedulerLoop implements AutoCloseable {
   /** Starts the loop; {@code guard} is added to every transaction (the leader's fencing). */
   public void start(Consumer<Txn> guard) {
     this.guard = guard;
-    cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.TASKS, Tables.NODES), changes -> markDirty()).start();
+    cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.SERVICE_STATUS, Tables.TASKS, Tables.NODES,
+        Tables.NODE_REGISTRATIONS), changes -> markDirty()).start();
     markDirty();
     thread.start();
   }
@@ -142,22 +150,24 @@ public final class SchedulerLoop implements AutoCloseable {
   /** Reconciles once and writes the result. Visible for tests. */
   void tick() throws InterruptedException {
     long started = System.nanoTime();
-    ClusterView view = new ClusterView(
-        Map.copyOf(cache.view(Tables.SERVICES)), Map.copyOf(cache.view(Tables.TASKS)), Map.copyOf(cache.view(Tables.NODES)));
+    Map<String, Service> stored = Map.copyOf(cache.view(Tables.SERVICES));
+    Map<String, ServiceStatus> statuses = Map.copyOf(cache.view(Tables.SERVICE_STATUS));
+    ClusterView view = new ClusterView(services(stored, statuses), Map.copyOf(cache.view(Tables.TASKS)),
+        nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)));
     Plan plan = reconciler.reconcile(view);
     long reconciled = System.nanoTime();
     synchronized (signal) {
       wakeAt = plan.wakeAt().map(at -> System.nanoTime() + sleepNanos(Instant.now(), at)).orElse(0L);
     }
-    if (plan.isEmpty()) {
-      log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
-      return;
-    }
     List<Consumer<Txn>> writes = new ArrayList<>();
     plan.creates().forEach(t -> writes.add(txn -> txn.create(Tables.TASKS, t.getId(), t)));
     plan.updates().forEach(t -> writes.add(txn -> txn.update(Tables.TASKS, t.getId(), t, t.getVersion())));
     plan.deletes().forEach(t -> writes.add(txn -> txn.delete(Tables.TASKS, t.getId(), t.getVersion())));
-    plan.serviceUpdates().forEach(s -> writes.add(txn -> txn.update(Tables.SERVICES, s.getId(), s, s.getVersion())));
+    writes.addAll(statusWrites(plan, stored, statuses));
+    if (writes.isEmpty()) {
+      log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
+      return;
+    }
     long revision = commit(writes);
     long written = System.nanoTime();
     if (revision > 0 && !cache.awaitRevision(revision, Duration.ofSeconds(10))) {
@@ -173,6 +183,42 @@ public final class SchedulerLoop implements AutoCloseable {
       log.debug("tick wrote {} changes ({} new tasks): reconcile {} ms, write {} ms", plan.size(), plan.creates().size(),
           (reconciled - started) / 1_000_000, (written - reconciled) / 1_000_000);
     }
+  }
+
+  /** The services as the reconciler reads them: each with the scheduler's status about it. */
+  static Map<String, Service> services(Map<String, Service> stored, Map<String, ServiceStatus> statuses) {
+    Map<String, Service> services = new HashMap<>();
+    stored.forEach((id, s) -> services.put(id, ServiceViews.withStatus(s, Optional.ofNullable(statuses.get(id)))));
+    return services;
+  }
+
+  /** Every node with a spec (control's) or a registration (the dispatcher's), the two merged. */
+  static Map<String, Node> nodes(Map<String, Node> specs, Map<String, NodeRegistration> registrations) {
+    Map<String, Node> nodes = new HashMap<>();
+    specs.forEach((id, n) -> nodes.put(id, NodeViews.merge(n, registrations.get(id))));
+    registrations.forEach((id, r) -> nodes.computeIfAbsent(id, k -> NodeViews.merge(null, r)));
+    return nodes;
+  }
+
+  /**
+   * The plan's service statuses as writes of the scheduler's own key, each guarded by the
+   * version read (the scheduler is its only writer; the guard catches a term that overlaps its
+   * successor's), and the removal of the status of every service that is gone.
+   */
+  static List<Consumer<Txn>> statusWrites(Plan plan, Map<String, Service> stored, Map<String, ServiceStatus> statuses) {
+    List<Consumer<Txn>> writes = new ArrayList<>();
+    for (Service s : plan.serviceUpdates()) {
+      ServiceStatus status = ServiceViews.statusOf(s);
+      ServiceStatus old = statuses.get(s.getId());
+      writes.add(old == null ? txn -> txn.create(Tables.SERVICE_STATUS, s.getId(), status)
+          : txn -> txn.update(Tables.SERVICE_STATUS, s.getId(), status, old.getVersion()));
+    }
+    statuses.forEach((id, status) -> {
+      if (!stored.containsKey(id)) {
+        writes.add(txn -> txn.delete(Tables.SERVICE_STATUS, id, status.getVersion()));
+      }
+    });
+    return writes;
   }
 
   /** Nanoseconds from {@code now} to {@code at}, in [0, {@link #MAX_SLEEP}]. */

@@ -10,6 +10,7 @@ import io.shoal.common.server.Ids;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.leader.LeaderTerms;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
@@ -67,7 +68,7 @@ public final class SchedulerMain implements Callable<Integer> {
     @Provides
     @Singleton
     static EtcdStore store(SchedulerMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
+      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix).writingAs(Writer.SCHEDULER);
     }
 
     @Provides

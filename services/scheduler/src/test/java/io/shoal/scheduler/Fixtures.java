@@ -5,6 +5,7 @@ import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
+import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.NodeStatus;
@@ -17,6 +18,9 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.objects.ServiceViews;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,6 +52,17 @@ final class Fixtures {
 
   static Node ready(String id) {
     return node(id, NodeState.NODE_STATE_READY);
+  }
+
+  /** A READY node as the dispatcher registers it (control has not given it a spec yet). */
+  static NodeRegistration registration(String id) {
+    return NodeRegistration.newBuilder().setId(id)
+        .setStatus(NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY)).build();
+  }
+
+  /** A service as the scheduler reads it: control's key with the scheduler's status about it. */
+  static Service read(EtcdStore store, String id) {
+    return ServiceViews.withStatus(store.get(Tables.SERVICES, id).orElseThrow(), store.get(Tables.SERVICE_STATUS, id));
   }
 
   static Task task(String id, Service s, long slot, String node, TaskState state, long createdAt) {

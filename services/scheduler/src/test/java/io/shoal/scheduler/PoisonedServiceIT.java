@@ -61,7 +61,7 @@ class PoisonedServiceIT {
   }
 
   private Service service(String id) {
-    return store.get(Tables.SERVICES, id).orElseThrow();
+    return Fixtures.read(store, id);
   }
 
   private static Task task(String id, Service s, long slot, String node, TaskState state, Timestamp created, Timestamp status) {
@@ -93,7 +93,7 @@ class PoisonedServiceIT {
         .commit();
     store.txn().create(Tables.SERVICES, "healthy", Fixtures.service("healthy", 3)).commit();
 
-    loop = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    loop = new SchedulerLoop(store.writingAs(io.shoal.common.store.Writer.SCHEDULER), SchedulerMain.newReconciler(Clock.systemUTC(), 5));
     loop.start();
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -116,7 +116,7 @@ class PoisonedServiceIT {
     assertThat(service("poisoned").getUpdateStatus()).isEqualTo(poisoned.getUpdateStatus());
 
     // Fixed the way control stores a spec: the reason goes and the update goes on.
-    Service marked = service("poisoned");
+    Service marked = store.get(Tables.SERVICES, "poisoned").orElseThrow();
     store.txn().update(Tables.SERVICES, "poisoned", marked.toBuilder().setSpec(marked.getSpec().toBuilder()
         .setUpdateConfig(UpdateConfig.newBuilder().setParallelism(1))).build(), marked.getVersion()).commit();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -7,6 +7,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.time.Clock;
@@ -27,9 +28,10 @@ class SchedulerLoopIT {
   void start(EtcdTestCluster etcd) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     for (String n : List.of("n1", "n2", "n3")) {
-      store.txn().create(Tables.NODES, n, Fixtures.ready(n)).commit();
+      store.txn().create(Tables.NODE_REGISTRATIONS, n, Fixtures.registration(n)).commit();
     }
-    loop = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    // Through the scheduler's own handle: a write outside its keys would fail the test.
+    loop = new SchedulerLoop(store.writingAs(Writer.SCHEDULER), SchedulerMain.newReconciler(Clock.systemUTC(), 5));
     loop.start();
   }
 
@@ -78,6 +80,21 @@ class SchedulerLoopIT {
     reportAll(TaskState.TASK_STATE_RUNNING, TaskState.TASK_STATE_SHUTDOWN);
     reportAll(TaskState.TASK_STATE_ASSIGNED, TaskState.TASK_STATE_SHUTDOWN);
     await().atMost(Duration.ofSeconds(10)).until(() -> tasks().isEmpty());
+  }
+
+  @Test
+  void theStatusOfAGoneServiceIsRemoved() {
+    long version = store.txn().create(Tables.SERVICES, "gone", Fixtures.service("gone", 1)).commit();
+    store.txn().create(Tables.SERVICE_STATUS, "gone", io.shoal.api.v1.ServiceStatus.newBuilder().setServiceId("gone")
+        .setServiceVersion(version).setReconcileError("left from an earlier pass").build()).commit();
+    // The service reconciles: the scheduler clears the error in its status.
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SERVICE_STATUS, "gone")
+        .map(s -> s.getReconcileError().isEmpty()).orElse(false));
+
+    var gone = store.get(Tables.SERVICES, "gone").orElseThrow();
+    store.txn().delete(Tables.SERVICES, "gone", gone.getVersion()).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SERVICE_STATUS, "gone").isEmpty());
   }
   private void fail(Task t) {
     java.time.Instant now = java.time.Instant.now();
@@ -143,12 +160,12 @@ class SchedulerLoopIT {
   }
 
   private io.shoal.api.v1.Service service(String id) {
-    return store.get(Tables.SERVICES, id).orElseThrow();
+    return Fixtures.read(store, id);
   }
 
   /** What control does on UpdateService: new spec, previous spec, update time, status reset. */
   private void controlUpdates(String id, java.util.function.UnaryOperator<io.shoal.api.v1.ServiceSpec> change) {
-    var current = service(id);
+    var current = store.get(Tables.SERVICES, id).orElseThrow();
     store.txn().update(Tables.SERVICES, id, current.toBuilder().setSpec(change.apply(current.getSpec()))
         .setPreviousSpec(current.getSpec()).setUpdateTime(now()).clearUpdateStatus().build(), current.getVersion()).commit();
   }
@@ -213,17 +230,19 @@ class SchedulerLoopIT {
 
   /**
    * What control's RollbackSwapWatcher does once the scheduler asks for a rollback: swap spec and
-   * previous_spec and clear the flag, guarded by the version. True if it swapped.
+   * previous_spec, storing the asked status without the flag, guarded by the version. True if it
+   * swapped.
    */
   private boolean controlSwapsPendingRollback(String id) {
-    var current = service(id);
-    if (!current.getUpdateStatus().getSpecSwapPending()) {
+    var asked = service(id).getUpdateStatus();
+    if (!asked.getSpecSwapPending()) {
       return false;
     }
+    var current = store.get(Tables.SERVICES, id).orElseThrow();
     try {
       store.txn().update(Tables.SERVICES, id, current.toBuilder().setSpec(current.getPreviousSpec())
           .setPreviousSpec(current.getSpec())
-          .setUpdateStatus(current.getUpdateStatus().toBuilder().clearSpecSwapPending()).build(), current.getVersion())
+          .setUpdateStatus(asked.toBuilder().clearSpecSwapPending()).build(), current.getVersion())
           .commit();
       return true;
     } catch (io.shoal.common.store.ConflictException e) {
@@ -245,10 +264,16 @@ class SchedulerLoopIT {
     assertThat(runningOf("img:2")).extracting(Task::getSlot).containsExactlyInAnyOrder(1L, 2L, 3L);
     assertThat(service("web").getUpdateStatus().getMessage()).isEqualTo("update completed");
   }
+  /** As control stores a node's spec: a new key the first time, then guarded by its version. */
   private void setAvailability(String nodeId, io.shoal.api.v1.NodeAvailability a) {
-    var n = store.get(Tables.NODES, nodeId).orElseThrow();
-    store.txn().update(Tables.NODES, nodeId, n.toBuilder().setSpec(n.getSpec().toBuilder().setAvailability(a)).build(),
-        n.getVersion()).commit();
+    var stored = store.get(Tables.NODES, nodeId);
+    var spec = io.shoal.api.v1.NodeSpec.newBuilder().setAvailability(a).build();
+    if (stored.isEmpty()) {
+      store.txn().create(Tables.NODES, nodeId, io.shoal.api.v1.Node.newBuilder().setId(nodeId).setSpec(spec).build()).commit();
+    } else {
+      store.txn().update(Tables.NODES, nodeId, stored.get().toBuilder().setSpec(spec).build(), stored.get().getVersion())
+          .commit();
+    }
   }
 
   private java.util.Set<String> nodesRunning(String serviceId) {
@@ -268,7 +293,7 @@ class SchedulerLoopIT {
     });
 
     // A node joins: it gets its task.
-    store.txn().create(Tables.NODES, "n4", Fixtures.ready("n4")).commit();
+    store.txn().create(Tables.NODE_REGISTRATIONS, "n4", Fixtures.registration("n4")).commit();
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       agentsStep("none");
       return nodesRunning("agent").equals(java.util.Set.of("n1", "n2", "n3", "n4"));

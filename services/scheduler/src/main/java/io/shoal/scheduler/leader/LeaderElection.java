@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
-  public static final String KEY = "leader/scheduler";
+  public static final String KEY = io.shoal.common.store.Tables.LEADER + "/scheduler";
   /** How often a follower looks at the key while another instance leads. */
   static final Duration POLL = Duration.ofMillis(200);
 

@@ -27,12 +27,14 @@ import java.util.Set;
  * UpdateStatus that tells the user where it stands. Pure: everything is derived from the
  * service, its tasks and a clock.
  *
- * <p>Ownership: control owns the spec and resets update_status when it writes one; a rollback
- * swaps spec and previous_spec (control does it for `service rollback`), so the tasks' target is
- * always the spec. The scheduler writes only update_status, guarded by the service's version:
- * for an automatic rollback it sets ROLLBACK_STARTED with {@code spec_swap_pending}, control's
- * RollbackSwapWatcher swaps the specs and clears the flag, and until then the update stays where
- * it is.
+ * <p>Ownership: control owns the service and stores with each spec the status it starts with
+ * (none after an update, ROLLBACK_STARTED after a rollback); a rollback swaps spec and
+ * previous_spec, so the tasks' target is always the spec. The scheduler writes the status in its
+ * own key, {@code service_status/<id>}, about the service's version it read; a status about an
+ * older version reads as none (ServiceViews), which is how a new spec restarts the update. For
+ * an automatic rollback the scheduler asks: ROLLBACK_STARTED with {@code spec_swap_pending};
+ * control's RollbackSwapWatcher swaps the specs in one transaction that also stores the status
+ * without the flag, and until then the update stays where it is.
  *
  * <ul>
  *   <li>Parallelism: at most N slots update at once (0: all); a slot updates until its new task
@@ -105,7 +107,7 @@ public final class UpdateSupervisor {
       if (outdated == 0) {
         return Integer.MAX_VALUE; // nothing to roll: scaling or restarts only
       }
-      // A new spec arrived (control cleared the status): the update starts now.
+      // A new spec arrived (the status about the old one reads as none): the update starts now.
       status = UpdateStatus.newBuilder()
           .setState(back ? UpdateState.UPDATE_STATE_ROLLBACK_STARTED : UpdateState.UPDATE_STATE_UPDATING)
           .setStartTime(service.hasUpdateTime() ? service.getUpdateTime() : toTimestamp(now))

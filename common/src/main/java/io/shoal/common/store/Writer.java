@@ -1,0 +1,46 @@
+package io.shoal.common.store;
+
+import java.util.List;
+
+/**
+ * The parts of Shoal that write etcd, each with the key prefixes it may write. A part gets its
+ * store as {@code EtcdStore.connect(...).writingAs(Writer.X)}, a handle that refuses a write
+ * under any other prefix, so the table in ARCHITECTURE.md ("Who owns what") is kept by the code;
+ * a test holds that table and these declarations together.
+ *
+ * <p>Every key has one writer, with two declared exceptions: a task's {@code status} is the
+ * dispatcher's (as SwarmKit splits a task between orchestrator and agent), and the registry
+ * service deletes credentials whose service no longer exists.
+ */
+public enum Writer {
+  CONTROL("control", Tables.SERVICES.name(), Tables.SERVICE_NAMES.name(), Tables.INGRESS_PORTS.name(),
+      Tables.CREDENTIALS.name(), Tables.NODES.name()),
+  SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.LEADER),
+  DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
+  REGISTRY("registry service", Tables.CREDENTIALS.name()),
+  /** Reads only. */
+  MESH_PROXY("mesh-proxy");
+
+  private final String part;
+  private final List<String> prefixes;
+
+  Writer(String part, String... prefixes) {
+    this.part = part;
+    this.prefixes = List.of(prefixes);
+  }
+
+  /** The part's name, as ARCHITECTURE.md's table calls it. */
+  public String part() {
+    return part;
+  }
+
+  /** The key prefixes it writes, below the store's root, without their trailing '/'. */
+  public List<String> prefixes() {
+    return prefixes;
+  }
+
+  /** Whether {@code path} (below the root) lies under one of its prefixes. */
+  public boolean mayWrite(String path) {
+    return prefixes.stream().anyMatch(p -> path.startsWith(p + "/"));
+  }
+}
