@@ -81,8 +81,9 @@ public final class EtcdStore implements AutoCloseable {
   /** Throws unless this handle may write {@code path} (below the root). */
   void checkWritable(String path) {
     if (writer != null && !writer.mayWrite(path)) {
-      throw new IllegalStateException("the " + writer.part() + " may not write " + path + ": it writes only under "
-          + String.join("/, ", writer.prefixes()) + (writer.prefixes().isEmpty() ? "no key" : "/")
+      String own = writer.prefixes().isEmpty() ? "it writes no key"
+          : "it writes only under " + String.join("/, ", writer.prefixes()) + "/";
+      throw new IllegalStateException("the " + writer.part() + " may not write " + path + ": " + own
           + " (ARCHITECTURE.md, Who owns what)");
     }
   }
