@@ -3,6 +3,9 @@ package io.shoal.meshproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -32,6 +35,15 @@ class MeshProxyMainTest {
     assertThat(out.toString()).contains("--addr", "--etcd-endpoints", "--etcd-prefix",
         "--listen", "--metrics-port", "--backend-connect-timeout-ms", "--drain-timeout-ms",
         "--udp-idle-timeout-ms", "ADDR:7405", "9405");
+  }
+
+  @Test
+  void theStoreReadsOnly() {
+    try (EtcdStore store = MeshProxyModule.store(parse("--addr", "127.0.0.1", "--etcd-endpoints", "http://127.0.0.1:1"))) {
+      assertThat(store.writer()).contains(Writer.MESH_PROXY);
+      assertThatThrownBy(() -> store.txn().putBytes(Tables.TASKS.name() + "/t1", new byte[0], 0))
+          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the mesh-proxy may not write tasks/t1: it writes no key");
+    }
   }
 
   @Test

@@ -3,6 +3,11 @@ package io.shoal.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shoal.api.v1.Service;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
+import io.shoal.common.telemetry.Telemetry;
 import io.shoal.registry.credentials.ClusterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +60,17 @@ class RegistryMainTest {
 
     assertThatThrownBy(() -> parse("--cluster-key-file", file.toString()).clusterKey())
         .hasMessageContaining("must be 32 bytes").hasMessageContaining("head -c 32 /dev/urandom | base64");
+  }
+
+  @Test
+  void theWiredStoreWritesOnlyCredentials() {
+    RegistryMain flags = parse("--etcd-endpoints", "http://127.0.0.1:1");
+    try (EtcdStore store = DaggerRegistryMain_RegistryComponent.factory().create(flags, Telemetry.noop()).store()) {
+      assertThat(store.writer()).contains(Writer.REGISTRY);
+      assertThatThrownBy(() -> store.txn().update(Tables.SERVICES, "s1", Service.getDefaultInstance(), 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("the registry service may not write services/s1: it writes only under credentials/");
+    }
   }
 
   @Test

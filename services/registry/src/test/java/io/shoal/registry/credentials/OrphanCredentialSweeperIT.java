@@ -52,7 +52,7 @@ class OrphanCredentialSweeperIT {
     createService("crashed-mid-delete");
     store.txn().delete(Tables.SERVICES, "crashed-mid-delete",
         store.get(Tables.SERVICES, "crashed-mid-delete").orElseThrow().getVersion()).commit();
-    OrphanCredentialSweeper sweeper = new OrphanCredentialSweeper(store, Duration.ofMinutes(10), Telemetry.noop());
+    OrphanCredentialSweeper sweeper = new OrphanCredentialSweeper(store.writingAs(io.shoal.common.store.Writer.REGISTRY), Duration.ofMinutes(10), Telemetry.noop());
 
     assertThat(sweeper.sweep()).isEqualTo(1);
 
@@ -68,7 +68,7 @@ class OrphanCredentialSweeperIT {
         .commit();
 
     try (OrphanCredentialSweeper sweeper =
-        new OrphanCredentialSweeper(store, Duration.ofMillis(200), Telemetry.noop()).start()) {
+        new OrphanCredentialSweeper(store.writingAs(io.shoal.common.store.Writer.REGISTRY), Duration.ofMillis(200), Telemetry.noop()).start()) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> credentials.get("gone-1").isEmpty());
       createService("gone-2");
       store.txn().delete(Tables.SERVICES, "gone-2", store.get(Tables.SERVICES, "gone-2").orElseThrow().getVersion())
