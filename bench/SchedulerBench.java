@@ -133,7 +133,7 @@ public class SchedulerBench {
         SessionRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build())), 2, 2, TimeUnit.SECONDS);
     // (Every 2 s against the dispatcher's 5 s period, Swarm's default: 1,000 sessions on shared
     // cores must not lapse while etcd is busy with the run.)
-    while (store.list(Tables.NODES).items().stream()
+    while (store.list(Tables.NODE_REGISTRATIONS).items().stream()
         .filter(n -> n.getStatus().getState() == NodeState.NODE_STATE_READY).count() < nodes) {
       TimeUnit.MILLISECONDS.sleep(200);
     }
