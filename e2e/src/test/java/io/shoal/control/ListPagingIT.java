@@ -75,8 +75,8 @@ class ListPagingIT {
     channel = CliContext.channel(target);
     client = new ControlClient(channel);
     big = services.create(spec("paging-big").toBuilder().setContainer(spec("paging-big").getContainer()
-        .toBuilder().addEnv(BIG_ENV).addEnv(BIG_ENV)).build(), true).service();
-    small = services.create(spec("paging-small"), true).service();
+        .toBuilder().addEnv(BIG_ENV).addEnv(BIG_ENV)).build(), ServiceManager.ImageOptions.NO_RESOLVE).service();
+    small = services.create(spec("paging-small"), ServiceManager.ImageOptions.NO_RESOLVE).service();
     // As the scheduler writes tasks: each carries its service's full spec.
     for (int i = 1; i <= BIG_TASKS; i++) {
       writeTask(big, i);
