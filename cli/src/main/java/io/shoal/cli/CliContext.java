@@ -1,9 +1,7 @@
 package io.shoal.cli;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.client.ControlChannels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -44,19 +42,12 @@ public record CliContext(
     Objects.requireNonNull(pollInterval, "pollInterval");
   }
 
-  /** A plaintext channel to control, taking answers up to the CLI's explicit size limit. */
-  public static ManagedChannel channel(String target) {
-    return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-        .maxInboundMessageSize(ControlClient.MAX_INBOUND_MESSAGE_BYTES)
-        .build();
-  }
-
-  /** The real world: plaintext gRPC, the process environment, the system clock. */
-  public static CliContext system() {
+  /** The real world: plaintext gRPC over {@code channels}, the process environment, the system clock. */
+  public static CliContext system(ControlChannels channels) {
     Map<String, String> env = System.getenv();
     boolean tty = System.console() != null && !"dumb".equals(env.get("TERM"));
     return new CliContext(
-        CliContext::channel,
+        channels,
         env,
         Clock.systemUTC(),
         d -> Thread.sleep(d.toMillis()),
