@@ -176,7 +176,7 @@ class ListPagingIT {
   /** The whole CLI, on its real channel factory, against this control. */
   private List<String> shoal(String... args) {
     CliContext context = new CliContext(channels, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
-        d -> { }, false, Duration.ofMillis(200));
+        (max, changes, seen) -> { }, false, Duration.ofMillis(200));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = ShoalCli.run(context, new PrintWriter(out), new PrintWriter(err), args);

@@ -44,7 +44,7 @@ class NodeUpdateIT {
     ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
     ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+        .addService(new ControlGrpcService(services, new NodeManager(store), new ServiceWatches(store, services))).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     control = ControlServiceGrpc.newBlockingStub(channel);
     // As the dispatcher registers a node.
