@@ -72,7 +72,7 @@ class ListPagingIT {
         InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).directExecutor().build();
     ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+        .addService(new ControlGrpcService(services)).build().start();
     target = "127.0.0.1:" + server.getPort();
     channel = channels.apply(target);
     client = new ControlClient(channel);
