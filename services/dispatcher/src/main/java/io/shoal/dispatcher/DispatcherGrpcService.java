@@ -5,10 +5,10 @@ import io.shoal.api.v1.DispatcherServiceGrpc;
 import io.shoal.api.v1.SessionRequest;
 import io.shoal.api.v1.SessionResponse;
 import io.shoal.common.store.EtcdStore;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.time.Clock;
 import java.time.Duration;
-import javax.inject.Inject;
-import javax.inject.Named;
 
 /** Opens an {@link AgentSession} per Session stream. */
 final class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServiceImplBase {

@@ -3,7 +3,7 @@ package io.shoal.agent;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.shoal.agent.docker.DockerModule;
-import javax.inject.Singleton;
+import jakarta.inject.Singleton;
 
 /** The node agent's object graph, built in {@link NodeAgentMain} from the parsed flags. */
 @Singleton
