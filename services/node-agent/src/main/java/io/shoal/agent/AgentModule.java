@@ -71,12 +71,6 @@ public abstract class AgentModule {
 
   @Provides
   @Singleton
-  static Telemetry telemetry(AgentFlags flags) {
-    return Telemetry.start("shoal-node-agent", flags.listen().getHostString(), flags.metricsPort());
-  }
-
-  @Provides
-  @Singleton
   static ManagedChannel managedChannel(AgentFlags flags, Telemetry telemetry) {
     InetSocketAddress dispatcher = ServerOptions.parseHostPort(flags.dispatcher());
     NettyChannelBuilder builder = NettyChannelBuilder
