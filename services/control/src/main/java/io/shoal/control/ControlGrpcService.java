@@ -26,8 +26,8 @@ import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /** Translates ControlService calls to {@link ServiceManager} and {@link NodeManager}; knows nothing else. */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
