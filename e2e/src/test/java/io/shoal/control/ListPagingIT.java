@@ -22,6 +22,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.CliContext;
 import io.shoal.cli.ShoalCli;
+import io.shoal.cli.client.ControlChannels;
 import io.shoal.cli.client.ControlClient;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
@@ -57,6 +58,7 @@ class ListPagingIT {
 
   private EtcdStore store;
   private Server server;
+  private final ControlChannels channels = new ControlChannels();
   private ManagedChannel channel;
   private ControlClient client;
   private String target;
@@ -70,9 +72,9 @@ class ListPagingIT {
         InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).directExecutor().build();
     ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+        .addService(new ControlGrpcService(services)).build().start();
     target = "127.0.0.1:" + server.getPort();
-    channel = CliContext.channel(target);
+    channel = channels.apply(target);
     client = new ControlClient(channel);
     big = services.create(spec("paging-big").toBuilder().setContainer(spec("paging-big").getContainer()
         .toBuilder().addEnv(BIG_ENV).addEnv(BIG_ENV)).build(), ServiceManager.ImageOptions.NO_RESOLVE).service();
@@ -89,6 +91,7 @@ class ListPagingIT {
   @AfterEach
   void stop() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    channels.close();
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     store.close();
   }
@@ -172,8 +175,8 @@ class ListPagingIT {
 
   /** The whole CLI, on its real channel factory, against this control. */
   private List<String> shoal(String... args) {
-    CliContext context = new CliContext(CliContext::channel, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
-        d -> { }, false, Duration.ofMillis(200));
+    CliContext context = new CliContext(channels, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
+        (max, changes, seen) -> { }, false, Duration.ofMillis(200));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = ShoalCli.run(context, new PrintWriter(out), new PrintWriter(err), args);

@@ -3,10 +3,11 @@ package io.shoal.common.store;
 import java.util.List;
 
 /**
- * The parts of Shoal that write etcd, each with the key prefixes it may write. A part gets its
- * store as {@code EtcdStore.connect(...).writingAs(Writer.X)}, a handle that refuses a write
- * under any other prefix, so the table in ARCHITECTURE.md ("Who owns what") is kept by the code;
- * a test holds that table and these declarations together.
+ * The parts of Shoal that write etcd, each with the key prefixes it may write. A part's
+ * {@link StoreConfig} names its writer, and {@link StoreModule} gives it
+ * {@link EtcdStore#writingAs}, a handle that refuses a write under any other prefix, so the
+ * table in ARCHITECTURE.md ("Who owns what") is kept by the code; a test holds that table and
+ * these declarations together.
  *
  * <p>Every key has one writer, with two declared exceptions: a task's {@code status} is the
  * dispatcher's (as SwarmKit splits a task between orchestrator and agent), and the registry

@@ -72,6 +72,18 @@ class WriterScopeIT {
   }
 
   @Test
+  void theStoreOfAServicesGraphWritesAsItsConfigSays(EtcdTestCluster etcd) {
+    try (EtcdStore wired = StoreModule.store(new StoreConfig(etcd.endpoints(), store.root(), Writer.DISPATCHER))) {
+      assertThat(wired.writer()).contains(Writer.DISPATCHER);
+      assertThatThrownBy(() -> wired.txn().create(Tables.NODES, "n1", io.shoal.api.v1.Node.getDefaultInstance()))
+          .hasMessageStartingWith("the dispatcher may not write nodes/n1");
+      wired.txn().create(Tables.NODE_REGISTRATIONS, "n1", io.shoal.api.v1.NodeRegistration.newBuilder().setId("n1").build())
+          .commit();
+    }
+    assertThat(store.get(Tables.NODE_REGISTRATIONS, "n1")).isPresent();
+  }
+
+  @Test
   void anUnscopedHandleWritesAnything() {
     assertThat(store.writer()).isEmpty();
     store.txn().putBytes("anything/at/all", new byte[0], 0).commit();

@@ -24,9 +24,11 @@ import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateNodeResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.api.v1.WatchServiceRequest;
+import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
@@ -36,22 +38,25 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final ServiceManager services;
   private final ServiceQueries queries;
   private final NodeManager nodes;
+  private final ServiceWatches watches;
 
   @Inject
-  ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes) {
+  ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches) {
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
+    this.watches = watches;
   }
 
   /** For tests: reads on the manager's store. */
-  ControlGrpcService(ServiceManager services, NodeManager nodes) {
-    this(services, new ServiceQueries(services.store()), nodes);
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
+    this(services, new ServiceQueries(services.store()), nodes, watches);
   }
 
   /** For tests that serve services only. */
   ControlGrpcService(ServiceManager services) {
-    this(services, new NodeManager(services.store()));
+    this(services, new NodeManager(services.store()),
+        new ServiceWatches(services.store(), new ServiceQueries(services.store())));
   }
 
   @Override
@@ -67,6 +72,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   public void getService(GetServiceRequest request, StreamObserver<GetServiceResponse> response) {
     GrpcErrors.unary(response,
         () -> GetServiceResponse.newBuilder().setService(queries.find(request.getService())).build());
+  }
+
+  @Override
+  public void watchService(WatchServiceRequest request, StreamObserver<WatchServiceResponse> response) {
+    watches.watch(request.getService(), response);
   }
 
   @Override

@@ -1,24 +1,11 @@
 package io.shoal.control;
 
-import dagger.BindsInstance;
-import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
-import io.grpc.Channel;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.GrpcServer;
-import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
-import io.shoal.common.store.EtcdStore;
+import io.shoal.common.server.ServerOptions;
+import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
-import io.shoal.common.telemetry.Telemetry;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
-import javax.inject.Named;
-import javax.inject.Singleton;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services in etcd;"
-        + " completes the scheduler's automatic rollbacks and gives new nodes their spec.")
+        + " completes the scheduler's automatic rollbacks and gives newly registered nodes their spec.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -36,70 +23,20 @@ public final class ControlMain implements Callable<Integer> {
       description = "host:port of the registry service (default: ${DEFAULT-VALUE}).")
   String registry;
 
-  @Module
-  static final class ControlModule {
-    @Provides
-    @Singleton
-    static EtcdStore store(ControlMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix).writingAs(Writer.CONTROL);
-    }
-
-    @Provides
-    @Singleton
-    static ManagedChannel registryChannel(ControlMain flags, Telemetry telemetry) {
-      var address = ServerOptions.parseHostPort(flags.registry);
-      NettyChannelBuilder builder =
-          NettyChannelBuilder.forAddress(address.getHostString(), address.getPort()).usePlaintext()
-              .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are a digest or a sealed login
-      telemetry.instrument(builder);
-      return builder.build();
-    }
-
-    @Provides
-    @Named("registry")
-    static Channel registry(ManagedChannel channel) {
-      return channel;
-    }
-
-    @Provides
-    static Clock clock() {
-      return Clock.systemUTC();
-    }
-  }
-
-  @Singleton
-  @Component(modules = ControlModule.class)
-  interface ControlComponent {
-    ControlGrpcService grpcService();
-
-    RollbackSwapWatcher rollbackSwapWatcher();
-
-    NodeSpecCreator nodeSpecCreator();
-
-    EtcdStore store();
-
-    ManagedChannel registryChannel();
-
-    @Component.Factory
-    interface Factory {
-      ControlComponent create(@BindsInstance ControlMain flags, @BindsInstance Telemetry telemetry);
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    var addresses = server.listenAddresses("127.0.0.1:7400");
-    Telemetry telemetry = Telemetry.start("shoal-control", addresses.get(0).getHostString(),
-        server.metricsPort == null ? 9400 : server.metricsPort);
-    ControlComponent c = DaggerControlMain_ControlComponent.factory().create(this, telemetry);
-    GrpcServer grpc = GrpcServer.start("control", addresses, List.of(c.grpcService()), telemetry);
-    // Completes the scheduler's automatic rollbacks (only control writes a spec).
-    RollbackSwapWatcher rollbacks = c.rollbackSwapWatcher().start();
-    // Gives newly registered nodes their spec (only control writes one).
-    NodeSpecCreator nodeSpecs = c.nodeSpecCreator().start();
-    ServiceMain.runUntilStopped("control", telemetry, c.store(), c.registryChannel()::shutdownNow, grpc, rollbacks,
-        nodeSpecs);
+  public Integer call() throws InterruptedException {
+    Control control = DaggerControlComponent.builder()
+        .configModule(new ConfigModule(config()))
+        .build()
+        .control();
+    ServiceMain.run("control", control, control::start);
     return 0;
+  }
+
+  ControlConfig config() {
+    return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
+        server.metricsPort == null ? 9400 : server.metricsPort,
+        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry));
   }
 
   public static void main(String[] args) {

@@ -10,12 +10,12 @@ import io.shoal.common.objects.NodeViews;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /**
  * Nodes as the user sees them (`shoal node ls|inspect|update`). Control is the only writer of a

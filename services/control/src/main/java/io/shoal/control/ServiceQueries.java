@@ -8,10 +8,10 @@ import io.shoal.common.errors.ShoalException;
 import io.shoal.common.objects.ServiceViews;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /**
  * Services and tasks as the user reads them: look-ups by reference and listings one page at a

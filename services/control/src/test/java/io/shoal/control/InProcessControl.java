@@ -18,17 +18,19 @@ import java.time.Clock;
 final class InProcessControl implements AutoCloseable {
   final EtcdStore store;
   final ControlServiceGrpc.ControlServiceBlockingStub stub;
+  final ServiceWatches watches;
+  final ManagedChannel channel;
   private final Server server;
-  private final ManagedChannel channel;
 
   InProcessControl(EtcdTestCluster etcd) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     String name = InProcessServerBuilder.generateName();
     ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
     ServiceManager manager = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
+    watches = new ServiceWatches(store, new ServiceQueries(store));
     try {
       server = InProcessServerBuilder.forName(name).directExecutor()
-          .addService(new ControlGrpcService(manager)).build().start();
+          .addService(new ControlGrpcService(manager, new NodeManager(store), watches)).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -53,7 +53,8 @@ class NodeUpdateIT {
     ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
     ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(services, new NodeManager(store.writingAs(Writer.CONTROL)))).build().start();
+        .addService(new ControlGrpcService(services, new NodeManager(store.writingAs(Writer.CONTROL)),
+            new ServiceWatches(store, new ServiceQueries(store)))).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     control = ControlServiceGrpc.newBlockingStub(channel);
     // As the dispatcher registers a node (control has not given it a spec yet).

@@ -25,7 +25,6 @@ import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,14 +89,12 @@ class DispatcherIT {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     // The dispatcher writes through its own handle; the test plays the scheduler with the other.
     EtcdStore own = store.writingAs(Writer.DISPATCHER);
-    NodeRegistrar registrar = new NodeRegistrar(own, Clock.systemUTC());
-    sessions = new SessionManager(own, registrar);
+    TestDispatcherComponent graph = TestDispatcherComponent.create(own, DispatcherMetrics.noop(),
+        new TaskStatusWriter(own), HEARTBEAT, AgentSession.STALL_TIMEOUT);
+    sessions = graph.sessions();
     sessions.start();
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name)
-        .addService(new DispatcherGrpcService(sessions, own, registrar, new TaskStatusWriter(own),
-            DispatcherMetrics.noop(), Clock.systemUTC(), HEARTBEAT, "test"))
-        .build().start();
+    server = InProcessServerBuilder.forName(name).addService(graph.grpcService()).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
   }
 

@@ -11,7 +11,6 @@ import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +35,12 @@ final class NettyDispatcher implements AutoCloseable {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     // The dispatcher writes through its own handle; tests play the scheduler with the other.
     EtcdStore own = store.writingAs(io.shoal.common.store.Writer.DISPATCHER);
-    NodeRegistrar registrar = new NodeRegistrar(own, Clock.systemUTC());
-    sessions = new SessionManager(own, registrar);
-    sessions.start();
     writer = new TaskStatusWriter(own, metrics, queueCapacity);
-    server = GrpcServer.start("dispatcher", new InetSocketAddress("127.0.0.1", 0),
-        List.of(new DispatcherGrpcService(sessions, own, registrar, writer, metrics, Clock.systemUTC(), HEARTBEAT,
-            "test", stallTimeout)), Telemetry.noop());
+    TestDispatcherComponent graph = TestDispatcherComponent.create(own, metrics, writer, HEARTBEAT, stallTimeout);
+    sessions = graph.sessions();
+    sessions.start();
+    server = GrpcServer.start("dispatcher", new InetSocketAddress("127.0.0.1", 0), List.of(graph.grpcService()),
+        Telemetry.noop());
   }
 
   NettyDispatcher(EtcdTestCluster etcd) {

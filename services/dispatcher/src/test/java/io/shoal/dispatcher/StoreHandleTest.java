@@ -1,26 +1,23 @@
 package io.shoal.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shoal.api.v1.Node;
-import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Writer;
-import io.shoal.common.telemetry.Telemetry;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The dispatcher as wired writes through its own handle: its keys only (nothing is sent to etcd here). */
+/** The dispatcher is wired with its own store handle (StoreModule scopes it to the config's writer). */
 class StoreHandleTest {
   @Test
-  void theWiredStoreRefusesTheKeysOfOthers() {
-    DispatcherMain flags = new DispatcherMain();
-    new CommandLine(flags).parseArgs("--etcd-endpoints", "http://127.0.0.1:1");
-    try (EtcdStore store = DaggerDispatcherMain_DispatcherComponent.factory().create(flags, Telemetry.noop()).store()) {
-      assertThat(store.writer()).contains(Writer.DISPATCHER);
-      assertThatThrownBy(() -> store.txn().create(Tables.NODES, "n1", Node.getDefaultInstance()))
-          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the dispatcher may not write nodes/n1");
-    }
+  void theDispatcherWritesAsTheDispatcher() {
+    DispatcherMain main = new DispatcherMain();
+    new CommandLine(main).parseArgs();
+
+    Writer writer = main.config().store().writer();
+
+    assertThat(writer).isEqualTo(Writer.DISPATCHER);
+    assertThat(writer.mayWrite(Tables.NODE_REGISTRATIONS.name() + "/n1")).isTrue();
+    assertThat(writer.mayWrite(Tables.NODES.name() + "/n1")).isFalse();
   }
 }

@@ -31,7 +31,7 @@ class SchedulerLoopIT {
       store.txn().create(Tables.NODE_REGISTRATIONS, n, Fixtures.registration(n)).commit();
     }
     // Through the scheduler's own handle: a write outside its keys would fail the test.
-    loop = new SchedulerLoop(store.writingAs(Writer.SCHEDULER), SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    loop = new SchedulerLoop(store.writingAs(Writer.SCHEDULER), Fixtures.reconciler(Clock.systemUTC(), 5));
     loop.start();
   }
 

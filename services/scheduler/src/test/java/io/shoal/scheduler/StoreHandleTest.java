@@ -1,28 +1,24 @@
 package io.shoal.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shoal.api.v1.Node;
-import io.shoal.api.v1.Service;
-import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Writer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The scheduler as wired writes through its own handle: its keys only (nothing is sent to etcd here). */
+/** The scheduler is wired with its own store handle (StoreModule scopes it to the config's writer). */
 class StoreHandleTest {
   @Test
-  void theWiredStoreRefusesTheKeysOfOthers() {
-    SchedulerMain flags = new SchedulerMain();
-    new CommandLine(flags).parseArgs("--etcd-endpoints", "http://127.0.0.1:1");
-    try (EtcdStore store = DaggerSchedulerMain_SchedulerComponent.factory().create(flags).store()) {
-      assertThat(store.writer()).contains(Writer.SCHEDULER);
-      assertThatThrownBy(() -> store.txn().update(Tables.SERVICES, "s1", Service.getDefaultInstance(), 1))
-          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the scheduler may not write services/s1");
-      assertThatThrownBy(() -> store.txn().create(Tables.NODES, "n1", Node.getDefaultInstance()))
-          .isInstanceOf(IllegalStateException.class);
-    }
+  void theSchedulerWritesAsTheScheduler() {
+    SchedulerMain main = new SchedulerMain();
+    new CommandLine(main).parseArgs();
+
+    Writer writer = main.config().store().writer();
+
+    assertThat(writer).isEqualTo(Writer.SCHEDULER);
+    assertThat(writer.mayWrite(Tables.SERVICE_STATUS.name() + "/s1")).isTrue();
+    assertThat(writer.mayWrite(Tables.SERVICES.name() + "/s1")).isFalse();
+    assertThat(writer.mayWrite(Tables.NODES.name() + "/n1")).isFalse();
   }
 }
