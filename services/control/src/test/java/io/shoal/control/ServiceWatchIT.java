@@ -13,7 +13,10 @@ import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;
+import io.shoal.api.v1.UpdateState;
+import io.shoal.api.v1.UpdateStatus;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.store.Tables;
@@ -56,6 +59,19 @@ class ServiceWatchIT {
 
     writeTask(other); // not web's: no notice
     long own = writeTask(web);
+
+    assertThat(w.next().getRevision()).isEqualTo(own);
+  }
+
+  @Test
+  void theSchedulersStatusOfTheServiceBringsANotice() throws Exception {
+    Service web = create("watch-status");
+    Service other = create("watch-status-other");
+    Watching w = watch("watch-status", 100);
+    w.next();
+
+    writeStatus(other); // not web's: no notice
+    long own = writeStatus(web);
 
     assertThat(w.next().getRevision()).isEqualTo(own);
   }
@@ -128,6 +144,13 @@ class ServiceWatchIT {
     return control.store.txn()
         .create(Tables.TASKS, id, Task.newBuilder().setId(id).setServiceId(service.getId()).build())
         .commit();
+  }
+
+  /** Stores the scheduler's status of {@code service}, as an update rolls; returns the revision of the write. */
+  private long writeStatus(Service service) {
+    return control.store.txn().create(Tables.SERVICE_STATUS, service.getId(), ServiceStatus.newBuilder()
+        .setServiceId(service.getId()).setServiceVersion(service.getVersion())
+        .setUpdateStatus(UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_UPDATING)).build()).commit();
   }
 
   private Watching watch(String service, int initialRequests) {
