@@ -8,13 +8,13 @@ import java.time.Instant;
 public final class Timestamps {
   private Timestamps() {}
 
-  public static Timestamp of(Instant instant) {
+  public static Timestamp toTimestamp(Instant instant) {
     return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
   }
 
   /** The clock's current instant. */
   public static Timestamp now(Clock clock) {
-    return of(clock.instant());
+    return toTimestamp(clock.instant());
   }
 
   /**

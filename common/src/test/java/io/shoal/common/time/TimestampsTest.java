@@ -13,7 +13,7 @@ class TimestampsTest {
 
   @Test
   void anInstantKeepsItsNanosBothWays() {
-    Timestamp t = Timestamps.of(AT);
+    Timestamp t = Timestamps.toTimestamp(AT);
 
     assertThat(t.getSeconds()).isEqualTo(1_800_000_000L);
     assertThat(t.getNanos()).isEqualTo(123_456_789);
@@ -22,14 +22,14 @@ class TimestampsTest {
 
   @Test
   void nowIsTheClocksInstant() {
-    assertThat(Timestamps.now(Clock.fixed(AT, ZoneOffset.UTC))).isEqualTo(Timestamps.of(AT));
+    assertThat(Timestamps.now(Clock.fixed(AT, ZoneOffset.UTC))).isEqualTo(Timestamps.toTimestamp(AT));
   }
 
   @Test
   void beforeTheEpochTheNanosStayPositive() {
     Instant before = Instant.ofEpochSecond(-2, 500_000_000);
 
-    assertThat(Timestamps.of(before).getSeconds()).isEqualTo(-2);
-    assertThat(Timestamps.of(before).getNanos()).isEqualTo(500_000_000);
+    assertThat(Timestamps.toTimestamp(before).getSeconds()).isEqualTo(-2);
+    assertThat(Timestamps.toTimestamp(before).getNanos()).isEqualTo(500_000_000);
   }
 }

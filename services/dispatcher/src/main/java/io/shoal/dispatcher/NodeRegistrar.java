@@ -11,8 +11,8 @@ import io.shoal.api.v1.NodeStatus;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.time.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -86,7 +86,6 @@ final class NodeRegistrar {
   }
 
   private Timestamp now() {
-    Instant now = clock.instant();
-    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    return Timestamps.now(clock);
   }
 }

@@ -4,6 +4,8 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.task.TaskStates;
+import io.shoal.common.time.Timestamps;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.time.Instant;
@@ -47,7 +49,7 @@ public final class Placer {
    * this pass decided for it is taken back; the other services are placed all the same.
    */
   public void place(ClusterView view, Plan plan, Set<String> skip, BiConsumer<String, RuntimeException> failed) {
-    Instant now = toInstant(clock.get());
+    Instant now = Timestamps.toInstant(clock.get());
     rejections = RecentRejections.of(view.tasks().values(), now);
     // Comparing rejections costs two map keys per node and task; skip it when nothing was rejected.
     anyRejected = view.tasks().values().stream()
@@ -94,10 +96,6 @@ public final class Placer {
       }
       i = end;
     }
-  }
-
-  private static Instant toInstant(com.google.protobuf.Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   /**
@@ -172,7 +170,7 @@ public final class Placer {
   }
 
   private static void account(Task task, Map<String, NodeInfo> nodes, List<Task> waiting) {
-    if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING || ClusterView.terminal(task.getStatus().getState())) {
+    if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING || TaskStates.terminal(task.getStatus().getState())) {
       return;
     }
     if (ClusterView.assigned(task)) {
