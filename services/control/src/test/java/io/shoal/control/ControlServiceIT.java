@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.BadRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
@@ -33,12 +29,12 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
+import io.shoal.testing.InProcessGrpcExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ControlService over in-process gRPC, on a real etcd, with a stubbed registry service. */
 @ExtendWith(EtcdExtension.class)
@@ -64,30 +60,22 @@ class ControlServiceIT {
     }
   }
 
-  private EtcdStore store;
-  private Server server;
-  private ManagedChannel channel;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private final StubRegistryService registry = new StubRegistryService();
+  private InProcessControl cluster;
+  private EtcdStore store;
+  private ControlServiceGrpc.ControlServiceBlockingStub control;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    ManagedChannel registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager manager = new ServiceManager(store, new ImagePinner(registryChannel), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(manager)).build().start();
-    InProcessServerBuilder.forName(name + "-registry").directExecutor().addService(registry).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
+  void start(EtcdTestCluster etcd) {
+    cluster = new InProcessControl(etcd, grpc, registry);
+    store = cluster.store;
+    control = cluster.stub;
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
-    store.close();
+    cluster.close();
   }
 
   private static ServiceSpec spec(String name, String image) {

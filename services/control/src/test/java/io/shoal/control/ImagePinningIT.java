@@ -4,12 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
@@ -30,8 +26,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,34 +104,22 @@ class ImagePinningIT {
     }
   }
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private final FakeRegistryService registry = new FakeRegistryService();
+  private InProcessControl cluster;
   private EtcdStore store;
-  private Server server;
-  private Server registryServer;
-  private ManagedChannel channel;
-  private ManagedChannel registryChannel;
   private ControlServiceGrpc.ControlServiceBlockingStub control;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    registryServer = InProcessServerBuilder.forName(name + "-registry").directExecutor().addService(registry).build().start();
-    registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager manager = new ServiceManager(store, new ImagePinner(registryChannel), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(manager)).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
+  void start(EtcdTestCluster etcd) {
+    cluster = new InProcessControl(etcd, grpc, registry);
+    store = cluster.store;
+    control = cluster.stub;
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    registryChannel.shutdownNow();
-    server.shutdownNow();
-    registryServer.shutdownNow();
-    store.close();
+    cluster.close();
   }
 
   private static ServiceSpec spec(String image) {
@@ -391,7 +375,7 @@ class ImagePinningIT {
 
   @Test
   void theImagePinnerItselfRefusesAnOverlongImage() {
-    ImagePinner pinner = new ImagePinner(registryChannel);
+    ImagePinner pinner = new ImagePinner(grpc.serve(registry));
     String image = "a-".repeat(1100);
 
     assertThatThrownBy(() -> pinner.pin(image)).isInstanceOf(io.shoal.common.errors.InvalidArgumentException.class);

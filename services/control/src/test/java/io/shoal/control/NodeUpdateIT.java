@@ -3,12 +3,8 @@ package io.shoal.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.Node;
@@ -22,31 +18,26 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
+import io.shoal.testing.InProcessGrpcExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GetNode and UpdateNode on a real etcd: control writes node specs, guarded by the version read. */
 @ExtendWith(EtcdExtension.class)
 class NodeUpdateIT {
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
+  private InProcessControl cluster;
   private EtcdStore store;
-  private Server server;
-  private ManagedChannel channel;
   private ControlServiceGrpc.ControlServiceBlockingStub control;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
+  void start(EtcdTestCluster etcd) {
+    cluster = new InProcessControl(etcd, grpc);
+    store = cluster.store;
+    control = cluster.stub;
     // As the dispatcher registers a node.
     store.txn().create(Tables.NODES, "n1abc", Node.newBuilder().setId("n1abc")
         .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
@@ -56,9 +47,7 @@ class NodeUpdateIT {
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
-    store.close();
+    cluster.close();
   }
 
   private Node get(String ref) {

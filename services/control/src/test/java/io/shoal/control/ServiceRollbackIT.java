@@ -18,10 +18,12 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.InProcessGrpcExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * UpdateService and the update status: control resets it with a new spec; `service rollback`
@@ -30,13 +32,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EtcdExtension.class)
 class ServiceRollbackIT {
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private InProcessControl cluster;
   private EtcdStore store;
   private ControlServiceGrpc.ControlServiceBlockingStub control;
 
   @BeforeEach
   void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd);
+    cluster = new InProcessControl(etcd, grpc);
     store = cluster.store;
     control = cluster.stub;
   }

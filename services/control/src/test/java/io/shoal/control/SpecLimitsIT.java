@@ -20,11 +20,13 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The repros of #19 through the gRPC API on a real etcd: a spec that would stall the scheduler
@@ -35,13 +37,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SpecLimitsIT {
   private static final long SECONDS_1E17 = 100_000_000_000_000_000L;
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private InProcessControl cluster;
   private EtcdStore store;
   private ControlServiceGrpc.ControlServiceBlockingStub control;
 
   @BeforeEach
   void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd);
+    cluster = new InProcessControl(etcd, grpc);
     store = cluster.store;
     control = cluster.stub;
   }
