@@ -27,17 +27,10 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import io.shoal.testing.InProcessGrpcExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ControlService over in-process gRPC, on a real etcd, with a stubbed registry service. */
-@ExtendWith(EtcdExtension.class)
 class ControlServiceIT {
   private static final String DIGEST = "sha256:" + "b".repeat(64);
 
@@ -60,23 +53,10 @@ class ControlServiceIT {
     }
   }
 
-  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private final StubRegistryService registry = new StubRegistryService();
-  private InProcessControl cluster;
-  private EtcdStore store;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd, grpc, registry);
-    store = cluster.store;
-    control = cluster.stub;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl(registry);
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec spec(String name, String image) {
     return ServiceSpec.newBuilder().setName(name)

@@ -24,17 +24,11 @@ import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import io.shoal.testing.InProcessGrpcExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * registry service that serves whatever digest the test pushed last (the registry side is
  * tested against real registries in services/registry).
  */
-@ExtendWith(EtcdExtension.class)
 class ImagePinningIT {
   private static final String D1 = "sha256:" + "1".repeat(64);
   private static final String D2 = "sha256:" + "2".repeat(64);
@@ -104,23 +97,10 @@ class ImagePinningIT {
     }
   }
 
-  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private final FakeRegistryService registry = new FakeRegistryService();
-  private InProcessControl cluster;
-  private EtcdStore store;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd, grpc, registry);
-    store = cluster.store;
-    control = cluster.stub;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl(registry);
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec spec(String image) {
     return ServiceSpec.newBuilder().setName("web")
@@ -375,7 +355,7 @@ class ImagePinningIT {
 
   @Test
   void theImagePinnerItselfRefusesAnOverlongImage() {
-    ImagePinner pinner = new ImagePinner(grpc.serve(registry));
+    ImagePinner pinner = new ImagePinner(cluster.registry);
     String image = "a-".repeat(1100);
 
     assertThatThrownBy(() -> pinner.pin(image)).isInstanceOf(io.shoal.common.errors.InvalidArgumentException.class);

@@ -4,36 +4,53 @@ import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.InProcessGrpcExtension;
 import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Control's gRPC service on a real etcd (a root of its own), served by the test's
- * {@link InProcessGrpcExtension}, which shuts it down; {@link #close} closes the store.
+ * Control's gRPC service on a real etcd (a root of its own), served by an
+ * {@link InProcessGrpcExtension}. It is up once made, so the fields after it can read it, and
+ * everything is closed after each test:
+ *
+ * <pre>{@code
+ * @RegisterExtension final InProcessControl cluster = new InProcessControl();
+ * private final EtcdStore store = cluster.store;
+ * private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
+ * }</pre>
  */
-final class InProcessControl implements AutoCloseable {
+final class InProcessControl implements AfterEachCallback {
+  private final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   final EtcdStore store;
   final ControlServiceGrpc.ControlServiceBlockingStub stub;
+  /** The channel to the registry service control pins images through. */
+  final ManagedChannel registry;
 
   /** With no registry service: every call is expected to pass no_resolve_image. */
-  InProcessControl(EtcdTestCluster etcd, InProcessGrpcExtension grpc) {
-    this(etcd, grpc, grpc.unservedChannel());
+  InProcessControl() {
+    this(Optional.empty());
   }
 
   /** Pinning images through {@code registry}. */
-  InProcessControl(EtcdTestCluster etcd, InProcessGrpcExtension grpc, BindableService registry) {
-    this(etcd, grpc, grpc.serve(registry));
+  InProcessControl(BindableService registry) {
+    this(Optional.of(registry));
   }
 
-  private InProcessControl(EtcdTestCluster etcd, InProcessGrpcExtension grpc, ManagedChannel registry) {
+  private InProcessControl(Optional<BindableService> registryService) {
+    EtcdTestCluster etcd = EtcdExtension.cluster();
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    registry = registryService.map(grpc::serve).orElseGet(grpc::unservedChannel);
     ServiceManager manager = new ServiceManager(store, new ImagePinner(registry), Clock.systemUTC());
     stub = ControlServiceGrpc.newBlockingStub(grpc.serve(new ControlGrpcService(manager)));
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) throws InterruptedException {
+    grpc.afterEach(context);
     store.close();
   }
 }

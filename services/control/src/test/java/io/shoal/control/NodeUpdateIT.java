@@ -16,38 +16,23 @@ import io.shoal.api.v1.NodeStatus;
 import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import io.shoal.testing.InProcessGrpcExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GetNode and UpdateNode on a real etcd: control writes node specs, guarded by the version read. */
-@ExtendWith(EtcdExtension.class)
 class NodeUpdateIT {
-  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
-  private InProcessControl cluster;
-  private EtcdStore store;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
+  @RegisterExtension final InProcessControl cluster = new InProcessControl();
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd, grpc);
-    store = cluster.store;
-    control = cluster.stub;
+  void start() {
     // As the dispatcher registers a node.
     store.txn().create(Tables.NODES, "n1abc", Node.newBuilder().setId("n1abc")
         .setSpec(NodeSpec.newBuilder().setAvailability(NodeAvailability.NODE_AVAILABILITY_ACTIVE))
         .setDescription(NodeDescription.newBuilder().setHostname("node-1"))
         .setStatus(NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY)).build()).commit();
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
   }
 
   private Node get(String ref) {
