@@ -6,10 +6,14 @@
 #
 #   bench/converge.sh [N ...]        default: 1 10 30; BENCH_ROUNDS (3) rounds of each
 #
-# Prints one line per round and per N (the medians of its rounds), and a summary line last. The
-# CLI's JVM start is inside the Shoal figure; its round trip, measured just before, is subtracted
-# for the cluster's own time. Both sides share this machine's cores with everything else on it:
-# compare the ratio, and only within one run.
+# Shoal's cluster time is `shoal service create --replicas N` run by the CLI's own code in one warm
+# JVM (bench/CliTimer.java): from the create call, through control, the scheduler, the
+# dispatcher, the agents and their engines, back through etcd to the CLI seeing N/N RUNNING. Each
+# call opens its own connection, as bin/shoal does; the JVM's start is left out (a client cost,
+# measured by itself: "cold CLI" is the same create through bin/shoal, JVM start included).
+# Prints one line per round and per N (the medians of its rounds), and a summary line last. Both
+# sides share this machine's cores with everything else on it: compare the ratio, and only
+# within one run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHOAL="$ROOT/bin/shoal"
@@ -27,6 +31,8 @@ die() { echo "bench: $*" >&2; exit 1; }
 # shellcheck source=/dev/null
 . "$CLUSTER_ENV"
 IMAGE="$DEMO_IMAGE"
+CLI_JAR=$(ls "$ROOT"/cli/target/shoal-cli-*.jar 2>/dev/null | grep -v tests | head -1)
+[ -n "$CLI_JAR" ] && [ -f "$ROOT/cli/target/classpath.txt" ] || die "the CLI is not built; run deploy/dev.sh up"
 HOSTS=() ENGINES=()
 while read -r host _ socket; do HOSTS+=("$host") ENGINES+=("$socket"); done <"$HOSTS_FILE"
 [ ${#ENGINES[@]} -gt 0 ] || die "no hosts in $HOSTS_FILE"
@@ -69,18 +75,43 @@ containers_of() { # containers_of SERVICE: how many containers of it exist on al
   echo "$total"
 }
 
-shoal_run() { # shoal_run N -> ms from create to N/N RUNNING (as the CLI reports convergence)
-  local n=$1 name="bench-$1-$$" start end
-  start=$(now_ms)
-  "$SHOAL" service create --name "$name" --replicas "$n" --quiet --timeout 5m \
-    "$IMAGE" sleep 600 >/dev/null
-  end=$(now_ms)
-  "$SHOAL" service rm "$name" >/dev/null
-  # Let the removal finish before the next round, so rounds don't overlap.
+drain() { # drain SERVICE: wait until its containers are gone, so rounds don't overlap
   for _ in $(seq 1 "$DRAIN_POLLS"); do
-    [ "$(containers_of "$name")" = 0 ] && break
+    [ "$(containers_of "$1")" = 0 ] && return
     sleep 0.1
   done
+  die "the containers of $1 were not removed within 60 s"
+}
+
+# The warm CLI (bench/CliTimer.java), one JVM for the whole run.
+coproc TIMER { exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CLI_JAR:$(cat "$ROOT/cli/target/classpath.txt")" \
+  "$ROOT/bench/CliTimer.java" 2>/dev/null; }
+trap 'kill "$TIMER_PID" 2>/dev/null || true' EXIT
+read -r ready <&"${TIMER[0]}" && [ "$ready" = ready ] || die "bench/CliTimer.java did not start"
+
+# Called in this shell, never in $(...): a subshell does not get the coprocess's pipes.
+timed() { # timed WORDS...: runs one shoal command line in the warm CLI; its ms in TIMED_MS
+  local code
+  echo "$*" >&"${TIMER[1]}"
+  read -r code TIMED_MS <&"${TIMER[0]}" || die "bench/CliTimer.java stopped"
+  [ "$code" = 0 ] || die "shoal $* failed (exit $code)"
+}
+
+shoal_run() { # shoal_run N: ms from the create call to N/N RUNNING in the warm CLI, in CLUSTER_MS
+  local n=$1 name="bench-$1-$$-$RANDOM"
+  timed service create --name "$name" --replicas "$n" --quiet --timeout 5m "$IMAGE" sleep 600
+  CLUSTER_MS=$TIMED_MS
+  timed service rm "$name"
+  drain "$name"
+}
+
+cold_run() { # cold_run N -> ms of the same create through bin/shoal (a fresh JVM)
+  local n=$1 name="bench-cold-$1-$$" start end
+  start=$(now_ms)
+  "$SHOAL" service create --name "$name" --replicas "$n" --quiet --timeout 5m "$IMAGE" sleep 600 >/dev/null
+  end=$(now_ms)
+  "$SHOAL" service rm "$name" >/dev/null
+  drain "$name"
   echo $((end - start))
 }
 
@@ -88,30 +119,25 @@ median() { # median N...: the middle one (the lower of the two middle ones)
   printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"
 }
 
-cli_ms() { # one CLI round trip (JVM start + a call), to tell the cluster's share from the CLI's
-  local start end
-  start=$(now_ms)
-  "$SHOAL" node ls >/dev/null
-  end=$(now_ms)
-  echo $((end - start))
-}
-
 echo "converge on lab $LAB: ${#ENGINES[@]} hosts (${HOSTS[*]}), image $IMAGE, docker run $PARALLEL at a time per engine, $ROUNDS rounds"
+# The create path's classes warmed too, not only node ls's.
+shoal_run 1
 summary=()
 for n in "${COUNTS[@]}"; do
-  bases=() clusters=()
+  bases=() clusters=() colds=()
   for r in $(seq 1 "$ROUNDS"); do
     base=$(baseline "$n")
-    cli=$(cli_ms)
-    shoal=$(shoal_run "$n")
-    cluster=$((shoal - cli))
-    bases+=("$base") clusters+=("$cluster")
-    printf '  round %s replicas=%-3s shoal create->running %6s ms (CLI round trip %s ms, cluster %s ms)   docker run x%-3s %6s ms\n' \
-      "$r" "$n" "$shoal" "$cli" "$cluster" "$n" "$base"
+    shoal_run "$n"
+    cluster=$CLUSTER_MS
+    cold=$(cold_run "$n")
+    bases+=("$base") clusters+=("$cluster") colds+=("$cold")
+    printf '  round %s replicas=%-3s shoal create->running %6s ms (cold CLI %6s ms)   docker run x%-3s %6s ms\n' \
+      "$r" "$n" "$cluster" "$cold" "$n" "$base"
   done
-  base=$(median "${bases[@]}") cluster=$(median "${clusters[@]}")
+  base=$(median "${bases[@]}") cluster=$(median "${clusters[@]}") cold=$(median "${colds[@]}")
   ratio=$(awk -v a="$cluster" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
-  printf 'replicas=%-3s median cluster %6s ms   docker run x%-3s %6s ms   cluster/docker %s\n' "$n" "$cluster" "$n" "$base" "$ratio"
+  printf 'replicas=%-3s median cluster %6s ms (cold CLI %6s ms)   docker run x%-3s %6s ms   cluster/docker %s\n' \
+    "$n" "$cluster" "$cold" "$n" "$base" "$ratio"
   summary+=("n=$n:${cluster}ms/${base}ms=${ratio}x")
 done
 echo "converge summary: ${summary[*]} (median shoal cluster time / raw docker run over the same ${#ENGINES[@]} engines, same run)"

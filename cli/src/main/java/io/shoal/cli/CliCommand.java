@@ -81,7 +81,7 @@ public abstract class CliCommand implements Callable<Integer> {
     CliContext ctx = context();
     ConvergenceWaiter waiter =
         new ConvergenceWaiter(
-            control(), ctx.clock(), ctx.sleeper(), ctx.pollInterval(), cli().target());
+            control(), ctx.clock(), ctx.pause(), ctx.pollInterval(), cli().target());
     waiter.await(serviceId, name, timeout, quiet ? null : new ProgressRenderer(out(), ctx.tty()));
   }
 }

@@ -1,9 +1,8 @@
 package io.shoal.cli;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.client.ChangeSignal;
+import io.shoal.cli.client.ControlChannels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -18,49 +17,46 @@ import java.util.function.Function;
  * @param channels opens a channel to the control service; the CLI shuts it down when done
  * @param env the process environment (SHOAL_HOST, and bare {@code -e KEY} values)
  * @param clock "now" for {@code service ps} and the convergence timeout
- * @param sleeper waits between convergence polls
+ * @param pause waits between convergence reads, for a change or at most the poll interval
  * @param tty whether progress may be redrawn in place with ANSI escapes
- * @param pollInterval time between convergence polls
+ * @param pollInterval the longest wait between convergence reads (changes wake it earlier)
  */
 public record CliContext(
     Function<String, ManagedChannel> channels,
     Map<String, String> env,
     Clock clock,
-    Sleeper sleeper,
+    Pause pause,
     boolean tty,
     Duration pollInterval) {
 
-  /** Waits between polls; tests advance a fake clock instead. */
+  /**
+   * Waits until {@code changes} has a notice newer than {@code seen}, or {@code max} has passed;
+   * tests advance a fake clock instead.
+   */
   @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
+  public interface Pause {
+    void pause(Duration max, ChangeSignal changes, long seen) throws InterruptedException;
   }
 
   public CliContext {
     Objects.requireNonNull(channels, "channels");
     env = Map.copyOf(env);
     Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(pause, "pause");
     Objects.requireNonNull(pollInterval, "pollInterval");
   }
 
-  /** A plaintext channel to control, taking answers up to the CLI's explicit size limit. */
-  public static ManagedChannel channel(String target) {
-    return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-        .maxInboundMessageSize(ControlClient.MAX_INBOUND_MESSAGE_BYTES)
-        .build();
-  }
-
-  /** The real world: plaintext gRPC, the process environment, the system clock. */
-  public static CliContext system() {
+  /** The real world: plaintext gRPC over {@code channels}, the process environment, the system clock. */
+  public static CliContext system(ControlChannels channels) {
     Map<String, String> env = System.getenv();
     boolean tty = System.console() != null && !"dumb".equals(env.get("TERM"));
     return new CliContext(
-        CliContext::channel,
+        channels,
         env,
         Clock.systemUTC(),
-        d -> Thread.sleep(d.toMillis()),
+        (max, changes, seen) -> changes.awaitAfter(seen, max),
         tty,
-        Duration.ofMillis(200));
+        // A backstop only: WatchService wakes the wait at each change.
+        Duration.ofSeconds(1));
   }
 }

@@ -1,6 +1,7 @@
 package io.shoal.cli;
 
 import io.grpc.ManagedChannel;
+import io.shoal.cli.client.ControlChannels;
 import io.shoal.cli.client.ControlClient;
 import io.shoal.cli.node.NodeCommand;
 import io.shoal.cli.service.ServiceCommand;
@@ -78,7 +79,10 @@ public final class ShoalCli implements Callable<Integer> {
     GRPC_LOGGER.setLevel(Level.OFF);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = run(CliContext.system(), out, err, args);
+    int code;
+    try (ControlChannels channels = new ControlChannels()) {
+      code = run(CliContext.system(channels), out, err, args);
+    }
     out.flush();
     err.flush();
     System.exit(code);

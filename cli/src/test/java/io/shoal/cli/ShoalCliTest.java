@@ -3,6 +3,7 @@ package io.shoal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.shoal.cli.client.ControlChannels;
 import io.shoal.cli.testing.CliHarness;
 import io.shoal.cli.testing.CliHarness.Result;
 import java.io.PrintWriter;
@@ -36,7 +37,10 @@ class ShoalCliTest {
 
   @Test
   void aMalformedAddressIsNamed() {
-    Result r = run(CliContext.system(), "--host", "not a host", "service", "ls");
+    Result r;
+    try (ControlChannels channels = new ControlChannels()) {
+      r = run(CliContext.system(channels), "--host", "not a host", "service", "ls");
+    }
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.errLines())
         .singleElement()

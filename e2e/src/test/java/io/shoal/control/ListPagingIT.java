@@ -20,6 +20,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.CliContext;
 import io.shoal.cli.ShoalCli;
+import io.shoal.cli.client.ControlChannels;
 import io.shoal.cli.client.ControlClient;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
@@ -58,6 +59,7 @@ class ListPagingIT {
   @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdStore store;
   private Server server;
+  private final ControlChannels channels = new ControlChannels();
   private ManagedChannel channel;
   private ControlClient client;
   private String target;
@@ -69,9 +71,9 @@ class ListPagingIT {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     ServiceManager services = new ServiceManager(store, new ImagePinner(grpc.unservedChannel()), Clock.systemUTC());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new ControlGrpcService(services, new NodeManager(store))).build().start();
+        .addService(new ControlGrpcService(services)).build().start();
     target = "127.0.0.1:" + server.getPort();
-    channel = CliContext.channel(target);
+    channel = channels.apply(target);
     client = new ControlClient(channel);
     big = services.create(spec("paging-big").toBuilder().setContainer(spec("paging-big").getContainer()
         .toBuilder().addEnv(BIG_ENV).addEnv(BIG_ENV)).build(), true).service();
@@ -88,6 +90,7 @@ class ListPagingIT {
   @AfterEach
   void stop() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    channels.close();
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     store.close();
   }
@@ -171,8 +174,8 @@ class ListPagingIT {
 
   /** The whole CLI, on its real channel factory, against this control. */
   private List<String> shoal(String... args) {
-    CliContext context = new CliContext(CliContext::channel, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
-        d -> { }, false, Duration.ofMillis(200));
+    CliContext context = new CliContext(channels, Map.of("SHOAL_HOST", target), Clock.systemUTC(),
+        (max, changes, seen) -> { }, false, Duration.ofMillis(200));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = ShoalCli.run(context, new PrintWriter(out), new PrintWriter(err), args);

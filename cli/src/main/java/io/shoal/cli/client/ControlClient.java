@@ -24,6 +24,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.api.v1.WatchServiceRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +167,17 @@ public final class ControlClient {
                 .setVersion(version)
                 .setRollback(true)
                 .build());
+  }
+
+  /**
+   * Opens a WatchService call on the service: every change of it or its tasks wakes {@code
+   * changes}. It has no deadline; close it when done.
+   */
+  public ServiceWatch watchService(String serviceId, ChangeSignal changes) {
+    ServiceWatch watch = new ServiceWatch(changes);
+    ControlServiceGrpc.newStub(channel)
+        .watchService(WatchServiceRequest.newBuilder().setService(serviceId).build(), watch);
+    return watch;
   }
 
   public void deleteService(String service) {

@@ -5,10 +5,12 @@ import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
-import io.shoal.cli.CliContext.Sleeper;
+import io.shoal.cli.CliContext.Pause;
 import io.shoal.cli.CliException;
 import io.shoal.cli.ErrorMessages;
+import io.shoal.cli.client.ChangeSignal;
 import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.client.ServiceWatch;
 import io.shoal.cli.parse.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,15 +18,18 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Waits until a service converges ({@link Convergence}), polling GetService and ListTasks (and
- * ListNodes for a global service), drawing each poll, and gives up after a timeout. The service is
- * re-read on every poll, so a concurrent update moves the goal rather than hanging the wait.
- * Control being briefly unreachable does not end the wait; only the timeout does.
+ * Waits until a service converges ({@link Convergence}), reading GetService and ListTasks (and
+ * ListNodes for a global service) each time WatchService tells of a change, at least every poll
+ * interval, drawing each read, and gives up after a timeout. So convergence is seen when it is
+ * stored, not at the next tick of a poll (which cost 100 ms on average at 200 ms). The service is
+ * re-read every time, so a concurrent update moves the goal rather than hanging the wait. Control
+ * being briefly unreachable does not end the wait, nor does a watch that ends (a new one is
+ * opened at the next read); only the timeout does.
  */
 public final class ConvergenceWaiter {
   private final ControlClient control;
   private final Clock clock;
-  private final Sleeper sleeper;
+  private final Pause pause;
   private final Duration pollInterval;
   private final String target;
 
@@ -32,10 +37,10 @@ public final class ConvergenceWaiter {
    * @param target the control address, named if polls fail until the timeout
    */
   public ConvergenceWaiter(
-      ControlClient control, Clock clock, Sleeper sleeper, Duration pollInterval, String target) {
+      ControlClient control, Clock clock, Pause pause, Duration pollInterval, String target) {
     this.control = control;
     this.clock = clock;
-    this.sleeper = sleeper;
+    this.pause = pause;
     this.pollInterval = pollInterval;
     this.target = target;
   }
@@ -52,37 +57,59 @@ public final class ConvergenceWaiter {
     Instant deadline = clock.instant().plus(timeout);
     Convergence.Snapshot last = null;
     StatusRuntimeException lastFailure = null;
-    while (true) {
-      try {
-        Service service = control.getService(serviceId);
-        List<Task> tasks = control.listTasks(serviceId);
-        List<Node> nodes = service.getSpec().hasGlobal() ? control.listNodes() : List.of();
-        last = Convergence.evaluate(service, tasks, nodes);
-        lastFailure = null;
-        if (renderer != null) {
-          renderer.draw(last);
+    ChangeSignal changes = new ChangeSignal();
+    ServiceWatch watch = null;
+    try {
+      while (true) {
+        if (watch == null || watch.ended()) {
+          watch = control.watchService(serviceId, changes);
         }
-        if (last.done()) {
+        long seen = changes.seen();
+        try {
+          last = read(serviceId);
+          lastFailure = null;
           if (renderer != null) {
-            renderer.finish("verify: Service converged");
+            renderer.draw(last);
           }
-          return;
+          if (last.done()) {
+            if (renderer != null) {
+              renderer.finish("verify: Service converged");
+            }
+            return;
+          }
+        } catch (StatusRuntimeException e) {
+          lastFailure = unreachable(e, name);
         }
-      } catch (StatusRuntimeException e) {
-        Status.Code code = e.getStatus().getCode();
-        if (code == Status.Code.NOT_FOUND) {
-          throw new CliException("service " + name + " was removed while waiting for it", e);
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+          throw timedOut(name, timeout, last, lastFailure);
         }
-        if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
-          throw e;
-        }
-        lastFailure = e;
+        pause.pause(left.compareTo(pollInterval) < 0 ? left : pollInterval, changes, seen);
       }
-      if (!clock.instant().isBefore(deadline)) {
-        throw timedOut(name, timeout, last, lastFailure);
+    } finally {
+      if (watch != null) {
+        watch.close();
       }
-      sleeper.sleep(pollInterval);
     }
+  }
+
+  private Convergence.Snapshot read(String serviceId) {
+    Service service = control.getService(serviceId);
+    List<Task> tasks = control.listTasks(serviceId);
+    List<Node> nodes = service.getSpec().hasGlobal() ? control.listNodes() : List.of();
+    return Convergence.evaluate(service, tasks, nodes);
+  }
+
+  /** {@code e} if control was only out of reach (the wait goes on); otherwise it ends the wait. */
+  private static StatusRuntimeException unreachable(StatusRuntimeException e, String name) {
+    Status.Code code = e.getStatus().getCode();
+    if (code == Status.Code.NOT_FOUND) {
+      throw new CliException("service " + name + " was removed while waiting for it", e);
+    }
+    if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+      throw e;
+    }
+    return e;
   }
 
   private CliException timedOut(

@@ -268,6 +268,9 @@ class ServiceCreateCommandTest {
     assertThat(cli.control().tasks())
         .allSatisfy(
             t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING));
+    // It waited on one WatchService call, cancelled once converged.
+    assertThat(cli.control().watches()).isEqualTo(1);
+    assertThat(cli.control().watchesCancelled()).isEqualTo(1);
   }
 
   @Test

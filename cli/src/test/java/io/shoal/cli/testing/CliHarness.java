@@ -125,9 +125,9 @@ public final class CliHarness implements BeforeEachCallback, AfterEachCallback {
             },
             env,
             clock,
-            d -> {
+            (max, changes, seen) -> {
               sleeps++;
-              clock.advance(d);
+              clock.advance(max);
             },
             tty,
             Duration.ofMillis(200));

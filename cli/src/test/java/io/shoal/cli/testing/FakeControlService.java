@@ -2,6 +2,7 @@ package io.shoal.cli.testing;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -26,6 +27,8 @@ import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.api.v1.WatchServiceRequest;
+import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.time.Timestamps;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -233,6 +236,32 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     response.onNext(
         CreateServiceResponse.newBuilder().setService(s).addAllWarnings(createWarnings).build());
     response.onCompleted();
+  }
+
+  /** WatchService calls the CLI made, and how many it has cancelled. */
+  private int watches;
+  private int watchesCancelled;
+
+  public synchronized int watches() {
+    return watches;
+  }
+
+  public synchronized int watchesCancelled() {
+    return watchesCancelled;
+  }
+
+  /** Sends the first notice only: the CLI's reads, not notices, drive the simulated scheduler. */
+  @Override
+  public synchronized void watchService(
+      WatchServiceRequest request, StreamObserver<WatchServiceResponse> response) {
+    watches++;
+    ServerCallStreamObserver<WatchServiceResponse> call = (ServerCallStreamObserver<WatchServiceResponse>) response;
+    call.setOnCancelHandler(() -> {
+      synchronized (this) {
+        watchesCancelled++;
+      }
+    });
+    response.onNext(WatchServiceResponse.newBuilder().setRevision(1).build());
   }
 
   @Override

@@ -13,18 +13,46 @@ public final class ServiceMain {
 
   private ServiceMain() {}
 
+  /**
+   * Runs {@code start}, then keeps the service running until SIGTERM/SIGINT and closes it. When
+   * {@code start} fails, the service is closed at once (what it started stops) and the error
+   * is thrown.
+   */
+  public static void run(String name, AutoCloseable service, Runnable start) throws InterruptedException {
+    try {
+      start.run();
+    } catch (RuntimeException e) {
+      closeInOrder(name, service);
+      throw e;
+    }
+    runUntilStopped(name, service);
+  }
+
   public static void runUntilStopped(String name, AutoCloseable... parts) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       for (int i = parts.length - 1; i >= 0; i--) {
-        try {
-          parts[i].close();
-        } catch (Exception e) {
-          log.warn("{}: error while stopping {}: {}", name, parts[i], e.toString());
-        }
+        closeInOrder(name, parts[i]);
       }
       stopped.countDown();
     }, name + "-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * Closes {@code parts} in the order given, skipping those never started (null); one that fails
+   * to close is logged and the next is closed all the same.
+   */
+  public static void closeInOrder(String name, AutoCloseable... parts) {
+    for (AutoCloseable part : parts) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("{}: error while stopping {}: {}", name, part, e.toString());
+      }
+    }
   }
 }

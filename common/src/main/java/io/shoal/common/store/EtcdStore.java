@@ -130,6 +130,12 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   /** Reads a plain string value such as a name index entry. */
+  /** etcd's newest revision now: a watch from the next one misses no change made after this call. */
+  public long currentRevision() {
+    // A read of one key (the root itself, which holds nothing) carries the revision in its header.
+    return await(client.getKVClient().get(key(""))).getHeader().getRevision();
+  }
+
   public Optional<String> getString(String path) {
     GetResponse response = await(client.getKVClient().get(key(path)));
     return response.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(UTF_8));

@@ -23,24 +23,28 @@ import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateNodeResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.api.v1.WatchServiceRequest;
+import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /** Translates ControlService calls to {@link ServiceManager} and {@link NodeManager}; knows nothing else. */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
   private final NodeManager nodes;
+  private final ServiceWatches watches;
 
   @Inject
-  ControlGrpcService(ServiceManager services, NodeManager nodes) {
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
     this.services = services;
     this.nodes = nodes;
+    this.watches = watches;
   }
 
   /** For tests that serve services only. */
   ControlGrpcService(ServiceManager services) {
-    this(services, new NodeManager(services.store()));
+    this(services, new NodeManager(services.store()), new ServiceWatches(services.store(), services));
   }
 
   @Override
@@ -56,6 +60,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   public void getService(GetServiceRequest request, StreamObserver<GetServiceResponse> response) {
     GrpcErrors.unary(response,
         () -> GetServiceResponse.newBuilder().setService(services.find(request.getService())).build());
+  }
+
+  @Override
+  public void watchService(WatchServiceRequest request, StreamObserver<WatchServiceResponse> response) {
+    watches.watch(request.getService(), response);
   }
 
   @Override

@@ -11,10 +11,10 @@ import io.shoal.api.v1.SealServiceCredentialsRequest;
 import io.shoal.api.v1.SealedCredentials;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
-import javax.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

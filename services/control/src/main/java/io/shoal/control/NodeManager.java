@@ -8,9 +8,9 @@ import io.shoal.common.errors.ShoalException;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import javax.inject.Inject;
 
 /**
  * Node specs as the user sets them (`shoal node update`): availability and labels. Control is

@@ -27,6 +27,9 @@ final class InProcessControl implements AfterEachCallback {
   private final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   final EtcdStore store;
   final ControlServiceGrpc.ControlServiceBlockingStub stub;
+  final ServiceWatches watches;
+  /** The channel to control, for stubs of its own. */
+  final ManagedChannel channel;
   /** The channel to the registry service control pins images through. */
   final ManagedChannel registry;
 
@@ -45,7 +48,9 @@ final class InProcessControl implements AfterEachCallback {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     registry = registryService.map(grpc::serve).orElseGet(grpc::unservedChannel);
     ServiceManager manager = new ServiceManager(store, new ImagePinner(registry), Clock.systemUTC());
-    stub = ControlServiceGrpc.newBlockingStub(grpc.serve(new ControlGrpcService(manager)));
+    watches = new ServiceWatches(store, manager);
+    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(store), watches));
+    stub = ControlServiceGrpc.newBlockingStub(channel);
   }
 
   @Override

@@ -16,6 +16,8 @@ import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.time.Timestamps;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * report waits for room in the status queue, see {@link TaskStatusWriter#submit}), and
  * responses go out through a {@link SessionOutbox} as fast as the agent reads them.
  */
+@SessionScope
 final class AgentSession implements StreamObserver<SessionRequest> {
   private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
   /**
@@ -70,14 +73,18 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final AtomicBoolean owed = new AtomicBoolean();
   private final AtomicBoolean loggedRejection = new AtomicBoolean();
   /** Touched only by the assignment pusher. */
-  private final SentAssignments sent = new SentAssignments();
-  private final AssignmentChunks chunks = new AssignmentChunks();
+  private final SentAssignments sent;
+  private final AssignmentChunks chunks;
   private final Set<String> loggedOversized = new HashSet<>();
 
-  AgentSession(StreamObserver<SessionResponse> responses, SessionManager sessions, EtcdStore store,
-      NodeRegistrar registrar, TaskStatusWriter statusWriter, DispatcherMetrics metrics, Clock clock,
-      java.time.Duration heartbeatPeriod, String dispatcherName, java.time.Duration stallTimeout) {
+  @Inject
+  AgentSession(StreamObserver<SessionResponse> responses, SentAssignments sent, AssignmentChunks chunks,
+      SessionManager sessions, EtcdStore store, NodeRegistrar registrar, TaskStatusWriter statusWriter,
+      DispatcherMetrics metrics, Clock clock, @Named("heartbeatPeriod") java.time.Duration heartbeatPeriod,
+      @Named("dispatcherName") String dispatcherName, @Named("stallTimeout") java.time.Duration stallTimeout) {
     this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
+    this.sent = sent;
+    this.chunks = chunks;
     this.sessions = sessions;
     this.store = store;
     this.registrar = registrar;

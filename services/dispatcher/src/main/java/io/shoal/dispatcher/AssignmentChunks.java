@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import io.shoal.api.v1.Assignments;
 import io.shoal.api.v1.AssignmentsType;
 import io.shoal.api.v1.Task;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,7 @@ final class AssignmentChunks {
 
   private final int chunkBytes;
 
+  @Inject
   AssignmentChunks() {
     this(CHUNK_BYTES);
   }

@@ -3,6 +3,7 @@ package io.shoal.dispatcher;
 import io.shoal.api.v1.Assignments;
 import io.shoal.api.v1.AssignmentsType;
 import io.shoal.api.v1.Task;
+import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.Optional;
 final class SentAssignments {
   /** Task id → the task as last sent; null until the first, complete, set goes out. */
   private Map<String, Task> sent;
+
+  @Inject
+  SentAssignments() {}
 
   /** The next message for {@code current} (the node's full set now); empty if nothing changed. */
   Optional<Assignments> next(List<Task> current) {

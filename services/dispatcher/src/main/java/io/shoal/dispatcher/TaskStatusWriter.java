@@ -9,11 +9,14 @@ import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.TxnBatches;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,15 +25,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.Optional;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores the status an agent reports, batched: reports gather for 100 ms and go to etcd up to
- * 100 tasks per transaction, each guarded by the version last seen (a lost race is redone one by
+ * Stores the status an agent reports, batched by group commit: a report that finds the writer idle
+ * is written at once, and the reports that arrive while a write is under way go together in the
+ * next one, up to 100 tasks per transaction, each guarded by the version last seen (a lost race is redone one by
  * one from a fresh read). States only move forward: a report older than what is
  * stored is dropped. A lost race with the scheduler (which writes desired state on the same key)
  * is retried by re-reading, never by overwriting.
@@ -47,8 +48,12 @@ import org.slf4j.LoggerFactory;
 final class TaskStatusWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskStatusWriter.class);
   private static final int ATTEMPTS = 10;
-  /** How long reports gather before they are written together (SwarmKit flushes every 100 ms). */
-  static final long FLUSH_MILLIS = 100;
+  /**
+   * The first delay before a transient failure is retried. There is no wait before a write:
+   * SwarmKit gathers reports for 100 ms, which every task's RUNNING then waits for; under load,
+   * reports gather anyway while the previous write is under way.
+   */
+  static final long RETRY_MILLIS = 100;
   /** etcd allows 128 operations per transaction by default; keep well below. */
   static final int BATCH = 100;
   /**
@@ -138,8 +143,8 @@ final class TaskStatusWriter implements AutoCloseable {
   }
 
   /**
-   * Queues an agent's report; it is stored within {@link #FLUSH_MILLIS} together with the other
-   * reports of that moment, up to {@link #BATCH} tasks per transaction. Reports of one task keep
+   * Queues an agent's report; it is stored at once, or with the other reports that arrived
+   * while the previous write was under way, up to {@link #BATCH} tasks per transaction. Reports of one task keep
    * their order (states only move forward, so the last one wins).
    *
    * <p>Returns false when the queue is full: the report then waits for room, is queued first
@@ -199,7 +204,6 @@ final class TaskStatusWriter implements AutoCloseable {
     while (running) {
       try {
         Report first = queue.take();
-        Thread.sleep(FLUSH_MILLIS); // gather what arrives meanwhile
         List<Report> reports = new ArrayList<>();
         reports.add(first);
         queue.drainTo(reports);
@@ -322,7 +326,7 @@ final class TaskStatusWriter implements AutoCloseable {
       return;
     }
     int attempt = again.get(0).attempts();
-    long delay = Math.min(MAX_RETRY_DELAY_MILLIS, FLUSH_MILLIS << Math.min(attempt, 10));
+    long delay = Math.min(MAX_RETRY_DELAY_MILLIS, RETRY_MILLIS << Math.min(attempt, 10));
     // etcd slow or unavailable: keep the reports (an agent reports a state once; its next
     // report may never come); they keep their room in the queue meanwhile.
     log.warn("storing {} task statuses failed; retrying in {} ms: {}", again.size(), delay,

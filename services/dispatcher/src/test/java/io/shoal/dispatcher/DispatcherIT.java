@@ -24,7 +24,6 @@ import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,14 +86,12 @@ class DispatcherIT {
   @BeforeEach
   void start(EtcdTestCluster etcd) throws IOException {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    NodeRegistrar registrar = new NodeRegistrar(store, Clock.systemUTC());
-    sessions = new SessionManager(store, registrar);
+    TestDispatcherComponent graph = TestDispatcherComponent.create(store, DispatcherMetrics.noop(),
+        new TaskStatusWriter(store), HEARTBEAT, AgentSession.STALL_TIMEOUT);
+    sessions = graph.sessions();
     sessions.start();
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name)
-        .addService(new DispatcherGrpcService(sessions, store, registrar, new TaskStatusWriter(store),
-            DispatcherMetrics.noop(), Clock.systemUTC(), HEARTBEAT, "test"))
-        .build().start();
+    server = InProcessServerBuilder.forName(name).addService(graph.grpcService()).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
   }
 

@@ -11,7 +11,6 @@ import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +33,12 @@ final class NettyDispatcher implements AutoCloseable {
 
   NettyDispatcher(EtcdTestCluster etcd, int queueCapacity, Duration stallTimeout) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    NodeRegistrar registrar = new NodeRegistrar(store, Clock.systemUTC());
-    sessions = new SessionManager(store, registrar);
-    sessions.start();
     writer = new TaskStatusWriter(store, metrics, queueCapacity);
-    server = GrpcServer.start("dispatcher", new InetSocketAddress("127.0.0.1", 0),
-        List.of(new DispatcherGrpcService(sessions, store, registrar, writer, metrics, Clock.systemUTC(), HEARTBEAT,
-            "test", stallTimeout)), Telemetry.noop());
+    TestDispatcherComponent graph = TestDispatcherComponent.create(store, metrics, writer, HEARTBEAT, stallTimeout);
+    sessions = graph.sessions();
+    sessions.start();
+    server = GrpcServer.start("dispatcher", new InetSocketAddress("127.0.0.1", 0), List.of(graph.grpcService()),
+        Telemetry.noop());
   }
 
   NettyDispatcher(EtcdTestCluster etcd) {

@@ -2,6 +2,8 @@ package io.shoal.meshproxy;
 
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.store.StoreConfig;
+import io.shoal.common.telemetry.TelemetryConfig;
 
 /** Holds the parsed flags; built in {@link MeshProxyMain} (or by a test) and given to the component. */
 @Module
@@ -15,5 +17,15 @@ public final class ConfigModule {
   @Provides
   MeshProxyConfig config() {
     return config;
+  }
+
+  @Provides
+  StoreConfig store() {
+    return new StoreConfig(config.etcdEndpoints(), config.etcdPrefix());
+  }
+
+  @Provides
+  TelemetryConfig telemetry() {
+    return new TelemetryConfig("mesh-proxy", config.address().getHostAddress(), config.metricsPort());
   }
 }

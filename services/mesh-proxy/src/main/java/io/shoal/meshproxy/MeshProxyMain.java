@@ -137,13 +137,7 @@ public final class MeshProxyMain implements Callable<Integer> {
         .configModule(new ConfigModule(config()))
         .build()
         .meshProxy();
-    try {
-      proxy.start();
-    } catch (RuntimeException e) {
-      proxy.close();
-      throw e;
-    }
-    ServiceMain.runUntilStopped("mesh-proxy", proxy);
+    ServiceMain.run("mesh-proxy", proxy, proxy::start);
     return 0;
   }
 

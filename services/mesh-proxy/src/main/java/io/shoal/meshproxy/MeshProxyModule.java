@@ -5,8 +5,6 @@ import dagger.Module;
 import dagger.Provides;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.shoal.common.store.EtcdStore;
-import io.shoal.common.telemetry.Telemetry;
 import io.shoal.meshproxy.ports.Frontend;
 import io.shoal.meshproxy.tcp.BackendConnector;
 import io.shoal.meshproxy.tcp.BalancingConnector;
@@ -41,17 +39,5 @@ public abstract class MeshProxyModule {
   @Singleton
   static ByteBufAllocator allocator() {
     return new PooledByteBufAllocator(true);
-  }
-
-  @Provides
-  @Singleton
-  static Telemetry telemetry(MeshProxyConfig config) {
-    return Telemetry.start("mesh-proxy", config.address().getHostAddress(), config.metricsPort());
-  }
-
-  @Provides
-  @Singleton
-  static EtcdStore store(MeshProxyConfig config) {
-    return EtcdStore.connect(config.etcdEndpoints(), config.etcdPrefix());
   }
 }

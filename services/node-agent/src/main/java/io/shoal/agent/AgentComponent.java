@@ -1,22 +1,13 @@
 package io.shoal.agent;
 
-import dagger.BindsInstance;
 import dagger.Component;
 import io.shoal.agent.docker.DockerModule;
-import javax.inject.Singleton;
+import io.shoal.common.telemetry.TelemetryModule;
+import jakarta.inject.Singleton;
 
-/** The node agent's object graph, built in {@link NodeAgentMain} from the parsed flags. */
+/** Wires the node agent; its only entry point is the {@link NodeAgent} to start. */
 @Singleton
-@Component(modules = {AgentModule.class, DockerModule.class})
+@Component(modules = {ConfigModule.class, AgentModule.class, DockerModule.class, TelemetryModule.class})
 public interface AgentComponent {
   NodeAgent agent();
-
-  @Component.Factory
-  interface Factory {
-    AgentComponent create(@BindsInstance AgentFlags flags);
-  }
-
-  static AgentComponent create(AgentFlags flags) {
-    return DaggerAgentComponent.factory().create(flags);
-  }
 }

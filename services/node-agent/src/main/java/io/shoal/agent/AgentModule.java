@@ -13,11 +13,11 @@ import io.shoal.agent.worker.WorkerLimits;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.telemetry.Telemetry;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Named;
-import javax.inject.Singleton;
 
 /** The agent's wiring from its flags. */
 @Module
@@ -67,12 +67,6 @@ public abstract class AgentModule {
   @Named("dockerHost")
   static String dockerHost(AgentFlags flags) {
     return flags.dockerHost();
-  }
-
-  @Provides
-  @Singleton
-  static Telemetry telemetry(AgentFlags flags) {
-    return Telemetry.start("shoal-node-agent", flags.listen().getHostString(), flags.metricsPort());
   }
 
   @Provides

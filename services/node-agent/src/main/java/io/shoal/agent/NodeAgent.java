@@ -6,10 +6,10 @@ import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.telemetry.Telemetry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -30,7 +30,10 @@ public final class NodeAgentMain {
       cli.printVersionHelp(cli.getOut());
       return;
     }
-    NodeAgent agent = AgentComponent.create(flags).agent().start();
-    ServiceMain.runUntilStopped("node-agent", agent);
+    NodeAgent agent = DaggerAgentComponent.builder()
+        .configModule(new ConfigModule(flags))
+        .build()
+        .agent();
+    ServiceMain.run("node-agent", agent, agent::start);
   }
 }

@@ -11,8 +11,9 @@
  * </ul>
  *
  * <pre>{@code
- * NodeAgent agent = AgentComponent.create(AgentFlags.parse("--addr", "127.0.0.2", "--state-dir", dir))
- *     .agent().start();
+ * NodeAgent agent = DaggerAgentComponent.builder()
+ *     .configModule(new ConfigModule(AgentFlags.parse("--addr", "127.0.0.2", "--state-dir", dir)))
+ *     .build().agent().start();
  * }</pre>
  */
 package io.shoal.agent;

@@ -426,7 +426,7 @@ class NodeAgentIT {
         "--metrics-port", "0"));
     args.addAll(List.of(extraFlags));
     AgentFlags flags = AgentFlags.parse(args.toArray(String[]::new));
-    NodeAgent agent = AgentComponent.create(flags).agent().start();
+    NodeAgent agent = DaggerAgentComponent.builder().configModule(new ConfigModule(flags)).build().agent().start();
     agents.add(agent);
     nodeIds.add(agent.node().id());
     return agent;

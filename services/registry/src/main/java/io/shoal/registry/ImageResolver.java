@@ -4,12 +4,12 @@ import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
 import io.shoal.common.registry.RegistryAddress;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

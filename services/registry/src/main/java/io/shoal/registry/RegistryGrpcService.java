@@ -10,7 +10,7 @@ import io.shoal.api.v1.SealServiceCredentialsRequest;
 import io.shoal.api.v1.SealServiceCredentialsResponse;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.registry.credentials.CredentialStore;
-import javax.inject.Inject;
+import jakarta.inject.Inject;
 
 /** Translates RegistryService calls to {@link ImageResolver} and {@link CredentialStore}. */
 public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServiceImplBase {

@@ -1,27 +1,17 @@
 package io.shoal.registry;
 
-import dagger.BindsInstance;
-import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
 import io.shoal.common.server.EtcdOptions;
 import io.shoal.common.server.GoDuration;
-import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
-import io.shoal.common.store.EtcdStore;
-import io.shoal.common.telemetry.Telemetry;
+import io.shoal.common.store.StoreConfig;
 import io.shoal.registry.credentials.ClusterKey;
-import io.shoal.registry.credentials.CredentialStore;
-import io.shoal.registry.credentials.OrphanCredentialSweeper;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import javax.inject.Singleton;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,68 +63,20 @@ public final class RegistryMain implements Callable<Integer> {
     return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
   }
 
-  @Module
-  static final class RegistryModule {
-    @Provides
-    @Singleton
-    static ManifestResolver manifests(RegistryMain flags) {
-      return new ManifestResolver(Set.copyOf(flags.insecureRegistries), flags.timeout);
-    }
-
-    @Provides
-    @Singleton
-    static ResolutionCache cache(RegistryMain flags) {
-      return new ResolutionCache(flags.cacheTtl, flags.cacheSize, Clock.systemUTC());
-    }
-
-    @Provides
-    @Singleton
-    static EtcdStore store(RegistryMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
-    }
-
-    @Provides
-    @Singleton
-    static CredentialStore credentials(RegistryMain flags, EtcdStore store) {
-      Optional<ClusterKey> key = flags.clusterKey();
-      org.slf4j.LoggerFactory.getLogger(RegistryMain.class).info(key.isPresent()
-          ? "registry credentials are sealed with cluster key " + key.get().id()
-          : "no cluster key: --with-registry-auth will be refused");
-      return new CredentialStore(store, key);
-    }
-
-    @Provides
-    @Singleton
-    static OrphanCredentialSweeper sweeper(RegistryMain flags, EtcdStore store, Telemetry telemetry) {
-      return new OrphanCredentialSweeper(store, flags.sweepInterval, telemetry);
-    }
-  }
-
-  @Singleton
-  @Component(modules = RegistryModule.class)
-  interface RegistryComponent {
-    RegistryGrpcService grpcService();
-
-    EtcdStore store();
-
-    OrphanCredentialSweeper sweeper();
-
-    @Component.Factory
-    interface Factory {
-      RegistryComponent create(@BindsInstance RegistryMain flags, @BindsInstance Telemetry telemetry);
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    var addresses = server.listenAddresses("127.0.0.1:7401");
-    int metricsPort = server.metricsPort == null ? 9401 : server.metricsPort;
-    Telemetry telemetry = Telemetry.start("shoal-registry", addresses.get(0).getHostString(), metricsPort);
-    RegistryComponent component = DaggerRegistryMain_RegistryComponent.factory().create(this, telemetry);
-    GrpcServer grpc = GrpcServer.start("registry", addresses, List.of(component.grpcService()), telemetry);
-    OrphanCredentialSweeper sweeper = component.sweeper().start();
-    ServiceMain.runUntilStopped("registry", telemetry, component.store(), sweeper, grpc);
+  public Integer call() throws InterruptedException {
+    Registry registry = DaggerRegistryComponent.builder()
+        .configModule(new ConfigModule(config()))
+        .build()
+        .registry();
+    ServiceMain.run("registry", registry, registry::start);
     return 0;
+  }
+
+  RegistryConfig config() {
+    return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
+        server.metricsPort == null ? 9401 : server.metricsPort, new StoreConfig(etcd.endpoints, etcd.prefix),
+        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, sweepInterval, clusterKey());
   }
 
   public static void main(String[] args) {

@@ -6,13 +6,13 @@ import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.store.TxnBatches;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

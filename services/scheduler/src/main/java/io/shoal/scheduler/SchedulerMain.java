@@ -1,38 +1,22 @@
 package io.shoal.scheduler;
 
-import dagger.BindsInstance;
-import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
 import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.GrpcServer;
-import io.shoal.common.server.Ids;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
-import io.shoal.common.store.EtcdStore;
-import io.shoal.common.telemetry.Telemetry;
-import io.shoal.scheduler.leader.LeaderTerms;
-import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
-import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
-import io.shoal.scheduler.orchestrator.RestartSupervisor;
-import io.shoal.scheduler.orchestrator.TaskFactory;
-import io.shoal.scheduler.orchestrator.TaskReaper;
-import io.shoal.scheduler.orchestrator.UpdateSupervisor;
-import io.shoal.scheduler.placement.Filter;
-import io.shoal.scheduler.placement.ConstraintFilter;
-import io.shoal.scheduler.placement.HostPortFilter;
-import io.shoal.scheduler.placement.MaxReplicasFilter;
-import io.shoal.scheduler.placement.Placer;
-import io.shoal.scheduler.placement.ReadyFilter;
-import io.shoal.scheduler.placement.ResourceFilter;
-import java.time.Clock;
+import io.shoal.common.store.StoreConfig;
+import io.shoal.scheduler.placement.PlacementPlugins;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import javax.inject.Singleton;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The scheduler: owns tasks — which exist (orchestration) and where they run (placement). */
 @Command(name = "shoal-scheduler", mixinStandardHelpOptions = true,
@@ -54,6 +38,34 @@ public final class SchedulerMain implements Callable<Integer> {
       description = "This scheduler's name in the election (default: its listen address and pid).")
   String instanceId;
 
+  @Option(names = "--disable-filter", split = ",", paramLabel = "NAME", completionCandidates = FilterNames.class,
+      description = "Placement filters to turn off, by name (repeatable or comma-separated; default: none). "
+          + "In the order they run: ${COMPLETION-CANDIDATES}.")
+  List<String> disabledFilters = List.of();
+
+  @Option(names = "--disable-preference", split = ",", paramLabel = "NAME",
+      completionCandidates = PreferenceNames.class,
+      description = "Placement preferences to turn off, by name (repeatable or comma-separated; default: none). "
+          + "Strongest first: ${COMPLETION-CANDIDATES}.")
+  List<String> disabledPreferences = List.of();
+
+  @Spec
+  CommandSpec spec;
+
+  static final class FilterNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return PlacementPlugins.filterNames().iterator();
+    }
+  }
+
+  static final class PreferenceNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return PlacementPlugins.preferenceNames().iterator();
+    }
+  }
+
   /** Go-style durations (3s, 500ms) for the flags. */
   static final class GoDurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
     @Override
@@ -62,76 +74,35 @@ public final class SchedulerMain implements Callable<Integer> {
     }
   }
 
-  @Module
-  static final class SchedulerModule {
-    @Provides
-    @Singleton
-    static EtcdStore store(SchedulerMain flags) {
-      return EtcdStore.connect(flags.etcd.endpoints, flags.etcd.prefix);
-    }
-
-    @Provides
-    @Singleton
-    static Reconciler reconciler(SchedulerMain flags) {
-      return newReconciler(Clock.systemUTC(), flags.taskHistoryLimit);
-    }
-  }
-
-  /** The reconciler with its plugins in order; tests build it with their own clock. */
-  public static Reconciler newReconciler(Clock clock, int historyLimit) {
-    TaskFactory factory = new TaskFactory(clock, Ids::newId);
-    // SwarmKit's order: cheap and common checks first; the pipeline counts failures per filter.
-    List<Filter> filters = List.of(new ReadyFilter(), new ResourceFilter(), new ConstraintFilter(),
-        new HostPortFilter(), new MaxReplicasFilter());
-    RestartSupervisor restarts = new RestartSupervisor(clock);
-    UpdateSupervisor updates = new UpdateSupervisor(clock);
-    return new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),
-        new GlobalOrchestrator(factory, restarts, updates),
-        new TaskReaper(historyLimit), new Placer(filters, factory::now));
-  }
-
-  @Singleton
-  @Component(modules = SchedulerModule.class)
-  interface SchedulerComponent {
-    /** A new loop on every call: one per leadership term. */
-    SchedulerLoop loop();
-
-    EtcdStore store();
-
-    Reconciler reconciler();
-
-    @Component.Factory
-    interface Factory {
-      SchedulerComponent create(@BindsInstance SchedulerMain flags);
-    }
-  }
-
   @Override
-  public Integer call() throws Exception {
-    var addresses = server.listenAddresses("127.0.0.1:7402");
-    var address = addresses.get(0);
-    Telemetry telemetry = Telemetry.start("shoal-scheduler", address.getHostString(),
-        server.metricsPort == null ? 9402 : server.metricsPort);
-    SchedulerComponent c = DaggerSchedulerMain_SchedulerComponent.factory().create(this);
-    GrpcServer grpc = GrpcServer.start("scheduler", addresses, List.of(), telemetry);
-    telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
-        .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
-        .buildWithCallback(m -> m.record(c.reconciler().unreconciled()));
+  public Integer call() throws InterruptedException {
+    Scheduler scheduler = DaggerSchedulerComponent.builder()
+        .configModule(new ConfigModule(config()))
+        .build()
+        .scheduler();
+    ServiceMain.run("scheduler", scheduler, scheduler::start);
+    return 0;
+  }
+
+  /** The flags as a config; an unknown plugin name is a usage error (exit code 2). */
+  SchedulerConfig config() {
+    try {
+      PlacementPlugins.filters(disabledFilters);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--disable-filter: " + e.getMessage());
+    }
+    try {
+      PlacementPlugins.preferences(disabledPreferences);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--disable-preference: " + e.getMessage());
+    }
+    List<InetSocketAddress> listen = server.listenAddresses("127.0.0.1:7402");
+    InetSocketAddress address = listen.get(0);
     String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
         + "/" + ProcessHandle.current().pid();
-    // A leader that loses its lease steps down and campaigns again; each term runs a fresh loop.
-    LeaderTerms leadership = new LeaderTerms(c.store(), id, leaderTtl, guard -> {
-      SchedulerLoop loop = c.loop();
-      try {
-        loop.start(guard);
-      } catch (RuntimeException e) {
-        loop.close();
-        throw e;
-      }
-      return loop;
-    }).start();
-    ServiceMain.runUntilStopped("scheduler", telemetry, c.store(), grpc, leadership);
-    return 0;
+    return new SchedulerConfig(listen, server.metricsPort == null ? 9402 : server.metricsPort,
+        new StoreConfig(etcd.endpoints, etcd.prefix), taskHistoryLimit, leaderTtl, id,
+        Set.copyOf(disabledFilters), Set.copyOf(disabledPreferences));
   }
 
   public static void main(String[] args) {

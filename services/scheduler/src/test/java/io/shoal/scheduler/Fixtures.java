@@ -17,17 +17,38 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.server.Ids;
+import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
+import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
+import io.shoal.scheduler.orchestrator.RestartSupervisor;
+import io.shoal.scheduler.orchestrator.TaskFactory;
+import io.shoal.scheduler.orchestrator.TaskReaper;
+import io.shoal.scheduler.orchestrator.UpdateSupervisor;
+import io.shoal.scheduler.placement.PlacementPlugins;
+import io.shoal.scheduler.placement.Placer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Small builders for scheduler tests. */
 final class Fixtures {
   private Fixtures() {}
+
+  /** The reconciler as the scheduler wires it, every placement plugin on, with the test's clock. */
+  static Reconciler reconciler(Clock clock, int historyLimit) {
+    TaskFactory factory = new TaskFactory(clock, Ids::newId);
+    RestartSupervisor restarts = new RestartSupervisor(clock);
+    UpdateSupervisor updates = new UpdateSupervisor(clock);
+    return new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),
+        new GlobalOrchestrator(factory, restarts, updates), new TaskReaper(historyLimit),
+        new Placer(PlacementPlugins.filters(Set.of()), PlacementPlugins.preferences(Set.of()), factory::now));
+  }
 
   static Service service(String id, long replicas) {
     return Service.newBuilder().setId(id).setSpec(ServiceSpec.newBuilder().setName(id)

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Drain moves tasks away (stop-first or start-first); pause stops new placements only. */
 class NodeAvailabilityTest {
   private final Reconciler reconciler =
-      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
+      Fixtures.reconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
 
   static Node with(Node n, NodeAvailability a) {
     return n.toBuilder().setSpec(n.getSpec().toBuilder().setAvailability(a)).build();

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeDownTest {
   static final long NOW = 1000;
   private final Reconciler reconciler =
-      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), 5);
+      Fixtures.reconciler(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), 5);
 
   static Timestamp at(long s) {
     return Timestamp.newBuilder().setSeconds(s).build();

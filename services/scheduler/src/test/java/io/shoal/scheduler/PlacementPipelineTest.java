@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The filters and the scorer together, through the reconciler. */
 class PlacementPipelineTest {
   private final Reconciler reconciler =
-      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
+      Fixtures.reconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
 
   static Node labelled(String id, String zone, long cpus) {
     Node n = ready(id);

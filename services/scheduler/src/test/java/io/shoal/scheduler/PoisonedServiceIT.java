@@ -93,7 +93,7 @@ class PoisonedServiceIT {
         .commit();
     store.txn().create(Tables.SERVICES, "healthy", Fixtures.service("healthy", 3)).commit();
 
-    loop = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    loop = new SchedulerLoop(store, Fixtures.reconciler(Clock.systemUTC(), 5));
     loop.start();
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconcilerTest {
   private final Reconciler reconciler =
-      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 2);
+      Fixtures.reconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 2);
 
   @Test
   void newServiceGetsOneTaskPerSlotSpreadOverReadyNodes() {

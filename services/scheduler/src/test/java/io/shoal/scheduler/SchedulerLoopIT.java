@@ -31,7 +31,7 @@ class SchedulerLoopIT {
     for (String n : List.of("n1", "n2", "n3")) {
       store.txn().create(Tables.NODES, n, Fixtures.ready(n)).commit();
     }
-    loop = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    loop = new SchedulerLoop(store, Fixtures.reconciler(Clock.systemUTC(), 5));
     loop.start();
   }
 

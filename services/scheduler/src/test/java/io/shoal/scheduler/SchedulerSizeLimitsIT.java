@@ -40,7 +40,7 @@ class SchedulerSizeLimitsIT {
   }
 
   private SchedulerLoop startLoop() {
-    SchedulerLoop started = new SchedulerLoop(store, SchedulerMain.newReconciler(Clock.systemUTC(), 5));
+    SchedulerLoop started = new SchedulerLoop(store, Fixtures.reconciler(Clock.systemUTC(), 5));
     started.start();
     return started;
   }

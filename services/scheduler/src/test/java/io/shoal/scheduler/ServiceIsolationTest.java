@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class ServiceIsolationTest {
   static final long NOW = 1000;
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-  private final Reconciler reconciler = SchedulerMain.newReconciler(clock, 5);
+  private final Reconciler reconciler = Fixtures.reconciler(clock, 5);
 
   private static Timestamp at(long seconds) {
     return Timestamp.newBuilder().setSeconds(seconds).build();

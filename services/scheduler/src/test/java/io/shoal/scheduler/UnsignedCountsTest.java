@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** uint64 fields read unsigned: 2^32 must not cast to 0, nor 2^63 and up read negative. */
 class UnsignedCountsTest {
   private final Reconciler reconciler =
-      SchedulerMain.newReconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
+      Fixtures.reconciler(Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC), 5);
 
   @ParameterizedTest(name = "parallelism {0} updates every slot at once")
   @ValueSource(strings = {"2147483648", "4294967296", "9223372036854775808", "18446744073709551615"})

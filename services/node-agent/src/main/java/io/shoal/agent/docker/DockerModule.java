@@ -10,9 +10,9 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.shoal.agent.exec.ContainerEngine;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 import java.time.Duration;
-import javax.inject.Named;
-import javax.inject.Singleton;
 
 /**
  * Binds the agent's {@link ContainerEngine} to dockerd. Needs {@code @Named("dockerHost") String}

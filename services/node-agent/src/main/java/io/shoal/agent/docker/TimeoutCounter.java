@@ -4,9 +4,9 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.shoal.common.telemetry.Telemetry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.LongAdder;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 
 /** Counts calls to dockerd abandoned at their deadline: {@code shoal.agent.docker.timeouts}, by request kind. */
 @Singleton

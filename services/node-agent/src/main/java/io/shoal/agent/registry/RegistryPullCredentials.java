@@ -9,11 +9,11 @@ import io.shoal.api.v1.GetPullCredentialsRequest;
 import io.shoal.api.v1.GetPullCredentialsResponse;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.Task;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
-import javax.inject.Named;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

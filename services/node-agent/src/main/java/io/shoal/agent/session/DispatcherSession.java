@@ -21,6 +21,8 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.backoff.Backoff;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.shoal.agent.session;
 
+import jakarta.inject.Singleton;
 import java.util.Optional;
-import javax.inject.Singleton;
 
 /**
  * The secret of this node's current dispatcher session (SessionStarted.session_secret). It is
@@ -13,7 +13,7 @@ import javax.inject.Singleton;
 public final class SessionIdentity {
   private volatile String secret;
 
-  @javax.inject.Inject
+  @jakarta.inject.Inject
   public SessionIdentity() {}
 
   /** Empty while no session is up. */

@@ -3,13 +3,13 @@ package io.shoal.agent.session;
 import io.shoal.agent.worker.StatusSink;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.TaskStatusUpdate;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Set;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 
 /**
  * Status reports waiting for the session. While a session is up every report is kept, so the

@@ -14,6 +14,8 @@ import io.shoal.api.v1.TaskStatus;
 import io.shoal.common.backoff.Backoff;
 import io.shoal.common.task.TaskStates;
 import io.shoal.common.telemetry.Telemetry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,8 +32,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
-import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

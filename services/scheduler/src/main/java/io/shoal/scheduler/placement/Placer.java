@@ -10,6 +10,7 @@ import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,19 +22,25 @@ import java.util.function.Supplier;
 
 /**
  * Places tasks that wait for a node: runs the filters over every node, then picks the fitting
- * node by the service's spread preferences ({@link SpreadPreference}), then with the fewest
- * tasks of the same service, then the fewest tasks overall. A task that
- * fits nowhere stays PENDING with the filters' explanations, commonest first.
+ * node the preferences rank first: by default away from nodes that recently rejected the
+ * service, by the service's spread preferences ({@link SpreadPreference}), then with the fewest
+ * tasks of the same service, then the fewest tasks overall ({@link PlacementPlugins}). A task
+ * that fits nowhere stays PENDING with the filters' explanations, commonest first.
  */
 public final class Placer {
   private final List<Filter> filters;
+  private final List<Preference> preferences;
   private final Supplier<com.google.protobuf.Timestamp> clock;
-  /** Rebuilt at the start of each pass; the scheduler loop calls {@link #place} from one thread. */
-  private RecentRejections rejections = RecentRejections.NONE;
-  private boolean anyRejected;
 
+  /** With every preference, in their order. */
   public Placer(List<Filter> filters, Supplier<com.google.protobuf.Timestamp> clock) {
+    this(filters, PlacementPlugins.preferences(Set.of()), clock);
+  }
+
+  /** The scheduler loop calls {@link #place} from one thread: preferences keep a pass's state. */
+  public Placer(List<Filter> filters, List<Preference> preferences, Supplier<com.google.protobuf.Timestamp> clock) {
     this.filters = filters;
+    this.preferences = preferences;
     this.clock = clock;
   }
 
@@ -50,10 +57,7 @@ public final class Placer {
    */
   public void place(ClusterView view, Plan plan, Set<String> skip, BiConsumer<String, RuntimeException> failed) {
     Instant now = Timestamps.toInstant(clock.get());
-    rejections = RecentRejections.of(view.tasks().values(), now);
-    // Comparing rejections costs two map keys per node and task; skip it when nothing was rejected.
-    anyRejected = view.tasks().values().stream()
-        .anyMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_REJECTED);
+    preferences.forEach(p -> p.startPass(view.tasks().values(), now));
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     view.nodes().values().stream().sorted(Comparator.comparing(Node::getId))
         .forEach(n -> nodes.put(n.getId(), new NodeInfo(n)));
@@ -99,12 +103,13 @@ public final class Placer {
   }
 
   /**
-   * A task whose fitting nodes don't depend on what this pass places: only node-only filters
-   * apply, no spread preference, nothing rejected lately. Tasks of one service and spec like that
-   * are placed together from a heap (SwarmKit's node heap), O(log nodes) each instead of a scan.
+   * A task whose fitting nodes don't depend on what this pass places, and whose nodes' order
+   * changes only for the node that takes a task: only node-only filters apply, no preference
+   * ranks by groups of nodes. Tasks of one service and spec like that are placed together from a
+   * heap (SwarmKit's node heap), O(log nodes) each instead of a scan.
    */
   private boolean groupable(Task task) {
-    if (!task.getNodeId().isEmpty() || anyRejected || task.getSpec().getPlacement().getPreferencesCount() > 0) {
+    if (!task.getNodeId().isEmpty()) {
       return false;
     }
     for (Filter f : filters) {
@@ -112,7 +117,24 @@ public final class Placer {
         return false;
       }
     }
+    for (Preference p : preferences) {
+      if (p.dependsOnOtherNodes(task)) {
+        return false;
+      }
+    }
     return true;
+  }
+
+  /** The preferences' order of {@code nodes} for {@code task}, best first; ties stay as they are. */
+  private Comparator<NodeInfo> order(Task task, Collection<NodeInfo> nodes) {
+    Comparator<NodeInfo> order = (a, b) -> 0;
+    for (Preference p : preferences) {
+      Comparator<NodeInfo> next = p.order(task, nodes);
+      if (next != null) {
+        order = order.thenComparing(next);
+      }
+    }
+    return order;
   }
 
   private void placeGroup(List<Task> tasks, Map<String, NodeInfo> nodes, Plan plan) {
@@ -129,10 +151,9 @@ public final class Placer {
       tasks.forEach(t -> pending(t, reason, plan));
       return;
     }
-    String serviceId = first.getServiceId();
-    // The same order as better(): fewest of the service, then fewest overall, then node id.
-    PriorityQueue<NodeInfo> heap = new PriorityQueue<>(Comparator.comparingInt((NodeInfo n) -> n.tasksOf(serviceId))
-        .thenComparingInt(NodeInfo::tasks).thenComparing(NodeInfo::id));
+    // The order placeOne() scans in, the node id breaking ties as its scan does. Only the node
+    // polled takes a task, so the others keep their place in the heap.
+    PriorityQueue<NodeInfo> heap = new PriorityQueue<>(order(first, fitting).thenComparing(NodeInfo::id));
     heap.addAll(fitting);
     for (Task task : tasks) {
       NodeInfo best = heap.poll();
@@ -187,7 +208,7 @@ public final class Placer {
     List<NodeInfo> candidates = task.getNodeId().isEmpty()
         ? new ArrayList<>(nodes.values())
         : nodes.containsKey(task.getNodeId()) ? List.of(nodes.get(task.getNodeId())) : List.of();
-    SpreadPreference spread = SpreadPreference.of(task, nodes.values());
+    Comparator<NodeInfo> order = order(task, nodes.values());
     int[] failures = new int[filters.size()];
     NodeInfo best = null;
     for (NodeInfo node : candidates) {
@@ -199,9 +220,7 @@ public final class Placer {
           fits = false;
         }
       }
-      // Nodes that recently rejected this service's tasks come last (SwarmKit's failure tracking).
-      int rejected = best == null || !anyRejected ? 0 : rejections.compare(task, node, best);
-      if (fits && (best == null || rejected < 0 || (rejected == 0 && better(node, best, task.getServiceId(), spread)))) {
+      if (fits && (best == null || order.compare(node, best) < 0)) {
         best = node;
       }
     }
@@ -210,17 +229,6 @@ public final class Placer {
       return;
     }
     pending(task, explain(failures), plan);
-  }
-
-  private static boolean better(NodeInfo a, NodeInfo b, String serviceId, SpreadPreference spread) {
-    int bySpread = spread.compare(a, b);
-    if (bySpread != 0) {
-      return bySpread < 0;
-    }
-    if (a.tasksOf(serviceId) != b.tasksOf(serviceId)) {
-      return a.tasksOf(serviceId) < b.tasksOf(serviceId);
-    }
-    return a.tasks() < b.tasks();
   }
 
   String explain(int[] failures) {

@@ -1,0 +1,10 @@
+package io.shoal.common.telemetry;
+
+/**
+ * A service's telemetry: its name in the metrics, and where it serves them.
+ *
+ * @param serviceName the OpenTelemetry {@code service.name}, e.g. "shoal-control"
+ * @param host the host of the Prometheus endpoint (the service's first gRPC host)
+ * @param metricsPort the Prometheus port; 0 keeps metrics in-process only
+ */
+public record TelemetryConfig(String serviceName, String host, int metricsPort) {}

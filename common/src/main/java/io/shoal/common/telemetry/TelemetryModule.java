@@ -1,0 +1,20 @@
+package io.shoal.common.telemetry;
+
+import dagger.Module;
+import dagger.Provides;
+import jakarta.inject.Singleton;
+
+/**
+ * Telemetry in a service's graph, started from the {@link TelemetryConfig} the service's config
+ * module provides. The service's entry point closes it, last.
+ */
+@Module
+public final class TelemetryModule {
+  private TelemetryModule() {}
+
+  @Provides
+  @Singleton
+  static Telemetry telemetry(TelemetryConfig config) {
+    return Telemetry.start(config.serviceName(), config.host(), config.metricsPort());
+  }
+}

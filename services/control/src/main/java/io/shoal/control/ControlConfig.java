@@ -1,0 +1,16 @@
+package io.shoal.control;
+
+import io.shoal.common.store.StoreConfig;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The parsed flags of the control service.
+ *
+ * @param listen where gRPC listens, one or more addresses; metrics on the first one's host
+ * @param metricsPort the Prometheus port; 0 disables the endpoint
+ * @param store where etcd is
+ * @param registry the registry service, which resolves image tags and seals pull logins
+ */
+public record ControlConfig(
+    List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry) {}

@@ -1,0 +1,41 @@
+package io.shoal.control;
+
+import dagger.Module;
+import dagger.Provides;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shoal.common.server.GrpcServer;
+import io.shoal.common.telemetry.Telemetry;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Control's parts that are not plain {@code @Inject} classes. */
+@Module
+public final class ControlModule {
+  private ControlModule() {}
+
+  @Provides
+  @Singleton
+  @Named("registry")
+  static ManagedChannel registryChannel(ControlConfig config, Telemetry telemetry) {
+    NettyChannelBuilder builder = NettyChannelBuilder
+        .forAddress(config.registry().getHostString(), config.registry().getPort())
+        .usePlaintext()
+        .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are a digest or a sealed login
+    telemetry.instrument(builder);
+    return builder.build();
+  }
+
+  @Provides
+  @Named("registry")
+  static Channel registry(@Named("registry") ManagedChannel channel) {
+    return channel;
+  }
+
+  @Provides
+  static Clock clock() {
+    return Clock.systemUTC();
+  }
+}

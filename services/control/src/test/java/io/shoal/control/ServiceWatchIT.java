@@ -1,0 +1,168 @@
+package io.shoal.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.WatchServiceRequest;
+import io.shoal.api.v1.WatchServiceResponse;
+import io.shoal.common.store.Tables;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** WatchService on a real etcd: one notice per change of the service or its tasks, folded for a slow client. */
+class ServiceWatchIT {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private final AtomicInteger taskIds = new AtomicInteger();
+  @RegisterExtension final InProcessControl control = new InProcessControl();
+
+  @Test
+  void theFirstNoticeComesAtOnceThenOneForEachChangeOfTheServiceOrItsTasksOnly() throws Exception {
+    Service web = create("watch-web");
+    Service other = create("watch-other");
+    Watching w = watch("watch-web", 100);
+    long first = w.next().getRevision();
+    assertThat(first).isGreaterThanOrEqualTo(web.getVersion());
+
+    writeTask(other); // not web's: no notice
+    long own = writeTask(web);
+
+    assertThat(w.next().getRevision()).isEqualTo(own);
+  }
+
+  @Test
+  void anUnknownServiceIsNotFound() throws Exception {
+    Watching w = watch("watch-nothing", 1);
+    assertThat(w.failure()).extracting(s -> s.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(control.watches.open()).isZero();
+  }
+
+  @Test
+  void removingTheServiceEndsTheWatchWithNotFound() throws Exception {
+    Service web = create("watch-gone");
+    Watching w = watch("watch-gone", 100);
+    w.next();
+
+    control.stub.deleteService(DeleteServiceRequest.newBuilder().setService(web.getId()).build());
+
+    Status ended = w.failure();
+    assertThat(ended.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(ended.getDescription()).isEqualTo("service watch-gone was removed");
+    await().atMost(WAIT).until(() -> control.watches.open() == 0);
+  }
+
+  @Test
+  void changesAClientHasNotTakenFoldIntoOneNoticeOfTheNewest() throws Exception {
+    Service web = create("watch-slow");
+    Watching w = watch("watch-slow", 1); // takes the first notice, then reads nothing
+    w.next();
+    long last = 0;
+    for (int i = 0; i < 20; i++) {
+      last = writeTask(web);
+    }
+    long newest = last;
+    // Waiting for nothing to arrive is not testable; wait until control has seen the last write
+    // (its pending revision is folded), then take one notice: it is the newest, not the second.
+    await().atMost(WAIT).untilAsserted(() -> {
+      w.call.request(1);
+      assertThat(w.next().getRevision()).isEqualTo(newest);
+    });
+    long after = writeTask(web);
+    w.call.request(1);
+    assertThat(w.next().getRevision()).isEqualTo(after);
+  }
+
+  @Test
+  void cancellingClosesTheWatch() throws Exception {
+    create("watch-cancel");
+    Watching w = watch("watch-cancel", 100);
+    w.next();
+    assertThat(control.watches.open()).isEqualTo(1);
+
+    w.call.cancel("done", null);
+
+    await().atMost(WAIT).until(() -> control.watches.open() == 0);
+  }
+
+  private Service create(String name) {
+    ServiceSpec spec = ServiceSpec.newBuilder().setName(name)
+        .setContainer(ContainerSpec.newBuilder().setImage("127.0.0.1:5000/watch/web:1"))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(1)).build();
+    return control.stub.createService(CreateServiceRequest.newBuilder().setSpec(spec).setNoResolveImage(true).build())
+        .getService();
+  }
+
+  /** Stores a new task of {@code service}; returns the revision of the write. */
+  private long writeTask(Service service) {
+    String id = "watch-task-" + taskIds.incrementAndGet();
+    return control.store.txn()
+        .create(Tables.TASKS, id, Task.newBuilder().setId(id).setServiceId(service.getId()).build())
+        .commit();
+  }
+
+  private Watching watch(String service, int initialRequests) {
+    Watching w = new Watching(initialRequests);
+    ControlServiceGrpc.newStub(control.channel)
+        .watchService(WatchServiceRequest.newBuilder().setService(service).build(), w);
+    return w;
+  }
+
+  /** A client of one watch that asks for {@code initialRequests} responses and then only when told. */
+  private static final class Watching implements ClientResponseObserver<WatchServiceRequest, WatchServiceResponse> {
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final int initialRequests;
+    ClientCallStreamObserver<WatchServiceRequest> call;
+
+    Watching(int initialRequests) {
+      this.initialRequests = initialRequests;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WatchServiceRequest> requestStream) {
+      call = requestStream;
+      requestStream.disableAutoRequestWithInitial(initialRequests);
+    }
+
+    @Override
+    public void onNext(WatchServiceResponse value) {
+      received.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      received.add(Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      received.add(Status.OK);
+    }
+
+    WatchServiceResponse next() throws InterruptedException {
+      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(WatchServiceResponse.class);
+      return (WatchServiceResponse) o;
+    }
+
+    Status failure() throws InterruptedException {
+      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(Status.class);
+      return (Status) o;
+    }
+  }
+}

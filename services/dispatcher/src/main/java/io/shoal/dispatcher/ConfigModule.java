@@ -1,0 +1,51 @@
+package io.shoal.dispatcher;
+
+import dagger.Module;
+import dagger.Provides;
+import io.shoal.common.store.StoreConfig;
+import io.shoal.common.telemetry.TelemetryConfig;
+import jakarta.inject.Named;
+import java.time.Duration;
+
+/** Holds the parsed flags; built in {@link DispatcherMain} (or by a test) and given to the component. */
+@Module
+public final class ConfigModule {
+  private final DispatcherConfig config;
+
+  public ConfigModule(DispatcherConfig config) {
+    this.config = config;
+  }
+
+  @Provides
+  DispatcherConfig config() {
+    return config;
+  }
+
+  @Provides
+  StoreConfig store() {
+    return config.store();
+  }
+
+  @Provides
+  TelemetryConfig telemetry() {
+    return new TelemetryConfig("shoal-dispatcher", config.listen().get(0).getHostString(), config.metricsPort());
+  }
+
+  @Provides
+  @Named("heartbeatPeriod")
+  Duration heartbeatPeriod() {
+    return config.heartbeatPeriod();
+  }
+
+  @Provides
+  @Named("dispatcherName")
+  String name() {
+    return config.name();
+  }
+
+  @Provides
+  @Named("stallTimeout")
+  Duration stallTimeout() {
+    return config.stallTimeout();
+  }
+}

@@ -1,0 +1,31 @@
+package io.shoal.scheduler;
+
+import dagger.Module;
+import dagger.Provides;
+import io.shoal.common.store.StoreConfig;
+import io.shoal.common.telemetry.TelemetryConfig;
+
+/** Holds the parsed flags; built in {@link SchedulerMain} (or by a test) and given to the component. */
+@Module
+public final class ConfigModule {
+  private final SchedulerConfig config;
+
+  public ConfigModule(SchedulerConfig config) {
+    this.config = config;
+  }
+
+  @Provides
+  SchedulerConfig config() {
+    return config;
+  }
+
+  @Provides
+  StoreConfig store() {
+    return config.store();
+  }
+
+  @Provides
+  TelemetryConfig telemetry() {
+    return new TelemetryConfig("shoal-scheduler", config.listen().get(0).getHostString(), config.metricsPort());
+  }
+}
