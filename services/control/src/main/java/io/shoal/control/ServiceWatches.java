@@ -18,8 +18,8 @@ import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
-import javax.inject.Singleton;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
