@@ -7,8 +7,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
@@ -28,6 +26,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The List RPCs page, on a real etcd over a real (Netty) gRPC connection through the CLI's own
@@ -56,6 +56,7 @@ class ListPagingIT {
   /** Two of these bring a spec just under the 64 KiB it may have. */
   private static final String BIG_ENV = "BLOB=" + "x".repeat(30 * 1024);
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdStore store;
   private Server server;
   private final ControlChannels channels = new ControlChannels();
@@ -68,9 +69,7 @@ class ListPagingIT {
   @BeforeEach
   void start(EtcdTestCluster etcd) throws IOException {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    ManagedChannel unusedRegistry =
-        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).directExecutor().build();
-    ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
+    ServiceManager services = new ServiceManager(store, new ImagePinner(grpc.unservedChannel()), Clock.systemUTC());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new ControlGrpcService(services)).build().start();
     target = "127.0.0.1:" + server.getPort();

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -38,7 +35,7 @@ import io.shoal.registry.credentials.CredentialStore;
 import io.shoal.registry.credentials.OrphanCredentialSweeper;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Registry credentials live and die with their service's transaction: control and the real
@@ -61,44 +59,31 @@ class ServiceCredentialsIT {
       .setServerAddress("127.0.0.1:5000").setUsername("ci").setPassword("old-" + System.nanoTime()).build();
   private static final RegistryAuth NEW = OLD.toBuilder().setPassword("new-" + System.nanoTime()).build();
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdStore controlStore;
   private EtcdStore registryStore;
   private CredentialStore credentials;
   private ServiceManager manager;
-  private Server registryServer;
-  private Server controlServer;
-  private ManagedChannel registryChannel;
-  private ManagedChannel controlChannel;
   private ControlServiceGrpc.ControlServiceBlockingStub control;
   /** Runs once, on control's thread, when the registry service is next asked to seal credentials. */
   private volatile Runnable beforeNextSeal;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
+  void start(EtcdTestCluster etcd) {
     String root = etcd.newRoot();
     controlStore = EtcdStore.connect(etcd.endpoints(), root);
     registryStore = EtcdStore.connect(etcd.endpoints(), root);
     credentials = new CredentialStore(registryStore, Optional.of(ClusterKey.generate()));
     ImageResolver resolver = new ImageResolver(new ManifestResolver(Set.of(), Duration.ofSeconds(2)),
         new ResolutionCache(Duration.ZERO, Clock.systemUTC()));
-    String name = InProcessServerBuilder.generateName();
-    registryServer = InProcessServerBuilder.forName(name + "-registry").directExecutor()
-        .addService(ServerInterceptors.intercept(new RegistryGrpcService(resolver, credentials), sealHook()))
-        .build().start();
-    registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    manager = new ServiceManager(controlStore, new ImagePinner(registryChannel), Clock.systemUTC());
-    controlServer = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(manager)).build().start();
-    controlChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(controlChannel);
+    ManagedChannel registry =
+        grpc.serve(() -> ServerInterceptors.intercept(new RegistryGrpcService(resolver, credentials), sealHook()));
+    manager = new ServiceManager(controlStore, new ImagePinner(registry), Clock.systemUTC());
+    control = ControlServiceGrpc.newBlockingStub(grpc.serve(new ControlGrpcService(manager)));
   }
 
   @AfterEach
   void stop() {
-    controlChannel.shutdownNow();
-    registryChannel.shutdownNow();
-    controlServer.shutdownNow();
-    registryServer.shutdownNow();
     controlStore.close();
     registryStore.close();
   }

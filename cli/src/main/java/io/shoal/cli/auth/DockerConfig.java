@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.cli.CliException;
+import io.shoal.common.registry.RegistryAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -61,7 +62,7 @@ public final class DockerConfig {
     JsonObject auths = root.has("auths") && root.get("auths").isJsonObject()
         ? root.getAsJsonObject("auths") : new JsonObject();
     for (Map.Entry<String, JsonElement> e : auths.entrySet()) {
-      if (!normalize(e.getKey()).equals(registry) || !e.getValue().isJsonObject()) {
+      if (!RegistryAddress.normalize(e.getKey()).equals(registry) || !e.getValue().isJsonObject()) {
         continue;
       }
       JsonObject entry = e.getValue().getAsJsonObject();
@@ -101,11 +102,11 @@ public final class DockerConfig {
       root.add("auths", new JsonObject());
     }
     JsonObject auths = root.getAsJsonObject("auths");
-    auths.keySet().stream().filter(k -> normalize(k).equals(registry)).toList().forEach(auths::remove);
+    auths.keySet().stream().filter(k -> RegistryAddress.normalize(k).equals(registry)).toList().forEach(auths::remove);
     JsonObject entry = new JsonObject();
     entry.addProperty("auth", Base64.getEncoder().encodeToString(
         (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
-    auths.add(registry.equals("docker.io") ? DOCKER_HUB_KEY : registry, entry);
+    auths.add(registry.equals(RegistryAddress.DOCKER_HUB) ? DOCKER_HUB_KEY : registry, entry);
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "config", ".json.tmp");
@@ -147,36 +148,17 @@ public final class DockerConfig {
   }
 
   /**
-   * A registry as config.json may name it ({@code https://index.docker.io/v1/},
-   * {@code http://127.0.0.1:5000}, {@code registry.example.com/}) as an image names it.
-   */
-  public static String normalize(String address) {
-    String s = address.strip();
-    int scheme = s.indexOf("://");
-    if (scheme >= 0) {
-      s = s.substring(scheme + 3);
-    }
-    int slash = s.indexOf('/');
-    if (slash >= 0) {
-      s = s.substring(0, slash);
-    }
-    String lower = s.toLowerCase(Locale.ROOT);
-    return lower.equals("index.docker.io") || lower.equals("registry-1.docker.io") || lower.equals("docker.io")
-        ? "docker.io" : s;
-  }
-
-  /**
    * The registry an image reference names, by Docker's rule: a first path component with a
    * '.', a ':' or an upper-case letter, or {@code localhost}, is a registry; otherwise Docker Hub.
    */
   public static String registryOf(String image) {
     int slash = image.indexOf('/');
     if (slash <= 0) {
-      return "docker.io";
+      return RegistryAddress.DOCKER_HUB;
     }
     String first = image.substring(0, slash);
     boolean host = first.contains(".") || first.contains(":") || first.equals("localhost")
         || !first.equals(first.toLowerCase(Locale.ROOT));
-    return host ? normalize(first) : "docker.io";
+    return host ? RegistryAddress.normalize(first) : RegistryAddress.DOCKER_HUB;
   }
 }

@@ -2,6 +2,7 @@ package io.shoal.cli.auth;
 
 import io.shoal.cli.CliCommand;
 import io.shoal.cli.CliException;
+import io.shoal.common.registry.RegistryAddress;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class LoginCommand extends CliCommand {
 
   @Override
   public Integer call() throws IOException {
-    String server = DockerConfig.normalize(registry);
+    String server = RegistryAddress.normalize(registry);
     if (passwordStdin && password != null) {
       throw new CliException("--password and --password-stdin are mutually exclusive");
     }

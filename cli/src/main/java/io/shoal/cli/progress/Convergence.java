@@ -7,9 +7,9 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.common.task.TaskStates;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,15 +31,6 @@ import java.util.stream.Collectors;
  * yet stopped, a task of a slot scaled away).
  */
 public final class Convergence {
-  private static final Set<TaskState> TERMINAL =
-      EnumSet.of(
-          TaskState.TASK_STATE_COMPLETE,
-          TaskState.TASK_STATE_SHUTDOWN,
-          TaskState.TASK_STATE_FAILED,
-          TaskState.TASK_STATE_REJECTED,
-          TaskState.TASK_STATE_REMOVE,
-          TaskState.TASK_STATE_ORPHANED);
-
   /** Newest first by creation time; a stable sort keeps the server's order for ties. */
   private static final Comparator<Task> NEWEST_FIRST =
       Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
@@ -168,7 +159,7 @@ public final class Convergence {
   /** Wants to run and has not ended. */
   private static boolean shouldRun(Task t) {
     return t.getDesiredState() == TaskState.TASK_STATE_RUNNING
-        && !TERMINAL.contains(t.getStatus().getState());
+        && !TaskStates.terminal(t.getStatus().getState());
   }
 
   /** Running the current spec, and meant to. */

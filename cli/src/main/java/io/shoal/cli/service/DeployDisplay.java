@@ -8,6 +8,7 @@ import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.cli.format.HumanDuration;
 import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.Timestamps;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +98,7 @@ final class DeployDisplay {
   }
 
   private static Duration since(com.google.protobuf.Timestamp t) {
-    Duration d = Duration.between(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), Instant.now());
+    Duration d = Duration.between(Timestamps.toInstant(t), Instant.now());
     return d.isNegative() ? Duration.ZERO : d;
   }
 

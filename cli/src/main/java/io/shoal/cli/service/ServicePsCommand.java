@@ -8,6 +8,7 @@ import io.shoal.cli.CliCommand;
 import io.shoal.cli.format.Display;
 import io.shoal.cli.format.HumanDuration;
 import io.shoal.cli.format.Table;
+import io.shoal.common.time.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,9 +134,7 @@ public final class ServicePsCommand extends CliCommand {
     if (!t.getStatus().hasTimestamp()) {
       return state;
     }
-    Instant at =
-        Instant.ofEpochSecond(
-            t.getStatus().getTimestamp().getSeconds(), t.getStatus().getTimestamp().getNanos());
+    Instant at = Timestamps.toInstant(t.getStatus().getTimestamp());
     return state + " " + HumanDuration.ago(Duration.between(at, now)).toLowerCase(Locale.ROOT);
   }
 }

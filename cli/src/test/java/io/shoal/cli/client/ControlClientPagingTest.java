@@ -3,43 +3,28 @@ package io.shoal.cli.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.testing.FakeClock;
 import io.shoal.cli.testing.FakeControlService;
-import java.io.IOException;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The listings follow every page, and start over when control says the snapshot is gone. */
 class ControlClientPagingTest {
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private final FakeControlService control = new FakeControlService(new FakeClock(Instant.EPOCH));
-  private Server server;
-  private ManagedChannel channel;
   private ControlClient client;
 
   @BeforeEach
-  void start() throws IOException {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(control).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new ControlClient(channel);
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  void start() {
+    client = new ControlClient(grpc.serve(control));
   }
 
   @Test

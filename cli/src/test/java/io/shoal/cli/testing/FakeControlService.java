@@ -29,8 +29,8 @@ import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
+import io.shoal.common.time.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -621,8 +621,7 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   }
 
   private Timestamp now() {
-    Instant i = clock.instant();
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    return Timestamps.now(clock);
   }
 
   /** 25 characters of [a-z0-9], like SwarmKit's ids; seeded, so runs repeat. */

@@ -14,6 +14,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.time.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -79,6 +80,6 @@ public final class Fixtures {
   }
 
   public static Timestamp ts(Instant i) {
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    return Timestamps.toTimestamp(i);
   }
 }

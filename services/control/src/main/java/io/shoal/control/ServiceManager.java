@@ -14,9 +14,9 @@ import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
+import io.shoal.common.time.Timestamps;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -282,7 +282,6 @@ public final class ServiceManager {
   }
 
   private Timestamp now() {
-    Instant now = clock.instant();
-    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    return Timestamps.now(clock);
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.PortConfig;
@@ -24,6 +21,7 @@ import io.shoal.common.store.Writer;
 import io.shoal.control.ServiceManager.ImageOptions;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The automatic rollback on a real etcd: the scheduler (played here by its exact write: its status
@@ -45,6 +44,7 @@ class AutomaticRollbackSwapIT {
   private static final Timestamp DECIDED = Timestamp.newBuilder().setSeconds(1_700_000_000).build();
   private static final String WHY = "update rolled back due to failure or early termination of task t1";
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdTestCluster etcd;
   private String root;
   private EtcdStore store;
@@ -67,11 +67,9 @@ class AutomaticRollbackSwapIT {
     store.close();
   }
 
-  private static ServiceManager managerOn(EtcdStore store) {
+  private ServiceManager managerOn(EtcdStore store) {
     // Nothing here resolves an image, so the registry channel is never used.
-    ManagedChannel unusedRegistry =
-        InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).directExecutor().build();
-    return new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
+    return new ServiceManager(store, new ImagePinner(grpc.unservedChannel()), Clock.systemUTC());
   }
 
   /** One control replica's watcher, on its own etcd connection. */

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.BadRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
@@ -31,17 +27,10 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ControlService over in-process gRPC, on a real etcd, with a stubbed registry service. */
-@ExtendWith(EtcdExtension.class)
 class ControlServiceIT {
   private static final String DIGEST = "sha256:" + "b".repeat(64);
 
@@ -64,31 +53,10 @@ class ControlServiceIT {
     }
   }
 
-  private EtcdStore store;
-  private Server server;
-  private ManagedChannel channel;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
   private final StubRegistryService registry = new StubRegistryService();
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    ManagedChannel registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager manager = new ServiceManager(store, new ImagePinner(registryChannel), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(manager)).build().start();
-    InProcessServerBuilder.forName(name + "-registry").directExecutor().addService(registry).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
-    store.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl(registry);
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec spec(String name, String image) {
     return ServiceSpec.newBuilder().setName(name)

@@ -4,12 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
@@ -28,18 +24,12 @@ import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * registry service that serves whatever digest the test pushed last (the registry side is
  * tested against real registries in services/registry).
  */
-@ExtendWith(EtcdExtension.class)
 class ImagePinningIT {
   private static final String D1 = "sha256:" + "1".repeat(64);
   private static final String D2 = "sha256:" + "2".repeat(64);
@@ -109,34 +98,9 @@ class ImagePinningIT {
   }
 
   private final FakeRegistryService registry = new FakeRegistryService();
-  private EtcdStore store;
-  private Server server;
-  private Server registryServer;
-  private ManagedChannel channel;
-  private ManagedChannel registryChannel;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    registryServer = InProcessServerBuilder.forName(name + "-registry").directExecutor().addService(registry).build().start();
-    registryChannel = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager manager = new ServiceManager(store, new ImagePinner(registryChannel), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(manager)).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    registryChannel.shutdownNow();
-    server.shutdownNow();
-    registryServer.shutdownNow();
-    store.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl(registry);
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec spec(String image) {
     return ServiceSpec.newBuilder().setName("web")
@@ -391,7 +355,7 @@ class ImagePinningIT {
 
   @Test
   void theImagePinnerItselfRefusesAnOverlongImage() {
-    ImagePinner pinner = new ImagePinner(registryChannel);
+    ImagePinner pinner = new ImagePinner(cluster.registry);
     String image = "a-".repeat(1100);
 
     assertThatThrownBy(() -> pinner.pin(image)).isInstanceOf(io.shoal.common.errors.InvalidArgumentException.class);

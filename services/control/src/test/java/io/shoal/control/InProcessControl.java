@@ -1,47 +1,64 @@
 package io.shoal.control;
 
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Writer;
+import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.shoal.testing.InProcessGrpcExtension;
 import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Control's gRPC service on a real etcd (a root of its own), called in-process. Every call is
- * expected to pass no_resolve_image: the registry service is left unreachable (unchecked).
+ * Control's gRPC service on a real etcd (a root of its own), served by an
+ * {@link InProcessGrpcExtension}. It is up once made, so the fields after it can read it, and
+ * everything is closed after each test:
+ *
+ * <pre>{@code
+ * @RegisterExtension final InProcessControl cluster = new InProcessControl();
+ * private final EtcdStore store = cluster.store;
+ * private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
+ * }</pre>
  */
-final class InProcessControl implements AutoCloseable {
+final class InProcessControl implements AfterEachCallback {
+  private final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   final EtcdStore store;
   final ControlServiceGrpc.ControlServiceBlockingStub stub;
   final ServiceWatches watches;
+  /** The channel to control, for stubs of its own. */
   final ManagedChannel channel;
-  private final Server server;
+  /** The channel to the registry service control pins images through. */
+  final ManagedChannel registry;
 
-  InProcessControl(EtcdTestCluster etcd) {
+  /** With no registry service: every call is expected to pass no_resolve_image. */
+  InProcessControl() {
+    this(Optional.empty());
+  }
+
+  /** Pinning images through {@code registry}. */
+  InProcessControl(BindableService registry) {
+    this(Optional.of(registry));
+  }
+
+  private InProcessControl(Optional<BindableService> registryService) {
+    EtcdTestCluster etcd = EtcdExtension.cluster();
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager manager = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
-    watches = new ServiceWatches(store, new ServiceQueries(store));
-    try {
-      server = InProcessServerBuilder.forName(name).directExecutor()
-          .addService(new ControlGrpcService(manager, new NodeManager(store), watches)).build().start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    registry = registryService.map(grpc::serve).orElseGet(grpc::unservedChannel);
+    // Control writes through its own handle; tests write what other parts would with the other.
+    EtcdStore own = store.writingAs(Writer.CONTROL);
+    ServiceManager manager = new ServiceManager(own, new ImagePinner(registry), Clock.systemUTC());
+    watches = new ServiceWatches(own, new ServiceQueries(own));
+    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(own), watches));
     stub = ControlServiceGrpc.newBlockingStub(channel);
   }
 
   @Override
-  public void close() {
-    channel.shutdownNow();
-    server.shutdownNow();
+  public void afterEach(ExtensionContext context) throws InterruptedException {
+    grpc.afterEach(context);
     store.close();
   }
 }

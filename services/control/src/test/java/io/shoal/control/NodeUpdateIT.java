@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.ListNodesRequest;
@@ -24,39 +20,23 @@ import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Writer;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nodes on a real etcd: the dispatcher's registration (played here) and control's spec make one
  * node; control writes only the spec, guarded by the version read.
  */
-@ExtendWith(EtcdExtension.class)
 class NodeUpdateIT {
-  private EtcdStore store;
-  private Server server;
-  private ManagedChannel channel;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
+  @RegisterExtension final InProcessControl cluster = new InProcessControl();
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
-    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    String name = InProcessServerBuilder.generateName();
-    ManagedChannel unusedRegistry = InProcessChannelBuilder.forName(name + "-registry").directExecutor().build();
-    ServiceManager services = new ServiceManager(store, new ImagePinner(unusedRegistry), Clock.systemUTC());
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ControlGrpcService(services, new NodeManager(store.writingAs(Writer.CONTROL)),
-            new ServiceWatches(store, new ServiceQueries(store)))).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    control = ControlServiceGrpc.newBlockingStub(channel);
+  void start() {
     // As the dispatcher registers a node (control has not given it a spec yet).
     register("n1abc", "node-1");
   }
@@ -65,13 +45,6 @@ class NodeUpdateIT {
     store.txn().create(Tables.NODE_REGISTRATIONS, id, NodeRegistration.newBuilder().setId(id)
         .setDescription(NodeDescription.newBuilder().setHostname(hostname))
         .setStatus(NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY)).build()).commit();
-  }
-
-  @AfterEach
-  void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
-    store.close();
   }
 
   private Node get(String ref) {

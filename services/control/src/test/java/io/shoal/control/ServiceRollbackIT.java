@@ -19,35 +19,18 @@ import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * UpdateService and the update status: control resets it with a new spec; `service rollback`
  * swaps spec and previous_spec (ports and their index with them) in the transaction that sets
  * ROLLBACK_STARTED, as Swarm does.
  */
-@ExtendWith(EtcdExtension.class)
 class ServiceRollbackIT {
-  private InProcessControl cluster;
-  private EtcdStore store;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd);
-    store = cluster.store;
-    control = cluster.stub;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl();
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec spec(String image) {
     return ServiceSpec.newBuilder().setName("web").setContainer(ContainerSpec.newBuilder().setImage(image))

@@ -20,34 +20,19 @@ import io.shoal.api.v1.UpdateStatus;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WatchService on a real etcd: one notice per change of the service or its tasks, folded for a slow client. */
-@ExtendWith(EtcdExtension.class)
 class ServiceWatchIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private final AtomicInteger taskIds = new AtomicInteger();
-  private InProcessControl control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    control = new InProcessControl(etcd);
-  }
-
-  @AfterEach
-  void stop() {
-    control.close();
-  }
+  @RegisterExtension final InProcessControl control = new InProcessControl();
 
   @Test
   void theFirstNoticeComesAtOnceThenOneForEachChangeOfTheServiceOrItsTasksOnly() throws Exception {

@@ -18,38 +18,21 @@ import io.shoal.api.v1.UpdateConfig;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The repros of #19 through the gRPC API on a real etcd: a spec that would stall the scheduler
  * (a delay of 10^17 seconds overflows Instant) or run nothing (2^64−1 replicas read as −1) is
  * refused on create, on update and on rollback, and nothing of it is stored.
  */
-@ExtendWith(EtcdExtension.class)
 class SpecLimitsIT {
   private static final long SECONDS_1E17 = 100_000_000_000_000_000L;
 
-  private InProcessControl cluster;
-  private EtcdStore store;
-  private ControlServiceGrpc.ControlServiceBlockingStub control;
-
-  @BeforeEach
-  void start(EtcdTestCluster etcd) {
-    cluster = new InProcessControl(etcd);
-    store = cluster.store;
-    control = cluster.stub;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
+  @RegisterExtension final InProcessControl cluster = new InProcessControl();
+  private final EtcdStore store = cluster.store;
+  private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
 
   private static ServiceSpec.Builder web() {
     return ServiceSpec.newBuilder().setName("limits-web")

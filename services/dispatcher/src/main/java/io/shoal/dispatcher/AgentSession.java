@@ -1,7 +1,6 @@
 package io.shoal.dispatcher;
 
 import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -16,6 +15,7 @@ import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.server.Ids;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.time.Timestamps;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.net.InetAddress;
@@ -203,7 +203,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     NodeSession session = NodeSession.newBuilder().setNodeId(nodeId).setSessionId(sessionId)
         .setSessionSecretSha256(com.google.protobuf.ByteString.copyFrom(sha256(secret)))
         .setDispatcher(dispatcherName)
-        .setStartTime(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
+        .setStartTime(Timestamps.now(clock)).build();
     registrar.register(nodeId, register.getDescription(), session, leaseId);
     outbox.send(SessionResponse.newBuilder().setSessionStarted(SessionStarted.newBuilder()
         .setSessionId(sessionId)

@@ -9,10 +9,10 @@ import io.shoal.api.v1.NodeStatus;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.time.Timestamps;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +84,6 @@ final class NodeRegistrar {
   }
 
   private Timestamp now() {
-    Instant now = clock.instant();
-    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    return Timestamps.now(clock);
   }
 }

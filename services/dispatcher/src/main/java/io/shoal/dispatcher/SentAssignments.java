@@ -33,7 +33,7 @@ final class SentAssignments {
       message.setType(AssignmentsType.ASSIGNMENTS_TYPE_INCREMENTAL);
       for (Task task : current) {
         Task before = sent.get(task.getId());
-        if (before == null || !TaskStates.sameAssignment(before, task)) {
+        if (before == null || !AssignedTasks.sameAssignment(before, task)) {
           message.addTasks(task);
         }
       }

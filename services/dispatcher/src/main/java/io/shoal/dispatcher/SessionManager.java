@@ -109,7 +109,7 @@ final class SessionManager implements AutoCloseable {
     } else if (change instanceof Change.Delete<?> d) {
       before = (Task) d.previous();
     }
-    if (before != null && after != null && TaskStates.sameAssignment(before, after)) {
+    if (before != null && after != null && AssignedTasks.sameAssignment(before, after)) {
       return;
     }
     if (before != null && !before.getNodeId().isEmpty()) {
@@ -169,7 +169,7 @@ final class SessionManager implements AutoCloseable {
     Map<String, Task> all = cache.view(Tables.TASKS);
     for (String id : tasksByNode.getOrDefault(nodeId, Set.of())) {
       Task task = all.get(id);
-      if (task != null && TaskStates.assignedTo(task, nodeId)) {
+      if (task != null && AssignedTasks.assignedTo(task, nodeId)) {
         tasks.add(task);
       }
     }

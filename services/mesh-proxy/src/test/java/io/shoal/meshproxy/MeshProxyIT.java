@@ -1,5 +1,8 @@
 package io.shoal.meshproxy;
 
+import static io.shoal.meshproxy.MeshFixture.ADDR;
+import static io.shoal.meshproxy.MeshFixture.WAIT;
+import static io.shoal.meshproxy.MeshFixture.binding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,20 +19,12 @@ import io.shoal.api.v1.Protocol;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
-import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
-import io.shoal.api.v1.TaskStatus;
-import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.common.store.Txn;
 import io.shoal.meshproxy.metrics.PortStats;
 import io.shoal.meshproxy.routes.PortKey;
-import io.shoal.meshproxy.routes.Route;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,56 +35,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole proxy against real etcd and real TCP backends: services and tasks are written to
  * etcd as the control plane would, and clients connect to the published ports on loopback.
  */
-@ExtendWith(EtcdExtension.class)
 class MeshProxyIT {
-  private static final String ADDR = "127.0.0.1";
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  @RegisterExtension final MeshFixture mesh = new MeshFixture();
 
-  private EtcdTestCluster etcd;
-  private String root;
-  private EtcdStore store;
-  private MeshProxy proxy;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @BeforeEach
-  void connect(EtcdTestCluster etcd) {
-    this.etcd = etcd;
-    this.root = etcd.newRoot();
-    this.store = EtcdStore.connect(etcd.endpoints(), root);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    store.close();
-  }
-
-  private MeshProxy startProxy(int metricsPort) throws Exception {
-    MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
-        root, new InetSocketAddress(ADDR, 0), metricsPort, Duration.ofSeconds(2));
-    proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
-        .meshProxy().start();
-    return proxy;
+  private void startProxy(int metricsPort) throws Exception {
+    mesh.start(mesh.config(metricsPort));
   }
 
   private TestBackend backend(String name) {
-    TestBackend backend = TestBackend.start(name);
-    closeables.add(backend);
-    return backend;
+    return mesh.closing(TestBackend.start(name));
   }
 
   // --- etcd fixtures, written as control and the dispatcher would ---
@@ -104,34 +66,14 @@ class MeshProxyIT {
         .build();
   }
 
-  private static Task runningTask(String id, String serviceId, int slot, int targetPort,
-      int hostPort) {
-    return Task.newBuilder().setId(id).setServiceId(serviceId).setSlot(slot)
-        .setDesiredState(TaskState.TASK_STATE_RUNNING)
-        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
-            .addPorts(PortBinding.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
-                .setTargetPort(targetPort).setHostIp("127.0.0.1").setHostPort(hostPort)
-                .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS)))
-        .build();
-  }
-
   /** Creates a service publishing {@code published} -> 80 with one RUNNING task per backend port. */
   private void publish(String serviceId, int published, int... backendPorts) {
-    Txn txn = store.txn().create(Tables.SERVICES, serviceId, service(serviceId, 80, published));
-    for (int i = 0; i < backendPorts.length; i++) {
-      String taskId = serviceId + "-" + (i + 1);
-      txn.create(Tables.TASKS, taskId, runningTask(taskId, serviceId, i + 1, 80, backendPorts[i]));
-    }
-    txn.commit();
+    mesh.create(service(serviceId, 80, published), IntStream.of(backendPorts)
+        .mapToObj(port -> binding(Protocol.PROTOCOL_TCP, 80, ADDR, port)).toArray(PortBinding[]::new));
   }
 
   private void awaitBackends(int published, int count) {
-    await().atMost(WAIT).untilAsserted(() -> {
-      Route route = proxy.routes().current().route(PortKey.tcp(published));
-      assertThat(route).isNotNull();
-      assertThat(route.backends()).hasSize(count);
-      assertThat(proxy.listeners().openPorts()).contains(PortKey.tcp(published));
-    });
+    mesh.awaitBackends(PortKey.tcp(published), count);
   }
 
   private static List<String> greetings(int published, int connections) {
@@ -165,7 +107,7 @@ class MeshProxyIT {
       client.writeLine("ping");
       assertThat(client.readLine()).isEqualTo(name + ":ping");
     }
-    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
+    PortStats stats = mesh.proxy().metrics().port(PortKey.tcp(published));
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(stats.accepted()).isEqualTo(7);
       assertThat(stats.active()).isZero();
@@ -173,7 +115,7 @@ class MeshProxyIT {
     assertThat(stats.received()).isEqualTo("ping\n".length());
     assertThat(stats.sent()).isEqualTo(7 * "a\n".length() + "a:ping\n".length());
     assertThat(stats.connectErrors()).isZero();
-    assertThat(proxy.eventLoops().transport().name())
+    assertThat(mesh.proxy().eventLoops().transport().name())
         .isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
   }
 
@@ -195,7 +137,7 @@ class MeshProxyIT {
       assertThat(client.readLine()).isEqualTo("a:two");
       assertThat(client.readLine()).as("the backend closes after the client's FIN").isNull();
     }
-    await().atMost(WAIT).until(() -> proxy.metrics().port(PortKey.tcp(published)).active() == 0);
+    await().atMost(WAIT).until(() -> mesh.proxy().metrics().port(PortKey.tcp(published)).active() == 0);
   }
 
   @Test
@@ -215,7 +157,7 @@ class MeshProxyIT {
 
       assertThat(client.drain()).isEqualTo(size + 1);
     }
-    assertThat(proxy.metrics().port(PortKey.tcp(published)).sent())
+    assertThat(mesh.proxy().metrics().port(PortKey.tcp(published)).sent())
         .isEqualTo("a\n".length() + size + 1);
   }
 
@@ -230,10 +172,7 @@ class MeshProxyIT {
     assertThat(greetings(published, 2)).containsExactlyInAnyOrder("a", "b");
 
     // The scheduler asks task 2 (backend b) to stop; the agent has not stopped it yet.
-    Task task = store.get(Tables.TASKS, "web-2").orElseThrow();
-    store.txn().update(Tables.TASKS, "web-2",
-        task.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
-        task.getVersion()).commit();
+    mesh.setDesiredState("web-2", TaskState.TASK_STATE_SHUTDOWN);
     awaitBackends(published, 1);
     int acceptedByB = b.accepted();
 
@@ -253,7 +192,7 @@ class MeshProxyIT {
     assertThat(greetings(published, 4)).containsOnly("live");
 
     // Round robin starts at the refusing backend every other connection.
-    assertThat(proxy.metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
+    assertThat(mesh.proxy().metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
   }
 
   @Test
@@ -269,14 +208,14 @@ class MeshProxyIT {
     awaitBackends(published, 1);
     assertThat(TestClient.greeting(ADDR, published)).isEqualTo("a");
 
-    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service web = mesh.store().get(Tables.SERVICES, "web").orElseThrow();
     Service unpublished = web.toBuilder()
         .setSpec(web.getSpec().toBuilder().clearEndpoint()).build();
-    store.txn().update(Tables.SERVICES, "web", unpublished, web.getVersion()).commit();
+    mesh.store().txn().update(Tables.SERVICES, "web", unpublished, web.getVersion()).commit();
 
     await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, published));
-    assertThat(proxy.routes().current().route(PortKey.tcp(published))).isNull();
-    assertThat(proxy.listeners().openPorts()).doesNotContain(PortKey.tcp(published));
+    assertThat(mesh.proxy().routes().current().route(PortKey.tcp(published))).isNull();
+    assertThat(mesh.proxy().listeners().openPorts()).doesNotContain(PortKey.tcp(published));
   }
 
   @Test
@@ -287,8 +226,8 @@ class MeshProxyIT {
     startProxy(0);
     awaitBackends(published, 1);
 
-    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
-    store.txn().delete(Tables.SERVICES, "web", web.getVersion()).commit();
+    Service web = mesh.store().get(Tables.SERVICES, "web").orElseThrow();
+    mesh.store().txn().delete(Tables.SERVICES, "web", web.getVersion()).commit();
 
     await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, published));
   }
@@ -320,13 +259,13 @@ class MeshProxyIT {
 
     awaitBackends(free, 1);
     assertThat(TestClient.greeting(ADDR, free)).isEqualTo("b");
-    await().atMost(WAIT).until(() -> proxy.listeners().failedPorts().contains(PortKey.tcp(taken)));
+    await().atMost(WAIT).until(() -> mesh.proxy().listeners().failedPorts().contains(PortKey.tcp(taken)));
 
     // Once the other process lets the port go, the retry picks it up.
     squatter.close();
     awaitBackends(taken, 1);
     assertThat(TestClient.greeting(ADDR, taken)).isEqualTo("a");
-    assertThat(proxy.listeners().failedPorts()).isEmpty();
+    assertThat(mesh.proxy().listeners().failedPorts()).isEmpty();
   }
 
   @Test
@@ -360,7 +299,7 @@ class MeshProxyIT {
   @Test
   void grpcHealthAnswersServing() throws Exception {
     startProxy(0);
-    ManagedChannel channel = NettyChannelBuilder.forAddress(ADDR, proxy.grpcPort())
+    ManagedChannel channel = NettyChannelBuilder.forAddress(ADDR, mesh.proxy().grpcPort())
         .usePlaintext().build();
     try {
       var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)

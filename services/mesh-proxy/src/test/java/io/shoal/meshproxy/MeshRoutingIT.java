@@ -1,12 +1,15 @@
 package io.shoal.meshproxy;
 
+import static io.shoal.meshproxy.MeshFixture.ADDR;
+import static io.shoal.meshproxy.MeshFixture.WAIT;
+import static io.shoal.meshproxy.MeshFixture.binding;
+import static io.shoal.meshproxy.MeshFixture.task;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.LoadBalancing;
-import io.shoal.api.v1.PortBinding;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Protocol;
 import io.shoal.api.v1.ProxyProtocol;
@@ -15,16 +18,10 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
-import io.shoal.api.v1.TaskStatus;
-import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.common.store.Txn;
 import io.shoal.meshproxy.MeshProxyConfig.Limits;
 import io.shoal.meshproxy.metrics.PortStats;
 import io.shoal.meshproxy.routes.PortKey;
-import io.shoal.meshproxy.routes.Route;
-import io.shoal.testing.EtcdExtension;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -38,17 +35,14 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routing behaviours beyond plain round robin, with a real proxy on real etcd and real
@@ -56,34 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * draining a task that leaves, backends that die, ports added and removed by an update; and
  * the proxy's bounds: capped UDP flows and TCP connections, idle and half-closed timeouts.
  */
-@ExtendWith(EtcdExtension.class)
 class MeshRoutingIT {
-  private static final String ADDR = "127.0.0.1";
-  private static final Duration WAIT = Duration.ofSeconds(15);
-
-  private EtcdTestCluster etcd;
-  private String root;
-  private EtcdStore store;
-  private MeshProxy proxy;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @BeforeEach
-  void connect(EtcdTestCluster etcd) {
-    this.etcd = etcd;
-    this.root = etcd.newRoot();
-    this.store = EtcdStore.connect(etcd.endpoints(), root);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    store.close();
-  }
+  @RegisterExtension final MeshFixture mesh = new MeshFixture();
 
   private void startProxy(Duration drainTimeout) throws Exception {
     startProxy(drainTimeout, Duration.ofSeconds(30));
@@ -99,13 +67,10 @@ class MeshRoutingIT {
 
   private void startProxy(Duration drainTimeout, Duration udpIdleTimeout, Limits limits)
       throws Exception {
-    MeshProxyConfig config = new MeshProxyConfig(InetAddress.getByName(ADDR), etcd.endpoints(),
-        root, new InetSocketAddress(ADDR, 0), 0, Duration.ofSeconds(2))
+    mesh.start(mesh.config(0)
         .withDrainTimeout(drainTimeout)
         .withUdpIdleTimeout(udpIdleTimeout)
-        .withLimits(limits);
-    proxy = DaggerMeshProxyComponent.builder().configModule(new ConfigModule(config)).build()
-        .meshProxy().start();
+        .withLimits(limits));
   }
 
   /** The default limits with {@code perPort} UDP flows per port (and room for more overall). */
@@ -124,26 +89,21 @@ class MeshRoutingIT {
   private PortKey startUdpService(TestUdpBackend backend, Limits limits) throws Exception {
     int published = ExternalProcess.freePort();
     PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+    mesh.create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, backend.port()));
     startProxy(limits);
-    awaitBackends(key, 1);
+    mesh.awaitBackends(key, 1);
     return key;
   }
 
   /** A TCP service "web" with one task at {@code backendPort}; returns its published port. */
   private int startTcpService(int backendPort, Limits limits) throws Exception {
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, backendPort));
     startProxy(limits);
-    awaitBackends(PortKey.tcp(published), 1);
+    mesh.awaitBackends(PortKey.tcp(published), 1);
     return published;
-  }
-
-  private <T extends AutoCloseable> T closing(T closeable) {
-    closeables.add(closeable);
-    return closeable;
   }
 
   // --- etcd fixtures, written as control and the dispatcher would ---
@@ -161,13 +121,13 @@ class MeshRoutingIT {
   private record V2Dns(DatagramSocket task, PortKey key, InetSocketAddress mesh) {}
 
   private V2Dns startV2Dns() throws Exception {
-    DatagramSocket task = closing(datagramSocket(ADDR));
+    DatagramSocket task = mesh.closing(datagramSocket(ADDR));
     int published = ExternalProcess.freePort();
     PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
+    mesh.create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udpWithV2Header(published)),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, task.getLocalPort()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(key, 1);
+    mesh.awaitBackends(key, 1);
     return new V2Dns(task, key, new InetSocketAddress(ADDR, published));
   }
 
@@ -184,39 +144,7 @@ class MeshRoutingIT {
         .build();
   }
 
-  private static PortBinding binding(Protocol protocol, int target, String ip, int hostPort) {
-    return PortBinding.newBuilder().setProtocol(protocol).setTargetPort(target).setHostIp(ip)
-        .setHostPort(hostPort).setPublishMode(PublishMode.PUBLISH_MODE_INGRESS).build();
-  }
-
-  private static Task task(String id, String serviceId, int slot, PortBinding... bindings) {
-    return Task.newBuilder().setId(id).setServiceId(serviceId).setSlot(slot)
-        .setDesiredState(TaskState.TASK_STATE_RUNNING)
-        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
-            .addAllPorts(List.of(bindings)))
-        .build();
-  }
-
-  /** One task per binding, named {@code serviceId-1}, {@code serviceId-2}, … */
-  private void create(Service service, PortBinding... perTask) {
-    Txn txn = store.txn().create(Tables.SERVICES, service.getId(), service);
-    for (int i = 0; i < perTask.length; i++) {
-      String taskId = service.getId() + "-" + (i + 1);
-      txn.create(Tables.TASKS, taskId, task(taskId, service.getId(), i + 1, perTask[i]));
-    }
-    txn.commit();
-  }
-
-  private void awaitBackends(PortKey key, int count) {
-    await().atMost(WAIT).untilAsserted(() -> {
-      Route route = proxy.routes().current().route(key);
-      assertThat(route).isNotNull();
-      assertThat(route.backends()).hasSize(count);
-      assertThat(proxy.listeners().openPorts()).contains(key);
-    });
-  }
-
-  /** The task serving backend "a" or "b" of {@link #create} ("web-1" or "web-2"). */
+  /** The task serving backend "a" or "b" of {@link MeshFixture#create} ("web-1" or "web-2"). */
   private static String taskOf(String backend) {
     return "web-" + (backend.equals("a") ? 1 : 2);
   }
@@ -243,28 +171,22 @@ class MeshRoutingIT {
     return packet;
   }
 
-  private void setDesiredState(String taskId, TaskState desired) {
-    Task task = store.get(Tables.TASKS, taskId).orElseThrow();
-    store.txn().update(Tables.TASKS, taskId, task.toBuilder().setDesiredState(desired).build(),
-        task.getVersion()).commit();
-  }
-
   // --- UDP ---
 
   @Test
   void eachUdpFlowStaysOnOneTaskAndFlowsAreSpreadRoundRobin() throws Exception {
-    TestUdpBackend a = closing(TestUdpBackend.start("a"));
-    TestUdpBackend b = closing(TestUdpBackend.start("b"));
+    TestUdpBackend a = mesh.closing(TestUdpBackend.start("a"));
+    TestUdpBackend b = mesh.closing(TestUdpBackend.start("b"));
     int published = ExternalProcess.freePort();
     PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+    mesh.create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, b.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(key, 2);
+    mesh.awaitBackends(key, 2);
 
-    TestUdpClient first = closing(new TestUdpClient(ADDR, published));
-    TestUdpClient second = closing(new TestUdpClient(ADDR, published));
+    TestUdpClient first = mesh.closing(new TestUdpClient(ADDR, published));
+    TestUdpClient second = mesh.closing(new TestUdpClient(ADDR, published));
     String one = first.ask("one");
     String two = second.ask("two");
 
@@ -275,7 +197,7 @@ class MeshRoutingIT {
     for (int i = 0; i < 5; i++) {
       assertThat(first.ask("again" + i)).isEqualTo(firstName + ":again" + i);
     }
-    PortStats stats = proxy.metrics().port(key);
+    PortStats stats = mesh.proxy().metrics().port(key);
     assertThat(stats.accepted()).as("flows").isEqualTo(2);
     assertThat(stats.active()).isEqualTo(2);
     assertThat(stats.received()).isEqualTo("one".length() + "two".length() + 5 * "againN".length());
@@ -286,16 +208,16 @@ class MeshRoutingIT {
 
   @Test
   void aUdpFlowWhoseBackendDiesMovesToTheNextTask() throws Exception {
-    TestUdpBackend a = closing(TestUdpBackend.start("a"));
-    TestUdpBackend b = closing(TestUdpBackend.start("b"));
+    TestUdpBackend a = mesh.closing(TestUdpBackend.start("a"));
+    TestUdpBackend b = mesh.closing(TestUdpBackend.start("b"));
     int published = ExternalProcess.freePort();
     PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_ROUND_ROBIN, udp(published, 53)),
+    mesh.create(service("dns", LoadBalancing.LOAD_BALANCING_ROUND_ROBIN, udp(published, 53)),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, b.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(key, 2);
-    TestUdpClient client = closing(new TestUdpClient(ADDR, published));
+    mesh.awaitBackends(key, 2);
+    TestUdpClient client = mesh.closing(new TestUdpClient(ADDR, published));
     String answer = client.ask("hello");
     TestUdpBackend serving = answer.startsWith("a:") ? a : b;
     String other = serving == a ? "b" : "a";
@@ -305,21 +227,21 @@ class MeshRoutingIT {
     // The first datagram after the death meets ICMP port unreachable and ends the flow; a
     // later one opens a flow to the other task.
     await().atMost(WAIT).until(() -> (other + ":retry").equals(client.ask("retry")));
-    assertThat(proxy.metrics().port(key).connectErrors()).isPositive();
+    assertThat(mesh.proxy().metrics().port(key).connectErrors()).isPositive();
   }
 
   @Test
   void anIdleUdpFlowEndsAndTheClientsNextDatagramOpensANewOne() throws Exception {
-    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    TestUdpBackend a = mesh.closing(TestUdpBackend.start("a"));
     int published = ExternalProcess.freePort();
     PortKey key = new PortKey(Protocol.PROTOCOL_UDP, published);
-    create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
+    mesh.create(service("dns", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, udp(published, 53)),
         binding(Protocol.PROTOCOL_UDP, 53, ADDR, a.port()));
     startProxy(Duration.ofSeconds(30), Duration.ofMillis(300));
-    awaitBackends(key, 1);
-    TestUdpClient client = closing(new TestUdpClient(ADDR, published));
+    mesh.awaitBackends(key, 1);
+    TestUdpClient client = mesh.closing(new TestUdpClient(ADDR, published));
     assertThat(client.ask("one")).isEqualTo("a:one");
-    PortStats stats = proxy.metrics().port(key);
+    PortStats stats = mesh.proxy().metrics().port(key);
 
     await().atMost(WAIT).until(() -> stats.active() == 0);
 
@@ -334,31 +256,31 @@ class MeshRoutingIT {
     V2Dns dns = startV2Dns();
     DatagramSocket task = dns.task();
     PortKey key = dns.key();
-    InetSocketAddress mesh = dns.mesh();
-    DatagramSocket client = closing(datagramSocket("127.0.0.9"));
+    InetSocketAddress meshAddress = dns.mesh();
+    DatagramSocket client = mesh.closing(datagramSocket("127.0.0.9"));
     byte[] everyByte = new byte[1024];
     for (int i = 0; i < everyByte.length; i++) {
       everyByte[i] = (byte) i;
     }
 
     for (byte[] question : List.of("one".getBytes(US_ASCII), everyByte, "two".getBytes(US_ASCII))) {
-      send(client, question, mesh);
+      send(client, question, meshAddress);
       DatagramPacket received = receive(task);
       ProxyV2Datagram got = ProxyV2Datagram.parse(received);
 
       assertThat(got.family()).as("UDP over IPv4").isEqualTo(0x12);
       assertThat(got.source()).as("the client").isEqualTo(client.getLocalSocketAddress());
-      assertThat(got.destination()).as("the published address").isEqualTo(mesh);
+      assertThat(got.destination()).as("the published address").isEqualTo(meshAddress);
       assertThat(got.payload()).as("the client's datagram after the header").isEqualTo(question);
 
       byte[] answer = ("answer to " + question.length + " bytes").getBytes(US_ASCII);
       send(task, answer, received.getSocketAddress());
       DatagramPacket reply = receive(client);
-      assertThat(reply.getSocketAddress()).isEqualTo(mesh);
+      assertThat(reply.getSocketAddress()).isEqualTo(meshAddress);
       assertThat(Arrays.copyOfRange(reply.getData(), reply.getOffset(), reply.getLength()))
           .as("the task's reply, without a header").isEqualTo(answer);
     }
-    assertThat(proxy.metrics().port(key).accepted()).as("one flow").isEqualTo(1);
+    assertThat(mesh.proxy().metrics().port(key).accepted()).as("one flow").isEqualTo(1);
   }
 
   @Test
@@ -366,17 +288,17 @@ class MeshRoutingIT {
     V2Dns dns = startV2Dns();
     DatagramSocket task = dns.task();
     PortKey key = dns.key();
-    InetSocketAddress mesh = dns.mesh();
-    DatagramSocket client = closing(datagramSocket("127.0.0.9"));
-    PortStats stats = proxy.metrics().port(key);
+    InetSocketAddress meshAddress = dns.mesh();
+    DatagramSocket client = mesh.closing(datagramSocket("127.0.0.9"));
+    PortStats stats = mesh.proxy().metrics().port(key);
     // The largest UDP/IPv4 payload is 65,507 bytes; the IPv4 header takes 28 of them.
     byte[] largest = new byte[65_507 - 28];
     Arrays.fill(largest, (byte) 0x5A);
     byte[] tooLarge = new byte[largest.length + 1];
 
-    send(client, tooLarge, mesh);
+    send(client, tooLarge, meshAddress);
     await().atMost(WAIT).until(() -> stats.received() == tooLarge.length);
-    send(client, largest, mesh);
+    send(client, largest, meshAddress);
 
     ProxyV2Datagram got = ProxyV2Datagram.parse(receive(task));
     assertThat(got.source()).isEqualTo(client.getLocalSocketAddress());
@@ -389,14 +311,14 @@ class MeshRoutingIT {
 
   @Test
   void connectionsReachTasksOnOtherNodes() throws Exception {
-    TestBackend far = closing(TestBackend.start("far", "127.0.0.3"));
-    TestBackend farther = closing(TestBackend.start("farther", "127.0.0.4"));
+    TestBackend far = mesh.closing(TestBackend.start("far", "127.0.0.3"));
+    TestBackend farther = mesh.closing(TestBackend.start("farther", "127.0.0.4"));
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, "127.0.0.3", far.port()),
         binding(Protocol.PROTOCOL_TCP, 80, "127.0.0.4", farther.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 2);
+    mesh.awaitBackends(PortKey.tcp(published), 2);
 
     Set<String> names = new HashSet<>();
     for (int i = 0; i < 4; i++) {
@@ -408,16 +330,16 @@ class MeshRoutingIT {
 
   @Test
   void leastConnSendsANewConnectionToTheTaskWithFewerOpenOnes() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
-    TestBackend b = closing(TestBackend.start("b"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
+    TestBackend b = mesh.closing(TestBackend.start("b"));
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_LEAST_CONN, tcp(published, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_LEAST_CONN, tcp(published, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 2);
-    TestClient c1 = closing(TestClient.connect(ADDR, published));
-    TestClient c2 = closing(TestClient.connect(ADDR, published));
+    mesh.awaitBackends(PortKey.tcp(published), 2);
+    TestClient c1 = mesh.closing(TestClient.connect(ADDR, published));
+    TestClient c2 = mesh.closing(TestClient.connect(ADDR, published));
     String n1 = c1.readLine();
     String n2 = c2.readLine();
     assertThat(Set.of(n1, n2)).containsExactlyInAnyOrder("a", "b");
@@ -425,24 +347,24 @@ class MeshRoutingIT {
     // The second connection's task loses it. After a full cycle round robin would start again
     // at the first connection's task (wherever the rotation began); least-conn must pick n2's.
     c2.close();
-    await().atMost(WAIT).until(() -> proxy.connections().active(taskOf(n2)) == 0);
-    TestClient c3 = closing(TestClient.connect(ADDR, published));
+    await().atMost(WAIT).until(() -> mesh.proxy().connections().active(taskOf(n2)) == 0);
+    TestClient c3 = mesh.closing(TestClient.connect(ADDR, published));
 
     assertThat(c3.readLine()).isEqualTo(n2);
-    assertThat(proxy.connections().active("web-1")).isEqualTo(1);
-    assertThat(proxy.connections().active("web-2")).isEqualTo(1);
+    assertThat(mesh.proxy().connections().active("web-1")).isEqualTo(1);
+    assertThat(mesh.proxy().connections().active("web-2")).isEqualTo(1);
   }
 
   @Test
   void aV1HeaderWithTheClientsAddressReachesTheTaskBeforeTheClientsBytes() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
     int published = ExternalProcess.freePort();
     PortConfig port = tcp(published, 80).toBuilder()
         .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V1).build();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 1);
+    mesh.awaitBackends(PortKey.tcp(published), 1);
 
     try (Socket raw = new Socket()) {
       raw.bind(new InetSocketAddress("127.0.0.9", 0));
@@ -462,14 +384,14 @@ class MeshRoutingIT {
 
   @Test
   void aV2HeaderWithTheClientsAddressReachesTheTask() throws Exception {
-    ServerSocket backend = closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
+    ServerSocket backend = mesh.closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
     int published = ExternalProcess.freePort();
     PortConfig port = tcp(published, 80).toBuilder()
         .setProxyProtocol(ProxyProtocol.PROXY_PROTOCOL_V2).build();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, port),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, backend.getLocalPort()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 1);
+    mesh.awaitBackends(PortKey.tcp(published), 1);
     CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
       try (Socket s = backend.accept()) {
         s.setSoTimeout(5000);
@@ -501,22 +423,22 @@ class MeshRoutingIT {
 
   @Test
   void aTaskLeavingTheRoutesKeepsItsOpenConnectionsUntilTheDrainTimeout() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
-    TestBackend b = closing(TestBackend.start("b"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
+    TestBackend b = mesh.closing(TestBackend.start("b"));
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
     startProxy(Duration.ofSeconds(2));
-    awaitBackends(PortKey.tcp(published), 2);
+    mesh.awaitBackends(PortKey.tcp(published), 2);
     // Whichever task the rotation starts at is the one that leaves.
-    TestClient held = closing(TestClient.connect(ADDR, published));
+    TestClient held = mesh.closing(TestClient.connect(ADDR, published));
     String leaving = held.readLine();
     String staying = other(leaving);
 
-    setDesiredState(taskOf(leaving), TaskState.TASK_STATE_SHUTDOWN);
-    awaitBackends(PortKey.tcp(published), 1);
-    await().atMost(WAIT).until(() -> proxy.connections().drainingTasks().contains(taskOf(leaving)));
+    mesh.setDesiredState(taskOf(leaving), TaskState.TASK_STATE_SHUTDOWN);
+    mesh.awaitBackends(PortKey.tcp(published), 1);
+    await().atMost(WAIT).until(() -> mesh.proxy().connections().drainingTasks().contains(taskOf(leaving)));
 
     // Drained, not cut: the open connection still works, new ones go to the other task only.
     held.writeLine("still there?");
@@ -526,22 +448,22 @@ class MeshRoutingIT {
     }
     // Bounded: the drain timeout closes it.
     await().atMost(WAIT).untilAsserted(() -> assertThat(held.readLine()).isNull());
-    await().atMost(WAIT).until(() -> proxy.connections().active(taskOf(leaving)) == 0);
+    await().atMost(WAIT).until(() -> mesh.proxy().connections().active(taskOf(leaving)) == 0);
   }
 
   @Test
   void aBackendThatDiesMidRunLosesItsClientsAndTheNextConnectionsGoElsewhere()
       throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
-    TestBackend b = closing(TestBackend.start("b"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
+    TestBackend b = mesh.closing(TestBackend.start("b"));
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, b.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 2);
+    mesh.awaitBackends(PortKey.tcp(published), 2);
     // Whichever backend the rotation starts at is the one that dies.
-    TestClient client = closing(TestClient.connect(ADDR, published));
+    TestClient client = mesh.closing(TestClient.connect(ADDR, published));
     String dying = client.readLine();
 
     (dying.equals("a") ? a : b).close();
@@ -551,26 +473,26 @@ class MeshRoutingIT {
       assertThat(TestClient.greeting(ADDR, published)).isEqualTo(other(dying));
     }
     // Four connections over a full cycle twice: two start at the dead backend, whatever the start.
-    assertThat(proxy.metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
+    assertThat(mesh.proxy().metrics().port(PortKey.tcp(published)).connectErrors()).isEqualTo(2);
   }
 
   @Test
   void portsAddedAndRemovedByAnUpdateOpenAndCloseTheirListeners() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
-    TestUdpBackend u = closing(TestUdpBackend.start("u"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
+    TestUdpBackend u = mesh.closing(TestUdpBackend.start("u"));
     int first = ExternalProcess.freePort();
     int second = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(first, 80)),
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(first, 80)),
         binding(Protocol.PROTOCOL_TCP, 80, ADDR, a.port()));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(first), 1);
+    mesh.awaitBackends(PortKey.tcp(first), 1);
 
     // --publish-rm first --publish-add second:80 --publish-add second:53/udp, and the rolled task.
-    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service web = mesh.store().get(Tables.SERVICES, "web").orElseThrow();
     Service updated = web.toBuilder().setSpec(web.getSpec().toBuilder().setEndpoint(
         EndpointSpec.newBuilder().addPorts(tcp(second, 80)).addPorts(udp(second, 53)))).build();
-    Task old = store.get(Tables.TASKS, "web-1").orElseThrow();
-    store.txn().update(Tables.SERVICES, "web", updated, web.getVersion())
+    Task old = mesh.store().get(Tables.TASKS, "web-1").orElseThrow();
+    mesh.store().txn().update(Tables.SERVICES, "web", updated, web.getVersion())
         .update(Tables.TASKS, "web-1",
             old.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
             old.getVersion())
@@ -579,33 +501,33 @@ class MeshRoutingIT {
             binding(Protocol.PROTOCOL_UDP, 53, ADDR, u.port())))
         .commit();
 
-    awaitBackends(PortKey.tcp(second), 1);
-    awaitBackends(new PortKey(Protocol.PROTOCOL_UDP, second), 1);
+    mesh.awaitBackends(PortKey.tcp(second), 1);
+    mesh.awaitBackends(new PortKey(Protocol.PROTOCOL_UDP, second), 1);
     await().atMost(WAIT).until(() -> !ExternalProcess.canConnect(ADDR, first));
     assertThat(TestClient.greeting(ADDR, second)).isEqualTo("a");
     try (TestUdpClient client = new TestUdpClient(ADDR, second)) {
       assertThat(client.ask("q")).isEqualTo("u:q");
     }
-    assertThat(proxy.routes().current().route(PortKey.tcp(first))).isNull();
+    assertThat(mesh.proxy().routes().current().route(PortKey.tcp(first))).isNull();
   }
 
   // --- bounds ---
 
   @Test
   void aFloodOfUdpSourcesIsCappedAndAFlowInProgressIsStillServed() throws Exception {
-    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    TestUdpBackend a = mesh.closing(TestUdpBackend.start("a"));
     PortKey key = startUdpService(a, udpFlowsPerPort(8));
     int published = key.port();
-    PortStats stats = proxy.metrics().port(key);
-    TestUdpClient regular = closing(new TestUdpClient(ADDR, published));
+    PortStats stats = mesh.proxy().metrics().port(key);
+    TestUdpClient regular = mesh.closing(new TestUdpClient(ADDR, published));
     assertThat(regular.ask("first")).isEqualTo("a:first");
-    InetSocketAddress mesh = new InetSocketAddress(ADDR, published);
+    InetSocketAddress meshAddress = new InetSocketAddress(ADDR, published);
     int spoofed = 60;
 
     // Each datagram from its own loopback address, as a spoofer's would be.
     for (int i = 1; i <= spoofed; i++) {
       try (DatagramSocket source = new DatagramSocket(new InetSocketAddress("127.0.7." + i, 0))) {
-        send(source, "x".getBytes(US_ASCII), mesh);
+        send(source, "x".getBytes(US_ASCII), meshAddress);
       }
       if (i % 10 == 0) {
         assertThat(regular.ask("during " + i)).isEqualTo("a:during " + i);
@@ -621,14 +543,14 @@ class MeshRoutingIT {
 
   @Test
   void aFullFlowTableEvictsTheFlowQuietLongestForANewClient() throws Exception {
-    TestUdpBackend a = closing(TestUdpBackend.start("a"));
+    TestUdpBackend a = mesh.closing(TestUdpBackend.start("a"));
     PortKey key = startUdpService(a, udpFlowsPerPort(2));
-    PortStats stats = proxy.metrics().port(key);
-    TestUdpClient first = closing(new TestUdpClient(ADDR, key.port()));
-    TestUdpClient second = closing(new TestUdpClient(ADDR, key.port()));
+    PortStats stats = mesh.proxy().metrics().port(key);
+    TestUdpClient first = mesh.closing(new TestUdpClient(ADDR, key.port()));
+    TestUdpClient second = mesh.closing(new TestUdpClient(ADDR, key.port()));
     assertThat(first.ask("one")).isEqualTo("a:one");
     assertThat(second.ask("two")).isEqualTo("a:two");
-    TestUdpClient third = closing(new TestUdpClient(ADDR, key.port()));
+    TestUdpClient third = mesh.closing(new TestUdpClient(ADDR, key.port()));
 
     // Turned away while both flows are younger than a second; then the first one, quiet
     // longest, makes room.
@@ -642,11 +564,11 @@ class MeshRoutingIT {
 
   @Test
   void connectionsAboveThePortsCapAreResetAndCounted() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
     int published = startTcpService(a.port(), tcp(Duration.ofMinutes(10), Duration.ofSeconds(30), 2));
-    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
-    TestClient first = closing(TestClient.connect(ADDR, published));
-    TestClient second = closing(TestClient.connect(ADDR, published));
+    PortStats stats = mesh.proxy().metrics().port(PortKey.tcp(published));
+    TestClient first = mesh.closing(TestClient.connect(ADDR, published));
+    TestClient second = mesh.closing(TestClient.connect(ADDR, published));
     assertThat(first.readLine()).isEqualTo("a");
     assertThat(second.readLine()).isEqualTo("a");
 
@@ -661,10 +583,10 @@ class MeshRoutingIT {
 
   @Test
   void aConnectionQuietForTheIdleTimeoutIsClosed() throws Exception {
-    TestBackend a = closing(TestBackend.start("a"));
+    TestBackend a = mesh.closing(TestBackend.start("a"));
     int published = startTcpService(a.port(), tcp(Duration.ofMillis(300), Duration.ofSeconds(30), 10));
-    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
-    TestClient client = closing(TestClient.connect(ADDR, published));
+    PortStats stats = mesh.proxy().metrics().port(PortKey.tcp(published));
+    TestClient client = mesh.closing(TestClient.connect(ADDR, published));
     assertThat(client.readLine()).isEqualTo("a");
     client.writeLine("ping");
     assertThat(client.readLine()).isEqualTo("a:ping");
@@ -679,11 +601,11 @@ class MeshRoutingIT {
   void aHalfClosedConnectionWhoseBackendNeverAnswersIsClosedAfterTheHalfClosedTimeout()
       throws Exception {
     // A backend whose kernel completes every handshake and that never reads, answers or closes.
-    ServerSocket silent = closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
+    ServerSocket silent = mesh.closing(new ServerSocket(0, 50, InetAddress.getByName(ADDR)));
     int published = startTcpService(silent.getLocalPort(),
         tcp(Duration.ofMinutes(10), Duration.ofMillis(300), 10));
-    PortStats stats = proxy.metrics().port(PortKey.tcp(published));
-    TestClient client = closing(TestClient.connect(ADDR, published));
+    PortStats stats = mesh.proxy().metrics().port(PortKey.tcp(published));
+    TestClient client = mesh.closing(TestClient.connect(ADDR, published));
     client.writeLine("request");
     await().atMost(WAIT).until(() -> stats.backendConnects() == 1);
 
@@ -697,13 +619,13 @@ class MeshRoutingIT {
   @Test
   void aClientTurnedAwayIsCounted() throws Exception {
     int published = ExternalProcess.freePort();
-    create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)));
+    mesh.create(service("web", LoadBalancing.LOAD_BALANCING_UNSPECIFIED, tcp(published, 80)));
     startProxy(Duration.ofSeconds(30));
-    awaitBackends(PortKey.tcp(published), 0);
+    mesh.awaitBackends(PortKey.tcp(published), 0);
 
     try (TestClient client = TestClient.connect(ADDR, published)) {
       assertThat(client.closedWithoutData()).isTrue();
     }
-    await().atMost(WAIT).until(() -> proxy.metrics().port(PortKey.tcp(published)).refused() == 1);
+    await().atMost(WAIT).until(() -> mesh.proxy().metrics().port(PortKey.tcp(published)).refused() == 1);
   }
 }

@@ -15,6 +15,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.TaskStatusUpdate;
+import io.shoal.common.task.TaskStates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -149,7 +150,7 @@ final class FakeDispatcher implements AutoCloseable {
     updates.add(update);
     Task task = tasks.get(update.getTaskId());
     TaskState stored = task == null ? null : task.getStatus().getState();
-    if (task != null && stored.getNumber() <= TaskState.TASK_STATE_RUNNING_VALUE
+    if (task != null && !TaskStates.terminal(stored)
         && update.getStatus().getState().getNumber() > stored.getNumber()) {
       tasks.put(task.getId(), task.toBuilder().setStatus(update.getStatus()).build());
     }

@@ -249,7 +249,9 @@ class NodeAgentIT {
     setUp(docker, "127.0.0.7");
     NodeAgent agent = startAgent();
     String stray = TestTasks.id("stray");
-    String container = docker.docker("run", "-d", "--init",
+    // Created, not run: `docker run` raced the agent's first sweep, which could remove the
+    // container between run's create and its start ("container is marked for removal").
+    String container = docker.docker("create",
         "--label", "io.shoal.node.id=" + agent.node().id(), "--label", "io.shoal.task.id=" + stray,
         image.substring(0, image.indexOf('@')), "sleep", "3600");
 

@@ -1,6 +1,7 @@
 package io.shoal.registry;
 
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.registry.RegistryAddress;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
  * live under {@code library/}. A reference with neither tag nor digest means {@code :latest}.
  */
 public record ImageReference(String registry, String path, String tag, String digest) {
-  public static final String DOCKER_HUB = "docker.io";
+  public static final String DOCKER_HUB = RegistryAddress.DOCKER_HUB;
 
   // Possessive repetitions (*+, ++): Java's regex engine recurses once per repeated group, so
   // greedy ones overflow the stack on a few hundred characters; possessive ones loop. Each keeps

@@ -3,7 +3,7 @@ package io.shoal.registry;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
-import io.shoal.registry.credentials.CredentialStore;
+import io.shoal.common.registry.RegistryAddress;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,7 +71,7 @@ public final class ImageResolver {
     }
     Optional<RegistryAuth> auth = Optional.empty();
     if (request.hasAuth() && !request.getAuth().getUsername().isEmpty()) {
-      String server = CredentialStore.normalizeServer(request.getAuth().getServerAddress());
+      String server = RegistryAddress.normalize(request.getAuth().getServerAddress());
       if (server.isEmpty() || server.equals(ref.registry())) {
         auth = Optional.of(request.getAuth());
       } else {

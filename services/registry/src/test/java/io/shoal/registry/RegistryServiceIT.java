@@ -3,12 +3,8 @@ package io.shoal.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.api.v1.ResolveImageRequest;
@@ -20,11 +16,11 @@ import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.InProcessGrpcExtension;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.RegistryExtension;
 import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RegistryService over in-process gRPC against real {@code docker-registry}s: one open, one with
@@ -47,9 +44,8 @@ class RegistryServiceIT {
   private static final String PASSWORD = "s3cret-" + Long.toHexString(System.nanoTime());
   private static RegistryTestServer secured;
 
+  @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdStore store;
-  private Server server;
-  private ManagedChannel channel;
   private RegistryServiceGrpc.RegistryServiceBlockingStub registry;
 
   @BeforeAll
@@ -58,22 +54,16 @@ class RegistryServiceIT {
   }
 
   @BeforeEach
-  void start(EtcdTestCluster etcd) throws IOException {
+  void start(EtcdTestCluster etcd) {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     ImageResolver resolver = new ImageResolver(new ManifestResolver(Set.of(), Duration.ofSeconds(5)),
         new ResolutionCache(Duration.ofMinutes(10), Clock.systemUTC()));
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RegistryGrpcService(resolver, new CredentialStore(store, Optional.of(ClusterKey.generate()))))
-        .build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    registry = RegistryServiceGrpc.newBlockingStub(channel);
+    registry = RegistryServiceGrpc.newBlockingStub(grpc.serve(
+        new RegistryGrpcService(resolver, new CredentialStore(store, Optional.of(ClusterKey.generate())))));
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.shutdownNow();
     store.close();
   }
 

@@ -5,7 +5,7 @@ import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
-import io.shoal.api.v1.TaskState;
+import io.shoal.common.task.TaskStates;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,12 +38,8 @@ public record ClusterView(Map<String, Service> services, Map<String, Task> tasks
     return nodes.values();
   }
 
-  public static boolean terminal(TaskState state) {
-    return state.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
-  }
-
   /** Placed on a node, i.e. past the scheduler's part of the life. */
   public static boolean assigned(Task task) {
-    return task.getStatus().getState().getNumber() >= TaskState.TASK_STATE_ASSIGNED_VALUE;
+    return TaskStates.assigned(task.getStatus().getState());
   }
 }

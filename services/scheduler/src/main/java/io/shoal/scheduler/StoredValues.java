@@ -6,6 +6,7 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateConfig;
 import io.shoal.common.placement.Constraint;
 import io.shoal.common.spec.SpecBounds;
+import io.shoal.common.time.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -98,7 +99,7 @@ public final class StoredValues {
     if (t.getSeconds() < 0 || t.getSeconds() > MAX_TIMESTAMP_SECONDS || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
       return Instant.EPOCH;
     }
-    Instant at = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    Instant at = Timestamps.toInstant(t);
     return at.isAfter(now.plus(MAX_CLOCK_SKEW)) ? Instant.EPOCH : at;
   }
 

@@ -13,6 +13,7 @@ import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.time.Timestamps;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.time.Clock;
@@ -52,8 +53,7 @@ class PoisonedServiceIT {
   }
 
   private static Timestamp ago(int seconds) {
-    Instant at = Instant.now().minusSeconds(seconds);
-    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+    return Timestamps.toTimestamp(Instant.now().minusSeconds(seconds));
   }
 
   private List<Task> tasksOf(String serviceId) {

@@ -8,6 +8,8 @@ import io.shoal.api.v1.TaskState;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Writer;
+import io.shoal.common.task.TaskStates;
+import io.shoal.common.time.Timestamps;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.time.Clock;
@@ -96,11 +98,11 @@ class SchedulerLoopIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SERVICE_STATUS, "gone").isEmpty());
   }
+
   private void fail(Task t) {
-    java.time.Instant now = java.time.Instant.now();
     store.txn().update(Tables.TASKS, t.getId(), t.toBuilder().setStatus(t.getStatus().toBuilder()
         .setState(TaskState.TASK_STATE_FAILED).setExitCode(1)
-        .setTimestamp(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+        .setTimestamp(now()))
         .build(), t.getVersion()).commit();
   }
 
@@ -131,8 +133,7 @@ class SchedulerLoopIT {
     assertThat(tasks()).allSatisfy(t -> assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_FAILED));
   }
   private static com.google.protobuf.Timestamp now() {
-    java.time.Instant now = java.time.Instant.now();
-    return com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    return Timestamps.toTimestamp(java.time.Instant.now());
   }
 
   /**
@@ -142,7 +143,7 @@ class SchedulerLoopIT {
   private void agentsStep(String badImage) {
     for (Task t : tasks()) {
       TaskState next = null;
-      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && !ClusterView.terminal(t.getStatus().getState())) {
+      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && !TaskStates.terminal(t.getStatus().getState())) {
         next = TaskState.TASK_STATE_SHUTDOWN;
       } else if (t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED) {
         next = t.getSpec().getContainer().getImage().equals(badImage) ? TaskState.TASK_STATE_FAILED : TaskState.TASK_STATE_RUNNING;

@@ -145,13 +145,18 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    logError(ctx, cause);
+    closeOnFlush(ctx.channel());
+  }
+
+  /** Logs an error of a proxied connection that is about to be closed. */
+  static void logError(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof IOException) {
       // A reset by a client or backend is ordinary traffic, not an error of the proxy.
       log.debug("{}: {}", ctx.channel(), cause.toString());
     } else {
       log.warn("{}: unexpected error, closing", ctx.channel(), cause);
     }
-    closeOnFlush(ctx.channel());
   }
 
   /** Closes {@code channel} once everything written to it so far has been flushed. */

@@ -12,7 +12,6 @@ import io.netty.util.concurrent.FutureListener;
 import io.shoal.meshproxy.ports.PublishedPort;
 import io.shoal.meshproxy.routes.LiveRoutes;
 import io.shoal.meshproxy.routes.Route;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,11 +118,7 @@ public final class TcpConnectHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
-      log.debug("{}: {}", ctx.channel(), cause.toString());
-    } else {
-      log.warn("{}: unexpected error, closing", ctx.channel(), cause);
-    }
+    RelayHandler.logError(ctx, cause);
     ctx.close();
   }
 }

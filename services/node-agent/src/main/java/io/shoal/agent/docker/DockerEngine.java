@@ -25,6 +25,7 @@ import io.shoal.agent.exec.ContainerObservation;
 import io.shoal.agent.exec.EngineException;
 import io.shoal.agent.exec.EngineInfo;
 import io.shoal.agent.exec.ImageReference;
+import io.shoal.common.backoff.Backoff;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -38,7 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -370,8 +370,8 @@ public final class DockerEngine implements ContainerEngine {
   }
 
   /**
-   * The node's container events (die, destroy), reconnected with a capped backoff whenever the
-   * stream breaks; each (re)connection is announced as {@code resynced()}.
+   * The node's container events (die, destroy), reconnected with a capped, jittered backoff
+   * whenever the stream breaks; each (re)connection is announced as {@code resynced()}.
    */
   private final class EventWatch implements AutoCloseable {
     private final String nodeId;
@@ -383,7 +383,7 @@ public final class DockerEngine implements ContainerEngine {
     });
     private volatile boolean closed;
     private volatile ResultCallback.Adapter<Event> stream;
-    private final AtomicLong backoffMillis = new AtomicLong(200);
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
 
     EventWatch(String nodeId, ContainerEventListener listener) {
       this.nodeId = nodeId;
@@ -398,7 +398,7 @@ public final class DockerEngine implements ContainerEngine {
         @Override
         public void onStart(java.io.Closeable closeable) {
           super.onStart(closeable);
-          backoffMillis.set(200);
+          backoff.reset();
           listener.resynced();
         }
 
@@ -447,7 +447,7 @@ public final class DockerEngine implements ContainerEngine {
       if (closed) {
         return;
       }
-      long delay = backoffMillis.getAndUpdate(b -> Math.min(2_000, b * 2));
+      long delay = backoff.next().toMillis();
       try {
         reconnects.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {

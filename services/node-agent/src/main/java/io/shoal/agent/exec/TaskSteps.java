@@ -1,12 +1,13 @@
 package io.shoal.agent.exec;
 
-import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.PortBinding;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.PublishMode;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.task.TaskStates;
+import io.shoal.common.time.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +43,9 @@ public final class TaskSteps {
   public static Step next(Task task, TaskStatus current, TaskController controller, Clock clock) {
     TaskState state = current.getState();
     TaskState desired = task.getDesiredState();
-    boolean stop = desired.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
+    boolean stop = TaskStates.terminal(desired);
 
-    if (isTerminal(state)) {
+    if (TaskStates.terminal(state)) {
       if (stop && controller.inspect().isPresent()) {
         controller.shutdownAndRemove();
       }
@@ -83,10 +84,6 @@ public final class TaskSteps {
         }
         return transition(current, TaskState.TASK_STATE_ACCEPTED, "accepted", clock).build();
     }
-  }
-
-  public static boolean isTerminal(TaskState state) {
-    return state.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
   }
 
   /** Swarm's error text for an exit code: {@code task: non-zero exit (N)}. */
@@ -224,7 +221,7 @@ public final class TaskSteps {
       status = TaskStatus.newBuilder()
           .setState(state)
           .setMessage(message)
-          .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+          .setTimestamp(Timestamps.toTimestamp(now))
           .setContainerId(current.getContainerId());
       if (current.hasStartTime()) {
         status.setStartTime(current.getStartTime());

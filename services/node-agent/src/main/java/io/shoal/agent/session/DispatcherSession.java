@@ -20,6 +20,7 @@ import io.shoal.api.v1.SessionStarted;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
+import io.shoal.common.backoff.Backoff;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * The agent's end of {@code DispatcherService/Session} (see dispatcher.proto for the contract):
  * registers, heartbeats every period the dispatcher asks for, hands each assignment set to the
  * {@link TaskManager}, and sends queued task statuses. When the stream fails it reconnects with
- * a capped backoff (200 ms → 2 s) and registers again; containers keep running meanwhile and
- * statuses wait in the {@link StatusQueue}. Statuses are sent while the stream is ready (the
+ * a capped, jittered backoff (200 ms → 2 s) and registers again; containers keep running
+ * meanwhile and statuses wait in the {@link StatusQueue}. Statuses are sent while the stream is ready (the
  * dispatcher reads them): the rest wait in the queue, not in gRPC's buffers. A complete
  * assignment set that comes in parts is applied once its last part is in.
  *

@@ -8,14 +8,16 @@ import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
 import io.shoal.agent.exec.PullCredentials;
-import io.shoal.agent.exec.TaskSteps;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.backoff.Backoff;
+import io.shoal.common.task.TaskStates;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class TaskManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
-  private static final long RETRY_MIN_MILLIS = 500;
-  private static final long RETRY_MAX_MILLIS = 5_000;
+  private static final Duration RETRY_MIN = Duration.ofMillis(500);
+  private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
   private final ContainerEngine engine;
   private final LocalNode node;
@@ -56,7 +58,7 @@ public final class TaskManager implements AutoCloseable {
   private final WorkerPool workers;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
   private final ConcurrentMap<String, TaskRunner> runners = new ConcurrentHashMap<>();
-  private final ConcurrentMap<TaskRunner, Long> retryDelays = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskRunner, Backoff> retryDelays = new ConcurrentHashMap<>();
   /**
    * Runners whose pass found every worker busy and the queue full, in the order they were put
    * off; each is in it at most once, so it holds at most one entry per task of this node. A
@@ -186,7 +188,7 @@ public final class TaskManager implements AutoCloseable {
   }
 
   private static boolean ahead(TaskStatus agent, TaskStatus dispatcher) {
-    return !TaskSteps.isTerminal(dispatcher.getState())
+    return !TaskStates.terminal(dispatcher.getState())
         && agent.getState().getNumber() > dispatcher.getState().getNumber();
   }
 
@@ -249,7 +251,7 @@ public final class TaskManager implements AutoCloseable {
     if (!retryPending.add(runner)) {
       return;
     }
-    long delay = retryDelays.merge(runner, RETRY_MIN_MILLIS, (old, min) -> Math.min(RETRY_MAX_MILLIS, old * 2));
+    long delay = retryDelays.computeIfAbsent(runner, r -> new Backoff(RETRY_MIN, RETRY_MAX)).next().toMillis();
     schedule(() -> {
       retryPending.remove(runner);
       runner.kick();
@@ -273,7 +275,7 @@ public final class TaskManager implements AutoCloseable {
     if (sweepPending.compareAndSet(false, true) && !workers.offer("sweep", this::sweep)) {
       sweepPending.set(false);
       if (!workers.isShutdown()) {
-        schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+        schedule(this::scheduleSweep, RETRY_MAX.toMillis());
       }
     }
   }
@@ -289,13 +291,13 @@ public final class TaskManager implements AutoCloseable {
         }
         if (!workers.offer("orphan", () -> removeOrphan(c))) {
           // The pool is full (or closing): a later sweep finds this container again.
-          schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+          schedule(this::scheduleSweep, RETRY_MAX.toMillis());
           return;
         }
       }
     } catch (RuntimeException e) {
       log.warn("cannot list this node's containers: {} (will retry)", e.getMessage());
-      schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+      schedule(this::scheduleSweep, RETRY_MAX.toMillis());
     }
   }
 
@@ -311,7 +313,7 @@ public final class TaskManager implements AutoCloseable {
       engine.remove(c.id());
     } catch (RuntimeException e) {
       log.warn("cannot remove container {}: {} (will retry)", c.id(), e.getMessage());
-      schedule(this::scheduleSweep, RETRY_MAX_MILLIS);
+      schedule(this::scheduleSweep, RETRY_MAX.toMillis());
     }
   }
 

@@ -12,11 +12,12 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
+import io.shoal.common.registry.RegistryAddress;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.task.TaskStates;
 import io.shoal.registry.ImageReference;
 import java.security.MessageDigest;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ public final class CredentialStore {
       throw new InvalidArgumentException("auth.server_address", "must be provided");
     }
     ClusterKey k = requireKey();
-    RegistryAuth normalized = auth.toBuilder().setServerAddress(normalizeServer(auth.getServerAddress())).build();
+    RegistryAuth normalized = auth.toBuilder().setServerAddress(RegistryAddress.normalize(auth.getServerAddress())).build();
     ClusterKey.Sealed sealed = k.seal(normalized.toByteArray(), serviceId.getBytes(UTF_8));
     log.info("sealed registry credentials of service {} for {} with cluster key {}",
         serviceId, normalized.getServerAddress(), k.id());
@@ -119,7 +120,7 @@ public final class CredentialStore {
       throw denied("task " + taskId + " is not assigned to node " + nodeId);
     }
     if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING
-        || task.getStatus().getState().getNumber() > TaskState.TASK_STATE_RUNNING_VALUE) {
+        || TaskStates.terminal(task.getStatus().getState())) {
       throw denied("task " + taskId + " is not meant to run any more");
     }
     Optional<RegistryAuth> auth = get(task.getServiceId());
@@ -135,28 +136,6 @@ public final class CredentialStore {
     log.info("handing pull credentials of service {} for {} to node {} (task {})",
         task.getServiceId(), registry, nodeId, taskId);
     return auth;
-  }
-
-  /**
-   * A registry as {@code docker login} may write it ({@code https://index.docker.io/v1/},
-   * {@code http://127.0.0.1:5000}, {@code registry.example.com/}) as an image reference names
-   * it: host[:port], docker.io for Docker Hub.
-   */
-  public static String normalizeServer(String address) {
-    String s = address.strip();
-    int scheme = s.indexOf("://");
-    if (scheme >= 0) {
-      s = s.substring(scheme + 3);
-    }
-    int slash = s.indexOf('/');
-    if (slash >= 0) {
-      s = s.substring(0, slash);
-    }
-    String lower = s.toLowerCase(Locale.ROOT);
-    if (lower.equals("index.docker.io") || lower.equals("registry-1.docker.io") || lower.equals("docker.io")) {
-      return ImageReference.DOCKER_HUB;
-    }
-    return s;
   }
 
   /** SHA-256 of a session secret, as the dispatcher stores it in NodeSession. */

@@ -163,13 +163,6 @@ class CredentialStoreIT {
     assertThat(credentials.forPull("node-a", "session-a", "t2")).isEmpty();
   }
 
-  @Test
-  void serverAddressesAreNormalisedAsImageReferencesNameRegistries() {
-    assertThat(CredentialStore.normalizeServer("https://index.docker.io/v1/")).isEqualTo("docker.io");
-    assertThat(CredentialStore.normalizeServer("http://127.0.0.1:5000")).isEqualTo("127.0.0.1:5000");
-    assertThat(CredentialStore.normalizeServer("registry.example.com/")).isEqualTo("registry.example.com");
-  }
-
   private void assertDenied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String why) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(ShoalException.class,

@@ -1,5 +1,7 @@
 package io.shoal.scheduler.orchestrator;
 
+import static io.shoal.common.time.Timestamps.toTimestamp;
+
 import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
@@ -163,10 +165,6 @@ public final class RestartSupervisor {
 
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
-  }
-
-  static Timestamp toTimestamp(Instant i) {
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
   private static String format(com.google.protobuf.Duration d) {

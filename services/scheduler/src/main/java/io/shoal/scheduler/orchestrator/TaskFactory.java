@@ -5,8 +5,8 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.time.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 /** Makes new tasks of a service: a copy of its spec, desired RUNNING, state NEW. */
@@ -35,7 +35,6 @@ public final class TaskFactory {
   }
 
   public Timestamp now() {
-    Instant now = clock.instant();
-    return Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    return Timestamps.now(clock);
   }
 }

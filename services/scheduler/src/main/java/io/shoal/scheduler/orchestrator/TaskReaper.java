@@ -1,7 +1,7 @@
 package io.shoal.scheduler.orchestrator;
 
+import static io.shoal.common.task.TaskStates.terminal;
 import static io.shoal.scheduler.ClusterView.assigned;
-import static io.shoal.scheduler.ClusterView.terminal;
 
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;

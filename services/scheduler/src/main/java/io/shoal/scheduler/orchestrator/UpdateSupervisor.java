@@ -1,6 +1,6 @@
 package io.shoal.scheduler.orchestrator;
 
-import static io.shoal.scheduler.orchestrator.RestartSupervisor.toTimestamp;
+import static io.shoal.common.time.Timestamps.toTimestamp;
 
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;

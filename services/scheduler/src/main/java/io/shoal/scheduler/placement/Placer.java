@@ -4,6 +4,8 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
+import io.shoal.common.task.TaskStates;
+import io.shoal.common.time.Timestamps;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
 import java.time.Instant;
@@ -54,7 +56,7 @@ public final class Placer {
    * this pass decided for it is taken back; the other services are placed all the same.
    */
   public void place(ClusterView view, Plan plan, Set<String> skip, BiConsumer<String, RuntimeException> failed) {
-    Instant now = toInstant(clock.get());
+    Instant now = Timestamps.toInstant(clock.get());
     preferences.forEach(p -> p.startPass(view.tasks().values(), now));
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     view.nodes().values().stream().sorted(Comparator.comparing(Node::getId))
@@ -98,10 +100,6 @@ public final class Placer {
       }
       i = end;
     }
-  }
-
-  private static Instant toInstant(com.google.protobuf.Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   /**
@@ -193,7 +191,7 @@ public final class Placer {
   }
 
   private static void account(Task task, Map<String, NodeInfo> nodes, List<Task> waiting) {
-    if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING || ClusterView.terminal(task.getStatus().getState())) {
+    if (task.getDesiredState() != TaskState.TASK_STATE_RUNNING || TaskStates.terminal(task.getStatus().getState())) {
       return;
     }
     if (ClusterView.assigned(task)) {

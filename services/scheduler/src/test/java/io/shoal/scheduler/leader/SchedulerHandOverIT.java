@@ -19,6 +19,7 @@ import io.shoal.api.v1.TaskState;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.task.TaskStates;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.ExternalProcess;
@@ -89,7 +90,7 @@ class SchedulerHandOverIT {
   private void agentsStep() {
     for (Task t : tasks()) {
       TaskState next = null;
-      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && t.getStatus().getState().getNumber() <= TaskState.TASK_STATE_RUNNING_VALUE) {
+      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && !TaskStates.terminal(t.getStatus().getState())) {
         next = TaskState.TASK_STATE_SHUTDOWN;
       } else if (t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED) {
         next = TaskState.TASK_STATE_RUNNING;

@@ -2,20 +2,17 @@ package io.shoal.dispatcher;
 
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.common.task.TaskStates;
 
-/** What the dispatcher needs to know about task states. */
-final class TaskStates {
-  private TaskStates() {}
-
-  static boolean terminal(TaskState state) {
-    return state.getNumber() > TaskState.TASK_STATE_RUNNING_VALUE;
-  }
+/** Which tasks a node is told about, and which changes of them it is sent again. */
+final class AssignedTasks {
+  private AssignedTasks() {}
 
   /** A node is told about a task while it should run or still has something to stop. */
   static boolean assignedTo(Task task, String nodeId) {
     return task.getNodeId().equals(nodeId)
-        && task.getStatus().getState().getNumber() >= TaskState.TASK_STATE_ASSIGNED_VALUE
-        && (task.getDesiredState() == TaskState.TASK_STATE_RUNNING || !terminal(task.getStatus().getState()));
+        && TaskStates.assigned(task.getStatus().getState())
+        && (task.getDesiredState() == TaskState.TASK_STATE_RUNNING || !TaskStates.terminal(task.getStatus().getState()));
   }
 
   /**
