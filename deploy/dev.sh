@@ -303,8 +303,10 @@ start_control_plane() {
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
     --listen "$(printf "$both" $REGISTRY_SERVICE_PORT $REGISTRY_SERVICE_PORT)" --insecure-registry "$REGISTRY_ADDR"
   # shellcheck disable=SC2059
+  # No network may overlap the lab's hosts or Docker's bridge (control's default pool is 10.0.0.0/8).
   java_service control services/control io.shoal.control.ControlMain \
-    --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT"
+    --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
+    --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
     --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)"

@@ -1,5 +1,6 @@
 package io.shoal.common.store;
 
+import io.shoal.api.v1.Network;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
@@ -45,6 +46,22 @@ public final class Tables {
    */
   public static final Table<SealedCredentials> CREDENTIALS =
       new Table<>("credentials", SealedCredentials.getDefaultInstance());
+
+  /** {@code networks/<id>}: written by control only (`network create`, `network rm`). */
+  public static final Table<Network> NETWORKS = new Table<>("networks", Network.getDefaultInstance());
+
+  /** Unique network names: {@code names/networks/<name>} holds the network id. */
+  public static final Index NETWORK_NAMES = new Index("names/networks");
+
+  /** Each network's subnet: {@code subnets/<address>/<prefix length>} holds the network id. */
+  public static final Index SUBNETS = new Index("subnets");
+
+  /**
+   * {@code allocator/subnets}: a counter every subnet claim bumps in its own transaction, so two
+   * concurrent claims of overlapping (not only equal) subnets cannot both commit: etcd compares
+   * single keys, not ranges.
+   */
+  public static final String ALLOCATOR = "allocator";
 
   /** {@code leader/scheduler}, on the leading scheduler's lease, names it and its term. */
   public static final String LEADER = "leader";

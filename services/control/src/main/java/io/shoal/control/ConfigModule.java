@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
+import io.shoal.control.network.NetworkConfig;
 
 /** Holds the parsed flags; built in {@link ControlMain} (or by a test) and given to the component. */
 @Module
@@ -22,6 +23,11 @@ public final class ConfigModule {
   @Provides
   StoreConfig store() {
     return config.store();
+  }
+
+  @Provides
+  NetworkConfig networks() {
+    return config.networks();
   }
 
   @Provides

@@ -1,6 +1,7 @@
 package io.shoal.control;
 
 import io.shoal.common.store.StoreConfig;
+import io.shoal.control.network.NetworkConfig;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -11,6 +12,8 @@ import java.util.List;
  * @param metricsPort the Prometheus port; 0 disables the endpoint
  * @param store where etcd is
  * @param registry the registry service, which resolves image tags and seals pull logins
+ * @param networks where networks get their subnets
  */
 public record ControlConfig(
-    List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry) {}
+    List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
+    NetworkConfig networks) {}

@@ -2,6 +2,15 @@ package io.shoal.control;
 
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateNetworkRequest;
+import io.shoal.api.v1.CreateNetworkResponse;
+import io.shoal.api.v1.DeleteNetworkRequest;
+import io.shoal.api.v1.DeleteNetworkResponse;
+import io.shoal.api.v1.GetNetworkRequest;
+import io.shoal.api.v1.GetNetworkResponse;
+import io.shoal.api.v1.ListNetworksRequest;
+import io.shoal.api.v1.ListNetworksResponse;
+import io.shoal.api.v1.Network;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
@@ -27,30 +36,42 @@ import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import io.shoal.control.network.NetworkConfig;
+import io.shoal.control.network.NetworkManager;
+import io.shoal.control.network.NetworkQueries;
+import java.time.Clock;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
- * (reads) and {@link NodeManager}; knows nothing else.
+ * (reads), {@link NodeManager}, and for networks {@link NetworkManager} and {@link NetworkQueries};
+ * knows nothing else.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
   private final ServiceQueries queries;
   private final NodeManager nodes;
   private final ServiceWatches watches;
+  private final NetworkManager networks;
+  private final NetworkQueries networkQueries;
 
   @Inject
-  ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches) {
+  ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
+      NetworkManager networks, NetworkQueries networkQueries) {
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
     this.watches = watches;
+    this.networks = networks;
+    this.networkQueries = networkQueries;
   }
 
-  /** For tests: reads on the manager's store. */
+  /** For tests: reads on the manager's store, networks from Swarm's default pool. */
   ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
-    this(services, new ServiceQueries(services.store()), nodes, watches);
+    this(services, new ServiceQueries(services.store()), nodes, watches,
+        new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
+        new NetworkQueries(services.store()));
   }
 
   /** For tests that serve services only. */
@@ -137,5 +158,34 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   public void updateNode(UpdateNodeRequest request, StreamObserver<UpdateNodeResponse> response) {
     GrpcErrors.unary(response, () -> UpdateNodeResponse.newBuilder()
         .setNode(nodes.update(request.getNodeId(), request.getVersion(), request.getSpec())).build());
+  }
+
+  @Override
+  public void createNetwork(CreateNetworkRequest request, StreamObserver<CreateNetworkResponse> response) {
+    GrpcErrors.unary(response,
+        () -> CreateNetworkResponse.newBuilder().setNetwork(networks.create(request.getSpec())).build());
+  }
+
+  @Override
+  public void getNetwork(GetNetworkRequest request, StreamObserver<GetNetworkResponse> response) {
+    GrpcErrors.unary(response,
+        () -> GetNetworkResponse.newBuilder().setNetwork(networkQueries.find(request.getNetwork())).build());
+  }
+
+  @Override
+  public void listNetworks(ListNetworksRequest request, StreamObserver<ListNetworksResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Network> page = networkQueries.list(request.getPageSize(), request.getPageToken());
+      return ListNetworksResponse.newBuilder().addAllNetworks(page.items())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void deleteNetwork(DeleteNetworkRequest request, StreamObserver<DeleteNetworkResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      networks.delete(request.getNetwork());
+      return DeleteNetworkResponse.getDefaultInstance();
+    });
   }
 }

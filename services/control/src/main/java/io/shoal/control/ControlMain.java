@@ -5,6 +5,7 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
+import io.shoal.control.network.NetworkOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,11 +14,12 @@ import picocli.CommandLine.Option;
 
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
-    description = "Serves shoal.v1.ControlService: validates and stores services in etcd;"
+    description = "Serves shoal.v1.ControlService: validates and stores services and networks in etcd;"
         + " completes the scheduler's automatic rollbacks and gives newly registered nodes their spec.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin NetworkOptions networks = new NetworkOptions();
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
       description = "host:port of the registry service (default: ${DEFAULT-VALUE}).")
@@ -36,7 +38,8 @@ public final class ControlMain implements Callable<Integer> {
   ControlConfig config() {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry));
+        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
+        networks.config());
   }
 
   public static void main(String[] args) {

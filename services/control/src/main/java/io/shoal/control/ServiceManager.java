@@ -15,6 +15,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.time.Timestamps;
+import io.shoal.control.network.NetworkAttachments;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class ServiceManager {
   private final Clock clock;
   private final IngressPorts ports;
   private final ServiceQueries queries;
+  private final NetworkAttachments networks;
 
   @Inject
   public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
@@ -59,6 +61,7 @@ public final class ServiceManager {
     this.clock = clock;
     this.ports = new IngressPorts(store);
     this.queries = new ServiceQueries(store);
+    this.networks = new NetworkAttachments(store);
   }
 
   EtcdStore store() {
@@ -71,7 +74,7 @@ public final class ServiceManager {
    * fetch them and a failed create leaves nothing behind.
    */
   public Result create(ServiceSpec requested, ImageOptions image) {
-    ServiceSpec spec = SpecValidator.normalize(requested);
+    ServiceSpec spec = networks.resolve(SpecValidator.normalize(requested));
     List<String> warnings = new ArrayList<>();
     spec = pinImage(spec, image, "", false, warnings);
     String id = Ids.newId();
@@ -85,6 +88,7 @@ public final class ServiceManager {
           .create(Tables.SERVICES, id, service)
           .claim(Tables.SERVICE_NAMES, spec.getName(), id);
       IngressPorts.move(txn, null, withPorts, id);
+      networks.attach(txn, null, withPorts);
       credentials.ifPresent(sealed -> txn.create(Tables.CREDENTIALS, id, sealed));
       try {
         long revision = txn.commit();
@@ -110,7 +114,7 @@ public final class ServiceManager {
    */
   public Result update(String serviceId, long version, ServiceSpec requested, ImageOptions image) {
     Service current = readAt(serviceId, version);
-    ServiceSpec spec = SpecValidator.normalize(requested);
+    ServiceSpec spec = networks.resolve(SpecValidator.normalize(requested));
     List<String> warnings = new ArrayList<>();
     if (!image.resolveAgain() && spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
       warnings.addAll(current.getWarningsList());
@@ -197,6 +201,11 @@ public final class ServiceManager {
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, current.getVersion());
     IngressPorts.move(txn, current.getSpec(), back, serviceId);
     try {
+      networks.attach(txn, current.getSpec(), back);
+    } catch (ShoalException e) {
+      throw ShoalException.failedPrecondition("service " + name + " can't roll back: " + e.getMessage());
+    }
+    try {
       long revision = txn.commit();
       log.info("rolling back service {} ({}): {}", name, serviceId, status.getMessage());
       return new Result(updated.toBuilder().setVersion(revision).build(), List.of());
@@ -235,6 +244,7 @@ public final class ServiceManager {
       txn.release(Tables.SERVICE_NAMES, oldName, serviceId).claim(Tables.SERVICE_NAMES, spec.getName(), serviceId);
     }
     IngressPorts.move(txn, current.getSpec(), spec, serviceId);
+    networks.attach(txn, current.getSpec(), spec);
     credentials.ifPresent(sealed -> replaceCredentials(txn, serviceId, sealed));
     try {
       long revision = txn.commit();

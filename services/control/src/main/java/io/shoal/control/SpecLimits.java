@@ -67,7 +67,7 @@ public final class SpecLimits {
   private SpecLimits() {}
 
   /** A string no longer than {@code max}; the message gives its length, never the string. */
-  static void length(String field, String value, int max) {
+  public static void length(String field, String value, int max) {
     if (value.length() > max) {
       throw new InvalidArgumentException(field,
           "is " + value.length() + " characters long; the limit is " + max);
@@ -75,7 +75,7 @@ public final class SpecLimits {
   }
 
   /** A repeated field with no more than {@code max} entries. */
-  static void count(String field, int count, int max) {
+  public static void count(String field, int count, int max) {
     if (count > max) {
       throw new InvalidArgumentException(field, count + " entries; the limit is " + max);
     }
@@ -108,7 +108,7 @@ public final class SpecLimits {
   }
 
   /** Labels: how many, and the length of each key and value; no empty key. */
-  static void labels(String field, Map<String, String> labels) {
+  public static void labels(String field, Map<String, String> labels) {
     count(field, labels.size(), MAX_LABELS);
     for (Map.Entry<String, String> label : labels.entrySet()) {
       if (label.getKey().isBlank()) {
@@ -120,7 +120,7 @@ public final class SpecLimits {
   }
 
   /** A message's encoded size. */
-  static void encodedSize(String field, int bytes, int max, String advice) {
+  public static void encodedSize(String field, int bytes, int max, String advice) {
     if (bytes > max) {
       throw new InvalidArgumentException(field,
           "is " + bytes + " bytes encoded; the limit is " + max + " (" + advice + ")");

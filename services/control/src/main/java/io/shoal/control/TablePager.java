@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * TablePager.Page<Task> page = pager.page(Tables.TASKS, request, serviceId, t -> t.getServiceId().equals(serviceId));
  * }</pre>
  */
-final class TablePager {
+public final class TablePager {
   static final int DEFAULT_PAGE_SIZE = 500;
   static final int MAX_PAGE_SIZE = 1000;
   /** Half of gRPC's default 4 MiB message, so any client with default settings reads a page. */
@@ -40,7 +40,7 @@ final class TablePager {
    * A page and the token of the next one, empty on the last. Its items' ids lie in
    * ({@code after}, {@code last}], read at {@code revision}: what {@link #alongside} reads too.
    */
-  record Page<T>(List<T> items, String nextPageToken, long revision, String after, String last) {
+  public record Page<T>(List<T> items, String nextPageToken, long revision, String after, String last) {
     /** The same page with each item replaced. */
     <R> Page<R> map(java.util.function.Function<T, R> f) {
       return new Page<>(items.stream().map(f).toList(), nextPageToken, revision, after, last);
@@ -48,14 +48,14 @@ final class TablePager {
   }
 
   /** What one listing asks: a filter and its description (kept in the token), and the page. */
-  record Request(String filter, int pageSize, String pageToken) {}
+  public record Request(String filter, int pageSize, String pageToken) {}
 
   /** The position a token stands for. */
   record Token(String table, long revision, String filter, String filterValue, String after) {}
 
   private final EtcdStore store;
 
-  TablePager(EtcdStore store) {
+  public TablePager(EtcdStore store) {
     this.store = store;
   }
 
@@ -72,7 +72,7 @@ final class TablePager {
    * {@code filterValue} is what the filter resolved to on the first page (a service id), kept in
    * the token so later pages filter the same way even if the name changes meanwhile.
    */
-  <T extends Message> Page<T> page(Table<T> table, Request request, String filterValue, Predicate<T> keep) {
+  public <T extends Message> Page<T> page(Table<T> table, Request request, String filterValue, Predicate<T> keep) {
     int pageSize = pageSize(request.pageSize());
     Token from = request.pageToken().isEmpty()
         ? new Token(table.name(), 0, request.filter(), filterValue, "")
