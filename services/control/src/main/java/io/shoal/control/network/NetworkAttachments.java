@@ -88,7 +88,7 @@ public final class NetworkAttachments {
         continue;
       }
       Network network = store.get(Tables.NETWORKS, id)
-          .orElseThrow(() -> ShoalException.notFound("network " + id + " not found (removed meanwhile)"));
+          .orElseThrow(() -> ShoalException.notFound("network " + id + " no longer exists"));
       txn.update(Tables.NETWORKS, id, network, network.getVersion());
     }
   }
