@@ -3,6 +3,7 @@ package io.shoal.cli;
 import io.grpc.ManagedChannel;
 import io.shoal.cli.client.ControlChannels;
 import io.shoal.cli.client.ControlClient;
+import io.shoal.cli.network.NetworkCommand;
 import io.shoal.cli.node.NodeCommand;
 import io.shoal.cli.service.ServiceCommand;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code shoal}: the command line for a Shoal cluster, in Docker's words ({@code shoal service
- * create|ls|ps|inspect|update|rm|scale}, {@code shoal node ls}). It talks only to the control
+ * create|ls|ps|inspect|update|rm|scale}, {@code shoal node ls}, {@code shoal network create|ls|inspect|rm}). It talks only to the control
  * service, over plaintext gRPC at {@code --host} (or {@code SHOAL_HOST}, default {@value
  * #DEFAULT_HOST}).
  *
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServiceCommand.class,
       NodeCommand.class,
+      NetworkCommand.class,
       io.shoal.cli.auth.LoginCommand.class,
       CommandLine.HelpCommand.class
     })

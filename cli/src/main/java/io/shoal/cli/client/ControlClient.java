@@ -5,17 +5,24 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.ControlServiceGrpc.ControlServiceBlockingStub;
+import io.shoal.api.v1.CreateNetworkRequest;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
+import io.shoal.api.v1.DeleteNetworkRequest;
 import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.GetNetworkRequest;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.GetServiceRequest;
+import io.shoal.api.v1.ListNetworksRequest;
+import io.shoal.api.v1.ListNetworksResponse;
 import io.shoal.api.v1.ListNodesRequest;
 import io.shoal.api.v1.ListNodesResponse;
 import io.shoal.api.v1.ListServicesRequest;
 import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.ListTasksResponse;
+import io.shoal.api.v1.Network;
+import io.shoal.api.v1.NetworkSpec;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeSpec;
 import io.shoal.api.v1.Service;
@@ -220,5 +227,29 @@ public final class ControlClient {
           ListNodesRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
       return new Page<>(r.getNodesList(), r.getNextPageToken());
     });
+  }
+
+  /** Creates a network; control allocates its subnet unless the spec gives one. */
+  public Network createNetwork(NetworkSpec spec) {
+    return stub().createNetwork(CreateNetworkRequest.newBuilder().setSpec(spec).build()).getNetwork();
+  }
+
+  /** By id, name or unique id prefix. */
+  public Network getNetwork(String network) {
+    return stub().getNetwork(GetNetworkRequest.newBuilder().setNetwork(network).build()).getNetwork();
+  }
+
+  /** Every network, in no particular order. */
+  public List<Network> listNetworks() {
+    return allPages(token -> {
+      ListNetworksResponse r = stub().listNetworks(
+          ListNetworksRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getNetworksList(), r.getNextPageToken());
+    });
+  }
+
+  /** FAILED_PRECONDITION, naming them, while services use it. */
+  public void deleteNetwork(String network) {
+    stub().deleteNetwork(DeleteNetworkRequest.newBuilder().setNetwork(network).build());
   }
 }

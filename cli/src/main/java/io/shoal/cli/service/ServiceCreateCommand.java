@@ -111,6 +111,8 @@ public final class ServiceCreateCommand extends CliCommand {
 
   @Mixin EndpointOptions endpoint;
 
+  @Mixin NetworkOptions networks;
+
   @Mixin RollbackOptions rollbackConfig;
 
   @Mixin WaitOptions wait;
@@ -185,6 +187,7 @@ public final class ServiceCreateCommand extends CliCommand {
     resources.applyTo(service);
     updateConfig.applyTo(service);
     endpoint.applyTo(service);
+    networks.applyTo(service);
     rollbackConfig.applyTo(service);
     return service.build();
   }

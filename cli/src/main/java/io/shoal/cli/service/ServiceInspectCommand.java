@@ -1,6 +1,7 @@
 package io.shoal.cli.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,14 +44,28 @@ public final class ServiceInspectCommand extends CliCommand {
   @Override
   public Integer call() throws InvalidProtocolBufferException {
     return inspect(services, control()::getService, pretty, service -> {
-      printPretty(out(), service);
+      printPretty(out(), service, this::networkName);
       if (HostPortsDisplay.applies(service)) {
         HostPortsDisplay.print(out(), control().listTasks(service.getId()));
       }
     });
   }
 
+  /** A network's name for {@code --pretty}; its id when it can't be read (Docker's too). */
+  private String networkName(String id) {
+    try {
+      return control().getNetwork(id).getSpec().getName();
+    } catch (StatusRuntimeException e) {
+      return id;
+    }
+  }
+
   static void printPretty(PrintWriter out, Service service) {
+    printPretty(out, service, id -> id);
+  }
+
+  /** As Docker prints it; {@code networkName} names a network of the spec by its id. */
+  static void printPretty(PrintWriter out, Service service, UnaryOperator<String> networkName) {
     ServiceSpec spec = service.getSpec();
     ContainerSpec c = spec.getContainer();
     field(out, "", "ID", service.getId());
@@ -96,6 +113,11 @@ public final class ServiceInspectCommand extends CliCommand {
           GoDuration.format(
               Duration.ofSeconds(
                   c.getStopGracePeriod().getSeconds(), c.getStopGracePeriod().getNanos())));
+    }
+    if (spec.getNetworksCount() > 0) {
+      // Docker lists the names on one line.
+      out.println("Networks: " + spec.getNetworksList().stream()
+          .map(n -> networkName.apply(n.getTarget())).collect(Collectors.joining(" ")));
     }
     List<PortConfig> ports = spec.getEndpoint().getPortsList();
     // Shown only when not the default, so the output stays as Docker prints it otherwise.

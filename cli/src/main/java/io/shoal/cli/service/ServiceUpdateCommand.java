@@ -114,6 +114,8 @@ public final class ServiceUpdateCommand extends CliCommand {
 
   @Mixin EndpointOptions endpoint;
 
+  @Mixin NetworkUpdateOptions networks;
+
   @Mixin RollbackOptions rollbackConfig;
 
   @Mixin WaitOptions wait;
@@ -126,11 +128,18 @@ public final class ServiceUpdateCommand extends CliCommand {
     List<String> add = Flags.env(spec.commandLine(), "--env-add", envAdd, context().env());
     List<String> args = argsLine == null ? null : Flags.args(spec.commandLine(), argsLine);
     List<PortConfig> unmatched = new ArrayList<>();
+    NetworkUpdateOptions.Resolved networkChanges = networks.resolve(control());
+    List<String> unmatchedNetworks = new ArrayList<>();
     UpdateServiceResponse response =
         new ServiceUpdater(control())
             .update(
                 service,
-                current -> change(current, add, args, unmatched),
+                current -> {
+                  ServiceSpec.Builder changed = change(current, add, args, unmatched).toBuilder();
+                  unmatchedNetworks.clear();
+                  unmatchedNetworks.addAll(networks.applyTo(changed, networkChanges));
+                  return changed.build();
+                },
                 resolution.noResolveImage,
                 resolution.registryAuth(
                     () -> image != null
@@ -141,6 +150,9 @@ public final class ServiceUpdateCommand extends CliCommand {
                 image != null);
     for (PortConfig p : unmatched) {
       err().println("shoal: warning: --publish-rm " + PortSpec.format(p) + " matched no port");
+    }
+    for (String n : unmatchedNetworks) {
+      err().println("shoal: warning: --network-rm " + n + ": the service is not on that network");
     }
     Service updated = response.getService();
     out().println(updated.getSpec().getName());

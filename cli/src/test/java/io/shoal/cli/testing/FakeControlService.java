@@ -2,9 +2,20 @@ package io.shoal.cli.testing;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateNetworkRequest;
+import io.shoal.api.v1.CreateNetworkResponse;
+import io.shoal.api.v1.DeleteNetworkRequest;
+import io.shoal.api.v1.DeleteNetworkResponse;
+import io.shoal.api.v1.GetNetworkRequest;
+import io.shoal.api.v1.GetNetworkResponse;
+import io.shoal.api.v1.ListNetworksRequest;
+import io.shoal.api.v1.ListNetworksResponse;
+import io.shoal.api.v1.Network;
+import io.shoal.api.v1.NetworkSpec;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
@@ -39,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -76,6 +88,7 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
 
   private final Random ids = new Random(42);
   private long revision = 100;
+  private final FakeNetworks networks = new FakeNetworks(this::newId);
 
   private final List<CreateServiceRequest> creates = new ArrayList<>();
   private final List<UpdateServiceRequest> updates = new ArrayList<>();
@@ -136,6 +149,15 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
 
   public synchronized void addNode(Node node) {
     nodes.add(node);
+  }
+
+  /** Stores a network as if created earlier (subnet 10.0.N.0/24 unless given); returns it. */
+  public synchronized Network addNetwork(NetworkSpec spec) {
+    return networks.add(spec);
+  }
+
+  public synchronized List<Network> networks() {
+    return networks.all();
   }
 
   /** The next {@code rpc} call (e.g. "CreateService") fails with {@code status}. */
@@ -222,7 +244,13 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
               .asRuntimeException());
       return;
     }
-    ServiceSpec pinned = request.getNoResolveImage() ? spec : pin(spec);
+    ServiceSpec pinned;
+    try {
+      pinned = networks.resolve(request.getNoResolveImage() ? spec : pin(spec));
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
     Service s =
         Service.newBuilder()
             .setId(newId())
@@ -355,6 +383,12 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     if (imageChanged && !request.getNoResolveImage()) {
       spec = pin(spec);
     }
+    try {
+      spec = networks.resolve(spec);
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
     Service updated =
         current.toBuilder()
             .setSpec(spec)
@@ -473,6 +507,56 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
       return;
     }
     response.onError(Status.NOT_FOUND.withDescription("node " + request.getNodeId() + " not found").asRuntimeException());
+  }
+
+  @Override
+  public synchronized void createNetwork(CreateNetworkRequest request, StreamObserver<CreateNetworkResponse> response) {
+    networkRequests.add(request);
+    answer("CreateNetwork", response, () -> CreateNetworkResponse.newBuilder().setNetwork(networks.add(request.getSpec())).build());
+  }
+
+  @Override
+  public synchronized void getNetwork(GetNetworkRequest request, StreamObserver<GetNetworkResponse> response) {
+    answer("GetNetwork", response, () -> GetNetworkResponse.newBuilder().setNetwork(networks.get(request.getNetwork())).build());
+  }
+
+  @Override
+  public synchronized void listNetworks(ListNetworksRequest request, StreamObserver<ListNetworksResponse> response) {
+    answer("ListNetworks", response, () -> {
+      Page<Network> page = page(networks.all(), Network::getId, request.getPageToken());
+      return ListNetworksResponse.newBuilder().addAllNetworks(page.items()).setNextPageToken(page.next()).build();
+    });
+  }
+
+  @Override
+  public synchronized void deleteNetwork(DeleteNetworkRequest request, StreamObserver<DeleteNetworkResponse> response) {
+    answer("DeleteNetwork", response, () -> {
+      networks.remove(request.getNetwork(), services.values());
+      return DeleteNetworkResponse.getDefaultInstance();
+    });
+  }
+
+  private final List<CreateNetworkRequest> networkRequests = new ArrayList<>();
+
+  /** CreateNetwork requests received, in order. */
+  public synchronized List<CreateNetworkRequest> networkCreates() {
+    return List.copyOf(networkRequests);
+  }
+
+  /** Answers with {@code body}'s result, or the failure set up for {@code rpc}, or the status it threw. */
+  private <T> void answer(String rpc, StreamObserver<T> response, Supplier<T> body) {
+    if (failed(rpc, response)) {
+      return;
+    }
+    T result;
+    try {
+      result = body.get();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
   }
 
   // ---- the pretend scheduler ---------------------------------------------------------------
