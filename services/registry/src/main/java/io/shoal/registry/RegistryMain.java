@@ -1,9 +1,9 @@
 package io.shoal.registry;
 
-import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.GoDuration;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.registry.credentials.ClusterKey;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The registry service: resolves image references against registries' HTTP API v2. */
 @Command(name = "shoal-registry", mixinStandardHelpOptions = true,
@@ -30,10 +30,10 @@ public final class RegistryMain implements Callable<Integer> {
   List<String> insecureRegistries = List.of();
 
   @Option(names = "--registry-timeout", defaultValue = "5s",
-      description = "How long to wait for a registry (default: ${DEFAULT-VALUE}).", converter = GoDuration.class)
+      description = "How long to wait for a registry (default: ${DEFAULT-VALUE}).", converter = GoDurationConverter.class)
   Duration timeout;
 
-  @Option(names = "--resolve-cache-ttl", defaultValue = "10s", converter = GoDuration.class,
+  @Option(names = "--resolve-cache-ttl", defaultValue = "10s", converter = GoDurationConverter.class,
       description = "How long a tag's digest is reused before the registry is asked again; `service update"
           + " --image` always asks (default: ${DEFAULT-VALUE}; 0s disables the cache).")
   Duration cacheTtl;
@@ -44,7 +44,7 @@ public final class RegistryMain implements Callable<Integer> {
   long cacheSize;
 
   // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
-  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDuration.class,
+  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDurationConverter.class,
       description = "How often registry credentials left without their service are looked for and removed"
           + " (default: ${DEFAULT-VALUE}).")
   Duration sweepInterval;

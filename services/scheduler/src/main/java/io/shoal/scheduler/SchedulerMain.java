@@ -1,8 +1,9 @@
 package io.shoal.scheduler;
 
-import io.shoal.common.server.EtcdOptions;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.scheduler.placement.PlacementPlugins;
@@ -11,13 +12,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The scheduler: owns tasks — which exist (orchestration) and where they run (placement). */
 @Command(name = "shoal-scheduler", mixinStandardHelpOptions = true,
@@ -64,14 +65,6 @@ public final class SchedulerMain implements Callable<Integer> {
     @Override
     public Iterator<String> iterator() {
       return PlacementPlugins.preferenceNames().iterator();
-    }
-  }
-
-  /** Go-style durations (3s, 500ms) for the flags. */
-  static final class GoDurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
-    @Override
-    public java.time.Duration convert(String value) {
-      return io.shoal.common.server.GoDuration.parse(value);
     }
   }
 
