@@ -43,12 +43,6 @@ public final class RegistryMain implements Callable<Integer> {
           + " answers are dropped, then the least recently used (default: ${DEFAULT-VALUE}).")
   long cacheSize;
 
-  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
-  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDuration.class,
-      description = "How often registry credentials left without their service are looked for and removed"
-          + " (default: ${DEFAULT-VALUE}).")
-  Duration sweepInterval;
-
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
       description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
           + " in etcd; env SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key,"
@@ -78,7 +72,7 @@ public final class RegistryMain implements Callable<Integer> {
     return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
         server.metricsPort == null ? 9401 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.REGISTRY),
-        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, sweepInterval, clusterKey());
+        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, clusterKey());
   }
 
   public static void main(String[] args) {
