@@ -2,6 +2,7 @@ package io.shoal.control;
 
 import io.shoal.common.store.StoreConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,6 +12,8 @@ import java.util.List;
  * @param metricsPort the Prometheus port; 0 disables the endpoint
  * @param store where etcd is
  * @param registry the registry service, which resolves image tags and seals pull logins
+ * @param sweepInterval how often registry credentials left without their service are removed
  */
 public record ControlConfig(
-    List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry) {}
+    List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
+    Duration sweepInterval) {}

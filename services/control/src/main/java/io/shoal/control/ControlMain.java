@@ -1,20 +1,23 @@
 package io.shoal.control;
 
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services in etcd;"
-        + " completes the scheduler's automatic rollbacks and gives newly registered nodes their spec.")
+        + " completes the scheduler's automatic rollbacks, gives newly registered nodes their spec and removes"
+        + " registry credentials left without their service.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -22,6 +25,12 @@ public final class ControlMain implements Callable<Integer> {
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
       description = "host:port of the registry service (default: ${DEFAULT-VALUE}).")
   String registry;
+
+  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
+  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDurationConverter.class,
+      description = "How often registry credentials left without their service are looked for and removed"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration sweepInterval;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -36,7 +45,8 @@ public final class ControlMain implements Callable<Integer> {
   ControlConfig config() {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry));
+        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
+        sweepInterval);
   }
 
   public static void main(String[] args) {

@@ -10,10 +10,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The dispatcher: serves node agents' sessions (shoal.v1.DispatcherService). */
 @Command(name = "shoal-dispatcher", mixinStandardHelpOptions = true,

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The registry service: resolves image references against registries' HTTP API v2. */
 @Command(name = "shoal-registry", mixinStandardHelpOptions = true,
@@ -42,12 +42,6 @@ public final class RegistryMain implements Callable<Integer> {
       description = "Most answers the resolution cache keeps (one per reference and login); past it, expired"
           + " answers are dropped, then the least recently used (default: ${DEFAULT-VALUE}).")
   long cacheSize;
-
-  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
-  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDurationConverter.class,
-      description = "How often registry credentials left without their service are looked for and removed"
-          + " (default: ${DEFAULT-VALUE}).")
-  Duration sweepInterval;
 
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
       description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
@@ -78,7 +72,7 @@ public final class RegistryMain implements Callable<Integer> {
     return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
         server.metricsPort == null ? 9401 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.REGISTRY),
-        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, sweepInterval, clusterKey());
+        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, clusterKey());
   }
 
   public static void main(String[] args) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's single thread: a change in etcd only marks the cluster dirty; after a quiet
  * gap of 50 ms (at most 1 s after the first change, as SwarmKit debounces) the loop reconciles
- * once and writes the plan in batched transactions. It then waits until its cache shows its own
+ * once and writes the plan in batched transactions; the first change after an idle gap is
+ * reconciled at once ({@link Debounce}). It then waits until its cache shows its own
  * writes, so it never decides twice on a view that lacks them. One loop per leadership term:
  * started once, closed once; the next term gets a fresh one.
  */
@@ -56,8 +57,8 @@ public final class SchedulerLoop implements AutoCloseable {
       });
   private StoreCache cache;
   private Consumer<Txn> guard = txn -> {};
-  private long dirtySince;
-  private long lastChange;
+  /** Guarded by signal. */
+  private final Debounce debounce = new Debounce(QUIET, MAX_DELAY, System.nanoTime());
   /** System.nanoTime() of the next pass the reconciler asked for; 0: none. Guarded by signal. */
   private long wakeAt;
   private volatile boolean running = true;
@@ -86,18 +87,14 @@ public final class SchedulerLoop implements AutoCloseable {
 
   private void markDirty() {
     synchronized (signal) {
-      long now = System.nanoTime();
-      if (dirtySince == 0) {
-        dirtySince = now;
-      }
-      lastChange = now;
+      debounce.changed(System.nanoTime());
       signal.notifyAll();
     }
   }
 
   private void awaitWork() throws InterruptedException {
     synchronized (signal) {
-      while (dirtySince == 0) {
+      while (!debounce.dirty()) {
         if (wakeAt == 0) {
           signal.wait();
           continue;
@@ -106,23 +103,15 @@ public final class SchedulerLoop implements AutoCloseable {
         if (left <= 0) {
           // A restart delay (or another timer the reconciler asked for) ran out.
           wakeAt = 0;
-          dirtySince = System.nanoTime();
-          lastChange = dirtySince - QUIET.toNanos();
+          debounce.timerRanOut(System.nanoTime());
           break;
         }
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(signal, left);
       }
-      while (true) {
-        long now = System.nanoTime();
-        long quietLeft = lastChange + QUIET.toNanos() - now;
-        long maxLeft = dirtySince + MAX_DELAY.toNanos() - now;
-        long left = Math.min(quietLeft, maxLeft);
-        if (left <= 0) {
-          break;
-        }
+      for (long left = debounce.dueIn(System.nanoTime()); left > 0; left = debounce.dueIn(System.nanoTime())) {
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(signal, left);
       }
-      dirtySince = 0;
+      debounce.passStarts();
     }
   }
 
@@ -130,7 +119,13 @@ public final class SchedulerLoop implements AutoCloseable {
     while (running) {
       try {
         awaitWork();
-        tick();
+        try {
+          tick();
+        } finally {
+          synchronized (signal) {
+            debounce.passEnds(System.nanoTime());
+          }
+        }
         retryDelay = QUIET;
         lastFailure = "";
       } catch (InterruptedException e) {

@@ -9,16 +9,16 @@ import java.util.List;
  * table in ARCHITECTURE.md ("Who owns what") is kept by the code; a test holds that table and
  * these declarations together.
  *
- * <p>Every key has one writer, with two declared exceptions: a task's {@code status} is the
- * dispatcher's (as SwarmKit splits a task between orchestrator and agent), and the registry
- * service deletes credentials whose service no longer exists.
+ * <p>Every key has one writer, with one declared exception: a task's {@code status} is the
+ * dispatcher's (as SwarmKit splits a task between orchestrator and agent).
  */
 public enum Writer {
   CONTROL("control", Tables.SERVICES.name(), Tables.SERVICE_NAMES.name(), Tables.INGRESS_PORTS.name(),
       Tables.CREDENTIALS.name(), Tables.NODES.name()),
   SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.LEADER),
   DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
-  REGISTRY("registry service", Tables.CREDENTIALS.name()),
+  /** Reads only: it seals credentials, and control stores them. */
+  REGISTRY("registry service"),
   /** Reads only. */
   MESH_PROXY("mesh-proxy");
 

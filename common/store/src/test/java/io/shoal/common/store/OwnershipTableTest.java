@@ -26,7 +26,7 @@ class OwnershipTableTest {
   }
 
   @Test
-  void everyKeyHasOneWriterButTheTwoDeclaredExceptions() {
+  void everyKeyHasOneWriterButTheDeclaredException() {
     Map<String, Set<String>> shared = new LinkedHashMap<>();
     OwnershipTable.declaredWriters().forEach((prefix, parts) -> {
       assertThat(parts).as(prefix).isNotEmpty();
@@ -34,10 +34,8 @@ class OwnershipTableTest {
         shared.put(prefix, parts);
       }
     });
-    // A task's status is the dispatcher's; the registry service deletes orphaned credentials.
-    assertThat(shared).isEqualTo(Map.of(
-        Tables.TASKS.name(), Set.of("scheduler", "dispatcher"),
-        Tables.CREDENTIALS.name(), Set.of("control", "registry service")));
+    // A task's status is the dispatcher's.
+    assertThat(shared).isEqualTo(Map.of(Tables.TASKS.name(), Set.of("scheduler", "dispatcher")));
   }
 
   @Test

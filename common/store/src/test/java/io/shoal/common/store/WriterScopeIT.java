@@ -65,10 +65,13 @@ class WriterScopeIT {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> store.writingAs(Writer.MESH_PROXY).txn().create(Tables.TASKS, "t1",
         io.shoal.api.v1.Task.getDefaultInstance())).hasMessageContaining("mesh-proxy may not write tasks/t1: it writes no key");
-    // Guards read any key: the registry service deletes credentials only while the service is absent.
-    store.writingAs(Writer.REGISTRY).txn().requireAbsent(Tables.SERVICES.name() + "/s1")
-        .putBytes(Tables.CREDENTIALS.name() + "/s1", new byte[0], 0).commit();
-    assertThat(store.listRaw(Tables.CREDENTIALS.name() + "/")).hasSize(1);
+    // Control stores the credentials the registry service seals, and sweeps those left without a service.
+    assertThatThrownBy(() -> store.writingAs(Writer.REGISTRY).txn().delete(Tables.CREDENTIALS, "s1", 1))
+        .hasMessageContaining("registry service may not write credentials/s1: it writes no key");
+    // Guards only read, so they may name keys the part does not write.
+    store.writingAs(Writer.SCHEDULER).txn().requireAbsent(Tables.SERVICES.name() + "/s1")
+        .putBytes(Tables.SERVICE_STATUS.name() + "/s1", new byte[0], 0).commit();
+    assertThat(store.listRaw(Tables.SERVICE_STATUS.name() + "/")).hasSize(1);
     assertThat(store.writingAs(Writer.CONTROL).txn().claim(Tables.SERVICE_NAMES, "web", "s1").size()).isEqualTo(1);
   }
 

@@ -1,4 +1,4 @@
-package io.shoal.registry.credentials;
+package io.shoal.control;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -16,12 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes sealed credentials whose service no longer exists. Control writes credentials in the
- * same transaction as their service, so none should be left behind; this catches the ones older
- * versions left (credentials were written apart, and a crash between the two writes of a delete
- * kept them) and any service key removed by hand. Each removal is one transaction guarded by the
- * service key being absent and the credentials being as read, so it can never race a create
- * (which writes both keys at once), and several registry services may sweep side by side.
+ * Removes sealed registry credentials whose service no longer exists. Control writes credentials
+ * in the same transaction as their service, so none should be left behind; this catches the ones
+ * older versions left (credentials were written apart, and a crash between the two writes of a
+ * delete kept them) and any service key removed by hand. It runs in control, the one writer of
+ * {@code credentials/}. Each removal is one transaction guarded by the service key being absent
+ * and the credentials being as read, so it can never race a create (which writes both keys at
+ * once), and every control replica may sweep side by side.
  *
  * <pre>{@code
  * OrphanCredentialSweeper sweeper = new OrphanCredentialSweeper(store, Duration.ofMinutes(10), telemetry).start();
@@ -47,7 +48,7 @@ public final class OrphanCredentialSweeper implements AutoCloseable {
     }
     this.store = store;
     this.interval = interval;
-    this.removed = telemetry.meter("io.shoal.registry").counterBuilder("shoal.registry.orphan_credentials_removed")
+    this.removed = telemetry.meter("io.shoal.control").counterBuilder("shoal.control.orphan_credentials_removed")
         .setDescription("Sealed registry credentials removed because their service no longer exists")
         .build();
   }
