@@ -36,7 +36,7 @@ STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 MESH_DIR="$ROOT/services/mesh-proxy"
 if [ ! -f "$MESH_DIR/target/classpath.txt" ] || [ ! -f "$MESH_DIR/target/test-classes/io/shoal/meshproxy/bench/BenchRoute.class" ]; then
   echo "bench: building mesh-proxy" >&2
-  (cd "$ROOT" && mvn -q -B install -pl services/mesh-proxy -am -DskipTests) >&2
+  (cd "$ROOT" && mvn -q -B package -pl services/mesh-proxy -am -DskipTests) >&2
 fi
 CP="$MESH_DIR/target/classes:$MESH_DIR/target/test-classes:$(cat "$MESH_DIR/target/classpath.txt")"
 

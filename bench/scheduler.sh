@@ -13,7 +13,7 @@
 #   bench/scheduler.sh                      NODES, SERVICES, REPLICAS override the sizes
 #
 # Needs: etcd (Debian etcd-server), java 17, the modules built
-# (mvn -q install -pl services/scheduler,services/dispatcher -am -DskipTests).
+# (mvn -q package -pl services/scheduler,services/dispatcher -am -DskipTests).
 # Loopback only; everything it starts is stopped on exit. The last line is the summary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +31,7 @@ classpath() { # module -> its runtime classpath
   local jar
   jar=$(ls "$ROOT/$1"/target/shoal-*.jar 2>/dev/null | head -1)
   [ -n "$jar" ] && [ -f "$ROOT/$1/target/classpath.txt" ] \
-    || die "$1 is not built; run: mvn -q install -pl services/scheduler,services/dispatcher -am -DskipTests"
+    || die "$1 is not built; run: mvn -q package -pl services/scheduler,services/dispatcher -am -DskipTests"
   echo "$jar:$(cat "$ROOT/$1/target/classpath.txt")"
 }
 SCHED_CP=$(classpath services/scheduler)

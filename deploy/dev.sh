@@ -68,8 +68,8 @@ ensure_packages() {
 }
 
 # Modules `up` runs from their target/ directories (no `mvn install`: nothing else reads ~/.m2).
-MODULES=(proto common cli services/control services/registry services/scheduler services/dispatcher
-  services/node-agent services/mesh-proxy)
+MODULES=(proto common/core common/store common/server cli services/control services/registry
+  services/scheduler services/dispatcher services/node-agent services/mesh-proxy)
 
 module_jar() { # module_jar MODULE: its jar in target/, if built
   local jar

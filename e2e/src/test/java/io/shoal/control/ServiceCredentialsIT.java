@@ -32,7 +32,6 @@ import io.shoal.registry.RegistryGrpcService;
 import io.shoal.registry.ResolutionCache;
 import io.shoal.registry.credentials.ClusterKey;
 import io.shoal.registry.credentials.CredentialStore;
-import io.shoal.registry.credentials.OrphanCredentialSweeper;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import io.shoal.testing.InProcessGrpcExtension;
@@ -186,7 +185,7 @@ class ServiceCredentialsIT {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
 
     assertThat(registryStore.listRaw("credentials/")).isEmpty();
-    assertThat(new OrphanCredentialSweeper(registryStore, Duration.ofMinutes(10), Telemetry.noop()).sweep()).isZero();
+    assertThat(new OrphanCredentialSweeper(controlStore, Duration.ofMinutes(10), Telemetry.noop()).sweep()).isZero();
     assertThat(registryStore.listRaw("credentials/")).isEmpty();
   }
 
@@ -207,7 +206,7 @@ class ServiceCredentialsIT {
     Service kept = create(spec("kept", 0), OLD);
     controlStore.txn().delete(Tables.SERVICES, gone.getId(), gone.getVersion()).commit();
 
-    int removed = new OrphanCredentialSweeper(registryStore, Duration.ofMinutes(10), Telemetry.noop()).sweep();
+    int removed = new OrphanCredentialSweeper(controlStore, Duration.ofMinutes(10), Telemetry.noop()).sweep();
 
     assertThat(removed).isEqualTo(1);
     assertThat(credentials.get(gone.getId())).isEmpty();

@@ -7,6 +7,7 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
+import io.shoal.common.placement.Constraint;
 import io.shoal.common.task.TaskStates;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -176,7 +177,7 @@ public final class Convergence {
   /**
    * {@link #upToDate(Task, ServiceSpec)}, plus placement: a task whose placement differs is still
    * up to date while its node (when known) satisfies the new constraints, as the scheduler's
-   * TaskSpecs.dirty decides.
+   * TaskSpecs.dirty decides with the same {@link Constraint}.
    */
   static boolean upToDate(Task t, ServiceSpec spec, Map<String, Node> nodes) {
     if (!upToDate(t, spec)) {
@@ -186,7 +187,8 @@ public final class Convergence {
       return true;
     }
     Node node = nodes.get(t.getNodeId());
-    return node == null || PlacementCheck.satisfies(spec.getPlacement().getConstraintsList(), node);
+    return node == null
+        || Constraint.matchesAll(Constraint.parseAll(spec.getPlacement().getConstraintsList()), node);
   }
 
   /**

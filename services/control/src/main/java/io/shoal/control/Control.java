@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The running control service: its gRPC API, the watcher that completes the scheduler's
- * automatic rollbacks, and the one that gives newly registered nodes their spec (only control
- * writes a spec).
+ * automatic rollbacks, the one that gives newly registered nodes their spec (only control
+ * writes a spec), and the sweeper of registry credentials left without their service.
  */
 @Singleton
 public final class Control implements AutoCloseable {
@@ -24,12 +24,13 @@ public final class Control implements AutoCloseable {
   private final ControlGrpcService api;
   private final RollbackSwapWatcher rollbacks;
   private final NodeSpecCreator nodeSpecs;
+  private final OrphanCredentialSweeper credentialSweeper;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
-      NodeSpecCreator nodeSpecs) {
+      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper) {
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -37,18 +38,21 @@ public final class Control implements AutoCloseable {
     this.api = api;
     this.rollbacks = rollbacks;
     this.nodeSpecs = nodeSpecs;
+    this.credentialSweeper = credentialSweeper;
   }
 
   public Control start() {
     grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry);
     rollbacks.start();
     nodeSpecs.start();
+    credentialSweeper.start();
     return this;
   }
 
-  /** Stops the watchers, then the gRPC server, and last the clients and telemetry. */
+  /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", nodeSpecs, rollbacks, grpc, registry::shutdownNow, store, telemetry);
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, registry::shutdownNow, store,
+        telemetry);
   }
 }

@@ -3,6 +3,7 @@ package io.shoal.control;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.control.network.NetworkConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,8 +13,9 @@ import java.util.List;
  * @param metricsPort the Prometheus port; 0 disables the endpoint
  * @param store where etcd is
  * @param registry the registry service, which resolves image tags and seals pull logins
+ * @param sweepInterval how often registry credentials left without their service are removed
  * @param networks where networks get their subnets
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
-    NetworkConfig networks) {}
+    Duration sweepInterval, NetworkConfig networks) {}

@@ -1,11 +1,13 @@
 package io.shoal.control;
 
-import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.control.network.NetworkOptions;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services and networks in etcd;"
-        + " completes the scheduler's automatic rollbacks and gives newly registered nodes their spec.")
+        + " completes the scheduler's automatic rollbacks, gives newly registered nodes their spec and removes"
+        + " registry credentials left without their service.")
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -24,6 +27,12 @@ public final class ControlMain implements Callable<Integer> {
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
       description = "host:port of the registry service (default: ${DEFAULT-VALUE}).")
   String registry;
+
+  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
+  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDurationConverter.class,
+      description = "How often registry credentials left without their service are looked for and removed"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration sweepInterval;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -39,7 +48,7 @@ public final class ControlMain implements Callable<Integer> {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
-        networks.config());
+        sweepInterval, networks.config());
   }
 
   public static void main(String[] args) {

@@ -6,6 +6,7 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -32,6 +33,12 @@ public final class ControlModule {
   @Named("registry")
   static Channel registry(@Named("registry") ManagedChannel channel) {
     return channel;
+  }
+
+  @Provides
+  @Singleton
+  static OrphanCredentialSweeper credentialSweeper(ControlConfig config, EtcdStore store, Telemetry telemetry) {
+    return new OrphanCredentialSweeper(store, config.sweepInterval(), telemetry);
   }
 
   @Provides

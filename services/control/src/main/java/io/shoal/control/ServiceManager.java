@@ -9,7 +9,7 @@ import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;

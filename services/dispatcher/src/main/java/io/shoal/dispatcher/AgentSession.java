@@ -13,7 +13,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.errors.InvalidArgumentException;
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.time.Timestamps;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package io.shoal.dispatcher;
 
-import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.GoDuration;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import java.net.InetSocketAddress;
@@ -22,7 +22,7 @@ public final class DispatcherMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
 
-  @Option(names = "--heartbeat-period", defaultValue = "2s", converter = GoDuration.class,
+  @Option(names = "--heartbeat-period", defaultValue = "2s", converter = GoDurationConverter.class,
       description = "How often agents heartbeat; a node is DOWN after three missed periods (default: ${DEFAULT-VALUE}).")
   Duration heartbeatPeriod;
 

@@ -1,8 +1,8 @@
 package io.shoal.meshproxy;
 
-import io.shoal.common.server.EtcdOptions;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -2,7 +2,7 @@ package io.shoal.agent;
 
 import io.shoal.agent.docker.DockerTimeouts;
 import io.shoal.agent.worker.WorkerLimits;
-import io.shoal.common.server.GoDuration;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,12 +61,12 @@ public final class AgentFlags {
           + "in shoal.agent.worker.rejected (default: ${DEFAULT-VALUE}).")
   int taskQueue;
 
-  @Option(names = "--docker-timeout", defaultValue = "1m", converter = GoDuration.class,
+  @Option(names = "--docker-timeout", defaultValue = "1m", converter = GoDurationConverter.class,
       description = "How long dockerd may take to answer a call (a stop: its grace period more) before "
           + "the call fails and its task is retried or rejected (default: ${DEFAULT-VALUE}).")
   Duration dockerTimeout;
 
-  @Option(names = "--pull-timeout", defaultValue = "10m", converter = GoDuration.class,
+  @Option(names = "--pull-timeout", defaultValue = "10m", converter = GoDurationConverter.class,
       description = "How long an image pull may take before it is abandoned and its task REJECTED "
           + "(default: ${DEFAULT-VALUE}).")
   Duration pullTimeout;

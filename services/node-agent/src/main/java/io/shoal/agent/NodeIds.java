@@ -1,6 +1,6 @@
 package io.shoal.agent;
 
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -18,7 +18,6 @@ import java.util.Set;
  * @param timeout how long to wait for a registry
  * @param cacheTtl how long a tag's digest is reused; zero disables the cache
  * @param cacheSize most answers the resolution cache keeps
- * @param sweepInterval how often credentials left without their service are removed
  * @param clusterKey seals registry credentials in etcd; without it they are refused
  */
 public record RegistryConfig(
@@ -29,5 +28,4 @@ public record RegistryConfig(
     Duration timeout,
     Duration cacheTtl,
     long cacheSize,
-    Duration sweepInterval,
     Optional<ClusterKey> clusterKey) {}

@@ -1,9 +1,9 @@
 package io.shoal.registry;
 
-import io.shoal.common.server.EtcdOptions;
-import io.shoal.common.server.GoDuration;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.registry.credentials.ClusterKey;
@@ -30,10 +30,10 @@ public final class RegistryMain implements Callable<Integer> {
   List<String> insecureRegistries = List.of();
 
   @Option(names = "--registry-timeout", defaultValue = "5s",
-      description = "How long to wait for a registry (default: ${DEFAULT-VALUE}).", converter = GoDuration.class)
+      description = "How long to wait for a registry (default: ${DEFAULT-VALUE}).", converter = GoDurationConverter.class)
   Duration timeout;
 
-  @Option(names = "--resolve-cache-ttl", defaultValue = "10s", converter = GoDuration.class,
+  @Option(names = "--resolve-cache-ttl", defaultValue = "10s", converter = GoDurationConverter.class,
       description = "How long a tag's digest is reused before the registry is asked again; `service update"
           + " --image` always asks (default: ${DEFAULT-VALUE}; 0s disables the cache).")
   Duration cacheTtl;
@@ -42,12 +42,6 @@ public final class RegistryMain implements Callable<Integer> {
       description = "Most answers the resolution cache keeps (one per reference and login); past it, expired"
           + " answers are dropped, then the least recently used (default: ${DEFAULT-VALUE}).")
   long cacheSize;
-
-  // Orphans are rare, and harmless until swept: nothing hands out credentials without a task.
-  @Option(names = "--credentials-sweep-interval", defaultValue = "10m", converter = GoDuration.class,
-      description = "How often registry credentials left without their service are looked for and removed"
-          + " (default: ${DEFAULT-VALUE}).")
-  Duration sweepInterval;
 
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
       description = "File holding the cluster key (base64 of 32 random bytes) that seals registry credentials"
@@ -78,7 +72,7 @@ public final class RegistryMain implements Callable<Integer> {
     return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
         server.metricsPort == null ? 9401 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.REGISTRY),
-        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, sweepInterval, clusterKey());
+        Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, clusterKey());
   }
 
   public static void main(String[] args) {

@@ -3,9 +3,7 @@ package io.shoal.registry;
 import dagger.Module;
 import dagger.Provides;
 import io.shoal.common.store.EtcdStore;
-import io.shoal.common.telemetry.Telemetry;
 import io.shoal.registry.credentials.CredentialStore;
-import io.shoal.registry.credentials.OrphanCredentialSweeper;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
@@ -34,11 +32,5 @@ public final class RegistryModule {
         ? "registry credentials are sealed with cluster key " + config.clusterKey().get().id()
         : "no cluster key: --with-registry-auth will be refused");
     return new CredentialStore(store, config.clusterKey());
-  }
-
-  @Provides
-  @Singleton
-  static OrphanCredentialSweeper sweeper(RegistryConfig config, EtcdStore store, Telemetry telemetry) {
-    return new OrphanCredentialSweeper(store, config.sweepInterval(), telemetry);
   }
 }

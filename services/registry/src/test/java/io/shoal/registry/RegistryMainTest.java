@@ -30,12 +30,6 @@ class RegistryMainTest {
   }
 
   @Test
-  void orphanedCredentialsAreLookedForEveryTenMinutesByDefault() {
-    assertThat(parse().sweepInterval).isEqualTo(Duration.ofMinutes(10));
-    assertThat(parse("--credentials-sweep-interval", "30s").sweepInterval).isEqualTo(Duration.ofSeconds(30));
-  }
-
-  @Test
   void theCacheSizeIsAFlagWithABoundedDefault() {
     assertThat(parse().cacheSize).isEqualTo(ResolutionCache.DEFAULT_MAX_ENTRIES).isEqualTo(10_000);
     assertThat(parse("--resolve-cache-size", "50").cacheSize).isEqualTo(50);
@@ -60,11 +54,12 @@ class RegistryMainTest {
   }
 
   @Test
-  void theStoreWritesOnlyCredentials() {
+  void theStoreWritesNothing() {
     Writer writer = parse().config().store().writer();
 
     assertThat(writer).isEqualTo(Writer.REGISTRY);
-    assertThat(writer.prefixes()).containsExactly(Tables.CREDENTIALS.name());
+    assertThat(writer.prefixes()).isEmpty();
+    assertThat(writer.mayWrite(Tables.CREDENTIALS.name() + "/s1")).isFalse();
   }
 
   @Test

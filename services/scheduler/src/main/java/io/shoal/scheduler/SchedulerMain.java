@@ -1,8 +1,9 @@
 package io.shoal.scheduler;
 
-import io.shoal.common.server.EtcdOptions;
+import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.scheduler.placement.PlacementPlugins;
@@ -64,14 +65,6 @@ public final class SchedulerMain implements Callable<Integer> {
     @Override
     public Iterator<String> iterator() {
       return PlacementPlugins.preferenceNames().iterator();
-    }
-  }
-
-  /** Go-style durations (3s, 500ms) for the flags. */
-  static final class GoDurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
-    @Override
-    public java.time.Duration convert(String value) {
-      return io.shoal.common.server.GoDuration.parse(value);
     }
   }
 

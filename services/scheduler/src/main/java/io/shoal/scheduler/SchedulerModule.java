@@ -2,7 +2,7 @@ package io.shoal.scheduler;
 
 import dagger.Module;
 import dagger.Provides;
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;

@@ -17,7 +17,7 @@ import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.UpdateConfig;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;

@@ -11,7 +11,7 @@ import io.shoal.api.v1.NetworkSpec;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.common.errors.ShoalException;
-import io.shoal.common.server.Ids;
+import io.shoal.common.ids.Ids;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
