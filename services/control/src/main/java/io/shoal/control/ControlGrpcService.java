@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.paging.TablePager;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateNetworkRequest;

@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.limits.SpecLimits;
 import io.shoal.api.v1.Placement;
 import io.shoal.api.v1.Resources;
 import io.shoal.api.v1.RestartCondition;

@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.limits.SpecLimits;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

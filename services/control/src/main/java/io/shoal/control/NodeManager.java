@@ -1,5 +1,7 @@
 package io.shoal.control;
 
+import io.shoal.control.limits.SpecLimits;
+import io.shoal.control.paging.TablePager;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeRegistration;

@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.paging.TablePager;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;

@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.limits.SpecLimits;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.LoadBalancing;

@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.paging.TablePager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.api.v1.Node;

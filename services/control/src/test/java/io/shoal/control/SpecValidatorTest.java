@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.control.limits.SpecLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,7 @@ import io.shoal.common.errors.ShoalException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
-import io.shoal.control.SpecLimits;
+import io.shoal.control.limits.SpecLimits;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;

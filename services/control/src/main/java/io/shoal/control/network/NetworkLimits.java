@@ -1,5 +1,7 @@
 package io.shoal.control.network;
 
+import io.shoal.control.limits.SpecLimits;
+
 /**
  * The bounds a network and a service's network attachments keep (docs/LIMITS.md); a network's
  * labels and name keep a service's ({@code SpecLimits}).

@@ -5,7 +5,7 @@ import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
-import io.shoal.control.TablePager;
+import io.shoal.control.paging.TablePager;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.shoal.control.network;
 import io.shoal.api.v1.IpamConfig;
 import io.shoal.api.v1.NetworkSpec;
 import io.shoal.common.errors.InvalidArgumentException;
-import io.shoal.control.SpecLimits;
+import io.shoal.control.limits.SpecLimits;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.shoal.control;
+package io.shoal.control.paging;
 
 import com.google.protobuf.Message;
 import io.grpc.Status;
@@ -28,12 +28,12 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class TablePager {
-  static final int DEFAULT_PAGE_SIZE = 500;
-  static final int MAX_PAGE_SIZE = 1000;
+  public static final int DEFAULT_PAGE_SIZE = 500;
+  public static final int MAX_PAGE_SIZE = 1000;
   /** Half of gRPC's default 4 MiB message, so any client with default settings reads a page. */
-  static final int MAX_PAGE_BYTES = 2 * 1024 * 1024;
+  public static final int MAX_PAGE_BYTES = 2 * 1024 * 1024;
   /** Objects per etcd read: the store's own page (the store takes answers far larger). */
-  static final int READ_KEYS = 500;
+  public static final int READ_KEYS = 500;
   private static final int TOKEN_VERSION = 1;
 
   /**
@@ -42,7 +42,7 @@ public final class TablePager {
    */
   public record Page<T>(List<T> items, String nextPageToken, long revision, String after, String last) {
     /** The same page with each item replaced. */
-    <R> Page<R> map(java.util.function.Function<T, R> f) {
+    public <R> Page<R> map(java.util.function.Function<T, R> f) {
       return new Page<>(items.stream().map(f).toList(), nextPageToken, revision, after, last);
     }
   }
@@ -51,7 +51,7 @@ public final class TablePager {
   public record Request(String filter, int pageSize, String pageToken) {}
 
   /** The position a token stands for. */
-  record Token(String table, long revision, String filter, String filterValue, String after) {}
+  public record Token(String table, long revision, String filter, String filterValue, String after) {}
 
   private final EtcdStore store;
 
@@ -60,7 +60,7 @@ public final class TablePager {
   }
 
   /** The page size to use: 0 means the default, more than the maximum the maximum. */
-  static int pageSize(int requested) {
+  public static int pageSize(int requested) {
     if (requested < 0) {
       throw new InvalidArgumentException("page_size", requested + " is negative");
     }
@@ -108,7 +108,7 @@ public final class TablePager {
    * The objects of {@code other} whose ids the page spans, by id, at the page's revision: the
    * other half of an object kept under two keys (a service's status, a node's registration).
    */
-  <O extends Message> java.util.Map<String, O> alongside(Page<?> page, Table<O> other) {
+  public <O extends Message> java.util.Map<String, O> alongside(Page<?> page, Table<O> other) {
     java.util.Map<String, O> found = new java.util.HashMap<>();
     String after = page.after();
     while (!page.items().isEmpty()) {
@@ -137,7 +137,7 @@ public final class TablePager {
     }
   }
 
-  static String encodeToken(Token token) {
+  public static String encodeToken(Token token) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(TOKEN_VERSION);
@@ -153,7 +153,7 @@ public final class TablePager {
   }
 
   /** The token's position, if it was given out for this table and filter. */
-  static Token decodeToken(String pageToken, Table<?> table, String filter) {
+  public static Token decodeToken(String pageToken, Table<?> table, String filter) {
     Token token;
     try (DataInputStream in = new DataInputStream(
         new java.io.ByteArrayInputStream(Base64.getUrlDecoder().decode(pageToken)))) {

@@ -1,4 +1,4 @@
-package io.shoal.control;
+package io.shoal.control.limits;
 
 import com.google.protobuf.Duration;
 import io.shoal.common.errors.InvalidArgumentException;
@@ -85,7 +85,7 @@ public final class SpecLimits {
    * A uint64 field (Java reads it signed: 2^64−1 is −1) at most {@code max}; messages show it
    * unsigned.
    */
-  static void unsigned(String field, long value, long max) {
+  public static void unsigned(String field, long value, long max) {
     if (Long.compareUnsigned(value, max) > 0) {
       throw new InvalidArgumentException(field,
           Long.toUnsignedString(value) + " exceeds the limit of " + max);
@@ -93,7 +93,7 @@ public final class SpecLimits {
   }
 
   /** A duration in 0..{@link #MAX_DURATION}, with nanos in 0..999,999,999. */
-  static void duration(String field, Duration d) {
+  public static void duration(String field, Duration d) {
     if (d.getNanos() < 0 || d.getNanos() > 999_999_999) {
       throw new InvalidArgumentException(field + ".nanos", d.getNanos() + " is outside 0-999999999");
     }
