@@ -1,5 +1,6 @@
 package io.shoal.scheduler;
 
+import io.shoal.api.v1.Network;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeState;
@@ -12,8 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One consistent look at services, tasks and nodes, as the reconcilers read it. */
-public record ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes) {
+/** One consistent look at services, tasks, nodes and networks, as the reconcilers read it. */
+public record ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes,
+    Map<String, Network> networks) {
+
+  /** With no networks. */
+  public ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes) {
+    this(services, tasks, nodes, Map.of());
+  }
 
   public Map<String, List<Task>> tasksByService() {
     Map<String, List<Task>> byService = new HashMap<>();

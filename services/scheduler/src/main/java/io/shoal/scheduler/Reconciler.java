@@ -5,7 +5,10 @@ import io.shoal.api.v1.Task;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.TaskReaper;
+import io.shoal.scheduler.network.AddressAllocator;
+import io.shoal.scheduler.network.AddressAllocator.Pools;
 import io.shoal.scheduler.placement.Placer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass over the cluster: orchestrate every service (which tasks should exist), reap what is
- * left of deleted services, then place the tasks that wait for a node. Pure but for logging:
+ * left of deleted services, give services and waiting tasks their network addresses, then place
+ * the tasks that wait for a node. Pure but for logging:
  * reads a view, returns a plan.
  *
  * <p>Each service is reconciled on its own: when its spec holds a value out of range
@@ -29,13 +33,16 @@ public final class Reconciler {
   private final GlobalOrchestrator global;
   private final TaskReaper reaper;
   private final Placer placer;
+  private final AddressAllocator addresses;
   private final ReconcileErrors errors = new ReconcileErrors();
 
-  public Reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper, Placer placer) {
+  public Reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper, Placer placer,
+      AddressAllocator addresses) {
     this.replicated = replicated;
     this.global = global;
     this.reaper = reaper;
     this.placer = placer;
+    this.addresses = addresses;
   }
 
   public Plan reconcile(ClusterView view) {
@@ -61,6 +68,15 @@ public final class Reconciler {
             .ifPresent(e -> log.debug("tasks of deleted service {} not removed: {}", serviceId, e.toString()));
       }
     });
+    Pools pools = addresses.startPass(view);
+    for (Service service : view.services().values()) {
+      if (!failed.containsKey(service.getId())) {
+        List<Task> tasks = new ArrayList<>(byService.getOrDefault(service.getId(), List.of()));
+        plan.creates().stream().filter(t -> t.getServiceId().equals(service.getId())).forEach(tasks::add);
+        plan.allOrNothing(() -> addresses.allocate(service, tasks, plan, pools))
+            .ifPresent(e -> failed.put(service.getId(), e));
+      }
+    }
     placer.place(view, plan, failed.keySet(), failed::putIfAbsent);
     errors.record(view.services().values(), failed, plan);
     return plan;

@@ -4,6 +4,7 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceStatus;
+import io.shoal.api.v1.Task;
 import io.shoal.common.objects.NodeViews;
 import io.shoal.common.objects.ServiceViews;
 import io.shoal.common.store.EtcdStore;
@@ -11,6 +12,7 @@ import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.store.TxnBatches;
+import io.shoal.scheduler.network.AddressIndex;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +83,7 @@ public final class SchedulerLoop implements AutoCloseable {
   public void start(Consumer<Txn> guard) {
     this.guard = guard;
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.SERVICE_STATUS, Tables.TASKS, Tables.NODES,
-        Tables.NODE_REGISTRATIONS), changes -> markDirty()).start();
+        Tables.NODE_REGISTRATIONS, Tables.NETWORKS), changes -> markDirty()).start();
     markDirty();
     thread.start();
   }
@@ -148,16 +151,13 @@ public final class SchedulerLoop implements AutoCloseable {
     Map<String, Service> stored = Map.copyOf(cache.view(Tables.SERVICES));
     Map<String, ServiceStatus> statuses = Map.copyOf(cache.view(Tables.SERVICE_STATUS));
     ClusterView view = new ClusterView(services(stored, statuses), Map.copyOf(cache.view(Tables.TASKS)),
-        nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)));
+        nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)), Map.copyOf(cache.view(Tables.NETWORKS)));
     Plan plan = reconciler.reconcile(view);
     long reconciled = System.nanoTime();
     synchronized (signal) {
       wakeAt = plan.wakeAt().map(at -> System.nanoTime() + sleepNanos(Instant.now(), at)).orElse(0L);
     }
-    List<Consumer<Txn>> writes = new ArrayList<>();
-    plan.creates().forEach(t -> writes.add(txn -> txn.create(Tables.TASKS, t.getId(), t)));
-    plan.updates().forEach(t -> writes.add(txn -> txn.update(Tables.TASKS, t.getId(), t, t.getVersion())));
-    plan.deletes().forEach(t -> writes.add(txn -> txn.delete(Tables.TASKS, t.getId(), t.getVersion())));
+    List<Consumer<Txn>> writes = taskWrites(plan, view.tasks());
     writes.addAll(statusWrites(plan, stored, statuses));
     if (writes.isEmpty()) {
       log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
@@ -178,6 +178,30 @@ public final class SchedulerLoop implements AutoCloseable {
       log.debug("tick wrote {} changes ({} new tasks): reconcile {} ms, write {} ms", plan.size(), plan.creates().size(),
           (reconciled - started) / 1_000_000, (written - reconciled) / 1_000_000);
     }
+  }
+
+  /**
+   * The plan's tasks as writes, each with the address index entries it claims or releases in the
+   * same transaction: a new task claims its addresses, a changed one those it did not have, a
+   * deleted one releases all of its.
+   */
+  static List<Consumer<Txn>> taskWrites(Plan plan, Map<String, Task> stored) {
+    List<Consumer<Txn>> writes = new ArrayList<>();
+    plan.creates().forEach(t -> writes.add(txn -> {
+      txn.create(Tables.TASKS, t.getId(), t);
+      AddressIndex.claim(txn, t.getId(), AddressIndex.of(t), Set.of());
+    }));
+    plan.updates().forEach(t -> writes.add(txn -> {
+      txn.update(Tables.TASKS, t.getId(), t, t.getVersion());
+      Task old = stored.get(t.getId());
+      AddressIndex.claim(txn, t.getId(), AddressIndex.of(t), old == null ? Set.of() : AddressIndex.of(old));
+    }));
+    plan.deletes().forEach(t -> writes.add(txn -> {
+      txn.delete(Tables.TASKS, t.getId(), t.getVersion());
+      Task old = stored.getOrDefault(t.getId(), t);
+      AddressIndex.release(txn, t.getId(), AddressIndex.of(old), Set.of());
+    }));
+    return writes;
   }
 
   /** The services as the reconciler reads them: each with the scheduler's status about it. */
@@ -205,12 +229,24 @@ public final class SchedulerLoop implements AutoCloseable {
     for (Service s : plan.serviceUpdates()) {
       ServiceStatus status = ServiceViews.statusOf(s);
       ServiceStatus old = statuses.get(s.getId());
-      writes.add(old == null ? txn -> txn.create(Tables.SERVICE_STATUS, s.getId(), status)
-          : txn -> txn.update(Tables.SERVICE_STATUS, s.getId(), status, old.getVersion()));
+      Set<String> vips = AddressIndex.of(status.getEndpoint());
+      Set<String> oldVips = old == null ? Set.of() : AddressIndex.of(old.getEndpoint());
+      writes.add(txn -> {
+        if (old == null) {
+          txn.create(Tables.SERVICE_STATUS, s.getId(), status);
+        } else {
+          txn.update(Tables.SERVICE_STATUS, s.getId(), status, old.getVersion());
+        }
+        AddressIndex.claim(txn, s.getId(), vips, oldVips);
+        AddressIndex.release(txn, s.getId(), oldVips, vips);
+      });
     }
     statuses.forEach((id, status) -> {
       if (!stored.containsKey(id)) {
-        writes.add(txn -> txn.delete(Tables.SERVICE_STATUS, id, status.getVersion()));
+        writes.add(txn -> {
+          txn.delete(Tables.SERVICE_STATUS, id, status.getVersion());
+          AddressIndex.release(txn, id, AddressIndex.of(status.getEndpoint()), Set.of());
+        });
       }
     });
     return writes;

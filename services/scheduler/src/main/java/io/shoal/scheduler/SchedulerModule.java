@@ -3,6 +3,7 @@ package io.shoal.scheduler;
 import dagger.Module;
 import dagger.Provides;
 import io.shoal.common.ids.Ids;
+import io.shoal.scheduler.network.AddressAllocator;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
@@ -82,7 +83,7 @@ public final class SchedulerModule {
   @Provides
   @Singleton
   static Reconciler reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper,
-      Placer placer) {
-    return new Reconciler(replicated, global, reaper, placer);
+      Placer placer, TaskFactory factory) {
+    return new Reconciler(replicated, global, reaper, placer, new AddressAllocator(factory::now));
   }
 }

@@ -22,6 +22,7 @@ import io.shoal.common.ids.Ids;
 import io.shoal.common.objects.ServiceViews;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.scheduler.network.AddressAllocator;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
@@ -51,7 +52,8 @@ final class Fixtures {
     UpdateSupervisor updates = new UpdateSupervisor(clock);
     return new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),
         new GlobalOrchestrator(factory, restarts, updates), new TaskReaper(historyLimit),
-        new Placer(PlacementPlugins.filters(Set.of()), PlacementPlugins.preferences(Set.of()), factory::now));
+        new Placer(PlacementPlugins.filters(Set.of()), PlacementPlugins.preferences(Set.of()), factory::now),
+        new AddressAllocator(factory::now));
   }
 
   static Service service(String id, long replicas) {

@@ -18,6 +18,7 @@ import io.shoal.api.v1.UpdateConfig;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.common.ids.Ids;
+import io.shoal.scheduler.network.AddressAllocator;
 import io.shoal.scheduler.orchestrator.GlobalOrchestrator;
 import io.shoal.scheduler.orchestrator.ReplicatedOrchestrator;
 import io.shoal.scheduler.orchestrator.RestartSupervisor;
@@ -162,7 +163,8 @@ class ServiceIsolationTest {
     UpdateSupervisor updates = new UpdateSupervisor(clock);
     Reconciler withFailingFilter = new Reconciler(new ReplicatedOrchestrator(factory, restarts, updates),
         new GlobalOrchestrator(factory, restarts, updates), new TaskReaper(5),
-        new Placer(List.of(new ReadyFilter(), failsOnSlot2OfBad), factory::now));
+        new Placer(List.of(new ReadyFilter(), failsOnSlot2OfBad), factory::now),
+        new AddressAllocator(factory::now));
 
     Plan plan = withFailingFilter.reconcile(view(List.of(service("bad", 2), service("ok", 2)), List.of(),
         nodes(ready("n1"), ready("n2"))));

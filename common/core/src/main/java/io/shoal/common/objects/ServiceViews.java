@@ -9,7 +9,8 @@ import java.util.Optional;
  * writer: control's {@code services/<id>} and the scheduler's {@code service_status/<id>}. The
  * scheduler's status speaks about one version of the service; once control writes the service
  * again (a new spec, a rollback) it reads as none, and the update status control stored with the
- * spec stands until the scheduler writes one about the new version.
+ * spec stands until the scheduler writes one about the new version. The status's endpoint (the
+ * service's virtual IPs) is shown whatever version the status is about.
  */
 public final class ServiceViews {
   private ServiceViews() {}
@@ -19,6 +20,9 @@ public final class ServiceViews {
     Optional<ServiceStatus> current = status.filter(s -> s.getServiceVersion() == stored.getVersion());
     Service.Builder b = stored.toBuilder().setReconcileError(current.map(ServiceStatus::getReconcileError).orElse(""));
     current.filter(ServiceStatus::hasUpdateStatus).ifPresent(s -> b.setUpdateStatus(s.getUpdateStatus()));
+    // The virtual IPs belong to the service, not to one version of it.
+    b.clearEndpoint();
+    status.filter(ServiceStatus::hasEndpoint).ifPresent(s -> b.setEndpoint(s.getEndpoint()));
     return b.build();
   }
 
@@ -28,6 +32,9 @@ public final class ServiceViews {
         .setServiceVersion(service.getVersion()).setReconcileError(service.getReconcileError());
     if (service.hasUpdateStatus()) {
       b.setUpdateStatus(service.getUpdateStatus());
+    }
+    if (service.hasEndpoint()) {
+      b.setEndpoint(service.getEndpoint());
     }
     return b.build();
   }

@@ -2,6 +2,8 @@ package io.shoal.common.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shoal.api.v1.Endpoint;
+import io.shoal.api.v1.EndpointVirtualIp;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.ServiceStatus;
@@ -47,5 +49,18 @@ class ServiceViewsTest {
 
     assertThat(ServiceViews.statusOf(view)).isEqualTo(status(7).toBuilder().clearVersion().build());
     assertThat(ServiceViews.statusOf(stored(8)).hasUpdateStatus()).isFalse();
+  }
+
+  @Test
+  void theVirtualIpsAreShownWhateverVersionTheStatusIsAbout() {
+    Endpoint endpoint = Endpoint.newBuilder()
+        .addVirtualIps(EndpointVirtualIp.newBuilder().setNetworkId("n1").setAddr("10.0.0.2/24")).build();
+    ServiceStatus old = status(7).toBuilder().setEndpoint(endpoint).build();
+
+    Service view = ServiceViews.withStatus(stored(8), Optional.of(old));
+
+    assertThat(view.getEndpoint()).isEqualTo(endpoint);
+    assertThat(view.hasUpdateStatus()).isFalse();
+    assertThat(ServiceViews.statusOf(view).getEndpoint()).isEqualTo(endpoint);
   }
 }

@@ -57,6 +57,13 @@ public final class Tables {
   public static final Index SUBNETS = new Index("subnets");
 
   /**
+   * Each network's addresses in use: {@code addresses/<network id>/<ip>} holds the task or service
+   * id that has it. Written by the scheduler in the transaction that gives or takes the address,
+   * so no address is handed out twice, even by two leaders' overlapping terms.
+   */
+  public static final Index ADDRESSES = new Index("addresses");
+
+  /**
    * {@code allocator/subnets}: a counter every subnet claim bumps in its own transaction, so two
    * concurrent claims of overlapping (not only equal) subnets cannot both commit: etcd compares
    * single keys, not ranges.

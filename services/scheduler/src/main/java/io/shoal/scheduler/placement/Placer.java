@@ -8,6 +8,7 @@ import io.shoal.common.task.TaskStates;
 import io.shoal.common.time.Timestamps;
 import io.shoal.scheduler.ClusterView;
 import io.shoal.scheduler.Plan;
+import io.shoal.scheduler.network.AddressAllocator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -199,7 +200,8 @@ public final class Placer {
       if (node != null) {
         node.add(task);
       }
-    } else {
+    } else if (AddressAllocator.attached(task)) {
+      // One without its addresses waits PENDING with the allocator's reason.
       waiting.add(task);
     }
   }

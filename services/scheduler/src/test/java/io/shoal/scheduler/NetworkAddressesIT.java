@@ -1,0 +1,148 @@
+package io.shoal.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Tables;
+import io.shoal.common.store.Writer;
+import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Addresses on a real etcd: the test plays control (networks, services) and the agents; what the
+ * scheduler claims in the address index is what the tasks and the service hold.
+ */
+@ExtendWith(EtcdExtension.class)
+class NetworkAddressesIT {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private EtcdStore store;
+  private SchedulerLoop loop;
+
+  @BeforeEach
+  void start(EtcdTestCluster etcd) {
+    store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
+    for (String n : List.of("n1", "n2", "n3")) {
+      store.txn().create(Tables.NODE_REGISTRATIONS, n, Fixtures.registration(n)).commit();
+    }
+    store.txn().create(Tables.NETWORKS, "net1", NetworkAddressesTest.network("net1", "front", "10.0.0.0/24")).commit();
+    store.txn().create(Tables.NETWORKS, "net2", NetworkAddressesTest.network("net2", "small", "10.0.1.0/29")).commit();
+    loop = new SchedulerLoop(store.writingAs(Writer.SCHEDULER), Fixtures.reconciler(Clock.systemUTC(), 0));
+    loop.start();
+  }
+
+  @AfterEach
+  void stop() {
+    loop.close();
+    store.close();
+  }
+
+  private List<Task> live() {
+    return store.list(Tables.TASKS).items().stream()
+        .filter(t -> t.getDesiredState() == TaskState.TASK_STATE_RUNNING).toList();
+  }
+
+  private Set<String> index() {
+    return store.keys(Tables.ADDRESSES);
+  }
+
+  private static Set<String> keys(List<Task> tasks) {
+    return tasks.stream().flatMap(t -> t.getNetworksList().stream()
+        .flatMap(a -> a.getAddressesList().stream().map(addr -> a.getNetworkId() + "/" + addr.replaceFirst("/.*", ""))))
+        .collect(Collectors.toSet());
+  }
+
+  private Set<String> vips(String serviceId) {
+    return store.get(Tables.SERVICE_STATUS, serviceId).map(s -> s.getEndpoint().getVirtualIpsList().stream()
+        .map(v -> v.getNetworkId() + "/" + v.getAddr().replaceFirst("/.*", "")).collect(Collectors.toSet()))
+        .orElse(Set.of());
+  }
+
+  /** Stopped tasks are reported SHUTDOWN, as an agent would. */
+  private void agentsStopWhatIsToldTo() {
+    for (Task t : store.list(Tables.TASKS).items()) {
+      if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING && t.getStatus().getState() != TaskState.TASK_STATE_SHUTDOWN) {
+        store.txn().update(Tables.TASKS, t.getId(), t.toBuilder()
+            .setStatus(t.getStatus().toBuilder().setState(TaskState.TASK_STATE_SHUTDOWN)).build(), t.getVersion()).commit();
+      }
+    }
+  }
+
+  private void setReplicas(String id, long replicas) {
+    Service s = store.get(Tables.SERVICES, id).orElseThrow();
+    store.txn().update(Tables.SERVICES, id, s.toBuilder().setSpec(s.getSpec().toBuilder()
+        .setReplicated(s.getSpec().getReplicated().toBuilder().setReplicas(replicas))).build(), s.getVersion()).commit();
+  }
+
+  @Test
+  void aServiceGetsAVirtualIpAndItsTasksDistinctAddressesAllReleasedWhenTheyGo() {
+    store.txn().create(Tables.SERVICES, "web", NetworkAddressesTest.onNetwork(Fixtures.service("web", 3), "net1")).commit();
+
+    await().atMost(WAIT).until(() -> live().size() == 3
+        && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+    assertThat(vips("web")).containsExactly("net1/10.0.0.2");
+    assertThat(keys(live())).hasSize(3).doesNotContain("net1/10.0.0.2");
+    assertThat(index()).isEqualTo(union(keys(live()), vips("web")));
+    assertThat(store.owner(Tables.ADDRESSES, "net1/10.0.0.2")).contains("web");
+
+    // Scaling down: the stopped task is deleted (no history kept) and its address released.
+    setReplicas("web", 1);
+    await().atMost(WAIT).until(() -> {
+      agentsStopWhatIsToldTo();
+      return store.list(Tables.TASKS).items().size() == 1;
+    });
+    await().atMost(WAIT).until(() -> index().equals(union(keys(live()), vips("web"))));
+    assertThat(index()).hasSize(2);
+
+    // The service goes: its virtual IP with its status, its tasks' addresses with them.
+    Service web = store.get(Tables.SERVICES, "web").orElseThrow();
+    store.txn().delete(Tables.SERVICES, "web", web.getVersion()).commit();
+    await().atMost(WAIT).until(() -> {
+      agentsStopWhatIsToldTo();
+      return store.list(Tables.TASKS).items().isEmpty() && store.get(Tables.SERVICE_STATUS, "web").isEmpty();
+    });
+    assertThat(index()).isEmpty();
+  }
+
+  @Test
+  void tasksStayPendingWhenTheNetworkRunsOut() {
+    // A /29 with its gateway holds five: the virtual IP and four tasks.
+    store.txn().create(Tables.SERVICES, "api", NetworkAddressesTest.onNetwork(Fixtures.service("api", 6), "net2")).commit();
+
+    await().atMost(WAIT).until(() -> live().size() == 6
+        && live().stream().filter(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED).count() == 4);
+    assertThat(live()).filteredOn(t -> t.getStatus().getState() == TaskState.TASK_STATE_PENDING).hasSize(2)
+        .allSatisfy(t -> {
+          assertThat(t.getStatus().getErr()).isEqualTo("no IP address available on network small");
+          assertThat(t.getNodeId()).isEmpty();
+          assertThat(t.getSlot()).isGreaterThan(4);
+        });
+    assertThat(index()).hasSize(5);
+
+    // The pending ones are the highest slots (addresses go lowest slot first): scaling to 4
+    // removes them, and the rest keep their addresses.
+    setReplicas("api", 4);
+    await().atMost(WAIT).until(() -> {
+      agentsStopWhatIsToldTo();
+      return live().size() == 4
+          && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED);
+    });
+    await().atMost(WAIT).until(() -> index().equals(union(keys(live()), vips("api"))));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,81 @@
+package io.shoal.scheduler;
+
+import static io.shoal.scheduler.Fixtures.nodes;
+import static io.shoal.scheduler.Fixtures.ready;
+import static io.shoal.scheduler.Fixtures.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shoal.api.v1.EndpointVirtualIp;
+import io.shoal.api.v1.IpamConfig;
+import io.shoal.api.v1.Network;
+import io.shoal.api.v1.NetworkAttachmentConfig;
+import io.shoal.api.v1.NetworkSpec;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler gives services and tasks their addresses before placement. */
+class NetworkAddressesTest {
+  private final Reconciler reconciler = Fixtures.reconciler(Clock.systemUTC(), 5);
+
+  static Network network(String id, String name, String subnet) {
+    return Network.newBuilder().setId(id).setSpec(NetworkSpec.newBuilder().setName(name))
+        .setIpam(IpamConfig.newBuilder().setSubnet(subnet).setGateway(subnet.replaceFirst("\\.0/", ".1/")
+            .replaceFirst("/.*", ""))).build();
+  }
+
+  static Service onNetwork(Service s, String networkId, String... aliases) {
+    return s.toBuilder().setSpec(s.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder()
+        .setTarget(networkId).addAllAliases(List.of(aliases)))).build();
+  }
+
+  private Plan reconcile(Service service, Network network) {
+    ClusterView plain = view(List.of(service), List.of(), nodes(ready("n1"), ready("n2")));
+    return reconciler.reconcile(new ClusterView(plain.services(), plain.tasks(), plain.nodes(),
+        Map.of(network.getId(), network)));
+  }
+
+  @Test
+  void aServiceGetsAVirtualIpAndEachTaskItsOwnAddressBeforeItIsPlaced() {
+    Plan plan = reconcile(onNetwork(Fixtures.service("web", 3), "net1", "www"), network("net1", "front", "10.0.0.0/24"));
+
+    assertThat(plan.serviceUpdates()).singleElement().satisfies(s -> assertThat(s.getEndpoint().getVirtualIpsList())
+        .containsExactly(EndpointVirtualIp.newBuilder().setNetworkId("net1").setAddr("10.0.0.2/24").build()));
+    assertThat(plan.creates()).hasSize(3).allSatisfy(t -> {
+      assertThat(t.getStatus().getState()).isEqualTo(TaskState.TASK_STATE_ASSIGNED);
+      assertThat(t.getNetworksList()).singleElement().satisfies(a -> {
+        assertThat(a.getNetworkId()).isEqualTo("net1");
+        assertThat(a.getAliasesList()).containsExactly("www");
+      });
+    });
+    assertThat(plan.creates()).extracting(t -> t.getNetworks(0).getAddresses(0))
+        .containsExactlyInAnyOrder("10.0.0.3/24", "10.0.0.4/24", "10.0.0.5/24");
+  }
+
+  @Test
+  void tasksThatFindNoAddressStayPendingWithSwarmsReason() {
+    // A /29 with its gateway: five addresses, one the virtual IP's.
+    Plan plan = reconcile(onNetwork(Fixtures.service("web", 6), "net1"), network("net1", "small", "10.0.1.0/29"));
+
+    List<Task> pending = plan.creates().stream()
+        .filter(t -> t.getStatus().getState() == TaskState.TASK_STATE_PENDING).toList();
+    assertThat(pending).hasSize(2).allSatisfy(t -> {
+      assertThat(t.getStatus().getErr()).isEqualTo("no IP address available on network small");
+      assertThat(t.getNodeId()).isEmpty();
+      assertThat(t.getNetworksList()).isEmpty();
+    });
+    assertThat(plan.creates()).filteredOn(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED).hasSize(4);
+  }
+
+  @Test
+  void aServiceOnNoNetworkGetsNoEndpoint() {
+    Plan plan = reconcile(Fixtures.service("web", 2), network("net1", "front", "10.0.0.0/24"));
+
+    assertThat(plan.serviceUpdates()).isEmpty();
+    assertThat(plan.creates()).hasSize(2).allSatisfy(t -> assertThat(t.getNetworksList()).isEmpty());
+  }
+}
