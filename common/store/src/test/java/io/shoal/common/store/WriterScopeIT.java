@@ -57,7 +57,7 @@ class WriterScopeIT {
 
     assertThatThrownBy(() -> scheduler.txn().create(Tables.SERVICES, "s1", service))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the scheduler may not write services/s1: it writes only under tasks/, service_status/, leader/"
+        .hasMessage("the scheduler may not write services/s1: it writes only under tasks/, service_status/, addresses/, leader/"
             + " (ARCHITECTURE.md, Who owns what)");
     assertThatThrownBy(() -> scheduler.txn().update(Tables.SERVICES, "s1", service, 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> scheduler.txn().delete(Tables.NODES, "n1", 1)).isInstanceOf(IllegalStateException.class);
