@@ -3,6 +3,8 @@ package io.shoal.control;
 import io.shoal.control.paging.TablePager;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shoal.api.v1.Endpoint;
+import io.shoal.api.v1.EndpointVirtualIp;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeDescription;
 import io.shoal.api.v1.NodeRegistration;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EtcdExtension.class)
 class MergedListingsIT {
+  private static final Endpoint VIP = Endpoint.newBuilder()
+      .addVirtualIps(EndpointVirtualIp.newBuilder().setNetworkId("n1").setAddr("10.0.0.2/24")).build();
   private EtcdStore store;
 
   @BeforeEach
@@ -52,7 +56,12 @@ class MergedListingsIT {
       long version = store.txn().create(Tables.SERVICES, id, Service.newBuilder().setId(id)
           .setSpec(ServiceSpec.newBuilder().setName("web" + i)).build()).commit();
       if (i == 1 || i == 2 || i == 5 || i == 3) {
-        store.txn().create(Tables.SERVICE_STATUS, id, status(id, i == 3 ? version - 1 : version)).commit();
+        ServiceStatus status = status(id, i == 3 ? version - 1 : version);
+        if (i == 3) {
+          // The virtual IPs are the service's whatever version the status is about.
+          status = status.toBuilder().setEndpoint(VIP).build();
+        }
+        store.txn().create(Tables.SERVICE_STATUS, id, status).commit();
       }
     }
     store.txn().create(Tables.SERVICE_STATUS, "s4a", status("s4a", 1)).commit();
@@ -70,6 +79,8 @@ class MergedListingsIT {
     assertThat(listed).extracting(Service::getId).containsExactly("s0", "s1", "s2", "s3", "s4", "s5", "s6");
     assertThat(listed).filteredOn(s -> s.getUpdateStatus().getState() == UpdateState.UPDATE_STATE_UPDATING)
         .extracting(Service::getId).containsExactly("s1", "s2", "s5");
+    assertThat(listed).filteredOn(Service::hasEndpoint).extracting(Service::getId).containsExactly("s3");
+    assertThat(queries.find("s3").getEndpoint()).isEqualTo(VIP);
     assertThat(listed).allSatisfy(s -> assertThat(s).isEqualTo(queries.find(s.getId())));
   }
 
