@@ -12,14 +12,19 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** One consistent look at services, tasks, nodes and networks, as the reconcilers read it. */
+/**
+ * One consistent look at services, tasks, nodes and networks, as the reconcilers read it, and the
+ * address index keys ({@code <network id>/<ip>}) held by no task or service it knows of, which
+ * no task may be given.
+ */
 public record ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes,
-    Map<String, Network> networks) {
+    Map<String, Network> networks, Set<String> strayAddresses) {
 
   /** With no networks. */
   public ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes) {
-    this(services, tasks, nodes, Map.of());
+    this(services, tasks, nodes, Map.of(), Set.of());
   }
 
   public Map<String, List<Task>> tasksByService() {

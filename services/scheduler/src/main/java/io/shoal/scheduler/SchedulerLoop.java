@@ -68,6 +68,9 @@ public final class SchedulerLoop implements AutoCloseable {
   /** Only the loop's thread touches these two. */
   private Duration retryDelay = QUIET;
   private String lastFailure = "";
+  /** The loop's thread only: whether the next pass reads the address index, and what it found astray. */
+  private boolean readIndex = true;
+  private Set<String> strayKeys = Set.of();
 
   @Inject
   public SchedulerLoop(EtcdStore store, Reconciler reconciler) {
@@ -151,7 +154,8 @@ public final class SchedulerLoop implements AutoCloseable {
     Map<String, Service> stored = Map.copyOf(cache.view(Tables.SERVICES));
     Map<String, ServiceStatus> statuses = Map.copyOf(cache.view(Tables.SERVICE_STATUS));
     ClusterView view = new ClusterView(services(stored, statuses), Map.copyOf(cache.view(Tables.TASKS)),
-        nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)), Map.copyOf(cache.view(Tables.NETWORKS)));
+        nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)), Map.copyOf(cache.view(Tables.NETWORKS)),
+        strayAddresses(statuses));
     Plan plan = reconciler.reconcile(view);
     long reconciled = System.nanoTime();
     synchronized (signal) {
@@ -202,6 +206,31 @@ public final class SchedulerLoop implements AutoCloseable {
       AddressIndex.release(txn, t.getId(), AddressIndex.of(old), Set.of());
     }));
     return writes;
+  }
+
+  /**
+   * Address index entries held by no task or service status the cache knows: none unless etcd was
+   * edited by hand or a bug leaked one, but each would make every claim of its address fail, so the
+   * allocator steers clear of them. Read at a term's first pass and after a batch conflicts (a lost
+   * claim), not on every pass: in between the index is exactly what the tasks and statuses hold.
+   */
+  private Set<String> strayAddresses(Map<String, ServiceStatus> statuses) {
+    if (readIndex) {
+      readIndex = false;
+      Map<String, Task> tasks = cache.view(Tables.TASKS);
+      Set<String> stray = new java.util.HashSet<>();
+      store.owners(Tables.ADDRESSES).forEach((key, owner) -> {
+        if (!tasks.containsKey(owner) && !statuses.containsKey(owner)) {
+          stray.add(key);
+        }
+      });
+      if (!stray.isEmpty() && !stray.equals(strayKeys)) {
+        log.warn("{} address index entries are held by no task or service; their addresses are not given out: {}",
+            stray.size(), stray.size() <= 10 ? stray : stray.size() + " keys");
+      }
+      strayKeys = Set.copyOf(stray);
+    }
+    return strayKeys;
   }
 
   /** The services as the reconciler reads them: each with the scheduler's status about it. */
@@ -291,9 +320,11 @@ public final class SchedulerLoop implements AutoCloseable {
         TxnBatches.Outcome<Consumer<Txn>> outcome = r.get();
         revision = Math.max(revision, outcome.revision());
         if (!outcome.conflicted().isEmpty()) {
+          readIndex = true;
           markDirty();
         }
       } catch (java.util.concurrent.ExecutionException e) {
+        readIndex = true;
         markDirty();
         log.warn("a batch of writes failed; deciding again: {}", e.getCause().toString());
       }

@@ -145,4 +145,17 @@ class NetworkAddressesIT {
   private static Set<String> union(Set<String> a, Set<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet());
   }
+
+  @Test
+  void anAddressTheIndexGivesToNoTaskOrServiceIsNotHandedOut() {
+    // Left by a hand edit (or a bug): claiming it would fail every time.
+    store.txn().claim(Tables.ADDRESSES, "net1/10.0.0.2", "ghost").commit();
+    store.txn().create(Tables.SERVICES, "web", NetworkAddressesTest.onNetwork(Fixtures.service("web", 2), "net1")).commit();
+
+    await().atMost(WAIT).until(() -> live().size() == 2
+        && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+    assertThat(vips("web")).containsExactly("net1/10.0.0.3");
+    assertThat(keys(live())).containsExactlyInAnyOrder("net1/10.0.0.4", "net1/10.0.0.5");
+    assertThat(store.owner(Tables.ADDRESSES, "net1/10.0.0.2")).contains("ghost");
+  }
 }

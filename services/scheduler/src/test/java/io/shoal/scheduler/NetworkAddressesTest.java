@@ -16,6 +16,7 @@ import io.shoal.api.v1.TaskState;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler gives services and tasks their addresses before placement. */
@@ -36,7 +37,7 @@ class NetworkAddressesTest {
   private Plan reconcile(Service service, Network network) {
     ClusterView plain = view(List.of(service), List.of(), nodes(ready("n1"), ready("n2")));
     return reconciler.reconcile(new ClusterView(plain.services(), plain.tasks(), plain.nodes(),
-        Map.of(network.getId(), network)));
+        Map.of(network.getId(), network), Set.of()));
   }
 
   @Test

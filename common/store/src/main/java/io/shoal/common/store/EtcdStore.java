@@ -185,6 +185,15 @@ public final class EtcdStore implements AutoCloseable {
     return keys;
   }
 
+  /** Every held key of a unique index with its holder, read page by page at one revision. */
+  public java.util.Map<String, String> owners(Index index) {
+    String prefix = index.name() + "/";
+    java.util.Map<String, String> owners = new java.util.HashMap<>();
+    pages(prefix, 0, kv -> owners.put(kv.getKey().toString(UTF_8).substring(root.length() + prefix.length()),
+        kv.getValue().toString(UTF_8)));
+    return owners;
+  }
+
   /** Raw values under a prefix, keyed by the path below {@code prefix}. */
   public List<KeyValue> listRaw(String prefix) {
     List<KeyValue> all = new ArrayList<>();

@@ -40,7 +40,7 @@ public final class AddressAllocator {
     this.clock = clock;
   }
 
-  /** The addresses in use on each network, as this pass starts. */
+  /** The addresses in use on each network as this pass starts, stray index entries included. */
   public Pools startPass(ClusterView view) {
     Map<String, Optional<AddressPool>> pools = new HashMap<>();
     view.networks().forEach((id, network) -> pools.put(id, pool(network)));
@@ -53,6 +53,12 @@ public final class AddressAllocator {
     for (Service s : view.services().values()) {
       for (EndpointVirtualIp vip : s.getEndpoint().getVirtualIpsList()) {
         pools.getOrDefault(vip.getNetworkId(), Optional.empty()).ifPresent(p -> p.markUsed(vip.getAddr()));
+      }
+    }
+    for (String key : view.strayAddresses()) {
+      int slash = key.indexOf('/');
+      if (slash > 0) {
+        pools.getOrDefault(key.substring(0, slash), Optional.empty()).ifPresent(p -> p.markUsed(key.substring(slash + 1)));
       }
     }
     return new Pools(pools, view.networks());
