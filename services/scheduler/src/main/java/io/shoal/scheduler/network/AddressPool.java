@@ -3,20 +3,24 @@ package io.shoal.scheduler.network;
 import com.google.common.net.InetAddresses;
 import io.shoal.api.v1.IpamConfig;
 import java.net.Inet4Address;
-import java.util.BitSet;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The IPv4 addresses of one network that tasks and virtual IPs may have: the ip range (the whole
  * subnet when none is set) without the subnet's first address (the network's), its last (the
- * broadcast) and the gateway. Hands out the lowest free address, as a bitmap over the range; pure,
- * the scheduler keeps one per network for a pass.
+ * broadcast) and the gateway. Hands out the lowest free address; pure, the scheduler makes one per
+ * network each pass. It holds only the addresses in use, so a /8 costs what its tasks cost, and a
+ * hint below which nothing is free keeps a pass's allocations from rescanning the range.
  */
 public final class AddressPool {
   private final long rangeBase;
-  private final int rangeSize;
+  private final long rangeEnd;
   private final int prefix;
-  private final BitSet used;
+  private final Set<Long> used = new HashSet<>();
+  /** Every address of the range below it is used. */
+  private long next;
 
   /**
    * A pool over {@code ipam}, everything free but the reserved addresses.
@@ -27,18 +31,18 @@ public final class AddressPool {
   public AddressPool(IpamConfig ipam) {
     long[] subnet = cidr(ipam.getSubnet());
     long[] range = ipam.getIpRange().isEmpty() ? subnet : cidr(ipam.getIpRange());
-    long subnetEnd = subnet[0] + size((int) subnet[1]) - 1;
-    if (range[0] < subnet[0] || range[0] + size((int) range[1]) - 1 > subnetEnd) {
+    long subnetEnd = subnet[0] + size((int) subnet[1]);
+    if (range[0] < subnet[0] || range[0] + size((int) range[1]) > subnetEnd) {
       throw new IllegalArgumentException("ip range " + ipam.getIpRange() + " is outside subnet " + ipam.getSubnet());
     }
     this.prefix = (int) subnet[1];
     this.rangeBase = range[0];
-    this.rangeSize = (int) Math.min(size((int) range[1]), 1 << 24);
-    this.used = new BitSet(rangeSize);
+    this.rangeEnd = range[0] + size((int) range[1]);
+    this.next = rangeBase;
     if (prefix < 31) {
       // A /31 or /32 has no network or broadcast address to keep out (RFC 3021).
       reserve(subnet[0]);
-      reserve(subnetEnd);
+      reserve(subnetEnd - 1);
     }
     if (!ipam.getGateway().isEmpty()) {
       reserve(address(ipam.getGateway()));
@@ -47,12 +51,14 @@ public final class AddressPool {
 
   /** Takes the lowest free address, as {@code a.b.c.d/prefix}; empty when none is left. */
   public Optional<String> allocate() {
-    int free = used.nextClearBit(0);
-    if (free >= rangeSize) {
+    while (next < rangeEnd && used.contains(next)) {
+      next++;
+    }
+    if (next >= rangeEnd) {
       return Optional.empty();
     }
-    used.set(free);
-    return Optional.of(format(rangeBase + free) + "/" + prefix);
+    used.add(next);
+    return Optional.of(format(next++) + "/" + prefix);
   }
 
   /**
@@ -66,15 +72,14 @@ public final class AddressPool {
   /** Gives {@code cidrAddress} back. */
   public void release(String cidrAddress) {
     long a = address(bare(cidrAddress));
-    if (inRange(a)) {
-      used.clear((int) (a - rangeBase));
+    if (inRange(a) && used.remove(a)) {
+      next = Math.min(next, a);
     }
   }
 
   /** Whether {@code cidrAddress} is taken (reserved or handed out). */
   public boolean used(String cidrAddress) {
-    long a = address(bare(cidrAddress));
-    return inRange(a) && used.get((int) (a - rangeBase));
+    return used.contains(address(bare(cidrAddress)));
   }
 
   /** The address without its prefix length: the key it has in the address index. */
@@ -85,12 +90,12 @@ public final class AddressPool {
 
   private void reserve(long a) {
     if (inRange(a)) {
-      used.set((int) (a - rangeBase));
+      used.add(a);
     }
   }
 
   private boolean inRange(long a) {
-    return a >= rangeBase && a < rangeBase + rangeSize;
+    return a >= rangeBase && a < rangeEnd;
   }
 
   private static long size(int prefix) {

@@ -82,4 +82,15 @@ class AddressPoolTest {
     assertThatThrownBy(() -> new AddressPool(ipam("fd00::/64", "", "")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aLargeNetworkCostsWhatItsAddressesInUseCost() {
+    AddressPool pool = new AddressPool(ipam("10.0.0.0/8", "10.0.0.1", ""));
+    pool.markUsed("10.0.0.2/8");
+
+    assertThat(pool.allocate()).contains("10.0.0.3/8");
+    pool.release("10.0.0.2/8");
+    assertThat(pool.allocate()).contains("10.0.0.2/8");
+    assertThat(pool.allocate()).contains("10.0.0.4/8");
+  }
 }
