@@ -69,8 +69,21 @@ public final class Plan {
     }
   }
 
+  /**
+   * Records the deletion of a stored task. It supersedes a change this plan recorded for it: etcd
+   * refuses a transaction that names one key twice, and the delete is guarded by the version read.
+   */
   public void delete(Task task) {
+    Task changed = updates.remove(task.getId());
+    if (changed != null) {
+      journal(() -> updates.put(task.getId(), changed));
+    }
     put(deletes, task.getId(), task);
+  }
+
+  /** Whether this plan deletes {@code task}. */
+  public boolean deletes(Task task) {
+    return deletes.containsKey(task.getId());
   }
 
   /**

@@ -186,8 +186,8 @@ public final class SchedulerLoop implements AutoCloseable {
 
   /**
    * The plan's tasks as writes, each with the address index entries it claims or releases in the
-   * same transaction: a new task claims its addresses, a changed one those it did not have, a
-   * deleted one releases all of its.
+   * same transaction: a new task claims its addresses, a changed one those it did not have and
+   * releases those it dropped (it ended), a deleted one releases all of its.
    */
   static List<Consumer<Txn>> taskWrites(Plan plan, Map<String, Task> stored) {
     List<Consumer<Txn>> writes = new ArrayList<>();
@@ -197,8 +197,9 @@ public final class SchedulerLoop implements AutoCloseable {
     }));
     plan.updates().forEach(t -> writes.add(txn -> {
       txn.update(Tables.TASKS, t.getId(), t, t.getVersion());
-      Task old = stored.get(t.getId());
-      AddressIndex.claim(txn, t.getId(), AddressIndex.of(t), old == null ? Set.of() : AddressIndex.of(old));
+      Set<String> had = stored.containsKey(t.getId()) ? AddressIndex.of(stored.get(t.getId())) : Set.of();
+      AddressIndex.claim(txn, t.getId(), AddressIndex.of(t), had);
+      AddressIndex.release(txn, t.getId(), had, AddressIndex.of(t));
     }));
     plan.deletes().forEach(t -> writes.add(txn -> {
       txn.delete(Tables.TASKS, t.getId(), t.getVersion());

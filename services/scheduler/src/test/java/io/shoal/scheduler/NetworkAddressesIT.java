@@ -88,7 +88,11 @@ class NetworkAddressesIT {
 
   @Test
   void aServiceGetsAVirtualIpAndItsTasksDistinctAddressesAllReleasedWhenTheyGo() {
-    store.txn().create(Tables.SERVICES, "web", NetworkAddressesTest.onNetwork(Fixtures.service("web", 3), "net1")).commit();
+    Service web3 = NetworkAddressesTest.onNetwork(Fixtures.service("web", 3), "net1");
+    // Restarted at once, so the failure below is replaced without waiting Swarm's 5 s.
+    web3 = web3.toBuilder().setSpec(web3.getSpec().toBuilder().setRestartPolicy(io.shoal.api.v1.RestartPolicy.newBuilder()
+        .setDelay(com.google.protobuf.Duration.getDefaultInstance()))).build();
+    store.txn().create(Tables.SERVICES, "web", web3).commit();
 
     await().atMost(WAIT).until(() -> live().size() == 3
         && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
@@ -96,6 +100,16 @@ class NetworkAddressesIT {
     assertThat(keys(live())).hasSize(3).doesNotContain("net1/10.0.0.2");
     assertThat(index()).isEqualTo(union(keys(live()), vips("web")));
     assertThat(store.owner(Tables.ADDRESSES, "net1/10.0.0.2")).contains("web");
+
+    // A task fails: its address goes back at once, though the task stays (as history would).
+    Task failed = live().get(0);
+    store.txn().update(Tables.TASKS, failed.getId(), failed.toBuilder()
+        .setStatus(failed.getStatus().toBuilder().setState(TaskState.TASK_STATE_FAILED)).build(), failed.getVersion())
+        .commit();
+    await().atMost(WAIT).until(() -> live().size() == 3
+        && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED && t.getNetworksCount() == 1)
+        && index().equals(union(keys(live()), vips("web"))));
+    assertThat(index()).hasSize(4);
 
     // Scaling down: the stopped task is deleted (no history kept) and its address released.
     setReplicas("web", 1);

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * waiting for a node an address on each network of its spec, before placement. A task that cannot
  * have all its addresses keeps none and stays PENDING with the reason, in Swarm's words ("no IP
  * address available on network NAME"); the placer leaves it alone until it has them
- * ({@link #attached}). A pass starts from the addresses the stored tasks and statuses hold; the
+ * ({@link #attached}). A task that ended and is not to run again gives its addresses back at once,
+ * without waiting for its deletion from the history. A pass starts from the addresses the stored tasks and statuses hold; the
  * scheduler loop claims what this decides in the address index, in the transaction that writes
  * the task or status, and releases them in the one that deletes the task or drops the VIP.
  */
@@ -103,7 +104,10 @@ public final class AddressAllocator {
     bySlot.sort(Comparator.comparing(Task::getSlot, Long::compareUnsigned).thenComparing(Task::getId));
     for (Task stored : bySlot) {
       Task task = plan.current(stored);
-      if (waiting(task) && !attached(task)) {
+      if (dead(task) && task.getNetworksCount() > 0 && !plan.deletes(task)) {
+        // As SwarmKit's allocator frees a dead task's addresses: history must not fill a network.
+        plan.update(task.toBuilder().clearNetworks().build());
+      } else if (waiting(task) && !attached(task)) {
         if (reason != null) {
           pending(task, reason, plan);
         } else {
@@ -141,6 +145,11 @@ public final class AddressAllocator {
       plan.update(task.toBuilder().setStatus(TaskStatus.newBuilder().setTimestamp(clock.get())
           .setState(TaskState.TASK_STATE_PENDING).setMessage("pending task allocation").setErr(reason)).build());
     }
+  }
+
+  /** Ended and not to be restarted in place: it needs its addresses no more. */
+  private static boolean dead(Task task) {
+    return task.getDesiredState() != TaskState.TASK_STATE_RUNNING && TaskStates.terminal(task.getStatus().getState());
   }
 
   /** Wants to run and has no node yet: the tasks that get addresses. */
