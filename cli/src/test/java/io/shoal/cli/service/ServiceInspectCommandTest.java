@@ -58,6 +58,21 @@ class ServiceInspectCommandTest {
   }
 
   @Test
+  void theJsonShowsTheVirtualIpsTheSchedulerAllocated() throws Exception {
+    Service withVip = cli.control().setEndpoint("web", io.shoal.api.v1.Endpoint.newBuilder()
+        .addVirtualIps(io.shoal.api.v1.EndpointVirtualIp.newBuilder().setNetworkId("n1").setAddr("10.0.0.2/24"))
+        .build());
+
+    Result r = cli.run("service", "inspect", "web");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("\"virtualIps\": [{", "\"addr\": \"10.0.0.2/24\"");
+    ListServicesResponse.Builder parsed = ListServicesResponse.newBuilder();
+    JsonFormat.parser().merge("{\"services\": " + r.out() + "}", parsed);
+    assertThat(parsed.getServicesList()).containsExactly(withVip);
+  }
+
+  @Test
   void missingServicesAreReportedAndTheRestPrinted() throws Exception {
     Result r = cli.run("service", "inspect", "nope", "web");
 

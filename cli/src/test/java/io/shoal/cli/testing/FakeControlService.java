@@ -143,6 +143,13 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     services.put(s.getId(), s.toBuilder().setReconcileError(reason).setVersion(++revision).build());
   }
 
+  /** What the scheduler allocates for {@code ref}: its virtual IPs, returned with the service. */
+  public synchronized Service setEndpoint(String ref, io.shoal.api.v1.Endpoint endpoint) {
+    Service s = find(ref).orElseThrow().toBuilder().setEndpoint(endpoint).setVersion(++revision).build();
+    services.put(s.getId(), s);
+    return s;
+  }
+
   public synchronized void addTask(Task task) {
     tasks.add(task);
   }
