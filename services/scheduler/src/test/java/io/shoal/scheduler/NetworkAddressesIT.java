@@ -172,4 +172,27 @@ class NetworkAddressesIT {
     assertThat(keys(live())).containsExactlyInAnyOrder("net1/10.0.0.4", "net1/10.0.0.5");
     assertThat(store.owner(Tables.ADDRESSES, "net1/10.0.0.2")).contains("ghost");
   }
+
+  @Test
+  void twoSchedulersWritingAtOnceNeverGiveOneAddressTwice(EtcdTestCluster etcd) {
+    // A deposed leader whose term overlaps its successor's, without the fencing that stops it:
+    // the index alone keeps addresses apart.
+    try (EtcdStore other = EtcdStore.connect(etcd.endpoints(), store.root());
+        SchedulerLoop second = new SchedulerLoop(other.writingAs(Writer.SCHEDULER), Fixtures.reconciler(Clock.systemUTC(), 0))) {
+      second.start();
+      for (int i = 0; i < 4; i++) {
+        store.txn().create(Tables.SERVICES, "s" + i, NetworkAddressesTest.onNetwork(Fixtures.service("s" + i, 3), "net1"))
+            .commit();
+      }
+
+      await().atMost(WAIT).until(() -> live().size() >= 12 && live().stream().allMatch(t -> t.getNetworksCount() == 1)
+          && java.util.stream.IntStream.range(0, 4).allMatch(i -> vips("s" + i).size() == 1));
+      List<String> given = new java.util.ArrayList<>();
+      live().forEach(t -> given.add(t.getNetworks(0).getAddresses(0)));
+      java.util.stream.IntStream.range(0, 4).forEach(i -> given.addAll(vips("s" + i)));
+      assertThat(given.stream().map(a -> a.replaceFirst("^net1/", "").replaceFirst("/.*", ""))).doesNotHaveDuplicates();
+      await().atMost(WAIT).until(() -> index().equals(union(keys(live()),
+          union(union(vips("s0"), vips("s1")), union(vips("s2"), vips("s3"))))));
+    }
+  }
 }
