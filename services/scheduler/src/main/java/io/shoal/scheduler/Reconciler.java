@@ -69,10 +69,14 @@ public final class Reconciler {
       }
     });
     Pools pools = addresses.startPass(view);
+    Map<String, List<Task>> created = new HashMap<>();
+    plan.creates().forEach(t -> created.computeIfAbsent(t.getServiceId(), k -> new ArrayList<>()).add(t));
     for (Service service : view.services().values()) {
-      if (!failed.containsKey(service.getId())) {
+      // A service on no network, and with no virtual IP left to drop, has nothing to allocate.
+      boolean networked = service.getSpec().getNetworksCount() > 0 || service.hasEndpoint();
+      if (networked && !failed.containsKey(service.getId())) {
         List<Task> tasks = new ArrayList<>(byService.getOrDefault(service.getId(), List.of()));
-        plan.creates().stream().filter(t -> t.getServiceId().equals(service.getId())).forEach(tasks::add);
+        tasks.addAll(created.getOrDefault(service.getId(), List.of()));
         plan.allOrNothing(() -> addresses.allocate(service, tasks, plan, pools))
             .ifPresent(e -> failed.put(service.getId(), e));
       }
