@@ -79,4 +79,17 @@ class NetworkAddressesTest {
     assertThat(plan.serviceUpdates()).isEmpty();
     assertThat(plan.creates()).hasSize(2).allSatisfy(t -> assertThat(t.getNetworksList()).isEmpty());
   }
+
+  @Test
+  void aServiceThatLeftANetworkDropsItsVirtualIpThere() {
+    io.shoal.api.v1.Endpoint onNet1 = io.shoal.api.v1.Endpoint.newBuilder()
+        .addVirtualIps(EndpointVirtualIp.newBuilder().setNetworkId("net1").setAddr("10.0.0.2/24")).build();
+    Service left = Fixtures.service("web", 0).toBuilder().setEndpoint(onNet1).build();
+
+    Plan plan = reconcile(left, network("net1", "front", "10.0.0.0/24"));
+
+    // Written as the scheduler's status, whose write releases what the old one held.
+    assertThat(plan.serviceUpdates()).singleElement()
+        .satisfies(s -> assertThat(s.getEndpoint().getVirtualIpsList()).isEmpty());
+  }
 }
