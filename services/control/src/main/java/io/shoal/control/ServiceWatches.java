@@ -17,6 +17,7 @@ import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -27,16 +28,16 @@ import org.slf4j.LoggerFactory;
  * WatchService: tells a client each time a service or one of its tasks changes, so that {@code
  * shoal service create} sees convergence when it is stored rather than at its next poll.
  *
- * <p>Each call has its own etcd watch, from the revision read when the call starts, over the
- * service's key, the scheduler's status of it (service_status/) and the tasks/ prefix; a task's key does not name its service, so each task that
- * changes is decoded to see whose it is. Responses carry only the revision: while the client has
+ * <p>Each call has its own etcd watches, from the revision read when the call starts, of the
+ * service's key, the scheduler's status of it (service_status/) and the tasks/ prefix; a task's
+ * key does not name its service, so each task that changes is decoded to see whose it is. Responses carry only the revision: while the client has
  * not taken the last one (gRPC's isReady), later changes fold into one pending revision, so a slow
  * client holds one number here, never a queue.
  */
 @Singleton
 final class ServiceWatches {
   private static final Logger log = LoggerFactory.getLogger(ServiceWatches.class);
-  /** Open watches per control; each is an etcd watch that sees every task change. */
+  /** Open calls per control; each holds etcd watches that see every task change. */
   static final int MAX_WATCHES = 1_000;
 
   private final EtcdStore store;
@@ -80,7 +81,7 @@ final class ServiceWatches {
     private final String serviceKey;
     private final String statusKey;
     private final String tasksPrefix;
-    private Watch.Watcher watcher;
+    private List<Watch.Watcher> watchers = List.of();
     private long pending;
     private long sent;
     private boolean ended;
@@ -96,21 +97,28 @@ final class ServiceWatches {
     void start(long fromRevision) {
       call.setOnCancelHandler(() -> end(null));
       call.setOnReadyHandler(this::drain);
-      WatchOption option = WatchOption.builder()
-          .isPrefix(true).withRevision(fromRevision + 1).withPrevKV(true).build();
-      // The whole root, as StoreCache watches it: one watch sees the service and its tasks in
-      // revision order.
-      Watch.Watcher w = store.client().getWatchClient().watch(
-          ByteSequence.from(store.root(), UTF_8), option, Watch.listener(this::onEvents, this::onWatchError));
+      // Three narrow watches, not the whole root: etcd then sends this call only the service,
+      // its status and tasks, not every session and node write. Their relative order does not
+      // matter: a notice only says "read again", with the newest revision seen.
+      List<Watch.Watcher> started = List.of(
+          watch(serviceKey, false, fromRevision), watch(statusKey, false, fromRevision),
+          watch(tasksPrefix, true, fromRevision));
       synchronized (this) {
         if (ended) {
-          w.close();
+          started.forEach(Watch.Watcher::close);
           return;
         }
-        watcher = w;
+        watchers = started;
         pending = fromRevision;
       }
       drain();
+    }
+
+    private Watch.Watcher watch(String key, boolean prefix, long fromRevision) {
+      WatchOption option = WatchOption.builder()
+          .isPrefix(prefix).withRevision(fromRevision + 1).withPrevKV(true).build();
+      return store.client().getWatchClient().watch(
+          ByteSequence.from(key, UTF_8), option, Watch.listener(this::onEvents, this::onWatchError));
     }
 
     private void onEvents(WatchResponse response) {
@@ -165,21 +173,19 @@ final class ServiceWatches {
 
     /** Ends the call: cancelled by the client ({@code status} null), or with {@code status}. */
     private void end(Status status) {
-      Watch.Watcher w;
+      List<Watch.Watcher> ws;
       synchronized (this) {
         if (ended) {
           return;
         }
         ended = true;
-        w = watcher;
+        ws = watchers;
         if (status != null) {
           call.onError(status.asRuntimeException());
         }
       }
       open.decrementAndGet();
-      if (w != null) {
-        w.close();
-      }
+      ws.forEach(Watch.Watcher::close);
     }
   }
 }
