@@ -71,6 +71,11 @@ public final class AgentFlags {
           + "(default: ${DEFAULT-VALUE}).")
   Duration pullTimeout;
 
+  @Option(names = "--overlay-mtu", defaultValue = "1450",
+      description = "MTU of overlay networks' bridges and VXLAN devices on this host: the host "
+          + "network's MTU less VXLAN's 50 bytes (default: ${DEFAULT-VALUE}, for 1500).")
+  int overlayMtu;
+
   @Mixin
   ServerOptions server = new ServerOptions();
 
@@ -87,6 +92,9 @@ public final class AgentFlags {
   void validate(CommandLine cli) {
     if (taskWorkers < 1 || taskQueue < 1) {
       throw new CommandLine.ParameterException(cli, "--task-workers and --task-queue must be at least 1");
+    }
+    if (overlayMtu < 576 || overlayMtu > 65_485) {
+      throw new CommandLine.ParameterException(cli, "--overlay-mtu must be 576 to 65485 (IPv4's minimum to the VXLAN maximum)");
     }
     if (dockerTimeout.isNegative() || dockerTimeout.isZero()
         || pullTimeout.isNegative() || pullTimeout.isZero()) {
@@ -128,6 +136,10 @@ public final class AgentFlags {
 
   public DockerTimeouts dockerTimeouts() {
     return new DockerTimeouts(dockerTimeout, pullTimeout);
+  }
+
+  public int overlayMtu() {
+    return overlayMtu;
   }
 
   public Path stateDir() {

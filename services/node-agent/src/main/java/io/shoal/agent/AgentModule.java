@@ -83,6 +83,20 @@ public abstract class AgentModule {
     return builder.build();
   }
 
+  @Binds
+  abstract io.shoal.agent.exec.TaskNetworks taskNetworks(io.shoal.agent.overlay.OverlayPlane overlay);
+
+  @Binds
+  abstract io.shoal.agent.session.NetworkMapSink networkMaps(io.shoal.agent.overlay.OverlayPlane overlay);
+
+  @Provides
+  @Singleton
+  static io.shoal.agent.overlay.OverlayPlane overlay(LocalNode node, io.shoal.agent.overlay.EngineNetworks engine,
+      AgentFlags flags) {
+    return io.shoal.agent.overlay.OverlayPlane.onHost(node, engine, io.shoal.agent.overlay.NameService.NONE,
+        flags.overlayMtu());
+  }
+
   @Provides
   static Clock clock() {
     return Clock.systemUTC();

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
@@ -232,7 +233,26 @@ public final class DockerEngine implements ContainerEngine {
     if (!config.user().isEmpty()) {
       cmd.withUser(config.user());
     }
-    return call("create container " + config.name(), () -> cmd.exec().getId());
+    if (!config.dns().isEmpty()) {
+      host.withDns(config.dns());
+    }
+    List<ContainerConfig.NetworkEndpoint> networks = config.networks();
+    if (!networks.isEmpty()) {
+      host.withNetworkMode(networks.get(0).network());
+      cmd.withIpv4Address(networks.get(0).ipv4()).withMacAddress(networks.get(0).mac());
+    }
+    String id = call("create container " + config.name(), () -> cmd.exec().getId());
+    // The engine takes one network at create; the others are joined before the start.
+    for (ContainerConfig.NetworkEndpoint network : networks.subList(Math.min(1, networks.size()), networks.size())) {
+      call("connect container " + config.name() + " to network " + network.network(),
+          () -> docker.connectToNetworkCmd()
+              .withContainerId(id)
+              .withNetworkId(network.network())
+              .withContainerNetwork(new ContainerNetwork()
+                  .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(network.ipv4())))
+              .exec());
+    }
+    return id;
   }
 
   @Override

@@ -28,6 +28,9 @@ public abstract class DockerModule {
   @Binds
   abstract ContainerEngine engine(DockerEngine engine);
 
+  @Binds
+  abstract io.shoal.agent.overlay.EngineNetworks networks(DockerNetworks networks);
+
   @Provides
   @Singleton
   static DockerClient dockerClient(@Named("dockerHost") String dockerHost, DockerTimeouts timeouts,

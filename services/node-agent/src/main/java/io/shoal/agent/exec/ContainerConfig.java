@@ -20,6 +20,9 @@ import java.util.Map;
  * @param ports published ports
  * @param nanoCpus CPU limit in 1e-9 CPUs (--limit-cpu); 0: none
  * @param memoryBytes memory limit (--limit-memory); 0: none
+ * @param networks the networks the container joins, the first at create and the others before
+ *     it starts; empty: the engine's default network
+ * @param dns the DNS servers of the container; empty keeps the engine's
  */
 public record ContainerConfig(
     String name,
@@ -33,14 +36,27 @@ public record ContainerConfig(
     Duration stopGracePeriod,
     List<PortPublication> ports,
     long nanoCpus,
-    long memoryBytes) {
+    long memoryBytes,
+    List<NetworkEndpoint> networks,
+    List<String> dns) {
 
   public ContainerConfig {
     cmd = List.copyOf(cmd);
     env = List.copyOf(env);
     labels = Map.copyOf(labels);
     ports = List.copyOf(ports);
+    networks = List.copyOf(networks);
+    dns = List.copyOf(dns);
   }
+
+  /**
+   * The container's place on one engine network.
+   *
+   * @param network the engine's network name
+   * @param ipv4 the container's address on it, no prefix
+   * @param mac its MAC address there, fixed so other hosts can be told it in advance
+   */
+  public record NetworkEndpoint(String network, String ipv4, String mac) {}
 
   /** Transport protocol of a published port. */
   public enum Protocol {

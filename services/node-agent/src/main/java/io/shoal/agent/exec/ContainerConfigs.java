@@ -29,6 +29,11 @@ public final class ContainerConfigs {
    * the published port); host-mode ports bind their published port (0: the engine picks).
    */
   public static ContainerConfig forTask(Task task, String nodeId, String nodeAddr) {
+    return forTask(task, nodeId, nodeAddr, TaskNetworks.Joining.NONE);
+  }
+
+  /** As above, joining the networks {@code joining} names (see {@link TaskNetworks}). */
+  public static ContainerConfig forTask(Task task, String nodeId, String nodeAddr, TaskNetworks.Joining joining) {
     ContainerSpec spec = task.getSpec().getContainer();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(LABEL_NODE_ID, nodeId);
@@ -55,7 +60,9 @@ public final class ContainerConfigs {
         stopGracePeriod(spec),
         ports,
         task.getSpec().getResources().getLimits().getNanoCpus(),
-        task.getSpec().getResources().getLimits().getMemoryBytes());
+        task.getSpec().getResources().getLimits().getMemoryBytes(),
+        joining.endpoints(),
+        joining.dns());
   }
 
   /** {@code <service_name>.<slot>.<task_id>}, as Swarm names task containers. */

@@ -23,18 +23,23 @@ public final class EngineTaskController implements TaskController {
   private final String nodeAddr;
   private final Supplier<Task> task;
   private final PullCredentials credentials;
+  private final TaskNetworks networks;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
 
   /** {@code task} gives the task's latest version (its spec never changes; its desired state may). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task) {
-    this(engine, nodeId, nodeAddr, task, PullCredentials.NONE);
+    this(engine, nodeId, nodeAddr, task, PullCredentials.NONE, TaskNetworks.NONE);
   }
 
-  /** As above; a pull logs in with what {@code credentials} gives for the task. */
+  /**
+   * As above; a pull logs in with what {@code credentials} gives for the task, and the container
+   * joins the networks {@code networks} makes ready.
+   */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
-      PullCredentials credentials) {
+      PullCredentials credentials, TaskNetworks networks) {
     this.credentials = credentials;
+    this.networks = networks;
     this.engine = engine;
     this.nodeId = nodeId;
     this.nodeAddr = nodeAddr;
@@ -62,7 +67,7 @@ public final class EngineTaskController implements TaskController {
       return;
     }
     Task t = task.get();
-    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr);
+    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr, networks.prepare(t));
     String image = config.image().forEngine();
     if (engine.hasImage(image)) {
       log.debug("task {}: image {} is present, no pull", t.getId(), image);
@@ -88,6 +93,7 @@ public final class EngineTaskController implements TaskController {
       throw new EngineException("task: no container to start");
     }
     engine.start(containerId);
+    networks.started(task.get(), containerId);
   }
 
   @Override

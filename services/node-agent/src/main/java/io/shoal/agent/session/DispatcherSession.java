@@ -62,6 +62,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final TaskManager tasks;
   private final StatusQueue statuses;
   private final SessionIdentity identity;
+  private final NetworkMapSink networks;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dispatcher-session");
     t.setDaemon(true);
@@ -75,10 +76,17 @@ public final class DispatcherSession implements AutoCloseable {
   private boolean closed;
   private int sessions;
 
-  @Inject
   public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
       StatusQueue statuses, SessionIdentity identity) {
+    this(dispatcher, node, engine, tasks, statuses, identity, NetworkMapSink.NONE);
+  }
+
+  /** As above; each network map goes to {@code networks}. */
+  @Inject
+  public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
+      StatusQueue statuses, SessionIdentity identity, NetworkMapSink networks) {
     this.identity = identity;
+    this.networks = networks;
     this.stub = DispatcherServiceGrpc.newStub(dispatcher)
         .withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
         .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
@@ -158,6 +166,7 @@ public final class DispatcherSession implements AutoCloseable {
     switch (response.getMessageCase()) {
       case SESSION_STARTED -> started(stream, response.getSessionStarted());
       case ASSIGNMENTS -> assignments(stream, response.getAssignments());
+      case NETWORK_MAP -> networks.update(response.getNetworkMap());
       case TASK_STATUS_REJECTED -> {
         TaskStatusRejected r = response.getTaskStatusRejected();
         log.warn("node {}: the dispatcher refused the status of task {}: {}: {}", node.id(), r.getTaskId(),

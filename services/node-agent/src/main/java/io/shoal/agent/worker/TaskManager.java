@@ -8,6 +8,7 @@ import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
 import io.shoal.agent.exec.PullCredentials;
+import io.shoal.agent.exec.TaskNetworks;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
@@ -54,6 +55,7 @@ public final class TaskManager implements AutoCloseable {
   private final StatusSink sink;
   private final Clock clock;
   private final PullCredentials credentials;
+  private final TaskNetworks networks;
   private final LongCounter transitions;
   private final WorkerPool workers;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
@@ -74,16 +76,18 @@ public final class TaskManager implements AutoCloseable {
   private AutoCloseable watch;
 
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry) {
-    this(engine, node, sink, clock, telemetry, PullCredentials.NONE, WorkerLimits.DEFAULT);
+    this(engine, node, sink, clock, telemetry, PullCredentials.NONE, WorkerLimits.DEFAULT, TaskNetworks.NONE);
   }
 
   /**
    * As above; pulls log in with what {@code credentials} gives for each task, and engine work
-   * runs on at most {@code limits.threads()} threads.
+   * runs on at most {@code limits.threads()} threads; containers join the networks {@code networks}
+   * makes ready.
    */
   @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
-      PullCredentials credentials, WorkerLimits limits) {
+      PullCredentials credentials, WorkerLimits limits, TaskNetworks networks) {
+    this.networks = networks;
     this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry, this::runDeferred);
     this.credentials = credentials;
     this.engine = engine;
@@ -195,7 +199,7 @@ public final class TaskManager implements AutoCloseable {
   private TaskRunner newRunner(Task task) {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
-        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials);
+        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {

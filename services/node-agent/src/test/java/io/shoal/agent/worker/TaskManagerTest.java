@@ -80,7 +80,7 @@ class TaskManagerTest {
   void aBurstOfTasksRunsOnBoundedWorkersAndNoPassIsLost() {
     engine.pullGate = new CountDownLatch(1);
     TaskManager bounded = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop(),
-        PullCredentials.NONE, new WorkerLimits(2, 3));
+        PullCredentials.NONE, new WorkerLimits(2, 3), io.shoal.agent.exec.TaskNetworks.NONE);
     try {
       bounded.start();
       List<Task> burst = IntStream.range(0, 20)
