@@ -259,7 +259,32 @@ final class LocalCluster implements AutoCloseable {
     }
     for (Host host : hosts) {
       serviceIds.forEach(id -> host.engine().removeContainers("io.shoal.service.id=" + id));
+      removeOverlays(host);
     }
+  }
+
+  /** What the agents' overlays made on {@code host} and left when they stopped. */
+  static void removeOverlays(Host host) {
+    for (String network : overlayNetworks(host)) {
+      host.engine().tryDocker("network", "rm", network);
+    }
+    for (String device : overlayDevices(host)) {
+      Commands.run(List.of("ip", "-n", host.netns(), "link", "del", device));
+    }
+  }
+
+  /** The engine networks of overlays on {@code host}. */
+  static List<String> overlayNetworks(Host host) {
+    String out = host.engine().docker("network", "ls", "--filter", "label=io.shoal.network.id",
+        "--format", "{{.Name}}");
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** The overlay's links (bridges shl*, VXLAN devices shv*) on {@code host}. */
+  static List<String> overlayDevices(Host host) {
+    String out = Commands.run(List.of("ip", "-n", host.netns(), "-o", "link", "show")).orThrow();
+    return out.lines().map(l -> l.split(":\\s+", 3)).filter(f -> f.length >= 2)
+        .map(f -> f[1].split("@")[0]).filter(n -> n.startsWith("shv") || n.startsWith("shl")).toList();
   }
 
   /** The id in {@code shoal service inspect}'s JSON. */
