@@ -102,7 +102,7 @@ class NetworkCommandsTest {
     Result json = cli.run("network", "inspect", "my-network");
     assertThat(json.exitCode()).isZero();
     assertThat(json.out()).startsWith("[").contains("\"id\": \"" + n.getId() + "\"")
-        .contains("\"subnet\": \"10.0.9.0/24\"").contains("\"gateway\": \"10.0.9.1\"");
+        .contains("\"subnet\": \"10.0.9.0/24\"").contains("\"gateway\": \"10.0.9.1\"").contains("\"vxlanId\": 4096");
 
     Result pretty = cli.run("network", "inspect", "--pretty", n.getId().substring(0, 5));
     assertThat(pretty.outLines()).containsExactly(
@@ -114,6 +114,7 @@ class NetworkCommandsTest {
         "Scope:              swarm",
         "Attachable:         false",
         "Internal:           false",
+        "VXLAN ID:           4096",
         "IPAM:",
         " Subnet:            10.0.9.0/24",
         " Gateway:           10.0.9.1",

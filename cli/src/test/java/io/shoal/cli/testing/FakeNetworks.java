@@ -25,6 +25,7 @@ final class FakeNetworks {
   private final Map<String, Network> networks = new LinkedHashMap<>();
   private final Supplier<String> ids;
   private int nextBlock;
+  private int nextVxlanId = 4096;
 
   FakeNetworks(Supplier<String> ids) {
     this.ids = ids;
@@ -46,6 +47,7 @@ final class FakeNetworks {
         .setVersion(1)
         .setSpec(spec.toBuilder().setDriver("overlay"))
         .setIpam(IpamConfig.newBuilder().setSubnet(subnet).setGateway(gateway).setIpRange(spec.getIpam().getIpRange()))
+        .setVxlanId(nextVxlanId++)
         .build();
     networks.put(network.getId(), network);
     return network;

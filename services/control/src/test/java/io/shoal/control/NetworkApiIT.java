@@ -24,6 +24,7 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Index;
 import io.shoal.common.store.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused while a service uses the network.
  */
 class NetworkApiIT {
+  private static final Index VXLAN_IDS = new Index("allocator/vxlan_ids");
   @RegisterExtension final InProcessControl cluster = new InProcessControl();
   private final EtcdStore store = cluster.store;
   private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
@@ -202,6 +204,23 @@ class NetworkApiIT {
     assertThat(store.keys(Tables.SUBNETS)).containsExactlyInAnyOrder("10.0.0.0/24", "10.0.2.0/24");
     assertThat(create("b").getIpam().getSubnet()).isEqualTo("10.0.1.0/24");
     assertStatus(() -> delete("gone"), Status.Code.NOT_FOUND, "network gone not found");
+  }
+
+  @Test
+  void eachNetworkGetsItsOwnVxlanIdAndAFreedOneIsGivenOutAgain() {
+    Network a = create("a");
+    Network b = create(withSubnet("b", "192.168.50.0/24"));
+    create("c");
+
+    assertThat(a.getVxlanId()).isEqualTo(4096);
+    assertThat(b.getVxlanId()).isEqualTo(4097);
+    assertThat(get("b").getVxlanId()).isEqualTo(4097);
+    assertThat(store.owner(VXLAN_IDS, "4097")).contains(b.getId());
+
+    delete("b");
+    assertThat(store.keys(VXLAN_IDS)).containsExactlyInAnyOrder("4096", "4098");
+    assertThat(create("d").getVxlanId()).isEqualTo(4097);
+    assertThat(create("e").getVxlanId()).isEqualTo(4099);
   }
 
   @Test
