@@ -105,14 +105,13 @@ class NetworkApiIT {
 
   @Test
   void aGivenSubnetIsKeptWithItsGatewayAndRange() {
-    Network n = create(NetworkSpec.newBuilder().setName("given").setDriver("overlay").setAttachable(true).setInternal(true)
+    Network n = create(NetworkSpec.newBuilder().setName("given").setDriver("overlay").setInternal(true)
         .putLabels("team", "a")
         .setIpam(IpamConfig.newBuilder().setSubnet("192.168.40.0/24").setGateway("192.168.40.254").setIpRange("192.168.40.128/25"))
         .build());
 
     assertThat(n.getIpam()).isEqualTo(IpamConfig.newBuilder().setSubnet("192.168.40.0/24").setGateway("192.168.40.254")
         .setIpRange("192.168.40.128/25").build());
-    assertThat(n.getSpec().getAttachable()).isTrue();
     assertThat(n.getSpec().getInternal()).isTrue();
     assertThat(get("given").getSpec().getLabelsMap()).containsEntry("team", "a");
   }
@@ -156,6 +155,9 @@ class NetworkApiIT {
         "NetworkSpec.driver: driver \"bridge\" is not supported; Shoal's networks span the cluster, so the driver is overlay");
     assertStatus(() -> create(withSubnet("h", "10.1.1.1/24")), Status.Code.INVALID_ARGUMENT,
         "NetworkSpec.ipam.subnet: \"10.1.1.1/24\" has host bits set: it should be 10.1.1.0/24");
+    assertStatus(() -> create(NetworkSpec.newBuilder().setName("a").setAttachable(true).build()), Status.Code.INVALID_ARGUMENT,
+        "NetworkSpec.attachable: plain containers (docker run --network) cannot join Shoal networks, only service tasks can;"
+            + " run the workload as a service instead (shoal service create --network NAME)");
     assertThat(store.listRaw("")).isEmpty();
   }
 
