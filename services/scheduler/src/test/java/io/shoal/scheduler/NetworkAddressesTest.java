@@ -92,4 +92,53 @@ class NetworkAddressesTest {
     assertThat(plan.serviceUpdates()).singleElement()
         .satisfies(s -> assertThat(s.getEndpoint().getVirtualIpsList()).isEmpty());
   }
+
+  /** Two running tasks of {@code v1}, and {@code v2} as control stores it after an update. */
+  private Plan update(Service v1, Service v2) {
+    Service updated = v2.toBuilder().setPreviousSpec(v1.getSpec()).build();
+    List<Task> running = List.of(
+        Fixtures.task("t1", v1, 1, "n1", TaskState.TASK_STATE_RUNNING, 1),
+        Fixtures.task("t2", v1, 2, "n2", TaskState.TASK_STATE_RUNNING, 1));
+    ClusterView plain = view(List.of(updated), running, nodes(ready("n1"), ready("n2")));
+    return reconciler.reconcile(new ClusterView(plain.services(), plain.tasks(), plain.nodes(),
+        Map.of("net1", network("net1", "front", "10.0.0.0/24"), "net2", network("net2", "back", "10.0.1.0/24")),
+        Set.of()));
+  }
+
+  private static void assertRolls(Plan plan) {
+    assertThat(plan.updates()).isNotEmpty()
+        .allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+    assertThat(plan.serviceUpdates()).anySatisfy(s -> assertThat(s.getUpdateStatus().getState())
+        .isEqualTo(io.shoal.api.v1.UpdateState.UPDATE_STATE_UPDATING));
+  }
+
+  @Test
+  void networkAddRollsTheTasks() {
+    Service v1 = onNetwork(Fixtures.service("web", 2), "net1");
+
+    assertRolls(update(v1, onNetwork(v1, "net2")));
+  }
+
+  @Test
+  void networkRmRollsTheTasks() {
+    Service v1 = onNetwork(onNetwork(Fixtures.service("web", 2), "net1"), "net2");
+    Service v2 = v1.toBuilder().setSpec(v1.getSpec().toBuilder().removeNetworks(1)).build();
+
+    assertRolls(update(v1, v2));
+  }
+
+  @Test
+  void aNewAliasRollsTheTasksAsSwarmsDo() {
+    Service v1 = onNetwork(Fixtures.service("web", 2), "net1");
+
+    assertRolls(update(v1, onNetwork(Fixtures.service("web", 2), "net1", "www")));
+  }
+
+  @Test
+  void theSameNetworksLeaveTheTasksAlone() {
+    Service v1 = onNetwork(Fixtures.service("web", 2), "net1", "www");
+    Service v2 = v1.toBuilder().setSpec(v1.getSpec().toBuilder().putLabels("tier", "front")).build();
+
+    assertThat(update(v1, v2).updates()).isEmpty();
+  }
 }
