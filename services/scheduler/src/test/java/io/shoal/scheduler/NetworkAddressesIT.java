@@ -208,6 +208,34 @@ class NetworkAddressesIT {
     assertThat(index()).allMatch(k -> k.startsWith("net2/"));
   }
 
+  private void setMode(String id, io.shoal.api.v1.EndpointMode mode) {
+    Service s = store.get(Tables.SERVICES, id).orElseThrow();
+    store.txn().update(Tables.SERVICES, id, NetworkAddressesTest.withMode(s, mode), s.getVersion()).commit();
+  }
+
+  @Test
+  void dnsrrHoldsNoVirtualIpAndChangingModeReleasesOrClaimsItWithoutRollingTheTasks() {
+    Service dnsrr = NetworkAddressesTest.withMode(NetworkAddressesTest.onNetwork(Fixtures.service("web", 2), "net1"),
+        io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_DNSRR);
+    store.txn().create(Tables.SERVICES, "web", dnsrr).commit();
+    await().atMost(WAIT).until(() -> live().size() == 2
+        && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+    assertThat(vips("web")).isEmpty();
+    assertThat(index()).isEqualTo(keys(live()));
+    Set<String> tasks = live().stream().map(Task::getId).collect(Collectors.toSet());
+
+    setMode("web", io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_VIP);
+    await().atMost(WAIT).until(() -> vips("web").size() == 1);
+    assertThat(index()).isEqualTo(union(keys(live()), vips("web")));
+    String vip = vips("web").iterator().next();
+    assertThat(store.owner(Tables.ADDRESSES, vip)).contains("web");
+
+    setMode("web", io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_DNSRR);
+    await().atMost(WAIT).until(() -> vips("web").isEmpty() && index().equals(keys(live())));
+    assertThat(store.owner(Tables.ADDRESSES, vip)).isEmpty();
+    assertThat(live()).extracting(Task::getId).containsExactlyInAnyOrderElementsOf(tasks);
+  }
+
   private static Set<String> union(Set<String> a, Set<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet());
   }

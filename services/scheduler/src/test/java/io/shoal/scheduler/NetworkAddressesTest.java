@@ -5,6 +5,7 @@ import static io.shoal.scheduler.Fixtures.ready;
 import static io.shoal.scheduler.Fixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.EndpointVirtualIp;
 import io.shoal.api.v1.IpamConfig;
 import io.shoal.api.v1.Network;
@@ -140,5 +141,43 @@ class NetworkAddressesTest {
     Service v2 = v1.toBuilder().setSpec(v1.getSpec().toBuilder().putLabels("tier", "front")).build();
 
     assertThat(update(v1, v2).updates()).isEmpty();
+  }
+
+  static Service withMode(Service s, EndpointMode mode) {
+    return s.toBuilder().setSpec(s.getSpec().toBuilder().setEndpoint(s.getSpec().getEndpoint().toBuilder().setMode(mode)))
+        .build();
+  }
+
+  @Test
+  void aDnsrrServiceGetsNoVirtualIpButItsTasksGetAddresses() {
+    Plan plan = reconcile(withMode(onNetwork(Fixtures.service("web", 2), "net1"), EndpointMode.ENDPOINT_MODE_DNSRR),
+        network("net1", "front", "10.0.0.0/24"));
+
+    assertThat(plan.serviceUpdates()).isEmpty();
+    assertThat(plan.creates()).extracting(t -> t.getNetworks(0).getAddresses(0))
+        .containsExactlyInAnyOrder("10.0.0.2/24", "10.0.0.3/24");
+  }
+
+  @Test
+  void aServiceTurnedDnsrrDropsItsVirtualIpsAndOneTurnedVipGetsThem() {
+    io.shoal.api.v1.Endpoint onNet1 = io.shoal.api.v1.Endpoint.newBuilder()
+        .addVirtualIps(EndpointVirtualIp.newBuilder().setNetworkId("net1").setAddr("10.0.0.2/24")).build();
+    Service vip = onNetwork(Fixtures.service("web", 0), "net1").toBuilder().setEndpoint(onNet1).build();
+
+    Plan toDnsrr = reconcile(withMode(vip, EndpointMode.ENDPOINT_MODE_DNSRR), network("net1", "front", "10.0.0.0/24"));
+    assertThat(toDnsrr.serviceUpdates()).singleElement()
+        .satisfies(s -> assertThat(s.getEndpoint().getVirtualIpsList()).isEmpty());
+
+    Service dnsrr = withMode(onNetwork(Fixtures.service("web", 0), "net1"), EndpointMode.ENDPOINT_MODE_DNSRR);
+    Plan toVip = reconcile(withMode(dnsrr, EndpointMode.ENDPOINT_MODE_VIP), network("net1", "front", "10.0.0.0/24"));
+    assertThat(toVip.serviceUpdates()).singleElement()
+        .satisfies(s -> assertThat(s.getEndpoint().getVirtualIpsList()).isEqualTo(onNet1.getVirtualIpsList()));
+  }
+
+  @Test
+  void changingTheEndpointModeLeavesTheTasksAlone() {
+    Service v1 = onNetwork(Fixtures.service("web", 2), "net1");
+
+    assertThat(update(v1, withMode(v1, EndpointMode.ENDPOINT_MODE_DNSRR)).updates()).isEmpty();
   }
 }
