@@ -13,6 +13,8 @@ import io.shoal.api.v1.CreateNetworkRequest;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.DeleteNetworkRequest;
 import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.EndpointMode;
+import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.GetNetworkRequest;
 import io.shoal.api.v1.IpamConfig;
 import io.shoal.api.v1.ListNetworksRequest;
@@ -20,6 +22,7 @@ import io.shoal.api.v1.ListNetworksResponse;
 import io.shoal.api.v1.Network;
 import io.shoal.api.v1.NetworkAttachmentConfig;
 import io.shoal.api.v1.NetworkSpec;
+import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateServiceRequest;
@@ -278,19 +281,20 @@ class NetworkApiIT {
 
   @Test
   void anUpdateAddsAndRemovesNetworks() {
-    Network a = create("a");
-    Network b = create("b");
-    Service v1 = createService(service("web", "a"));
+    // Names with a dash: "a" could be the prefix of the other network's id (base 36).
+    Network a = create("net-a");
+    Network b = create("net-b");
+    Service v1 = createService(service("web", "net-a"));
 
-    Service v2 = update(v1, v1.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("b")).build());
+    Service v2 = update(v1, v1.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-b")).build());
     assertThat(v2.getSpec().getNetworksList()).extracting(NetworkAttachmentConfig::getTarget)
         .containsExactly(a.getId(), b.getId());
 
     Service v3 = update(v2, v2.getSpec().toBuilder().removeNetworks(0).build());
     assertThat(v3.getSpec().getNetworksList()).extracting(NetworkAttachmentConfig::getTarget).containsExactly(b.getId());
-    delete("a");
-    assertStatus(() -> update(v3, v3.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("a")).build()),
-        Status.Code.NOT_FOUND, "network a not found");
+    delete("net-a");
+    assertStatus(() -> update(v3, v3.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-a")).build()),
+        Status.Code.NOT_FOUND, "network net-a not found");
   }
 
   @Test
@@ -303,6 +307,27 @@ class NetworkApiIT {
     assertStatus(() -> control.updateService(UpdateServiceRequest.newBuilder().setServiceId(v2.getId())
             .setVersion(v2.getVersion()).setRollback(true).build()),
         Status.Code.FAILED_PRECONDITION, "service web can't roll back: network " + gone.getId() + " no longer exists");
+  }
+
+  @Test
+  void aDnsrrServiceIsStoredAndOneWithAnIngressPortIsRefused() {
+    create("net");
+    ServiceSpec dnsrr = service("db", "net").toBuilder()
+        .setEndpoint(EndpointSpec.newBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR)).build();
+
+    Service db = createService(dnsrr);
+    assertThat(store.get(Tables.SERVICES, db.getId()).orElseThrow().getSpec().getEndpoint().getMode())
+        .isEqualTo(EndpointMode.ENDPOINT_MODE_DNSRR);
+
+    ServiceSpec withIngress = dnsrr.toBuilder().setEndpoint(dnsrr.getEndpoint().toBuilder()
+        .addPorts(PortConfig.newBuilder().setTargetPort(5432).setPublishedPort(15432))).build();
+    String refusal = "EndpointSpec.mode: port published with ingress mode can't be used with dnsrr mode"
+        + " (port 5432/tcp; publish it with mode=host, or use --endpoint-mode vip)";
+    assertStatus(() -> update(db, withIngress), Status.Code.INVALID_ARGUMENT, refusal);
+    assertStatus(() -> createService(withIngress.toBuilder().setName("other").build()), Status.Code.INVALID_ARGUMENT,
+        refusal);
+    assertThat(store.keys(Tables.INGRESS_PORTS)).isEmpty();
+    assertThat(store.owner(Tables.SERVICE_NAMES, "other")).isEmpty();
   }
 
   private static String fieldViolation(StatusRuntimeException e) {
