@@ -39,7 +39,8 @@ public final class NetworkCreateCommand extends CliCommand {
   @Option(names = "--ip-range", paramLabel = "CIDR", description = "Allocate task addresses from this part of the subnet")
   String ipRange;
 
-  @Option(names = "--attachable", description = "Let plain containers join the network, not only service tasks")
+  @Option(names = "--attachable", description = "Not supported: plain containers (docker run --network) cannot join"
+      + " Shoal networks; run the workload as a service (service create --network) instead")
   boolean attachable;
 
   @Option(names = "--internal", description = "Restrict external access to the network")

@@ -43,6 +43,7 @@ public final class NetworkInspectCommand extends CliCommand {
     out.println("Scope:              " + NetworkLsCommand.SCOPE);
     out.println("Attachable:         " + network.getSpec().getAttachable());
     out.println("Internal:           " + network.getSpec().getInternal());
+    out.println("VXLAN ID:           " + Integer.toUnsignedString(network.getVxlanId()));
     out.println("IPAM:");
     out.println(" Subnet:            " + network.getIpam().getSubnet());
     out.println(" Gateway:           " + network.getIpam().getGateway());

@@ -192,8 +192,8 @@ public final class Convergence {
   }
 
   /**
-   * The task runs {@code spec} (placement aside): same container, resources, restart policy, published ports and forced-update
-   * counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
+   * The task runs {@code spec} (placement aside): same container, resources, restart policy, published ports, networks
+   * (with their aliases) and forced-update counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
    * (services/scheduler) is the same rule, and the CLI does not depend on that module.
    */
   public static boolean upToDate(Task t, ServiceSpec spec) {
@@ -202,6 +202,7 @@ public final class Convergence {
         && ts.getResources().equals(spec.getResources())
         && ts.getRestartPolicy().equals(spec.getRestartPolicy())
         && ts.getEndpoint().getPortsList().equals(spec.getEndpoint().getPortsList())
+        && ts.getNetworksList().equals(spec.getNetworksList())
         && ts.getForceUpdate() == spec.getForceUpdate();
   }
 

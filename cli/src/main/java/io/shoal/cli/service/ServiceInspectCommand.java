@@ -119,6 +119,7 @@ public final class ServiceInspectCommand extends CliCommand {
       out.println("Networks: " + spec.getNetworksList().stream()
           .map(n -> networkName.apply(n.getTarget())).collect(Collectors.joining(" ")));
     }
+    field(out, "", "Endpoint Mode", EndpointOptions.name(spec.getEndpoint().getMode()));
     List<PortConfig> ports = spec.getEndpoint().getPortsList();
     // Shown only when not the default, so the output stays as Docker prints it otherwise.
     if (spec.getEndpoint().getLoadBalancing() == LoadBalancing.LOAD_BALANCING_LEAST_CONN) {

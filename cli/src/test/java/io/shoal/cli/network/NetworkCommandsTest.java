@@ -26,14 +26,14 @@ class NetworkCommandsTest {
   @Test
   void createSendsTheFlagsAndPrintsTheId() {
     Result r = cli.run("network", "create", "--driver", "overlay", "--subnet", "10.0.9.0/24", "--gateway", "10.0.9.254",
-        "--ip-range", "10.0.9.128/25", "--attachable", "--internal", "--label", "team=a", "--label", "tier", "my-network");
+        "--ip-range", "10.0.9.128/25", "--internal", "--label", "team=a", "--label", "tier", "my-network");
 
     assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
     Network created = cli.control().networks().get(0);
     assertThat(r.outLines()).containsExactly(created.getId());
     assertThat(cli.control().networkCreates().get(0).getSpec()).isEqualTo(NetworkSpec.newBuilder()
-        .setName("my-network").setDriver("overlay").setAttachable(true).setInternal(true)
+        .setName("my-network").setDriver("overlay").setInternal(true)
         .putLabels("team", "a").putLabels("tier", "")
         .setIpam(IpamConfig.newBuilder().setSubnet("10.0.9.0/24").setGateway("10.0.9.254").setIpRange("10.0.9.128/25"))
         .build());
@@ -66,6 +66,25 @@ class NetworkCommandsTest {
     assertThat(cli.run("network", "create", "-d", "bridge", "b").errLines()).containsExactly(
         "shoal: NetworkSpec.driver: driver \"bridge\" is not supported; Shoal's networks span the cluster,"
             + " so the driver is overlay (INVALID_ARGUMENT)");
+  }
+
+  @Test
+  void attachableIsSentAndControlsRefusalSaysToRunAService() {
+    Result r = cli.run("network", "create", "--attachable", "my-network");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(cli.control().networkCreates().get(0).getSpec().getAttachable()).isTrue();
+    assertThat(r.errLines()).containsExactly("shoal: NetworkSpec.attachable: plain containers (docker run --network)"
+        + " cannot join Shoal networks, only service tasks can; run the workload as a service instead"
+        + " (shoal service create --network NAME) (INVALID_ARGUMENT)");
+    assertThat(cli.control().networks()).isEmpty();
+  }
+
+  @Test
+  void theHelpOfAttachableSaysItIsNotSupported() {
+    assertThat(String.join(" ", cli.run("network", "create", "--help").outLines()).replaceAll("\\s+", " "))
+        .contains("--attachable Not supported: plain containers (docker run --network) cannot join Shoal networks;"
+            + " run the workload as a service (service create --network) instead");
   }
 
   @Test
@@ -102,7 +121,7 @@ class NetworkCommandsTest {
     Result json = cli.run("network", "inspect", "my-network");
     assertThat(json.exitCode()).isZero();
     assertThat(json.out()).startsWith("[").contains("\"id\": \"" + n.getId() + "\"")
-        .contains("\"subnet\": \"10.0.9.0/24\"").contains("\"gateway\": \"10.0.9.1\"");
+        .contains("\"subnet\": \"10.0.9.0/24\"").contains("\"gateway\": \"10.0.9.1\"").contains("\"vxlanId\": 4096");
 
     Result pretty = cli.run("network", "inspect", "--pretty", n.getId().substring(0, 5));
     assertThat(pretty.outLines()).containsExactly(
@@ -114,6 +133,7 @@ class NetworkCommandsTest {
         "Scope:              swarm",
         "Attachable:         false",
         "Internal:           false",
+        "VXLAN ID:           4096",
         "IPAM:",
         " Subnet:            10.0.9.0/24",
         " Gateway:           10.0.9.1",

@@ -14,6 +14,7 @@ import static io.shoal.cli.testing.Fixtures.node;
 import static io.shoal.cli.testing.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shoal.api.v1.NetworkAttachmentConfig;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.ReplicatedService;
 import io.shoal.api.v1.Service;
@@ -156,6 +157,20 @@ class ConvergenceTest {
             beforeScheduler.get(1),
             t("c", three, 3, TASK_STATE_REMOVE, TASK_STATE_RUNNING, 5));
     assertThat(Convergence.evaluate(scaled, afterScheduler, List.of()).done()).isTrue();
+  }
+
+  @Test
+  void aTaskOnOtherNetworksIsOutdatedAsTheSchedulerSays() {
+    ServiceSpec onFront = V2.toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-front")).build();
+    ServiceSpec alsoBack = onFront.toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-back")).build();
+    ServiceSpec aliased = V2.toBuilder()
+        .addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-front").addAliases("www")).build();
+    Task running = t("a", onFront, 1, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 5);
+
+    assertThat(Convergence.upToDate(running, onFront)).isTrue();
+    assertThat(Convergence.upToDate(running, alsoBack)).as("--network-add").isFalse();
+    assertThat(Convergence.upToDate(running, V2)).as("--network-rm").isFalse();
+    assertThat(Convergence.upToDate(running, aliased)).as("a new alias").isFalse();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.GlobalService;
 import io.shoal.api.v1.PortConfig;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.Protocol;
 import io.shoal.api.v1.ProxyProtocol;
@@ -140,6 +141,38 @@ class ServiceCreateCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--endpoint-lb", "use round-robin or least-conn");
+  }
+
+  @Test
+  void endpointModeReachesTheSpecAndIsUnsetWithoutTheFlag() {
+    cli.run("service", "create", "--name", "db", "-d", "--endpoint-mode", "dnsrr", "postgres");
+    cli.run("service", "create", "--name", "web", "-d", "--endpoint-mode=vip", "nginx");
+    cli.run("service", "create", "--name", "plain", "-d", "nginx");
+
+    assertThat(cli.control().creates()).extracting(c -> c.getSpec().getEndpoint().getMode()).containsExactly(
+        EndpointMode.ENDPOINT_MODE_DNSRR, EndpointMode.ENDPOINT_MODE_VIP, EndpointMode.ENDPOINT_MODE_UNSPECIFIED);
+  }
+
+  @Test
+  void anUnknownEndpointModeIsAUsageError() {
+    Result r = cli.run("service", "create", "--endpoint-mode", "DNSRR", "nginx");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--endpoint-mode", "unknown endpoint mode \"DNSRR\" (use vip or dnsrr)");
+    assertThat(cli.control().creates()).isEmpty();
+  }
+
+  @Test
+  void dnsrrWithAnIngressPortIsControlsRefusalInOneLine() {
+    cli.control().failNext("CreateService", io.grpc.Status.INVALID_ARGUMENT.withDescription(
+        "EndpointSpec.mode: port published with ingress mode can't be used with dnsrr mode"
+            + " (port 80/tcp; publish it with mode=host, or use --endpoint-mode vip)"));
+
+    Result r = cli.run("service", "create", "--name", "db", "--endpoint-mode", "dnsrr", "-p", "8080:80", "nginx");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines()).containsExactly("shoal: EndpointSpec.mode: port published with ingress mode can't be used"
+        + " with dnsrr mode (port 80/tcp; publish it with mode=host, or use --endpoint-mode vip) (INVALID_ARGUMENT)");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.shoal.cli.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.LoadBalancing;
@@ -134,6 +135,16 @@ class ServiceInspectCommandTest {
   }
 
   @Test
+  void prettyShowsTheEndpointModeAsDockerDoes() {
+    ServiceSpec.Builder spec = Fixtures.replicated("db", "postgres", 1).toBuilder();
+    spec.getEndpointBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR);
+    cli.control().addService(spec.build());
+
+    assertThat(cli.run("service", "inspect", "--pretty", "db").outLines()).contains("Endpoint Mode:    dnsrr");
+    assertThat(cli.run("service", "inspect", "db").out()).contains("\"mode\": \"ENDPOINT_MODE_DNSRR\"");
+  }
+
+  @Test
   void nothingFoundIsAnEmptyArray() {
     Result r = cli.run("service", "inspect", "nope");
     assertThat(r.exitCode()).isEqualTo(1);
@@ -158,6 +169,7 @@ class ServiceInspectCommandTest {
             " Env:             A=1",
             "                  B=2",
             " Dir:             /srv",
+            "Endpoint Mode:    vip",
             "Ports:",
             " PublishedPort = 8080",
             "  Protocol = tcp",
@@ -172,7 +184,8 @@ class ServiceInspectCommandTest {
             "Name:             agent",
             "Service Mode:     Global",
             "ContainerSpec:",
-            " Image:           agent:1");
+            " Image:           agent:1",
+            "Endpoint Mode:    vip");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
 import io.shoal.api.v1.EndpointSpec;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
@@ -82,6 +83,17 @@ class ServiceUpdateCommandTest {
     assertThat(cli.control().updates().get(1).getSpec().getEndpoint().getLoadBalancing())
         .isEqualTo(LoadBalancing.LOAD_BALANCING_LEAST_CONN);
     assertThat(cli.control().updates().get(1).getSpec().getEndpoint().getPortsCount()).isEqualTo(2);
+  }
+
+  @Test
+  void endpointModeChangesOnlyWhenGiven() {
+    cli.run("service", "update", "--endpoint-mode", "dnsrr", "-d", "web");
+    cli.run("service", "update", "--env-add", "X=1", "-d", "web");
+    cli.run("service", "update", "--endpoint-mode", "vip", "-d", "web");
+
+    assertThat(cli.control().updates()).extracting(u -> u.getSpec().getEndpoint().getMode()).containsExactly(
+        EndpointMode.ENDPOINT_MODE_DNSRR, EndpointMode.ENDPOINT_MODE_DNSRR, EndpointMode.ENDPOINT_MODE_VIP);
+    assertThat(cli.control().updates().get(0).getSpec().getEndpoint().getPortsCount()).isEqualTo(2);
   }
 
   @Test

@@ -25,6 +25,7 @@ final class FakeNetworks {
   private final Map<String, Network> networks = new LinkedHashMap<>();
   private final Supplier<String> ids;
   private int nextBlock;
+  private int nextVxlanId = 4096;
 
   FakeNetworks(Supplier<String> ids) {
     this.ids = ids;
@@ -38,6 +39,11 @@ final class FakeNetworks {
       throw Status.INVALID_ARGUMENT.withDescription("NetworkSpec.driver: driver \"" + spec.getDriver()
           + "\" is not supported; Shoal's networks span the cluster, so the driver is overlay").asRuntimeException();
     }
+    if (spec.getAttachable()) {
+      throw Status.INVALID_ARGUMENT.withDescription("NetworkSpec.attachable: plain containers (docker run --network)"
+          + " cannot join Shoal networks, only service tasks can; run the workload as a service instead"
+          + " (shoal service create --network NAME)").asRuntimeException();
+    }
     String subnet = spec.getIpam().getSubnet().isEmpty() ? "10.0." + nextBlock++ + ".0/24" : spec.getIpam().getSubnet();
     String gateway = spec.getIpam().getGateway().isEmpty()
         ? subnet.substring(0, subnet.lastIndexOf('.')) + ".1" : spec.getIpam().getGateway();
@@ -46,6 +52,7 @@ final class FakeNetworks {
         .setVersion(1)
         .setSpec(spec.toBuilder().setDriver("overlay"))
         .setIpam(IpamConfig.newBuilder().setSubnet(subnet).setGateway(gateway).setIpRange(spec.getIpam().getIpRange()))
+        .setVxlanId(nextVxlanId++)
         .build();
     networks.put(network.getId(), network);
     return network;

@@ -2,6 +2,7 @@ package io.shoal.control;
 
 import io.shoal.control.limits.SpecLimits;
 import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
@@ -112,7 +113,12 @@ public final class SpecValidator {
           "unknown load balancing " + endpoint.getLoadBalancingValue()
               + " (use round-robin or least-conn)");
     }
-    EndpointSpec.Builder b = EndpointSpec.newBuilder().setLoadBalancing(endpoint.getLoadBalancing());
+    if (endpoint.getMode() == EndpointMode.UNRECOGNIZED) {
+      throw new InvalidArgumentException("EndpointSpec.mode",
+          "unknown endpoint mode " + endpoint.getModeValue() + " (use vip or dnsrr)");
+    }
+    EndpointSpec.Builder b = EndpointSpec.newBuilder().setLoadBalancing(endpoint.getLoadBalancing())
+        .setMode(endpoint.getMode());
     SpecLimits.count("EndpointSpec.ports", endpoint.getPortsCount(), SpecLimits.MAX_PORTS);
     Set<String> published = new HashSet<>();
     for (int i = 0; i < endpoint.getPortsCount(); i++) {
@@ -146,7 +152,27 @@ public final class SpecValidator {
       }
       b.addPorts(port);
     }
+    dnsrr(b);
     return b.build();
+  }
+
+  /**
+   * A dnsrr service has no virtual IP, and the routing mesh balances an ingress port over a
+   * service's tasks as a VIP does: Swarm refuses the two together, in these words. Host-mode
+   * ports reach the task on its node, so they are fine.
+   */
+  private static void dnsrr(EndpointSpec.Builder endpoint) {
+    if (endpoint.getMode() != EndpointMode.ENDPOINT_MODE_DNSRR) {
+      return;
+    }
+    for (PortConfig p : endpoint.getPortsList()) {
+      if (p.getPublishMode() == PublishMode.PUBLISH_MODE_INGRESS) {
+        throw new InvalidArgumentException("EndpointSpec.mode",
+            "port published with ingress mode can't be used with dnsrr mode (port "
+                + Integer.toUnsignedString(p.getTargetPort()) + "/" + protocolName(p.getProtocol())
+                + "; publish it with mode=host, or use --endpoint-mode vip)");
+      }
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ import io.shoal.api.v1.CreateNetworkRequest;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.DeleteNetworkRequest;
 import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.EndpointMode;
+import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.GetNetworkRequest;
 import io.shoal.api.v1.IpamConfig;
 import io.shoal.api.v1.ListNetworksRequest;
@@ -20,10 +22,12 @@ import io.shoal.api.v1.ListNetworksResponse;
 import io.shoal.api.v1.Network;
 import io.shoal.api.v1.NetworkAttachmentConfig;
 import io.shoal.api.v1.NetworkSpec;
+import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.Index;
 import io.shoal.common.store.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refused while a service uses the network.
  */
 class NetworkApiIT {
+  private static final Index VXLAN_IDS = new Index("allocator/vxlan_ids");
   @RegisterExtension final InProcessControl cluster = new InProcessControl();
   private final EtcdStore store = cluster.store;
   private final ControlServiceGrpc.ControlServiceBlockingStub control = cluster.stub;
@@ -103,14 +108,13 @@ class NetworkApiIT {
 
   @Test
   void aGivenSubnetIsKeptWithItsGatewayAndRange() {
-    Network n = create(NetworkSpec.newBuilder().setName("given").setDriver("overlay").setAttachable(true).setInternal(true)
+    Network n = create(NetworkSpec.newBuilder().setName("given").setDriver("overlay").setInternal(true)
         .putLabels("team", "a")
         .setIpam(IpamConfig.newBuilder().setSubnet("192.168.40.0/24").setGateway("192.168.40.254").setIpRange("192.168.40.128/25"))
         .build());
 
     assertThat(n.getIpam()).isEqualTo(IpamConfig.newBuilder().setSubnet("192.168.40.0/24").setGateway("192.168.40.254")
         .setIpRange("192.168.40.128/25").build());
-    assertThat(n.getSpec().getAttachable()).isTrue();
     assertThat(n.getSpec().getInternal()).isTrue();
     assertThat(get("given").getSpec().getLabelsMap()).containsEntry("team", "a");
   }
@@ -154,6 +158,9 @@ class NetworkApiIT {
         "NetworkSpec.driver: driver \"bridge\" is not supported; Shoal's networks span the cluster, so the driver is overlay");
     assertStatus(() -> create(withSubnet("h", "10.1.1.1/24")), Status.Code.INVALID_ARGUMENT,
         "NetworkSpec.ipam.subnet: \"10.1.1.1/24\" has host bits set: it should be 10.1.1.0/24");
+    assertStatus(() -> create(NetworkSpec.newBuilder().setName("a").setAttachable(true).build()), Status.Code.INVALID_ARGUMENT,
+        "NetworkSpec.attachable: plain containers (docker run --network) cannot join Shoal networks, only service tasks can;"
+            + " run the workload as a service instead (shoal service create --network NAME)");
     assertThat(store.listRaw("")).isEmpty();
   }
 
@@ -202,6 +209,23 @@ class NetworkApiIT {
     assertThat(store.keys(Tables.SUBNETS)).containsExactlyInAnyOrder("10.0.0.0/24", "10.0.2.0/24");
     assertThat(create("b").getIpam().getSubnet()).isEqualTo("10.0.1.0/24");
     assertStatus(() -> delete("gone"), Status.Code.NOT_FOUND, "network gone not found");
+  }
+
+  @Test
+  void eachNetworkGetsItsOwnVxlanIdAndAFreedOneIsGivenOutAgain() {
+    Network a = create("a");
+    Network b = create(withSubnet("b", "192.168.50.0/24"));
+    create("c");
+
+    assertThat(a.getVxlanId()).isEqualTo(4096);
+    assertThat(b.getVxlanId()).isEqualTo(4097);
+    assertThat(get("b").getVxlanId()).isEqualTo(4097);
+    assertThat(store.owner(VXLAN_IDS, "4097")).contains(b.getId());
+
+    delete("b");
+    assertThat(store.keys(VXLAN_IDS)).containsExactlyInAnyOrder("4096", "4098");
+    assertThat(create("d").getVxlanId()).isEqualTo(4097);
+    assertThat(create("e").getVxlanId()).isEqualTo(4099);
   }
 
   @Test
@@ -257,19 +281,20 @@ class NetworkApiIT {
 
   @Test
   void anUpdateAddsAndRemovesNetworks() {
-    Network a = create("a");
-    Network b = create("b");
-    Service v1 = createService(service("web", "a"));
+    // Names with a dash: "a" could be the prefix of the other network's id (base 36).
+    Network a = create("net-a");
+    Network b = create("net-b");
+    Service v1 = createService(service("web", "net-a"));
 
-    Service v2 = update(v1, v1.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("b")).build());
+    Service v2 = update(v1, v1.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-b")).build());
     assertThat(v2.getSpec().getNetworksList()).extracting(NetworkAttachmentConfig::getTarget)
         .containsExactly(a.getId(), b.getId());
 
     Service v3 = update(v2, v2.getSpec().toBuilder().removeNetworks(0).build());
     assertThat(v3.getSpec().getNetworksList()).extracting(NetworkAttachmentConfig::getTarget).containsExactly(b.getId());
-    delete("a");
-    assertStatus(() -> update(v3, v3.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("a")).build()),
-        Status.Code.NOT_FOUND, "network a not found");
+    delete("net-a");
+    assertStatus(() -> update(v3, v3.getSpec().toBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net-a")).build()),
+        Status.Code.NOT_FOUND, "network net-a not found");
   }
 
   @Test
@@ -282,6 +307,27 @@ class NetworkApiIT {
     assertStatus(() -> control.updateService(UpdateServiceRequest.newBuilder().setServiceId(v2.getId())
             .setVersion(v2.getVersion()).setRollback(true).build()),
         Status.Code.FAILED_PRECONDITION, "service web can't roll back: network " + gone.getId() + " no longer exists");
+  }
+
+  @Test
+  void aDnsrrServiceIsStoredAndOneWithAnIngressPortIsRefused() {
+    create("net");
+    ServiceSpec dnsrr = service("db", "net").toBuilder()
+        .setEndpoint(EndpointSpec.newBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR)).build();
+
+    Service db = createService(dnsrr);
+    assertThat(store.get(Tables.SERVICES, db.getId()).orElseThrow().getSpec().getEndpoint().getMode())
+        .isEqualTo(EndpointMode.ENDPOINT_MODE_DNSRR);
+
+    ServiceSpec withIngress = dnsrr.toBuilder().setEndpoint(dnsrr.getEndpoint().toBuilder()
+        .addPorts(PortConfig.newBuilder().setTargetPort(5432).setPublishedPort(15432))).build();
+    String refusal = "EndpointSpec.mode: port published with ingress mode can't be used with dnsrr mode"
+        + " (port 5432/tcp; publish it with mode=host, or use --endpoint-mode vip)";
+    assertStatus(() -> update(db, withIngress), Status.Code.INVALID_ARGUMENT, refusal);
+    assertStatus(() -> createService(withIngress.toBuilder().setName("other").build()), Status.Code.INVALID_ARGUMENT,
+        refusal);
+    assertThat(store.keys(Tables.INGRESS_PORTS)).isEmpty();
+    assertThat(store.owner(Tables.SERVICE_NAMES, "other")).isEmpty();
   }
 
   private static String fieldViolation(StatusRuntimeException e) {

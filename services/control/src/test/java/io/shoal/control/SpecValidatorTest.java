@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
 import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.EndpointSpec;
 import io.shoal.api.v1.LoadBalancing;
 import io.shoal.api.v1.PortConfig;
@@ -201,6 +202,53 @@ class SpecValidatorTest {
           assertThat(e.field()).isEqualTo("EndpointSpec.ports[1].proxy_protocol");
           assertThat(e.reason()).isEqualTo("PROXY protocol v1 has no udp form; port 53/udp can"
               + " carry v2, in front of every datagram (use proxy-protocol=v2)");
+        });
+  }
+
+  @Test
+  void dnsrrWithAnIngressPortIsRefusedInSwarmsWords() {
+    EndpointSpec endpoint = ports(port(80, 8080).toBuilder().setPublishMode(PublishMode.PUBLISH_MODE_HOST).build(),
+        port(443, 8443)).toBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR).build();
+
+    assertThatThrownBy(() -> SpecValidator.normalize(valid().setEndpoint(endpoint).build()))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+          assertThat(e.field()).isEqualTo("EndpointSpec.mode");
+          assertThat(e.reason()).isEqualTo("port published with ingress mode can't be used with dnsrr mode"
+              + " (port 443/tcp; publish it with mode=host, or use --endpoint-mode vip)");
+        });
+  }
+
+  @Test
+  void dnsrrWithHostPortsIsKept() {
+    EndpointSpec endpoint = ports(port(80, 8080).toBuilder().setPublishMode(PublishMode.PUBLISH_MODE_HOST).build())
+        .toBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR).build();
+
+    ServiceSpec spec = SpecValidator.normalize(valid().setEndpoint(endpoint).build());
+
+    assertThat(spec.getEndpoint().getMode()).isEqualTo(EndpointMode.ENDPOINT_MODE_DNSRR);
+    assertThat(spec.getEndpoint().getPortsList()).hasSize(1);
+    assertThat(SpecValidator.normalize(valid().setEndpoint(EndpointSpec.newBuilder()
+        .setMode(EndpointMode.ENDPOINT_MODE_DNSRR)).build()).getEndpoint().getMode()).isEqualTo(EndpointMode.ENDPOINT_MODE_DNSRR);
+  }
+
+  @Test
+  void vipIsKeptWithIngressPortsAndUnspecifiedStaysUnspecified() {
+    EndpointSpec vip = ports(port(80, 8080)).toBuilder().setMode(EndpointMode.ENDPOINT_MODE_VIP).build();
+
+    assertThat(SpecValidator.normalize(valid().setEndpoint(vip).build()).getEndpoint().getMode())
+        .isEqualTo(EndpointMode.ENDPOINT_MODE_VIP);
+    assertThat(SpecValidator.normalize(valid().setEndpoint(ports(port(80, 8080))).build()).getEndpoint().getMode())
+        .isEqualTo(EndpointMode.ENDPOINT_MODE_UNSPECIFIED);
+  }
+
+  @Test
+  void anUnknownEndpointModeIsRefused() {
+    ServiceSpec spec = valid().setEndpoint(EndpointSpec.newBuilder().setModeValue(7)).build();
+
+    assertThatThrownBy(() -> SpecValidator.normalize(spec))
+        .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+          assertThat(e.field()).isEqualTo("EndpointSpec.mode");
+          assertThat(e.reason()).isEqualTo("unknown endpoint mode 7 (use vip or dnsrr)");
         });
   }
 

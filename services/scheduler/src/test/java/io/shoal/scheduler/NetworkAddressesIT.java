@@ -156,6 +156,86 @@ class NetworkAddressesIT {
     await().atMost(WAIT).until(() -> index().equals(union(keys(live()), vips("api"))));
   }
 
+  /** Assigned tasks run and stopped ones are SHUTDOWN, as the agents would report. */
+  private void agentsRunAndStopAsTold() {
+    agentsStopWhatIsToldTo();
+    for (Task t : live()) {
+      if (t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED) {
+        store.txn().update(Tables.TASKS, t.getId(), t.toBuilder()
+            .setStatus(t.getStatus().toBuilder().setState(TaskState.TASK_STATE_RUNNING)).build(), t.getVersion()).commit();
+      }
+    }
+  }
+
+  private Set<String> networksOfLiveTasks() {
+    return live().stream().flatMap(t -> t.getNetworksList().stream().map(a -> a.getNetworkId())).collect(Collectors.toSet());
+  }
+
+  @Test
+  void networkAddAndRmRollTheTasksAndMoveTheirAddresses() {
+    Service web = NetworkAddressesTest.onNetwork(Fixtures.service("web", 2), "net1");
+    web = web.toBuilder().setSpec(web.getSpec().toBuilder().setUpdateConfig(io.shoal.api.v1.UpdateConfig.newBuilder()
+        .setParallelism(0).setMonitor(com.google.protobuf.Duration.getDefaultInstance()))).build();
+    store.txn().create(Tables.SERVICES, "web", web).commit();
+    await().atMost(WAIT).until(() -> {
+      agentsRunAndStopAsTold();
+      return live().size() == 2 && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    });
+    Set<String> before = live().stream().map(Task::getId).collect(Collectors.toSet());
+
+    // --network-add net2
+    Service v1 = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service v2 = NetworkAddressesTest.onNetwork(v1, "net2").toBuilder().setPreviousSpec(v1.getSpec()).build();
+    store.txn().update(Tables.SERVICES, "web", v2, v1.getVersion()).commit();
+    await().atMost(WAIT).until(() -> {
+      agentsRunAndStopAsTold();
+      return live().size() == 2 && live().stream().noneMatch(t -> before.contains(t.getId()))
+          && live().stream().allMatch(t -> t.getNetworksCount() == 2);
+    });
+    await().atMost(WAIT).until(() -> vips("web").size() == 2 && index().equals(union(keys(live()), vips("web"))));
+
+    // --network-rm net1
+    Service stored = store.get(Tables.SERVICES, "web").orElseThrow();
+    Service v3 = stored.toBuilder().setPreviousSpec(stored.getSpec())
+        .setSpec(stored.getSpec().toBuilder().removeNetworks(0)).build();
+    store.txn().update(Tables.SERVICES, "web", v3, stored.getVersion()).commit();
+    await().atMost(WAIT).until(() -> {
+      agentsRunAndStopAsTold();
+      return live().size() == 2 && networksOfLiveTasks().equals(Set.of("net2"))
+          && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    });
+    await().atMost(WAIT).until(() -> vips("web").size() == 1 && index().equals(union(keys(live()), vips("web"))));
+    assertThat(index()).allMatch(k -> k.startsWith("net2/"));
+  }
+
+  private void setMode(String id, io.shoal.api.v1.EndpointMode mode) {
+    Service s = store.get(Tables.SERVICES, id).orElseThrow();
+    store.txn().update(Tables.SERVICES, id, NetworkAddressesTest.withMode(s, mode), s.getVersion()).commit();
+  }
+
+  @Test
+  void dnsrrHoldsNoVirtualIpAndChangingModeReleasesOrClaimsItWithoutRollingTheTasks() {
+    Service dnsrr = NetworkAddressesTest.withMode(NetworkAddressesTest.onNetwork(Fixtures.service("web", 2), "net1"),
+        io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_DNSRR);
+    store.txn().create(Tables.SERVICES, "web", dnsrr).commit();
+    await().atMost(WAIT).until(() -> live().size() == 2
+        && live().stream().allMatch(t -> t.getStatus().getState() == TaskState.TASK_STATE_ASSIGNED));
+    assertThat(vips("web")).isEmpty();
+    assertThat(index()).isEqualTo(keys(live()));
+    Set<String> tasks = live().stream().map(Task::getId).collect(Collectors.toSet());
+
+    setMode("web", io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_VIP);
+    await().atMost(WAIT).until(() -> vips("web").size() == 1);
+    assertThat(index()).isEqualTo(union(keys(live()), vips("web")));
+    String vip = vips("web").iterator().next();
+    assertThat(store.owner(Tables.ADDRESSES, vip)).contains("web");
+
+    setMode("web", io.shoal.api.v1.EndpointMode.ENDPOINT_MODE_DNSRR);
+    await().atMost(WAIT).until(() -> vips("web").isEmpty() && index().equals(keys(live())));
+    assertThat(store.owner(Tables.ADDRESSES, vip)).isEmpty();
+    assertThat(live()).extracting(Task::getId).containsExactlyInAnyOrderElementsOf(tasks);
+  }
+
   private static Set<String> union(Set<String> a, Set<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet());
   }

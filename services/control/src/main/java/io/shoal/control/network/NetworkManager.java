@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code networks/<id>}, its name ({@code names/networks/}) and its subnet ({@code subnets/}).
  * Every create also bumps the {@code allocator/subnets} counter it read before looking at the
  * subnets taken: two creates that raced for overlapping subnets cannot both commit, and the
- * loser reads again and picks again (or is told what its given subnet overlaps).
+ * loser reads again and picks again (or is told what its given subnet overlaps). The network's
+ * VXLAN id is picked the same way, read after the counter and claimed in the same transaction.
  */
 public final class NetworkManager {
   private static final Logger log = LoggerFactory.getLogger(NetworkManager.class);
@@ -69,17 +70,19 @@ public final class NetworkManager {
       } else {
         subnet = allocator.allocate(taken);
       }
+      int vxlanId = VxlanIds.lowestFree(VxlanIds.parse(store.keys(VxlanIds.INDEX)));
       Network network = Network.newBuilder()
           .setId(id).setSpec(spec).setIpam(NetworkSpecValidator.allocated(spec.getIpam(), subnet))
-          .setCreateTime(Timestamps.now(clock)).build();
+          .setVxlanId(vxlanId).setCreateTime(Timestamps.now(clock)).build();
       Txn txn = store.txn()
           .create(Tables.NETWORKS, id, network)
           .claim(Tables.NETWORK_NAMES, spec.getName(), id)
-          .claim(Tables.SUBNETS, subnet.toString(), id);
+          .claim(Tables.SUBNETS, subnet.toString(), id)
+          .claim(VxlanIds.INDEX, Integer.toString(vxlanId), id);
       bump(txn, generation);
       try {
         long revision = txn.commit();
-        log.info("created network {} ({}) on {}", spec.getName(), id, subnet);
+        log.info("created network {} ({}) on {}, VXLAN id {}", spec.getName(), id, subnet, vxlanId);
         return network.toBuilder().setVersion(revision).build();
       } catch (ConflictException e) {
         if (attempt == MAX_ATTEMPTS) {
@@ -110,6 +113,10 @@ public final class NetworkManager {
           .delete(Tables.NETWORKS, network.getId(), network.getVersion())
           .release(Tables.NETWORK_NAMES, name, network.getId())
           .release(Tables.SUBNETS, network.getIpam().getSubnet(), network.getId());
+      if (network.getVxlanId() != 0) {
+        // Networks stored before they had one hold none.
+        txn.release(VxlanIds.INDEX, Integer.toString(network.getVxlanId()), network.getId());
+      }
       try {
         txn.commit();
         log.info("removed network {} ({})", name, network.getId());

@@ -16,6 +16,13 @@ final class NetworkSpecValidator {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
   /** The longest CIDR text, IPv6 included (so an IPv6 subnet is named as such, not as too long). */
   private static final int MAX_CIDR = 43;
+  /**
+   * Why --attachable is refused: a node programs its networks for the tasks it was assigned (the
+   * dispatcher's NetworkMap), so a container Docker started on its own has no address, peers or
+   * names there.
+   */
+  static final String ATTACHABLE = "plain containers (docker run --network) cannot join Shoal networks,"
+      + " only service tasks can; run the workload as a service instead (shoal service create --network NAME)";
 
   /**
    * A checked spec and its subnet, when one was given.
@@ -42,6 +49,9 @@ final class NetworkSpecValidator {
     if (!spec.getDriver().isEmpty() && !spec.getDriver().equals(OVERLAY)) {
       throw new InvalidArgumentException("NetworkSpec.driver", "driver \"" + spec.getDriver()
           + "\" is not supported; Shoal's networks span the cluster, so the driver is overlay");
+    }
+    if (spec.getAttachable()) {
+      throw new InvalidArgumentException("NetworkSpec.attachable", ATTACHABLE);
     }
     SpecLimits.encodedSize("NetworkSpec", spec.getSerializedSize(), NetworkLimits.MAX_SPEC_BYTES, "shrink the labels");
     Optional<Cidr> subnet = ipam(spec.getIpam());

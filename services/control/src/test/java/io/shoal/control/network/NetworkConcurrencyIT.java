@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,9 @@ class NetworkConcurrencyIT {
     }
     assertThat(subnets).containsExactlyElementsOf(expected);
     assertThat(store.keys(Tables.SUBNETS)).hasSize(WRITERS);
+    assertThat(outcomes.stream().map(n -> ((Network) n).getVxlanId()).sorted().toList())
+        .containsExactlyElementsOf(IntStream.range(VxlanIds.FIRST, VxlanIds.FIRST + WRITERS).boxed().toList());
+    assertThat(store.keys(VxlanIds.INDEX)).hasSize(WRITERS);
   }
 
   @Test

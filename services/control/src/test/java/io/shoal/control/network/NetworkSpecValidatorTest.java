@@ -68,6 +68,15 @@ class NetworkSpecValidatorTest {
   }
 
   @Test
+  void attachableIsRefusedSayingToRunAService() {
+    assertThatThrownBy(() -> NetworkSpecValidator.check(named("net").setAttachable(true).build()))
+        .isInstanceOfSatisfying(InvalidArgumentException.class,
+            e -> assertThat(e.field()).isEqualTo("NetworkSpec.attachable"))
+        .hasMessage("NetworkSpec.attachable: plain containers (docker run --network) cannot join Shoal networks,"
+            + " only service tasks can; run the workload as a service instead (shoal service create --network NAME)");
+  }
+
+  @Test
   void labelsKeepAServicesBounds() {
     assertThatThrownBy(() -> NetworkSpecValidator.check(named("net").putLabels("", "x").build()))
         .hasMessage("NetworkSpec.labels: a label key must not be empty");

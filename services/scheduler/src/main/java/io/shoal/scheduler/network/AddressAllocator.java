@@ -2,6 +2,7 @@ package io.shoal.scheduler.network;
 
 import com.google.protobuf.Timestamp;
 import io.shoal.api.v1.Endpoint;
+import io.shoal.api.v1.EndpointMode;
 import io.shoal.api.v1.EndpointVirtualIp;
 import io.shoal.api.v1.Network;
 import io.shoal.api.v1.NetworkAttachment;
@@ -25,7 +26,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Gives every service a virtual IP on each of its networks (endpoint mode vip) and every task
+ * Gives every service a virtual IP on each of its networks (endpoint mode vip; none in dnsrr) and every task
  * waiting for a node an address on each network of its spec, before placement. A task that cannot
  * have all its addresses keeps none and stays PENDING with the reason, in Swarm's words ("no IP
  * address available on network NAME"); the placer leaves it alone until it has them
@@ -75,12 +76,13 @@ public final class AddressAllocator {
   }
 
   /**
-   * Allocates for one service: its virtual IPs (dropping those of networks it left), then its
-   * tasks that wait for a node. Its tasks wait while a virtual IP is missing.
+   * Allocates for one service: its virtual IPs (dropping those of networks it left, and all of
+   * them in endpoint mode dnsrr), then its tasks that wait for a node. Its tasks wait while a
+   * virtual IP is missing.
    */
   public void allocate(Service service, List<Task> tasks, Plan plan, Pools pools) {
     Service current = plan.current(service);
-    List<String> networks = networkIds(current.getSpec().getNetworksList());
+    List<String> networks = hasVirtualIps(current) ? networkIds(current.getSpec().getNetworksList()) : List.of();
     Map<String, EndpointVirtualIp> vips = new LinkedHashMap<>();
     current.getEndpoint().getVirtualIpsList().forEach(v -> vips.put(v.getNetworkId(), v));
     vips.keySet().retainAll(networks);
@@ -145,6 +147,11 @@ public final class AddressAllocator {
       plan.update(task.toBuilder().setStatus(TaskStatus.newBuilder().setTimestamp(clock.get())
           .setState(TaskState.TASK_STATE_PENDING).setMessage("pending task allocation").setErr(reason)).build());
     }
+  }
+
+  /** Endpoint mode vip (unspecified reads as vip); a dnsrr service's name answers with its tasks. */
+  private static boolean hasVirtualIps(Service service) {
+    return service.getSpec().getEndpoint().getMode() != EndpointMode.ENDPOINT_MODE_DNSRR;
   }
 
   /** Ended and not to be restarted in place: it needs its addresses no more. */

@@ -8,9 +8,11 @@ import io.shoal.scheduler.ClusterView;
 
 /**
  * When a running task no longer matches its service (SwarmKit's IsTaskDirty): what the
- * container runs, its resources, its restart policy, how its ports are published, or a forced update. Scaling,
- * renaming, relabelling or changing the mesh's load balancing leaves its tasks alone, and so does
- * a placement change its node still satisfies. The CLI's convergence check
+ * container runs, its resources, its restart policy, how its ports are published, its networks
+ * (a network added or removed, an alias changed: a task's interfaces and addresses are fixed for
+ * its life), or a forced update. Scaling, renaming, relabelling or changing the mesh's load
+ * balancing or the endpoint mode leaves its tasks alone (a name's answers change, not the task),
+ * and so does a placement change its node still satisfies. The CLI's convergence check
  * (cli/.../progress/Convergence) applies the same rule.
  */
 public final class TaskSpecs {
@@ -21,6 +23,7 @@ public final class TaskSpecs {
         || !taskSpec.getResources().equals(serviceSpec.getResources())
         || !taskSpec.getRestartPolicy().equals(serviceSpec.getRestartPolicy())
         || !taskSpec.getEndpoint().getPortsList().equals(serviceSpec.getEndpoint().getPortsList())
+        || !taskSpec.getNetworksList().equals(serviceSpec.getNetworksList())
         || taskSpec.getForceUpdate() != serviceSpec.getForceUpdate();
   }
 
