@@ -81,9 +81,9 @@ public final class DnsServer implements AutoCloseable {
     this.metrics = new DnsMetrics(telemetry);
   }
 
-  /** Starts the event loop; no address is served until {@link #bindAddresses}. */
+  /** Starts the event loop; no address is served until {@link #bindAddresses}. Once only. */
   public synchronized DnsServer start() {
-    if (group != null) {
+    if (forwarder != null) {
       throw new IllegalStateException("already started");
     }
     boolean epoll = Epoll.isAvailable();
@@ -141,7 +141,7 @@ public final class DnsServer implements AutoCloseable {
    */
   public synchronized void bindAddresses(Set<? extends InetAddress> addresses) {
     if (group == null) {
-      throw new IllegalStateException("not started");
+      throw new IllegalStateException("not running");
     }
     for (InetAddress gone : new HashSet<>(listeners.keySet())) {
       if (!addresses.contains(gone)) {
@@ -204,6 +204,7 @@ public final class DnsServer implements AutoCloseable {
     listeners.clear();
     group.submit(forwarder::abandonAll).awaitUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group = null;
   }
 
   /**

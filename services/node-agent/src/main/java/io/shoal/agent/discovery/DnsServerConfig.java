@@ -16,7 +16,7 @@ import java.util.List;
 public record DnsServerConfig(
     int port, List<InetSocketAddress> upstreams, Duration upstreamTimeout, int maxForwards) {
   public static final int DNS_PORT = 53;
-  /** glibc's own timeout per server is 5 s; 2 s leaves it time to try us again. */
+  /** Within the 5 s a stub resolver waits (glibc's default): two upstreams get their turn. */
   public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(2);
   /** Each costs a socket until answered or timed out. */
   public static final int DEFAULT_MAX_FORWARDS = 1024;
