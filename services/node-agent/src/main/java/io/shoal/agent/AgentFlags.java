@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +77,11 @@ public final class AgentFlags {
           + "network's MTU less VXLAN's 50 bytes (default: ${DEFAULT-VALUE}, for 1500).")
   int overlayMtu;
 
+  @Option(names = "--dns-upstream", split = ",", paramLabel = "HOST[:PORT]",
+      description = "DNS servers that tasks on overlay networks ask for names outside the cluster, in order "
+          + "(default: the nameservers of /etc/resolv.conf).")
+  List<String> dnsUpstreams = List.of();
+
   @Mixin
   ServerOptions server = new ServerOptions();
 
@@ -136,6 +142,20 @@ public final class AgentFlags {
 
   public DockerTimeouts dockerTimeouts() {
     return new DockerTimeouts(dockerTimeout, pullTimeout);
+  }
+
+  /** --dns-upstream, or the nameservers of /etc/resolv.conf; port 53 unless given. */
+  public List<InetSocketAddress> dnsUpstreams() {
+    if (dnsUpstreams.isEmpty()) {
+      try {
+        return io.shoal.agent.discovery.ResolvConf.nameservers(Path.of("/etc/resolv.conf"));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read /etc/resolv.conf for DNS upstreams (give --dns-upstream): "
+            + e.getMessage(), e);
+      }
+    }
+    return dnsUpstreams.stream().map(u -> u.contains(":") ? ServerOptions.parseHostPort(u)
+        : new InetSocketAddress(u, 53)).toList();
   }
 
   public int overlayMtu() {

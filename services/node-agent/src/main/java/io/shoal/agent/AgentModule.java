@@ -6,7 +6,14 @@ import dagger.Provides;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shoal.agent.discovery.DnsServer;
+import io.shoal.agent.discovery.DnsServerConfig;
 import io.shoal.agent.docker.DockerTimeouts;
+import io.shoal.agent.exec.TaskNetworks;
+import io.shoal.agent.overlay.DnsNames;
+import io.shoal.agent.overlay.EngineNetworks;
+import io.shoal.agent.overlay.OverlayPlane;
+import io.shoal.agent.session.NetworkMapSink;
 import io.shoal.agent.session.StatusQueue;
 import io.shoal.agent.worker.StatusSink;
 import io.shoal.agent.worker.WorkerLimits;
@@ -84,17 +91,22 @@ public abstract class AgentModule {
   }
 
   @Binds
-  abstract io.shoal.agent.exec.TaskNetworks taskNetworks(io.shoal.agent.overlay.OverlayPlane overlay);
+  abstract TaskNetworks taskNetworks(OverlayPlane overlay);
 
   @Binds
-  abstract io.shoal.agent.session.NetworkMapSink networkMaps(io.shoal.agent.overlay.OverlayPlane overlay);
+  abstract NetworkMapSink networkMaps(OverlayPlane overlay);
 
   @Provides
   @Singleton
-  static io.shoal.agent.overlay.OverlayPlane overlay(LocalNode node, io.shoal.agent.overlay.EngineNetworks engine,
-      AgentFlags flags) {
-    return io.shoal.agent.overlay.OverlayPlane.onHost(node, engine, io.shoal.agent.overlay.NameService.NONE,
-        flags.overlayMtu());
+  static OverlayPlane overlay(LocalNode node, EngineNetworks engine, DnsServer dns, AgentFlags flags) {
+    return OverlayPlane.onHost(node, engine, new DnsNames(dns), flags.overlayMtu());
+  }
+
+  /** Answers tasks' names; listens only once a network is up on the host (its gateway). */
+  @Provides
+  @Singleton
+  static DnsServer dnsServer(AgentFlags flags, Telemetry telemetry) {
+    return new DnsServer(DnsServerConfig.forwardingTo(flags.dnsUpstreams()), telemetry).start();
   }
 
   @Provides

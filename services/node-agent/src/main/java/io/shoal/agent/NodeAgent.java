@@ -29,13 +29,18 @@ public final class NodeAgent implements AutoCloseable {
   private final DispatcherSession session;
   private final ManagedChannel channel;
   private final io.shoal.agent.registry.RegistryPullCredentials credentials;
+  private final io.shoal.agent.overlay.OverlayPlane overlay;
+  private final io.shoal.agent.discovery.DnsServer dns;
   private GrpcServer grpc;
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
       DispatcherSession session, ManagedChannel channel,
-      io.shoal.agent.registry.RegistryPullCredentials credentials) {
+      io.shoal.agent.registry.RegistryPullCredentials credentials, io.shoal.agent.overlay.OverlayPlane overlay,
+      io.shoal.agent.discovery.DnsServer dns) {
     this.credentials = credentials;
+    this.overlay = overlay;
+    this.dns = dns;
     this.flags = flags;
     this.node = node;
     this.telemetry = telemetry;
@@ -84,6 +89,9 @@ public final class NodeAgent implements AutoCloseable {
       channel.shutdownNow();
     }
     credentials.close();
+    // Networks, devices and rules stay: the containers that use them keep running.
+    overlay.close();
+    dns.close();
     engine.close();
     telemetry.close();
     log.info("node agent {} stopped; its containers keep running", node.id());
