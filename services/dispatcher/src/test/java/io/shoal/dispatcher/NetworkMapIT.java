@@ -50,6 +50,7 @@ class NetworkMapIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String NET = "net1";
 
+  private final DispatcherMetrics metrics = DispatcherMetrics.noop();
   private EtcdStore store;
   private SessionManager sessions;
   private Server server;
@@ -61,7 +62,7 @@ class NetworkMapIT {
   void start(EtcdTestCluster etcd) throws Exception {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
     EtcdStore own = store.writingAs(Writer.DISPATCHER);
-    TestDispatcherComponent graph = TestDispatcherComponent.create(own, DispatcherMetrics.noop(),
+    TestDispatcherComponent graph = TestDispatcherComponent.create(own, metrics,
         new TaskStatusWriter(own), Duration.ofSeconds(1), AgentSession.STALL_TIMEOUT);
     sessions = graph.sessions();
     sessions.start();
@@ -203,5 +204,28 @@ class NetworkMapIT {
     await().atMost(WAIT).until(() -> firstAssignmentOf(a, "plain") >= 0);
 
     assertThat(maps(a)).hasSize(mapsSent);
+  }
+
+  @Test
+  void aMapTooBigForAMessageIsCountedAndNotSentWhileTheAssignmentsStillGo() {
+    TestAgent a = agent("nf", "127.0.0.36");
+    network();
+    // Four services on the network whose names (1 MiB each, far above control's limit) make
+    // the node's map larger than a Session message.
+    for (int i = 0; i < 4; i++) {
+      store.txn().create(Tables.TASKS, "fat" + i, webTask("fat" + i, 1, "elsewhere", "10.0.1." + (20 + i)).toBuilder()
+          .setServiceId("fat" + i).setServiceName(i + "x".repeat(1 << 20)).build()).commit();
+    }
+    store.txn().create(Tables.TASKS, "w6", webTask("w6", 1, "nf", "10.0.1.10")).commit();
+
+    await().atMost(WAIT).until(() -> firstAssignmentOf(a, "w6") >= 0);
+    assertThat(metrics.count("network_map_oversized")).isPositive();
+    assertThat(lastView(a)).isEmpty();
+
+    // Back under the bound, the map goes out.
+    for (int i = 0; i < 4; i++) {
+      store.txn().delete(Tables.TASKS, "fat" + i, store.get(Tables.TASKS, "fat" + i).orElseThrow().getVersion()).commit();
+    }
+    await().atMost(WAIT).until(() -> lastView(a).map(v -> v.getServicesCount() == 1).orElse(false));
   }
 }
