@@ -78,6 +78,10 @@ final class NetworkMaps {
 
   /** What {@code nodeId} should know of its tasks' networks; empty when they are on none. */
   NetworkMap forNode(String nodeId) {
+    if (networks.isEmpty()) {
+      // No network, no view: a cluster without overlays skips the pass over its tasks.
+      return NetworkMap.getDefaultInstance();
+    }
     index();
     NetworkMap.Builder map = NetworkMap.newBuilder();
     for (String networkId : networksByNode.getOrDefault(nodeId, Set.of())) {
