@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.shoal.api.v1.NetworkMap;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.RegisterNode;
 import io.shoal.api.v1.SessionRequest;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,16 +76,20 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final AtomicBoolean loggedRejection = new AtomicBoolean();
   /** Touched only by the assignment pusher. */
   private final SentAssignments sent;
+  private final SentNetworkMap sentMap;
   private final AssignmentChunks chunks;
   private final Set<String> loggedOversized = new HashSet<>();
+  private boolean loggedOversizedMap;
 
   @Inject
-  AgentSession(StreamObserver<SessionResponse> responses, SentAssignments sent, AssignmentChunks chunks,
+  AgentSession(StreamObserver<SessionResponse> responses, SentAssignments sent, SentNetworkMap sentMap,
+      AssignmentChunks chunks,
       SessionManager sessions, EtcdStore store, NodeRegistrar registrar, TaskStatusWriter statusWriter,
       DispatcherMetrics metrics, Clock clock, @Named("heartbeatPeriod") java.time.Duration heartbeatPeriod,
       @Named("dispatcherName") String dispatcherName, @Named("stallTimeout") java.time.Duration stallTimeout) {
     this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
     this.sent = sent;
+    this.sentMap = sentMap;
     this.chunks = chunks;
     this.sessions = sessions;
     this.store = store;
@@ -262,16 +268,32 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   }
 
   /**
-   * Tells the agent its assignment set is now {@code tasks}: all of it first, then what changed.
-   * While the agent has not yet taken the last push, nothing more is queued: the node is pushed
-   * again once it has, with everything that changed meanwhile.
+   * Tells the agent its assignment set is now {@code tasks} (all of it first, then what changed)
+   * and, before that, its network map when it differs from the last one sent, so the agent knows
+   * a network before it is told to run a task on it. {@code networkMap} is asked only when the
+   * push goes out. While the agent has not yet taken the last push, nothing more is queued: the
+   * node is pushed again once it has, with everything that changed meanwhile.
    */
-  void sendAssignments(List<Task> tasks) {
+  void push(List<Task> tasks, Supplier<NetworkMap> networkMap) {
     owed.set(true);
     if (outbox.busy()) {
       return;
     }
     owed.set(false);
+    List<SessionResponse> messages = new ArrayList<>();
+    NetworkMap map = networkMap.get();
+    if (SentNetworkMap.fits(map)) {
+      sentMap.next(map).ifPresent(m -> messages.add(SessionResponse.newBuilder().setNetworkMap(m).build()));
+    } else {
+      sentMap.refused(map);
+      metrics.networkMapOversized();
+      if (!loggedOversizedMap) {
+        loggedOversizedMap = true;
+        log.warn("the network map of node {} is {} bytes ({} networks), more than a Session message may hold; "
+            + "not sent, so its tasks on networks it lacks cannot start. Later ones are counted in "
+            + "shoal_dispatcher_network_map_oversized_total", nodeId, map.getSerializedSize(), map.getNetworksCount());
+      }
+    }
     List<Task> fitting = new ArrayList<>(tasks.size());
     for (Task task : tasks) {
       if (AssignmentChunks.fits(task)) {
@@ -282,8 +304,16 @@ final class AgentSession implements StreamObserver<SessionRequest> {
             nodeId, task.getSerializedSize());
       }
     }
-    sent.next(fitting).ifPresent(a -> outbox.sendAll(chunks.split(a).stream()
-        .map(part -> SessionResponse.newBuilder().setAssignments(part).build()).toList()));
+    sent.next(fitting).ifPresent(a -> chunks.split(a).forEach(part ->
+        messages.add(SessionResponse.newBuilder().setAssignments(part).build())));
+    if (!messages.isEmpty()) {
+      outbox.sendAll(messages);
+    }
+  }
+
+  /** Whether a change to one of these networks may change the map this session's agent holds. */
+  boolean networkMapConcerns(Set<String> networkIds) {
+    return sentMap.concerns(networkIds);
   }
 
   /** Messages waiting for the agent to read them. */

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  *                                                   (their session stopped reading meanwhile)
  * shoal_dispatcher_sessions_stalled_total           sessions ended: the agent read nothing
  * shoal_dispatcher_assignments_oversized_total      tasks too big for a Session message
+ * shoal_dispatcher_network_map_oversized_total      network maps too big for a Session message
+ *                                                   (not sent; the agent keeps its last one)
  * </pre>
  *
  * Each count is also kept here, so tests read it without a metrics endpoint.
@@ -36,6 +38,7 @@ final class DispatcherMetrics {
   private final LongCounter queueFull;
   private final LongCounter stalled;
   private final LongCounter oversized;
+  private final LongCounter mapOversized;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   @Inject
@@ -51,6 +54,8 @@ final class DispatcherMetrics {
         .setDescription("Sessions ended because the agent read none of the messages waiting for it.").build();
     oversized = meter.counterBuilder("shoal.dispatcher.assignments.oversized").setUnit("{task}")
         .setDescription("Tasks left out of assignments: bigger than a Session message may be.").build();
+    mapOversized = meter.counterBuilder("shoal.dispatcher.network_map.oversized").setUnit("{map}")
+        .setDescription("Network maps not sent: bigger than a Session message may be.").build();
   }
 
   /** For tests and tools that need no exporter. */
@@ -83,6 +88,11 @@ final class DispatcherMetrics {
   void oversized() {
     oversized.add(1);
     count("oversized", 1);
+  }
+
+  void networkMapOversized() {
+    mapOversized.add(1);
+    count("network_map_oversized", 1);
   }
 
   /** The count so far, by the name used here ("rejected.status.state", "set_aside.permanent"). */

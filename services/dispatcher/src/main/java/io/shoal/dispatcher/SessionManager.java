@@ -1,8 +1,11 @@
 package io.shoal.dispatcher;
 
 import io.grpc.Status;
+import io.shoal.api.v1.EndpointVirtualIp;
+import io.shoal.api.v1.NetworkAttachment;
 import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;
 import io.shoal.common.store.Change;
 import io.shoal.common.store.EtcdStore;
@@ -26,13 +29,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connected sessions, and the loop that keeps them told: watches tasks, nodes and sessions;
- * pushes a node's full assignment set whenever what its agent acts on changes; marks nodes DOWN
- * when their session key disappears.
+ * Connected sessions, and the loop that keeps them told: watches tasks, nodes, sessions, networks
+ * and services' status; pushes a node's assignments whenever what its agent acts on changes, and
+ * its network map (before them) whenever that changes; marks nodes DOWN when their session key
+ * disappears.
+ *
+ * <p>The watch thread only marks: nodes whose assignments may have changed ({@code dirtyNodes}),
+ * networks whose view may have changed ({@code dirtyNetworks}). The pusher, one thread, takes the
+ * marks and then reads the cache, so a change marked after it took them is pushed next round.
  */
 @Singleton
 final class SessionManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+
+  /** Wakes the pusher for network changes alone; never a node id (those are 1-64 characters). */
+  private static final String NETWORKS_CHANGED = "";
 
   private final EtcdStore store;
   private final NodeRegistrar registrar;
@@ -40,6 +51,8 @@ final class SessionManager implements AutoCloseable {
   /** node id → ids of tasks assigned to it; touched only by the watch thread. */
   private final Map<String, Set<String>> tasksByNode = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<String> dirtyNodes = new LinkedBlockingQueue<>();
+  /** Network ids whose view may have changed since the pusher last looked. */
+  private final Set<String> dirtyNetworks = ConcurrentHashMap.newKeySet();
   private final ExecutorService livenessExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "liveness"));
   private final Thread pusher = daemon(this::pushLoop, "assignment-pusher");
   private final ScheduledExecutorService heartbeatChecker =
@@ -54,7 +67,8 @@ final class SessionManager implements AutoCloseable {
   }
 
   void start() {
-    cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS), this::onChanges).start();
+    cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS,
+        Tables.NETWORKS, Tables.SERVICE_STATUS), this::onChanges).start();
     pusher.start();
     heartbeatChecker.scheduleAtFixedRate(this::expireSilentSessions, 500, 500, TimeUnit.MILLISECONDS);
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
@@ -89,28 +103,36 @@ final class SessionManager implements AutoCloseable {
   }
 
   private void onChanges(List<Change<?>> changes) {
+    boolean networksChanged = false;
     for (Change<?> change : changes) {
       if (change.table() == Tables.TASKS) {
-        onTaskChange(change);
+        networksChanged |= onTaskChange(change);
+      } else if (change.table() == Tables.NETWORKS) {
+        dirtyNetworks.add(change.id());
+        networksChanged = true;
+      } else if (change.table() == Tables.SERVICE_STATUS) {
+        networksChanged |= onServiceStatusChange(change);
+      } else if (change.table() == Tables.NODE_REGISTRATIONS) {
+        networksChanged |= onNodeChange(change);
       } else if (change.table() == Tables.SESSIONS && change instanceof Change.Delete<?> d) {
         String nodeId = d.id();
         livenessExecutor.execute(() -> registrar.markDown(nodeId, "heartbeat failure"));
       }
     }
+    if (networksChanged) {
+      dirtyNodes.add(NETWORKS_CHANGED);
+    }
   }
 
-  @SuppressWarnings("unchecked")
-  private void onTaskChange(Change<?> change) {
-    Task before = null;
-    Task after = null;
-    if (change instanceof Change.Put<?> p) {
-      before = (Task) p.previous();
-      after = (Task) p.value();
-    } else if (change instanceof Change.Delete<?> d) {
-      before = (Task) d.previous();
-    }
+  /** Marks the task's nodes if their assignments changed; returns whether it marked networks. */
+  private boolean onTaskChange(Change<?> change) {
+    Task before = (Task) previous(change);
+    Task after = change instanceof Change.Put<?> p ? (Task) p.value() : null;
+    // Any change of a task on a network (state, desired state, node, addresses) may change the
+    // views of its networks; the pusher sends a map only if it did.
+    boolean networks = markNetworks(before) | markNetworks(after);
     if (before != null && after != null && AssignedTasks.sameAssignment(before, after)) {
-      return;
+      return networks;
     }
     if (before != null && !before.getNodeId().isEmpty()) {
       tasksByNode.computeIfAbsent(before.getNodeId(), k -> ConcurrentHashMap.newKeySet()).remove(before.getId());
@@ -120,6 +142,61 @@ final class SessionManager implements AutoCloseable {
       tasksByNode.computeIfAbsent(after.getNodeId(), k -> ConcurrentHashMap.newKeySet()).add(after.getId());
       dirtyNodes.add(after.getNodeId());
     }
+    return networks;
+  }
+
+  private boolean markNetworks(Task task) {
+    if (task == null || task.getNetworksCount() == 0) {
+      return false;
+    }
+    for (NetworkAttachment attachment : task.getNetworksList()) {
+      dirtyNetworks.add(attachment.getNetworkId());
+    }
+    return true;
+  }
+
+  /** A service's virtual IPs moved: the networks they are (or were) on. */
+  private boolean onServiceStatusChange(Change<?> change) {
+    ServiceStatus before = (ServiceStatus) previous(change);
+    ServiceStatus after = change instanceof Change.Put<?> p ? (ServiceStatus) p.value() : null;
+    if (before != null && after != null && before.getEndpoint().equals(after.getEndpoint())) {
+      return false;
+    }
+    boolean marked = false;
+    for (ServiceStatus status : new ServiceStatus[] {before, after}) {
+      if (status != null) {
+        for (EndpointVirtualIp vip : status.getEndpoint().getVirtualIpsList()) {
+          dirtyNetworks.add(vip.getNetworkId());
+          marked = true;
+        }
+      }
+    }
+    return marked;
+  }
+
+  /** A node's address is its tasks' peers' tunnel end: the networks of its tasks. */
+  private boolean onNodeChange(Change<?> change) {
+    NodeRegistration before = (NodeRegistration) previous(change);
+    NodeRegistration after = change instanceof Change.Put<?> p ? (NodeRegistration) p.value() : null;
+    String addrBefore = before == null ? "" : before.getDescription().getAddr();
+    String addrAfter = after == null ? "" : after.getDescription().getAddr();
+    if (addrBefore.equals(addrAfter)) {
+      return false;
+    }
+    boolean marked = false;
+    Map<String, Task> tasks = cache.view(Tables.TASKS);
+    for (String taskId : tasksByNode.getOrDefault(change.id(), Set.of())) {
+      Task task = tasks.get(taskId);
+      marked |= markNetworks(task);
+    }
+    return marked;
+  }
+
+  private static Object previous(Change<?> change) {
+    if (change instanceof Change.Put<?> p) {
+      return p.previous();
+    }
+    return ((Change.Delete<?>) change).previous();
   }
 
   private void pushLoop() {
@@ -134,10 +211,22 @@ final class SessionManager implements AutoCloseable {
         Set<String> nodes = new HashSet<>();
         nodes.add(first);
         dirtyNodes.drainTo(nodes);
-        for (String nodeId : nodes) {
-          AgentSession session = sessions.get(nodeId);
-          if (session != null) {
-            session.sendAssignments(assignments(nodeId));
+        nodes.remove(NETWORKS_CHANGED);
+        // Taken before the cache is read: a network marked from now on is looked at next round.
+        Set<String> networks = new HashSet<>();
+        for (String id : dirtyNetworks) {
+          dirtyNetworks.remove(id);
+          networks.add(id);
+        }
+        NetworkMaps maps = networkMaps();
+        for (AgentSession session : sessions.values()) {
+          String nodeId = session.nodeId();
+          try {
+            if (nodes.contains(nodeId) || session.networkMapConcerns(networks)) {
+              session.push(assignments(nodeId), () -> maps.forNode(nodeId));
+            }
+          } catch (RuntimeException e) {
+            log.warn("pushing to node {} failed: {}", nodeId, e.toString());
           }
         }
       } catch (InterruptedException e) {
@@ -146,6 +235,12 @@ final class SessionManager implements AutoCloseable {
         log.warn("pushing assignments failed: {}", e.toString());
       }
     }
+  }
+
+  /** Maps over the cache as it is now (built lazily, as sessions ask). */
+  private NetworkMaps networkMaps() {
+    return new NetworkMaps(cache.view(Tables.TASKS), cache.view(Tables.NETWORKS), cache.view(Tables.SERVICE_STATUS),
+        cache.view(Tables.NODE_REGISTRATIONS));
   }
 
   private void expireSilentSessions() {
