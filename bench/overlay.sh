@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Overlay networks on the lab (deploy/dev.sh up), each figure against its baseline from the same run:
-#   1. throughput task → task across hosts over the overlay (VXLAN), against the same two
-#      hosts over the lab bridge without it: iperf3, BENCH_SECONDS (5) per round;
+#   1. throughput task → task across hosts over the overlay (VXLAN), against the same two tasks
+#      over the lab bridge without it (to the server task's host-mode published port at its
+#      host's address, as tasks reach each other without overlays): iperf3, BENCH_SECONDS (5)
+#      per round; the two hosts' own namespaces over the bridge are printed too;
 #   2. HTTP through a service's VIP against straight to one of its tasks' addresses: ab from
 #      inside a task's network namespace, BENCH_REQUESTS (3000) requests, 8 at a time;
 #   3. name lookups of a service from inside a task (through Docker's embedded DNS to the
@@ -75,8 +77,9 @@ say "network $NET, a web service on $H1, a client on every host"
 "$SHOAL" network create "$NET" >/dev/null
 "$SHOAL" service create --name "$TAG-web" --replicas 2 --network "$NET" --constraint "node.hostname==$H1" \
   --init --quiet "$DEMO_IMAGE" httpd -f -p 80 -h /www >/dev/null
+SINK_PORT=5201
 "$SHOAL" service create --name "$TAG-sink" --network "$NET" --constraint "node.hostname==$H1" \
-  --init --quiet "$DEMO_IMAGE" sleep 100000 >/dev/null
+  --publish "mode=host,published=$SINK_PORT,target=$SINK_PORT" --init --quiet "$DEMO_IMAGE" sleep 100000 >/dev/null
 "$SHOAL" service create --name "$TAG-cli" --mode global --network "$NET" \
   --init --quiet "$DEMO_IMAGE" sleep 100000 >/dev/null
 
@@ -92,11 +95,11 @@ say "sink $SINK_ADDR on $H1, web task $WEB_ADDR and VIP $VIP, client on $H2"
 iperf3_gbps() {
   local server=$1 client=$2 target=$3 spid out
   # shellcheck disable=SC2086 # the enter prefixes are words
-  $server iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+  $server iperf3 -s -1 -p "$SINK_PORT" >/dev/null 2>&1 &
   spid=$!
   PIDS+=("$spid")
-  for _ in $(seq 1 100); do $server ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.05; done
-  out=$(timeout $((SECONDS_PER_ROUND + 20)) $client iperf3 -c "$target" -p 5201 -t "$SECONDS_PER_ROUND" -J)
+  for _ in $(seq 1 100); do $server ss -Hltn "sport = :$SINK_PORT" | grep -q . && break; sleep 0.05; done
+  out=$(timeout $((SECONDS_PER_ROUND + 20)) $client iperf3 -c "$target" -p "$SINK_PORT" -t "$SECONDS_PER_ROUND" -J)
   wait "$spid" 2>/dev/null || true
   echo "$out" | $PY -c 'import json,sys; print("%.3f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
@@ -108,14 +111,15 @@ ab_stats() {
   echo "$(echo "$out" | awk '/^Requests per second/ {print $4}') $(echo "$out" | awk '$1 == "99%" {print $2}')"
 }
 
-OVERLAY=() BRIDGE=() VIP_RPS=() DIRECT_RPS=() VIP_P99=() DIRECT_P99=()
+OVERLAY=() BRIDGE=() HOST_TO_HOST=() VIP_RPS=() DIRECT_RPS=() VIP_P99=() DIRECT_P99=()
 for round in $(seq 1 "$ROUNDS"); do
-  bridge=$(iperf3_gbps "nsenter --net=$(netns_of "$H1")" "nsenter --net=$(netns_of "$H2")" "${ADDRS[0]}")
+  bridge=$(iperf3_gbps "nsenter --net=/proc/$SINK_PID/ns/net" "nsenter --net=/proc/$CLI_PID/ns/net" "${ADDRS[0]}")
+  hosts=$(iperf3_gbps "nsenter --net=$(netns_of "$H1")" "nsenter --net=$(netns_of "$H2")" "${ADDRS[0]}")
   overlay=$(iperf3_gbps "nsenter --net=/proc/$SINK_PID/ns/net" "nsenter --net=/proc/$CLI_PID/ns/net" "$SINK_ADDR")
   read -r vrps vp99 <<<"$(ab_stats "nsenter --net=/proc/$CLI_PID/ns/net" "http://$VIP/")"
   read -r drps dp99 <<<"$(ab_stats "nsenter --net=/proc/$CLI_PID/ns/net" "http://$WEB_ADDR/")"
-  echo "round $round: bridge ${bridge} Gbit/s, overlay ${overlay} Gbit/s; VIP ${vrps} req/s p99 ${vp99} ms, direct ${drps} req/s p99 ${dp99} ms"
-  BRIDGE+=("$bridge") OVERLAY+=("$overlay") VIP_RPS+=("$vrps") DIRECT_RPS+=("$drps") VIP_P99+=("$vp99") DIRECT_P99+=("$dp99")
+  echo "round $round: bridge ${bridge} Gbit/s, overlay ${overlay} Gbit/s (host to host ${hosts}); VIP ${vrps} req/s p99 ${vp99} ms, direct ${drps} req/s p99 ${dp99} ms"
+  BRIDGE+=("$bridge") HOST_TO_HOST+=("$hosts") OVERLAY+=("$overlay") VIP_RPS+=("$vrps") DIRECT_RPS+=("$drps") VIP_P99+=("$vp99") DIRECT_P99+=("$dp99")
 done
 
 # Lookups and propagation, in Python: one process, monotonic clock, no fork per query.
@@ -217,11 +221,13 @@ print("%.0f" % ((max(float(x) for x in sys.argv[2:]) - t) * 1000))' "$started" "
 done
 
 m_bridge=$(printf '%s\n' "${BRIDGE[@]}" | median); m_overlay=$(printf '%s\n' "${OVERLAY[@]}" | median)
+m_hosts=$(printf '%s\n' "${HOST_TO_HOST[@]}" | median)
 m_vrps=$(printf '%s\n' "${VIP_RPS[@]}" | median); m_drps=$(printf '%s\n' "${DIRECT_RPS[@]}" | median)
 m_vp99=$(printf '%s\n' "${VIP_P99[@]}" | median); m_dp99=$(printf '%s\n' "${DIRECT_P99[@]}" | median)
 m_prop=$(printf '%s\n' "${PROPAGATION[@]}" | median)
 echo
 echo "overlay throughput ${m_overlay} Gbit/s vs lab bridge ${m_bridge} Gbit/s: $(ratio "$m_overlay" "$m_bridge")x (target >= 0.8)"
+echo "  (the two hosts' own namespaces, no container, no NAT: ${m_hosts} Gbit/s; overlay $(ratio "$m_overlay" "$m_hosts")x of it)"
 echo "VIP ${m_vrps} req/s vs direct ${m_drps} req/s: $(ratio "$m_vrps" "$m_drps")x (target >= 0.9); p99 ${m_vp99} vs ${m_dp99} ms: $(ratio "$m_vp99" "$m_dp99")x (target <= 1.2)"
 echo "name lookup from a task: p50 ${LOOKUP_P50} ms, p99 ${LOOKUP_P99} ms (target p99 <= 2 ms)"
 echo "new task to tasks.NAME and the VIP everywhere: median ${m_prop} ms over ${#PROPAGATION[@]} (target <= 1000 ms)"
