@@ -259,6 +259,8 @@ final class LocalCluster implements AutoCloseable {
     }
     for (Host host : hosts) {
       serviceIds.forEach(id -> host.engine().removeContainers("io.shoal.service.id=" + id));
+      // Clusters run one after another on a lab: every task container left is this cluster's.
+      host.engine().removeContainers("io.shoal.task.id");
       removeOverlays(host);
     }
   }

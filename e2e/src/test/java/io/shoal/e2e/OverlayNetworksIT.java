@@ -161,7 +161,8 @@ class OverlayNetworksIT {
     shoal("service", "create", "--name", "gone-web", "--replicas", "3", "--network", "gone-net",
         "--stop-grace-period", "1s", image, "sh", "-c", SERVE_HOSTNAME);
     for (Host host : cluster.hosts) {
-      await().atMost(WAIT).untilAsserted(() -> assertThat(LocalCluster.overlayDevices(host)).hasSize(2));
+      withLogs(() -> await().atMost(WAIT).untilAsserted(() -> assertThat(LocalCluster.overlayDevices(host))
+          .as("the bridge and VXLAN device of gone-net on %s", host.name()).hasSize(2)));
     }
 
     shoal("service", "rm", "gone-web");
@@ -173,6 +174,15 @@ class OverlayNetworksIT {
         assertThat(LocalCluster.overlayNetworks(host)).isEmpty();
         assertThat(Commands.run(host.command(List.of("iptables-save"))).orThrow()).doesNotContain("shl");
       });
+    }
+  }
+
+  /** Runs {@code check}; when it fails, the failure carries the cluster's logs. */
+  private void withLogs(Runnable check) {
+    try {
+      check.run();
+    } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\ncluster logs:\n" + cluster.logs(), e);
     }
   }
 

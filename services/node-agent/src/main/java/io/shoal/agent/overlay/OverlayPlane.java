@@ -213,13 +213,14 @@ public final class OverlayPlane implements TaskNetworks, NetworkMapSink, AutoClo
         }
         listedEngine = true;
       }
-      for (NetworkView view : wanted.values()) {
-        ensureLocal(view);
-      }
+      // Down first: a network left from before may hold the subnet or bridge a wanted one needs.
       for (String id : new ArrayList<>(local.keySet())) {
         if (!wanted.containsKey(id)) {
           again |= !takeDown(id);
         }
+      }
+      for (NetworkView view : wanted.values()) {
+        ensureLocal(view);
       }
       adoptRunning(wanted);
       for (TaskContainer container : new ArrayList<>(containers.values())) {
