@@ -111,13 +111,13 @@ class HostFaultsIT {
     // while h3 comes back and after.
     Set<String> answered = new HashSet<>();
     await().atMost(WAIT).until(() -> {
-      answered.addAll(ask(other, port));
+      answered.addAll(LocalCluster.ask(other, port));
       return answered.containsAll(serving);
     });
     lab.heal(cut);
     long healed = System.nanoTime();
     await().atMost(WAIT).until(() -> {
-      answered.addAll(ask(other, port));
+      answered.addAll(LocalCluster.ask(other, port));
       Commands.Result r = old.tryInspect("{{.State.Running}}");
       return !(r.ok() && r.stdout().strip().equals("true")) && cluster.nodeStatus(cut.name()).equals("Ready");
     });
@@ -125,7 +125,7 @@ class HostFaultsIT {
     // The healed host's own mesh, too, serves only the replacements, once it has caught up.
     for (Host host : cluster.hosts) {
       for (int i = 0; i < 6; i++) {
-        answered.addAll(ask(host, port));
+        answered.addAll(LocalCluster.ask(host, port));
       }
     }
     assertThat(answered).as("tasks that answered through the mesh").isEqualTo(serving);
@@ -242,26 +242,5 @@ class HostFaultsIT {
       }
     }
     return updated;
-  }
-
-  /**
-   * One GET through {@code host}'s mesh: the hostname of the task that answered, or nothing
-   * when none did (a backend cut off makes the mesh try the next, which may take its connect
-   * timeout).
-   */
-  private static Set<String> ask(Host host, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host.address(), port), 2000);
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      int body = response.indexOf("\r\n\r\n");
-      if (!response.contains(" 200 ") || body < 0) {
-        return Set.of();
-      }
-      return Set.of(response.substring(body + 4).strip());
-    } catch (IOException e) {
-      return Set.of();
-    }
   }
 }

@@ -35,6 +35,7 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
+  private final DnsUpstream dns;
 
   /** A cluster with a node on every host of {@code lab}. */
   LocalCluster(Lab lab, RegistryTestServer... registries) {
@@ -55,6 +56,7 @@ final class LocalCluster implements AutoCloseable {
     controlAddr = bridge + ":" + ExternalProcess.freePort();
     String dispatcher = bridge + ":" + ExternalProcess.freePort();
     String scheduler = bridge + ":" + ExternalProcess.freePort();
+    dns = new DnsUpstream(bridge);
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
     // seals registry credentials (--with-registry-auth).
@@ -75,7 +77,8 @@ final class LocalCluster implements AutoCloseable {
       agents.put(host.name(), startOn(host, "agent-" + host.name(), "io.shoal.agent.NodeAgentMain", List.of(
           "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
           "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
-          "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort())));
+          "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort(),
+          "--dns-upstream", dns.address())));
       startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
           join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())));
     }
@@ -257,6 +260,7 @@ final class LocalCluster implements AutoCloseable {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
+    dns.close();
     for (Host host : hosts) {
       serviceIds.forEach(id -> host.engine().removeContainers("io.shoal.service.id=" + id));
       // Clusters run one after another on a lab: every task container left is this cluster's.
@@ -287,6 +291,27 @@ final class LocalCluster implements AutoCloseable {
     String out = Commands.run(List.of("ip", "-n", host.netns(), "-o", "link", "show")).orThrow();
     return out.lines().map(l -> l.split(":\\s+", 3)).filter(f -> f.length >= 2)
         .map(f -> f[1].split("@")[0]).filter(n -> n.startsWith("shv") || n.startsWith("shl")).toList();
+  }
+
+  /**
+   * One GET through {@code host}'s mesh: the hostname of the task that answered, or nothing
+   * when none did (a backend cut off makes the mesh try the next, which may take its connect
+   * timeout).
+   */
+  static java.util.Set<String> ask(Host host, int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(host.address(), port), 2000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      int body = response.indexOf("\r\n\r\n");
+      if (!response.contains(" 200 ") || body < 0) {
+        return java.util.Set.of();
+      }
+      return java.util.Set.of(response.substring(body + 4).strip());
+    } catch (java.io.IOException e) {
+      return java.util.Set.of();
+    }
   }
 
   /** The id in {@code shoal service inspect}'s JSON. */

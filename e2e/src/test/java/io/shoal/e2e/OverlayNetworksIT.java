@@ -7,6 +7,7 @@ import io.shoal.e2e.LocalCluster.Container;
 import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
+import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab;
 import io.shoal.testing.Lab.Host;
 import io.shoal.testing.LabExtension;
@@ -35,8 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
 class OverlayNetworksIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  /** Serves its own container's hostname, so each answer names its task. */
-  private static final String SERVE_HOSTNAME = "hostname > /www/index.html && exec httpd -f -p 80 -h /www";
+  /** Serves its own container's hostname, so each answer names its task; stops at once on SIGTERM. */
+  private static final String SERVE_HOSTNAME =
+      "hostname > /www/index.html; trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait";
+  /** Waits, and stops at once on SIGTERM (a shell as PID 1 would ignore it for the grace period). */
+  private static final String IDLE = "trap 'exit 0' TERM; sleep 100000 & wait";
   private static final Pattern ADDRESS = Pattern.compile("Address(?: \\d+)?:\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)");
 
   private DockerTestEngine docker;
@@ -68,12 +72,14 @@ class OverlayNetworksIT {
   @Test
   void servicesOnOneNetworkTalkByNameAcrossHostsAndAnotherNetworkCannot() {
     String image = image("talk");
+    int port = ExternalProcess.freePort();
     shoal("network", "create", "--driver", "overlay", "talk-net");
-    shoal("network", "create", "talk-other");
+    shoal("network", "create", "--internal", "talk-other");
+    // Published through the routing mesh and on a network at once.
     shoal("service", "create", "--name", "talk-api", "--replicas", "2", "--network", "talk-net",
-        "--constraint", "node.hostname==h1", image, "sh", "-c", SERVE_HOSTNAME);
+        "--publish", port + ":80", "--constraint", "node.hostname==h1", image, "sh", "-c", SERVE_HOSTNAME);
     shoal("service", "create", "--name", "talk-client", "--network", "talk-net",
-        "--constraint", "node.hostname==h2", image, "sleep", "100000");
+        "--constraint", "node.hostname==h2", image, "sh", "-c", IDLE);
     shoal("service", "create", "--name", "talk-outsider", "--network", "talk-other",
         "--constraint", "node.hostname==h3", image, "sh", "-c", SERVE_HOSTNAME);
     Container client = onlyContainer("talk-client");
@@ -91,14 +97,26 @@ class OverlayNetworksIT {
     List<String> taskAddresses = lookup(client, "tasks.talk-api");
     assertThat(taskAddresses).hasSize(2);
     assertThat(lookup(client, "talk-api")).hasSize(1).doesNotContainAnyElementsOf(taskAddresses);
+    // The mesh still serves the published port on a host without a task.
+    Set<String> throughMesh = new HashSet<>();
+    await().atMost(WAIT).untilAsserted(() -> {
+      throughMesh.addAll(LocalCluster.ask(cluster.host("h3"), port));
+      assertThat(throughMesh).containsAll(apiHostnames);
+    });
+    // Names outside the cluster go to the host's resolver.
+    assertThat(lookup(client, DnsUpstream.NAME)).containsExactly(DnsUpstream.ADDRESS);
 
     // Another network: no name, and no path to the addresses either, both ways.
-    assertThat(exec(outsider, "nslookup talk-api").stdout()).doesNotContain(taskAddresses.get(0));
+    assertThat(lookup(outsider, "talk-api")).isEmpty();
     assertThat(exec(outsider, "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 " + taskAddresses.get(0) + " 80")
         .stdout()).doesNotContain("HTTP/1");
     String outsiderAddress = lookup(outsider, "tasks.talk-outsider").get(0);
     assertThat(exec(client, "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 " + outsiderAddress + " 80")
         .stdout()).doesNotContain("HTTP/1");
+    // --internal: no route out of the cluster; the other network has one.
+    String outside = "printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' | nc -w 2 " + registry.address().replace(":", " ");
+    assertThat(exec(client, outside).stdout()).contains("HTTP/1");
+    assertThat(exec(outsider, outside).stdout()).doesNotContain("HTTP/1");
 
     // Removing a network in use is refused, naming the service.
     Commands.Result rm = cluster.shoal("network", "rm", "talk-net");
@@ -112,7 +130,7 @@ class OverlayNetworksIT {
     shoal("network", "create", "--driver", "overlay", "my-network");
     shoal("service", "create", "--replicas", "3", "--network", "my-network", "--name", "my-web",
         image, "sh", "-c", SERVE_HOSTNAME);
-    shoal("service", "create", "--name", "other", image, "sleep", "100000");
+    shoal("service", "create", "--name", "other", image, "sh", "-c", IDLE);
     assertThat(exec(onlyContainer("other"), "nslookup my-web").stdout()).doesNotContain("Address: 10.");
 
     shoal("service", "update", "--network-add", "my-network", "other");
@@ -137,7 +155,7 @@ class OverlayNetworksIT {
     shoal("service", "create", "--name", "scale-api", "--network", "scale-net", image, "sh", "-c", SERVE_HOSTNAME);
     shoal("service", "create", "--name", "scale-rr", "--endpoint-mode", "dnsrr", "--replicas", "2",
         "--network", "scale-net", image, "sh", "-c", SERVE_HOSTNAME);
-    shoal("service", "create", "--name", "scale-client", "--network", "scale-net", image, "sleep", "100000");
+    shoal("service", "create", "--name", "scale-client", "--network", "scale-net", image, "sh", "-c", IDLE);
     Container client = onlyContainer("scale-client");
     assertThat(lookup(client, "tasks.scale-api")).hasSize(1);
 
