@@ -149,10 +149,11 @@ class OverlayNetworksIT {
   }
 
   @Test
-  void scalingChangesTasksNameAndDnsrrAnswersWithTasks() {
+  void scalingChangesTasksNameAndAliasesAndDnsrrAnswerWithTasks() {
     String image = image("scale");
     shoal("network", "create", "scale-net");
-    shoal("service", "create", "--name", "scale-api", "--network", "scale-net", image, "sh", "-c", SERVE_HOSTNAME);
+    shoal("service", "create", "--name", "scale-api", "--network", "name=scale-net,alias=scale-alias",
+        image, "sh", "-c", SERVE_HOSTNAME);
     shoal("service", "create", "--name", "scale-rr", "--endpoint-mode", "dnsrr", "--replicas", "2",
         "--network", "scale-net", image, "sh", "-c", SERVE_HOSTNAME);
     shoal("service", "create", "--name", "scale-client", "--network", "scale-net", image, "sh", "-c", IDLE);
@@ -166,6 +167,10 @@ class OverlayNetworksIT {
       answered.add(httpGet(client, "scale-api"));
       assertThat(answered).containsAll(hostnames("scale-api"));
     });
+
+    // An alias answers as the name does.
+    assertThat(lookup(client, "scale-alias")).isEqualTo(lookup(client, "scale-api")).hasSize(1);
+    assertThat(lookup(client, "tasks.scale-alias")).hasSize(3);
 
     // dnsrr: the name itself gives the tasks' addresses.
     assertThat(lookup(client, "scale-rr")).containsExactlyInAnyOrderElementsOf(lookup(client, "tasks.scale-rr"))
