@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSessionContext;
 
 /**
  * TLS contexts for grpc-netty-shaded ({@code NettyServerBuilder.sslContext},
@@ -22,12 +23,25 @@ import javax.net.ssl.SSLException;
  * }</pre>
  *
  * <p>Why Netty's {@code SslContextBuilder} through {@link GrpcSslContexts} rather than gRPC's
- * {@code TlsServerCredentials}: only the former sets the protocol versions (TLS 1.3 alone), and
- * it still takes our own key and trust managers; the provider is the one gRPC picks (BoringSSL,
- * bundled in grpc-netty-shaded, where it loads; else the JDK's).
+ * {@code TlsServerCredentials}: only the former sets the protocol versions (TLS 1.3 alone) and
+ * reaches the session context (no resumption, below), and it still takes our own key and trust
+ * managers.
+ *
+ * <p>Why the JDK's TLS and not the BoringSSL that grpc-netty-shaded bundles: a resumed session
+ * skips the trust manager, so it must be impossible, and only the JDK lets a context turn TLS 1.3
+ * session tickets off (Netty's BoringSSL contexts send them unless the JVM-wide property
+ * {@code jdk.tls.server.enableSessionTicketExtension=false} is set before Netty loads). The JDK
+ * also needs no native library on any platform. If the TLS benchmarks need BoringSSL, set that
+ * property in every process and pass its provider here.
  */
 public final class ClusterTls {
   public static final String PROTOCOL = "TLSv1.3";
+  /**
+   * The JDK sends no TLS 1.3 session ticket when the session timeout exceeds the 7 days RFC 8446
+   * allows a ticket (sun.security.ssl.NewSessionTicket), and a client without a ticket cannot
+   * resume: the one knob the JDK has for it.
+   */
+  static final int JDK_NO_TICKETS_TIMEOUT = 7 * 24 * 3600 + 1;
 
   private ClusterTls() {}
 
@@ -37,11 +51,12 @@ public final class ClusterTls {
    * the interceptors' ({@link PeerIdentity#of(io.grpc.Attributes)}).
    */
   public static SslContext server(ReloadableKeyManager keys, RootCertificate root, TlsRefusals refusals) {
-    return server(keys, new ClusterTrustManager(root, Optional.empty(), Clock.systemUTC(), refusals), null);
+    return server(keys, new ClusterTrustManager(root, Optional.empty(), Clock.systemUTC(), refusals));
   }
 
-  static SslContext server(ReloadableKeyManager keys, ClusterTrustManager trust, SslProvider provider) {
-    return build(SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE), provider);
+  /** {@link #server(ReloadableKeyManager, RootCertificate, TlsRefusals)} with a trust manager of one's own (a clock). */
+  public static SslContext server(ReloadableKeyManager keys, ClusterTrustManager trust) {
+    return build(SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE));
   }
 
   /**
@@ -50,11 +65,12 @@ public final class ClusterTls {
    */
   public static SslContext client(
       ReloadableKeyManager keys, RootCertificate root, Optional<Role> serverRole, TlsRefusals refusals) {
-    return client(keys, new ClusterTrustManager(root, serverRole, Clock.systemUTC(), refusals), null);
+    return client(keys, new ClusterTrustManager(root, serverRole, Clock.systemUTC(), refusals));
   }
 
-  static SslContext client(ReloadableKeyManager keys, ClusterTrustManager trust, SslProvider provider) {
-    return build(SslContextBuilder.forClient().keyManager(keys).trustManager(trust), provider);
+  /** {@link #client(ReloadableKeyManager, RootCertificate, Optional, TlsRefusals)} with a trust manager of one's own. */
+  public static SslContext client(ReloadableKeyManager keys, ClusterTrustManager trust) {
+    return build(SslContextBuilder.forClient().keyManager(keys).trustManager(trust));
   }
 
   /**
@@ -63,7 +79,7 @@ public final class ClusterTls {
    * built by {@link #serverAcceptingJoins} lets it in.
    */
   public static SslContext join(JoinTrustManager trust) {
-    return build(SslContextBuilder.forClient().trustManager(trust), null);
+    return build(SslContextBuilder.forClient().trustManager(trust));
   }
 
   /**
@@ -75,19 +91,28 @@ public final class ClusterTls {
   public static SslContext serverAcceptingJoins(ReloadableKeyManager keys, RootCertificate root, TlsRefusals refusals) {
     return build(SslContextBuilder.forServer(keys)
         .trustManager(new ClusterTrustManager(root, Optional.empty(), Clock.systemUTC(), refusals))
-        .clientAuth(ClientAuth.OPTIONAL), null);
+        .clientAuth(ClientAuth.OPTIONAL));
   }
 
-  private static SslContext build(SslContextBuilder builder, SslProvider provider) {
-    if (provider == null) {
-      GrpcSslContexts.configure(builder);
-    } else {
-      GrpcSslContexts.configure(builder, provider);
-    }
+  private static SslContext build(SslContextBuilder builder) {
+    GrpcSslContexts.configure(builder, SslProvider.JDK);
+    SslContext context;
     try {
-      return builder.protocols(PROTOCOL).build();
+      context = builder.protocols(PROTOCOL).build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build a TLS 1.3 context", e);
     }
+    disableResumption(context.sessionContext());
+    return context;
+  }
+
+  /**
+   * Every connection runs a full handshake: a resumed session skips the trust manager, so it
+   * would keep a peer's old (expired, renewed or revoked) certificate, and the certificate this
+   * side presents would not change after {@link ReloadableKeyManager#update}. gRPC connections
+   * live long, so the cost is one full handshake per connection.
+   */
+  private static void disableResumption(SSLSessionContext sessions) {
+    sessions.setSessionTimeout(JDK_NO_TICKETS_TIMEOUT);
   }
 }
