@@ -32,11 +32,11 @@ public record CertDirectory(Path directory) {
    * certificate with an old key for long (renewal makes a new key).
    */
   public void write(RootCertificate root, NodeCredentials credentials) {
-    Files2.writeAtomically(directory.resolve(KEY_FILE), Pem.privateKey(credentials.privateKey()), true);
+    AtomicFiles.writeAtomically(directory.resolve(KEY_FILE), Pem.privateKey(credentials.privateKey()), true);
     List<X509Certificate> chain = new ArrayList<>(credentials.chain());
     chain.remove(root.certificate());
-    Files2.writeAtomically(directory.resolve(CERT_FILE), Pem.certificates(chain), false);
-    Files2.writeAtomically(directory.resolve(CA_FILE), root.pem(), false);
+    AtomicFiles.writeAtomically(directory.resolve(CERT_FILE), Pem.certificates(chain), false);
+    AtomicFiles.writeAtomically(directory.resolve(CA_FILE), root.pem(), false);
   }
 
   /**
@@ -49,13 +49,13 @@ public record CertDirectory(Path directory) {
    */
   public Contents read() {
     try {
-      RootCertificate root = RootCertificate.fromPem(Files2.read(directory.resolve(CA_FILE)));
-      List<X509Certificate> chain = new ArrayList<>(Pem.parseCertificates(Files2.read(directory.resolve(CERT_FILE))));
+      RootCertificate root = RootCertificate.fromPem(AtomicFiles.read(directory.resolve(CA_FILE)));
+      List<X509Certificate> chain = new ArrayList<>(Pem.parseCertificates(AtomicFiles.read(directory.resolve(CERT_FILE))));
       if (!chain.contains(root.certificate())) {
         chain.add(root.certificate());
       }
       return new Contents(root,
-          new NodeCredentials(Pem.parsePrivateKey(Files2.read(directory.resolve(KEY_FILE))), chain));
+          new NodeCredentials(Pem.parsePrivateKey(AtomicFiles.read(directory.resolve(KEY_FILE))), chain));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(directory + ": " + e.getMessage(), e);
     }

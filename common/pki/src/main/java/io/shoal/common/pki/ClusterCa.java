@@ -197,15 +197,15 @@ public final class ClusterCa {
 
   /** Writes {@value #CERTIFICATE_FILE} and {@value #SEALED_KEY_FILE} into {@code directory} (created if missing). */
   public void save(Path directory, ClusterKey clusterKey) {
-    Files2.writeAtomically(directory.resolve(CERTIFICATE_FILE), root.pem(), false);
-    Files2.writeAtomically(directory.resolve(SEALED_KEY_FILE), sealedKeyPem(clusterKey), true);
+    AtomicFiles.writeAtomically(directory.resolve(CERTIFICATE_FILE), root.pem(), false);
+    AtomicFiles.writeAtomically(directory.resolve(SEALED_KEY_FILE), sealedKeyPem(clusterKey), true);
   }
 
   /** Reads what {@link #save} wrote. */
   public static ClusterCa load(Path directory, ClusterKey clusterKey) {
     try {
-      return fromPem(Files2.read(directory.resolve(CERTIFICATE_FILE)),
-          Files2.read(directory.resolve(SEALED_KEY_FILE)), clusterKey);
+      return fromPem(AtomicFiles.read(directory.resolve(CERTIFICATE_FILE)),
+          AtomicFiles.read(directory.resolve(SEALED_KEY_FILE)), clusterKey);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(directory + ": " + e.getMessage(), e);
     }

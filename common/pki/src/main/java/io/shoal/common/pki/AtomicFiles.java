@@ -10,8 +10,8 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Whole-file reads and atomic writes of the PEM files this module keeps. */
-final class Files2 {
-  private Files2() {}
+final class AtomicFiles {
+  private AtomicFiles() {}
 
   static String read(Path file) {
     try {
