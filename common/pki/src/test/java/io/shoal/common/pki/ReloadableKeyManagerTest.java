@@ -1,0 +1,46 @@
+package io.shoal.common.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.Test;
+
+class ReloadableKeyManagerTest {
+  private final ClusterCa ca = ClusterCa.create(Fixtures.NOW);
+  private final NodeCredentials first = Fixtures.credentials(ca, "node-1", Role.WORKER);
+  private final ReloadableKeyManager keys = new ReloadableKeyManager(first);
+
+  @Test
+  void aHandshakeThatChoseBeforeAnUpdateGetsTheKeyAndChainItChose() {
+    String chosen = keys.chooseEngineServerAlias("EC", null, null);
+
+    NodeCredentials second = Fixtures.credentials(ca, "node-1", Role.WORKER);
+    keys.update(second);
+
+    assertThat(keys.getCertificateChain(chosen)).containsExactlyElementsOf(first.chain());
+    assertThat(keys.getPrivateKey(chosen)).isEqualTo(first.privateKey());
+    String next = keys.chooseEngineClientAlias(new String[] {"EC"}, null, null);
+    assertThat(next).isNotEqualTo(chosen);
+    assertThat(keys.getCertificateChain(next)).containsExactlyElementsOf(second.chain());
+    assertThat(keys.credentials()).isEqualTo(second);
+  }
+
+  @Test
+  void onlyTheLastTwoGenerationsAreKept() {
+    String chosen = keys.chooseEngineServerAlias("EC", null, null);
+    keys.update(Fixtures.credentials(ca, "node-1", Role.WORKER));
+    keys.update(Fixtures.credentials(ca, "node-1", Role.WORKER));
+
+    X509Certificate[] gone = keys.getCertificateChain(chosen);
+
+    assertThat(gone).isNull();
+    assertThat(keys.getPrivateKey(chosen)).isNull();
+  }
+
+  @Test
+  void itAnswersOnlyForItsKeysType() {
+    assertThat(keys.chooseEngineServerAlias("RSA", null, null)).isNull();
+    assertThat(keys.chooseEngineClientAlias(new String[] {"RSA", "EC"}, null, null)).isNotNull();
+    assertThat(keys.chooseEngineServerAlias("EC_EC", null, null)).isNotNull();
+  }
+}
