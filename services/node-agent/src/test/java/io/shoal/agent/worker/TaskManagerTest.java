@@ -77,6 +77,36 @@ class TaskManagerTest {
   }
 
   @Test
+  void aNewTaskIsRunWithoutSearchingTheEngineForItsContainer() {
+    manager.start();
+    int listsAtStart = engine.lists.size();
+
+    manager.apply(List.of(running("a")), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    assertThat(engine.lists.subList(listsAtStart, engine.lists.size()))
+        .noneMatch(filter -> filter.containsKey(ContainerConfigs.LABEL_TASK_ID));
+  }
+
+  @Test
+  void aContainerLeftBeforeTheStartIsStillAdopted() {
+    TaskManager first = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop());
+    first.start();
+    first.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    String container = containerOf("a");
+    first.close();
+    reports.clear();
+
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    assertThat(containerOf("a")).isEqualTo(container);
+    assertThat(engine.listContainers(Map.of(ContainerConfigs.LABEL_TASK_ID, "a"))).hasSize(1);
+  }
+
+  @Test
   void aBurstOfTasksRunsOnBoundedWorkersAndNoPassIsLost() {
     engine.pullGate = new CountDownLatch(1);
     TaskManager bounded = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop(),
