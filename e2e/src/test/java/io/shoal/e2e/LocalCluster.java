@@ -33,6 +33,7 @@ final class LocalCluster implements AutoCloseable {
   final String controlAddr;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
+  private final Map<String, List<String>> agentArgs = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   private final DnsUpstream dns;
@@ -74,11 +75,12 @@ final class LocalCluster implements AutoCloseable {
         join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")));
     for (Host host : this.hosts) {
       String addr = host.address();
-      agents.put(host.name(), startOn(host, "agent-" + host.name(), "io.shoal.agent.NodeAgentMain", List.of(
+      agentArgs.put(host.name(), List.of(
           "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
           "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
           "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort(),
-          "--dns-upstream", dns.address())));
+          "--dns-upstream", dns.address()));
+      startAgent(host);
       startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
           join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())));
     }
@@ -92,7 +94,15 @@ final class LocalCluster implements AutoCloseable {
 
   /** SIGKILL to {@code host}'s agent, as a crash of the host would; its mesh-proxy and engine go on. */
   void killAgent(Host host) {
-    agents.get(host.name()).kill();
+    ExternalProcess agent = agents.remove(host.name());
+    agent.kill();
+    processes.remove(agent); // dead on purpose: not a failure of the cluster
+  }
+
+  /** Starts {@code host}'s agent (again, after {@link #killAgent}): the same node, flags and state. */
+  void startAgent(Host host) {
+    agents.put(host.name(), startOn(host, "agent-" + host.name(), "io.shoal.agent.NodeAgentMain",
+        agentArgs.get(host.name())));
   }
 
   /** A container of a service on a host's engine. */

@@ -178,6 +178,37 @@ class OverlayNetworksIT {
   }
 
   @Test
+  void anAgentThatRestartsKeepsItsTasksNetworkedAndFollowsChangesAgain() {
+    String image = image("restart");
+    shoal("network", "create", "restart-net");
+    shoal("service", "create", "--name", "restart-api", "--network", "restart-net",
+        "--constraint", "node.hostname==h1", image, "sh", "-c", SERVE_HOSTNAME);
+    shoal("service", "create", "--name", "restart-client", "--network", "restart-net",
+        "--constraint", "node.hostname==h2", image, "sh", "-c", IDLE);
+    Container client = onlyContainer("restart-client");
+    Set<String> first = hostnames("restart-api");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(httpGet(client, "restart-api")).isIn(first));
+
+    // h2's agent dies and comes back: its running client is adopted, not recreated.
+    Host h2 = cluster.host("h2");
+    cluster.killAgent(h2);
+    cluster.startAgent(h2);
+    cluster.awaitReadyNodes(WAIT);
+    assertThat(onlyContainer("restart-client").id()).isEqualTo(client.id());
+
+    // A change after the restart reaches the adopted task: the new tasks are behind the VIP.
+    shoal("service", "scale", "restart-api=3");
+    Set<String> all = hostnames("restart-api");
+    assertThat(all).hasSize(3);
+    Set<String> answered = new HashSet<>();
+    await().atMost(WAIT).untilAsserted(() -> {
+      answered.add(httpGet(client, "restart-api"));
+      assertThat(answered).containsAll(all);
+    });
+    assertThat(lookup(client, "tasks.restart-api")).hasSize(3);
+  }
+
+  @Test
   void nothingIsLeftOnAnyHostOnceServicesAndNetworksAreRemoved() {
     String image = image("gone");
     shoal("network", "create", "gone-net");
