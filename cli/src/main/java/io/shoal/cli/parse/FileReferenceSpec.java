@@ -18,12 +18,20 @@ public final class FileReferenceSpec {
    * @param file the target as given; empty fields take control's defaults
    */
   public record Parsed(String source, FileTarget file) {
+    /** The reference; with no file when none of its fields was given. */
     public SecretReference secret() {
-      return SecretReference.newBuilder().setSecretName(source).setFile(file).build();
+      SecretReference.Builder ref = SecretReference.newBuilder().setSecretName(source);
+      return (defaults() ? ref : ref.setFile(file)).build();
     }
 
+    /** The reference; with no file when none of its fields was given. */
     public ConfigReference config() {
-      return ConfigReference.newBuilder().setConfigName(source).setFile(file).build();
+      ConfigReference.Builder ref = ConfigReference.newBuilder().setConfigName(source);
+      return (defaults() ? ref : ref.setFile(file)).build();
+    }
+
+    private boolean defaults() {
+      return file.equals(FileTarget.getDefaultInstance());
     }
   }
 
