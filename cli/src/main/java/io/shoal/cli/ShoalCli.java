@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
       ServiceCommand.class,
       NodeCommand.class,
       NetworkCommand.class,
+      io.shoal.cli.secret.SecretCommand.class,
+      io.shoal.cli.secret.ConfigCommand.class,
       io.shoal.cli.auth.LoginCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -22,6 +22,20 @@ import io.shoal.api.v1.ListServicesResponse;
 import io.shoal.api.v1.ListTasksRequest;
 import io.shoal.api.v1.ListTasksResponse;
 import io.shoal.api.v1.Network;
+import io.shoal.api.v1.CreateSecretRequest;
+import io.shoal.api.v1.DeleteSecretRequest;
+import io.shoal.api.v1.GetSecretRequest;
+import io.shoal.api.v1.ListSecretsRequest;
+import io.shoal.api.v1.ListSecretsResponse;
+import io.shoal.api.v1.Secret;
+import io.shoal.api.v1.SecretSpec;
+import io.shoal.api.v1.CreateConfigRequest;
+import io.shoal.api.v1.DeleteConfigRequest;
+import io.shoal.api.v1.GetConfigRequest;
+import io.shoal.api.v1.ListConfigsRequest;
+import io.shoal.api.v1.ListConfigsResponse;
+import io.shoal.api.v1.Config;
+import io.shoal.api.v1.ConfigSpec;
 import io.shoal.api.v1.NetworkSpec;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeSpec;
@@ -251,5 +265,53 @@ public final class ControlClient {
   /** FAILED_PRECONDITION, naming them, while services use it. */
   public void deleteNetwork(String network) {
     stub().deleteNetwork(DeleteNetworkRequest.newBuilder().setNetwork(network).build());
+  }
+
+  /** Creates a secret; the answer holds its id (metadata only). */
+  public Secret createSecret(SecretSpec spec) {
+    return stub().createSecret(CreateSecretRequest.newBuilder().setSpec(spec).build()).getSecret();
+  }
+
+  /** By id, name or unique id prefix (metadata only). */
+  public Secret getSecret(String secret) {
+    return stub().getSecret(GetSecretRequest.newBuilder().setSecret(secret).build()).getSecret();
+  }
+
+  /** Every secret, in no particular order, without data. */
+  public List<Secret> listSecrets() {
+    return allPages(token -> {
+      ListSecretsResponse r = stub().listSecrets(
+          ListSecretsRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getSecretsList(), r.getNextPageToken());
+    });
+  }
+
+  /** FAILED_PRECONDITION, naming them, while services use it. */
+  public void deleteSecret(String secret) {
+    stub().deleteSecret(DeleteSecretRequest.newBuilder().setSecret(secret).build());
+  }
+
+  /** Creates a config; the answer holds its id (with its data). */
+  public Config createConfig(ConfigSpec spec) {
+    return stub().createConfig(CreateConfigRequest.newBuilder().setSpec(spec).build()).getConfig();
+  }
+
+  /** By id, name or unique id prefix (with its data). */
+  public Config getConfig(String config) {
+    return stub().getConfig(GetConfigRequest.newBuilder().setConfig(config).build()).getConfig();
+  }
+
+  /** Every config, in no particular order, without data. */
+  public List<Config> listConfigs() {
+    return allPages(token -> {
+      ListConfigsResponse r = stub().listConfigs(
+          ListConfigsRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      return new Page<>(r.getConfigsList(), r.getNextPageToken());
+    });
+  }
+
+  /** FAILED_PRECONDITION, naming them, while services use it. */
+  public void deleteConfig(String config) {
+    stub().deleteConfig(DeleteConfigRequest.newBuilder().setConfig(config).build());
   }
 }

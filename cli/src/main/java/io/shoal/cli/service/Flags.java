@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
  * once). Failures are {@link ParameterException}s, so they read like picocli's own: the flag, the
  * value, what is wrong, and exit code 2.
  */
-final class Flags {
+public final class Flags {
   private Flags() {}
 
   static List<String> env(
@@ -44,7 +44,7 @@ final class Flags {
   }
 
   /** {@code KEY=VALUE} labels; a bare {@code KEY} gets an empty value, as in Docker. */
-  static Map<String, String> labels(CommandLine cmd, String flag, List<String> values) {
+  public static Map<String, String> labels(CommandLine cmd, String flag, List<String> values) {
     Map<String, String> labels = new LinkedHashMap<>();
     for (String v : values) {
       int eq = v.indexOf('=');

@@ -113,6 +113,8 @@ public final class ServiceCreateCommand extends CliCommand {
 
   @Mixin NetworkOptions networks;
 
+  @Mixin FileReferenceOptions files;
+
   @Mixin RollbackOptions rollbackConfig;
 
   @Mixin WaitOptions wait;
@@ -188,6 +190,7 @@ public final class ServiceCreateCommand extends CliCommand {
     updateConfig.applyTo(service);
     endpoint.applyTo(service);
     networks.applyTo(service);
+    files.applyTo(service);
     rollbackConfig.applyTo(service);
     return service.build();
   }

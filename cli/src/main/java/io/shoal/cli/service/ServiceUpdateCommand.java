@@ -116,6 +116,8 @@ public final class ServiceUpdateCommand extends CliCommand {
 
   @Mixin NetworkUpdateOptions networks;
 
+  @Mixin FileReferenceUpdateOptions files;
+
   @Mixin RollbackOptions rollbackConfig;
 
   @Mixin WaitOptions wait;
@@ -130,6 +132,7 @@ public final class ServiceUpdateCommand extends CliCommand {
     List<PortConfig> unmatched = new ArrayList<>();
     NetworkUpdateOptions.Resolved networkChanges = networks.resolve(control());
     List<String> unmatchedNetworks = new ArrayList<>();
+    List<String> unmatchedFiles = new ArrayList<>();
     UpdateServiceResponse response =
         new ServiceUpdater(control())
             .update(
@@ -138,6 +141,8 @@ public final class ServiceUpdateCommand extends CliCommand {
                   ServiceSpec.Builder changed = change(current, add, args, unmatched).toBuilder();
                   unmatchedNetworks.clear();
                   unmatchedNetworks.addAll(networks.applyTo(changed, networkChanges));
+                  unmatchedFiles.clear();
+                  unmatchedFiles.addAll(files.applyTo(changed));
                   return changed.build();
                 },
                 resolution.noResolveImage,
@@ -153,6 +158,9 @@ public final class ServiceUpdateCommand extends CliCommand {
     }
     for (String n : unmatchedNetworks) {
       err().println("shoal: warning: --network-rm " + n + ": the service is not on that network");
+    }
+    for (String f : unmatchedFiles) {
+      err().println("shoal: warning: " + f + ": the service does not use it");
     }
     Service updated = response.getService();
     out().println(updated.getSpec().getName());

@@ -15,6 +15,26 @@ import io.shoal.api.v1.GetNetworkResponse;
 import io.shoal.api.v1.ListNetworksRequest;
 import io.shoal.api.v1.ListNetworksResponse;
 import io.shoal.api.v1.Network;
+import io.shoal.api.v1.CreateSecretRequest;
+import io.shoal.api.v1.CreateSecretResponse;
+import io.shoal.api.v1.GetSecretRequest;
+import io.shoal.api.v1.GetSecretResponse;
+import io.shoal.api.v1.ListSecretsRequest;
+import io.shoal.api.v1.ListSecretsResponse;
+import io.shoal.api.v1.DeleteSecretRequest;
+import io.shoal.api.v1.DeleteSecretResponse;
+import io.shoal.api.v1.Secret;
+import io.shoal.api.v1.SecretSpec;
+import io.shoal.api.v1.CreateConfigRequest;
+import io.shoal.api.v1.CreateConfigResponse;
+import io.shoal.api.v1.GetConfigRequest;
+import io.shoal.api.v1.GetConfigResponse;
+import io.shoal.api.v1.ListConfigsRequest;
+import io.shoal.api.v1.ListConfigsResponse;
+import io.shoal.api.v1.DeleteConfigRequest;
+import io.shoal.api.v1.DeleteConfigResponse;
+import io.shoal.api.v1.Config;
+import io.shoal.api.v1.ConfigSpec;
 import io.shoal.api.v1.NetworkSpec;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
@@ -89,6 +109,7 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   private final Random ids = new Random(42);
   private long revision = 100;
   private final FakeNetworks networks = new FakeNetworks(this::newId);
+  private final FakePayloads payloads;
 
   private final List<CreateServiceRequest> creates = new ArrayList<>();
   private final List<UpdateServiceRequest> updates = new ArrayList<>();
@@ -106,6 +127,7 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
 
   public FakeControlService(Clock clock) {
     this.clock = clock;
+    this.payloads = new FakePayloads(this::newId, clock);
   }
 
   /** Pages as small as this, so every listing in the CLI's tests crosses pages. */
@@ -548,6 +570,81 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   /** CreateNetwork requests received, in order. */
   public synchronized List<CreateNetworkRequest> networkCreates() {
     return List.copyOf(networkRequests);
+  }
+
+  /** Stores a secret as if created earlier. */
+  public synchronized Secret addSecret(SecretSpec spec) {
+    return payloads.addSecret(spec);
+  }
+
+  /** Stores a config as if created earlier. */
+  public synchronized Config addConfig(ConfigSpec spec) {
+    return payloads.addConfig(spec);
+  }
+
+  /** What CreateSecret received, data included. */
+  public synchronized List<SecretSpec> secretCreates() {
+    return payloads.secretCreates();
+  }
+
+  public synchronized List<Secret> secrets() {
+    return payloads.secrets();
+  }
+
+  public synchronized List<Config> configs() {
+    return payloads.configs();
+  }
+
+  @Override
+  public synchronized void createSecret(CreateSecretRequest request, StreamObserver<CreateSecretResponse> response) {
+    answer("CreateSecret", response, () -> CreateSecretResponse.newBuilder().setSecret(payloads.addSecret(request.getSpec())).build());
+  }
+
+  @Override
+  public synchronized void getSecret(GetSecretRequest request, StreamObserver<GetSecretResponse> response) {
+    answer("GetSecret", response, () -> GetSecretResponse.newBuilder().setSecret(payloads.secret(request.getSecret())).build());
+  }
+
+  @Override
+  public synchronized void listSecrets(ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
+    answer("ListSecrets", response, () -> {
+      Page<Secret> page = page(payloads.secrets(), Secret::getId, request.getPageToken());
+      return ListSecretsResponse.newBuilder().addAllSecrets(page.items()).setNextPageToken(page.next()).build();
+    });
+  }
+
+  @Override
+  public synchronized void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
+    answer("DeleteSecret", response, () -> {
+      payloads.removeSecret(request.getSecret(), services.values());
+      return DeleteSecretResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public synchronized void createConfig(CreateConfigRequest request, StreamObserver<CreateConfigResponse> response) {
+    answer("CreateConfig", response, () -> CreateConfigResponse.newBuilder().setConfig(payloads.addConfig(request.getSpec())).build());
+  }
+
+  @Override
+  public synchronized void getConfig(GetConfigRequest request, StreamObserver<GetConfigResponse> response) {
+    answer("GetConfig", response, () -> GetConfigResponse.newBuilder().setConfig(payloads.config(request.getConfig())).build());
+  }
+
+  @Override
+  public synchronized void listConfigs(ListConfigsRequest request, StreamObserver<ListConfigsResponse> response) {
+    answer("ListConfigs", response, () -> {
+      Page<Config> page = page(payloads.configs(), Config::getId, request.getPageToken());
+      return ListConfigsResponse.newBuilder().addAllConfigs(page.items()).setNextPageToken(page.next()).build();
+    });
+  }
+
+  @Override
+  public synchronized void deleteConfig(DeleteConfigRequest request, StreamObserver<DeleteConfigResponse> response) {
+    answer("DeleteConfig", response, () -> {
+      payloads.removeConfig(request.getConfig(), services.values());
+      return DeleteConfigResponse.getDefaultInstance();
+    });
   }
 
   /** Answers with {@code body}'s result, or the failure set up for {@code rpc}, or the status it threw. */

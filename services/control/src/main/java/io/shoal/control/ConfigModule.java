@@ -2,6 +2,8 @@ package io.shoal.control;
 
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 import io.shoal.control.network.NetworkConfig;
@@ -28,6 +30,14 @@ public final class ConfigModule {
   @Provides
   NetworkConfig networks() {
     return config.networks();
+  }
+
+  /** Asked for when a secret is created (through a Provider), not at start. */
+  @Provides
+  ClusterKey clusterKey() {
+    return config.clusterKey().orElseThrow(() -> ShoalException.failedPrecondition(
+        "control has no cluster key, so it cannot keep secrets; start it with --cluster-key-file FILE"
+            + " or SHOAL_CLUSTER_KEY (base64 of 32 random bytes)"));
   }
 
   @Provides

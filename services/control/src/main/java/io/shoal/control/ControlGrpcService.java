@@ -12,6 +12,24 @@ import io.shoal.api.v1.GetNetworkResponse;
 import io.shoal.api.v1.ListNetworksRequest;
 import io.shoal.api.v1.ListNetworksResponse;
 import io.shoal.api.v1.Network;
+import io.shoal.api.v1.CreateSecretRequest;
+import io.shoal.api.v1.CreateSecretResponse;
+import io.shoal.api.v1.GetSecretRequest;
+import io.shoal.api.v1.GetSecretResponse;
+import io.shoal.api.v1.ListSecretsRequest;
+import io.shoal.api.v1.ListSecretsResponse;
+import io.shoal.api.v1.DeleteSecretRequest;
+import io.shoal.api.v1.DeleteSecretResponse;
+import io.shoal.api.v1.Secret;
+import io.shoal.api.v1.CreateConfigRequest;
+import io.shoal.api.v1.CreateConfigResponse;
+import io.shoal.api.v1.GetConfigRequest;
+import io.shoal.api.v1.GetConfigResponse;
+import io.shoal.api.v1.ListConfigsRequest;
+import io.shoal.api.v1.ListConfigsResponse;
+import io.shoal.api.v1.DeleteConfigRequest;
+import io.shoal.api.v1.DeleteConfigResponse;
+import io.shoal.api.v1.Config;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
@@ -40,14 +58,17 @@ import io.shoal.common.errors.GrpcErrors;
 import io.shoal.control.network.NetworkConfig;
 import io.shoal.control.network.NetworkManager;
 import io.shoal.control.network.NetworkQueries;
+import io.shoal.control.secret.ConfigManager;
+import io.shoal.control.secret.SecretManager;
+import io.shoal.common.pki.ClusterKey;
 import java.time.Clock;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
- * (reads), {@link NodeManager}, and for networks {@link NetworkManager} and {@link NetworkQueries};
- * knows nothing else.
+ * (reads), {@link NodeManager}, for networks {@link NetworkManager} and {@link NetworkQueries},
+ * and for secrets and configs {@link SecretManager} and {@link ConfigManager}; knows nothing else.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
@@ -56,23 +77,37 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final ServiceWatches watches;
   private final NetworkManager networks;
   private final NetworkQueries networkQueries;
+  private final SecretManager secrets;
+  private final ConfigManager configs;
 
   @Inject
   ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
-      NetworkManager networks, NetworkQueries networkQueries) {
+      NetworkManager networks, NetworkQueries networkQueries, SecretManager secrets, ConfigManager configs) {
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
     this.watches = watches;
     this.networks = networks;
     this.networkQueries = networkQueries;
+    this.secrets = secrets;
+    this.configs = configs;
   }
 
-  /** For tests: reads on the manager's store, networks from Swarm's default pool. */
-  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
+  /**
+   * For tests: reads on the manager's store, networks from Swarm's default pool, secrets sealed
+   * under {@code key}.
+   */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key) {
     this(services, new ServiceQueries(services.store()), nodes, watches,
         new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
-        new NetworkQueries(services.store()));
+        new NetworkQueries(services.store()),
+        new SecretManager(services.store(), () -> key, Clock.systemUTC()),
+        new ConfigManager(services.store(), Clock.systemUTC()));
+  }
+
+  /** For tests: as above, secrets sealed under a key of their own. */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
+    this(services, nodes, watches, ClusterKey.generate());
   }
 
   /** For tests that serve services only. */
@@ -187,6 +222,64 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     GrpcErrors.unary(response, () -> {
       networks.delete(request.getNetwork());
       return DeleteNetworkResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void createSecret(CreateSecretRequest request, StreamObserver<CreateSecretResponse> response) {
+    GrpcErrors.unary(response,
+        () -> CreateSecretResponse.newBuilder().setSecret(secrets.create(request.getSpec())).build());
+  }
+
+  @Override
+  public void getSecret(GetSecretRequest request, StreamObserver<GetSecretResponse> response) {
+    GrpcErrors.unary(response,
+        () -> GetSecretResponse.newBuilder().setSecret(secrets.find(request.getSecret())).build());
+  }
+
+  @Override
+  public void listSecrets(ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Secret> page = secrets.list(request.getPageSize(), request.getPageToken());
+      return ListSecretsResponse.newBuilder().addAllSecrets(page.items())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      secrets.delete(request.getSecret());
+      return DeleteSecretResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void createConfig(CreateConfigRequest request, StreamObserver<CreateConfigResponse> response) {
+    GrpcErrors.unary(response,
+        () -> CreateConfigResponse.newBuilder().setConfig(configs.create(request.getSpec())).build());
+  }
+
+  @Override
+  public void getConfig(GetConfigRequest request, StreamObserver<GetConfigResponse> response) {
+    GrpcErrors.unary(response,
+        () -> GetConfigResponse.newBuilder().setConfig(configs.find(request.getConfig())).build());
+  }
+
+  @Override
+  public void listConfigs(ListConfigsRequest request, StreamObserver<ListConfigsResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      TablePager.Page<Config> page = configs.list(request.getPageSize(), request.getPageToken());
+      return ListConfigsResponse.newBuilder().addAllConfigs(page.items())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void deleteConfig(DeleteConfigRequest request, StreamObserver<DeleteConfigResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      configs.delete(request.getConfig());
+      return DeleteConfigResponse.getDefaultInstance();
     });
   }
 }

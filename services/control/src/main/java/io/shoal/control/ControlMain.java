@@ -1,5 +1,6 @@
 package io.shoal.control;
 
+import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
@@ -7,7 +8,9 @@ import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.control.network.NetworkOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +37,21 @@ public final class ControlMain implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Duration sweepInterval;
 
+  @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
+      description = "File holding the cluster key (base64 of 32 random bytes) that seals secrets in etcd; env"
+          + " SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key, secret create is"
+          + " refused.")
+  Path clusterKeyFile;
+
+  /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
+  Optional<ClusterKey> clusterKey() {
+    if (clusterKeyFile != null) {
+      return Optional.of(ClusterKey.fromFile(clusterKeyFile));
+    }
+    String env = System.getenv("SHOAL_CLUSTER_KEY");
+    return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Control control = DaggerControlComponent.builder()
@@ -48,7 +66,7 @@ public final class ControlMain implements Callable<Integer> {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
-        sweepInterval, networks.config());
+        sweepInterval, networks.config(), clusterKey());
   }
 
   public static void main(String[] args) {

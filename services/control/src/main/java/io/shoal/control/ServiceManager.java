@@ -16,6 +16,7 @@ import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.time.Timestamps;
 import io.shoal.control.network.NetworkAttachments;
+import io.shoal.control.secret.FileReferences;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Services as the user changes them: create, update, rollback, delete. The only writer of
  * services, their name index, their ingress-port index ({@link IngressPorts}) and their sealed
- * registry credentials; every change is one guarded etcd transaction. Reads are
+ * registry credentials; every change is one guarded etcd transaction, which also guards the
+ * networks, secrets and configs the service starts using. Reads are
  * {@link ServiceQueries}'.
  */
 public final class ServiceManager {
@@ -53,6 +55,7 @@ public final class ServiceManager {
   private final IngressPorts ports;
   private final ServiceQueries queries;
   private final NetworkAttachments networks;
+  private final FileReferences files;
 
   @Inject
   public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
@@ -62,6 +65,7 @@ public final class ServiceManager {
     this.ports = new IngressPorts(store);
     this.queries = new ServiceQueries(store);
     this.networks = new NetworkAttachments(store);
+    this.files = new FileReferences(store);
   }
 
   EtcdStore store() {
@@ -74,7 +78,7 @@ public final class ServiceManager {
    * fetch them and a failed create leaves nothing behind.
    */
   public Result create(ServiceSpec requested, ImageOptions image) {
-    ServiceSpec spec = networks.resolve(SpecValidator.normalize(requested));
+    ServiceSpec spec = resolve(requested);
     List<String> warnings = new ArrayList<>();
     spec = pinImage(spec, image, "", false, warnings);
     String id = Ids.newId();
@@ -89,6 +93,7 @@ public final class ServiceManager {
           .claim(Tables.SERVICE_NAMES, spec.getName(), id);
       IngressPorts.move(txn, null, withPorts, id);
       networks.attach(txn, null, withPorts);
+      files.attach(txn, null, withPorts);
       credentials.ifPresent(sealed -> txn.create(Tables.CREDENTIALS, id, sealed));
       try {
         long revision = txn.commit();
@@ -114,7 +119,7 @@ public final class ServiceManager {
    */
   public Result update(String serviceId, long version, ServiceSpec requested, ImageOptions image) {
     Service current = readAt(serviceId, version);
-    ServiceSpec spec = networks.resolve(SpecValidator.normalize(requested));
+    ServiceSpec spec = resolve(requested);
     List<String> warnings = new ArrayList<>();
     if (!image.resolveAgain() && spec.getContainer().getImage().equals(current.getSpec().getContainer().getImage())) {
       warnings.addAll(current.getWarningsList());
@@ -166,6 +171,11 @@ public final class ServiceManager {
     log.info("removed service {} ({})", service.getSpec().getName(), service.getId());
   }
 
+  /** The spec checked, with its networks, secrets and configs resolved to ids. */
+  private ServiceSpec resolve(ServiceSpec requested) {
+    return files.resolve(networks.resolve(SpecValidator.normalize(requested)));
+  }
+
   /** The stored service, which must still be at {@code version}. */
   private Service readAt(String serviceId, long version) {
     Service current = store.get(Tables.SERVICES, serviceId)
@@ -202,6 +212,7 @@ public final class ServiceManager {
     IngressPorts.move(txn, current.getSpec(), back, serviceId);
     try {
       networks.attach(txn, current.getSpec(), back);
+      files.attach(txn, current.getSpec(), back);
     } catch (ShoalException e) {
       throw ShoalException.failedPrecondition("service " + name + " can't roll back: " + e.getMessage());
     }
@@ -245,6 +256,7 @@ public final class ServiceManager {
     }
     IngressPorts.move(txn, current.getSpec(), spec, serviceId);
     networks.attach(txn, current.getSpec(), spec);
+    files.attach(txn, current.getSpec(), spec);
     credentials.ifPresent(sealed -> replaceCredentials(txn, serviceId, sealed));
     try {
       long revision = txn.commit();

@@ -3,6 +3,7 @@ package io.shoal.control;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
@@ -33,6 +34,8 @@ final class InProcessControl implements AfterEachCallback {
   final ManagedChannel channel;
   /** The channel to the registry service control pins images through. */
   final ManagedChannel registry;
+  /** The key control seals secrets under. */
+  final ClusterKey clusterKey = ClusterKey.generate();
 
   /** With no registry service: every call is expected to pass no_resolve_image. */
   InProcessControl() {
@@ -52,7 +55,7 @@ final class InProcessControl implements AfterEachCallback {
     EtcdStore own = store.writingAs(Writer.CONTROL);
     ServiceManager manager = new ServiceManager(own, new ImagePinner(registry), Clock.systemUTC());
     watches = new ServiceWatches(own, new ServiceQueries(own));
-    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(own), watches));
+    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(own), watches, clusterKey));
     stub = ControlServiceGrpc.newBlockingStub(channel);
   }
 

@@ -1,9 +1,12 @@
 package io.shoal.common.store;
 
+import io.shoal.api.v1.Config;
 import io.shoal.api.v1.Network;
 import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
+import io.shoal.api.v1.Payload;
+import io.shoal.api.v1.Secret;
 import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceStatus;
@@ -62,6 +65,30 @@ public final class Tables {
    * so no address is handed out twice, even by two leaders' overlapping terms.
    */
   public static final Index ADDRESSES = new Index("addresses");
+
+  /** {@code secrets/<id>}: a secret's metadata, never its data. Written by control only. */
+  public static final Table<Secret> SECRETS = new Table<>("secrets", Secret.getDefaultInstance());
+
+  /**
+   * {@code secret_data/<secret id>}: a secret's data sealed under the cluster key (the secret's id
+   * as associated data), written by control in the secret's create and delete transactions.
+   */
+  public static final Table<Payload> SECRET_DATA = new Table<>("secret_data", Payload.getDefaultInstance());
+
+  /** Unique secret names: {@code names/secrets/<name>} holds the secret id. */
+  public static final Index SECRET_NAMES = new Index("names/secrets");
+
+  /** {@code configs/<id>}: a config's metadata. Written by control only. */
+  public static final Table<Config> CONFIGS = new Table<>("configs", Config.getDefaultInstance());
+
+  /**
+   * {@code config_data/<config id>}: a config's data as given, apart from its metadata so listings
+   * never carry it; written by control in the config's create and delete transactions.
+   */
+  public static final Table<Payload> CONFIG_DATA = new Table<>("config_data", Payload.getDefaultInstance());
+
+  /** Unique config names: {@code names/configs/<name>} holds the config id. */
+  public static final Index CONFIG_NAMES = new Index("names/configs");
 
   /**
    * {@code allocator/subnets}: a counter every subnet claim bumps in its own transaction, so two

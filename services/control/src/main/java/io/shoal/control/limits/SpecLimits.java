@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.spec.SpecBounds;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The bounds every spec keeps, in one place, each with the check that names it. Every field that
@@ -64,6 +65,9 @@ public final class SpecLimits {
   /** The encoded NodeSpec (availability and labels). */
   public static final int MAX_NODE_SPEC_BYTES = 64 * 1024;
 
+  private static final Pattern OBJECT_NAME =
+      Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+
   private SpecLimits() {}
 
   /** A string no longer than {@code max}; the message gives its length, never the string. */
@@ -116,6 +120,22 @@ public final class SpecLimits {
       }
       length(field + " key", label.getKey(), MAX_LABEL_KEY);
       length(field + "[" + label.getKey() + "]", label.getValue(), MAX_LABEL_VALUE);
+    }
+  }
+
+  /**
+   * The name of a network, a secret or a config (and of a service): given, at most
+   * {@link #MAX_NAME} characters, and matching {@code [a-zA-Z0-9][a-zA-Z0-9_.-]*}.
+   *
+   * @param what the kind of object, for the message: "secret"
+   */
+  public static void objectName(String field, String name, String what) {
+    if (name.isEmpty()) {
+      throw new InvalidArgumentException(field, "a " + what + " name must be provided");
+    }
+    length(field, name, MAX_NAME);
+    if (!OBJECT_NAME.matcher(name).matches()) {
+      throw new InvalidArgumentException(field, "\"" + name + "\" must match " + OBJECT_NAME.pattern());
     }
   }
 

@@ -30,8 +30,6 @@ public final class NetworkLimits {
   public static final int MAX_TARGET = 63;
   /** The encoded NetworkSpec, as a node's spec. */
   public static final int MAX_SPEC_BYTES = 64 * 1024;
-  /** Services named in a FAILED_PRECONDITION of DeleteNetwork; the rest are counted. */
-  static final int NAMED_USERS = 10;
 
   private NetworkLimits() {}
 }

@@ -6,7 +6,6 @@ import io.grpc.Status;
 import io.shoal.api.v1.Network;
 import io.shoal.api.v1.NetworkAttachmentConfig;
 import io.shoal.api.v1.NetworkSpec;
-import io.shoal.api.v1.Service;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.ids.Ids;
 import io.shoal.common.store.ConflictException;
@@ -14,6 +13,7 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.time.Timestamps;
+import io.shoal.control.usage.ServiceUsers;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
@@ -102,11 +102,10 @@ public final class NetworkManager {
     for (int attempt = 1; ; attempt++) {
       Network network = queries.find(reference);
       String name = network.getSpec().getName();
-      List<String> users = store.list(Tables.SERVICES).items().stream()
-          .filter(s -> uses(s, network.getId()))
-          .map(s -> s.getSpec().getName()).sorted().toList();
+      List<String> users = ServiceUsers.of(store, spec -> spec.getNetworksList().stream()
+          .map(NetworkAttachmentConfig::getTarget).anyMatch(network.getId()::equals));
       if (!users.isEmpty()) {
-        throw ShoalException.failedPrecondition("network " + name + " is in use by " + named(users)
+        throw ShoalException.failedPrecondition("network " + name + " is in use by " + ServiceUsers.named(users)
             + "; take it off them first (service update --network-rm " + name + " SERVICE) or remove them");
       }
       Txn txn = store.txn()
@@ -127,21 +126,6 @@ public final class NetworkManager {
         }
       }
     }
-  }
-
-  private static boolean uses(Service service, String networkId) {
-    return service.getSpec().getNetworksList().stream()
-        .map(NetworkAttachmentConfig::getTarget).anyMatch(networkId::equals);
-  }
-
-  /** "service web", "services a, b", "services a, …, j and 3 more". */
-  private static String named(List<String> services) {
-    if (services.size() == 1) {
-      return "service " + services.get(0);
-    }
-    List<String> shown = services.subList(0, Math.min(services.size(), NetworkLimits.NAMED_USERS));
-    int more = services.size() - shown.size();
-    return "services " + String.join(", ", shown) + (more > 0 ? " and " + more + " more" : "");
   }
 
   private void requireFreeName(String name) {
