@@ -73,6 +73,11 @@ public final class EngineTaskController implements TaskController {
       return;
     }
     Task t = task.get();
+    if (t.getSpec().getSecretsCount() > 0 || t.getSpec().getConfigsCount() > 0) {
+      // Never run a task without the files it was promised: REJECTED with the reason, not started.
+      throw new EngineException("task: this node cannot deliver secrets or configs to containers yet"
+          + " (issue #12); remove --secret/--config from the service to run it");
+    }
     ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr, networks.prepare(t));
     String image = config.image().forEngine();
     if (engine.hasImage(image)) {

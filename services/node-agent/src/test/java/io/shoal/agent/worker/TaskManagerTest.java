@@ -89,6 +89,20 @@ class TaskManagerTest {
   }
 
   @Test
+  void aTaskWithASecretIsRejectedWithTheReasonNotRunWithoutIt() {
+    manager.start();
+    io.shoal.api.v1.Task task = running("s").toBuilder()
+        .setSpec(running("s").getSpec().toBuilder().addSecrets(io.shoal.api.v1.SecretReference.newBuilder()
+            .setSecretName("db-password")))
+        .build();
+
+    manager.apply(List.of(task), false);
+
+    await().atMost(WAIT).until(() -> states("s").contains("REJECTED"));
+    assertThat(engine.listContainers(Map.of(ContainerConfigs.LABEL_TASK_ID, "s"))).isEmpty();
+  }
+
+  @Test
   void aContainerLeftBeforeTheStartIsStillAdopted() {
     TaskManager first = new TaskManager(engine, NODE, sink, Clock.systemUTC(), Telemetry.noop());
     first.start();
