@@ -294,7 +294,7 @@ start_mesh() { # start_mesh HOST ADDR
 
 start_control_plane() {
   export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
-  # The cluster key seals registry credentials (--with-registry-auth) in etcd; it never goes there.
+  # The cluster key seals registry credentials (--with-registry-auth) and secrets in etcd; it never goes there.
   if [ ! -s "$DEV/cluster.key" ]; then
     mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
   fi
@@ -306,7 +306,7 @@ start_control_plane() {
   # No network may overlap the lab's hosts or Docker's bridge (control's default pool is 10.0.0.0/8).
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
-    --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16
+    --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key"
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
     --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)"

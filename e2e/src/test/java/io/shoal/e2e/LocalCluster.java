@@ -61,15 +61,17 @@ final class LocalCluster implements AutoCloseable {
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
     // seals registry credentials (--with-registry-auth).
+    Path clusterKey = clusterKeyFile();
     List<String> registryFlags = new ArrayList<>(List.of(
-        "--listen", registry, "--cluster-key-file", clusterKeyFile().toString()));
+        "--listen", registry, "--cluster-key-file", clusterKey.toString()));
     if (registries.length > 0) {
       registryFlags.addAll(List.of("--insecure-registry",
           Arrays.stream(registries).map(RegistryTestServer::address).collect(Collectors.joining(","))));
     }
     start("registry", "io.shoal.registry.RegistryMain", join(etcdFlags, registryFlags));
     start("control", "io.shoal.control.ControlMain",
-        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry)));
+        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
+            "--cluster-key-file", clusterKey.toString())));
     start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)));
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
         join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")));
