@@ -24,24 +24,21 @@ public final class EngineTaskController implements TaskController {
   private final Supplier<Task> task;
   private final PullCredentials credentials;
   private final TaskNetworks networks;
-  private final ContainerLedger ledger;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
 
   /** {@code task} gives the task's latest version (its spec never changes; its desired state may). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task) {
-    this(engine, nodeId, nodeAddr, task, PullCredentials.NONE, TaskNetworks.NONE, new ContainerLedger());
+    this(engine, nodeId, nodeAddr, task, PullCredentials.NONE, TaskNetworks.NONE);
   }
 
   /**
    * As above; a pull logs in with what {@code credentials} gives for the task, and the container
-   * joins the networks {@code networks} makes ready; the engine is searched for the task's
-   * container only when {@code ledger} says it may hold one.
+   * joins the networks {@code networks} makes ready.
    */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
-      PullCredentials credentials, TaskNetworks networks, ContainerLedger ledger) {
+      PullCredentials credentials, TaskNetworks networks) {
     this.credentials = credentials;
-    this.ledger = ledger;
     this.networks = networks;
     this.engine = engine;
     this.nodeId = nodeId;
@@ -52,9 +49,6 @@ public final class EngineTaskController implements TaskController {
   @Override
   public Optional<ContainerObservation> inspect() {
     if (containerId == null) {
-      if (!ledger.mayHave(task.get().getId())) {
-        return Optional.empty();
-      }
       containerId = find().orElse(null);
       if (containerId == null) {
         return Optional.empty();
@@ -95,7 +89,6 @@ public final class EngineTaskController implements TaskController {
         throw new EngineException(e.getMessage() + " (no registry credentials: " + login.problem() + ")", e);
       }
     }
-    ledger.creating(t.getId());
     containerId = engine.create(config);
   }
 
@@ -115,7 +108,6 @@ public final class EngineTaskController implements TaskController {
     }
     engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(task.get().getSpec().getContainer())));
     engine.remove(containerId);
-    ledger.removed(task.get().getId());
     containerId = null;
   }
 

@@ -6,7 +6,6 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
-import io.shoal.agent.exec.ContainerLedger;
 import io.shoal.agent.exec.EngineTaskController;
 import io.shoal.agent.exec.PullCredentials;
 import io.shoal.agent.exec.TaskNetworks;
@@ -57,7 +56,6 @@ public final class TaskManager implements AutoCloseable {
   private final Clock clock;
   private final PullCredentials credentials;
   private final TaskNetworks networks;
-  private final ContainerLedger ledger = new ContainerLedger();
   private final LongCounter transitions;
   private final WorkerPool workers;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
@@ -110,7 +108,6 @@ public final class TaskManager implements AutoCloseable {
     List<ContainerEngine.ContainerSummary> existing =
         engine.listContainers(Map.of(ContainerConfigs.LABEL_NODE_ID, node.id()));
     log.info("node {}: {} container(s) of this node found on the engine", node.id(), existing.size());
-    ledger.found(existing.stream().map(ContainerEngine.ContainerSummary::taskId).toList());
     watch = engine.watch(node.id(), new ContainerEngine.ContainerEventListener() {
       @Override
       public void containerChanged(String containerId, String taskId) {
@@ -202,7 +199,7 @@ public final class TaskManager implements AutoCloseable {
   private TaskRunner newRunner(Task task) {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
-        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks, ledger);
+        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {

@@ -33,12 +33,8 @@ final class FakeContainerEngine implements ContainerEngine {
     return new EngineInfo("linux", "x86_64", 2, 1L << 30, "fake", Map.of());
   }
 
-  /** The label filters of every list call, in order. */
-  final List<Map<String, String>> lists = new java.util.concurrent.CopyOnWriteArrayList<>();
-
   @Override
   public synchronized List<ContainerSummary> listContainers(Map<String, String> labels) {
-    lists.add(Map.copyOf(labels));
     List<ContainerSummary> found = new ArrayList<>();
     for (Container c : containers.values()) {
       if (c.labels().entrySet().containsAll(labels.entrySet())) {

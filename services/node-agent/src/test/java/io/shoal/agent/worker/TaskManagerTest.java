@@ -77,18 +77,6 @@ class TaskManagerTest {
   }
 
   @Test
-  void aNewTaskIsRunWithoutSearchingTheEngineForItsContainer() {
-    manager.start();
-    int listsAtStart = engine.lists.size();
-
-    manager.apply(List.of(running("a")), false);
-
-    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
-    assertThat(engine.lists.subList(listsAtStart, engine.lists.size()))
-        .noneMatch(filter -> filter.containsKey(ContainerConfigs.LABEL_TASK_ID));
-  }
-
-  @Test
   void aTaskWithASecretIsRejectedWithTheReasonNotRunWithoutIt() {
     manager.start();
     io.shoal.api.v1.Task task = running("s").toBuilder()
