@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link TaskController} over any {@link ContainerEngine}: finds the task's container by its
  * labels (so a restarted agent finds what it created before), pulls only when the engine lacks
- * the image, and creates the container from {@link ContainerConfigs#forTask}.
+ * the image, and creates the container from {@link ContainerConfigs#forTask}. A new task costs
+ * the engine five calls (list, image inspect, create, start, inspect): a search already answered
+ * and a container just created are not asked about again.
  *
  * <p>Not thread-safe: one task runner uses it at a time.
  */
@@ -26,6 +28,13 @@ public final class EngineTaskController implements TaskController {
   private final TaskNetworks networks;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
+  /**
+   * The engine held no container of this task at the last search, and this controller has not
+   * tried to create one since: only it creates them, so prepare() need not search again.
+   */
+  private boolean knownAbsent;
+  /** The container prepare() just created, not yet started: start() need not ask what it is. */
+  private ContainerObservation justCreated;
 
   /** {@code task} gives the task's latest version (its spec never changes; its desired state may). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task) {
@@ -48,8 +57,14 @@ public final class EngineTaskController implements TaskController {
 
   @Override
   public Optional<ContainerObservation> inspect() {
+    if (justCreated != null) {
+      ContainerObservation created = justCreated;
+      justCreated = null;
+      return Optional.of(created);
+    }
     if (containerId == null) {
       containerId = find().orElse(null);
+      knownAbsent = containerId == null;
       if (containerId == null) {
         return Optional.empty();
       }
@@ -63,7 +78,7 @@ public final class EngineTaskController implements TaskController {
 
   @Override
   public void prepare() {
-    if (inspect().isPresent()) {
+    if (!(containerId == null && knownAbsent) && inspect().isPresent()) {
       return;
     }
     Task t = task.get();
@@ -89,11 +104,15 @@ public final class EngineTaskController implements TaskController {
         throw new EngineException(e.getMessage() + " (no registry credentials: " + login.problem() + ")", e);
       }
     }
+    // From here a create may have reached the engine, even if it fails: search again next time.
+    knownAbsent = false;
     containerId = engine.create(config);
+    justCreated = new ContainerObservation(containerId, t.getId(), ContainerObservation.State.CREATED, 0, "", List.of());
   }
 
   @Override
   public void start() {
+    justCreated = null;
     if (containerId == null && inspect().isEmpty()) {
       throw new EngineException("task: no container to start");
     }
@@ -106,6 +125,7 @@ public final class EngineTaskController implements TaskController {
     if (containerId == null && inspect().isEmpty()) {
       return;
     }
+    justCreated = null;
     engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(task.get().getSpec().getContainer())));
     engine.remove(containerId);
     containerId = null;

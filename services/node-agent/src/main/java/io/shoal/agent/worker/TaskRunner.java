@@ -169,6 +169,11 @@ final class TaskRunner {
       sink.report(taskId, status);
       callbacks.transitioned(status.getState());
       logTransition(previous, status);
+      if (status.getState() == TaskState.TASK_STATE_RUNNING) {
+        // Just seen running: its container's die event (or a resync) brings the next pass; a
+        // step now would only ask the engine again what it has just said.
+        return;
+      }
     }
     log.error("task {}: no rest after {} steps at {}; stepping again later", taskId, MAX_STEPS_PER_PASS,
         status.getState());

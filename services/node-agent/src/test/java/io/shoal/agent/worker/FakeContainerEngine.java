@@ -25,6 +25,8 @@ final class FakeContainerEngine implements ContainerEngine {
   final List<String> pulls = new ArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private ContainerEventListener listener;
+  /** Engine calls by name: list (one task's), sweep (the node's), inspect, hasImage, create, start. */
+  final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private record Container(String id, Map<String, String> labels, ContainerObservation.State state, int exitCode) {}
 
@@ -35,6 +37,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   @Override
   public synchronized List<ContainerSummary> listContainers(Map<String, String> labels) {
+    calls.add(labels.containsKey(ContainerConfigs.LABEL_TASK_ID) ? "list" : "sweep");
     List<ContainerSummary> found = new ArrayList<>();
     for (Container c : containers.values()) {
       if (c.labels().entrySet().containsAll(labels.entrySet())) {
@@ -46,6 +49,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   @Override
   public synchronized Optional<ContainerObservation> inspect(String containerId) {
+    calls.add("inspect");
     Container c = containers.get(containerId);
     return c == null ? Optional.empty() : Optional.of(new ContainerObservation(c.id(),
         c.labels().getOrDefault(ContainerConfigs.LABEL_TASK_ID, ""), c.state(), c.exitCode(), "", List.of()));
@@ -53,6 +57,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   @Override
   public boolean hasImage(String reference) {
+    calls.add("hasImage");
     return images.contains(reference);
   }
 
@@ -84,6 +89,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   @Override
   public synchronized String create(ContainerConfig config) {
+    calls.add("create");
     String id = "c" + ids.incrementAndGet();
     containers.put(id, new Container(id, config.labels(), ContainerObservation.State.CREATED, 0));
     return id;
@@ -98,6 +104,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   @Override
   public synchronized void start(String containerId) {
+    calls.add("start");
     Container c = containers.get(containerId);
     containers.put(containerId, new Container(c.id(), c.labels(), ContainerObservation.State.RUNNING, 0));
   }

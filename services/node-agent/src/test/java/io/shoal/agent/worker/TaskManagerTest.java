@@ -77,6 +77,33 @@ class TaskManagerTest {
   }
 
   @Test
+  void aNewTaskCostsTheEngineFiveCallsFromFirstSightToRunning() {
+    engine.images.add("127.0.0.1:5000/web:1");
+    manager.start();
+    int before = engine.calls.size();
+
+    manager.apply(List.of(running("a")), false);
+
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+    // The search at first sight stays: it is also the agent's wait for an engine that is down.
+    assertThat(engine.calls.subList(before, engine.calls.size())).filteredOn(call -> !call.equals("sweep"))
+        .containsExactly("list", "hasImage", "create", "start", "inspect");
+  }
+
+  @Test
+  void aTaskWhoseContainerDiesRightAfterStartIsReportedWhenItsEventComes() {
+    engine.images.add("127.0.0.1:5000/web:1");
+    manager.start();
+    manager.apply(List.of(running("a")), false);
+    await().atMost(WAIT).until(() -> states("a").contains("RUNNING"));
+
+    engine.exit(containerOf("a"), 3);
+    engine.event(containerOf("a"), "a");
+
+    await().atMost(WAIT).until(() -> states("a").contains("FAILED"));
+  }
+
+  @Test
   void aTaskWithASecretIsRejectedWithTheReasonNotRunWithoutIt() {
     manager.start();
     io.shoal.api.v1.Task task = running("s").toBuilder()
