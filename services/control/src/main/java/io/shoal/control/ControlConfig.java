@@ -1,10 +1,12 @@
 package io.shoal.control;
 
+import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.control.network.NetworkConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The parsed flags of the control service.
@@ -15,7 +17,8 @@ import java.util.List;
  * @param registry the registry service, which resolves image tags and seals pull logins
  * @param sweepInterval how often registry credentials left without their service are removed
  * @param networks where networks get their subnets
+ * @param clusterKey seals the cluster CA's key and the join tokens in etcd; none: no CA
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
-    Duration sweepInterval, NetworkConfig networks) {}
+    Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey) {}

@@ -16,6 +16,10 @@ import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.DeleteServiceResponse;
+import io.shoal.api.v1.GetClusterCaRequest;
+import io.shoal.api.v1.GetClusterCaResponse;
+import io.shoal.api.v1.GetJoinTokenRequest;
+import io.shoal.api.v1.GetJoinTokenResponse;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.GetNodeResponse;
 import io.shoal.api.v1.GetServiceRequest;
@@ -37,6 +41,10 @@ import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.RootCertificate;
+import io.shoal.control.ca.ClusterCaManager;
 import io.shoal.control.network.NetworkConfig;
 import io.shoal.control.network.NetworkManager;
 import io.shoal.control.network.NetworkQueries;
@@ -46,8 +54,8 @@ import java.util.Optional;
 
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
- * (reads), {@link NodeManager}, and for networks {@link NetworkManager} and {@link NetworkQueries};
- * knows nothing else.
+ * (reads), {@link NodeManager}, for networks {@link NetworkManager} and {@link NetworkQueries},
+ * and for the cluster CA and join tokens {@link ClusterCaManager}; knows nothing else.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
@@ -56,23 +64,30 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final ServiceWatches watches;
   private final NetworkManager networks;
   private final NetworkQueries networkQueries;
+  private final ClusterCaManager clusterCa;
 
   @Inject
   ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
-      NetworkManager networks, NetworkQueries networkQueries) {
+      NetworkManager networks, NetworkQueries networkQueries, ClusterCaManager clusterCa) {
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
     this.watches = watches;
     this.networks = networks;
     this.networkQueries = networkQueries;
+    this.clusterCa = clusterCa;
   }
 
-  /** For tests: reads on the manager's store, networks from Swarm's default pool. */
-  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
+  /** For tests: reads on the manager's store, networks from Swarm's default pool, the given CA. */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterCaManager clusterCa) {
     this(services, new ServiceQueries(services.store()), nodes, watches,
         new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
-        new NetworkQueries(services.store()));
+        new NetworkQueries(services.store()), clusterCa);
+  }
+
+  /** For tests without a cluster key, so without a CA. */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches) {
+    this(services, nodes, watches, new ClusterCaManager(services.store(), Optional.empty(), Clock.systemUTC()));
   }
 
   /** For tests that serve services only. */
@@ -188,5 +203,29 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
       networks.delete(request.getNetwork());
       return DeleteNetworkResponse.getDefaultInstance();
     });
+  }
+
+  @Override
+  public void getClusterCa(GetClusterCaRequest request, StreamObserver<GetClusterCaResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      RootCertificate root = clusterCa.root();
+      return GetClusterCaResponse.newBuilder()
+          .setCertificatePem(root.pem()).setDigest(root.digest().toString()).build();
+    });
+  }
+
+  @Override
+  public void getJoinToken(GetJoinTokenRequest request, StreamObserver<GetJoinTokenResponse> response) {
+    GrpcErrors.unary(response, () -> GetJoinTokenResponse.newBuilder()
+        .setToken(clusterCa.joinToken(role(request), request.getRotate()).value()).build());
+  }
+
+  private static Role role(GetJoinTokenRequest request) {
+    return switch (request.getRole()) {
+      case NODE_ROLE_WORKER -> Role.WORKER;
+      case NODE_ROLE_MANAGER -> Role.MANAGER;
+      default -> throw new InvalidArgumentException("role", "must be NODE_ROLE_WORKER or NODE_ROLE_MANAGER, not "
+          + request.getRole());
+    };
   }
 }

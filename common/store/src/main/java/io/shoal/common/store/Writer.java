@@ -15,7 +15,7 @@ import java.util.List;
 public enum Writer {
   CONTROL("control", Tables.SERVICES.name(), Tables.SERVICE_NAMES.name(), Tables.INGRESS_PORTS.name(),
       Tables.CREDENTIALS.name(), Tables.NODES.name(), Tables.NETWORKS.name(), Tables.NETWORK_NAMES.name(),
-      Tables.SUBNETS.name(), Tables.ALLOCATOR),
+      Tables.SUBNETS.name(), Tables.ALLOCATOR, Tables.CLUSTER),
   SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.ADDRESSES.name(), Tables.LEADER),
   DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
   /** Reads only: it seals credentials, and control stores them. */
