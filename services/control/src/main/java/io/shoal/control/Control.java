@@ -5,6 +5,7 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.control.ca.ClusterCaManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * The running control service: its gRPC API, the watcher that completes the scheduler's
  * automatic rollbacks, the one that gives newly registered nodes their spec (only control
- * writes a spec), and the sweeper of registry credentials left without their service.
+ * writes a spec), and the sweeper of registry credentials left without their service. It
+ * loads (or first creates) the cluster CA before it serves anything.
  */
 @Singleton
 public final class Control implements AutoCloseable {
@@ -25,12 +27,13 @@ public final class Control implements AutoCloseable {
   private final RollbackSwapWatcher rollbacks;
   private final NodeSpecCreator nodeSpecs;
   private final OrphanCredentialSweeper credentialSweeper;
+  private final ClusterCaManager clusterCa;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
-      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper) {
+      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa) {
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -39,9 +42,11 @@ public final class Control implements AutoCloseable {
     this.rollbacks = rollbacks;
     this.nodeSpecs = nodeSpecs;
     this.credentialSweeper = credentialSweeper;
+    this.clusterCa = clusterCa;
   }
 
   public Control start() {
+    clusterCa.start();
     grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry);
     rollbacks.start();
     nodeSpecs.start();

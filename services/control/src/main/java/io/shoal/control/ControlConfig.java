@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param registry the registry service, which resolves image tags and seals pull logins
  * @param sweepInterval how often registry credentials left without their service are removed
  * @param networks where networks get their subnets
- * @param clusterKey seals secrets; absent, creating a secret is refused saying how to give one
+ * @param clusterKey seals secrets, the cluster CA's key and the join tokens; absent: no secrets, no CA
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,

@@ -34,6 +34,10 @@ import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.DeleteServiceResponse;
+import io.shoal.api.v1.GetClusterCaRequest;
+import io.shoal.api.v1.GetClusterCaResponse;
+import io.shoal.api.v1.GetJoinTokenRequest;
+import io.shoal.api.v1.GetJoinTokenResponse;
 import io.shoal.api.v1.GetNodeRequest;
 import io.shoal.api.v1.GetNodeResponse;
 import io.shoal.api.v1.GetServiceRequest;
@@ -55,6 +59,10 @@ import io.shoal.api.v1.UpdateServiceResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
+import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.RootCertificate;
+import io.shoal.control.ca.ClusterCaManager;
 import io.shoal.control.network.NetworkConfig;
 import io.shoal.control.network.NetworkManager;
 import io.shoal.control.network.NetworkQueries;
@@ -68,7 +76,8 @@ import java.util.Optional;
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
  * (reads), {@link NodeManager}, for networks {@link NetworkManager} and {@link NetworkQueries},
- * and for secrets and configs {@link SecretManager} and {@link ConfigManager}; knows nothing else.
+ * for secrets and configs {@link SecretManager} and {@link ConfigManager}, and for the cluster CA
+ * and join tokens {@link ClusterCaManager}; knows nothing else.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
@@ -79,10 +88,12 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final NetworkQueries networkQueries;
   private final SecretManager secrets;
   private final ConfigManager configs;
+  private final ClusterCaManager clusterCa;
 
   @Inject
   ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
-      NetworkManager networks, NetworkQueries networkQueries, SecretManager secrets, ConfigManager configs) {
+      NetworkManager networks, NetworkQueries networkQueries, SecretManager secrets, ConfigManager configs,
+      ClusterCaManager clusterCa) {
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
@@ -91,18 +102,25 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     this.networkQueries = networkQueries;
     this.secrets = secrets;
     this.configs = configs;
+    this.clusterCa = clusterCa;
   }
 
   /**
    * For tests: reads on the manager's store, networks from Swarm's default pool, secrets sealed
-   * under {@code key}.
+   * under {@code key}, the given CA.
    */
-  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key) {
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key,
+      ClusterCaManager clusterCa) {
     this(services, new ServiceQueries(services.store()), nodes, watches,
         new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
         new NetworkQueries(services.store()),
         new SecretManager(services.store(), () -> key, Clock.systemUTC()),
-        new ConfigManager(services.store(), Clock.systemUTC()));
+        new ConfigManager(services.store(), Clock.systemUTC()), clusterCa);
+  }
+
+  /** For tests: secrets sealed under {@code key}; no CA. */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key) {
+    this(services, nodes, watches, key, new ClusterCaManager(services.store(), Optional.empty(), Clock.systemUTC()));
   }
 
   /** For tests: as above, secrets sealed under a key of their own. */
@@ -247,6 +265,15 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   }
 
   @Override
+  public void getClusterCa(GetClusterCaRequest request, StreamObserver<GetClusterCaResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      RootCertificate root = clusterCa.root();
+      return GetClusterCaResponse.newBuilder()
+          .setCertificatePem(root.pem()).setDigest(root.digest().toString()).build();
+    });
+  }
+
+  @Override
   public void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
     GrpcErrors.unary(response, () -> {
       secrets.delete(request.getSecret());
@@ -281,5 +308,21 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
       configs.delete(request.getConfig());
       return DeleteConfigResponse.getDefaultInstance();
     });
+
+  }
+
+  @Override
+  public void getJoinToken(GetJoinTokenRequest request, StreamObserver<GetJoinTokenResponse> response) {
+    GrpcErrors.unary(response, () -> GetJoinTokenResponse.newBuilder()
+        .setToken(clusterCa.joinToken(role(request), request.getRotate()).value()).build());
+  }
+
+  private static Role role(GetJoinTokenRequest request) {
+    return switch (request.getRole()) {
+      case NODE_ROLE_WORKER -> Role.WORKER;
+      case NODE_ROLE_MANAGER -> Role.MANAGER;
+      default -> throw new InvalidArgumentException("role", "must be NODE_ROLE_WORKER or NODE_ROLE_MANAGER, not "
+          + request.getRole());
+    };
   }
 }

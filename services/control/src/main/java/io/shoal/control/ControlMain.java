@@ -1,5 +1,7 @@
 package io.shoal.control;
 
+import io.grpc.Status;
+import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
@@ -8,6 +10,7 @@ import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.control.network.NetworkOptions;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,7 +18,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
@@ -38,10 +43,13 @@ public final class ControlMain implements Callable<Integer> {
   Duration sweepInterval;
 
   @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
-      description = "File holding the cluster key (base64 of 32 random bytes) that seals secrets in etcd; env"
-          + " SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without a key, secret create is"
-          + " refused.")
+      description = "File holding the cluster key (base64 of 32 random bytes, the registry service's) that seals"
+          + " secrets, the cluster CA's key and the join tokens in etcd; env SHOAL_CLUSTER_KEY_FILE, or the key"
+          + " itself in env SHOAL_CLUSTER_KEY. The first control to start with it creates the cluster CA. Without a"
+          + " key there are no secrets and no CA: secret create, `shoal cluster ca` and `join-token` are refused.")
   Path clusterKeyFile;
+
+  @Spec CommandSpec spec;
 
   /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
   Optional<ClusterKey> clusterKey() {
@@ -52,14 +60,33 @@ public final class ControlMain implements Callable<Integer> {
     return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
   }
 
+  /**
+   * Starts control and serves until stopped. A cluster key that cannot be read, or that does not
+   * open the CA in etcd, ends it at once with one line on stderr and exit code 1.
+   */
   @Override
   public Integer call() throws InterruptedException {
-    Control control = DaggerControlComponent.builder()
-        .configModule(new ConfigModule(config()))
-        .build()
-        .control();
-    ServiceMain.run("control", control, control::start);
-    return 0;
+    try {
+      Control control = DaggerControlComponent.builder()
+          .configModule(new ConfigModule(config()))
+          .build()
+          .control();
+      ServiceMain.run("control", control, control::start);
+      return 0;
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      return refuse(e.getMessage());
+    } catch (ShoalException e) {
+      if (e.code() != Status.Code.FAILED_PRECONDITION) {
+        throw e;
+      }
+      return refuse(e.getMessage());
+    }
+  }
+
+  private int refuse(String reason) {
+    spec.commandLine().getErr().println("shoal-control: cannot start: " + reason);
+    spec.commandLine().getErr().flush();
+    return 1;
   }
 
   ControlConfig config() {

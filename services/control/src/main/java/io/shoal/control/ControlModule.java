@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.control.ca.ClusterCaManager;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -39,6 +40,12 @@ public final class ControlModule {
   @Singleton
   static OrphanCredentialSweeper credentialSweeper(ControlConfig config, EtcdStore store, Telemetry telemetry) {
     return new OrphanCredentialSweeper(store, config.sweepInterval(), telemetry);
+  }
+
+  @Provides
+  @Singleton
+  static ClusterCaManager clusterCa(ControlConfig config, EtcdStore store, Clock clock) {
+    return new ClusterCaManager(store, config.clusterKey(), clock);
   }
 
   @Provides

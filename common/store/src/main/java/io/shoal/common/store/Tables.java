@@ -7,7 +7,9 @@ import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.Payload;
 import io.shoal.api.v1.Secret;
+import io.shoal.api.v1.SealedClusterCa;
 import io.shoal.api.v1.SealedCredentials;
+import io.shoal.api.v1.SealedJoinTokens;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;
@@ -96,6 +98,20 @@ public final class Tables {
    * single keys, not ranges.
    */
   public static final String ALLOCATOR = "allocator";
+
+  /**
+   * {@code cluster/<id>}: the cluster's singletons, control's. {@code cluster/ca} holds the root
+   * certificate and the CA key sealed under the cluster key; {@code cluster/join_tokens} the two
+   * join tokens, sealed too. Both are created in one transaction at control's first start.
+   */
+  public static final String CLUSTER = "cluster";
+
+  /** {@code cluster/ca}: the cluster CA, its key sealed (one object, id {@code ca}). */
+  public static final Table<SealedClusterCa> CLUSTER_CA = new Table<>(CLUSTER, SealedClusterCa.getDefaultInstance());
+
+  /** {@code cluster/join_tokens}: the worker and manager join tokens, sealed (id {@code join_tokens}). */
+  public static final Table<SealedJoinTokens> JOIN_TOKENS =
+      new Table<>(CLUSTER, SealedJoinTokens.getDefaultInstance());
 
   /** {@code leader/scheduler}, on the leading scheduler's lease, names it and its term. */
   public static final String LEADER = "leader";

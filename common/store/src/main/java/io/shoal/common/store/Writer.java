@@ -16,7 +16,8 @@ public enum Writer {
   CONTROL("control", Tables.SERVICES.name(), Tables.SERVICE_NAMES.name(), Tables.INGRESS_PORTS.name(),
       Tables.CREDENTIALS.name(), Tables.NODES.name(), Tables.NETWORKS.name(), Tables.NETWORK_NAMES.name(),
       Tables.SUBNETS.name(), Tables.ALLOCATOR, Tables.SECRETS.name(), Tables.SECRET_DATA.name(),
-      Tables.SECRET_NAMES.name(), Tables.CONFIGS.name(), Tables.CONFIG_DATA.name(), Tables.CONFIG_NAMES.name()),
+      Tables.SECRET_NAMES.name(), Tables.CONFIGS.name(), Tables.CONFIG_DATA.name(), Tables.CONFIG_NAMES.name(),
+      Tables.CLUSTER),
   SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.ADDRESSES.name(), Tables.LEADER),
   DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
   /** Reads only: it seals credentials, and control stores them. */
