@@ -77,19 +77,23 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   /** Touched only by the assignment pusher. */
   private final SentAssignments sent;
   private final SentNetworkMap sentMap;
+  private final SentFileData sentFiles;
+  private final FilePayloads payloads;
   private final AssignmentChunks chunks;
   private final Set<String> loggedOversized = new HashSet<>();
   private boolean loggedOversizedMap;
 
   @Inject
   AgentSession(StreamObserver<SessionResponse> responses, SentAssignments sent, SentNetworkMap sentMap,
-      AssignmentChunks chunks,
+      SentFileData sentFiles, FilePayloads payloads, AssignmentChunks chunks,
       SessionManager sessions, EtcdStore store, NodeRegistrar registrar, TaskStatusWriter statusWriter,
       DispatcherMetrics metrics, Clock clock, @Named("heartbeatPeriod") java.time.Duration heartbeatPeriod,
       @Named("dispatcherName") String dispatcherName, @Named("stallTimeout") java.time.Duration stallTimeout) {
     this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
     this.sent = sent;
     this.sentMap = sentMap;
+    this.sentFiles = sentFiles;
+    this.payloads = payloads;
     this.chunks = chunks;
     this.sessions = sessions;
     this.store = store;
@@ -270,7 +274,9 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   /**
    * Tells the agent its assignment set is now {@code tasks} (all of it first, then what changed)
    * and, before that, its network map when it differs from the last one sent, so the agent knows
-   * a network before it is told to run a task on it. {@code networkMap} is asked only when the
+   * a network before it is told to run a task on it; likewise the data of the secrets and configs
+   * its tasks newly use goes before the assignments, and what no task uses any more is dropped
+   * after them (only this node's, see {@link SentFileData}). {@code networkMap} is asked only when the
    * push goes out. While the agent has not yet taken the last push, nothing more is queued: the
    * node is pushed again once it has, with everything that changed meanwhile.
    */
@@ -304,11 +310,32 @@ final class AgentSession implements StreamObserver<SessionRequest> {
             nodeId, task.getSerializedSize());
       }
     }
+    SentFileData.Push files = sentFiles.next(fitting, this::fileData);
+    files.before().forEach(f -> messages.add(SessionResponse.newBuilder().setFileData(f).build()));
     sent.next(fitting).ifPresent(a -> chunks.split(a).forEach(part ->
         messages.add(SessionResponse.newBuilder().setAssignments(part).build())));
+    files.after().forEach(f -> messages.add(SessionResponse.newBuilder().setFileData(f).build()));
     if (!messages.isEmpty()) {
       outbox.sendAll(messages);
     }
+  }
+
+  /** An object's data for this node; ids only in the log, never data. */
+  private io.shoal.api.v1.FileData fileData(io.shoal.api.v1.FileDataRef ref) {
+    io.shoal.api.v1.FileData data = payloads.get(ref);
+    if (data.hasData()) {
+      metrics.fileDataSent(ref.getKind());
+      log.info("node {}: sending the data of {} {} for its tasks", nodeId, kindWord(ref), ref.getId());
+    } else {
+      metrics.fileDataUnavailable(ref.getKind());
+      log.warn("node {}: {} {} cannot be sent ({}); its tasks there are rejected", nodeId, kindWord(ref),
+          ref.getId(), data.getUnavailable());
+    }
+    return data;
+  }
+
+  private static String kindWord(io.shoal.api.v1.FileDataRef ref) {
+    return ref.getKind() == io.shoal.api.v1.FileDataKind.FILE_DATA_KIND_SECRET ? "secret" : "config";
   }
 
   /** Whether a change to one of these networks may change the map this session's agent holds. */

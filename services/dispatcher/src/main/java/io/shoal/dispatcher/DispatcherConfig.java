@@ -1,9 +1,11 @@
 package io.shoal.dispatcher;
 
+import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.StoreConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The parsed flags of the dispatcher.
@@ -15,6 +17,8 @@ import java.util.List;
  * @param heartbeatPeriod how often agents heartbeat; a node is DOWN after three missed periods
  * @param stallTimeout how long an agent may read nothing while messages wait for it (not a
  *     flag: {@link AgentSession#STALL_TIMEOUT}; tests shorten it)
+ * @param clusterKey opens secrets for the nodes whose tasks use them; without it those tasks are
+ *     rejected on their nodes, saying so
  */
 public record DispatcherConfig(
     List<InetSocketAddress> listen,
@@ -22,4 +26,5 @@ public record DispatcherConfig(
     StoreConfig store,
     String name,
     Duration heartbeatPeriod,
-    Duration stallTimeout) {}
+    Duration stallTimeout,
+    Optional<ClusterKey> clusterKey) {}

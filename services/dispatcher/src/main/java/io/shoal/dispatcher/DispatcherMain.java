@@ -6,9 +6,12 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
+import io.shoal.common.pki.ClusterKey;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +29,21 @@ public final class DispatcherMain implements Callable<Integer> {
       description = "How often agents heartbeat; a node is DOWN after three missed periods (default: ${DEFAULT-VALUE}).")
   Duration heartbeatPeriod;
 
+  @Option(names = "--cluster-key-file", defaultValue = "${env:SHOAL_CLUSTER_KEY_FILE}",
+      description = "File holding the cluster key (control's) that opens secrets for the nodes whose tasks use"
+          + " them; env SHOAL_CLUSTER_KEY_FILE, or the key itself in env SHOAL_CLUSTER_KEY. Without it, tasks"
+          + " with secrets are rejected on their nodes, saying so.")
+  Path clusterKeyFile;
+
+  /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
+  Optional<ClusterKey> clusterKey() {
+    if (clusterKeyFile != null) {
+      return Optional.of(ClusterKey.fromFile(clusterKeyFile));
+    }
+    String env = System.getenv("SHOAL_CLUSTER_KEY");
+    return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Dispatcher dispatcher = DaggerDispatcherComponent.builder()
@@ -41,7 +59,7 @@ public final class DispatcherMain implements Callable<Integer> {
     InetSocketAddress first = listen.get(0);
     return new DispatcherConfig(listen, server.metricsPort == null ? 9403 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.DISPATCHER), first.getHostString() + ":" + first.getPort(),
-        heartbeatPeriod, AgentSession.STALL_TIMEOUT);
+        heartbeatPeriod, AgentSession.STALL_TIMEOUT, clusterKey());
   }
 
   public static void main(String[] args) {

@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
  * shoal_dispatcher_assignments_oversized_total      tasks too big for a Session message
  * shoal_dispatcher_network_map_oversized_total      network maps too big for a Session message
  *                                                   (not sent; the agent keeps its last one)
+ * shoal_dispatcher_file_data_sent_total{kind}       secrets / configs sent to a node (each once
+ *                                                   per session while its tasks use it)
+ * shoal_dispatcher_file_data_unavailable_total{kind} secrets / configs a node needed but could not
+ *                                                   have (no cluster key, gone, node over 64 MiB):
+ *                                                   its tasks there are REJECTED
  * </pre>
  *
  * Each count is also kept here, so tests read it without a metrics endpoint.
@@ -32,6 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class DispatcherMetrics {
   private static final AttributeKey<String> FIELD = AttributeKey.stringKey("field");
   private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+  private static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
 
   private final LongCounter rejected;
   private final LongCounter setAside;
@@ -39,6 +45,8 @@ final class DispatcherMetrics {
   private final LongCounter stalled;
   private final LongCounter oversized;
   private final LongCounter mapOversized;
+  private final LongCounter fileDataSent;
+  private final LongCounter fileDataUnavailable;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   @Inject
@@ -56,6 +64,10 @@ final class DispatcherMetrics {
         .setDescription("Tasks left out of assignments: bigger than a Session message may be.").build();
     mapOversized = meter.counterBuilder("shoal.dispatcher.network_map.oversized").setUnit("{map}")
         .setDescription("Network maps not sent: bigger than a Session message may be.").build();
+    fileDataSent = meter.counterBuilder("shoal.dispatcher.file_data.sent").setUnit("{object}")
+        .setDescription("Secrets and configs sent to nodes whose tasks use them, by kind.").build();
+    fileDataUnavailable = meter.counterBuilder("shoal.dispatcher.file_data.unavailable").setUnit("{object}")
+        .setDescription("Secrets and configs a node's tasks need that could not be sent, by kind.").build();
   }
 
   /** For tests and tools that need no exporter. */
@@ -93,6 +105,20 @@ final class DispatcherMetrics {
   void networkMapOversized() {
     mapOversized.add(1);
     count("network_map_oversized", 1);
+  }
+
+  void fileDataSent(io.shoal.api.v1.FileDataKind kind) {
+    fileDataSent.add(1, Attributes.of(KIND, kindName(kind)));
+    count("file_data_sent." + kindName(kind), 1);
+  }
+
+  void fileDataUnavailable(io.shoal.api.v1.FileDataKind kind) {
+    fileDataUnavailable.add(1, Attributes.of(KIND, kindName(kind)));
+    count("file_data_unavailable." + kindName(kind), 1);
+  }
+
+  private static String kindName(io.shoal.api.v1.FileDataKind kind) {
+    return kind == io.shoal.api.v1.FileDataKind.FILE_DATA_KIND_SECRET ? "secret" : "config";
   }
 
   /** The count so far, by the name used here ("rejected.status.state", "set_aside.permanent"). */
