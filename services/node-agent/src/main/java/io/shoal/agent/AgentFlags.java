@@ -52,6 +52,11 @@ public final class AgentFlags {
           + "default: /var/lib/shoal/node-agent/HOSTNAME).")
   Path stateDir;
 
+  @Option(names = "--task-files-dir",
+      description = "Where each task with secrets or configs gets its own tmpfs for their files, mounted at"
+          + " DIR/TASK_ID while its container exists (default: STATE_DIR/task-files).")
+  Path taskFilesDir;
+
   @Option(names = "--task-workers", defaultValue = "32",
       description = "Threads for engine work (pulls, creates, stops); more tasks wait their turn "
           + "(default: ${DEFAULT-VALUE}).")
@@ -164,6 +169,11 @@ public final class AgentFlags {
 
   public Path stateDir() {
     return stateDir != null ? stateDir : Path.of("/var/lib/shoal/node-agent", hostname());
+  }
+
+  /** The mount points of tasks' file tmpfs: {@code --task-files-dir}, default STATE_DIR/task-files. */
+  public Path taskFilesDir() {
+    return taskFilesDir != null ? taskFilesDir : stateDir().resolve("task-files");
   }
 
   /** gRPC health/reflection: {@code --listen}, default ADDR:7404. */

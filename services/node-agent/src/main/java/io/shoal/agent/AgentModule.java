@@ -93,6 +93,13 @@ public abstract class AgentModule {
   @Binds
   abstract TaskNetworks taskNetworks(OverlayPlane overlay);
 
+  /** Each task's secrets and configs in a tmpfs of its own, from the data the session received. */
+  @Provides
+  @Singleton
+  static io.shoal.agent.exec.TaskFiles taskFiles(AgentFlags flags, io.shoal.agent.files.FileDataStore data) {
+    return new io.shoal.agent.files.TmpfsTaskFiles(flags.taskFilesDir(), data);
+  }
+
   @Binds
   abstract NetworkMapSink networkMaps(OverlayPlane overlay);
 

@@ -14,6 +14,8 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
@@ -235,6 +237,10 @@ public final class DockerEngine implements ContainerEngine {
     }
     if (!config.dns().isEmpty()) {
       host.withDns(config.dns());
+    }
+    if (!config.files().isEmpty()) {
+      host.withMounts(config.files().stream().map(f -> new Mount().withType(MountType.BIND)
+          .withSource(f.source()).withTarget(f.target()).withReadOnly(true)).toList());
     }
     List<ContainerConfig.NetworkEndpoint> networks = config.networks();
     if (!networks.isEmpty()) {

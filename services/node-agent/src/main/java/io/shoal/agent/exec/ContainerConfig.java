@@ -23,6 +23,7 @@ import java.util.Map;
  * @param networks the networks the container joins, the first at create and the others before
  *     it starts; empty: the engine's default network
  * @param dns the DNS servers of the container; empty keeps the engine's
+ * @param files host files bound read-only into the container (its secrets and configs)
  */
 public record ContainerConfig(
     String name,
@@ -38,7 +39,8 @@ public record ContainerConfig(
     long nanoCpus,
     long memoryBytes,
     List<NetworkEndpoint> networks,
-    List<String> dns) {
+    List<String> dns,
+    List<FileMount> files) {
 
   public ContainerConfig {
     cmd = List.copyOf(cmd);
@@ -47,7 +49,16 @@ public record ContainerConfig(
     ports = List.copyOf(ports);
     networks = List.copyOf(networks);
     dns = List.copyOf(dns);
+    files = List.copyOf(files);
   }
+
+  /**
+   * A host file bound read-only at {@code target} in the container.
+   *
+   * @param source the file's absolute path on the host (in the task's tmpfs)
+   * @param target its absolute path in the container
+   */
+  public record FileMount(String source, String target) {}
 
   /**
    * The container's place on one engine network.

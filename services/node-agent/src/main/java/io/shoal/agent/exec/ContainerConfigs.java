@@ -34,6 +34,12 @@ public final class ContainerConfigs {
 
   /** As above, joining the networks {@code joining} names (see {@link TaskNetworks}). */
   public static ContainerConfig forTask(Task task, String nodeId, String nodeAddr, TaskNetworks.Joining joining) {
+    return forTask(task, nodeId, nodeAddr, joining, List.of());
+  }
+
+  /** As above, with the files of its secrets and configs bound in (see {@link TaskFiles}). */
+  public static ContainerConfig forTask(Task task, String nodeId, String nodeAddr, TaskNetworks.Joining joining,
+      List<ContainerConfig.FileMount> files) {
     ContainerSpec spec = task.getSpec().getContainer();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(LABEL_NODE_ID, nodeId);
@@ -62,7 +68,8 @@ public final class ContainerConfigs {
         task.getSpec().getResources().getLimits().getNanoCpus(),
         task.getSpec().getResources().getLimits().getMemoryBytes(),
         joining.endpoints(),
-        joining.dns());
+        joining.dns(),
+        files);
   }
 
   /** {@code <service_name>.<slot>.<task_id>}, as Swarm names task containers. */

@@ -26,6 +26,7 @@ public final class EngineTaskController implements TaskController {
   private final Supplier<Task> task;
   private final PullCredentials credentials;
   private final TaskNetworks networks;
+  private final TaskFiles files;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
   /**
@@ -47,6 +48,13 @@ public final class EngineTaskController implements TaskController {
    */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
       PullCredentials credentials, TaskNetworks networks) {
+    this(engine, nodeId, nodeAddr, task, credentials, networks, TaskFiles.NONE);
+  }
+
+  /** As above; the container gets the files of its secrets and configs from {@code files}. */
+  public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
+      PullCredentials credentials, TaskNetworks networks, TaskFiles files) {
+    this.files = files;
     this.credentials = credentials;
     this.networks = networks;
     this.engine = engine;
@@ -82,12 +90,8 @@ public final class EngineTaskController implements TaskController {
       return;
     }
     Task t = task.get();
-    if (t.getSpec().getSecretsCount() > 0 || t.getSpec().getConfigsCount() > 0) {
-      // Never run a task without the files it was promised: REJECTED with the reason, not started.
-      throw new EngineException("task: this node cannot deliver secrets or configs to containers yet"
-          + " (issue #12); remove --secret/--config from the service to run it");
-    }
-    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr, networks.prepare(t));
+    TaskNetworks.Joining joining = networks.prepare(t);
+    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr, joining);
     String image = config.image().forEngine();
     if (engine.hasImage(image)) {
       log.debug("task {}: image {} is present, no pull", t.getId(), image);
@@ -103,6 +107,12 @@ public final class EngineTaskController implements TaskController {
         }
         throw new EngineException(e.getMessage() + " (no registry credentials: " + login.problem() + ")", e);
       }
+    }
+    // Written last, so they are in memory no longer than needed; a task whose files cannot be
+    // written is REJECTED, never run without them.
+    List<ContainerConfig.FileMount> mounts = files.prepare(t);
+    if (!mounts.isEmpty()) {
+      config = ContainerConfigs.forTask(t, nodeId, nodeAddr, joining, mounts);
     }
     // From here a create may have reached the engine, even if it fails: search again next time.
     knownAbsent = false;
@@ -123,12 +133,15 @@ public final class EngineTaskController implements TaskController {
   @Override
   public void shutdownAndRemove() {
     if (containerId == null && inspect().isEmpty()) {
+      // Files written for a container that was never created.
+      files.release(task.get().getId());
       return;
     }
     justCreated = null;
     engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(task.get().getSpec().getContainer())));
     engine.remove(containerId);
     containerId = null;
+    files.release(task.get().getId());
   }
 
   private Optional<String> find() {

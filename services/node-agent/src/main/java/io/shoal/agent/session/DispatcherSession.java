@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.shoal.agent.LocalNode;
+import io.shoal.agent.files.FileDataStore;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineInfo;
 import io.shoal.agent.worker.TaskManager;
@@ -63,6 +64,7 @@ public final class DispatcherSession implements AutoCloseable {
   private final StatusQueue statuses;
   private final SessionIdentity identity;
   private final NetworkMapSink networks;
+  private final FileDataStore fileData;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dispatcher-session");
     t.setDaemon(true);
@@ -82,9 +84,16 @@ public final class DispatcherSession implements AutoCloseable {
   }
 
   /** As above; each network map goes to {@code networks}. */
-  @Inject
   public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
       StatusQueue statuses, SessionIdentity identity, NetworkMapSink networks) {
+    this(dispatcher, node, engine, tasks, statuses, identity, networks, new FileDataStore());
+  }
+
+  /** As above; the data of secrets and configs goes to {@code fileData}. */
+  @Inject
+  public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
+      StatusQueue statuses, SessionIdentity identity, NetworkMapSink networks, FileDataStore fileData) {
+    this.fileData = fileData;
     this.identity = identity;
     this.networks = networks;
     this.stub = DispatcherServiceGrpc.newStub(dispatcher)
@@ -167,6 +176,7 @@ public final class DispatcherSession implements AutoCloseable {
       case SESSION_STARTED -> started(stream, response.getSessionStarted());
       case ASSIGNMENTS -> assignments(stream, response.getAssignments());
       case NETWORK_MAP -> networks.update(response.getNetworkMap());
+      case FILE_DATA -> fileData.update(response.getFileData());
       case TASK_STATUS_REJECTED -> {
         TaskStatusRejected r = response.getTaskStatusRejected();
         log.warn("node {}: the dispatcher refused the status of task {}: {}: {}", node.id(), r.getTaskId(),
@@ -204,6 +214,8 @@ public final class DispatcherSession implements AutoCloseable {
     }
     boolean resync = stream.firstAssignments;
     stream.firstAssignments = false;
+    // What an earlier session sent and no task of the set uses goes.
+    fileData.retainUsedBy(set);
     tasks.apply(set, resync);
   }
 

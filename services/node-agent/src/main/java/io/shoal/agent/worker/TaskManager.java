@@ -8,6 +8,7 @@ import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
 import io.shoal.agent.exec.PullCredentials;
+import io.shoal.agent.exec.TaskFiles;
 import io.shoal.agent.exec.TaskNetworks;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
@@ -56,6 +57,7 @@ public final class TaskManager implements AutoCloseable {
   private final Clock clock;
   private final PullCredentials credentials;
   private final TaskNetworks networks;
+  private final TaskFiles files;
   private final LongCounter transitions;
   private final WorkerPool workers;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("task-timer"));
@@ -84,10 +86,17 @@ public final class TaskManager implements AutoCloseable {
    * runs on at most {@code limits.threads()} threads; containers join the networks {@code networks}
    * makes ready.
    */
-  @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
       PullCredentials credentials, WorkerLimits limits, TaskNetworks networks) {
+    this(engine, node, sink, clock, telemetry, credentials, limits, networks, TaskFiles.NONE);
+  }
+
+  /** As above; containers get the files of their secrets and configs from {@code files}. */
+  @Inject
+  public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
+      PullCredentials credentials, WorkerLimits limits, TaskNetworks networks, TaskFiles files) {
     this.networks = networks;
+    this.files = files;
     this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry, this::runDeferred);
     this.credentials = credentials;
     this.engine = engine;
@@ -199,7 +208,7 @@ public final class TaskManager implements AutoCloseable {
   private TaskRunner newRunner(Task task) {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
-        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks);
+        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks, files);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {
@@ -287,8 +296,10 @@ public final class TaskManager implements AutoCloseable {
   private void sweep() {
     sweepPending.set(false);
     try {
-      for (ContainerEngine.ContainerSummary c
-          : engine.listContainers(Map.of(ContainerConfigs.LABEL_NODE_ID, node.id()))) {
+      List<ContainerEngine.ContainerSummary> containers =
+          engine.listContainers(Map.of(ContainerConfigs.LABEL_NODE_ID, node.id()));
+      releaseStaleFiles(containers);
+      for (ContainerEngine.ContainerSummary c : containers) {
         Set<String> current = assigned;
         if (current == null || current.contains(c.taskId()) || runners.containsKey(c.taskId())) {
           continue;
@@ -305,6 +316,30 @@ public final class TaskManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes down the files of tasks that have neither a container nor a runner: left by a
+   * container removed while the agent was down, or by a runner that ended. A task whose
+   * container still runs keeps its files (an agent that restarted adopts it).
+   */
+  private void releaseStaleFiles(List<ContainerEngine.ContainerSummary> containers) {
+    if (assigned == null) {
+      return;
+    }
+    Set<String> withContainer = new HashSet<>();
+    containers.forEach(c -> withContainer.add(c.taskId()));
+    for (String taskId : files.present()) {
+      if (!withContainer.contains(taskId) && !runners.containsKey(taskId)) {
+        try {
+          log.info("task {}: no container and not handled here; removing its files", taskId);
+          files.release(taskId);
+        } catch (RuntimeException e) {
+          log.warn("task {}: cannot remove its files: {} (will retry)", taskId, e.getMessage());
+          schedule(this::scheduleSweep, RETRY_MAX.toMillis());
+        }
+      }
+    }
+  }
+
   private void removeOrphan(ContainerEngine.ContainerSummary c) {
     try {
       log.info("task {}: not assigned to this node, removing its container {}", c.taskId(), c.id());
@@ -315,6 +350,7 @@ public final class TaskManager implements AutoCloseable {
         log.info("container {}: {}; removing it anyway", c.id(), e.getMessage());
       }
       engine.remove(c.id());
+      files.release(c.taskId());
     } catch (RuntimeException e) {
       log.warn("cannot remove container {}: {} (will retry)", c.id(), e.getMessage());
       schedule(this::scheduleSweep, RETRY_MAX.toMillis());
