@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  */
 final class FakeDispatcher implements AutoCloseable {
   private final Map<String, Task> tasks = new LinkedHashMap<>();
+  /** Secret and config data sent, whole, before each assignment set. */
+  private final Map<io.shoal.api.v1.FileDataRef, io.shoal.api.v1.FileData> files = new LinkedHashMap<>();
   private final List<RegisterNode> registrations = new CopyOnWriteArrayList<>();
   private final List<TaskStatusUpdate> updates = new CopyOnWriteArrayList<>();
   private final AtomicInteger heartbeats = new AtomicInteger();
@@ -65,6 +67,13 @@ final class FakeDispatcher implements AutoCloseable {
 
   String address() {
     return "127.0.0.1:" + port();
+  }
+
+  /** Data of secrets and configs, sent before the assignment sets from now on (the next push). */
+  synchronized void files(io.shoal.api.v1.FileData... data) {
+    for (io.shoal.api.v1.FileData f : data) {
+      files.put(f.getRef(), f);
+    }
   }
 
   /** Adds or replaces tasks and pushes the full set. */
@@ -127,6 +136,10 @@ final class FakeDispatcher implements AutoCloseable {
   }
 
   private synchronized void push() {
+    if (stream != null && !files.isEmpty()) {
+      stream.onNext(SessionResponse.newBuilder().setFileData(io.shoal.api.v1.FileDataUpdate.newBuilder()
+          .addAllFiles(files.values())).build());
+    }
     if (stream != null) {
       stream.onNext(SessionResponse.newBuilder()
           .setAssignments(Assignments.newBuilder().addAllTasks(new ArrayList<>(tasks.values())))
