@@ -114,6 +114,21 @@ public final class ServiceInspectCommand extends CliCommand {
               Duration.ofSeconds(
                   c.getStopGracePeriod().getSeconds(), c.getStopGracePeriod().getNanos())));
     }
+    // As Docker prints them: names and targets only, never data.
+    if (spec.getSecretsCount() > 0) {
+      out.println(" Secrets:");
+      spec.getSecretsList().forEach(r -> {
+        out.println("  Target:\t" + r.getFile().getName());
+        out.println("   Source:\t" + r.getSecretName());
+      });
+    }
+    if (spec.getConfigsCount() > 0) {
+      out.println(" Configs:");
+      spec.getConfigsList().forEach(r -> {
+        out.println("  Target:\t" + r.getFile().getName());
+        out.println("   Source:\t" + r.getConfigName());
+      });
+    }
     if (spec.getNetworksCount() > 0) {
       // Docker lists the names on one line.
       out.println("Networks: " + spec.getNetworksList().stream()

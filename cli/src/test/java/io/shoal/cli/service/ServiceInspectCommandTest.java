@@ -135,6 +135,23 @@ class ServiceInspectCommandTest {
   }
 
   @Test
+  void prettyListsSecretsAndConfigsByTargetAndNameOnly() {
+    ServiceSpec.Builder spec = Fixtures.replicated("app", "nginx", 1).toBuilder();
+    spec.addSecrets(io.shoal.api.v1.SecretReference.newBuilder().setSecretId("sid1").setSecretName("db-pass")
+        .setFile(io.shoal.api.v1.FileTarget.newBuilder().setName("db").setUid("0").setGid("0").setMode(0400)));
+    spec.addConfigs(io.shoal.api.v1.ConfigReference.newBuilder().setConfigId("cid1").setConfigName("nginx-conf")
+        .setFile(io.shoal.api.v1.FileTarget.newBuilder().setName("/etc/nginx.conf").setMode(0444)));
+    cli.control().addService(spec.build());
+
+    Result r = cli.run("service", "inspect", "--pretty", "app");
+
+    assertThat(r.outLines()).containsSubsequence(
+        "ContainerSpec:", " Secrets:", "  Target:\tdb", "   Source:\tdb-pass",
+        " Configs:", "  Target:\t/etc/nginx.conf", "   Source:\tnginx-conf", "Endpoint Mode:    vip");
+    assertThat(r.out()).doesNotContain("sid1").doesNotContain("cid1");
+  }
+
+  @Test
   void prettyShowsTheEndpointModeAsDockerDoes() {
     ServiceSpec.Builder spec = Fixtures.replicated("db", "postgres", 1).toBuilder();
     spec.getEndpointBuilder().setMode(EndpointMode.ENDPOINT_MODE_DNSRR);

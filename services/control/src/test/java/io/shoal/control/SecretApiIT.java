@@ -213,6 +213,33 @@ class SecretApiIT {
   }
 
   @Test
+  void aServiceUsesAtMostSixtyFourSecretsAndConfigsTogether() {
+    ServiceSpec.Builder spec = service("web").toBuilder();
+    for (int i = 0; i < 40; i++) {
+      spec.addSecrets(byName("s" + i));
+    }
+    for (int i = 0; i < 25; i++) {
+      spec.addConfigs(io.shoal.api.v1.ConfigReference.newBuilder().setConfigName("c" + i));
+    }
+
+    assertStatus(() -> createService(spec.build()), Status.Code.INVALID_ARGUMENT,
+        "ServiceSpec.configs: 40 secrets and 25 configs; a service may use at most 64 together");
+  }
+
+  @Test
+  void aConfigOnASecretsFileIsRefused() {
+    create("a", VALUE);
+    control.createConfig(io.shoal.api.v1.CreateConfigRequest.newBuilder().setSpec(io.shoal.api.v1.ConfigSpec
+        .newBuilder().setName("c").setData(ByteString.copyFromUtf8("x"))).build());
+    ServiceSpec spec = service("web", byName("a")).toBuilder()
+        .addConfigs(io.shoal.api.v1.ConfigReference.newBuilder().setConfigName("c")
+            .setFile(FileTarget.newBuilder().setName("/run/secrets/a"))).build();
+
+    assertStatus(() -> createService(spec), Status.Code.INVALID_ARGUMENT,
+        "ServiceSpec.configs[0].file.name: target /run/secrets/a is a secret's file too");
+  }
+
+  @Test
   void removingASecretInUseIsRefusedNamingTheServices() {
     create("shared", VALUE);
     Service web = createService(service("web", byName("shared")));

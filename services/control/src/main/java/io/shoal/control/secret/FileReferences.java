@@ -39,10 +39,18 @@ public final class FileReferences {
    * does not exist.
    */
   public ServiceSpec resolve(ServiceSpec spec) {
+    int secretCount = spec.getSecretsCount();
+    int configCount = spec.getConfigsCount();
+    if (secretCount + configCount > PayloadLimits.MAX_REFERENCES) {
+      throw new InvalidArgumentException(configCount > 0 ? "ServiceSpec.configs" : "ServiceSpec.secrets",
+          secretCount + " secrets and " + configCount + " configs; a service may use at most "
+              + PayloadLimits.MAX_REFERENCES + " together");
+    }
     List<Ref> secrets = resolve(Kind.SECRETS, "ServiceSpec.secrets", spec.getSecretsList().stream()
         .map(r -> new Ref(r.getSecretId(), r.getSecretName(), r.getFile())).toList());
     List<Ref> configs = resolve(Kind.CONFIGS, "ServiceSpec.configs", spec.getConfigsList().stream()
         .map(r -> new Ref(r.getConfigId(), r.getConfigName(), r.getFile())).toList());
+    requireDistinctPaths(secrets, configs);
     ServiceSpec.Builder resolved = spec.toBuilder().clearSecrets().clearConfigs();
     secrets.forEach(r -> resolved.addSecrets(
         SecretReference.newBuilder().setSecretId(r.id()).setSecretName(r.name()).setFile(r.file())));
@@ -51,8 +59,22 @@ public final class FileReferences {
     return resolved.build();
   }
 
+  /** A config may not land on a secret's file: both are files of one container. */
+  private static void requireDistinctPaths(List<Ref> secrets, List<Ref> configs) {
+    Set<String> secretPaths = new HashSet<>();
+    secrets.forEach(r -> secretPaths.add(r.file().getName().startsWith("/") ? r.file().getName()
+        : "/run/secrets/" + r.file().getName()));
+    for (int i = 0; i < configs.size(); i++) {
+      String name = configs.get(i).file().getName();
+      String path = name.startsWith("/") ? name : "/" + name;
+      if (secretPaths.contains(path)) {
+        throw new InvalidArgumentException("ServiceSpec.configs[" + i + "].file.name",
+            "target " + path + " is a secret's file too");
+      }
+    }
+  }
+
   private <T extends Message> List<Ref> resolve(Kind<T> kind, String field, List<Ref> refs) {
-    SpecLimits.count(field, refs.size(), PayloadLimits.MAX_REFERENCES);
     PayloadObjects<T> objects = new PayloadObjects<>(store, kind);
     List<Ref> resolved = new ArrayList<>();
     Set<String> targets = new HashSet<>();

@@ -12,8 +12,10 @@ public final class PayloadLimits {
    */
   public static final int MAX_DATA = 500 * 1024;
   /**
-   * Secrets, and configs, one service references. Each is a file in every task, and its data
-   * goes to each node running one: 64 × 500 KiB is 32 MiB per task at worst. Swarm has no cap.
+   * Secrets and configs together that one service references. Each is a file in every task (a
+   * bind mount of its tmpfs) and its data goes to each node running one, so 64 × 500 KiB bounds
+   * a task's tmpfs and a node's share of it at 32 MiB (the dispatcher holds a node to 64 MiB: two
+   * such services). Swarm has no cap.
    */
   public static final int MAX_REFERENCES = 64;
   /** A secret's file, relative to /run/secrets/: a file name's limit on Linux. */
