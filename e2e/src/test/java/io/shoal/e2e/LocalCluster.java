@@ -73,8 +73,10 @@ final class LocalCluster implements AutoCloseable {
         join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
             "--cluster-key-file", clusterKey.toString())));
     start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)));
+    // The dispatcher opens secrets for the nodes whose tasks use them.
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
-        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s")));
+        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s",
+            "--cluster-key-file", clusterKey.toString())));
     for (Host host : this.hosts) {
       String addr = host.address();
       agentArgs.put(host.name(), List.of(
@@ -245,6 +247,15 @@ final class LocalCluster implements AutoCloseable {
       if (!p.isAlive()) {
         throw new AssertionError("a cluster process died:\n" + logs());
       }
+    }
+  }
+
+  /** The whole log of the process named {@code name} ("dispatcher", "agent-h1", ...). */
+  String log(String name) {
+    try {
+      return java.nio.file.Files.readString(dir.resolve(name + ".log"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

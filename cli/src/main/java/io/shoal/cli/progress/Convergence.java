@@ -192,13 +192,15 @@ public final class Convergence {
   }
 
   /**
-   * The task runs {@code spec} (placement aside): same container, resources, restart policy, published ports, networks
+   * The task runs {@code spec} (placement aside): same container, secrets and configs, resources, restart policy, published ports, networks
    * (with their aliases) and forced-update counter. Scaling, renaming or relabelling leaves tasks alone; the scheduler's TaskSpecs.dirty
    * (services/scheduler) is the same rule, and the CLI does not depend on that module.
    */
   public static boolean upToDate(Task t, ServiceSpec spec) {
     ServiceSpec ts = t.getSpec();
     return ts.getContainer().equals(spec.getContainer())
+        && ts.getSecretsList().equals(spec.getSecretsList())
+        && ts.getConfigsList().equals(spec.getConfigsList())
         && ts.getResources().equals(spec.getResources())
         && ts.getRestartPolicy().equals(spec.getRestartPolicy())
         && ts.getEndpoint().getPortsList().equals(spec.getEndpoint().getPortsList())

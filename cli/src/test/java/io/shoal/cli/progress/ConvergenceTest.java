@@ -174,6 +174,19 @@ class ConvergenceTest {
   }
 
   @Test
+  void aTaskWithOtherSecretsOrConfigsIsOutdatedAsTheSchedulerSays() {
+    ServiceSpec withSecret = V2.toBuilder().addSecrets(io.shoal.api.v1.SecretReference.newBuilder()
+        .setSecretId("s1").setSecretName("db")).build();
+    ServiceSpec withConfig = V2.toBuilder().addConfigs(io.shoal.api.v1.ConfigReference.newBuilder()
+        .setConfigId("c1").setConfigName("conf")).build();
+    Task running = t("a", withSecret, 1, TASK_STATE_RUNNING, TASK_STATE_RUNNING, 5);
+
+    assertThat(Convergence.upToDate(running, withSecret)).isTrue();
+    assertThat(Convergence.upToDate(running, V2)).as("--secret-rm").isFalse();
+    assertThat(Convergence.upToDate(running, withConfig)).as("--config-add").isFalse();
+  }
+
+  @Test
   void zeroReplicasConvergeWhenNothingRuns() {
     Service none =
         WEB.toBuilder()

@@ -8,7 +8,8 @@ import io.shoal.scheduler.ClusterView;
 
 /**
  * When a running task no longer matches its service (SwarmKit's IsTaskDirty): what the
- * container runs, its resources, its restart policy, how its ports are published, its networks
+ * container runs, its secrets and configs (files fixed when its container is created, part of
+ * SwarmKit's ContainerSpec), its resources, its restart policy, how its ports are published, its networks
  * (a network added or removed, an alias changed: a task's interfaces and addresses are fixed for
  * its life), or a forced update. Scaling, renaming, relabelling or changing the mesh's load
  * balancing or the endpoint mode leaves its tasks alone (a name's answers change, not the task),
@@ -20,6 +21,8 @@ public final class TaskSpecs {
 
   public static boolean dirty(ServiceSpec taskSpec, ServiceSpec serviceSpec) {
     return !taskSpec.getContainer().equals(serviceSpec.getContainer())
+        || !taskSpec.getSecretsList().equals(serviceSpec.getSecretsList())
+        || !taskSpec.getConfigsList().equals(serviceSpec.getConfigsList())
         || !taskSpec.getResources().equals(serviceSpec.getResources())
         || !taskSpec.getRestartPolicy().equals(serviceSpec.getRestartPolicy())
         || !taskSpec.getEndpoint().getPortsList().equals(serviceSpec.getEndpoint().getPortsList())
