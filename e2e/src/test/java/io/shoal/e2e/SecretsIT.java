@@ -91,7 +91,8 @@ class SecretsIT {
 
     // --secret-rm: the new task has no such file; its config stays.
     shoal("service", "update", "--secret-rm", "e2e-db-pass", "sec-app");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(onlyContainer("sec-app").id()).isNotEqualTo(app.id()));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(running("sec-app")).hasSize(1)
+        .allSatisfy(c -> assertThat(c.id()).isNotEqualTo(app.id())));
     Container updated = onlyContainer("sec-app");
     assertThat(exec(updated, "test -e /run/secrets/db").ok()).isFalse();
     assertThat(exec(updated, "cat /etc/app.conf").stdout()).isEqualTo(CONFIG);
@@ -120,15 +121,19 @@ class SecretsIT {
   }
 
   private Container onlyContainer(String name) {
-    String id = cluster.serviceId(name);
     List<Container> running = new ArrayList<>();
     await().atMost(WAIT).untilAsserted(() -> {
       running.clear();
-      cluster.containers(id).stream().filter(c -> c.tryInspect("{{.State.Running}}").stdout().strip().equals("true"))
-          .forEach(running::add);
+      running.addAll(running(name));
       assertThat(running).hasSize(1);
     });
     return running.get(0);
+  }
+
+  /** The running containers of service {@code name}, on every host. */
+  private List<Container> running(String name) {
+    return cluster.containers(cluster.serviceId(name)).stream()
+        .filter(c -> c.tryInspect("{{.State.Running}}").stdout().strip().equals("true")).toList();
   }
 
   private static Commands.Result exec(Container container, String script) {
