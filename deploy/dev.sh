@@ -311,7 +311,7 @@ start_control_plane() {
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
     --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)"
   # shellcheck disable=SC2059
-  java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain \
+  java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain --cluster-key-file "$DEV/cluster.key" \
     --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)"
 }
 
