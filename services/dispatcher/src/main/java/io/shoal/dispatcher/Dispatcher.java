@@ -14,6 +14,8 @@ import java.util.List;
  */
 @Singleton
 public final class Dispatcher implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+
   private final DispatcherConfig config;
   private final Telemetry telemetry;
   private final EtcdStore store;
@@ -34,6 +36,10 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   public Dispatcher start() {
+    if (config.clusterKey().isEmpty()) {
+      log.warn("no cluster key (--cluster-key-file, SHOAL_CLUSTER_KEY_FILE or SHOAL_CLUSTER_KEY): secrets cannot be"
+          + " opened for nodes, so tasks that use one are REJECTED on their nodes saying so; configs still go");
+    }
     sessions.start();
     grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry);
     return this;
