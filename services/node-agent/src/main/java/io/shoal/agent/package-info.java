@@ -8,6 +8,8 @@
  *   <li>{@code exec}: the task state machine ({@code TaskSteps}) against a {@code TaskController}
  *       and a {@code ContainerEngine} interface; plain Java, no engine API.
  *   <li>{@code docker}: the only package that imports docker-java.
+ *   <li>{@code files}: secrets and configs as files, in a tmpfs of each task's own, from the data
+ *       the session received (kept in memory only).
  * </ul>
  *
  * <pre>{@code
