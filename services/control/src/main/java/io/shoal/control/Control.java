@@ -5,7 +5,10 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.grpc.ServerInterceptors;
+import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
+import io.shoal.control.ca.PeerIdentityInterceptor;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -28,12 +31,14 @@ public final class Control implements AutoCloseable {
   private final NodeSpecCreator nodeSpecs;
   private final OrphanCredentialSweeper credentialSweeper;
   private final ClusterCaManager clusterCa;
+  private final CaGrpcService ca;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
-      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa) {
+      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
+      CaGrpcService ca) {
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -43,11 +48,13 @@ public final class Control implements AutoCloseable {
     this.nodeSpecs = nodeSpecs;
     this.credentialSweeper = credentialSweeper;
     this.clusterCa = clusterCa;
+    this.ca = ca;
   }
 
   public Control start() {
     clusterCa.start();
-    grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry);
+    grpc = GrpcServer.start("control", config.listen(), List.of(api,
+        () -> ServerInterceptors.intercept(ca, new PeerIdentityInterceptor())), telemetry);
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
