@@ -2,6 +2,7 @@ package io.shoal.control.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -21,9 +22,12 @@ import io.shoal.api.v1.JoinClusterRequest;
 import io.shoal.api.v1.JoinClusterResponse;
 import io.shoal.api.v1.RenewCertificateRequest;
 import io.shoal.common.errors.ShoalException;
+import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.CertificateRenewer;
 import io.shoal.common.pki.CertificateRequest;
 import io.shoal.common.pki.CertificateSpec;
 import io.shoal.common.pki.ClusterCa;
+import io.shoal.common.pki.ClusterJoin;
 import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.pki.ClusterTls;
 import io.shoal.common.pki.ClusterTrustManager;
@@ -44,6 +48,9 @@ import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.EtcdTestCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -59,6 +66,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Joining and renewing over real TLS 1.3 against control's CaService, the CA and its tokens in a
@@ -75,6 +83,7 @@ class ClusterJoinIT {
   private ClusterCaManager cluster;
   private Server server;
   private RootCertificate root;
+  private ReloadableKeyManager serverKeys;
 
   @BeforeEach
   void start() throws IOException, CertificateException {
@@ -86,12 +95,15 @@ class ClusterJoinIT {
     KeyPair keys = Keys.newEcP256();
     X509Certificate controlCert = cluster.ca().issue(CertificateRequest.create(keys), CertificateSpec.of(
         new PeerIdentity("control", Role.MANAGER, NodeCertificates.clusterId(root))), clock.instant());
-    ReloadableKeyManager serverKeys =
-        new ReloadableKeyManager(NodeCredentials.issued(keys, controlCert, root, clock.instant()));
+    serverKeys = new ReloadableKeyManager(NodeCredentials.issued(keys, controlCert, root, clock.instant()));
+    startServer(Duration.ofDays(90));
+  }
+
+  private void startServer(Duration validity) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .sslContext(ClusterTls.serverAcceptingJoins(serverKeys, root, this::refused))
         .addService(ServerInterceptors.intercept(
-            new CaGrpcService(new NodeCertificates(cluster, Duration.ofDays(90), clock)),
+            new CaGrpcService(new NodeCertificates(cluster, validity, clock)),
             new PeerIdentityInterceptor(), counting()))
         .build().start();
   }
@@ -205,6 +217,56 @@ class ClusterJoinIT {
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
         .hasMessageContaining("start control with --cluster-key-file FILE");
+  }
+
+  @Test
+  void aNodeJoinsThroughClusterJoinAndItsDirectoryHoldsItsCertificateAndKey(@TempDir Path dir) throws IOException {
+    CertDirectory certs = new CertDirectory(dir.resolve("node"));
+
+    CertDirectory.Contents joined = ClusterJoin.join(cluster.joinToken(Role.WORKER, false),
+        "127.0.0.1:" + server.getPort(), certs, clock, Duration.ofSeconds(10));
+
+    assertThat(joined.root()).isEqualTo(root);
+    assertThat(joined.credentials().identity().role()).isEqualTo(Role.WORKER);
+    assertThat(certs.read().credentials().identity()).isEqualTo(joined.credentials().identity());
+    assertThat(Files.getPosixFilePermissions(dir.resolve("node").resolve(CertDirectory.KEY_FILE)))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  }
+
+  @Test
+  void aJoinWithAnotherCasTokenSaysSoAndWritesNothing(@TempDir Path dir) {
+    JoinToken foreign = JoinTokens.generate(ClusterCa.create(Instant.now()).root()).worker();
+    CertDirectory certs = new CertDirectory(dir.resolve("node"));
+
+    assertThatThrownBy(() -> ClusterJoin.join(foreign, "127.0.0.1:" + server.getPort(), certs, clock,
+            Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(ShoalException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE))
+        .hasMessageContaining("cannot join the cluster at 127.0.0.1:" + server.getPort()
+            + ": the CA of the manager does not match the token: expected " + foreign.caDigest() + " got "
+            + root.digest());
+    assertThat(certs.exists()).isFalse();
+    assertThat(callsServed).hasValue(0);
+  }
+
+  @Test
+  void aShortLivedCertificateIsRenewedBeforeItExpiresAndPresentedFromThen(@TempDir Path dir) throws Exception {
+    server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    startServer(Duration.ofSeconds(4));
+    CertDirectory certs = new CertDirectory(dir.resolve("node"));
+    NodeCredentials first = ClusterJoin.join(cluster.joinToken(Role.WORKER, false), "127.0.0.1:" + server.getPort(),
+        certs, clock, Duration.ofSeconds(10)).credentials();
+    ReloadableKeyManager keys = new ReloadableKeyManager(first);
+    ManagedChannel manager = channel(ClusterTls.client(keys,
+        new ClusterTrustManager(root, Optional.of(Role.MANAGER), clock, this::refused)));
+
+    try (CertificateRenewer renewer = new CertificateRenewer(keys, certs, root, manager, clock, () -> 0.5).start()) {
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> keys.credentials().notAfter().isAfter(first.notAfter().plusSeconds(1)));
+      assertThat(keys.credentials().identity()).isEqualTo(first.identity());
+      assertThat(keys.credentials().certificate().getPublicKey()).isNotEqualTo(first.certificate().getPublicKey());
+      // Saved before it is presented: a restarted node starts from the renewed one.
+      assertThat(certs.read().credentials().notAfter()).isAfter(first.notAfter());
+    }
   }
 
   private JoinClusterResponse join(JoinToken token, KeyPair keys) {
