@@ -319,6 +319,11 @@ public final class ControlClient {
     stub().deleteConfig(DeleteConfigRequest.newBuilder().setConfig(config).build());
   }
 
+  /** Removes and revokes a node; FAILED_PRECONDITION for one that is not down, unless {@code force}. */
+  public void deleteNode(String node, boolean force) {
+    stub().deleteNode(io.shoal.api.v1.DeleteNodeRequest.newBuilder().setNode(node).setForce(force).build());
+  }
+
   /** The cluster CA's root certificate and its digest. */
   public GetClusterCaResponse clusterCa() {
     return stub().getClusterCa(GetClusterCaRequest.getDefaultInstance());

@@ -507,6 +507,23 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     response.onCompleted();
   }
 
+  @Override
+  public synchronized void deleteNode(io.shoal.api.v1.DeleteNodeRequest request,
+      StreamObserver<io.shoal.api.v1.DeleteNodeResponse> response) {
+    answer("DeleteNode", response, () -> {
+      String ref = request.getNode();
+      Node node = nodes.stream()
+          .filter(n -> n.getId().equals(ref) || n.getDescription().getHostname().equals(ref)).findFirst()
+          .orElseThrow(() -> Status.NOT_FOUND.withDescription("node " + ref + " not found").asRuntimeException());
+      if (!request.getForce() && node.getStatus().getState() != NodeState.NODE_STATE_DOWN) {
+        throw Status.FAILED_PRECONDITION.withDescription("node " + ref + " is not down and can't be removed")
+            .asRuntimeException();
+      }
+      nodes.remove(node);
+      return io.shoal.api.v1.DeleteNodeResponse.getDefaultInstance();
+    });
+  }
+
   /** Node updates received, in order. */
   public synchronized List<io.shoal.api.v1.UpdateNodeRequest> nodeUpdates() {
     return List.copyOf(nodeUpdates);

@@ -14,6 +14,7 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.errors.ShoalException;
 import io.shoal.common.ids.Ids;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.time.Timestamps;
@@ -126,6 +127,8 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       }
     } catch (InvalidArgumentException e) {
       fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+    } catch (ShoalException e) {
+      fail(Status.fromCode(e.code()).withDescription(e.getMessage()));
     } catch (RuntimeException e) {
       log.warn("session {} of node {} failed: {}", sessionId, nodeId, e.toString());
       fail(Status.UNAVAILABLE.withDescription("dispatcher: " + e.getMessage()));
@@ -195,6 +198,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       return;
     }
     InetAddress addr = SessionRequestValidator.register(register);
+    registrar.requireNotRevoked(register.getNodeId());
     long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
     leaseId = store.grantLease(ttl);
     heartbeatDeadlineNanos = java.time.Duration.ofSeconds(ttl).toNanos();
