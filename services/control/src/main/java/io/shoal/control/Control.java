@@ -6,9 +6,11 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.grpc.ServerInterceptors;
+import io.shoal.common.pki.authz.AuthorizationInterceptor;
+import io.shoal.common.store.RevokedNodes;
 import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
-import io.shoal.control.ca.PeerIdentityInterceptor;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -32,6 +34,7 @@ public final class Control implements AutoCloseable {
   private final OrphanCredentialSweeper credentialSweeper;
   private final ClusterCaManager clusterCa;
   private final CaGrpcService ca;
+  private final RevokedNodes revoked;
   private GrpcServer grpc;
 
   @Inject
@@ -49,12 +52,15 @@ public final class Control implements AutoCloseable {
     this.credentialSweeper = credentialSweeper;
     this.clusterCa = clusterCa;
     this.ca = ca;
+    this.revoked = new RevokedNodes(store);
   }
 
   public Control start() {
     clusterCa.start();
+    revoked.start();
     grpc = GrpcServer.start("control", config.listen(), List.of(api,
-        () -> ServerInterceptors.intercept(ca, new PeerIdentityInterceptor())), telemetry);
+        () -> ServerInterceptors.intercept(ca, new AuthorizationInterceptor(CaGrpcService.POLICY, revoked::contains,
+            (code, method) -> { }))), telemetry);
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
@@ -64,7 +70,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

@@ -1,6 +1,5 @@
 package io.shoal.control.ca;
 
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.CaServiceGrpc;
@@ -11,12 +10,22 @@ import io.shoal.api.v1.RenewCertificateResponse;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.PeerIdentity;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallPolicy;
+import io.shoal.common.pki.authz.CallerIdentity;
 
 /**
  * shoal.v1.CaService on control's port: joins and renewals. The caller's identity comes from its
- * verified client certificate, which {@link PeerIdentityInterceptor} puts in the call's context.
+ * verified client certificate, which the server's authorization interceptor puts in the call's
+ * context ({@link CallerIdentity}); {@link #POLICY} says who may call what.
  */
 public final class CaGrpcService extends CaServiceGrpc.CaServiceImplBase {
+  /** Anyone may join (the token is the proof); renewing takes the certificate being renewed. */
+  public static final CallPolicy POLICY = CallPolicy.builder()
+      .open(CaServiceGrpc.getJoinClusterMethod().getFullMethodName())
+      .allow(CaServiceGrpc.getRenewCertificateMethod().getFullMethodName(), Role.WORKER, Role.MANAGER)
+      .build();
+
   private final NodeCertificates certificates;
 
   public CaGrpcService(NodeCertificates certificates) {
@@ -35,7 +44,7 @@ public final class CaGrpcService extends CaServiceGrpc.CaServiceImplBase {
   @Override
   public void renewCertificate(RenewCertificateRequest request, StreamObserver<RenewCertificateResponse> response) {
     GrpcErrors.unary(response, () -> {
-      PeerIdentity caller = PeerIdentityInterceptor.PEER.get(Context.current());
+      PeerIdentity caller = CallerIdentity.current().orElse(null);
       if (caller == null) {
         throw new ShoalException(Status.Code.UNAUTHENTICATED,
             "renewing a certificate needs the current one: connect with the node's certificate");

@@ -42,6 +42,7 @@ import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.RootCertificate;
 import io.shoal.common.pki.TlsRefusals;
+import io.shoal.common.pki.authz.AuthorizationInterceptor;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
@@ -78,6 +79,7 @@ class ClusterJoinIT {
   private final ClusterKey key = ClusterKey.generate();
   private final List<String> refusals = new CopyOnWriteArrayList<>();
   private final AtomicInteger callsServed = new AtomicInteger();
+  private final java.util.Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private EtcdStore store;
   private ClusterCaManager cluster;
@@ -104,7 +106,7 @@ class ClusterJoinIT {
         .sslContext(ClusterTls.serverAcceptingJoins(serverKeys, root, this::refused))
         .addService(ServerInterceptors.intercept(
             new CaGrpcService(new NodeCertificates(cluster, validity, clock)),
-            new PeerIdentityInterceptor(), counting()))
+            new AuthorizationInterceptor(CaGrpcService.POLICY, revoked::contains, (code, method) -> { }), counting()))
         .build().start();
   }
 
@@ -167,7 +169,7 @@ class ClusterJoinIT {
                 .setCsr(ByteString.copyFrom(CertificateRequest.create(Keys.newEcP256()).der())).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
-        .hasMessageContaining("renewing a certificate needs the current one");
+        .hasMessageContaining("RenewCertificate needs a certificate of this cluster");
   }
 
   @Test
@@ -267,6 +269,23 @@ class ClusterJoinIT {
       // Saved before it is presented: a restarted node starts from the renewed one.
       assertThat(certs.read().credentials().notAfter()).isAfter(first.notAfter());
     }
+  }
+
+  @Test
+  void aRemovedNodeCannotRenew() throws CertificateException {
+    KeyPair first = Keys.newEcP256();
+    JoinClusterResponse joined = join(cluster.joinToken(Role.WORKER, false), first);
+    NodeCredentials current = credentials(first, joined.getCertificateChainPem());
+    revoked.add(joined.getNodeId());
+
+    assertThatThrownBy(() -> CaServiceGrpc.newBlockingStub(channel(ClusterTls.client(new ReloadableKeyManager(current),
+            new ClusterTrustManager(root, Optional.of(Role.MANAGER), clock, this::refused))))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .renewCertificate(RenewCertificateRequest.newBuilder()
+            .setCsr(ByteString.copyFrom(CertificateRequest.create(Keys.newEcP256()).der())).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))
+        .hasMessageContaining("was removed from the cluster (node rm)");
   }
 
   private JoinClusterResponse join(JoinToken token, KeyPair keys) {
