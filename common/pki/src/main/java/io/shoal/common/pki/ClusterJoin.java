@@ -32,8 +32,9 @@ public final class ClusterJoin {
    * Joins at {@code manager} ({@code host:port} of control) and writes the result to {@code dir}.
    *
    * @throws ShoalException with the manager's status (PERMISSION_DENIED for a token that is not
-   *     current, INVALID_ARGUMENT for a malformed one), or UNAVAILABLE naming the manager and, when
-   *     the handshake refused it, why (a CA that does not match the token names both digests)
+   *     current, INVALID_ARGUMENT for a malformed one, UNAVAILABLE when it does not answer), or
+   *     FAILED_PRECONDITION when this side refused the manager in the handshake, saying why (a CA
+   *     that does not match the token names both digests)
    */
   public static CertDirectory.Contents join(JoinToken token, String manager, CertDirectory dir, Clock clock,
       Duration deadline) {
@@ -57,7 +58,8 @@ public final class ClusterJoin {
     } catch (StatusRuntimeException e) {
       String why = refusal.get() != null ? refusal.get()
           : e.getStatus().getDescription() != null ? e.getStatus().getDescription() : e.getStatus().getCode().toString();
-      Status.Code code = refusal.get() != null ? Status.Code.UNAVAILABLE : e.getStatus().getCode();
+      // Refused by this side: the manager is not the one the token names, which asking again will not change.
+      Status.Code code = refusal.get() != null ? Status.Code.FAILED_PRECONDITION : e.getStatus().getCode();
       throw new ShoalException(code, "cannot join the cluster at " + manager + ": " + why);
     } finally {
       channel.shutdownNow();

@@ -242,7 +242,8 @@ class ClusterJoinIT {
 
     assertThatThrownBy(() -> ClusterJoin.join(foreign, "127.0.0.1:" + server.getPort(), certs, clock,
             Duration.ofSeconds(10)))
-        .isInstanceOfSatisfying(ShoalException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE))
+        .isInstanceOfSatisfying(ShoalException.class,
+            e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
         .hasMessageContaining("cannot join the cluster at 127.0.0.1:" + server.getPort()
             + ": the CA of the manager does not match the token: expected " + foreign.caDigest() + " got "
             + root.digest());
