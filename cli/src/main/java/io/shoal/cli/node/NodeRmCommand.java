@@ -1,6 +1,5 @@
 package io.shoal.cli.node;
 
-import io.grpc.StatusRuntimeException;
 import io.shoal.cli.CliCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +26,6 @@ public final class NodeRmCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    boolean failed = false;
-    for (String node : nodes) {
-      try {
-        control().deleteNode(node, force);
-        out().println(node);
-        out().flush();
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
-      }
-    }
-    return failed ? 1 : 0;
+    return removeEach(nodes, r -> control().deleteNode(r, force));
   }
 }
