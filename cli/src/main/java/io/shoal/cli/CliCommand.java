@@ -43,6 +43,25 @@ public abstract class CliCommand implements Callable<Integer> {
   }
 
   /**
+   * Docker's rm: deletes each reference and prints it as given; a failure for one is reported
+   * and the others go on. Returns the exit code: 1 when any failed.
+   */
+  protected int removeEach(java.util.List<String> references, java.util.function.Consumer<String> delete) {
+    boolean failed = false;
+    for (String reference : references) {
+      try {
+        delete.accept(reference);
+        out().println(reference);
+        out().flush();
+      } catch (io.grpc.StatusRuntimeException e) {
+        reportError(e);
+        failed = true;
+      }
+    }
+    return failed ? 1 : 0;
+  }
+
+  /**
    * Docker's inspect: looks up each reference (a failure is reported and the others go on), then
    * prints a JSON array of what was found, or each one {@code pretty}, a blank line apart.
    * Returns the exit code: 1 when any reference failed.

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       NetworkCommand.class,
       io.shoal.cli.secret.SecretCommand.class,
       io.shoal.cli.secret.ConfigCommand.class,
+      io.shoal.cli.cluster.ClusterCommand.class,
       io.shoal.cli.auth.LoginCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,10 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.GetClusterCaRequest;
+import io.shoal.api.v1.GetClusterCaResponse;
+import io.shoal.api.v1.GetJoinTokenRequest;
+import io.shoal.api.v1.NodeRole;
 import io.shoal.api.v1.ControlServiceGrpc.ControlServiceBlockingStub;
 import io.shoal.api.v1.CreateNetworkRequest;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -313,5 +317,20 @@ public final class ControlClient {
   /** FAILED_PRECONDITION, naming them, while services use it. */
   public void deleteConfig(String config) {
     stub().deleteConfig(DeleteConfigRequest.newBuilder().setConfig(config).build());
+  }
+
+  /** Removes and revokes a node; FAILED_PRECONDITION for one that is not down, unless {@code force}. */
+  public void deleteNode(String node, boolean force) {
+    stub().deleteNode(io.shoal.api.v1.DeleteNodeRequest.newBuilder().setNode(node).setForce(force).build());
+  }
+
+  /** The cluster CA's root certificate and its digest. */
+  public GetClusterCaResponse clusterCa() {
+    return stub().getClusterCa(GetClusterCaRequest.getDefaultInstance());
+  }
+
+  /** The join token of {@code role}, after replacing it with a new one when {@code rotate}. */
+  public String joinToken(NodeRole role, boolean rotate) {
+    return stub().getJoinToken(GetJoinTokenRequest.newBuilder().setRole(role).setRotate(rotate).build()).getToken();
   }
 }

@@ -1,6 +1,5 @@
 package io.shoal.cli.network;
 
-import io.grpc.StatusRuntimeException;
 import io.shoal.cli.CliCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,17 +21,6 @@ public final class NetworkRmCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    boolean failed = false;
-    for (String network : networks) {
-      try {
-        control().deleteNetwork(network);
-        out().println(network);
-        out().flush();
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
-      }
-    }
-    return failed ? 1 : 0;
+    return removeEach(networks, r -> control().deleteNetwork(r));
   }
 }

@@ -1,6 +1,5 @@
 package io.shoal.cli.secret;
 
-import io.grpc.StatusRuntimeException;
 import io.shoal.cli.CliCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +17,6 @@ abstract class PayloadRmCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    boolean failed = false;
-    for (String reference : references) {
-      try {
-        delete(reference);
-        out().println(reference);
-        out().flush();
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
-      }
-    }
-    return failed ? 1 : 0;
+    return removeEach(references, r -> delete(r));
   }
 }

@@ -1,6 +1,5 @@
 package io.shoal.cli.service;
 
-import io.grpc.StatusRuntimeException;
 import io.shoal.cli.CliCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,17 +21,6 @@ public final class ServiceRmCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    boolean failed = false;
-    for (String service : services) {
-      try {
-        control().deleteService(service);
-        out().println(service);
-        out().flush();
-      } catch (StatusRuntimeException e) {
-        reportError(e);
-        failed = true;
-      }
-    }
-    return failed ? 1 : 0;
+    return removeEach(services, r -> control().deleteService(r));
   }
 }

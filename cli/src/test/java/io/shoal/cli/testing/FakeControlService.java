@@ -507,6 +507,23 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
     response.onCompleted();
   }
 
+  @Override
+  public synchronized void deleteNode(io.shoal.api.v1.DeleteNodeRequest request,
+      StreamObserver<io.shoal.api.v1.DeleteNodeResponse> response) {
+    answer("DeleteNode", response, () -> {
+      String ref = request.getNode();
+      Node node = nodes.stream()
+          .filter(n -> n.getId().equals(ref) || n.getDescription().getHostname().equals(ref)).findFirst()
+          .orElseThrow(() -> Status.NOT_FOUND.withDescription("node " + ref + " not found").asRuntimeException());
+      if (!request.getForce() && node.getStatus().getState() != NodeState.NODE_STATE_DOWN) {
+        throw Status.FAILED_PRECONDITION.withDescription("node " + ref + " is not down and can't be removed")
+            .asRuntimeException();
+      }
+      nodes.remove(node);
+      return io.shoal.api.v1.DeleteNodeResponse.getDefaultInstance();
+    });
+  }
+
   /** Node updates received, in order. */
   public synchronized List<io.shoal.api.v1.UpdateNodeRequest> nodeUpdates() {
     return List.copyOf(nodeUpdates);
@@ -648,6 +665,35 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   }
 
   /** Answers with {@code body}'s result, or the failure set up for {@code rpc}, or the status it threw. */
+  /** The CA the fake answers GetClusterCa with. */
+  public static final String CA_DIGEST = "sha256:" + "ab".repeat(32);
+  public static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  private final java.util.Map<io.shoal.api.v1.NodeRole, Integer> tokenGenerations = new java.util.HashMap<>();
+
+  /** The join token of {@code role} as the fake gives it now (each rotation makes a new one). */
+  public synchronized String joinToken(io.shoal.api.v1.NodeRole role) {
+    return "SWMTKN-1-" + "0".repeat(50) + "-" + role.getNumber() + "g" + tokenGenerations.getOrDefault(role, 0)
+        + "x".repeat(22);
+  }
+
+  @Override
+  public synchronized void getClusterCa(io.shoal.api.v1.GetClusterCaRequest request,
+      StreamObserver<io.shoal.api.v1.GetClusterCaResponse> response) {
+    answer("GetClusterCa", response, () -> io.shoal.api.v1.GetClusterCaResponse.newBuilder()
+        .setDigest(CA_DIGEST).setCertificatePem(CA_PEM).build());
+  }
+
+  @Override
+  public synchronized void getJoinToken(io.shoal.api.v1.GetJoinTokenRequest request,
+      StreamObserver<io.shoal.api.v1.GetJoinTokenResponse> response) {
+    answer("GetJoinToken", response, () -> {
+      if (request.getRotate()) {
+        tokenGenerations.merge(request.getRole(), 1, Integer::sum);
+      }
+      return io.shoal.api.v1.GetJoinTokenResponse.newBuilder().setToken(joinToken(request.getRole())).build();
+    });
+  }
+
   private <T> void answer(String rpc, StreamObserver<T> response, Supplier<T> body) {
     if (failed(rpc, response)) {
       return;

@@ -5,7 +5,12 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.grpc.ServerInterceptors;
+import io.shoal.common.pki.authz.AuthorizationInterceptor;
+import io.shoal.common.store.RevokedNodes;
+import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -28,12 +33,15 @@ public final class Control implements AutoCloseable {
   private final NodeSpecCreator nodeSpecs;
   private final OrphanCredentialSweeper credentialSweeper;
   private final ClusterCaManager clusterCa;
+  private final CaGrpcService ca;
+  private final RevokedNodes revoked;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
-      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa) {
+      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
+      CaGrpcService ca) {
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -43,11 +51,16 @@ public final class Control implements AutoCloseable {
     this.nodeSpecs = nodeSpecs;
     this.credentialSweeper = credentialSweeper;
     this.clusterCa = clusterCa;
+    this.ca = ca;
+    this.revoked = new RevokedNodes(store);
   }
 
   public Control start() {
     clusterCa.start();
-    grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry);
+    revoked.start();
+    grpc = GrpcServer.start("control", config.listen(), List.of(api,
+        () -> ServerInterceptors.intercept(ca, new AuthorizationInterceptor(CaGrpcService.POLICY, revoked::contains,
+            (code, method) -> { }))), telemetry);
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
@@ -57,7 +70,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

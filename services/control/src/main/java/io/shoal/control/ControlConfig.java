@@ -18,7 +18,9 @@ import java.util.Optional;
  * @param sweepInterval how often registry credentials left without their service are removed
  * @param networks where networks get their subnets
  * @param clusterKey seals secrets, the cluster CA's key and the join tokens; absent: no secrets, no CA
+ * @param certExpiry how long the node certificates the cluster CA issues are valid
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
-    Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey) {}
+    Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey,
+    Duration certExpiry) {}

@@ -32,6 +32,8 @@ import io.shoal.api.v1.DeleteConfigResponse;
 import io.shoal.api.v1.Config;
 import io.shoal.api.v1.CreateServiceRequest;
 import io.shoal.api.v1.CreateServiceResponse;
+import io.shoal.api.v1.DeleteNodeRequest;
+import io.shoal.api.v1.DeleteNodeResponse;
 import io.shoal.api.v1.DeleteServiceRequest;
 import io.shoal.api.v1.DeleteServiceResponse;
 import io.shoal.api.v1.GetClusterCaRequest;
@@ -206,6 +208,14 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void getNode(GetNodeRequest request, StreamObserver<GetNodeResponse> response) {
     GrpcErrors.unary(response, () -> GetNodeResponse.newBuilder().setNode(nodes.find(request.getNode())).build());
+  }
+
+  @Override
+  public void deleteNode(DeleteNodeRequest request, StreamObserver<DeleteNodeResponse> response) {
+    GrpcErrors.unary(response, () -> {
+      nodes.delete(request.getNode(), request.getForce(), Clock.systemUTC().instant());
+      return DeleteNodeResponse.getDefaultInstance();
+    });
   }
 
   @Override

@@ -49,6 +49,18 @@ public final class ControlMain implements Callable<Integer> {
           + " key there are no secrets and no CA: secret create, `shoal cluster ca` and `join-token` are refused.")
   Path clusterKeyFile;
 
+  /**
+   * SwarmKit refuses below an hour; a minute here lets an end-to-end test watch a renewal, and
+   * nodes renew at half of it at the soonest.
+   */
+  static final Duration MIN_CERT_EXPIRY = Duration.ofMinutes(1);
+
+  // Swarm's default; SwarmKit refuses below an hour, as renewal at half of it needs some room.
+  @Option(names = "--cert-expiry", defaultValue = "${env:SHOAL_CERT_EXPIRY:-2160h}", converter = GoDurationConverter.class,
+      description = "How long the node certificates the cluster CA issues are valid; nodes renew at 50-80%%"
+          + " of it (default: ${DEFAULT-VALUE}, 90 days; at least 1m).")
+  Duration certExpiry;
+
   @Spec CommandSpec spec;
 
   /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
@@ -66,6 +78,10 @@ public final class ControlMain implements Callable<Integer> {
    */
   @Override
   public Integer call() throws InterruptedException {
+    if (certExpiry.compareTo(MIN_CERT_EXPIRY) < 0) {
+      return refuse("--cert-expiry " + certExpiry.toSeconds() + "s is below 1m: nodes would spend their time"
+          + " renewing");
+    }
     try {
       Control control = DaggerControlComponent.builder()
           .configModule(new ConfigModule(config()))
@@ -93,7 +109,7 @@ public final class ControlMain implements Callable<Integer> {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
-        sweepInterval, networks.config(), clusterKey());
+        sweepInterval, networks.config(), clusterKey(), certExpiry);
   }
 
   public static void main(String[] args) {

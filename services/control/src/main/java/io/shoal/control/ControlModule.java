@@ -8,7 +8,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
+import io.shoal.control.ca.NodeCertificates;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -46,6 +48,12 @@ public final class ControlModule {
   @Singleton
   static ClusterCaManager clusterCa(ControlConfig config, EtcdStore store, Clock clock) {
     return new ClusterCaManager(store, config.clusterKey(), clock);
+  }
+
+  @Provides
+  @Singleton
+  static CaGrpcService caService(ControlConfig config, ClusterCaManager clusterCa, Clock clock) {
+    return new CaGrpcService(new NodeCertificates(clusterCa, config.certExpiry(), clock));
   }
 
   @Provides

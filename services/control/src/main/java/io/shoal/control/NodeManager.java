@@ -6,13 +6,18 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.NodeAvailability;
 import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSpec;
+import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.RevokedNode;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.objects.NodeViews;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
+import io.shoal.common.store.Txn;
+import io.shoal.common.time.Timestamps;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,8 +102,36 @@ public final class NodeManager {
     }
   }
 
-  /** The node with this id: its spec, its registration, or both. */
+  /**
+   * Removes the node and revokes it, in one transaction: its spec goes and
+   * {@code revoked_nodes/<id>} is written, so every service refuses its certificate from then on
+   * and the dispatcher ends its session and removes its registration (which moves its tasks).
+   * A node that is not down is refused unless {@code force}, as Docker's `node rm` does.
+   */
+  public void delete(String reference, boolean force, Instant now) {
+    Node node = find(reference);
+    String name = node.getDescription().getHostname().isEmpty() ? node.getId() : node.getDescription().getHostname();
+    if (!force && node.getStatus().getState() != NodeState.NODE_STATE_DOWN) {
+      throw ShoalException.failedPrecondition("node " + name + " is not down and can't be removed; use"
+          + " `shoal node rm --force " + reference + "` to remove it anyway (its tasks are moved, and its"
+          + " certificate stops working at once)");
+    }
+    RevokedNode revoked = RevokedNode.newBuilder().setNodeId(node.getId())
+        .setHostname(node.getDescription().getHostname()).setRevokeTime(Timestamps.toTimestamp(now)).build();
+    Txn txn = store.txn().create(Tables.REVOKED_NODES, node.getId(), revoked);
+    store.get(Tables.NODES, node.getId()).ifPresent(spec -> txn.delete(Tables.NODES, node.getId(), spec.getVersion()));
+    try {
+      txn.commit();
+    } catch (ConflictException e) {
+      throw new ConflictException("node " + name + " changed while it was being removed; try again");
+    }
+  }
+
+  /** The node with this id: its spec, its registration, or both; none once it was removed. */
   private Optional<Node> get(String nodeId) {
+    if (store.get(Tables.REVOKED_NODES, nodeId).isPresent()) {
+      return Optional.empty();
+    }
     Optional<Node> spec = store.get(Tables.NODES, nodeId);
     Optional<NodeRegistration> registration = store.get(Tables.NODE_REGISTRATIONS, nodeId);
     if (spec.isEmpty() && registration.isEmpty()) {
@@ -113,6 +146,8 @@ public final class NodeManager {
     store.list(Tables.NODES).items().forEach(n -> specs.put(n.getId(), n));
     Map<String, NodeRegistration> registrations = new HashMap<>();
     store.list(Tables.NODE_REGISTRATIONS).items().forEach(r -> registrations.put(r.getId(), r));
+    // A removed node's registration lasts until the dispatcher sees the revocation.
+    store.list(Tables.REVOKED_NODES).items().forEach(r -> registrations.remove(r.getNodeId()));
     List<Node> all = new ArrayList<>();
     specs.forEach((id, n) -> all.add(NodeViews.merge(n, registrations.get(id))));
     registrations.forEach((id, r) -> {

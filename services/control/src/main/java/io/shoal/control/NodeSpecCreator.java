@@ -83,10 +83,13 @@ public final class NodeSpecCreator implements AutoCloseable {
     }
     Node node = NodeViews.newNode(registration);
     try {
-      store.txn().create(Tables.NODES, node.getId(), node).commit();
+      // Not for a removed node whose registration the dispatcher has not dropped yet.
+      store.txn().create(Tables.NODES, node.getId(), node)
+          .requireAbsent(EtcdStore.keyOf(Tables.REVOKED_NODES, node.getId())).commit();
       log.info("node {} ({}) has joined", node.getId(), registration.getDescription().getHostname());
     } catch (ConflictException e) {
-      log.debug("node {} got its spec meanwhile (another replica, or a `node update`)", node.getId());
+      log.debug("node {} got its spec meanwhile (another replica, or a `node update`), or was removed",
+          node.getId());
     }
   }
 

@@ -14,6 +14,10 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.pki.PeerIdentity;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallerIdentity;
 import io.shoal.common.ids.Ids;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.time.Timestamps;
@@ -62,6 +66,8 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final String dispatcherName;
   private final java.time.Duration stallTimeout;
   private final String sessionId = Ids.newId();
+  /** The caller's verified certificate, read when the stream opened (none without TLS). */
+  private final java.util.Optional<PeerIdentity> caller = CallerIdentity.current();
   private volatile String nodeId;
   private volatile InetAddress nodeAddr;
   private volatile long leaseId;
@@ -130,6 +136,8 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       }
     } catch (InvalidArgumentException e) {
       fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+    } catch (ShoalException e) {
+      fail(Status.fromCode(e.code()).withDescription(e.getMessage()));
     } catch (RuntimeException e) {
       log.warn("session {} of node {} failed: {}", sessionId, nodeId, e.toString());
       fail(Status.UNAVAILABLE.withDescription("dispatcher: " + e.getMessage()));
@@ -199,6 +207,12 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       return;
     }
     InetAddress addr = SessionRequestValidator.register(register);
+    // A worker's certificate names its node: it may open a session only for that node.
+    caller.filter(c -> c.role() == Role.WORKER && !c.nodeId().equals(register.getNodeId())).ifPresent(c -> {
+      throw new ShoalException(io.grpc.Status.Code.PERMISSION_DENIED, "the certificate of node " + c.nodeId()
+          + " may not register as node " + register.getNodeId());
+    });
+    registrar.requireNotRevoked(register.getNodeId());
     long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
     leaseId = store.grantLease(ttl);
     heartbeatDeadlineNanos = java.time.Duration.ofSeconds(ttl).toNanos();

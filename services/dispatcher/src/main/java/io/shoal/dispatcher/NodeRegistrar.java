@@ -6,6 +6,9 @@ import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.NodeState;
 import io.shoal.api.v1.NodeStatus;
+import io.grpc.Status;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.store.Txn;
 import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
@@ -36,11 +39,49 @@ final class NodeRegistrar {
     this.clock = clock;
   }
 
+  /** @throws ShoalException PERMISSION_DENIED for a node removed by `node rm` */
+  void requireNotRevoked(String nodeId) {
+    if (store.get(Tables.REVOKED_NODES, nodeId).isPresent()) {
+      throw revoked(nodeId);
+    }
+  }
+
+  static ShoalException revoked(String nodeId) {
+    return new ShoalException(Status.Code.PERMISSION_DENIED, "node " + nodeId + " was removed from the cluster"
+        + " (node rm); join it again with a join token (`shoal cluster join-token worker`)");
+  }
+
+  /**
+   * Forgets a removed node: its registration and session keys go (so the scheduler moves its
+   * tasks, and the registry service refuses its session); retried on a concurrent change.
+   */
+  void remove(String nodeId) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Optional<NodeRegistration> registration = store.get(Tables.NODE_REGISTRATIONS, nodeId);
+      Optional<NodeSession> session = store.get(Tables.SESSIONS, nodeId);
+      if (registration.isEmpty() && session.isEmpty()) {
+        return;
+      }
+      Txn txn = store.txn();
+      registration.ifPresent(r -> txn.delete(Tables.NODE_REGISTRATIONS, nodeId, r.getVersion()));
+      session.ifPresent(s -> txn.delete(Tables.SESSIONS, nodeId, s.getVersion()));
+      try {
+        txn.commit();
+        log.info("node {} was removed from the cluster: registration dropped, session ended", nodeId);
+        return;
+      } catch (ConflictException e) {
+        log.debug("node {} changed while being forgotten; again", nodeId);
+      }
+    }
+    log.warn("could not drop the registration of removed node {} after 10 attempts", nodeId);
+  }
+
   void register(String nodeId, NodeDescription description, NodeSession session, long leaseId) {
     for (int attempt = 0; ; attempt++) {
       Optional<NodeRegistration> current = store.get(Tables.NODE_REGISTRATIONS, nodeId);
       NodeStatus ready = NodeStatus.newBuilder().setState(NodeState.NODE_STATE_READY).setTimestamp(now()).build();
-      var txn = store.txn().putBytes(Tables.SESSIONS.name() + "/" + nodeId, session.toByteArray(), leaseId);
+      var txn = store.txn().putBytes(Tables.SESSIONS.name() + "/" + nodeId, session.toByteArray(), leaseId)
+          .requireAbsent(EtcdStore.keyOf(Tables.REVOKED_NODES, nodeId));
       if (current.isPresent()) {
         NodeRegistration node = current.get().toBuilder().setDescription(description).setStatus(ready).build();
         txn.update(Tables.NODE_REGISTRATIONS, nodeId, node, current.get().getVersion());
@@ -54,6 +95,7 @@ final class NodeRegistrar {
         log.info("node {} ({}, {}) is READY", nodeId, description.getHostname(), description.getAddr());
         return;
       } catch (ConflictException e) {
+        requireNotRevoked(nodeId);
         if (attempt >= 10) {
           throw e;
         }

@@ -68,9 +68,15 @@ final class SessionManager implements AutoCloseable {
 
   void start() {
     cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS,
-        Tables.NETWORKS, Tables.SERVICE_STATUS), this::onChanges).start();
+        Tables.NETWORKS, Tables.SERVICE_STATUS, Tables.REVOKED_NODES), this::onChanges).start();
     pusher.start();
     heartbeatChecker.scheduleAtFixedRate(this::expireSilentSessions, 500, 500, TimeUnit.MILLISECONDS);
+    // Nodes removed while no dispatcher saw it.
+    for (String nodeId : cache.view(Tables.REVOKED_NODES).keySet()) {
+      if (cache.view(Tables.NODE_REGISTRATIONS).containsKey(nodeId) || cache.view(Tables.SESSIONS).containsKey(nodeId)) {
+        livenessExecutor.execute(() -> registrar.remove(nodeId));
+      }
+    }
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
     for (NodeRegistration node : cache.view(Tables.NODE_REGISTRATIONS).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY
@@ -114,6 +120,8 @@ final class SessionManager implements AutoCloseable {
         networksChanged |= onServiceStatusChange(change);
       } else if (change.table() == Tables.NODE_REGISTRATIONS) {
         networksChanged |= onNodeChange(change);
+      } else if (change.table() == Tables.REVOKED_NODES && change instanceof Change.Put<?> put) {
+        revoke(put.id());
       } else if (change.table() == Tables.SESSIONS && change instanceof Change.Delete<?> d) {
         String nodeId = d.id();
         livenessExecutor.execute(() -> registrar.markDown(nodeId, "heartbeat failure"));
@@ -122,6 +130,20 @@ final class SessionManager implements AutoCloseable {
     if (networksChanged) {
       dirtyNodes.add(NETWORKS_CHANGED);
     }
+  }
+
+  /**
+   * `node rm`: the node's session on this dispatcher ends at once, and the node is forgotten.
+   * Off the watch thread: ending a session revokes its lease, a call to etcd.
+   */
+  private void revoke(String nodeId) {
+    livenessExecutor.execute(() -> {
+      AgentSession session = sessions.get(nodeId);
+      if (session != null) {
+        session.fail(Status.PERMISSION_DENIED.withDescription(NodeRegistrar.revoked(nodeId).getMessage()));
+      }
+      registrar.remove(nodeId);
+    });
   }
 
   /** Marks the task's nodes if their assignments changed; returns whether it marked networks. */

@@ -12,6 +12,7 @@ import io.shoal.api.v1.DispatcherServiceGrpc;
 import io.shoal.api.v1.Heartbeat;
 import io.shoal.api.v1.NodeDescription;
 import io.shoal.api.v1.NodeState;
+import io.shoal.api.v1.RevokedNode;
 import io.shoal.api.v1.RegisterNode;
 import io.shoal.api.v1.SessionRequest;
 import io.shoal.api.v1.SessionResponse;
@@ -124,6 +125,26 @@ class DispatcherIT {
     assertThat(node.getStatus().getState()).isEqualTo(NodeState.NODE_STATE_READY);
     assertThat(node.getDescription().getHostname()).isEqualTo("n1-host");
     assertThat(store.get(Tables.SESSIONS, "n1")).isPresent();
+  }
+
+  @Test
+  void aRemovedNodesSessionEndsItsRegistrationGoesAndItCannotRegisterAgain() {
+    FakeAgent agent = new FakeAgent().register("n1rm");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n1rm").isPresent());
+
+    // As control's `node rm --force` does (its spec is control's, and gone too).
+    store.txn().create(Tables.REVOKED_NODES, "n1rm", RevokedNode.newBuilder().setNodeId("n1rm").build()).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.error != null);
+    assertThat(io.grpc.Status.fromThrowable(agent.error).getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+    assertThat(agent.error).hasMessageContaining("node n1rm was removed from the cluster (node rm)");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.NODE_REGISTRATIONS, "n1rm").isEmpty()
+        && store.get(Tables.SESSIONS, "n1rm").isEmpty());
+
+    FakeAgent again = new FakeAgent().register("n1rm");
+    await().atMost(Duration.ofSeconds(10)).until(() -> again.error != null);
+    assertThat(io.grpc.Status.fromThrowable(again.error).getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+    assertThat(store.get(Tables.NODE_REGISTRATIONS, "n1rm")).isEmpty();
   }
 
   @Test

@@ -8,7 +8,11 @@ import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;
 import io.shoal.api.v1.SealServiceCredentialsRequest;
 import io.shoal.api.v1.SealServiceCredentialsResponse;
+import io.grpc.Status;
 import io.shoal.common.errors.GrpcErrors;
+import io.shoal.common.errors.ShoalException;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallerIdentity;
 import io.shoal.registry.credentials.CredentialStore;
 import jakarta.inject.Inject;
 
@@ -47,6 +51,12 @@ public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServi
   public void getPullCredentials(GetPullCredentialsRequest request,
       StreamObserver<GetPullCredentialsResponse> response) {
     GrpcErrors.unary(response, () -> {
+      // Over mutual TLS a worker asks only for its own node's tasks, whatever it says.
+      CallerIdentity.current().filter(c -> c.role() == Role.WORKER && !c.nodeId().equals(request.getNodeId()))
+          .ifPresent(c -> {
+            throw new ShoalException(Status.Code.PERMISSION_DENIED, "the certificate of node " + c.nodeId()
+                + " may not ask for the pull credentials of node " + request.getNodeId() + "'s tasks");
+          });
       GetPullCredentialsResponse.Builder r = GetPullCredentialsResponse.newBuilder();
       credentials.forPull(request.getNodeId(), request.getSessionSecret(), request.getTaskId()).ifPresent(r::setAuth);
       return r.build();

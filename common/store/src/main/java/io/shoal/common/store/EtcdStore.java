@@ -105,7 +105,7 @@ public final class EtcdStore implements AutoCloseable {
     return ByteSequence.from(root + path, UTF_8);
   }
 
-  static String keyOf(Table<?> table, String id) {
+  public static String keyOf(Table<?> table, String id) {
     return table.name() + "/" + id;
   }
 

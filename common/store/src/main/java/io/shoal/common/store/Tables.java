@@ -7,6 +7,7 @@ import io.shoal.api.v1.NodeRegistration;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.Payload;
 import io.shoal.api.v1.Secret;
+import io.shoal.api.v1.RevokedNode;
 import io.shoal.api.v1.SealedClusterCa;
 import io.shoal.api.v1.SealedCredentials;
 import io.shoal.api.v1.SealedJoinTokens;
@@ -112,6 +113,12 @@ public final class Tables {
   /** {@code cluster/join_tokens}: the worker and manager join tokens, sealed (id {@code join_tokens}). */
   public static final Table<SealedJoinTokens> JOIN_TOKENS =
       new Table<>(CLUSTER, SealedJoinTokens.getDefaultInstance());
+
+  /**
+   * {@code revoked_nodes/<node id>}: nodes removed by `node rm`, control's; never removed, so a
+   * removed node's certificate stays refused until it expires.
+   */
+  public static final Table<RevokedNode> REVOKED_NODES = new Table<>("revoked_nodes", RevokedNode.getDefaultInstance());
 
   /** {@code leader/scheduler}, on the leading scheduler's lease, names it and its term. */
   public static final String LEADER = "leader";
