@@ -4,6 +4,7 @@ import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.control.network.NetworkConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * @param sweepInterval how often registry credentials left without their service are removed
  * @param networks where networks get their subnets
  * @param clusterKey seals secrets, the cluster CA's key and the join tokens; absent: no secrets, no CA
+ * @param pkiDir the CA made offline ({@code shoal-control ca init}), adopted into etcd if it has none
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
-    Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey) {}
+    Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey,
+    Optional<Path> pkiDir) {}

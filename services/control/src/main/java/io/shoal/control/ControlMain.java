@@ -9,6 +9,7 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
+import io.shoal.control.ca.CaCommand;
 import io.shoal.control.network.NetworkOptions;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services and networks in etcd;"
         + " completes the scheduler's automatic rollbacks, gives newly registered nodes their spec and removes"
-        + " registry credentials left without their service.")
+        + " registry credentials left without their service.",
+    subcommands = CaCommand.class)
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
@@ -48,6 +50,12 @@ public final class ControlMain implements Callable<Integer> {
           + " itself in env SHOAL_CLUSTER_KEY. The first control to start with it creates the cluster CA. Without a"
           + " key there are no secrets and no CA: secret create, `shoal cluster ca` and `join-token` are refused.")
   Path clusterKeyFile;
+
+  @Option(names = "--pki-dir", defaultValue = "${env:SHOAL_PKI_DIR}",
+      description = "Directory where `shoal-control ca init` made the cluster CA (env SHOAL_PKI_DIR): stored in etcd"
+          + " when etcd has no CA yet; control refuses to start when etcd holds another. Without it, control loads"
+          + " the CA from etcd, or creates one.")
+  Path pkiDir;
 
   @Spec CommandSpec spec;
 
@@ -93,7 +101,7 @@ public final class ControlMain implements Callable<Integer> {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
         new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
-        sweepInterval, networks.config(), clusterKey());
+        sweepInterval, networks.config(), clusterKey(), Optional.ofNullable(pkiDir));
   }
 
   public static void main(String[] args) {

@@ -45,7 +45,7 @@ public final class ControlModule {
   @Provides
   @Singleton
   static ClusterCaManager clusterCa(ControlConfig config, EtcdStore store, Clock clock) {
-    return new ClusterCaManager(store, config.clusterKey(), clock);
+    return new ClusterCaManager(store, config.clusterKey(), config.pkiDir(), clock);
   }
 
   @Provides
