@@ -2,10 +2,12 @@ package io.shoal.control;
 
 import io.grpc.ManagedChannel;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.ClusterCaManager;
+import io.shoal.control.ca.MembersOnlyInterceptor;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -28,12 +30,15 @@ public final class Control implements AutoCloseable {
   private final NodeSpecCreator nodeSpecs;
   private final OrphanCredentialSweeper credentialSweeper;
   private final ClusterCaManager clusterCa;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
-      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa) {
+      NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
+      ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -47,7 +52,11 @@ public final class Control implements AutoCloseable {
 
   public Control start() {
     clusterCa.start();
-    grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry);
+    // One port for members and, once the join RPC exists, for nodes joining without a
+    // certificate: the TLS layer lets those in, the interceptor refuses their calls.
+    grpc = GrpcServer.start("control", config.listen(), List.of(api), telemetry, tls,
+        tls.serverContextAcceptingJoins(),
+        tls.enabled() ? List.of(new MembersOnlyInterceptor(telemetry)) : List.of());
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();

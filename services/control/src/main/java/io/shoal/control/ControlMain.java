@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Spec;
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
   @Mixin NetworkOptions networks = new NetworkOptions();
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
@@ -75,13 +79,15 @@ public final class ControlMain implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     try {
+      ControlConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+      ServiceTls tls = tlsOptions.tls();
       Control control = DaggerControlComponent.builder()
-          .configModule(new ConfigModule(config()))
+          .configModule(new ConfigModule(config, tls))
           .build()
           .control();
       ServiceMain.run("control", control, control::start);
       return 0;
-    } catch (IllegalArgumentException | UncheckedIOException e) {
+    } catch (IllegalArgumentException | UncheckedIOException | CannotStartException e) {
       return refuse(e.getMessage());
     } catch (ShoalException e) {
       if (e.code() != Status.Code.FAILED_PRECONDITION) {
@@ -98,9 +104,13 @@ public final class ControlMain implements Callable<Integer> {
   }
 
   ControlConfig config() {
+    return config(Optional.empty());
+  }
+
+  ControlConfig config(Optional<Path> certDir) {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
+        etcd.config(Writer.CONTROL, certDir), ServerOptions.parseHostPort(registry),
         sweepInterval, networks.config(), clusterKey(), Optional.ofNullable(pkiDir));
   }
 

@@ -1,6 +1,7 @@
 package io.shoal.dispatcher;
 
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
@@ -20,11 +21,13 @@ public final class Dispatcher implements AutoCloseable {
   private final SessionManager sessions;
   private final TaskStatusWriter statusWriter;
   private final DispatcherGrpcService api;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
   Dispatcher(DispatcherConfig config, Telemetry telemetry, EtcdStore store, SessionManager sessions,
-      TaskStatusWriter statusWriter, DispatcherGrpcService api) {
+      TaskStatusWriter statusWriter, DispatcherGrpcService api, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -35,7 +38,7 @@ public final class Dispatcher implements AutoCloseable {
 
   public Dispatcher start() {
     sessions.start();
-    grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry);
+    grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls);
     return this;
   }
 

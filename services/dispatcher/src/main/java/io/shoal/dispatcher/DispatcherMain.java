@@ -9,8 +9,15 @@ import io.shoal.common.store.Writer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +28,8 @@ import picocli.CommandLine.Option;
 public final class DispatcherMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Spec CommandSpec spec;
 
   @Option(names = "--heartbeat-period", defaultValue = "2s", converter = GoDurationConverter.class,
       description = "How often agents heartbeat; a node is DOWN after three missed periods (default: ${DEFAULT-VALUE}).")
@@ -28,8 +37,15 @@ public final class DispatcherMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    DispatcherConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    ServiceTls tls;
+    try {
+      tls = tlsOptions.tls();
+    } catch (CannotStartException e) {
+      return ServiceMain.refuse(spec, "shoal-dispatcher", e.getMessage());
+    }
     Dispatcher dispatcher = DaggerDispatcherComponent.builder()
-        .configModule(new ConfigModule(config()))
+        .configModule(new ConfigModule(config, tls))
         .build()
         .dispatcher();
     ServiceMain.run("dispatcher", dispatcher, dispatcher::start);
@@ -37,10 +53,14 @@ public final class DispatcherMain implements Callable<Integer> {
   }
 
   DispatcherConfig config() {
+    return config(Optional.empty());
+  }
+
+  DispatcherConfig config(Optional<Path> certDir) {
     List<InetSocketAddress> listen = server.listenAddresses("127.0.0.1:7403");
     InetSocketAddress first = listen.get(0);
     return new DispatcherConfig(listen, server.metricsPort == null ? 9403 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.DISPATCHER), first.getHostString() + ":" + first.getPort(),
+        etcd.config(Writer.DISPATCHER, certDir), first.getHostString() + ":" + first.getPort(),
         heartbeatPeriod, AgentSession.STALL_TIMEOUT);
   }
 

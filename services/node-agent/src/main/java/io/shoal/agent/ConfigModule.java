@@ -1,6 +1,7 @@
 package io.shoal.agent;
 
 import dagger.Module;
+import io.shoal.common.server.tls.ServiceTls;
 import dagger.Provides;
 import io.shoal.common.telemetry.TelemetryConfig;
 
@@ -8,9 +9,21 @@ import io.shoal.common.telemetry.TelemetryConfig;
 @Module
 public final class ConfigModule {
   private final AgentFlags flags;
+  private final ServiceTls tls;
 
+  /** Plaintext gRPC (tests). */
   public ConfigModule(AgentFlags flags) {
+    this(flags, ServiceTls.insecure());
+  }
+
+  public ConfigModule(AgentFlags flags, ServiceTls tls) {
     this.flags = flags;
+    this.tls = tls;
+  }
+
+  @Provides
+  ServiceTls tls() {
+    return tls;
   }
 
   @Provides

@@ -1,6 +1,7 @@
 package io.shoal.registry;
 
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
@@ -15,10 +16,12 @@ public final class Registry implements AutoCloseable {
   private final Telemetry telemetry;
   private final EtcdStore store;
   private final RegistryGrpcService api;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
-  Registry(RegistryConfig config, Telemetry telemetry, EtcdStore store, RegistryGrpcService api) {
+  Registry(RegistryConfig config, Telemetry telemetry, EtcdStore store, RegistryGrpcService api, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -26,7 +29,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public Registry start() {
-    grpc = GrpcServer.start("registry", config.listen(), List.of(api), telemetry);
+    grpc = GrpcServer.start("registry", config.listen(), List.of(api), telemetry, tls);
     return this;
   }
 

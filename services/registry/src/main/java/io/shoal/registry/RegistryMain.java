@@ -13,7 +13,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +29,8 @@ import picocli.CommandLine.Option;
 public final class RegistryMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Spec CommandSpec spec;
 
   @Option(names = "--insecure-registry", split = ",",
       description = "Registries (host:port) spoken to over plain HTTP; loopback ones always are.")
@@ -60,8 +67,15 @@ public final class RegistryMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    RegistryConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    ServiceTls tls;
+    try {
+      tls = tlsOptions.tls();
+    } catch (CannotStartException e) {
+      return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
+    }
     Registry registry = DaggerRegistryComponent.builder()
-        .configModule(new ConfigModule(config()))
+        .configModule(new ConfigModule(config, tls))
         .build()
         .registry();
     ServiceMain.run("registry", registry, registry::start);
@@ -69,9 +83,13 @@ public final class RegistryMain implements Callable<Integer> {
   }
 
   RegistryConfig config() {
+    return config(Optional.empty());
+  }
+
+  RegistryConfig config(Optional<Path> certDir) {
     return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
         server.metricsPort == null ? 9401 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.REGISTRY),
+        etcd.config(Writer.REGISTRY, certDir),
         Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, clusterKey());
   }
 

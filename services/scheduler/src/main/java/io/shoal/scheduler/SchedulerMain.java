@@ -11,7 +11,12 @@ import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +31,7 @@ import picocli.CommandLine.Spec;
 public final class SchedulerMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   @Option(names = "--task-history-limit", defaultValue = "5",
       description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
@@ -70,8 +76,15 @@ public final class SchedulerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    SchedulerConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    ServiceTls tls;
+    try {
+      tls = tlsOptions.tls();
+    } catch (CannotStartException e) {
+      return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
+    }
     Scheduler scheduler = DaggerSchedulerComponent.builder()
-        .configModule(new ConfigModule(config()))
+        .configModule(new ConfigModule(config, tls))
         .build()
         .scheduler();
     ServiceMain.run("scheduler", scheduler, scheduler::start);
@@ -80,6 +93,10 @@ public final class SchedulerMain implements Callable<Integer> {
 
   /** The flags as a config; an unknown plugin name is a usage error (exit code 2). */
   SchedulerConfig config() {
+    return config(Optional.empty());
+  }
+
+  SchedulerConfig config(Optional<Path> certDir) {
     try {
       PlacementPlugins.filters(disabledFilters);
     } catch (IllegalArgumentException e) {
@@ -95,7 +112,7 @@ public final class SchedulerMain implements Callable<Integer> {
     String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
         + "/" + ProcessHandle.current().pid();
     return new SchedulerConfig(listen, server.metricsPort == null ? 9402 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.SCHEDULER), taskHistoryLimit, leaderTtl, id,
+        etcd.config(Writer.SCHEDULER, certDir), taskHistoryLimit, leaderTtl, id,
         Set.copyOf(disabledFilters), Set.copyOf(disabledPreferences));
   }
 

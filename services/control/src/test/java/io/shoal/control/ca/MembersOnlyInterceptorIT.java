@@ -1,0 +1,71 @@
+package io.shoal.control.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.shoal.common.pki.ClusterTls;
+import io.shoal.common.pki.ClusterTrustManager;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.TlsRefusals;
+import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.telemetry.Telemetry;
+import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.TestPki;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Control's port lets a client without a certificate through TLS (for the join RPC to come);
+ * every call of such a client is UNAUTHENTICATED, health and reflection included.
+ */
+class MembersOnlyInterceptorIT {
+  @Test
+  void aClientWithoutACertificateGetsUnauthenticatedWithTheReasonAndAMemberGetsAnswers(@TempDir Path dir)
+      throws Exception {
+    TestPki pki = TestPki.create(dir);
+    ServiceTls control = ServiceTls.fromDirectory(pki.issue("control", Role.MANAGER));
+    InetSocketAddress address = new InetSocketAddress("127.0.0.1", ExternalProcess.freePort());
+    try (Telemetry telemetry = Telemetry.noop();
+        GrpcServer grpc = GrpcServer.start("control", List.of(address), List.of(), telemetry, control,
+            control.serverContextAcceptingJoins(), List.of(new MembersOnlyInterceptor(telemetry)))) {
+      SslContextBuilder anonymous = SslContextBuilder.forClient().protocols(ClusterTls.PROTOCOL)
+          .trustManager(new ClusterTrustManager(pki.ca().root(), Optional.of(Role.MANAGER), Clock.systemUTC(),
+              TlsRefusals.NONE));
+      ManagedChannel stranger = NettyChannelBuilder.forAddress(address)
+          .sslContext(GrpcSslContexts.configure(anonymous, SslProvider.JDK).build()).build();
+      try {
+        assertThatThrownBy(() -> HealthGrpc.newBlockingStub(stranger).check(HealthCheckRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).isEqualTo(MembersOnlyInterceptor.REASON);
+            });
+      } finally {
+        stranger.shutdownNow();
+      }
+
+      ManagedChannel admin = ServiceTls.fromDirectory(pki.issue("admin", Role.MANAGER)).channelTo(address).build();
+      try {
+        assertThat(HealthGrpc.newBlockingStub(admin).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      } finally {
+        admin.shutdownNow();
+      }
+    }
+  }
+}
