@@ -1,10 +1,10 @@
 package io.shoal.control;
 
 import dagger.Module;
-import io.shoal.common.server.tls.ServiceTls;
 import dagger.Provides;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 import io.shoal.control.network.NetworkConfig;

@@ -2,8 +2,8 @@ package io.shoal.control;
 
 import io.grpc.ManagedChannel;
 import io.shoal.common.server.GrpcServer;
-import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.ClusterCaManager;

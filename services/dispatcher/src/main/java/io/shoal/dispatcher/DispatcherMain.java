@@ -3,24 +3,24 @@ package io.shoal.dispatcher;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import io.shoal.common.server.tls.CannotStartException;
-import io.shoal.common.server.tls.ServiceTls;
-import io.shoal.common.server.tls.TlsOptions;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The dispatcher: serves node agents' sessions (shoal.v1.DispatcherService). */
 @Command(name = "shoal-dispatcher", mixinStandardHelpOptions = true,
@@ -37,11 +37,12 @@ public final class DispatcherMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DispatcherConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    DispatcherConfig config;
     ServiceTls tls;
     try {
+      config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
-    } catch (CannotStartException e) {
+    } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-dispatcher", e.getMessage());
     }
     Dispatcher dispatcher = DaggerDispatcherComponent.builder()

@@ -1,13 +1,13 @@
 package io.shoal.meshproxy;
 
 import dagger.Module;
-import java.nio.file.Path;
-import java.util.Optional;
-import io.shoal.common.server.tls.ServiceTls;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.TelemetryConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Holds the parsed flags; built in {@link MeshProxyMain} (or by a test) and given to the component. */
 @Module

@@ -2,23 +2,25 @@ package io.shoal.meshproxy;
 
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
-import io.shoal.common.store.EtcdOptions;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
-import java.util.concurrent.Callable;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
+import io.shoal.common.store.EtcdOptions;
+import io.shoal.common.store.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
-import picocli.CommandLine;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code mesh-proxy --addr 127.0.0.2}: the routing mesh of one node. */
 @Command(
@@ -142,15 +144,16 @@ public final class MeshProxyMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     MeshProxyConfig config = config();
     ServiceTls tls;
+    Optional<Path> etcdCertDir;
     try {
       tls = tlsOptions.tls();
-    } catch (CannotStartException e) {
+      // It reads etcd: a manager's certificate for etcd today (a known trust gap: etcd has no narrower role).
+      etcdCertDir = etcd.config(Writer.MESH_PROXY, tls.directory()).certDir();
+    } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "mesh-proxy", e.getMessage());
     }
-    // It reads etcd: a manager's certificate for etcd today (a known trust gap: it sees every secret's metadata).
     MeshProxy proxy = DaggerMeshProxyComponent.builder()
-        .configModule(new ConfigModule(config, tls,
-            etcd.certDir != null ? Optional.of(etcd.certDir) : tls.directory()))
+        .configModule(new ConfigModule(config, tls, etcdCertDir))
         .build()
         .meshProxy();
     ServiceMain.run("mesh-proxy", proxy, proxy::start);

@@ -2,22 +2,22 @@ package io.shoal.agent;
 
 import io.shoal.agent.docker.DockerTimeouts;
 import io.shoal.agent.worker.WorkerLimits;
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import io.shoal.common.pki.Role;
-import io.shoal.common.server.tls.CannotStartException;
-import io.shoal.common.server.tls.ServiceTls;
-import io.shoal.common.server.tls.TlsOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The agent's command line. */
 @Command(

@@ -1,8 +1,8 @@
 package io.shoal.agent;
 
 import dagger.Module;
-import io.shoal.common.server.tls.ServiceTls;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.TelemetryConfig;
 
 /** Holds the parsed flags; built in {@link NodeAgentMain} (or by a test) and given to the component. */

@@ -1,8 +1,8 @@
 package io.shoal.registry;
 
 import dagger.Module;
-import io.shoal.common.server.tls.ServiceTls;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 

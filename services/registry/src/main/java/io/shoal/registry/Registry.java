@@ -1,8 +1,8 @@
 package io.shoal.registry;
 
 import io.shoal.common.server.GrpcServer;
-import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;

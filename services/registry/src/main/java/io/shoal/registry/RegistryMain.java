@@ -3,6 +3,9 @@ package io.shoal.registry;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
@@ -13,15 +16,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import io.shoal.common.server.tls.CannotStartException;
-import io.shoal.common.server.tls.ServiceTls;
-import io.shoal.common.server.tls.TlsOptions;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The registry service: resolves image references against registries' HTTP API v2. */
 @Command(name = "shoal-registry", mixinStandardHelpOptions = true,
@@ -67,11 +67,12 @@ public final class RegistryMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    RegistryConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    RegistryConfig config;
     ServiceTls tls;
     try {
+      config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
-    } catch (CannotStartException e) {
+    } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
     }
     Registry registry = DaggerRegistryComponent.builder()

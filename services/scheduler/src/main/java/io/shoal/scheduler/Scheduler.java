@@ -1,8 +1,8 @@
 package io.shoal.scheduler;
 
 import io.shoal.common.server.GrpcServer;
-import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.leader.LeaderTerms;

@@ -3,27 +3,27 @@ package io.shoal.scheduler;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.scheduler.placement.PlacementPlugins;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
-import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import io.shoal.common.server.tls.CannotStartException;
-import io.shoal.common.server.tls.ServiceTls;
-import io.shoal.common.server.tls.TlsOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The scheduler: owns tasks — which exist (orchestration) and where they run (placement). */
 @Command(name = "shoal-scheduler", mixinStandardHelpOptions = true,
@@ -76,11 +76,12 @@ public final class SchedulerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SchedulerConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+    SchedulerConfig config;
     ServiceTls tls;
     try {
+      config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
-    } catch (CannotStartException e) {
+    } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
     }
     Scheduler scheduler = DaggerSchedulerComponent.builder()

@@ -2,8 +2,8 @@ package io.shoal.common.server;
 
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
-import picocli.CommandLine.Model.CommandSpec;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Keeps a service's main thread alive until SIGTERM/SIGINT, then closes what it started in the
