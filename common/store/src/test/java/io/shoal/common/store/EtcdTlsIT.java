@@ -16,7 +16,7 @@ import io.shoal.common.pki.ClusterTrustManager;
 import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.TlsRefusals;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.testing.EtcdExtension.TlsEtcd;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.TestPki;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdTlsIT {
   @TempDir static Path dir;
   static TestPki pki;
-  static EtcdTestCluster etcd;
+  static TlsEtcd etcd;
 
   @BeforeAll
   static void startEtcd() {
     pki = TestPki.create(dir.resolve("cluster"));
     etcd = EtcdExtension.startTls("127.0.0.1", pki.issue("etcd", Role.MANAGER, "127.0.0.1"));
+  }
+
+  @AfterAll
+  static void stopEtcd() {
+    etcd.close();
   }
 
   @Test
