@@ -35,6 +35,8 @@ final class LocalCluster implements AutoCloseable {
   final Lab lab;
   final List<Host> hosts;
   final String controlAddr;
+  final String dispatcherAddr;
+  final String registryAddr;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Map<String, List<String>> agentArgs = new HashMap<>();
@@ -67,6 +69,8 @@ final class LocalCluster implements AutoCloseable {
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
     String dispatcher = bridge + ":" + ExternalProcess.freePort();
+    dispatcherAddr = dispatcher;
+    registryAddr = registry;
     String scheduler = bridge + ":" + ExternalProcess.freePort();
     dns = new DnsUpstream(bridge);
 
@@ -137,6 +141,11 @@ final class LocalCluster implements AutoCloseable {
     if (code != 0) {
       throw new IllegalStateException("shoal-control " + String.join(" ", all) + " failed: " + err);
     }
+  }
+
+  /** The cluster key file, which seals the CA's key in {@code pki/ca}. */
+  Path clusterKey() {
+    return dir.resolve("cluster.key");
   }
 
   /** The certificate directory {@code name} of this cluster's pki. */

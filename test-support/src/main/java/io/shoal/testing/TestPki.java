@@ -40,6 +40,11 @@ public final class TestPki {
     return new TestPki(ClusterCa.create(Instant.now()), dir);
   }
 
+  /** Issues from an existing CA (a cluster's, loaded with its key), into {@code dir}. */
+  public static TestPki of(ClusterCa ca, Path dir) {
+    return new TestPki(ca, dir);
+  }
+
   public ClusterCa ca() {
     return ca;
   }
