@@ -39,16 +39,17 @@ public final class DispatcherMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DispatcherConfig config;
     ServiceTls tls;
+    Dispatcher dispatcher;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
+      dispatcher = DaggerDispatcherComponent.builder()
+          .configModule(new ConfigModule(config, tls))
+          .build()
+          .dispatcher();
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-dispatcher", e.getMessage());
     }
-    Dispatcher dispatcher = DaggerDispatcherComponent.builder()
-        .configModule(new ConfigModule(config, tls))
-        .build()
-        .dispatcher();
     ServiceMain.run("dispatcher", dispatcher, dispatcher::start);
     return 0;
   }

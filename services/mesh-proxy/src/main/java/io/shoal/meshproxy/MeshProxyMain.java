@@ -145,17 +145,18 @@ public final class MeshProxyMain implements Callable<Integer> {
     MeshProxyConfig config = config();
     ServiceTls tls;
     Optional<Path> etcdCertDir;
+    MeshProxy proxy;
     try {
       tls = tlsOptions.tls();
       // It reads etcd: a manager's certificate for etcd today (a known trust gap: etcd has no narrower role).
       etcdCertDir = etcd.config(Writer.MESH_PROXY, tls.directory()).certDir();
+      proxy = DaggerMeshProxyComponent.builder()
+          .configModule(new ConfigModule(config, tls, etcdCertDir))
+          .build()
+          .meshProxy();
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "mesh-proxy", e.getMessage());
     }
-    MeshProxy proxy = DaggerMeshProxyComponent.builder()
-        .configModule(new ConfigModule(config, tls, etcdCertDir))
-        .build()
-        .meshProxy();
     ServiceMain.run("mesh-proxy", proxy, proxy::start);
     return 0;
   }

@@ -69,16 +69,17 @@ public final class RegistryMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RegistryConfig config;
     ServiceTls tls;
+    Registry registry;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
+      registry = DaggerRegistryComponent.builder()
+          .configModule(new ConfigModule(config, tls))
+          .build()
+          .registry();
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
     }
-    Registry registry = DaggerRegistryComponent.builder()
-        .configModule(new ConfigModule(config, tls))
-        .build()
-        .registry();
     ServiceMain.run("registry", registry, registry::start);
     return 0;
   }

@@ -78,16 +78,17 @@ public final class SchedulerMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     SchedulerConfig config;
     ServiceTls tls;
+    Scheduler scheduler;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = tlsOptions.tls();
+      scheduler = DaggerSchedulerComponent.builder()
+          .configModule(new ConfigModule(config, tls))
+          .build()
+          .scheduler();
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
     }
-    Scheduler scheduler = DaggerSchedulerComponent.builder()
-        .configModule(new ConfigModule(config, tls))
-        .build()
-        .scheduler();
     ServiceMain.run("scheduler", scheduler, scheduler::start);
     return 0;
   }
