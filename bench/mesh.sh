@@ -117,7 +117,7 @@ java -cp "$CP" io.shoal.meshproxy.bench.BenchRoute "http://127.0.0.1:$ETCD_PORT"
 java $MESH_JAVA_OPTS -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
   -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
   --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
+  --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" --insecure $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
 MESH_PID=$!
 PIDS+=("$MESH_PID")
 wait_port "$MESH" "mesh-proxy"

@@ -61,11 +61,11 @@ PREFIX="/bench/"
 DP=$(free_port)
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$DISP_CP" io.shoal.dispatcher.DispatcherMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$DP" --metrics-port "$(free_port)" --heartbeat-period 5s >"$WORK/dispatcher.log" 2>&1 &
+  --listen "127.0.0.1:$DP" --metrics-port "$(free_port)" --heartbeat-period 5s --insecure >"$WORK/dispatcher.log" 2>&1 &
 PIDS+=($!)
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$SCHED_CP" io.shoal.scheduler.SchedulerMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$(free_port)" --metrics-port "$(free_port)" >"$WORK/scheduler.log" 2>&1 &
+  --listen "127.0.0.1:$(free_port)" --metrics-port "$(free_port)" --insecure >"$WORK/scheduler.log" 2>&1 &
 SCHED_PID=$!
 PIDS+=($SCHED_PID)
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$DP") 2>/dev/null && break; sleep 0.1; done

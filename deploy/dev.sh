@@ -25,7 +25,11 @@ JAVA_OPTS="${SHOAL_JAVA_OPTS:-$JAVA_OPTS_DEFAULT}"
 # The mesh-proxy is a long-running data path: C2's code is worth its compile time there
 # (bench/mesh.sh measures it with these options); the heap and pooled buffers stay bounded.
 MESH_JAVA_OPTS="${SHOAL_MESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m}"
-ETCD_URL="http://127.0.0.1:2379"
+ETCD_URL="https://127.0.0.1:2379"
+# The cluster CA (root-ca.pem, its key sealed under cluster.key) and a certificate directory per
+# part (ca.pem cert.pem key.pem): etcd, control, registry, scheduler, dispatcher, cli, and per
+# host agent-HOST (worker, CN = its node id) and mesh-HOST. Made fresh by every `up`.
+PKI="$DEV/pki"
 # Every write keeps an old revision until compacted; without this, etcd grows until its quota
 # (2 GiB) and then refuses writes. Watchers further behind than this list again (StoreCache).
 ETCD_COMPACTION_RETENTION="${SHOAL_ETCD_COMPACTION_RETENTION:-1h}"
@@ -174,9 +178,56 @@ java_service() {
   start "$name" "${inside[@]}" java $opts -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
 }
 
+# --- the cluster CA ----------------------------------------------------------------------------
+
+# ca_tool ARGS...: shoal-control ca ARGS --pki-dir .dev/pki/ca --cluster-key-file .dev/cluster.key
+ca_tool() {
+  local jar
+  jar=$(module_jar services/control)
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$jar:$(cat "$ROOT/services/control/target/classpath.txt")" io.shoal.control.ControlMain \
+    ca "$@" --pki-dir "$PKI/ca" --cluster-key-file "$DEV/cluster.key" >/dev/null
+}
+
+# issue DIR ROLE NAME [ca issue flags...]: a certificate directory .dev/pki/DIR
+issue() {
+  local dir=$1 role=$2 name=$3; shift 3
+  ca_tool issue --role "$role" --name "$name" --out "$PKI/$dir" "$@"
+}
+
+# new_node_id: 25 lower-case base-36 characters, as Shoal's ids
+new_node_id() {
+  LC_ALL=C tr -dc 'a-z0-9' </dev/urandom | head -c 25
+}
+
+# make_pki HOST...: a new CA and every part's certificate (in parallel: each is a JVM)
+make_pki() {
+  rm -rf "$PKI"
+  mkdir -p "$PKI" && chmod 700 "$PKI"
+  ca_tool init
+  local pids=() part host
+  issue etcd manager etcd --ip 127.0.0.1 --ip "$BRIDGE_ADDR" --dns localhost & pids+=($!)
+  for part in control registry scheduler dispatcher; do
+    issue "$part" manager "$part" --ip 127.0.0.1 --ip "$BRIDGE_ADDR" & pids+=($!)
+  done
+  issue cli manager admin & pids+=($!)
+  for host in "$@"; do
+    issue "agent-$host" worker "$(new_node_id)" & pids+=($!)
+    # mesh-proxies read etcd, which knows no narrower role: a manager's certificate (ARCHITECTURE.md).
+    issue "mesh-$host" manager "mesh-$host" & pids+=($!)
+  done
+  for part in "${pids[@]}"; do wait "$part" || die "issuing a certificate failed"; done
+}
+
+# etcd_health: etcd answers over TLS with the CLI's certificate
+etcd_health() {
+  curl -fsS --cacert "$PKI/cli/ca.pem" --cert "$PKI/cli/cert.pem" --key "$PKI/cli/key.pem" "$ETCD_URL/health"
+}
+
 # --- infrastructure ----------------------------------------------------------------------------
 
-# start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts)
+# start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts),
+# mutual TLS only: a client needs a certificate of the cluster CA
 start_etcd() {
   local urls
   urls=$(IFS=,; echo "$*")
@@ -185,7 +236,9 @@ start_etcd() {
     --listen-client-urls "$urls" --advertise-client-urls "$urls" \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
-    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION"
+    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" \
+    --client-cert-auth --trusted-ca-file "$PKI/etcd/ca.pem" \
+    --cert-file "$PKI/etcd/cert.pem" --key-file "$PKI/etcd/key.pem"
 }
 
 # start_dockerd DIR NAME: a dockerd with its own socket, data root and exec root under DIR
@@ -282,37 +335,36 @@ host_line() {
 start_agent() {
   IN_HOST=$1 java_service "agent-$1" services/node-agent io.shoal.agent.NodeAgentMain \
     --hostname "$1" --addr "$2" --docker-host "$3" --state-dir "$DEV/agents/$1" \
-    --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT"
+    --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT" \
+    --cert-dir "$PKI/agent-$1"
 }
 
 start_mesh() { # start_mesh HOST ADDR
   OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
-    --addr "$2" --etcd-endpoints "http://$BRIDGE_ADDR:2379"
+    --addr "$2" --etcd-endpoints "https://$BRIDGE_ADDR:2379" --cert-dir "$PKI/mesh-$1"
 }
 
 # --- the cluster -------------------------------------------------------------------------------
 
 start_control_plane() {
   export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
-  # The cluster key seals registry credentials (--with-registry-auth) and secrets in etcd; it never goes there.
-  if [ ! -s "$DEV/cluster.key" ]; then
-    mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
-  fi
   local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
   # shellcheck disable=SC2059 # the format is ours
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
+    --cert-dir "$PKI/registry" \
     --listen "$(printf "$both" $REGISTRY_SERVICE_PORT $REGISTRY_SERVICE_PORT)" --insecure-registry "$REGISTRY_ADDR"
   # shellcheck disable=SC2059
   # No network may overlap the lab's hosts or Docker's bridge (control's default pool is 10.0.0.0/8).
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
-    --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key"
+    --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key" \
+    --pki-dir "$PKI/ca" --cert-dir "$PKI/control"
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
-    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)"
+    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)" --cert-dir "$PKI/scheduler"
   # shellcheck disable=SC2059
   java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain --cluster-key-file "$DEV/cluster.key" \
-    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)"
+    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)" --cert-dir "$PKI/dispatcher"
 }
 
 # ready_nodes: how many nodes `shoal node ls` shows Ready
@@ -349,10 +401,18 @@ cmd_up() {
   printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\n' \
     "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" >"$CLUSTER_ENV"
 
+  # The cluster key seals the CA's key, registry credentials (--with-registry-auth) and secrets; it never goes to etcd.
+  if [ ! -s "$DEV/cluster.key" ]; then
+    mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
+  fi
+  say "making the cluster CA and every part's certificate in .dev/pki"
+  # shellcheck disable=SC2046 # host names have no spaces
+  make_pki $(awk '{print $1}' "$LAB_DIR/hosts")
+
   say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
-  start_etcd "$ETCD_URL" "http://$BRIDGE_ADDR:2379"
+  start_etcd "$ETCD_URL" "https://$BRIDGE_ADDR:2379"
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
-  wait_for etcd 30 curl -fsS "$ETCD_URL/health"
+  wait_for etcd 30 etcd_health
   start_control_plane
 
   local host addr sock first_sock=""

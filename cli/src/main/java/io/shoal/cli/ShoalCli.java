@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shoal}: the command line for a Shoal cluster, in Docker's words ({@code shoal service
  * create|ls|ps|inspect|update|rm|scale}, {@code shoal node ls}, {@code shoal network create|ls|inspect|rm}). It talks only to the control
- * service, over plaintext gRPC at {@code --host} (or {@code SHOAL_HOST}, default {@value
- * #DEFAULT_HOST}).
+ * service, over mutual TLS at {@code --host} (or {@code SHOAL_HOST}, default {@value
+ * #DEFAULT_HOST}) with the certificate in {@code SHOAL_CERT_PATH} ({@link ControlChannels}).
  *
  * <p>Exit codes: 0 success, 1 an error (one line on stderr, {@code shoal: ...}), 2 a usage error.
  */
@@ -85,7 +85,7 @@ public final class ShoalCli implements Callable<Integer> {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code;
-    try (ControlChannels channels = new ControlChannels()) {
+    try (ControlChannels channels = new ControlChannels(System.getenv())) {
       code = run(CliContext.system(channels), out, err, args);
     }
     out.flush();

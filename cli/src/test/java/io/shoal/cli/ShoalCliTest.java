@@ -38,7 +38,7 @@ class ShoalCliTest {
   @Test
   void aMalformedAddressIsNamed() {
     Result r;
-    try (ControlChannels channels = new ControlChannels()) {
+    try (ControlChannels channels = new ControlChannels(java.util.Map.of("SHOAL_INSECURE", "1"))) {
       r = run(CliContext.system(channels), "--host", "not a host", "service", "ls");
     }
     assertThat(r.exitCode()).isEqualTo(1);

@@ -60,7 +60,7 @@ class ListPagingIT {
   @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();
   private EtcdStore store;
   private Server server;
-  private final ControlChannels channels = new ControlChannels();
+  private final ControlChannels channels = new ControlChannels(java.util.Map.of("SHOAL_INSECURE", "1"));
   private ManagedChannel channel;
   private ControlClient client;
   private String target;

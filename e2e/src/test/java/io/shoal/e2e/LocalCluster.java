@@ -1,7 +1,8 @@
 package io.shoal.e2e;
 
 import io.shoal.testing.Commands;
-import io.shoal.testing.EtcdExtension.EtcdTestCluster;
+import io.shoal.common.ids.Ids;
+import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab;
 import io.shoal.testing.Lab.Host;
@@ -23,7 +24,10 @@ import java.util.stream.Collectors;
  * registry, control, scheduler and dispatcher in the root namespace, listening on the lab's
  * bridge address, and on every host its own node (named as the host: h1, h2, ...): an agent on
  * the host's dockerd and a mesh-proxy, both inside the host's network namespace on its address.
- * Each cluster has its own etcd root and ports, so clusters run one after another on one lab.
+ * Each cluster has its own CA, etcd (mutual TLS only, on the bridge) and ports, so clusters run
+ * one after another on one lab. Its certificates are made as deploy/dev.sh makes them, with
+ * {@code shoal-control ca init} and {@code ca issue}: every part presents its own, agents a
+ * worker's whose common name is the node id, the CLI ({@link #shoal}) an admin's.
  */
 final class LocalCluster implements AutoCloseable {
   private static final String CLASSPATH = System.getProperty("java.class.path");
@@ -31,12 +35,19 @@ final class LocalCluster implements AutoCloseable {
   final Lab lab;
   final List<Host> hosts;
   final String controlAddr;
+  final String dispatcherAddr;
+  final String registryAddr;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Map<String, List<String>> agentArgs = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   private final DnsUpstream dns;
+  private final EtcdExtension.TlsEtcd etcd;
+  /** Certificate directories: ca (the CA), etcd, control, ..., cli, agent-HOST, mesh-HOST. */
+  final Path pki = dir.resolve("pki");
+  /** The node id in each host's agent certificate. */
+  private final Map<String, String> nodeIds = new HashMap<>();
 
   /** A cluster with a node on every host of {@code lab}. */
   LocalCluster(Lab lab, RegistryTestServer... registries) {
@@ -50,20 +61,23 @@ final class LocalCluster implements AutoCloseable {
   LocalCluster(Lab lab, List<Host> hosts, RegistryTestServer... registries) {
     this.lab = lab;
     this.hosts = List.copyOf(hosts);
-    EtcdTestCluster etcd = lab.etcd();
-    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", etcd.newRoot());
     String bridge = lab.bridgeAddress();
+    Path clusterKey = clusterKeyFile();
+    makePki(clusterKey, bridge);
+    etcd = EtcdExtension.startTls(bridge, pki.resolve("etcd"));
+    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
     String dispatcher = bridge + ":" + ExternalProcess.freePort();
+    dispatcherAddr = dispatcher;
+    registryAddr = registry;
     String scheduler = bridge + ":" + ExternalProcess.freePort();
     dns = new DnsUpstream(bridge);
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
     // seals registry credentials (--with-registry-auth).
-    Path clusterKey = clusterKeyFile();
     List<String> registryFlags = new ArrayList<>(List.of(
-        "--listen", registry, "--cluster-key-file", clusterKey.toString()));
+        "--listen", registry, "--cluster-key-file", clusterKey.toString(), "--cert-dir", certs("registry")));
     if (registries.length > 0) {
       registryFlags.addAll(List.of("--insecure-registry",
           Arrays.stream(registries).map(RegistryTestServer::address).collect(Collectors.joining(","))));
@@ -71,11 +85,12 @@ final class LocalCluster implements AutoCloseable {
     start("registry", "io.shoal.registry.RegistryMain", join(etcdFlags, registryFlags));
     start("control", "io.shoal.control.ControlMain",
         join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
-            "--cluster-key-file", clusterKey.toString())));
-    start("scheduler", "io.shoal.scheduler.SchedulerMain", join(etcdFlags, List.of("--listen", scheduler)));
+            "--cluster-key-file", clusterKey.toString(), "--pki-dir", certs("ca"), "--cert-dir", certs("control"))));
+    start("scheduler", "io.shoal.scheduler.SchedulerMain",
+        join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"))));
     // The dispatcher opens secrets for the nodes whose tasks use them.
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
-        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s",
+        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s", "--cert-dir", certs("dispatcher"),
             "--cluster-key-file", clusterKey.toString())));
     for (Host host : this.hosts) {
       String addr = host.address();
@@ -83,11 +98,66 @@ final class LocalCluster implements AutoCloseable {
           "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
           "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
           "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort(),
-          "--dns-upstream", dns.address()));
+          "--dns-upstream", dns.address(), "--cert-dir", certs("agent-" + host.name())));
       startAgent(host);
       startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
-          join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort())));
+          join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort(),
+              "--cert-dir", certs("mesh-" + host.name()))));
     }
+  }
+
+  /**
+   * The cluster's CA and every part's certificate, made with {@code shoal-control ca} as
+   * deploy/dev.sh makes them (in this JVM: the command, without a JVM start per certificate).
+   */
+  private void makePki(Path clusterKey, String bridge) {
+    ca("init");
+    issue("etcd", "manager", "etcd", "--ip", "127.0.0.1", "--ip", bridge);
+    for (String part : List.of("control", "registry", "scheduler", "dispatcher")) {
+      issue(part, "manager", part, "--ip", bridge);
+    }
+    issue("cli", "manager", "admin");
+    for (Host host : hosts) {
+      String nodeId = Ids.newId();
+      nodeIds.put(host.name(), nodeId);
+      issue("agent-" + host.name(), "worker", nodeId);
+      // mesh-proxies read etcd, which knows no narrower role than a manager's certificate
+      issue("mesh-" + host.name(), "manager", "mesh-" + host.name());
+    }
+  }
+
+  private void issue(String dir, String role, String name, String... flags) {
+    List<String> args = new ArrayList<>(List.of("issue", "--role", role, "--name", name, "--out", certs(dir)));
+    args.addAll(List.of(flags));
+    ca(args.toArray(String[]::new));
+  }
+
+  private void ca(String... args) {
+    List<String> all = new ArrayList<>(List.of("ca"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--pki-dir", certs("ca"), "--cluster-key-file", dir.resolve("cluster.key").toString()));
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = new picocli.CommandLine(new io.shoal.control.ControlMain())
+        .setErr(new java.io.PrintWriter(err, true)).setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        .execute(all.toArray(String[]::new));
+    if (code != 0) {
+      throw new IllegalStateException("shoal-control " + String.join(" ", all) + " failed: " + err);
+    }
+  }
+
+  /** The cluster key file, which seals the CA's key in {@code pki/ca}. */
+  Path clusterKey() {
+    return dir.resolve("cluster.key");
+  }
+
+  /** The certificate directory {@code name} of this cluster's pki. */
+  String certs(String name) {
+    return pki.resolve(name).toString();
+  }
+
+  /** The node id of {@code host}'s agent: its certificate's common name. */
+  String nodeId(Host host) {
+    return nodeIds.get(host.name());
   }
 
   /** The node of this cluster on the host named {@code name}. */
@@ -232,7 +302,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** As {@link #shoal}, with extra environment variables (e.g. DOCKER_CONFIG) and stdin (or null). */
   Commands.Result shoalWith(java.util.Map<String, String> env, String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of("env"));
+    List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli")));
     env.forEach((k, v) -> command.add(k + "=" + v));
     command.addAll(List.of(
         javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, "io.shoal.cli.ShoalCli",
@@ -283,6 +353,7 @@ final class LocalCluster implements AutoCloseable {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
+    etcd.close();
     dns.close();
     for (Host host : hosts) {
       serviceIds.forEach(id -> host.engine().removeContainers("io.shoal.service.id=" + id));

@@ -1,5 +1,6 @@
 package io.shoal.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,38 @@ public final class EtcdExtension implements ParameterResolver {
             "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
         .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect(host, client));
     return new EtcdTestCluster(clientUrl);
+  }
+
+  /**
+   * Starts an etcd that speaks only mutual TLS, as deploy/dev.sh runs it: https on {@code host},
+   * presenting {@code serverCertDir}'s cert.pem and requiring client certificates issued by its
+   * ca.pem ({@code --client-cert-auth}); it stops when closed, or when the JVM exits.
+   */
+  public static TlsEtcd startTls(String host, Path serverCertDir) {
+    int client = ExternalProcess.freePort();
+    int peer = ExternalProcess.freePort();
+    var dir = ExternalProcess.tempDir("shoal-etcd-tls");
+    String clientUrl = "https://" + host + ":" + client;
+    String peerUrl = "http://" + host + ":" + peer;
+    ExternalProcess process = ExternalProcess.start("etcd-tls", List.of(
+            "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
+            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+            "--initial-cluster", "test=" + peerUrl, "--log-level", "warn",
+            "--client-cert-auth", "--trusted-ca-file", serverCertDir.resolve("ca.pem").toString(),
+            "--cert-file", serverCertDir.resolve("cert.pem").toString(),
+            "--key-file", serverCertDir.resolve("key.pem").toString(),
+            "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
+        .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect(host, client));
+    return new TlsEtcd(clientUrl, process);
+  }
+
+  /** An etcd of one test's (or one cluster's) own that speaks only mutual TLS; {@link #close} stops it. */
+  public record TlsEtcd(String endpoints, ExternalProcess process) implements AutoCloseable {
+    @Override
+    public void close() {
+      process.close();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 import io.shoal.control.network.NetworkConfig;
@@ -12,9 +13,21 @@ import io.shoal.control.network.NetworkConfig;
 @Module
 public final class ConfigModule {
   private final ControlConfig config;
+  private final ServiceTls tls;
 
+  /** Plaintext gRPC (tests). */
   public ConfigModule(ControlConfig config) {
+    this(config, ServiceTls.insecure());
+  }
+
+  public ConfigModule(ControlConfig config, ServiceTls tls) {
     this.config = config;
+    this.tls = tls;
+  }
+
+  @Provides
+  ServiceTls tls() {
+    return tls;
   }
 
   @Provides

@@ -3,14 +3,15 @@ package io.shoal.control;
 import io.grpc.ManagedChannel;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
-import io.grpc.ServerInterceptors;
-import io.shoal.common.pki.authz.AuthorizationInterceptor;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.common.pki.Role;
+import io.shoal.common.server.tls.ServerAuthorization;
 import io.shoal.common.store.RevokedNodes;
 import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -35,13 +36,15 @@ public final class Control implements AutoCloseable {
   private final ClusterCaManager clusterCa;
   private final CaGrpcService ca;
   private final RevokedNodes revoked;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
       NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
-      CaGrpcService ca) {
+      CaGrpcService ca, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -58,9 +61,12 @@ public final class Control implements AutoCloseable {
   public Control start() {
     clusterCa.start();
     revoked.start();
-    grpc = GrpcServer.start("control", config.listen(), List.of(api,
-        () -> ServerInterceptors.intercept(ca, new AuthorizationInterceptor(CaGrpcService.POLICY, revoked::contains,
-            (code, method) -> { }))), telemetry);
+    // One port for members and for nodes joining without a certificate: the TLS layer lets
+    // those in, and the interceptor lets them make the join and nothing else.
+    grpc = GrpcServer.start("control", config.listen(), List.of(api, ca), telemetry, tls,
+        tls.serverContextAcceptingJoins(),
+        ServerAuthorization.interceptors(tls, CaGrpcService.rules()
+            .allow(ControlServiceGrpc.SERVICE_NAME, Role.MANAGER), revoked::contains, telemetry, "shoal-control"));
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();

@@ -4,6 +4,7 @@ import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.control.network.NetworkConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,9 @@ import java.util.Optional;
  * @param networks where networks get their subnets
  * @param clusterKey seals secrets, the cluster CA's key and the join tokens; absent: no secrets, no CA
  * @param certExpiry how long the node certificates the cluster CA issues are valid
+ * @param pkiDir the CA made offline ({@code shoal-control ca init}), adopted into etcd if it has none
  */
 public record ControlConfig(
     List<InetSocketAddress> listen, int metricsPort, StoreConfig store, InetSocketAddress registry,
     Duration sweepInterval, NetworkConfig networks, Optional<ClusterKey> clusterKey,
-    Duration certExpiry) {}
+    Duration certExpiry, Optional<Path> pkiDir) {}

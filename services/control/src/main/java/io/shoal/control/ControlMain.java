@@ -6,30 +6,36 @@ import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
+import io.shoal.control.ca.CaCommand;
 import io.shoal.control.network.NetworkOptions;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The control service: Shoal's user-facing API (shoal.v1.ControlService). */
 @Command(name = "shoal-control", mixinStandardHelpOptions = true,
     description = "Serves shoal.v1.ControlService: validates and stores services and networks in etcd;"
         + " completes the scheduler's automatic rollbacks, gives newly registered nodes their spec and removes"
-        + " registry credentials left without their service.")
+        + " registry credentials left without their service.",
+    subcommands = CaCommand.class)
 public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
   @Mixin NetworkOptions networks = new NetworkOptions();
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
@@ -61,6 +67,12 @@ public final class ControlMain implements Callable<Integer> {
           + " of it (default: ${DEFAULT-VALUE}, 90 days; at least 1m).")
   Duration certExpiry;
 
+  @Option(names = "--pki-dir", defaultValue = "${env:SHOAL_PKI_DIR}",
+      description = "Directory where `shoal-control ca init` made the cluster CA (env SHOAL_PKI_DIR): stored in etcd"
+          + " when etcd has no CA yet; control refuses to start when etcd holds another. Without it, control loads"
+          + " the CA from etcd, or creates one.")
+  Path pkiDir;
+
   @Spec CommandSpec spec;
 
   /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
@@ -83,13 +95,15 @@ public final class ControlMain implements Callable<Integer> {
           + " renewing");
     }
     try {
+      ControlConfig config = config(Optional.ofNullable(tlsOptions.certDir));
+      ServiceTls tls = tlsOptions.tls();
       Control control = DaggerControlComponent.builder()
-          .configModule(new ConfigModule(config()))
+          .configModule(new ConfigModule(config, tls))
           .build()
           .control();
       ServiceMain.run("control", control, control::start);
       return 0;
-    } catch (IllegalArgumentException | UncheckedIOException e) {
+    } catch (IllegalArgumentException | UncheckedIOException | CannotStartException e) {
       return refuse(e.getMessage());
     } catch (ShoalException e) {
       if (e.code() != Status.Code.FAILED_PRECONDITION) {
@@ -106,10 +120,14 @@ public final class ControlMain implements Callable<Integer> {
   }
 
   ControlConfig config() {
+    return config(Optional.empty());
+  }
+
+  ControlConfig config(Optional<Path> certDir) {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.CONTROL), ServerOptions.parseHostPort(registry),
-        sweepInterval, networks.config(), clusterKey(), certExpiry);
+        etcd.config(Writer.CONTROL, certDir), ServerOptions.parseHostPort(registry),
+        sweepInterval, networks.config(), clusterKey(), certExpiry, Optional.ofNullable(pkiDir));
   }
 
   public static void main(String[] args) {

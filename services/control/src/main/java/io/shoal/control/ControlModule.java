@@ -6,6 +6,7 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.CaGrpcService;
@@ -23,10 +24,8 @@ public final class ControlModule {
   @Provides
   @Singleton
   @Named("registry")
-  static ManagedChannel registryChannel(ControlConfig config, Telemetry telemetry) {
-    NettyChannelBuilder builder = NettyChannelBuilder
-        .forAddress(config.registry().getHostString(), config.registry().getPort())
-        .usePlaintext()
+  static ManagedChannel registryChannel(ControlConfig config, ServiceTls tls, Telemetry telemetry) {
+    NettyChannelBuilder builder = tls.channelTo(config.registry())
         .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are a digest or a sealed login
     telemetry.instrument(builder);
     return builder.build();
@@ -47,7 +46,7 @@ public final class ControlModule {
   @Provides
   @Singleton
   static ClusterCaManager clusterCa(ControlConfig config, EtcdStore store, Clock clock) {
-    return new ClusterCaManager(store, config.clusterKey(), clock);
+    return new ClusterCaManager(store, config.clusterKey(), config.pkiDir(), clock);
   }
 
   @Provides

@@ -2,6 +2,7 @@ package io.shoal.dispatcher;
 
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 import jakarta.inject.Named;
@@ -11,9 +12,21 @@ import java.time.Duration;
 @Module
 public final class ConfigModule {
   private final DispatcherConfig config;
+  private final ServiceTls tls;
 
+  /** Plaintext gRPC (tests). */
   public ConfigModule(DispatcherConfig config) {
+    this(config, ServiceTls.insecure());
+  }
+
+  public ConfigModule(DispatcherConfig config, ServiceTls tls) {
     this.config = config;
+    this.tls = tls;
+  }
+
+  @Provides
+  ServiceTls tls() {
+    return tls;
   }
 
   @Provides

@@ -1,7 +1,12 @@
 package io.shoal.dispatcher;
 
+import io.shoal.api.v1.DispatcherServiceGrpc;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallPolicy;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.store.RevokedNodes;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -22,17 +27,21 @@ public final class Dispatcher implements AutoCloseable {
   private final SessionManager sessions;
   private final TaskStatusWriter statusWriter;
   private final DispatcherGrpcService api;
+  private final ServiceTls tls;
+  private final RevokedNodes revoked;
   private GrpcServer grpc;
 
   @Inject
   Dispatcher(DispatcherConfig config, Telemetry telemetry, EtcdStore store, SessionManager sessions,
-      TaskStatusWriter statusWriter, DispatcherGrpcService api) {
+      TaskStatusWriter statusWriter, DispatcherGrpcService api, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
     this.sessions = sessions;
     this.statusWriter = statusWriter;
     this.api = api;
+    this.revoked = new RevokedNodes(store);
   }
 
   public Dispatcher start() {
@@ -41,7 +50,10 @@ public final class Dispatcher implements AutoCloseable {
           + " opened for nodes, so tasks that use one are REJECTED on their nodes saying so; configs still go");
     }
     sessions.start();
-    grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry);
+    revoked.start();
+    // Workers open sessions (for their own node only: AgentSession checks the certificate's id).
+    grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()
+        .allow(DispatcherServiceGrpc.SERVICE_NAME, Role.WORKER, Role.MANAGER), revoked::contains);
     return this;
   }
 
@@ -51,6 +63,6 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("dispatcher", grpc, sessions, statusWriter, store, telemetry);
+    ServiceMain.closeInOrder("dispatcher", grpc, sessions, statusWriter, revoked, store, telemetry);
   }
 }

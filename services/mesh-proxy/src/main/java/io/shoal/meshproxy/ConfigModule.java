@@ -2,17 +2,35 @@ package io.shoal.meshproxy;
 
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.TelemetryConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Holds the parsed flags; built in {@link MeshProxyMain} (or by a test) and given to the component. */
 @Module
 public final class ConfigModule {
   private final MeshProxyConfig config;
+  private final ServiceTls tls;
+  private final Optional<Path> etcdCertDir;
 
+  /** Plaintext gRPC and etcd (tests). */
   public ConfigModule(MeshProxyConfig config) {
+    this(config, ServiceTls.insecure(), Optional.empty());
+  }
+
+  /** @param etcdCertDir TLS files for etcd (--etcd-cert-dir, else --cert-dir); empty: plain etcd */
+  public ConfigModule(MeshProxyConfig config, ServiceTls tls, Optional<Path> etcdCertDir) {
     this.config = config;
+    this.tls = tls;
+    this.etcdCertDir = etcdCertDir;
+  }
+
+  @Provides
+  ServiceTls tls() {
+    return tls;
   }
 
   @Provides
@@ -22,7 +40,7 @@ public final class ConfigModule {
 
   @Provides
   StoreConfig store() {
-    return new StoreConfig(config.etcdEndpoints(), config.etcdPrefix(), Writer.MESH_PROXY);
+    return new StoreConfig(config.etcdEndpoints(), config.etcdPrefix(), Writer.MESH_PROXY, etcdCertDir);
   }
 
   @Provides

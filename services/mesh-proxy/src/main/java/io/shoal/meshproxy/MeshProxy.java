@@ -1,6 +1,7 @@
 package io.shoal.meshproxy;
 
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
@@ -43,12 +44,14 @@ public final class MeshProxy implements AutoCloseable {
   private final LiveRoutes routes;
   private final BackendConnections connections;
   private StoreCache cache;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
   MeshProxy(MeshProxyConfig config, Telemetry telemetry, EtcdStore store, EventLoops eventLoops,
       ProxyMetrics metrics, PortListeners listeners, RouteWatcher watcher, LiveRoutes routes,
-      BackendConnections connections) {
+      BackendConnections connections, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -66,7 +69,7 @@ public final class MeshProxy implements AutoCloseable {
    */
   public MeshProxy start() {
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.TASKS), watcher).start();
-    grpc = GrpcServer.start("mesh-proxy", config.grpcListen(), List.of(), telemetry);
+    grpc = GrpcServer.start("mesh-proxy", List.of(config.grpcListen()), List.of(), telemetry, tls);
     log.info("mesh-proxy serving published ports on {} from etcd {} ({})",
         config.address().getHostAddress(), config.etcdEndpoints(), config.etcdPrefix());
     return this;

@@ -2,18 +2,22 @@ package io.shoal.agent;
 
 import io.shoal.agent.docker.DockerTimeouts;
 import io.shoal.agent.worker.WorkerLimits;
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The agent's command line. */
 @Command(
@@ -89,6 +93,20 @@ public final class AgentFlags {
 
   @Mixin
   ServerOptions server = new ServerOptions();
+
+  @Mixin
+  TlsOptions tls = new TlsOptions();
+
+  /** The agent's TLS: a worker's certificate whose common name is the node id, or none with --insecure. */
+  public ServiceTls tls() {
+    ServiceTls loaded = tls.tls();
+    if (loaded.identity().isPresent() && loaded.identity().get().role() != Role.WORKER) {
+      throw new CannotStartException(tls.certDir + ": a node agent's certificate must be a worker's; "
+          + loaded.identity().get().nodeId() + "'s is a " + loaded.identity().get().role()
+          + " (`shoal-control ca issue --role worker --name NODE_ID`)");
+    }
+    return loaded;
+  }
 
   /** Parses {@code args}; throws picocli's ParameterException on bad input. */
   public static AgentFlags parse(String... args) {

@@ -19,6 +19,7 @@ import io.shoal.agent.worker.StatusSink;
 import io.shoal.agent.worker.WorkerLimits;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServerOptions;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -44,11 +45,8 @@ public abstract class AgentModule {
   @Provides
   @Singleton
   @Named("registry")
-  static ManagedChannel registryChannel(AgentFlags flags, Telemetry telemetry) {
-    InetSocketAddress registry = ServerOptions.parseHostPort(flags.registry());
-    NettyChannelBuilder builder = NettyChannelBuilder
-        .forAddress(registry.getHostString(), registry.getPort())
-        .usePlaintext()
+  static ManagedChannel registryChannel(AgentFlags flags, ServiceTls tls, Telemetry telemetry) {
+    NettyChannelBuilder builder = tls.channelTo(ServerOptions.parseHostPort(flags.registry()))
         .maxInboundMessageSize(GrpcServer.MAX_INBOUND_BYTES); // its answers are one pull login
     telemetry.instrument(builder);
     return builder.build();
@@ -56,8 +54,11 @@ public abstract class AgentModule {
 
   @Provides
   @Singleton
-  static LocalNode localNode(AgentFlags flags) {
-    return new LocalNode(NodeIds.loadOrCreate(flags.stateDir()), flags.hostname(), flags.addr());
+  static LocalNode localNode(AgentFlags flags, ServiceTls tls) {
+    String id = tls.identity()
+        .map(identity -> NodeIds.adopt(flags.stateDir(), identity.nodeId()))
+        .orElseGet(() -> NodeIds.loadOrCreate(flags.stateDir()));
+    return new LocalNode(id, flags.hostname(), flags.addr());
   }
 
   @Provides
@@ -78,11 +79,8 @@ public abstract class AgentModule {
 
   @Provides
   @Singleton
-  static ManagedChannel managedChannel(AgentFlags flags, Telemetry telemetry) {
-    InetSocketAddress dispatcher = ServerOptions.parseHostPort(flags.dispatcher());
-    NettyChannelBuilder builder = NettyChannelBuilder
-        .forAddress(dispatcher.getHostString(), dispatcher.getPort())
-        .usePlaintext()
+  static ManagedChannel managedChannel(AgentFlags flags, ServiceTls tls, Telemetry telemetry) {
+    NettyChannelBuilder builder = tls.channelTo(ServerOptions.parseHostPort(flags.dispatcher()))
         // A dispatcher that vanished without closing the TCP connection is noticed in ~15 s.
         .keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS);

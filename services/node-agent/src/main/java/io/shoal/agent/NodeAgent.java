@@ -5,6 +5,7 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -31,13 +32,15 @@ public final class NodeAgent implements AutoCloseable {
   private final io.shoal.agent.registry.RegistryPullCredentials credentials;
   private final io.shoal.agent.overlay.OverlayPlane overlay;
   private final io.shoal.agent.discovery.DnsServer dns;
+  private final ServiceTls tls;
   private GrpcServer grpc;
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
       DispatcherSession session, ManagedChannel channel,
       io.shoal.agent.registry.RegistryPullCredentials credentials, io.shoal.agent.overlay.OverlayPlane overlay,
-      io.shoal.agent.discovery.DnsServer dns) {
+      io.shoal.agent.discovery.DnsServer dns, ServiceTls tls) {
+    this.tls = tls;
     this.credentials = credentials;
     this.overlay = overlay;
     this.dns = dns;
@@ -55,7 +58,7 @@ public final class NodeAgent implements AutoCloseable {
         flags.dockerHost(), flags.dispatcher());
     tasks.start();
     session.start();
-    grpc = GrpcServer.start("node-agent", flags.listen(), List.of(), telemetry);
+    grpc = GrpcServer.start("node-agent", List.of(flags.listen()), List.of(), telemetry, tls);
     return this;
   }
 

@@ -1,6 +1,7 @@
 package io.shoal.agent;
 
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
 import picocli.CommandLine;
 
 /**
@@ -30,10 +31,18 @@ public final class NodeAgentMain {
       cli.printVersionHelp(cli.getOut());
       return;
     }
-    NodeAgent agent = DaggerAgentComponent.builder()
-        .configModule(new ConfigModule(flags))
-        .build()
-        .agent();
+    NodeAgent agent;
+    try {
+      agent = DaggerAgentComponent.builder()
+          .configModule(new ConfigModule(flags, flags.tls()))
+          .build()
+          .agent();
+    } catch (CannotStartException e) {
+      cli.getErr().println("shoal-node-agent: cannot start: " + e.getMessage());
+      cli.getErr().flush();
+      System.exit(1);
+      return;
+    }
     ServiceMain.run("node-agent", agent, agent::start);
   }
 }

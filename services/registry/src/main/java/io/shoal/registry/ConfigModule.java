@@ -2,6 +2,7 @@ package io.shoal.registry;
 
 import dagger.Module;
 import dagger.Provides;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
 
@@ -9,9 +10,21 @@ import io.shoal.common.telemetry.TelemetryConfig;
 @Module
 public final class ConfigModule {
   private final RegistryConfig config;
+  private final ServiceTls tls;
 
+  /** Plaintext gRPC (tests). */
   public ConfigModule(RegistryConfig config) {
+    this(config, ServiceTls.insecure());
+  }
+
+  public ConfigModule(RegistryConfig config, ServiceTls tls) {
     this.config = config;
+    this.tls = tls;
+  }
+
+  @Provides
+  ServiceTls tls() {
+    return tls;
   }
 
   @Provides

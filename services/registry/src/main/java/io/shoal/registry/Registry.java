@@ -1,7 +1,12 @@
 package io.shoal.registry;
 
+import io.shoal.api.v1.RegistryServiceGrpc;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallPolicy;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.store.RevokedNodes;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -15,24 +20,34 @@ public final class Registry implements AutoCloseable {
   private final Telemetry telemetry;
   private final EtcdStore store;
   private final RegistryGrpcService api;
+  private final ServiceTls tls;
+  private final RevokedNodes revoked;
   private GrpcServer grpc;
 
   @Inject
-  Registry(RegistryConfig config, Telemetry telemetry, EtcdStore store, RegistryGrpcService api) {
+  Registry(RegistryConfig config, Telemetry telemetry, EtcdStore store, RegistryGrpcService api, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
     this.api = api;
+    this.revoked = new RevokedNodes(store);
   }
 
   public Registry start() {
-    grpc = GrpcServer.start("registry", config.listen(), List.of(api), telemetry);
+    revoked.start();
+    // Agents fetch pull logins (for their own node's tasks only: the service checks); the rest
+    // (resolving tags, sealing logins) is control's.
+    grpc = GrpcServer.start("registry", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()
+        .allow(RegistryServiceGrpc.SERVICE_NAME, Role.MANAGER)
+        .allow(RegistryServiceGrpc.getGetPullCredentialsMethod().getFullMethodName(), Role.WORKER, Role.MANAGER),
+        revoked::contains);
     return this;
   }
 
   /** Stops the gRPC server, and then the etcd client and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("registry", grpc, store, telemetry);
+    ServiceMain.closeInOrder("registry", grpc, revoked, store, telemetry);
   }
 }

@@ -3,6 +3,9 @@ package io.shoal.registry;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
@@ -13,10 +16,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The registry service: resolves image references against registries' HTTP API v2. */
 @Command(name = "shoal-registry", mixinStandardHelpOptions = true,
@@ -24,6 +29,8 @@ import picocli.CommandLine.Option;
 public final class RegistryMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Spec CommandSpec spec;
 
   @Option(names = "--insecure-registry", split = ",",
       description = "Registries (host:port) spoken to over plain HTTP; loopback ones always are.")
@@ -60,18 +67,31 @@ public final class RegistryMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Registry registry = DaggerRegistryComponent.builder()
-        .configModule(new ConfigModule(config()))
-        .build()
-        .registry();
+    RegistryConfig config;
+    ServiceTls tls;
+    Registry registry;
+    try {
+      config = config(Optional.ofNullable(tlsOptions.certDir));
+      tls = tlsOptions.tls();
+      registry = DaggerRegistryComponent.builder()
+          .configModule(new ConfigModule(config, tls))
+          .build()
+          .registry();
+    } catch (CannotStartException | IllegalArgumentException e) {
+      return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
+    }
     ServiceMain.run("registry", registry, registry::start);
     return 0;
   }
 
   RegistryConfig config() {
+    return config(Optional.empty());
+  }
+
+  RegistryConfig config(Optional<Path> certDir) {
     return new RegistryConfig(server.listenAddresses("127.0.0.1:7401"),
         server.metricsPort == null ? 9401 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.REGISTRY),
+        etcd.config(Writer.REGISTRY, certDir),
         Set.copyOf(insecureRegistries), timeout, cacheTtl, cacheSize, clusterKey());
   }
 

@@ -2,6 +2,7 @@ package io.shoal.scheduler;
 
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.leader.LeaderTerms;
@@ -21,12 +22,14 @@ public final class Scheduler implements AutoCloseable {
   private final EtcdStore store;
   private final Reconciler reconciler;
   private final Provider<SchedulerLoop> loops;
+  private final ServiceTls tls;
   private GrpcServer grpc;
   private LeaderTerms leadership;
 
   @Inject
   Scheduler(SchedulerConfig config, Telemetry telemetry, EtcdStore store, Reconciler reconciler,
-      Provider<SchedulerLoop> loops) {
+      Provider<SchedulerLoop> loops, ServiceTls tls) {
+    this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
     this.store = store;
@@ -35,7 +38,7 @@ public final class Scheduler implements AutoCloseable {
   }
 
   public Scheduler start() {
-    grpc = GrpcServer.start("scheduler", config.listen(), List.of(), telemetry);
+    grpc = GrpcServer.start("scheduler", config.listen(), List.of(), telemetry, tls);
     telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
         .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
         .buildWithCallback(m -> m.record(reconciler.unreconciled()));

@@ -3,22 +3,27 @@ package io.shoal.scheduler;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.scheduler.placement.PlacementPlugins;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The scheduler: owns tasks — which exist (orchestration) and where they run (placement). */
 @Command(name = "shoal-scheduler", mixinStandardHelpOptions = true,
@@ -26,6 +31,7 @@ import picocli.CommandLine.Spec;
 public final class SchedulerMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   @Option(names = "--task-history-limit", defaultValue = "5",
       description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
@@ -70,16 +76,29 @@ public final class SchedulerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Scheduler scheduler = DaggerSchedulerComponent.builder()
-        .configModule(new ConfigModule(config()))
-        .build()
-        .scheduler();
+    SchedulerConfig config;
+    ServiceTls tls;
+    Scheduler scheduler;
+    try {
+      config = config(Optional.ofNullable(tlsOptions.certDir));
+      tls = tlsOptions.tls();
+      scheduler = DaggerSchedulerComponent.builder()
+          .configModule(new ConfigModule(config, tls))
+          .build()
+          .scheduler();
+    } catch (CannotStartException | IllegalArgumentException e) {
+      return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
+    }
     ServiceMain.run("scheduler", scheduler, scheduler::start);
     return 0;
   }
 
   /** The flags as a config; an unknown plugin name is a usage error (exit code 2). */
   SchedulerConfig config() {
+    return config(Optional.empty());
+  }
+
+  SchedulerConfig config(Optional<Path> certDir) {
     try {
       PlacementPlugins.filters(disabledFilters);
     } catch (IllegalArgumentException e) {
@@ -95,7 +114,7 @@ public final class SchedulerMain implements Callable<Integer> {
     String id = (instanceId != null ? instanceId : address.getHostString() + ":" + address.getPort())
         + "/" + ProcessHandle.current().pid();
     return new SchedulerConfig(listen, server.metricsPort == null ? 9402 : server.metricsPort,
-        new StoreConfig(etcd.endpoints, etcd.prefix, Writer.SCHEDULER), taskHistoryLimit, leaderTtl, id,
+        etcd.config(Writer.SCHEDULER, certDir), taskHistoryLimit, leaderTtl, id,
         Set.copyOf(disabledFilters), Set.copyOf(disabledPreferences));
   }
 

@@ -2,14 +2,21 @@ package io.shoal.common.server;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.shoal.common.pki.authz.CallPolicy;
+import io.shoal.common.server.tls.ServerAuthorization;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +43,50 @@ public final class GrpcServer implements AutoCloseable {
     this.health = health;
   }
 
+  /** A plaintext server on one address: for tests. */
   public static GrpcServer start(
       String name, InetSocketAddress address, List<BindableService> services, Telemetry telemetry) {
     return start(name, List.of(address), services, telemetry);
   }
 
-  /** One server on every address of {@code addresses} (a service on loopback and a lab bridge). */
+  /** A plaintext server on every address of {@code addresses}: for tests. */
   public static GrpcServer start(
       String name, List<InetSocketAddress> addresses, List<BindableService> services, Telemetry telemetry) {
+    return start(name, addresses, services, telemetry, ServiceTls.insecure());
+  }
+
+  /**
+   * One server on every address of {@code addresses} (a service on loopback and a lab bridge),
+   * mutual TLS with {@code tls}'s certificate (plaintext if {@code --insecure}), serving health
+   * to members of the cluster and reflection to managers, nothing else.
+   */
+  public static GrpcServer start(String name, List<InetSocketAddress> addresses, List<BindableService> services,
+      Telemetry telemetry, ServiceTls tls) {
+    return start(name, addresses, services, telemetry, tls, CallPolicy.builder(), nodeId -> false);
+  }
+
+  /**
+   * As above, with {@code rules} saying who may call {@code services}' methods, and a certificate
+   * of a node that {@code revoked} names refused on every call ({@link ServerAuthorization}).
+   */
+  public static GrpcServer start(String name, List<InetSocketAddress> addresses, List<BindableService> services,
+      Telemetry telemetry, ServiceTls tls, CallPolicy.Builder rules, Predicate<String> revoked) {
+    return start(name, addresses, services, telemetry, tls, tls.serverContext(),
+        ServerAuthorization.interceptors(tls, rules, revoked, telemetry, "shoal-" + name));
+  }
+
+  /**
+   * As above with a context of one's own ({@link ServiceTls#serverContextAcceptingJoins}) and
+   * interceptors on every call, health and reflection included.
+   */
+  public static GrpcServer start(String name, List<InetSocketAddress> addresses, List<BindableService> services,
+      Telemetry telemetry, ServiceTls tls, Optional<SslContext> context, List<ServerInterceptor> interceptors) {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
     addresses.subList(1, addresses.size()).forEach(builder::addListenAddress);
+    context.ifPresent(builder::sslContext);
+    interceptors.forEach(builder::intercept);
+    tls.refusals().export(telemetry.meter("shoal-tls"));
     builder
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -61,7 +101,7 @@ public final class GrpcServer implements AutoCloseable {
         health.setStatus(s.bindService().getServiceDescriptor().getName(),
             io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       }
-      log.info("{} serving gRPC on {}", name, addresses);
+      log.info("{} serving gRPC on {} ({})", name, addresses, context.isPresent() ? "mutual TLS" : "plaintext");
       return new GrpcServer(name, server, health);
     } catch (IOException e) {
       throw new UncheckedIOException(name + ": cannot listen on " + addresses + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.shoal.common.server;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Keeps a service's main thread alive until SIGTERM/SIGINT, then closes what it started in the
@@ -12,6 +13,13 @@ public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
   private ServiceMain() {}
+
+  /** Prints "NAME: cannot start: REASON" as the one line on stderr and returns exit code 1. */
+  public static int refuse(CommandSpec spec, String name, String reason) {
+    spec.commandLine().getErr().println(name + ": cannot start: " + reason);
+    spec.commandLine().getErr().flush();
+    return 1;
+  }
 
   /**
    * Runs {@code start}, then keeps the service running until SIGTERM/SIGINT and closes it. When

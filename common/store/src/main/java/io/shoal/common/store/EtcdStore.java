@@ -5,11 +5,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.protobuf.Message;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 import io.shoal.common.errors.ShoalException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,9 +90,24 @@ public final class EtcdStore implements AutoCloseable {
     }
   }
 
+  /** A client of plain etcd (tests that start their own). */
   public static EtcdStore connect(String endpoints, String root) {
-    return new EtcdStore(
-        Client.builder().endpoints(endpoints.split(",")).maxInboundMessageSize(MAX_INBOUND_BYTES).build(), root);
+    return connect(endpoints, root, Optional.empty());
+  }
+
+  /**
+   * A client of etcd at {@code endpoints}: mutual TLS from {@code certDir}'s files when they are
+   * https URLs ({@link EtcdTls}), plain etcd when http.
+   *
+   * @throws IllegalArgumentException when the endpoints mix schemes, or are https without {@code certDir}
+   */
+  public static EtcdStore connect(String endpoints, String root, Optional<Path> certDir) {
+    String[] urls = endpoints.split(",");
+    ClientBuilder builder = Client.builder().endpoints(urls).maxInboundMessageSize(MAX_INBOUND_BYTES);
+    if (StoreConfig.https(endpoints, certDir)) {
+      builder.sslContext(EtcdTls.clientContext(certDir.get()));
+    }
+    return new EtcdStore(builder.build(), root);
   }
 
   public Client client() {

@@ -17,14 +17,15 @@ import io.shoal.common.pki.authz.CallerIdentity;
 /**
  * shoal.v1.CaService on control's port: joins and renewals. The caller's identity comes from its
  * verified client certificate, which the server's authorization interceptor puts in the call's
- * context ({@link CallerIdentity}); {@link #POLICY} says who may call what.
+ * context ({@link CallerIdentity}); {@link #rules} say who may call what.
  */
 public final class CaGrpcService extends CaServiceGrpc.CaServiceImplBase {
   /** Anyone may join (the token is the proof); renewing takes the certificate being renewed. */
-  public static final CallPolicy POLICY = CallPolicy.builder()
-      .open(CaServiceGrpc.getJoinClusterMethod().getFullMethodName())
-      .allow(CaServiceGrpc.getRenewCertificateMethod().getFullMethodName(), Role.WORKER, Role.MANAGER)
-      .build();
+  public static CallPolicy.Builder rules() {
+    return CallPolicy.builder()
+        .open(CaServiceGrpc.getJoinClusterMethod().getFullMethodName())
+        .allow(CaServiceGrpc.getRenewCertificateMethod().getFullMethodName(), Role.WORKER, Role.MANAGER);
+  }
 
   private final NodeCertificates certificates;
 

@@ -13,6 +13,7 @@ import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -40,35 +41,58 @@ public final class ClusterCaManager {
 
   private final EtcdStore store;
   private final Optional<ClusterKey> key;
+  private final Optional<Path> pkiDir;
   private final Clock clock;
   private volatile ClusterCa ca;
 
   public ClusterCaManager(EtcdStore store, Optional<ClusterKey> key, Clock clock) {
+    this(store, key, Optional.empty(), clock);
+  }
+
+  /**
+   * @param pkiDir where {@code shoal-control ca init} made the CA offline (etcd's certificate
+   *     comes from it): adopted into etcd when etcd has none, and required to be etcd's otherwise
+   */
+  public ClusterCaManager(EtcdStore store, Optional<ClusterKey> key, Optional<Path> pkiDir, Clock clock) {
     this.store = store;
     this.key = key;
+    this.pkiDir = pkiDir;
     this.clock = clock;
   }
 
   /**
-   * Loads the cluster's CA from etcd, creating it and its tokens if the cluster has none.
+   * Loads the cluster's CA from etcd, creating it and its tokens if the cluster has none (or
+   * storing the one of {@code --pki-dir}).
    *
    * @throws ShoalException FAILED_PRECONDITION when the stored CA or tokens do not open with this
-   *     cluster key (naming both key ids): control must not start
+   *     cluster key (naming both key ids), or etcd holds another CA than {@code --pki-dir}'s
+   *     (naming both digests): control must not start
    */
   public void start() {
     if (key.isEmpty()) {
+      if (pkiDir.isPresent()) {
+        throw ShoalException.failedPrecondition("--pki-dir " + pkiDir.get() + " needs the cluster key that seals"
+            + " its CA's key: give --cluster-key-file FILE (or SHOAL_CLUSTER_KEY)");
+      }
       log.warn("no cluster key (--cluster-key-file): no cluster CA, and no join tokens");
       return;
     }
+    Optional<ClusterCa> offline = pkiDir.map(dir -> ClusterCa.load(dir, key.get()));
     for (int attempt = 1; ; attempt++) {
       Optional<SealedClusterCa> stored = store.get(Tables.CLUSTER_CA, CA_ID);
       if (stored.isPresent()) {
-        ca = open(stored.get());
+        ClusterCa loaded = open(stored.get());
+        if (offline.isPresent() && !offline.get().root().equals(loaded.root())) {
+          throw ShoalException.failedPrecondition("the cluster CA in etcd is " + loaded.root().digest()
+              + " but --pki-dir " + pkiDir.get() + " holds " + offline.get().root().digest()
+              + ": give control the pki directory its cluster was made with");
+        }
+        ca = loaded;
         tokens(ca); // opens them too: a wrong key must stop the start, not the first call
         log.info("cluster CA {} loaded; its key is sealed under cluster key {}", ca.root().digest(), key.get().id());
         return;
       }
-      ClusterCa created = ClusterCa.create(clock.instant());
+      ClusterCa created = offline.orElseGet(() -> ClusterCa.create(clock.instant()));
       JoinTokens tokens = JoinTokens.generate(created.root());
       Txn txn = store.txn().create(Tables.CLUSTER_CA, CA_ID, SealedClusterCa.newBuilder()
           .setCertificatePem(created.root().pem())
@@ -84,8 +108,8 @@ public final class ClusterCaManager {
       try {
         txn.commit();
         ca = created;
-        log.info("created the cluster CA {} and its join tokens; its key is sealed under cluster key {}",
-            created.root().digest(), key.get().id());
+        log.info("{} the cluster CA {} and its join tokens; its key is sealed under cluster key {}",
+            offline.isPresent() ? "stored (from --pki-dir)" : "created", created.root().digest(), key.get().id());
         return;
       } catch (ConflictException e) {
         if (attempt == MAX_ATTEMPTS) {

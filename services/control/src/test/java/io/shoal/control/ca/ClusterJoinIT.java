@@ -106,7 +106,7 @@ class ClusterJoinIT {
         .sslContext(ClusterTls.serverAcceptingJoins(serverKeys, root, this::refused))
         .addService(ServerInterceptors.intercept(
             new CaGrpcService(new NodeCertificates(cluster, validity, clock)),
-            new AuthorizationInterceptor(CaGrpcService.POLICY, revoked::contains, (code, method) -> { }), counting()))
+            new AuthorizationInterceptor(CaGrpcService.rules().build(), revoked::contains, (code, method) -> { }), counting()))
         .build().start();
   }
 

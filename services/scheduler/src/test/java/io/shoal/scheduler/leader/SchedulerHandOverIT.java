@@ -73,7 +73,7 @@ class SchedulerHandOverIT {
         "-cp", System.getProperty("java.class.path"), "io.shoal.scheduler.SchedulerMain",
         "--etcd-endpoints", endpoints, "--etcd-prefix", root,
         "--listen", "127.0.0.1:" + port, "--metrics-port", String.valueOf(ExternalProcess.freePort()),
-        "--instance-id", name, "--leader-ttl", "2s"), workDir);
+        "--instance-id", name, "--leader-ttl", "2s", "--insecure"), workDir);
     processes.add(p);
     return p;
   }

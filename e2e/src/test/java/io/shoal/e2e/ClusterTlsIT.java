@@ -1,0 +1,143 @@
+package io.shoal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.ClusterCa;
+import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.pki.ClusterTls;
+import io.shoal.common.pki.ClusterTrustManager;
+import io.shoal.common.pki.ReloadableKeyManager;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.RootCertificate;
+import io.shoal.common.pki.TlsRefusals;
+import io.shoal.testing.Commands;
+import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab;
+import io.shoal.testing.LabExtension;
+import io.shoal.testing.TestPki;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A cluster of real processes on a lab host, its parts speaking mutual TLS: a client with no
+ * certificate, with one from another CA, or with an expired one from the cluster's own CA is
+ * refused in the TLS handshake by the dispatcher and the registry service (control lets a client
+ * without a certificate through the handshake, for joins to come, and refuses its every call);
+ * the CLI with its admin certificate is served. Each client trusts the cluster's servers, so the
+ * refusal is the server's.
+ */
+@ExtendWith(LabExtension.class)
+class ClusterTlsIT {
+  private LocalCluster cluster;
+  private Path dir;
+  private RootCertificate root;
+
+  @BeforeEach
+  void start(Lab lab) {
+    cluster = new LocalCluster(lab, List.of(lab.hosts().get(0)));
+    dir = ExternalProcess.tempDir("shoal-tls-it");
+    root = new CertDirectory(Path.of(cluster.certs("cli"))).read().root();
+    // Every server up and serving a member, so that a refusal below is the handshake's, not a closed port's.
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+      cluster.assertAlive();
+      SslContext admin = client(Optional.of(Path.of(cluster.certs("cli"))));
+      return List.of(cluster.dispatcherAddr, cluster.registryAddr, cluster.controlAddr).stream()
+          .allMatch(target -> health(target, admin).isOk());
+    });
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+    ExternalProcess.deleteTree(dir);
+  }
+
+  /** A client context that trusts this cluster's servers and presents {@code certDir}'s certificate, if any. */
+  private SslContext client(Optional<Path> certDir) throws Exception {
+    if (certDir.isPresent()) {
+      return ClusterTls.client(new ReloadableKeyManager(new CertDirectory(certDir.get()).read().credentials()),
+          root, Optional.of(Role.MANAGER), TlsRefusals.NONE);
+    }
+    SslContextBuilder anonymous = SslContextBuilder.forClient().protocols(ClusterTls.PROTOCOL)
+        .trustManager(new ClusterTrustManager(root, Optional.of(Role.MANAGER), Clock.systemUTC(), TlsRefusals.NONE));
+    return GrpcSslContexts.configure(anonymous, SslProvider.JDK).build();
+  }
+
+  private static Status health(String target, SslContext context) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target).sslContext(context).build();
+    try {
+      HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance());
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private void assertRefusedInTheHandshake(SslContext context, String why) {
+    for (String target : List.of(cluster.dispatcherAddr, cluster.registryAddr, cluster.controlAddr)) {
+      if (why.equals("no certificate") && target.equals(cluster.controlAddr)) {
+        Status status = health(target, context);
+        assertThat(status.getCode()).as("control, %s", why).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(status.getDescription()).contains("needs a client certificate from the cluster's CA");
+        continue;
+      }
+      Status status = health(target, context);
+      assertThat(status.getCode()).as("%s, %s: %s", target, why, status).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void aClientWithoutACertificateIsRefused() throws Exception {
+    assertRefusedInTheHandshake(client(Optional.empty()), "no certificate");
+  }
+
+  @Test
+  void aClientWithACertificateOfAnotherCaIsRefusedAndCounted() throws Exception {
+    Path foreign = TestPki.create(dir).issue("admin", Role.MANAGER);
+    assertRefusedInTheHandshake(client(Optional.of(foreign)), "another CA");
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.logs().contains("TLS handshake refused (UNTRUSTED)"));
+  }
+
+  @Test
+  void aClientWithAnExpiredCertificateOfTheClustersCaIsRefusedAndCounted() throws Exception {
+    Path expired = TestPki.of(ClusterCa.load(Path.of(cluster.certs("ca")), ClusterKey.fromFile(cluster.clusterKey())),
+        dir).issueExpired("admin", Role.MANAGER);
+    assertRefusedInTheHandshake(client(Optional.of(expired)), "expired");
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.logs().contains("TLS handshake refused (EXPIRED)"));
+  }
+
+  @Test
+  void theCliIsServedWithItsCertificateAndSaysWhatIsMissingWithout() {
+    cluster.awaitReadyNodes(Duration.ofSeconds(60));
+    Commands.Result missing = cluster.shoalWith(Map.of("SHOAL_CERT_PATH", dir.resolve("none").toString()), null,
+        "node", "ls");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.stderr().strip()).startsWith("shoal: no TLS certificate for control: " + dir.resolve("none"));
+  }
+}

@@ -1,0 +1,93 @@
+package io.shoal.control.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.ClusterCa;
+import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.pki.PeerIdentity;
+import io.shoal.common.pki.Role;
+import io.shoal.control.ControlMain;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code shoal-control ca init} and {@code ca issue}, as dev.sh and the e2e clusters run them. */
+class CaCommandTest {
+  @TempDir Path dir;
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new ControlMain());
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    return cli.execute(args);
+  }
+
+  private Path clusterKey() throws IOException {
+    Path file = dir.resolve("cluster.key");
+    Files.writeString(file, Base64.getEncoder().encodeToString(new byte[ClusterKey.KEY_BYTES]));
+    return file;
+  }
+
+  @Test
+  void initMakesACaAndIssueWritesACertDirectoryItSigned() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    assertThat(run("ca", "init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString())).isZero();
+    ClusterCa ca = ClusterCa.load(pki, ClusterKey.fromFile(key));
+
+    Path out = dir.resolve("etcd");
+    assertThat(run("ca", "issue", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--role", "manager", "--name", "etcd", "--ip", "127.0.0.1", "--ip", "10.0.0.1", "--dns", "localhost",
+        "--validity", "2d", "--out", out.toString())).as(err.toString()).isZero();
+
+    CertDirectory.Contents contents = new CertDirectory(out).read();
+    assertThat(contents.root()).isEqualTo(ca.root());
+    PeerIdentity identity = ca.root().verify(List.of(contents.credentials().certificate()), Instant.now());
+    assertThat(identity).isEqualTo(new PeerIdentity("etcd", Role.MANAGER, CaIssueCommand.clusterId(ca)));
+    assertThat(contents.credentials().certificate().getSubjectAlternativeNames())
+        .extracting(n -> (Object) n.get(1)).containsExactly("127.0.0.1", "10.0.0.1", "localhost");
+    assertThat(Duration.between(contents.credentials().notBefore(), contents.credentials().notAfter()))
+        .isEqualTo(Duration.ofDays(2).plus(ClusterCa.BACKDATE));
+    assertThat(Files.getPosixFilePermissions(out.resolve(CertDirectory.KEY_FILE)))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void initRefusesToReplaceACa() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    assertThat(run("ca", "init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString())).isZero();
+    String first = Files.readString(pki.resolve(ClusterCa.CERTIFICATE_FILE));
+
+    assertThat(run("ca", "init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("shoal-control ca init: " + pki + " already holds a CA");
+    assertThat(Files.readString(pki.resolve(ClusterCa.CERTIFICATE_FILE))).isEqualTo(first);
+  }
+
+  @Test
+  void issueRefusesAValidityBelowAnHourAndAMissingCaInOneLine() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    assertThat(run("ca", "issue", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--role", "worker", "--name", "n1", "--validity", "59m", "--out", dir.resolve("o").toString())).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("shoal-control ca issue: --validity PT59M is below the minimum of PT1H\n");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("ca", "issue", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--role", "worker", "--name", "n1", "--out", dir.resolve("o").toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("shoal-control ca issue: ").doesNotContain("\tat ");
+    assertThat(err.toString().lines()).hasSize(1);
+  }
+}
