@@ -28,7 +28,8 @@ MESH_JAVA_OPTS="${SHOAL_MESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx12
 ETCD_URL="https://127.0.0.1:2379"
 # The cluster CA (root-ca.pem, its key sealed under cluster.key) and a certificate directory per
 # part (ca.pem cert.pem key.pem): etcd, control, registry, scheduler, dispatcher, cli, and per
-# host agent-HOST (worker, CN = its node id) and mesh-HOST. Made fresh by every `up`.
+# host mesh-HOST. Made fresh by every `up`. Agents join with the worker token instead (.dev/worker.token)
+# and keep the certificate they get in their state dir (.dev/agents/HOST/certs).
 PKI="$DEV/pki"
 # Every write keeps an old revision until compacted; without this, etcd grows until its quota
 # (2 GiB) and then refuses writes. Watchers further behind than this list again (StoreCache).
@@ -195,11 +196,6 @@ issue() {
   ca_tool issue --role "$role" --name "$name" --out "$PKI/$dir" "$@"
 }
 
-# new_node_id: 25 lower-case base-36 characters, as Shoal's ids
-new_node_id() {
-  LC_ALL=C tr -dc 'a-z0-9' </dev/urandom | head -c 25
-}
-
 # make_pki HOST...: a new CA and every part's certificate (in parallel: each is a JVM)
 make_pki() {
   rm -rf "$PKI"
@@ -212,7 +208,6 @@ make_pki() {
   done
   issue cli manager admin & pids+=($!)
   for host in "$@"; do
-    issue "agent-$host" worker "$(new_node_id)" & pids+=($!)
     # mesh-proxies read etcd, which knows no narrower role: a manager's certificate (ARCHITECTURE.md).
     issue "mesh-$host" manager "mesh-$host" & pids+=($!)
   done
@@ -332,11 +327,18 @@ host_line() {
 }
 
 # start_agent HOST ADDR DOCKER_HOST: HOST's node-agent, inside HOST, named after it
+# It joins with the worker token the first time (its certificate then lives in its state dir).
 start_agent() {
   IN_HOST=$1 java_service "agent-$1" services/node-agent io.shoal.agent.NodeAgentMain \
     --hostname "$1" --addr "$2" --docker-host "$3" --state-dir "$DEV/agents/$1" \
     --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT" \
-    --cert-dir "$PKI/agent-$1"
+    --join-token-file "$DEV/worker.token" --manager "$BRIDGE_ADDR:$CONTROL_PORT"
+}
+
+# worker_token: the worker join token, as `shoal cluster join-token -q worker` prints it, in .dev/worker.token
+worker_token() {
+  (umask 077 && "$ROOT/bin/shoal" cluster join-token -q worker >"$DEV/worker.token.new") \
+    && mv "$DEV/worker.token.new" "$DEV/worker.token"
 }
 
 start_mesh() { # start_mesh HOST ADDR
@@ -414,9 +416,10 @@ cmd_up() {
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
   wait_for etcd 30 etcd_health
   start_control_plane
+  wait_for "control's join token" 60 worker_token
 
   local host addr sock first_sock=""
-  say "starting a node-agent and a mesh-proxy inside each host"
+  say "starting a node-agent (joining with the worker token) and a mesh-proxy inside each host"
   while read -r host addr sock; do
     start_agent "$host" "$addr" "$sock"
     start_mesh "$host" "$addr"

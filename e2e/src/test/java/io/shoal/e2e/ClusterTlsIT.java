@@ -13,17 +13,24 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.shoal.api.v1.GetPullCredentialsRequest;
+import io.shoal.api.v1.RegistryServiceGrpc;
+import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.CertDirectory;
 import io.shoal.common.pki.ClusterCa;
+import io.shoal.common.pki.ClusterJoin;
 import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.pki.ClusterTls;
 import io.shoal.common.pki.ClusterTrustManager;
+import io.shoal.common.pki.JoinToken;
+import io.shoal.common.pki.JoinTokens;
 import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.RootCertificate;
 import io.shoal.common.pki.TlsRefusals;
 import io.shoal.testing.Commands;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.Lab.Host;
 import io.shoal.testing.Lab;
 import io.shoal.testing.LabExtension;
 import io.shoal.testing.TestPki;
@@ -33,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +110,7 @@ class ClusterTlsIT {
       if (why.equals("no certificate") && target.equals(cluster.controlAddr)) {
         Status status = health(target, context);
         assertThat(status.getCode()).as("control, %s", why).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(status.getDescription()).contains("needs a client certificate from the cluster's CA");
+        assertThat(status.getDescription()).contains("needs a certificate of this cluster");
         continue;
       }
       Status status = health(target, context);
@@ -139,5 +147,71 @@ class ClusterTlsIT {
         "node", "ls");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.stderr().strip()).startsWith("shoal: no TLS certificate for control: " + dir.resolve("none"));
+  }
+
+  @Test
+  void aWorkersCertificateMayNotCallControlNorAskForAnotherNodesCredentials() throws Exception {
+    cluster.awaitReadyNodes(Duration.ofSeconds(60));
+    Host host = cluster.lab.hosts().get(0);
+    Path worker = cluster.agentCerts(host);
+
+    Commands.Result create = cluster.shoalWith(Map.of("SHOAL_CERT_PATH", worker.toString()), null,
+        "service", "create", "--name", "intruder", "--no-resolve-image", "busybox:1");
+    assertThat(create.exitCode()).isEqualTo(1);
+    assertThat(create.stderr()).contains("a worker certificate (" + cluster.nodeId(host)
+        + ") may not call shoal.v1.ControlService/CreateService");
+
+    ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.registryAddr)
+        .sslContext(client(Optional.of(worker))).build();
+    try {
+      assertThatThrownBy(() -> RegistryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .getPullCredentials(GetPullCredentialsRequest.newBuilder().setNodeId("othernode")
+                  .setSessionSecret("guess").setTaskId("sometask").build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).isEqualTo("the certificate of node " + cluster.nodeId(host)
+                + " may not ask for the pull credentials of node othernode's tasks");
+          });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRemovedNodesCertificateStopsWorkingAtOnceEverywhere() throws Exception {
+    cluster.awaitReadyNodes(Duration.ofSeconds(60));
+    Host host = cluster.lab.hosts().get(0);
+    String nodeId = cluster.nodeId(host);
+    SslContext removed = client(Optional.of(cluster.agentCerts(host)));
+    assertThat(health(cluster.dispatcherAddr, removed).isOk()).isTrue();
+
+    cluster.succeeded(cluster.shoal("node", "rm", "--force", nodeId));
+
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> List.of(cluster.dispatcherAddr,
+        cluster.registryAddr, cluster.controlAddr).stream()
+        .allMatch(target -> health(target, removed).getCode() == Status.Code.PERMISSION_DENIED));
+    Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.log("agent-" + host.name()).contains("node " + nodeId + " was removed from the cluster"));
+    assertThat(cluster.shoal("node", "ls").stdout()).doesNotContain(nodeId);
+  }
+
+  @Test
+  void aRotatedTokenOrAnotherClustersJoinsNothing() throws Exception {
+    String old = cluster.succeeded(cluster.shoal("cluster", "join-token", "-q", "worker"), "join-token").stdout()
+        .strip();
+    cluster.succeeded(cluster.shoal("cluster", "join-token", "--rotate", "-q", "worker"), "rotate");
+
+    assertThatThrownBy(() -> ClusterJoin.join(JoinToken.parse(old), cluster.controlAddr,
+            new CertDirectory(dir.resolve("old")), Clock.systemUTC(), Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(ShoalException.class,
+            e -> assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED))
+        .hasMessageContaining("the join token is not this cluster's current worker or manager token");
+    JoinToken foreign = JoinTokens.generate(ClusterCa.create(java.time.Instant.now()).root()).worker();
+    assertThatThrownBy(() -> ClusterJoin.join(foreign, cluster.controlAddr, new CertDirectory(dir.resolve("foreign")),
+            Clock.systemUTC(), Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(ShoalException.class,
+            e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .hasMessageContaining("the CA of the manager does not match the token");
+    assertThat(new CertDirectory(dir.resolve("old")).exists()).isFalse();
   }
 }

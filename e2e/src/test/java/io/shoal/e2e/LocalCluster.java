@@ -1,7 +1,7 @@
 package io.shoal.e2e;
 
+import io.shoal.common.pki.CertDirectory;
 import io.shoal.testing.Commands;
-import io.shoal.common.ids.Ids;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab;
@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * the host's dockerd and a mesh-proxy, both inside the host's network namespace on its address.
  * Each cluster has its own CA, etcd (mutual TLS only, on the bridge) and ports, so clusters run
  * one after another on one lab. Its certificates are made as deploy/dev.sh makes them, with
- * {@code shoal-control ca init} and {@code ca issue}: every part presents its own, agents a
- * worker's whose common name is the node id, the CLI ({@link #shoal}) an admin's.
+ * {@code shoal-control ca init} and {@code ca issue}: every part presents its own, the CLI
+ * ({@link #shoal}) an admin's; agents join with the worker token, as a user's would, and go by
+ * the node id in the certificate they get.
  */
 final class LocalCluster implements AutoCloseable {
   private static final String CLASSPATH = System.getProperty("java.class.path");
@@ -44,10 +45,8 @@ final class LocalCluster implements AutoCloseable {
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   private final DnsUpstream dns;
   private final EtcdExtension.TlsEtcd etcd;
-  /** Certificate directories: ca (the CA), etcd, control, ..., cli, agent-HOST, mesh-HOST. */
+  /** Certificate directories: ca (the CA), etcd, control, ..., cli, mesh-HOST (agents join: STATE/certs). */
   final Path pki = dir.resolve("pki");
-  /** The node id in each host's agent certificate. */
-  private final Map<String, String> nodeIds = new HashMap<>();
 
   /** A cluster with a node on every host of {@code lab}. */
   LocalCluster(Lab lab, RegistryTestServer... registries) {
@@ -92,13 +91,15 @@ final class LocalCluster implements AutoCloseable {
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
         join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s", "--cert-dir", certs("dispatcher"),
             "--cluster-key-file", clusterKey.toString())));
+    // Agents join as a user's would: with the worker token that `cluster join-token` prints.
+    Path token = writeWorkerToken();
     for (Host host : this.hosts) {
       String addr = host.address();
       agentArgs.put(host.name(), List.of(
           "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
           "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
           "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort(),
-          "--dns-upstream", dns.address(), "--cert-dir", certs("agent-" + host.name())));
+          "--dns-upstream", dns.address(), "--join-token-file", token.toString(), "--manager", controlAddr));
       startAgent(host);
       startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
           join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort(),
@@ -118,9 +119,6 @@ final class LocalCluster implements AutoCloseable {
     }
     issue("cli", "manager", "admin");
     for (Host host : hosts) {
-      String nodeId = Ids.newId();
-      nodeIds.put(host.name(), nodeId);
-      issue("agent-" + host.name(), "worker", nodeId);
       // mesh-proxies read etcd, which knows no narrower role than a manager's certificate
       issue("mesh-" + host.name(), "manager", "mesh-" + host.name());
     }
@@ -155,9 +153,32 @@ final class LocalCluster implements AutoCloseable {
     return pki.resolve(name).toString();
   }
 
-  /** The node id of {@code host}'s agent: its certificate's common name. */
+  /** The node id of {@code host}'s agent: the common name of the certificate it joined with. */
   String nodeId(Host host) {
-    return nodeIds.get(host.name());
+    return new CertDirectory(agentCerts(host)).read().credentials().identity().nodeId();
+  }
+
+  /** Where {@code host}'s agent keeps the certificate it joined with (its state dir). */
+  Path agentCerts(Host host) {
+    return dir.resolve(host.name()).resolve("certs");
+  }
+
+  /** The worker join token, once control answers, in a file of its own (0600) for the agents. */
+  private Path writeWorkerToken() {
+    String[] token = new String[1];
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+      Commands.Result r = shoal("cluster", "join-token", "-q", "worker");
+      token[0] = r.stdout().strip();
+      return r.ok();
+    });
+    Path file = dir.resolve("worker.token");
+    try {
+      java.nio.file.Files.writeString(file, token[0] + "\n");
+      java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
   }
 
   /** The node of this cluster on the host named {@code name}. */

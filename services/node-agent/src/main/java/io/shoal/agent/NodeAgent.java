@@ -5,6 +5,10 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
 import io.shoal.common.server.GrpcServer;
+import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.CertificateRenewer;
+import io.shoal.common.server.ServerOptions;
+import java.time.Clock;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -34,6 +38,8 @@ public final class NodeAgent implements AutoCloseable {
   private final io.shoal.agent.discovery.DnsServer dns;
   private final ServiceTls tls;
   private GrpcServer grpc;
+  private CertificateRenewer renewer;
+  private ManagedChannel managerChannel;
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
@@ -59,7 +65,23 @@ public final class NodeAgent implements AutoCloseable {
     tasks.start();
     session.start();
     grpc = GrpcServer.start("node-agent", List.of(flags.listen()), List.of(), telemetry, tls);
+    startRenewal();
     return this;
+  }
+
+  /** Renews the node's certificate at control (--manager) before it expires. */
+  private void startRenewal() {
+    if (!tls.enabled()) {
+      return;
+    }
+    if (flags.manager().isEmpty()) {
+      log.warn("no --manager: this node's certificate is not renewed, and stops working at {}",
+          tls.keys().orElseThrow().credentials().notAfter());
+      return;
+    }
+    managerChannel = tls.channelTo(ServerOptions.parseHostPort(flags.manager().get())).build();
+    renewer = new CertificateRenewer(tls.keys().orElseThrow(), new CertDirectory(tls.directory().orElseThrow()),
+        tls.root().orElseThrow(), managerChannel, Clock.systemUTC()).start();
   }
 
   public LocalNode node() {
@@ -79,6 +101,10 @@ public final class NodeAgent implements AutoCloseable {
   public void close() {
     if (grpc != null) {
       grpc.close();
+    }
+    if (renewer != null) {
+      renewer.close();
+      managerChannel.shutdownNow();
     }
     session.close();
     tasks.close();

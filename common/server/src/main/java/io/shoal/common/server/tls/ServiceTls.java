@@ -70,6 +70,11 @@ public final class ServiceTls {
         Optional.of(new ReloadableKeyManager(contents.credentials())));
   }
 
+  /** The cluster's root certificate, with TLS. */
+  public Optional<RootCertificate> root() {
+    return root;
+  }
+
   /** Whether gRPC is TLS. */
   public boolean enabled() {
     return keys.isPresent();

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# How long a node takes to join the lab (issue #12's target: token to Ready in at most 2 s), against
+# the same agent starting with the certificate it already has, measured in the same run.
+#
+#   bench/join.sh [HOST]          default h3; BENCH_ROUNDS (3) rounds of each
+#
+# Each "join" round: the host's agent is killed, its node removed (`node rm --force`, which revokes
+# it) and its certificate deleted, then an agent starts with the worker token: from its start to a
+# new node of that host Ready in `node ls`. Each "restart" round: the agent is killed and started
+# again with the certificate it has, to Ready again. Both include the JVM's start; their
+# difference is what joining costs (key, CSR, the CA's answer over TLS). Needs a lab from
+# `deploy/dev.sh up` (which this leaves with the host's node Ready, under a new id).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHOAL="$ROOT/bin/shoal"
+DEV="$ROOT/.dev"
+HOST="${1:-h3}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+# Bound of each wait for Ready: 60 s in 0.05 s polls.
+POLLS=1200
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -s "$DEV/cluster.env" ] || die "no lab cluster; run deploy/dev.sh up first"
+[ "$(id -u)" = 0 ] || die "killing and starting an agent inside a lab host needs root"
+"$SHOAL" node ls >/dev/null 2>&1 || die "control does not answer; run deploy/dev.sh up first"
+
+now_ms() { date +%s%3N; }
+node_of() { "$SHOAL" node ls | awk -v h="$HOST" '$2 == h {print $1}'; }
+ready_id() { "$SHOAL" node ls 2>/dev/null | awk -v h="$HOST" '$2 == h && $3 == "Ready" {print $1}'; }
+
+# wait_ready OLD_ID: ms until a node of HOST other than OLD_ID (any if empty) is Ready
+wait_ready() {
+  local old=$1 id
+  for _ in $(seq 1 "$POLLS"); do
+    id=$(ready_id)
+    if [ -n "$id" ] && { [ -z "$old" ] || [ "$id" != "$old" ]; }; then return 0; fi
+    sleep 0.05
+  done
+  die "no node of $HOST Ready within 60 s; see .dev/logs/agent-$HOST.log"
+}
+
+# wait_down: until HOST's node is not Ready (its session ended with the killed agent)
+wait_down() {
+  for _ in $(seq 1 "$POLLS"); do
+    [ -z "$(ready_id)" ] && return 0
+    sleep 0.05
+  done
+  die "the node of $HOST stayed Ready after its agent was killed"
+}
+
+join_round() {
+  local old start
+  old=$(node_of)
+  "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
+  "$SHOAL" node rm --force "$old" >/dev/null
+  rm -rf "$DEV/agents/$HOST/certs" "$DEV/agents/$HOST/node-id"
+  start=$(now_ms)
+  "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
+  wait_ready "$old"
+  echo $(($(now_ms) - start))
+}
+
+restart_round() {
+  local start
+  "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
+  wait_down
+  start=$(now_ms)
+  "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
+  wait_ready ""
+  echo $(($(now_ms) - start))
+}
+
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
+
+echo "join on lab: host $HOST, $ROUNDS rounds"
+JOINS=() RESTARTS=()
+for r in $(seq 1 "$ROUNDS"); do
+  j=$(join_round); s=$(restart_round)
+  JOINS+=("$j") RESTARTS+=("$s")
+  echo "  round $r  join (token to Ready) $j ms   restart with its certificate $s ms"
+done
+J=$(median "${JOINS[@]}") S=$(median "${RESTARTS[@]}")
+echo "summary: join token->Ready median ${J} ms (JVM start included); restart with a certificate ${S} ms;" \
+  "join/restart $(awk -v a="$J" -v b="$S" 'BEGIN {printf "%.2f", a / b}')x; joining itself $((J - S)) ms"
