@@ -31,6 +31,8 @@ die() { echo "bench: $*" >&2; exit 1; }
 # shellcheck source=/dev/null
 . "$CLUSTER_ENV"
 IMAGE="$DEMO_IMAGE"
+# The warm CLI presents the lab's admin certificate, as bin/shoal does.
+export SHOAL_CERT_PATH="${SHOAL_CERT_PATH:-$ROOT/.dev/pki/cli}"
 CLI_JAR=$(ls "$ROOT"/cli/target/shoal-cli-*.jar 2>/dev/null | grep -v tests | head -1)
 [ -n "$CLI_JAR" ] && [ -f "$ROOT/cli/target/classpath.txt" ] || die "the CLI is not built; run deploy/dev.sh up"
 HOSTS=() ENGINES=()
