@@ -44,11 +44,7 @@ public final class DispatcherMain implements Callable<Integer> {
 
   /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
   Optional<ClusterKey> clusterKey() {
-    if (clusterKeyFile != null) {
-      return Optional.of(ClusterKey.fromFile(clusterKeyFile));
-    }
-    String env = System.getenv("SHOAL_CLUSTER_KEY");
-    return env == null || env.isBlank() ? Optional.empty() : Optional.of(ClusterKey.fromBase64(env));
+    return ClusterKey.fromFileOrEnvironment(clusterKeyFile);
   }
 
   @Override

@@ -73,6 +73,19 @@ public final class ClusterKey {
     }
   }
 
+  /**
+   * The key a service was given: from {@code file} (its --cluster-key-file) when there is one,
+   * else from the environment variable SHOAL_CLUSTER_KEY (base64); empty when neither. Never
+   * from etcd.
+   */
+  public static java.util.Optional<ClusterKey> fromFileOrEnvironment(Path file) {
+    if (file != null) {
+      return java.util.Optional.of(fromFile(file));
+    }
+    String env = System.getenv("SHOAL_CLUSTER_KEY");
+    return env == null || env.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(fromBase64(env));
+  }
+
   /** A fresh random key, for tests and bootstrapping. */
   public static ClusterKey generate() {
     byte[] raw = new byte[KEY_BYTES];
