@@ -83,12 +83,9 @@ public final class CaIssueCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The cluster id written in every certificate (O): the root's digest in base 36. A cluster has
-   * no other id yet, and this one cannot differ between two certificates of one CA.
-   */
+  /** The cluster id written in every certificate (O), as the CA gives it to joining nodes. */
   public static String clusterId(ClusterCa ca) {
-    return ca.root().digest().base36();
+    return NodeCertificates.clusterId(ca.root());
   }
 
   static int refuse(CommandSpec spec, String command, String reason) {

@@ -82,9 +82,13 @@ public final class NodeCertificates {
     return chain;
   }
 
-  /** The cluster id in every certificate's O: the start of the root's digest, so stable per CA. */
+  /**
+   * The cluster id in every certificate's O, offline ({@code ca issue}) or joined alike: the
+   * root's digest in base 36. A cluster has no other id yet, and this one cannot differ between
+   * two certificates of one CA.
+   */
   public static String clusterId(RootCertificate root) {
-    return root.digest().base36().substring(0, 25);
+    return root.digest().base36();
   }
 
   public static String roleName(Role role) {
