@@ -153,6 +153,20 @@ final class LocalCluster implements AutoCloseable {
     return pki.resolve(name).toString();
   }
 
+  /**
+   * Every key and value this cluster holds in etcd, as text (ISO-8859-1, so any byte sequence
+   * survives), read with control's certificate: for tests that a secret is stored only sealed.
+   */
+  String etcdDump() {
+    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+        java.util.Optional.of(Path.of(certs("control"))))) {
+      StringBuilder dump = new StringBuilder();
+      store.listRaw("").forEach(kv -> dump.append(kv.getKey().toString(java.nio.charset.StandardCharsets.ISO_8859_1))
+          .append('=').append(kv.getValue().toString(java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
+      return dump.toString();
+    }
+  }
+
   /** The node id of {@code host}'s agent: the common name of the certificate it joined with. */
   String nodeId(Host host) {
     return new CertDirectory(agentCerts(host)).read().credentials().identity().nodeId();

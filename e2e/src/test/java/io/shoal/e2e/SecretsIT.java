@@ -100,10 +100,14 @@ class SecretsIT {
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.log("agent-h1"))
         .contains("forgot the data of secret " + secretId));
 
-    // The value is in no process's log.
+    // The value is in no process's log, in no inspect output, and in etcd only sealed.
     for (String name : List.of("control", "dispatcher", "scheduler", "registry", "agent-h1", "agent-h2", "agent-h3")) {
       assertThat(cluster.log(name)).as(name).doesNotContain(VALUE);
     }
+    assertThat(shoal("secret", "inspect", "e2e-db-pass") + shoal("service", "inspect", "sec-app")
+        + shoal("secret", "ls")).doesNotContain(VALUE);
+    String etcd = cluster.etcdDump();
+    assertThat(etcd).contains("secret_data/" + secretId).contains(CONFIG).doesNotContain(VALUE);
   }
 
   /** The node id of the node on host {@code name}, as `node ls` shows it. */
