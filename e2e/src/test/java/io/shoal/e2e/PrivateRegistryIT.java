@@ -13,6 +13,7 @@ import io.shoal.testing.RegistryTestServer;
 import io.shoal.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,5 +102,13 @@ class PrivateRegistryIT {
     } finally {
       ExternalProcess.deleteTree(wrong);
     }
+
+    // The password is in no process's log, in no inspect output, and in etcd only sealed.
+    for (String name : List.of("control", "dispatcher", "scheduler", "registry", "agent-h1", "agent-h2")) {
+      assertThat(cluster.log(name)).as(name).doesNotContain(PASSWORD);
+    }
+    assertThat(shoal(null, "service", "inspect", "private")).doesNotContain(PASSWORD);
+    assertThat(cluster.etcdDump()).contains("credentials/" + id).contains("services/" + id)
+        .doesNotContain(PASSWORD);
   }
 }
