@@ -42,9 +42,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -56,12 +60,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * refusal is the server's.
  */
 @ExtendWith(LabExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTlsIT {
   private LocalCluster cluster;
   private Path dir;
   private RootCertificate root;
 
-  @BeforeEach
+  // One cluster for the class (a cluster takes ~20 s to start); the removal of its node runs last.
+  @BeforeAll
   void start(Lab lab) {
     cluster = new LocalCluster(lab, List.of(lab.hosts().get(0)));
     dir = ExternalProcess.tempDir("shoal-tls-it");
@@ -75,7 +82,7 @@ class ClusterTlsIT {
     });
   }
 
-  @AfterEach
+  @AfterAll
   void stop() {
     cluster.close();
     ExternalProcess.deleteTree(dir);
@@ -125,7 +132,7 @@ class ClusterTlsIT {
 
   @Test
   void aClientWithACertificateOfAnotherCaIsRefusedAndCounted() throws Exception {
-    Path foreign = TestPki.create(dir).issue("admin", Role.MANAGER);
+    Path foreign = TestPki.create(dir.resolve("other-ca")).issue("admin", Role.MANAGER);
     assertRefusedInTheHandshake(client(Optional.of(foreign)), "another CA");
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> cluster.logs().contains("TLS handshake refused (UNTRUSTED)"));
@@ -134,7 +141,7 @@ class ClusterTlsIT {
   @Test
   void aClientWithAnExpiredCertificateOfTheClustersCaIsRefusedAndCounted() throws Exception {
     Path expired = TestPki.of(ClusterCa.load(Path.of(cluster.certs("ca")), ClusterKey.fromFile(cluster.clusterKey())),
-        dir).issueExpired("admin", Role.MANAGER);
+        dir.resolve("expired")).issueExpired("admin", Role.MANAGER);
     assertRefusedInTheHandshake(client(Optional.of(expired)), "expired");
     Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> cluster.logs().contains("TLS handshake refused (EXPIRED)"));
@@ -178,6 +185,7 @@ class ClusterTlsIT {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE)
   void aRemovedNodesCertificateStopsWorkingAtOnceEverywhere() throws Exception {
     cluster.awaitReadyNodes(Duration.ofSeconds(60));
     Host host = cluster.lab.hosts().get(0);
