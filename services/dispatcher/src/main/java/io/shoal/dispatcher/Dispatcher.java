@@ -4,7 +4,6 @@ import io.shoal.api.v1.DispatcherServiceGrpc;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.authz.CallPolicy;
 import io.shoal.common.server.GrpcServer;
-import io.shoal.common.store.RevokedNodes;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
@@ -28,7 +27,6 @@ public final class Dispatcher implements AutoCloseable {
   private final TaskStatusWriter statusWriter;
   private final DispatcherGrpcService api;
   private final ServiceTls tls;
-  private final RevokedNodes revoked;
   private GrpcServer grpc;
 
   @Inject
@@ -41,7 +39,6 @@ public final class Dispatcher implements AutoCloseable {
     this.sessions = sessions;
     this.statusWriter = statusWriter;
     this.api = api;
-    this.revoked = new RevokedNodes(store);
   }
 
   public Dispatcher start() {
@@ -50,10 +47,10 @@ public final class Dispatcher implements AutoCloseable {
           + " opened for nodes, so tasks that use one are REJECTED on their nodes saying so; configs still go");
     }
     sessions.start();
-    revoked.start();
-    // Workers open sessions (for their own node only: AgentSession checks the certificate's id).
+    // Workers open sessions (for their own node only: AgentSession checks the certificate's id);
+    // removed nodes are known from the session manager's own watch.
     grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()
-        .allow(DispatcherServiceGrpc.SERVICE_NAME, Role.WORKER, Role.MANAGER), revoked::contains);
+        .allow(DispatcherServiceGrpc.SERVICE_NAME, Role.WORKER, Role.MANAGER), sessions::revoked);
     return this;
   }
 
@@ -63,6 +60,6 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("dispatcher", grpc, sessions, statusWriter, revoked, store, telemetry);
+    ServiceMain.closeInOrder("dispatcher", grpc, sessions, statusWriter, store, telemetry);
   }
 }

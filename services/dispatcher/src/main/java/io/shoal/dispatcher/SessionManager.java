@@ -57,7 +57,7 @@ final class SessionManager implements AutoCloseable {
   private final Thread pusher = daemon(this::pushLoop, "assignment-pusher");
   private final ScheduledExecutorService heartbeatChecker =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat-checker"));
-  private StoreCache cache;
+  private volatile StoreCache cache;
   private volatile boolean running = true;
 
   @Inject
@@ -92,6 +92,12 @@ final class SessionManager implements AutoCloseable {
       previous.fail(Status.ABORTED.withDescription("replaced by a newer session of the same node"));
     }
     dirtyNodes.add(session.nodeId());
+  }
+
+  /** Whether {@code nodeId} was removed from the cluster (`node rm`), as this manager's watch saw it. */
+  boolean revoked(String nodeId) {
+    StoreCache current = cache;
+    return current != null && current.get(Tables.REVOKED_NODES, nodeId).isPresent();
   }
 
   /** The node's session on this dispatcher, if any. */
