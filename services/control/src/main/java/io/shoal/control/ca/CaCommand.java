@@ -7,13 +7,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code shoal-control ca}: the cluster CA made offline, before etcd starts, since etcd itself
- * needs a server certificate from it ({@link CaInitCommand}, {@link CaIssueCommand}).
+ * needs a server certificate from it ({@link CaInitCommand}, {@link CaIssueCommand},
+ * {@link CaIssueBatchCommand}).
  */
 @Command(name = "ca", mixinStandardHelpOptions = true,
     description = "Creates the cluster CA in a directory and issues certificates from it, before etcd starts.",
-    subcommands = {CaInitCommand.class, CaIssueCommand.class})
+    subcommands = {CaInitCommand.class, CaIssueCommand.class, CaIssueBatchCommand.class})
 public final class CaCommand {
-  /** The options both subcommands take: where the CA is and the key that seals its private key. */
+  /** The options every subcommand takes: where the CA is and the key that seals its private key. */
   static final class CaOptions {
     @Option(names = "--pki-dir", required = true,
         description = "Directory of the CA: root-ca.pem and root-ca-key.sealed.")

@@ -63,24 +63,35 @@ public final class CaIssueCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (validity.compareTo(MIN_VALIDITY) < 0) {
-      return refuse(spec, "ca issue", "--validity " + validity + " is below the minimum of " + MIN_VALIDITY);
+    String invalid = invalid();
+    if (invalid != null) {
+      return refuse(spec, "ca issue", invalid);
     }
     try {
       ClusterCa ca = ClusterCa.load(options.pkiDir, options.clusterKey());
-      Instant now = Instant.now();
-      KeyPair keys = Keys.newEcP256();
-      CertificateSpec certificate = new CertificateSpec(
-          new PeerIdentity(name, role, clusterId(ca)), validity, ipAddresses, dnsNames);
-      NodeCredentials credentials = NodeCredentials.issued(
-          keys, ca.issue(CertificateRequest.create(keys), certificate, now), ca.root(), now);
-      new CertDirectory(out).write(ca.root(), credentials);
-      spec.commandLine().getOut().println(credentials);
+      spec.commandLine().getOut().println(issueWith(ca, Instant.now()));
       spec.commandLine().getOut().flush();
       return 0;
     } catch (IllegalArgumentException | UncheckedIOException | ShoalException | CertificateException e) {
       return refuse(spec, "ca issue", e.getMessage());
     }
+  }
+
+  /** Issues this command's certificate from {@code ca} into {@code --out}; what it issued. */
+  NodeCredentials issueWith(ClusterCa ca, Instant now) throws CertificateException {
+    KeyPair keys = Keys.newEcP256();
+    CertificateSpec certificate = new CertificateSpec(
+        new PeerIdentity(name, role, clusterId(ca)), validity, ipAddresses, dnsNames);
+    NodeCredentials credentials = NodeCredentials.issued(
+        keys, ca.issue(CertificateRequest.create(keys), certificate, now), ca.root(), now);
+    new CertDirectory(out).write(ca.root(), credentials);
+    return credentials;
+  }
+
+  /** Why these options can't be issued, or null. */
+  String invalid() {
+    return validity.compareTo(MIN_VALIDITY) < 0
+        ? "--validity " + validity + " is below the minimum of " + MIN_VALIDITY : null;
   }
 
   /** The cluster id written in every certificate (O), as the CA gives it to joining nodes. */

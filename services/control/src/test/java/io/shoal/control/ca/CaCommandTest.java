@@ -90,4 +90,55 @@ class CaCommandTest {
     assertThat(err.toString()).startsWith("shoal-control ca issue: ").doesNotContain("\tat ");
     assertThat(err.toString().lines()).hasSize(1);
   }
+
+  @Test
+  void issueBatchMakesTheCaAndEveryCertificateOfThePlanInOneRun() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    Path plan = dir.resolve("plan");
+    Files.writeString(plan, "# dev.sh's parts\n"
+        + "--role manager --name etcd --ip 127.0.0.1 --dns localhost --out " + dir.resolve("etcd") + "\n\n"
+        + "  --role worker --name n1 --validity 2h --out " + dir.resolve("n1") + "\n");
+
+    assertThat(run("ca", "issue-batch", "--init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        plan.toString())).as(err.toString()).isZero();
+
+    ClusterCa ca = ClusterCa.load(pki, ClusterKey.fromFile(key));
+    String cluster = CaIssueCommand.clusterId(ca);
+    CertDirectory.Contents etcd = new CertDirectory(dir.resolve("etcd")).read();
+    assertThat(ca.root().verify(List.of(etcd.credentials().certificate()), Instant.now()))
+        .isEqualTo(new PeerIdentity("etcd", Role.MANAGER, cluster));
+    CertDirectory.Contents n1 = new CertDirectory(dir.resolve("n1")).read();
+    assertThat(ca.root().verify(List.of(n1.credentials().certificate()), Instant.now()))
+        .isEqualTo(new PeerIdentity("n1", Role.WORKER, cluster));
+    assertThat(Duration.between(n1.credentials().notBefore(), n1.credentials().notAfter()))
+        .isEqualTo(Duration.ofHours(2).plus(ClusterCa.BACKDATE));
+  }
+
+  @Test
+  void issueBatchRefusesABadLineByNumberAndIssuesNothing() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    assertThat(run("ca", "init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString())).isZero();
+    Path plan = dir.resolve("plan");
+    Files.writeString(plan, "--role manager --name control --out " + dir.resolve("control") + "\n"
+        + "--role admin --name cli --out " + dir.resolve("cli") + "\n");
+
+    assertThat(run("ca", "issue-batch", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        plan.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("shoal-control ca issue-batch: " + plan + " line 2: ")
+        .contains("expected manager or worker, got 'admin'");
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(dir.resolve("control")).doesNotExist();
+  }
+
+  @Test
+  void issueBatchRefusesAnEmptyPlan() throws Exception {
+    Path key = clusterKey();
+    Path plan = Files.writeString(dir.resolve("plan"), "# nothing\n");
+    assertThat(run("ca", "issue-batch", "--init", "--pki-dir", dir.resolve("pki").toString(),
+        "--cluster-key-file", key.toString(), plan.toString())).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("shoal-control ca issue-batch: the plan " + plan + " holds no certificate\n");
+    assertThat(dir.resolve("pki")).doesNotExist();
+  }
 }
