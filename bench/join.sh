@@ -16,8 +16,10 @@ SHOAL="$ROOT/bin/shoal"
 DEV="$ROOT/.dev"
 HOST="${1:-h3}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-# Bound of each wait for Ready: 60 s in 0.05 s polls.
+# Bound of each wait: 60 s in 0.05 s polls (for Down); Ready is waited for by bench/ReadyWaiter.java
+# (20 ms polls in one warm JVM, also at most 60 s).
 POLLS=1200
+CLI_JAR="$ROOT/cli/target/shoal-cli-0.1.0-SNAPSHOT.jar"
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ -s "$DEV/cluster.env" ] || die "no lab cluster; run deploy/dev.sh up first"
@@ -28,15 +30,21 @@ now_ms() { date +%s%3N; }
 node_of() { "$SHOAL" node ls | awk -v h="$HOST" '$2 == h {print $1}'; }
 ready_id() { "$SHOAL" node ls 2>/dev/null | awk -v h="$HOST" '$2 == h && $3 == "Ready" {print $1}'; }
 
-# wait_ready OLD_ID: ms until a node of HOST other than OLD_ID (any if empty) is Ready
-wait_ready() {
-  local old=$1 id
-  for _ in $(seq 1 "$POLLS"); do
-    id=$(ready_id)
-    if [ -n "$id" ] && { [ -z "$old" ] || [ "$id" != "$old" ]; }; then return 0; fi
-    sleep 0.05
-  done
-  die "no node of $HOST Ready within 60 s; see .dev/logs/agent-$HOST.log"
+# The warm waiter, one JVM for the whole run, with the lab's admin certificate as bin/shoal has it.
+export SHOAL_CERT_PATH="${SHOAL_CERT_PATH:-$DEV/pki/cli}"
+coproc WAITER { exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CLI_JAR:$(cat "$ROOT/cli/target/classpath.txt")" \
+  "$ROOT/bench/ReadyWaiter.java" 2>/dev/null; }
+trap 'kill "$WAITER_PID" 2>/dev/null || true' EXIT
+ready=
+read -r ready <&"${WAITER[0]}" || true
+[ "$ready" = ready ] || die "bench/ReadyWaiter.java did not start"
+
+# Called in this shell, never in $(...): a subshell does not get the coprocess's pipes.
+wait_ready() { # wait_ready OLD_ID: until a node of HOST other than OLD_ID (any if empty) is Ready; when in READY_MS
+  local id
+  echo "$HOST $1" >&"${WAITER[1]}"
+  read -r id READY_MS <&"${WAITER[0]}" || die "bench/ReadyWaiter.java stopped"
+  [ "$id" != none ] || die "no node of $HOST Ready within 60 s; see .dev/logs/agent-$HOST.log"
 }
 
 # wait_down: until HOST's node is not Ready (its session ended with the killed agent)
@@ -48,7 +56,7 @@ wait_down() {
   die "the node of $HOST stayed Ready after its agent was killed"
 }
 
-join_round() {
+join_round() { # join_round: ms from the agent's start with the token to its new node Ready, in ROUND_MS
   local old start
   old=$(node_of)
   "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
@@ -57,17 +65,17 @@ join_round() {
   start=$(now_ms)
   "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
   wait_ready "$old"
-  echo $(($(now_ms) - start))
+  ROUND_MS=$((READY_MS - start))
 }
 
-restart_round() {
+restart_round() { # restart_round: ms from the agent's start with its certificate to Ready, in ROUND_MS
   local start
   "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
   wait_down
   start=$(now_ms)
   "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
   wait_ready ""
-  echo $(($(now_ms) - start))
+  ROUND_MS=$((READY_MS - start))
 }
 
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
@@ -75,7 +83,8 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
 echo "join on lab: host $HOST, $ROUNDS rounds"
 JOINS=() RESTARTS=()
 for r in $(seq 1 "$ROUNDS"); do
-  j=$(join_round); s=$(restart_round)
+  join_round; j=$ROUND_MS
+  restart_round; s=$ROUND_MS
   JOINS+=("$j") RESTARTS+=("$s")
   echo "  round $r  join (token to Ready) $j ms   restart with its certificate $s ms"
 done

@@ -181,12 +181,13 @@ java_service() {
 }
 
 # class_sharing MODULE NAME CLASSPATH: the JVM flags that share MODULE's classes through an AppCDS
-# archive in .dev/cds. The classes gRPC, Netty, jetcd and docker-java load cost a JVM ~1.5 s of
-# CPU at start on two cores, twelve JVMs at once in `up`; read from the archive they cost half.
-# With no archive yet, the first JVM of MODULE (NAME) writes one when it stops (`down`); an
-# archive older than any jar of CLASSPATH is removed (the JVM would refuse it anyway).
+# archive in .dev/cds. The classes gRPC, Netty, jetcd and docker-java load are most of a JVM's
+# start, and `up` starts twelve at once on two cores (ARCHITECTURE.md, "Starting fast"). With no
+# archive yet, the first JVM of MODULE (NAME) writes one when it stops (`down`). The archive is
+# named for its classpath (a JVM refuses an archive of another) and dropped once older than a jar.
 class_sharing() {
-  local archive="$DEV/cds/${1##*/}.jsa" writer
+  local archive writer
+  archive="$DEV/cds/${1##*/}-$(cksum <<<"$3" | cut -d' ' -f1).jsa"
   writer="$DEV/cds/${1##*/}.writer"
   mkdir -p "$DEV/cds"
   # shellcheck disable=SC2046 # the classpath's jars, one argument each
@@ -197,6 +198,7 @@ class_sharing() {
     echo "-XX:SharedArchiveFile=$archive"
   elif [ ! -f "$writer" ] || ! running "$(cat "$writer")"; then
     echo "$2" >"$writer"
+    rm -f "$DEV/cds/${1##*/}"-*.jsa
     echo "-XX:ArchiveClassesAtExit=$archive"
   fi
 }

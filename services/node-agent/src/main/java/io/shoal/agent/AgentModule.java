@@ -85,7 +85,11 @@ public abstract class AgentModule {
         .keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS);
     telemetry.instrument(builder);
-    return builder.build();
+    ManagedChannel channel = builder.build();
+    // Connect now: a cold JVM's TLS handshake takes about a second, which then overlaps the
+    // engine's scan and the DNS server's start instead of delaying the session (bench/join.sh).
+    channel.getState(true);
+    return channel;
   }
 
   @Binds
