@@ -5,7 +5,6 @@
 // used. It prints key=value lines for the script.
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.DispatcherServiceGrpc;
@@ -22,14 +21,18 @@ import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.TaskStatusUpdate;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -110,13 +113,17 @@ public class SchedulerBench {
     int services = Integer.parseInt(arg(args, "--services", "10"));
     int replicas = Integer.parseInt(arg(args, "--replicas", "1000"));
     int total = services * replicas;
-    EtcdStore store = EtcdStore.connect(etcd, prefix);
+    // With --cert-dir: mutual TLS to etcd and to the dispatcher, under that certificate.
+    Optional<Path> certDir = Optional.ofNullable(arg(args, "--cert-dir", null)).map(Path::of);
+    EtcdStore store = EtcdStore.connect(etcd, prefix, certDir);
 
     // 1,000 agents over 4 connections.
     String[] hp = dispatcher.split(":");
+    InetSocketAddress address = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    ServiceTls tls = certDir.map(ServiceTls::fromDirectory).orElseGet(ServiceTls::insecure);
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      channels.add(NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext().build());
+      channels.add(tls.channelTo(address).build());
     }
     List<Agent> agents = new ArrayList<>();
     long t0 = System.nanoTime();

@@ -10,79 +10,156 @@
 # nothing over etcd's own write rate). "etcd batched" writes them again 100 per txn, 8 txns in
 # flight (the scheduler's shape) while the cluster idles: the floor on this etcd.
 #
-#   bench/scheduler.sh                      NODES, SERVICES, REPLICAS override the sizes
+# The whole run is made twice, plaintext then with mutual TLS on every hop (etcd with client-cert
+# auth, the scheduler's and dispatcher's gRPC, the simulated agents' sessions: certificates from a
+# cluster CA made by `shoal-control ca issue-batch`), and the last line compares the two:
+# issue #12 asks TLS for at least 0.9x the plaintext throughput. The simulated agents share four
+# TLS connections under one manager certificate (a manager may open any node's session); real
+# agents make a connection each, whose handshake happens once, at join or restart.
+#
+#   bench/scheduler.sh                      NODES, SERVICES, REPLICAS override the sizes;
+#                                           BENCH_TLS=off|only for one mode (default: both);
+#                                           BENCH_ROUNDS (3) rounds of each
 #
 # Needs: etcd (Debian etcd-server), java 17, the modules built
-# (mvn -q package -pl services/scheduler,services/dispatcher -am -DskipTests).
+# (mvn -q package -pl services/scheduler,services/dispatcher,services/control -am -DskipTests).
 # Loopback only; everything it starts is stopped on exit. The last line is the summary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODES="${NODES:-1000}"
 SERVICES="${SERVICES:-10}"
 REPLICAS="${REPLICAS:-1000}"
+MODES="${BENCH_TLS:-both}"
+ROUNDS="${BENCH_ROUNDS:-3}"
 # The services run with deploy/dev.sh's options (C1 only: on 2 shared cores a run this short
 # spent as much CPU compiling with C2 as scheduling, 1,575 vs 3,314 tasks/s measured), with
 # room for a 10,000-task cache; the simulator gets C1 too, as it competes for the same cores.
 JAVA_OPTS="${SHOAL_BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx384m}"
 
 die() { echo "bench: $*" >&2; exit 1; }
+case "$MODES" in
+  both) MODES="plaintext tls" ;;
+  off) MODES=plaintext ;;
+  only) MODES=tls ;;
+  *) die "BENCH_TLS '$MODES': both, off or only" ;;
+esac
 command -v etcd >/dev/null || die "etcd not found (apt-get install etcd-server)"
 classpath() { # module -> its runtime classpath
   local jar
   jar=$(ls "$ROOT/$1"/target/shoal-*.jar 2>/dev/null | head -1)
   [ -n "$jar" ] && [ -f "$ROOT/$1/target/classpath.txt" ] \
-    || die "$1 is not built; run: mvn -q package -pl services/scheduler,services/dispatcher -am -DskipTests"
+    || die "$1 is not built; run: mvn -q package -pl services/scheduler,services/dispatcher,services/control -am -DskipTests"
   echo "$jar:$(cat "$ROOT/$1/target/classpath.txt")"
 }
 SCHED_CP=$(classpath services/scheduler)
 DISP_CP=$(classpath services/dispatcher)
+CONTROL_CP=$(classpath services/control)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 WORK=$(mktemp -d /tmp/shoal-bench.XXXXXX)
 PIDS=()
-cleanup() {
+stop_all() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+cleanup() {
+  stop_all
   if [ "${KEEP:-0}" = 1 ]; then echo "bench: logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-EP=$(free_port); PP=$(free_port)
-etcd --name bench --data-dir "$WORK/etcd" \
-  --listen-client-urls "http://127.0.0.1:$EP" --advertise-client-urls "http://127.0.0.1:$EP" \
-  --listen-peer-urls "http://127.0.0.1:$PP" --initial-advertise-peer-urls "http://127.0.0.1:$PP" \
-  --initial-cluster "bench=http://127.0.0.1:$PP" >"$WORK/etcd.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$EP/health" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "http://127.0.0.1:$EP/health" >/dev/null || die "etcd did not start: $(tail -5 "$WORK/etcd.log")"
-ETCD="http://127.0.0.1:$EP"
-PREFIX="/bench/"
+# make_pki DIR: a cluster CA and the certificates of etcd, the scheduler, the dispatcher and the
+# simulator, in one JVM
+make_pki() {
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$1/cluster.key")
+  printf '%s\n' "--role manager --name etcd --ip 127.0.0.1 --out $1/etcd" \
+    "--role manager --name scheduler --ip 127.0.0.1 --out $1/scheduler" \
+    "--role manager --name dispatcher --ip 127.0.0.1 --out $1/dispatcher" \
+    "--role manager --name bench-agents --out $1/agents" >"$1/plan"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$CONTROL_CP" io.shoal.control.ControlMain ca issue-batch --init \
+      --pki-dir "$1/ca" --cluster-key-file "$1/cluster.key" "$1/plan" >/dev/null || die "making the bench's CA failed"
+}
 
-DP=$(free_port)
-# shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$DISP_CP" io.shoal.dispatcher.DispatcherMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$DP" --metrics-port "$(free_port)" --heartbeat-period 5s --insecure >"$WORK/dispatcher.log" 2>&1 &
-PIDS+=($!)
-# shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$SCHED_CP" io.shoal.scheduler.SchedulerMain --etcd-endpoints "$ETCD" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$(free_port)" --metrics-port "$(free_port)" --insecure >"$WORK/scheduler.log" 2>&1 &
-SCHED_PID=$!
-PIDS+=($SCHED_PID)
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$DP") 2>/dev/null && break; sleep 0.1; done
+# run_mode MODE ROUND: one whole run (fresh etcd, scheduler, dispatcher, simulator) in
+# WORK/MODE-ROUND; its summary line in SUMMARY, its throughput in MODE_TPS
+run_mode() {
+  local mode=$1 dir="$WORK/$1-$2" scheme=http etcd_tls=() svc_tls=(--insecure) sim_tls=()
+  mkdir -p "$dir"
+  if [ "$mode" = tls ]; then
+    make_pki "$dir"
+    scheme=https
+    etcd_tls=(--client-cert-auth --trusted-ca-file "$dir/etcd/ca.pem" --cert-file "$dir/etcd/cert.pem"
+      --key-file "$dir/etcd/key.pem")
+    sim_tls=(--cert-dir "$dir/agents")
+  fi
+  local ep pp
+  ep=$(free_port); pp=$(free_port)
+  etcd --name bench --data-dir "$dir/etcd-data" \
+    --listen-client-urls "$scheme://127.0.0.1:$ep" --advertise-client-urls "$scheme://127.0.0.1:$ep" \
+    --listen-peer-urls "http://127.0.0.1:$pp" --initial-advertise-peer-urls "http://127.0.0.1:$pp" \
+    --initial-cluster "bench=http://127.0.0.1:$pp" "${etcd_tls[@]}" >"$dir/etcd.log" 2>&1 &
+  PIDS+=($!)
+  local health=(curl -fs "$scheme://127.0.0.1:$ep/health")
+  [ "$mode" = plaintext ] || health+=(--cacert "$dir/agents/ca.pem" --cert "$dir/agents/cert.pem" --key "$dir/agents/key.pem")
+  for _ in $(seq 1 100); do "${health[@]}" >/dev/null 2>&1 && break; sleep 0.1; done
+  "${health[@]}" >/dev/null || die "etcd did not start: $(tail -5 "$dir/etcd.log")"
+  local etcd="$scheme://127.0.0.1:$ep" prefix="/bench/" dp sched_pid
+  dp=$(free_port)
+  [ "$mode" = plaintext ] || svc_tls=(--cert-dir "$dir/dispatcher")
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$DISP_CP" io.shoal.dispatcher.DispatcherMain --etcd-endpoints "$etcd" --etcd-prefix "$prefix" \
+    --listen "127.0.0.1:$dp" --metrics-port "$(free_port)" --heartbeat-period 5s "${svc_tls[@]}" >"$dir/dispatcher.log" 2>&1 &
+  PIDS+=($!)
+  [ "$mode" = plaintext ] || svc_tls=(--cert-dir "$dir/scheduler")
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$SCHED_CP" io.shoal.scheduler.SchedulerMain --etcd-endpoints "$etcd" --etcd-prefix "$prefix" \
+    --listen "127.0.0.1:$(free_port)" --metrics-port "$(free_port)" "${svc_tls[@]}" >"$dir/scheduler.log" 2>&1 &
+  sched_pid=$!
+  PIDS+=("$sched_pid")
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$dp") 2>/dev/null && break; sleep 0.1; done
 
-echo "bench: $NODES nodes, $SERVICES services x $REPLICAS replicas; etcd $(etcd --version | head -1 | awk '{print $3}'), $(nproc) cores"
-java ${SHOAL_BENCH_SIM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1g} -cp "$SCHED_CP:$DISP_CP" "$ROOT/bench/SchedulerBench.java" --etcd "$ETCD" --prefix "$PREFIX" \
-  --dispatcher "127.0.0.1:$DP" --nodes "$NODES" --services "$SERVICES" --replicas "$REPLICAS" | tee "$WORK/bench.out" \
-  || { KEEP=1; die "bench failed; logs in $WORK"; }
-RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SCHED_PID/status")
+  echo "bench ($mode): $NODES nodes, $SERVICES services x $REPLICAS replicas; etcd $(etcd --version | head -1 | awk '{print $3}'), $(nproc) cores"
+  # shellcheck disable=SC2086
+  java ${SHOAL_BENCH_SIM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1g} -cp "$SCHED_CP:$DISP_CP" "$ROOT/bench/SchedulerBench.java" \
+    --etcd "$etcd" --prefix "$prefix" "${sim_tls[@]}" \
+    --dispatcher "127.0.0.1:$dp" --nodes "$NODES" --services "$SERVICES" --replicas "$REPLICAS" | tee "$dir/bench.out" \
+    || { KEEP=1; die "bench ($mode) failed; logs in $dir"; }
+  local rss_kb
+  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$sched_pid/status")
+  stop_all
 
-val() { grep -o "\\b$1=[^ ]*" "$WORK/bench.out" | tail -1 | cut -d= -f2; }
-TPS=$(val tasks_per_s); RAW=$(val raw_txn_per_s); WRITES=$(val shoal_writes); TXNS=$(val shoal_txns)
-SECS=$(val seconds); RAWSECS=$(val raw_seconds); RATIO=$(val time_ratio)
-echo "scheduler peak RSS: $((RSS_KB / 1024)) MiB"
-echo "etcd raw: the run's $WRITES task writes (in $TXNS txns) as single-put txns: ${RAWSECS}s = $RAW txn/s;" \
-  "Shoal's time / etcd's raw time for the same writes = $RATIO"
-BSECS=$(val raw_batched_seconds); BRATIO=$(val batched_time_ratio)
-echo "etcd batched: the same writes 100 per txn, 8 txns in flight, cluster idle: ${BSECS}s;" \
-  "Shoal's time / that = $BRATIO"
-echo "summary: $((SERVICES * REPLICAS)) tasks on $NODES nodes in ${SECS}s = $TPS tasks/s; scheduler peak RSS $((RSS_KB / 1024)) MiB; etcd raw $RAW txn/s (${RAWSECS}s for the same $WRITES writes); ratio ${RATIO}x (${BRATIO}x etcd's batched ${BSECS}s)"
+  val() { grep -o "\\b$1=[^ ]*" "$dir/bench.out" | tail -1 | cut -d= -f2; }
+  local tps raw writes txns secs rawsecs ratio bsecs bratio
+  tps=$(val tasks_per_s); raw=$(val raw_txn_per_s); writes=$(val shoal_writes); txns=$(val shoal_txns)
+  secs=$(val seconds); rawsecs=$(val raw_seconds); ratio=$(val time_ratio)
+  bsecs=$(val raw_batched_seconds); bratio=$(val batched_time_ratio)
+  echo "scheduler peak RSS ($mode): $((rss_kb / 1024)) MiB"
+  echo "etcd raw ($mode): the run's $writes task writes (in $txns txns) as single-put txns: ${rawsecs}s = $raw txn/s;" \
+    "Shoal's time / etcd's raw time for the same writes = $ratio"
+  echo "etcd batched ($mode): the same writes 100 per txn, 8 txns in flight, cluster idle: ${bsecs}s;" \
+    "Shoal's time / that = $bratio"
+  SUMMARY="$mode: $((SERVICES * REPLICAS)) tasks on $NODES nodes in ${secs}s = $tps tasks/s; scheduler peak RSS $((rss_kb / 1024)) MiB; etcd raw $raw txn/s (${rawsecs}s for the same $writes writes); ratio ${ratio}x (${bratio}x etcd's batched ${bsecs}s)"
+  printf -v "${mode^^}_TPS" '%s' "$tps"
+}
+
+# Rounds alternate the modes, and the medians are compared: on two shared cores one run's
+# throughput varies by up to 2x from the next (2,636 to 4,936 tasks/s plaintext, measured).
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"; }
+SUMMARIES=() PLAIN=() TLS=()
+for round in $(seq 1 "$ROUNDS"); do
+  for mode in $MODES; do
+    run_mode "$mode" "$round"
+    SUMMARIES+=("round $round $SUMMARY")
+    if [ "$mode" = tls ]; then TLS+=("$TLS_TPS"); else PLAIN+=("$PLAINTEXT_TPS"); fi
+  done
+done
+for line in "${SUMMARIES[@]}"; do echo "  $line"; done
+if [ ${#PLAIN[@]} -gt 0 ] && [ ${#TLS[@]} -gt 0 ]; then
+  p=$(median "${PLAIN[@]}") t=$(median "${TLS[@]}")
+  echo "summary: median of $ROUNDS rounds: $p tasks/s plaintext, $t tasks/s with mutual TLS on every hop:" \
+    "TLS/plaintext $(awk -v t="$t" -v p="$p" 'BEGIN {printf "%.2f", t / p}')x (target >= 0.9x)"
+else
+  echo "summary: ${SUMMARIES[-1]}"
+fi

@@ -82,6 +82,12 @@ class EtcdTlsIT {
   }
 
   @Test
+  void theClientRunsOnBoringSsl() {
+    // The JDK's TLS is the fallback for platforms without the native library, not this one.
+    assertThat(EtcdTls.provider()).isEqualTo(io.netty.handler.ssl.SslProvider.OPENSSL);
+  }
+
+  @Test
   void aClientWithoutACertificateIsRefused() throws Exception {
     assertRefused(trustingEtcd(Optional.empty()));
   }
