@@ -360,7 +360,8 @@ worker_token() {
 
 start_mesh() { # start_mesh HOST ADDR
   OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
-    --addr "$2" --etcd-endpoints "https://$BRIDGE_ADDR:2379" --cert-dir "$PKI/mesh-$1"
+    --addr "$2" --etcd-endpoints "https://$BRIDGE_ADDR:2379" --cert-dir "$PKI/mesh-$1" \
+    --manager "$BRIDGE_ADDR:$CONTROL_PORT"
 }
 
 # --- the cluster -------------------------------------------------------------------------------
@@ -370,20 +371,22 @@ start_control_plane() {
   local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
   # shellcheck disable=SC2059 # the format is ours
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
-    --cert-dir "$PKI/registry" \
+    --cert-dir "$PKI/registry" --manager "127.0.0.1:$CONTROL_PORT" \
     --listen "$(printf "$both" $REGISTRY_SERVICE_PORT $REGISTRY_SERVICE_PORT)" --insecure-registry "$REGISTRY_ADDR"
   # shellcheck disable=SC2059
   # No network may overlap the lab's hosts or Docker's bridge (control's default pool is 10.0.0.0/8).
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
     --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key" \
-    --pki-dir "$PKI/ca" --cert-dir "$PKI/control"
+    --pki-dir "$PKI/ca" --cert-dir "$PKI/control" --manager "127.0.0.1:$CONTROL_PORT"
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
-    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)" --cert-dir "$PKI/scheduler"
+    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)" --cert-dir "$PKI/scheduler" \
+    --manager "127.0.0.1:$CONTROL_PORT"
   # shellcheck disable=SC2059
   java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain --cluster-key-file "$DEV/cluster.key" \
-    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)" --cert-dir "$PKI/dispatcher"
+    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)" --cert-dir "$PKI/dispatcher" \
+    --manager "127.0.0.1:$CONTROL_PORT"
 }
 
 # ready_nodes: how many nodes `shoal node ls` shows Ready

@@ -7,6 +7,8 @@ import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.CertificateRenewal;
+import io.shoal.common.server.tls.RenewalOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -36,6 +38,7 @@ public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
   @Mixin NetworkOptions networks = new NetworkOptions();
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
@@ -97,7 +100,8 @@ public final class ControlMain implements Callable<Integer> {
           .configModule(new ConfigModule(config, tls))
           .build()
           .control();
-      ServiceMain.run("control", control, control::start);
+      ServiceMain.run("control", control, control::start,
+          CertificateRenewal.start("control", tls, renewalOptions.manager()));
       return 0;
     } catch (IllegalArgumentException | UncheckedIOException | CannotStartException e) {
       return refuse(e.getMessage());

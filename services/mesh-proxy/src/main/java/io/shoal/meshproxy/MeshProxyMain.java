@@ -3,6 +3,8 @@ package io.shoal.meshproxy;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.CertificateRenewal;
+import io.shoal.common.server.tls.RenewalOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -60,6 +62,9 @@ public final class MeshProxyMain implements Callable<Integer> {
 
   @Mixin
   TlsOptions tlsOptions = new TlsOptions();
+
+  @Mixin
+  RenewalOptions renewalOptions = new RenewalOptions();
 
   @Option(
       names = "--backend-connect-timeout-ms",
@@ -157,7 +162,8 @@ public final class MeshProxyMain implements Callable<Integer> {
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "mesh-proxy", e.getMessage());
     }
-    ServiceMain.run("mesh-proxy", proxy, proxy::start);
+    ServiceMain.run("mesh-proxy", proxy, proxy::start,
+        CertificateRenewal.start("mesh-proxy", tls, renewalOptions.manager()));
     return 0;
   }
 

@@ -5,10 +5,8 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
 import io.shoal.common.server.GrpcServer;
-import io.shoal.common.pki.CertDirectory;
-import io.shoal.common.pki.CertificateRenewer;
-import io.shoal.common.server.ServerOptions;
-import java.time.Clock;
+import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.CertificateRenewal;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -38,8 +36,7 @@ public final class NodeAgent implements AutoCloseable {
   private final io.shoal.agent.discovery.DnsServer dns;
   private final ServiceTls tls;
   private GrpcServer grpc;
-  private CertificateRenewer renewer;
-  private ManagedChannel managerChannel;
+  private CertificateRenewal renewal;
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
@@ -71,17 +68,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** Renews the node's certificate at control (--manager) before it expires. */
   private void startRenewal() {
-    if (!tls.enabled()) {
-      return;
-    }
-    if (flags.manager().isEmpty()) {
-      log.warn("no --manager: this node's certificate is not renewed, and stops working at {}",
-          tls.keys().orElseThrow().credentials().notAfter());
-      return;
-    }
-    managerChannel = tls.channelTo(ServerOptions.parseHostPort(flags.manager().get())).build();
-    renewer = new CertificateRenewer(tls.keys().orElseThrow(), new CertDirectory(tls.directory().orElseThrow()),
-        tls.root().orElseThrow(), managerChannel, Clock.systemUTC()).start();
+    renewal = CertificateRenewal.start("node " + node.id(), tls, flags.manager());
   }
 
   public LocalNode node() {
@@ -102,10 +89,7 @@ public final class NodeAgent implements AutoCloseable {
     if (grpc != null) {
       grpc.close();
     }
-    if (renewer != null) {
-      renewer.close();
-      managerChannel.shutdownNow();
-    }
+    ServiceMain.closeInOrder("node-agent", renewal);
     session.close();
     tasks.close();
     channel.shutdown();

@@ -4,6 +4,8 @@ import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.CertificateRenewal;
+import io.shoal.common.server.tls.RenewalOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -30,6 +32,7 @@ public final class RegistryMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--insecure-registry", split = ",",
@@ -80,7 +83,8 @@ public final class RegistryMain implements Callable<Integer> {
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
     }
-    ServiceMain.run("registry", registry, registry::start);
+    ServiceMain.run("registry", registry, registry::start,
+        CertificateRenewal.start("registry", tls, renewalOptions.manager()));
     return 0;
   }
 

@@ -4,6 +4,8 @@ import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.CertificateRenewal;
+import io.shoal.common.server.tls.RenewalOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -32,6 +34,7 @@ public final class SchedulerMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
 
   @Option(names = "--task-history-limit", defaultValue = "5",
       description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
@@ -89,7 +92,8 @@ public final class SchedulerMain implements Callable<Integer> {
     } catch (CannotStartException | IllegalArgumentException e) {
       return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
     }
-    ServiceMain.run("scheduler", scheduler, scheduler::start);
+    ServiceMain.run("scheduler", scheduler, scheduler::start,
+        CertificateRenewal.start("scheduler", tls, renewalOptions.manager()));
     return 0;
   }
 

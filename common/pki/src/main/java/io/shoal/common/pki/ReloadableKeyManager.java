@@ -1,10 +1,13 @@
 package io.shoal.common.pki;
 
 import java.net.Socket;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -26,6 +29,26 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
   private volatile Generation previous;
   /** Guarded by {@code this}. */
   private long generations;
+
+  /** One per certificate directory and process ({@link #forDirectory}). */
+  private static final Map<Path, ReloadableKeyManager> BY_DIRECTORY = new ConcurrentHashMap<>();
+
+  /**
+   * The key manager of certificate directory {@code directory} in this process, presenting
+   * {@code read} (what was just read from it, the newest there is). Every TLS context built from
+   * one directory (a service's gRPC and its etcd client) shares it, so a renewal
+   * ({@link CertificateRenewer} rewrites the files, then updates it) reaches them all.
+   */
+  public static ReloadableKeyManager forDirectory(Path directory, NodeCredentials read) {
+    ReloadableKeyManager keys = BY_DIRECTORY.computeIfAbsent(directory.toAbsolutePath().normalize(),
+        d -> new ReloadableKeyManager(read));
+    synchronized (keys) {
+      if (!keys.credentials().certificate().equals(read.certificate())) {
+        keys.update(read);
+      }
+    }
+    return keys;
+  }
 
   public ReloadableKeyManager(NodeCredentials initial) {
     this.current = new Generation(alias(0), initial);

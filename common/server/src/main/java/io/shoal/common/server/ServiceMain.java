@@ -27,13 +27,19 @@ public final class ServiceMain {
    * is thrown.
    */
   public static void run(String name, AutoCloseable service, Runnable start) throws InterruptedException {
+    run(name, service, start, null);
+  }
+
+  /** As {@link #run(String, AutoCloseable, Runnable)}, closing {@code after} (if not null) after the service. */
+  public static void run(String name, AutoCloseable service, Runnable start, AutoCloseable after)
+      throws InterruptedException {
     try {
       start.run();
     } catch (RuntimeException e) {
-      closeInOrder(name, service);
+      closeInOrder(name, service, after);
       throw e;
     }
-    runUntilStopped(name, service);
+    runUntilStopped(name, after, service);
   }
 
   public static void runUntilStopped(String name, AutoCloseable... parts) throws InterruptedException {

@@ -56,7 +56,8 @@ public final class EtcdTls {
     }
     CertDirectory.Contents contents = files.read();
     SslContextBuilder builder = SslContextBuilder.forClient()
-        .keyManager(new ReloadableKeyManager(contents.credentials()))
+        // The directory's shared key manager: the service's renewal reaches etcd's handshakes too.
+        .keyManager(ReloadableKeyManager.forDirectory(directory, contents.credentials()))
         .trustManager(new ClusterTrustManager(contents.root(), Optional.of(Role.MANAGER), Clock.systemUTC(), LOG))
         .protocols(ClusterTls.PROTOCOL);
     try {

@@ -43,6 +43,8 @@ import io.shoal.common.pki.Role;
 import io.shoal.common.pki.RootCertificate;
 import io.shoal.common.pki.TlsRefusals;
 import io.shoal.common.pki.authz.AuthorizationInterceptor;
+import io.shoal.common.server.tls.CertificateRenewal;
+import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Writer;
 import io.shoal.testing.EtcdExtension;
@@ -270,6 +272,46 @@ class ClusterJoinIT {
       // Saved before it is presented: a restarted node starts from the renewed one.
       assertThat(certs.read().credentials().notAfter()).isAfter(first.notAfter());
     }
+  }
+
+  @Test
+  void aControlPlaneServiceRenewsAtControlAndEveryContextOfItsDirectoryPresentsTheNewCertificate(@TempDir Path dir)
+      throws Exception {
+    server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    startServer(Duration.ofSeconds(4));
+    // The scheduler's directory as `ca issue` writes it, short-lived here.
+    KeyPair keys = Keys.newEcP256();
+    Instant now = clock.instant();
+    X509Certificate issued = cluster.ca().issue(CertificateRequest.create(keys), CertificateSpec.of(
+        new PeerIdentity("scheduler", Role.MANAGER, NodeCertificates.clusterId(root))).withValidity(Duration.ofSeconds(4)),
+        now);
+    NodeCredentials first = NodeCredentials.issued(keys, issued, root, now);
+    Path certs = dir.resolve("scheduler");
+    new CertDirectory(certs).write(root, first);
+    ServiceTls tls = ServiceTls.fromDirectory(certs);
+
+    try (CertificateRenewal renewal = CertificateRenewal.start("scheduler", tls,
+        Optional.of("127.0.0.1:" + server.getPort()))) {
+      ReloadableKeyManager presented = tls.keys().orElseThrow();
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> presented.credentials().notAfter().isAfter(first.notAfter().plusSeconds(1)));
+      assertThat(presented.credentials().identity()).isEqualTo(first.identity());
+      NodeCredentials written = new CertDirectory(certs).read().credentials();
+      assertThat(written.notAfter()).isAfter(first.notAfter());
+      // etcd's client context, built from the same directory, shares the key manager the renewal updated.
+      assertThat(ReloadableKeyManager.forDirectory(certs, written)).isSameAs(presented);
+    }
+  }
+
+  @Test
+  void withoutAManagerNothingIsRenewed(@TempDir Path dir) throws Exception {
+    Path certs = dir.resolve("mesh");
+    KeyPair keys = Keys.newEcP256();
+    Instant now = clock.instant();
+    new CertDirectory(certs).write(root, NodeCredentials.issued(keys, cluster.ca().issue(CertificateRequest.create(keys),
+        CertificateSpec.of(new PeerIdentity("mesh", Role.MANAGER, NodeCertificates.clusterId(root))), now), root, now));
+    assertThat(CertificateRenewal.start("mesh-proxy", ServiceTls.fromDirectory(certs), Optional.empty())).isNull();
+    assertThat(CertificateRenewal.start("mesh-proxy", ServiceTls.insecure(), Optional.of("127.0.0.1:1"))).isNull();
   }
 
   @Test

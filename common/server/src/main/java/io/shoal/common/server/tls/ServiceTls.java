@@ -67,7 +67,7 @@ public final class ServiceTls {
       throw new CannotStartException(directory.resolve(CertDirectory.CERT_FILE) + ": " + e.getMessage(), e);
     }
     return new ServiceTls(Optional.of(directory), Optional.of(contents.root()),
-        Optional.of(new ReloadableKeyManager(contents.credentials())));
+        Optional.of(ReloadableKeyManager.forDirectory(directory, contents.credentials())));
   }
 
   /** The cluster's root certificate, with TLS. */
