@@ -74,9 +74,11 @@ final class LocalCluster implements AutoCloseable {
     dns = new DnsUpstream(bridge);
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
-    // seals registry credentials (--with-registry-auth).
+    // seals registry credentials (--with-registry-auth). Every part renews its certificate at
+    // control (--manager), as dev.sh starts them.
     List<String> registryFlags = new ArrayList<>(List.of(
-        "--listen", registry, "--cluster-key-file", clusterKey.toString(), "--cert-dir", certs("registry")));
+        "--listen", registry, "--cluster-key-file", clusterKey.toString(), "--cert-dir", certs("registry"),
+        "--manager", controlAddr));
     if (registries.length > 0) {
       registryFlags.addAll(List.of("--insecure-registry",
           Arrays.stream(registries).map(RegistryTestServer::address).collect(Collectors.joining(","))));
@@ -84,13 +86,14 @@ final class LocalCluster implements AutoCloseable {
     start("registry", "io.shoal.registry.RegistryMain", join(etcdFlags, registryFlags));
     start("control", "io.shoal.control.ControlMain",
         join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
-            "--cluster-key-file", clusterKey.toString(), "--pki-dir", certs("ca"), "--cert-dir", certs("control"))));
+            "--cluster-key-file", clusterKey.toString(), "--pki-dir", certs("ca"), "--cert-dir", certs("control"),
+            "--manager", controlAddr)));
     start("scheduler", "io.shoal.scheduler.SchedulerMain",
-        join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"))));
+        join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"), "--manager", controlAddr)));
     // The dispatcher opens secrets for the nodes whose tasks use them.
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
         join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s", "--cert-dir", certs("dispatcher"),
-            "--cluster-key-file", clusterKey.toString())));
+            "--cluster-key-file", clusterKey.toString(), "--manager", controlAddr)));
     // Agents join as a user's would: with the worker token that `cluster join-token` prints.
     Path token = writeWorkerToken();
     for (Host host : this.hosts) {
@@ -103,7 +106,7 @@ final class LocalCluster implements AutoCloseable {
       startAgent(host);
       startOn(host, "mesh-" + host.name(), "io.shoal.meshproxy.MeshProxyMain",
           join(etcdFlags, List.of("--addr", addr, "--listen", addr + ":" + ExternalProcess.freePort(),
-              "--cert-dir", certs("mesh-" + host.name()))));
+              "--cert-dir", certs("mesh-" + host.name()), "--manager", controlAddr)));
     }
   }
 
