@@ -19,12 +19,16 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 # Bound of each wait: 60 s in 0.05 s polls (for Down); Ready is waited for by bench/ReadyWaiter.java
 # (20 ms polls in one warm JVM, also at most 60 s).
 POLLS=1200
-CLI_JAR="$ROOT/cli/target/shoal-cli-0.1.0-SNAPSHOT.jar"
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ -s "$DEV/cluster.env" ] || die "no lab cluster; run deploy/dev.sh up first"
 [ "$(id -u)" = 0 ] || die "killing and starting an agent inside a lab host needs root"
 "$SHOAL" node ls >/dev/null 2>&1 || die "control does not answer; run deploy/dev.sh up first"
+CLI_JAR=
+for jar in "$ROOT"/cli/target/shoal-cli-*.jar; do [[ $jar == *-tests.jar ]] || CLI_JAR=$jar; done
+if [ ! -f "$CLI_JAR" ] || [ ! -f "$ROOT/cli/target/classpath.txt" ]; then
+  die "the CLI is not built; run deploy/dev.sh up"
+fi
 
 now_ms() { date +%s%3N; }
 node_of() { "$SHOAL" node ls | awk -v h="$HOST" '$2 == h {print $1}'; }

@@ -186,9 +186,9 @@ java_service() {
 # archive yet, the first JVM of MODULE (NAME) writes one when it stops (`down`). The archive is
 # named for its classpath (a JVM refuses an archive of another) and dropped once older than a jar.
 class_sharing() {
-  local archive writer
-  archive="$DEV/cds/${1##*/}-$(cksum <<<"$3" | cut -d' ' -f1).jsa"
-  writer="$DEV/cds/${1##*/}.writer"
+  local stem="$DEV/cds/${1##*/}" archive writer
+  archive="$stem-$(cksum <<<"$3" | cut -d' ' -f1).jsa"
+  writer="$stem.writer"
   mkdir -p "$DEV/cds"
   # shellcheck disable=SC2046 # the classpath's jars, one argument each
   if [ -f "$archive" ] && [ -n "$(find $(tr ':' ' ' <<<"$3") -newer "$archive" -print -quit 2>/dev/null)" ]; then
@@ -198,7 +198,7 @@ class_sharing() {
     echo "-XX:SharedArchiveFile=$archive"
   elif [ ! -f "$writer" ] || ! running "$(cat "$writer")"; then
     echo "$2" >"$writer"
-    rm -f "$DEV/cds/${1##*/}"-*.jsa
+    rm -f "$stem"-*.jsa
     echo "-XX:ArchiveClassesAtExit=$archive"
   fi
 }

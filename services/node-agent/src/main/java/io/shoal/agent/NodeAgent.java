@@ -62,13 +62,9 @@ public final class NodeAgent implements AutoCloseable {
     tasks.start();
     session.start();
     grpc = GrpcServer.start("node-agent", List.of(flags.listen()), List.of(), telemetry, tls);
-    startRenewal();
-    return this;
-  }
-
-  /** Renews the node's certificate at control (--manager) before it expires. */
-  private void startRenewal() {
+    // Renewed at control (--manager) before it expires.
     renewal = CertificateRenewal.start("node " + node.id(), tls, flags.manager());
+    return this;
   }
 
   public LocalNode node() {

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -78,12 +79,12 @@ public final class ClusterKey {
    * else from the environment variable SHOAL_CLUSTER_KEY (base64); empty when neither. Never
    * from etcd.
    */
-  public static java.util.Optional<ClusterKey> fromFileOrEnvironment(Path file) {
+  public static Optional<ClusterKey> fromFileOrEnvironment(Path file) {
     if (file != null) {
-      return java.util.Optional.of(fromFile(file));
+      return Optional.of(fromFile(file));
     }
     String env = System.getenv("SHOAL_CLUSTER_KEY");
-    return env == null || env.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(fromBase64(env));
+    return env == null || env.isBlank() ? Optional.empty() : Optional.of(fromBase64(env));
   }
 
   /** A fresh random key, for tests and bootstrapping. */
