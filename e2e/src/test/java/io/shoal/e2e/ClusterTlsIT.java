@@ -204,18 +204,48 @@ class ClusterTlsIT {
   }
 
   @Test
+  void aSchedulerJoinsWithTheManagerTokenAndNoControlPlanePartJoinsWithTheWorkers() throws Exception {
+    String listen = cluster.lab.bridgeAddress() + ":" + ExternalProcess.freePort();
+    Path joined = dir.resolve("scheduler-2");
+    try (ExternalProcess standby = cluster.startExtraPart("scheduler-2", "io.shoal.scheduler.SchedulerMain",
+        List.of("--listen", listen, "--cert-dir", joined.toString(), "--manager", cluster.controlAddr,
+            "--join-token-file", cluster.tokenFile("manager").toString()))) {
+      // Served with the certificate it joined for, and in the election over etcd with it.
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        assertThat(standby.isAlive()).as("scheduler-2 runs:\n%s", standby.tail()).isTrue();
+        return health(listen, client(Optional.of(Path.of(cluster.certs("cli"))))).isOk()
+            && cluster.log("scheduler-2").contains(" waits: ");
+      });
+      assertThat(cluster.log("scheduler-2")).contains("scheduler joined the cluster at " + cluster.controlAddr
+          + " as manager");
+      assertThat(new CertDirectory(joined).read().credentials().identity().role()).isEqualTo(Role.MANAGER);
+    }
+
+    Path refused = dir.resolve("dispatcher-2");
+    try (ExternalProcess dispatcher = cluster.startExtraPart("dispatcher-2", "io.shoal.dispatcher.DispatcherMain",
+        List.of("--listen", cluster.lab.bridgeAddress() + ":" + ExternalProcess.freePort(), "--cert-dir",
+            refused.toString(), "--manager", cluster.controlAddr,
+            "--join-token-file", cluster.tokenFile("worker").toString()))) {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !dispatcher.isAlive());
+      assertThat(cluster.log("dispatcher-2")).contains("the token is its worker token, and this part joins as a"
+          + " manager: use the token that `shoal cluster join-token manager` prints");
+      assertThat(new CertDirectory(refused).exists()).isFalse();
+    }
+  }
+
+  @Test
   void aRotatedTokenOrAnotherClustersJoinsNothing() throws Exception {
     String old = cluster.succeeded(cluster.shoal("cluster", "join-token", "-q", "worker"), "join-token").stdout()
         .strip();
     cluster.succeeded(cluster.shoal("cluster", "join-token", "--rotate", "-q", "worker"), "rotate");
 
-    assertThatThrownBy(() -> ClusterJoin.join(JoinToken.parse(old), cluster.controlAddr,
+    assertThatThrownBy(() -> ClusterJoin.join(JoinToken.parse(old), cluster.controlAddr, Role.WORKER,
             new CertDirectory(dir.resolve("old")), Clock.systemUTC(), Duration.ofSeconds(30)))
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED))
         .hasMessageContaining("the join token is not this cluster's current worker or manager token");
     JoinToken foreign = JoinTokens.generate(ClusterCa.create(java.time.Instant.now()).root()).worker();
-    assertThatThrownBy(() -> ClusterJoin.join(foreign, cluster.controlAddr, new CertDirectory(dir.resolve("foreign")),
+    assertThatThrownBy(() -> ClusterJoin.join(foreign, cluster.controlAddr, Role.WORKER, new CertDirectory(dir.resolve("foreign")),
             Clock.systemUTC(), Duration.ofSeconds(30)))
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))

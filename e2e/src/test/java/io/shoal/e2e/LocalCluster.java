@@ -45,6 +45,7 @@ final class LocalCluster implements AutoCloseable {
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   private final DnsUpstream dns;
   private final EtcdExtension.TlsEtcd etcd;
+  private final List<String> etcdFlags;
   /** Certificate directories: ca (the CA), etcd, control, ..., cli, mesh-HOST (agents join: STATE/certs). */
   final Path pki = dir.resolve("pki");
 
@@ -64,7 +65,7 @@ final class LocalCluster implements AutoCloseable {
     Path clusterKey = clusterKeyFile();
     makePki(clusterKey, bridge);
     etcd = EtcdExtension.startTls(bridge, pki.resolve("etcd"));
-    List<String> etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
+    etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
     String dispatcher = bridge + ":" + ExternalProcess.freePort();
@@ -95,7 +96,7 @@ final class LocalCluster implements AutoCloseable {
         join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s", "--cert-dir", certs("dispatcher"),
             "--cluster-key-file", clusterKey.toString(), "--manager", controlAddr)));
     // Agents join as a user's would: with the worker token that `cluster join-token` prints.
-    Path token = writeWorkerToken();
+    Path token = tokenFile("worker");
     for (Host host : this.hosts) {
       String addr = host.address();
       agentArgs.put(host.name(), List.of(
@@ -180,15 +181,18 @@ final class LocalCluster implements AutoCloseable {
     return dir.resolve(host.name()).resolve("certs");
   }
 
-  /** The worker join token, once control answers, in a file of its own (0600) for the agents. */
-  private Path writeWorkerToken() {
+  /**
+   * The join token of {@code role} ({@code worker}, {@code manager}), once control answers, in a
+   * file of its own (0600), as a part's --join-token-file reads it.
+   */
+  Path tokenFile(String role) {
     String[] token = new String[1];
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
-      Commands.Result r = shoal("cluster", "join-token", "-q", "worker");
+      Commands.Result r = shoal("cluster", "join-token", "-q", role);
       token[0] = r.stdout().strip();
       return r.ok();
     });
-    Path file = dir.resolve("worker.token");
+    Path file = dir.resolve(role + ".token");
     try {
       java.nio.file.Files.writeString(file, token[0] + "\n");
       java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -283,6 +287,15 @@ final class LocalCluster implements AutoCloseable {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
+  }
+
+  /**
+   * Starts one more control-plane part ({@code mainClass}) in the root namespace, on this
+   * cluster's etcd, with {@code args}; its log is {@link #log}{@code (name)}. The caller stops it:
+   * it is not one of the cluster's parts, so its exit is no failure of the cluster.
+   */
+  ExternalProcess startExtraPart(String name, String mainClass, List<String> args) {
+    return ExternalProcess.start(name, java(mainClass, join(etcdFlags, args)), dir);
   }
 
   /** Starts a service in the root namespace. */

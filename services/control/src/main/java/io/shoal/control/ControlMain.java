@@ -3,12 +3,13 @@ package io.shoal.control;
 import io.grpc.Status;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.CertificateRenewal;
-import io.shoal.common.server.tls.RenewalOptions;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -38,7 +39,7 @@ public final class ControlMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
-  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
+  @Mixin ManagerOptions cluster = new ManagerOptions();
   @Mixin NetworkOptions networks = new NetworkOptions();
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
@@ -94,14 +95,18 @@ public final class ControlMain implements Callable<Integer> {
           + " renewing");
     }
     try {
+      if (cluster.joinToken().isPresent()) {
+        return refuse("--join-token: control holds the cluster's CA and issues the certificates others join for;"
+            + " issue its own with `shoal-control ca issue --role manager --name control`");
+      }
       ControlConfig config = config(Optional.ofNullable(tlsOptions.certDir));
-      ServiceTls tls = tlsOptions.tls();
+      ServiceTls tls = cluster.tls(tlsOptions, "control", Role.MANAGER);
       Control control = DaggerControlComponent.builder()
           .configModule(new ConfigModule(config, tls))
           .build()
           .control();
       ServiceMain.run("control", control, control::start,
-          CertificateRenewal.start("control", tls, renewalOptions.manager()));
+          CertificateRenewal.start("control", tls, cluster.manager()));
       return 0;
     } catch (IllegalArgumentException | UncheckedIOException | CannotStartException e) {
       return refuse(e.getMessage());

@@ -1,11 +1,12 @@
 package io.shoal.dispatcher;
 
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.CertificateRenewal;
-import io.shoal.common.server.tls.RenewalOptions;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -32,7 +33,7 @@ public final class DispatcherMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
-  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
+  @Mixin ManagerOptions cluster = new ManagerOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--heartbeat-period", defaultValue = "2s", converter = GoDurationConverter.class,
@@ -57,7 +58,7 @@ public final class DispatcherMain implements Callable<Integer> {
     Dispatcher dispatcher;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
-      tls = tlsOptions.tls();
+      tls = cluster.tls(tlsOptions, "dispatcher", Role.MANAGER);
       dispatcher = DaggerDispatcherComponent.builder()
           .configModule(new ConfigModule(config, tls))
           .build()
@@ -66,7 +67,7 @@ public final class DispatcherMain implements Callable<Integer> {
       return ServiceMain.refuse(spec, "shoal-dispatcher", e.getMessage());
     }
     ServiceMain.run("dispatcher", dispatcher, dispatcher::start,
-        CertificateRenewal.start("dispatcher", tls, renewalOptions.manager()));
+        CertificateRenewal.start("dispatcher", tls, cluster.manager()));
     return 0;
   }
 

@@ -1,10 +1,11 @@
 package io.shoal.meshproxy;
 
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.CertificateRenewal;
-import io.shoal.common.server.tls.RenewalOptions;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -64,7 +65,7 @@ public final class MeshProxyMain implements Callable<Integer> {
   TlsOptions tlsOptions = new TlsOptions();
 
   @Mixin
-  RenewalOptions renewalOptions = new RenewalOptions();
+  ManagerOptions cluster = new ManagerOptions();
 
   @Option(
       names = "--backend-connect-timeout-ms",
@@ -152,7 +153,7 @@ public final class MeshProxyMain implements Callable<Integer> {
     Optional<Path> etcdCertDir;
     MeshProxy proxy;
     try {
-      tls = tlsOptions.tls();
+      tls = cluster.tls(tlsOptions, "mesh-proxy", Role.MANAGER);
       // It reads etcd: a manager's certificate for etcd today (a known trust gap: etcd has no narrower role).
       etcdCertDir = etcd.config(Writer.MESH_PROXY, tls.directory()).certDir();
       proxy = DaggerMeshProxyComponent.builder()
@@ -163,7 +164,7 @@ public final class MeshProxyMain implements Callable<Integer> {
       return ServiceMain.refuse(spec, "mesh-proxy", e.getMessage());
     }
     ServiceMain.run("mesh-proxy", proxy, proxy::start,
-        CertificateRenewal.start("mesh-proxy", tls, renewalOptions.manager()));
+        CertificateRenewal.start("mesh-proxy", tls, cluster.manager()));
     return 0;
   }
 

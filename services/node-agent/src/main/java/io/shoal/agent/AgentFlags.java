@@ -1,15 +1,11 @@
 package io.shoal.agent;
 
 import io.shoal.agent.docker.DockerTimeouts;
-import io.shoal.agent.join.NodeEnrollment;
 import io.shoal.agent.worker.WorkerLimits;
-import io.shoal.common.errors.ShoalException;
-import io.shoal.common.pki.CertDirectory;
-import io.shoal.common.pki.JoinToken;
 import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
-import io.shoal.common.server.tls.CannotStartException;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import java.net.InetAddress;
@@ -102,20 +98,8 @@ public final class AgentFlags {
   @Mixin
   TlsOptions tls = new TlsOptions();
 
-  @Option(names = "--join-token", defaultValue = "${env:SHOAL_JOIN_TOKEN}",
-      description = "Join the cluster with this token (`shoal cluster join-token worker`) at --manager, unless the"
-          + " certificate directory already holds this node's certificate (env SHOAL_JOIN_TOKEN).")
-  String joinToken;
-
-  @Option(names = "--join-token-file", description = "Read the join token from this file (keeps it out of `ps`).")
-  Path joinTokenFile;
-
-  @Option(names = "--manager", defaultValue = "${env:SHOAL_MANAGER}",
-      description = "host:port of control: where the node joins, and renews its certificate (env SHOAL_MANAGER).")
-  String manager;
-
-  /** How long a join waits for a manager that does not answer yet (started with the agent). */
-  static final java.time.Duration JOIN_PATIENCE = java.time.Duration.ofSeconds(60);
+  @Mixin
+  ManagerOptions cluster = new ManagerOptions();
 
   /**
    * The agent's TLS: a worker's certificate whose common name is the node id (joining first with
@@ -123,56 +107,15 @@ public final class AgentFlags {
    * --insecure.
    */
   public ServiceTls tls() {
-    Optional<JoinToken> token = joinToken();
-    if (token.isPresent()) {
-      if (tls.insecure) {
-        throw new CannotStartException("both --join-token and --insecure were given: a joined node speaks TLS");
-      }
-      if (tls.certDir == null) {
-        tls.certDir = stateDir().resolve("certs");
-      }
-      try {
-        NodeEnrollment.enroll(new CertDirectory(tls.certDir), token, manager(), java.time.Clock.systemUTC(),
-            JOIN_PATIENCE);
-      } catch (ShoalException | IllegalArgumentException | java.io.UncheckedIOException e) {
-        throw new CannotStartException(e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CannotStartException("interrupted while joining", e);
-      }
+    if (tls.certDir == null && !tls.insecure && cluster.joinToken().isPresent()) {
+      tls.certDir = stateDir().resolve("certs");
     }
-    ServiceTls loaded = tls.tls();
-    if (loaded.identity().isPresent() && loaded.identity().get().role() != Role.WORKER) {
-      throw new CannotStartException(tls.certDir + ": a node agent's certificate must be a worker's; "
-          + loaded.identity().get().nodeId() + "'s is a " + loaded.identity().get().role()
-          + " (`shoal-control ca issue --role worker --name NODE_ID`)");
-    }
-    return loaded;
-  }
-
-  /** --join-token, else the content of --join-token-file; parsed (a malformed one cannot start). */
-  Optional<JoinToken> joinToken() {
-    String text = joinToken;
-    if ((text == null || text.isBlank()) && joinTokenFile != null) {
-      try {
-        text = java.nio.file.Files.readString(joinTokenFile).strip();
-      } catch (java.io.IOException e) {
-        throw new CannotStartException("cannot read --join-token-file " + joinTokenFile + ": " + e.getMessage(), e);
-      }
-    }
-    if (text == null || text.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JoinToken.parse(text.strip()));
-    } catch (ShoalException e) {
-      throw new CannotStartException("--join-token: " + e.getMessage(), e);
-    }
+    return cluster.tls(tls, "node agent", Role.WORKER);
   }
 
   /** --manager: control's host:port, where the node joins and renews its certificate. */
   public Optional<String> manager() {
-    return manager == null || manager.isBlank() ? Optional.empty() : Optional.of(manager);
+    return cluster.manager();
   }
 
   /** Parses {@code args}; throws picocli's ParameterException on bad input. */

@@ -1,11 +1,12 @@
 package io.shoal.registry;
 
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.CertificateRenewal;
-import io.shoal.common.server.tls.RenewalOptions;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -32,7 +33,7 @@ public final class RegistryMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
-  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
+  @Mixin ManagerOptions cluster = new ManagerOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--insecure-registry", split = ",",
@@ -75,7 +76,7 @@ public final class RegistryMain implements Callable<Integer> {
     Registry registry;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
-      tls = tlsOptions.tls();
+      tls = cluster.tls(tlsOptions, "registry service", Role.MANAGER);
       registry = DaggerRegistryComponent.builder()
           .configModule(new ConfigModule(config, tls))
           .build()
@@ -84,7 +85,7 @@ public final class RegistryMain implements Callable<Integer> {
       return ServiceMain.refuse(spec, "shoal-registry", e.getMessage());
     }
     ServiceMain.run("registry", registry, registry::start,
-        CertificateRenewal.start("registry", tls, renewalOptions.manager()));
+        CertificateRenewal.start("registry", tls, cluster.manager()));
     return 0;
   }
 

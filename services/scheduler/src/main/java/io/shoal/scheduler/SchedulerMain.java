@@ -1,11 +1,12 @@
 package io.shoal.scheduler;
 
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CannotStartException;
 import io.shoal.common.server.tls.CertificateRenewal;
-import io.shoal.common.server.tls.RenewalOptions;
+import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
 import io.shoal.common.store.EtcdOptions;
@@ -34,7 +35,7 @@ public final class SchedulerMain implements Callable<Integer> {
   @Mixin ServerOptions server = new ServerOptions();
   @Mixin EtcdOptions etcd = new EtcdOptions();
   @Mixin TlsOptions tlsOptions = new TlsOptions();
-  @Mixin RenewalOptions renewalOptions = new RenewalOptions();
+  @Mixin ManagerOptions cluster = new ManagerOptions();
 
   @Option(names = "--task-history-limit", defaultValue = "5",
       description = "Finished tasks kept per slot (default: ${DEFAULT-VALUE}).")
@@ -84,7 +85,7 @@ public final class SchedulerMain implements Callable<Integer> {
     Scheduler scheduler;
     try {
       config = config(Optional.ofNullable(tlsOptions.certDir));
-      tls = tlsOptions.tls();
+      tls = cluster.tls(tlsOptions, "scheduler", Role.MANAGER);
       scheduler = DaggerSchedulerComponent.builder()
           .configModule(new ConfigModule(config, tls))
           .build()
@@ -93,7 +94,7 @@ public final class SchedulerMain implements Callable<Integer> {
       return ServiceMain.refuse(spec, "shoal-scheduler", e.getMessage());
     }
     ServiceMain.run("scheduler", scheduler, scheduler::start,
-        CertificateRenewal.start("scheduler", tls, renewalOptions.manager()));
+        CertificateRenewal.start("scheduler", tls, cluster.manager()));
     return 0;
   }
 

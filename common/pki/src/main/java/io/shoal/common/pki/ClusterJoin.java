@@ -29,15 +29,17 @@ public final class ClusterJoin {
   private ClusterJoin() {}
 
   /**
-   * Joins at {@code manager} ({@code host:port} of control) and writes the result to {@code dir}.
+   * Joins at {@code manager} ({@code host:port} of control) as a {@code role} and writes the
+   * result to {@code dir}.
    *
    * @throws ShoalException with the manager's status (PERMISSION_DENIED for a token that is not
    *     current, INVALID_ARGUMENT for a malformed one, UNAVAILABLE when it does not answer), or
    *     FAILED_PRECONDITION when this side refused the manager in the handshake, saying why (a CA
-   *     that does not match the token names both digests)
+   *     that does not match the token names both digests), or when the token is the other role's
+   *     (nothing is written then: a part never holds a certificate of a role it does not play)
    */
-  public static CertDirectory.Contents join(JoinToken token, String manager, CertDirectory dir, Clock clock,
-      Duration deadline) {
+  public static CertDirectory.Contents join(JoinToken token, String manager, Role role, CertDirectory dir,
+      Clock clock, Duration deadline) {
     AtomicReference<String> refusal = new AtomicReference<>();
     JoinTrustManager trust = new JoinTrustManager(token, clock, (reason, message) -> refusal.set(message));
     KeyPair keys = Keys.newEcP256();
@@ -52,6 +54,12 @@ public final class ClusterJoin {
       if (!credentials.identity().nodeId().equals(joined.getNodeId())) {
         throw ShoalException.failedPrecondition("the manager at " + manager + " answered node id "
             + joined.getNodeId() + " with a certificate for " + credentials.identity().nodeId());
+      }
+      Role given = credentials.identity().role();
+      if (given != role) {
+        throw ShoalException.failedPrecondition("cannot join the cluster at " + manager + ": the token is its "
+            + given.word() + " token, and this part joins as a " + role.word() + ": use the token that `shoal cluster"
+            + " join-token " + role.word() + "` prints");
       }
       dir.write(root, credentials);
       return new CertDirectory.Contents(root, credentials);

@@ -25,6 +25,11 @@ public enum Role {
     return organizationalUnit;
   }
 
+  /** The role's word in commands and messages: {@code worker} or {@code manager} ({@code cluster join-token}'s). */
+  public String word() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The role whose OU is {@code ou}, or empty for anything else. */
   public static Optional<Role> fromOrganizationalUnit(String ou) {
     return Arrays.stream(values()).filter(r -> r.organizationalUnit.equals(ou)).findFirst();

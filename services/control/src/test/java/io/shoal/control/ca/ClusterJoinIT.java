@@ -228,7 +228,7 @@ class ClusterJoinIT {
     CertDirectory certs = new CertDirectory(dir.resolve("node"));
 
     CertDirectory.Contents joined = ClusterJoin.join(cluster.joinToken(Role.WORKER, false),
-        "127.0.0.1:" + server.getPort(), certs, clock, Duration.ofSeconds(10));
+        "127.0.0.1:" + server.getPort(), Role.WORKER, certs, clock, Duration.ofSeconds(10));
 
     assertThat(joined.root()).isEqualTo(root);
     assertThat(joined.credentials().identity().role()).isEqualTo(Role.WORKER);
@@ -238,11 +238,29 @@ class ClusterJoinIT {
   }
 
   @Test
+  void theManagerTokenJoinsAManagerAndTheWorkerTokenJoinsNoManager(@TempDir Path dir) throws IOException {
+    CertDirectory managerCerts = new CertDirectory(dir.resolve("scheduler"));
+    CertDirectory.Contents joined = ClusterJoin.join(cluster.joinToken(Role.MANAGER, false),
+        "127.0.0.1:" + server.getPort(), Role.MANAGER, managerCerts, clock, Duration.ofSeconds(10));
+    assertThat(joined.credentials().identity().role()).isEqualTo(Role.MANAGER);
+    assertThat(managerCerts.read().credentials().identity()).isEqualTo(joined.credentials().identity());
+
+    CertDirectory refused = new CertDirectory(dir.resolve("dispatcher"));
+    assertThatThrownBy(() -> ClusterJoin.join(cluster.joinToken(Role.WORKER, false), "127.0.0.1:" + server.getPort(),
+            Role.MANAGER, refused, clock, Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(ShoalException.class,
+            e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .hasMessage("cannot join the cluster at 127.0.0.1:" + server.getPort() + ": the token is its worker token,"
+            + " and this part joins as a manager: use the token that `shoal cluster join-token manager` prints");
+    assertThat(refused.exists()).isFalse();
+  }
+
+  @Test
   void aJoinWithAnotherCasTokenSaysSoAndWritesNothing(@TempDir Path dir) {
     JoinToken foreign = JoinTokens.generate(ClusterCa.create(Instant.now()).root()).worker();
     CertDirectory certs = new CertDirectory(dir.resolve("node"));
 
-    assertThatThrownBy(() -> ClusterJoin.join(foreign, "127.0.0.1:" + server.getPort(), certs, clock,
+    assertThatThrownBy(() -> ClusterJoin.join(foreign, "127.0.0.1:" + server.getPort(), Role.WORKER, certs, clock,
             Duration.ofSeconds(10)))
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
@@ -259,7 +277,7 @@ class ClusterJoinIT {
     startServer(Duration.ofSeconds(4));
     CertDirectory certs = new CertDirectory(dir.resolve("node"));
     NodeCredentials first = ClusterJoin.join(cluster.joinToken(Role.WORKER, false), "127.0.0.1:" + server.getPort(),
-        certs, clock, Duration.ofSeconds(10)).credentials();
+        Role.WORKER, certs, clock, Duration.ofSeconds(10)).credentials();
     ReloadableKeyManager keys = new ReloadableKeyManager(first);
     ManagedChannel manager = channel(ClusterTls.client(keys,
         new ClusterTrustManager(root, Optional.of(Role.MANAGER), clock, this::refused)));

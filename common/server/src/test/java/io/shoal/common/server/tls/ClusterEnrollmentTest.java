@@ -1,4 +1,4 @@
-package io.shoal.agent.join;
+package io.shoal.common.server.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,8 +26,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where an agent's identity comes from: its directory, else a join; what it says when neither can be. */
-class NodeEnrollmentTest {
+/** Where a part's identity comes from: its directory, else a join; what it says when neither can be. */
+class ClusterEnrollmentTest {
   private static final ClusterCa CA = ClusterCa.create(Instant.now());
   private static final JoinToken TOKEN = JoinTokens.generate(CA.root()).worker();
 
@@ -39,19 +39,19 @@ class NodeEnrollmentTest {
     CertDirectory certs = new CertDirectory(dir);
     certs.write(CA.root(), credentials);
 
-    CertDirectory.Contents contents = NodeEnrollment.enroll(certs, Optional.of(TOKEN), Optional.of("127.0.0.1:1"),
-        Clock.systemUTC(), Duration.ZERO);
+    CertDirectory.Contents contents = ClusterEnrollment.enroll("node agent", certs, Optional.of(TOKEN),
+        Optional.of("127.0.0.1:1"), Role.WORKER, Clock.systemUTC(), Duration.ZERO);
 
     assertThat(contents.credentials().identity().nodeId()).isEqualTo("node1");
   }
 
   @Test
   void withoutACertificateOrATokenItSaysWhatToDo(@TempDir Path dir) {
-    assertThatThrownBy(() -> NodeEnrollment.enroll(new CertDirectory(dir.resolve("certs")), Optional.empty(),
-            Optional.of("127.0.0.1:7400"), Clock.systemUTC(), Duration.ZERO))
+    assertThatThrownBy(() -> ClusterEnrollment.enroll("node agent", new CertDirectory(dir.resolve("certs")),
+            Optional.empty(), Optional.of("127.0.0.1:7400"), Role.WORKER, Clock.systemUTC(), Duration.ZERO))
         .isInstanceOfSatisfying(ShoalException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
-        .hasMessage("no certificate in " + dir.resolve("certs") + " and no join token: start the agent with"
+        .hasMessage("no certificate in " + dir.resolve("certs") + " and no join token: start the node agent with"
             + " --join-token TOKEN --manager HOST:PORT, as `shoal cluster join-token worker` prints them");
   }
 
@@ -63,8 +63,8 @@ class NodeEnrollmentTest {
     }
     String manager = "127.0.0.1:" + closedPort;
 
-    assertThatThrownBy(() -> NodeEnrollment.enroll(new CertDirectory(dir.resolve("certs")), Optional.of(TOKEN),
-            Optional.of(manager), Clock.systemUTC(), Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> ClusterEnrollment.enroll("node agent", new CertDirectory(dir.resolve("certs")),
+            Optional.of(TOKEN), Optional.of(manager), Role.WORKER, Clock.systemUTC(), Duration.ofSeconds(1)))
         .isInstanceOfSatisfying(ShoalException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE))
         .hasMessageStartingWith("cannot join the cluster at " + manager);
     assertThat(new CertDirectory(dir.resolve("certs")).exists()).isFalse();
