@@ -82,6 +82,9 @@ public final class ShoalCli implements Callable<Integer> {
 
   public static void main(String[] args) {
     GRPC_LOGGER.setLevel(Level.OFF);
+    // Shared code (a renewal of the CLI's certificate) logs as a service would; the CLI says only
+    // what fails. A property, not the resource file: that file also reaches JVMs sharing the classpath.
+    System.setProperty("org.slf4j.simpleLogger.log.io.shoal.common", "warn");
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code;

@@ -17,6 +17,8 @@ import io.shoal.api.v1.GetPullCredentialsRequest;
 import io.shoal.api.v1.RegistryServiceGrpc;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.CertificateRequest;
+import io.shoal.common.pki.CertificateSpec;
 import io.shoal.common.pki.ClusterCa;
 import io.shoal.common.pki.ClusterJoin;
 import io.shoal.common.pki.ClusterKey;
@@ -24,10 +26,14 @@ import io.shoal.common.pki.ClusterTls;
 import io.shoal.common.pki.ClusterTrustManager;
 import io.shoal.common.pki.JoinToken;
 import io.shoal.common.pki.JoinTokens;
+import io.shoal.common.pki.Keys;
+import io.shoal.common.pki.NodeCredentials;
+import io.shoal.common.pki.PeerIdentity;
 import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.RootCertificate;
 import io.shoal.common.pki.TlsRefusals;
+import io.shoal.control.ca.NodeCertificates;
 import io.shoal.testing.Commands;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab.Host;
@@ -35,8 +41,10 @@ import io.shoal.testing.Lab;
 import io.shoal.testing.LabExtension;
 import io.shoal.testing.TestPki;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -231,6 +239,28 @@ class ClusterTlsIT {
           + " manager: use the token that `shoal cluster join-token manager` prints");
       assertThat(new CertDirectory(refused).exists()).isFalse();
     }
+  }
+
+  @Test
+  void theCliRenewsItsCertificateOnACallOnceTwoThirdsOfItsValidityHavePassed() throws Exception {
+    ClusterCa ca = ClusterCa.load(Path.of(cluster.certs("ca")), ClusterKey.fromFile(cluster.clusterKey()));
+    // Issued (by its own account) 2 h 10 min ago for 3 h: two thirds are behind it.
+    Instant issued = Instant.now().minus(Duration.ofMinutes(130));
+    KeyPair keys = Keys.newEcP256();
+    PeerIdentity admin = new PeerIdentity("admin-2", Role.MANAGER, NodeCertificates.clusterId(ca.root()));
+    NodeCredentials due = NodeCredentials.issued(keys, ca.issue(CertificateRequest.create(keys),
+        CertificateSpec.of(admin).withValidity(Duration.ofHours(3)), issued), ca.root(), Instant.now());
+    Path certs = dir.resolve("cli-due");
+    new CertDirectory(certs).write(ca.root(), due);
+
+    Commands.Result ls = cluster.shoalWith(Map.of("SHOAL_CERT_PATH", certs.toString()), null, "node", "ls");
+
+    cluster.succeeded(ls, "node", "ls");
+    assertThat(ls.stderr()).isEmpty();
+    NodeCredentials renewed = new CertDirectory(certs).read().credentials();
+    assertThat(renewed.identity()).isEqualTo(admin);
+    assertThat(renewed.notAfter()).isAfter(Instant.now().plus(Duration.ofDays(80)));
+    assertThat(renewed.privateKey()).isNotEqualTo(due.privateKey());
   }
 
   @Test

@@ -5,20 +5,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import io.shoal.cli.CliException;
-import io.shoal.common.pki.CertDirectory;
-import io.shoal.common.pki.ClusterTls;
-import io.shoal.common.pki.ReloadableKeyManager;
-import io.shoal.common.pki.Role;
-import io.shoal.common.pki.TlsRefusals;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -27,7 +17,8 @@ import java.util.function.Function;
  * (Docker's {@code DOCKER_CERT_PATH}: ca.pem, cert.pem, key.pem; default
  * {@code ${XDG_CONFIG_HOME:-~/.config}/shoal/certs}), control accepted only with a manager's
  * certificate from that ca.pem; plaintext only with {@code SHOAL_INSECURE=1}, for a cluster
- * started with {@code --insecure}. The channels run on an event loop of their own, which
+ * started with {@code --insecure}. A certificate two thirds through its validity is renewed at
+ * control on the way ({@link CliCertificate}). The channels run on an event loop of their own, which
  * {@link #close} ends before the process exits.
  *
  * <p>Why not grpc's shared event loop: its threads wait for I/O inside native code and outlive
@@ -52,11 +43,12 @@ public final class ControlChannels implements Function<String, ManagedChannel>, 
         .channelType(NioSocketChannel.class)
         .maxInboundMessageSize(ControlClient.MAX_INBOUND_MESSAGE_BYTES);
     if ("1".equals(env.get("SHOAL_INSECURE"))) {
-      builder.usePlaintext();
-    } else {
-      builder.sslContext(tls(certPath(env)));
+      return builder.usePlaintext().build();
     }
-    return builder.build();
+    CliCertificate certificate = CliCertificate.read(certPath(env));
+    ManagedChannel channel = builder.sslContext(certificate.context()).build();
+    certificate.renewIfDue(channel, Clock.systemUTC(), System.err);
+    return channel;
   }
 
   /** SHOAL_CERT_PATH, else {@code ${XDG_CONFIG_HOME:-~/.config}/shoal/certs}. */
@@ -69,33 +61,6 @@ public final class ControlChannels implements Function<String, ManagedChannel>, 
     Path base = config != null && !config.isBlank() ? Path.of(config)
         : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".config");
     return base.resolve("shoal").resolve("certs");
-  }
-
-  /**
-   * The client context of {@code directory}'s files.
-   *
-   * @throws CliException in one line saying what is missing or wrong and what to do
-   */
-  static SslContext tls(Path directory) {
-    CertDirectory files = new CertDirectory(directory);
-    if (!files.exists()) {
-      throw new CliException("no TLS certificate for control: " + directory + " does not hold "
-          + CertDirectory.CA_FILE + ", " + CertDirectory.CERT_FILE + " and " + CertDirectory.KEY_FILE
-          + "; set SHOAL_CERT_PATH to a directory from `shoal-control ca issue --role manager --name admin --out DIR`"
-          + " (after deploy/dev.sh up: .dev/pki/cli)");
-    }
-    CertDirectory.Contents contents;
-    try {
-      contents = files.read();
-      contents.root().verify(contents.credentials().chain(), Instant.now());
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      throw new CliException("cannot use the TLS certificate for control: " + e.getMessage(), e);
-    } catch (CertificateException e) {
-      throw new CliException("cannot use the TLS certificate for control: "
-          + directory.resolve(CertDirectory.CERT_FILE) + ": " + e.getMessage(), e);
-    }
-    return ClusterTls.client(new ReloadableKeyManager(contents.credentials()), contents.root(),
-        Optional.of(Role.MANAGER), TlsRefusals.NONE);
   }
 
   /** Ends the event loop at once (channels are shut down first, by the CLI). */

@@ -73,7 +73,7 @@ public final class CertificateRenewer implements AutoCloseable {
    * from their issue (not-before plus the CA's backdate): counted from the backdated start, a
    * certificate valid for less than the backdate would be due at once, again and again.
    */
-  Instant renewalTime(NodeCredentials credentials) {
+  public Instant renewalTime(NodeCredentials credentials) {
     Instant issued = credentials.notBefore().plus(ClusterCa.BACKDATE);
     if (!issued.isBefore(credentials.notAfter())) {
       issued = credentials.notBefore();
