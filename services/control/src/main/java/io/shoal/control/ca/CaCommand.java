@@ -8,11 +8,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code shoal-control ca}: the cluster CA made offline, before etcd starts, since etcd itself
  * needs a server certificate from it ({@link CaInitCommand}, {@link CaIssueCommand},
- * {@link CaIssueBatchCommand}).
+ * {@link CaIssueBatchCommand}), and renewed offline where nothing renews at control
+ * ({@link CaRenewCommand}: etcd's).
  */
 @Command(name = "ca", mixinStandardHelpOptions = true,
-    description = "Creates the cluster CA in a directory and issues certificates from it, before etcd starts.",
-    subcommands = {CaInitCommand.class, CaIssueCommand.class, CaIssueBatchCommand.class})
+    description = "Creates the cluster CA in a directory, issues certificates from it before etcd starts, and renews"
+        + " those no part renews at control (etcd's).",
+    subcommands = {CaInitCommand.class, CaIssueCommand.class, CaIssueBatchCommand.class, CaRenewCommand.class})
 public final class CaCommand {
   /** The options every subcommand takes: where the CA is and the key that seals its private key. */
   static final class CaOptions {

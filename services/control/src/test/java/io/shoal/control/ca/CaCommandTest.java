@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shoal.common.pki.CertDirectory;
 import io.shoal.common.pki.ClusterCa;
 import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.pki.NodeCredentials;
 import io.shoal.common.pki.PeerIdentity;
 import io.shoal.common.pki.Role;
 import io.shoal.control.ControlMain;
@@ -26,11 +27,12 @@ import picocli.CommandLine;
 class CaCommandTest {
   @TempDir Path dir;
   private final StringWriter err = new StringWriter();
+  private final StringWriter out = new StringWriter();
 
   private int run(String... args) {
     CommandLine cli = new CommandLine(new ControlMain());
     cli.setErr(new PrintWriter(err, true));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setOut(new PrintWriter(out, true));
     return cli.execute(args);
   }
 
@@ -140,5 +142,57 @@ class CaCommandTest {
         "--cluster-key-file", key.toString(), plan.toString())).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("shoal-control ca issue-batch: the plan " + plan + " holds no certificate\n");
     assertThat(dir.resolve("pki")).doesNotExist();
+  }
+
+  @Test
+  void renewLeavesACertificateThatIsNotDueAndRenewsAForcedOneWithItsIdentityNamesAndValidity() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    Path etcd = dir.resolve("etcd");
+    assertThat(run("ca", "init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString())).isZero();
+    assertThat(run("ca", "issue", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--role", "manager", "--name", "etcd", "--ip", "127.0.0.1", "--dns", "localhost", "--validity", "2d",
+        "--out", etcd.toString())).isZero();
+    NodeCredentials before = new CertDirectory(etcd).read().credentials();
+    out.getBuffer().setLength(0);
+
+    assertThat(run("ca", "renew", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--dir", etcd.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith(etcd + ": etcd is not due until ");
+    assertThat(new CertDirectory(etcd).read().credentials().certificate()).isEqualTo(before.certificate());
+
+    assertThat(run("ca", "renew", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        "--dir", etcd.toString(), "--force")).as(err.toString()).isZero();
+    NodeCredentials after = new CertDirectory(etcd).read().credentials();
+    assertThat(out.toString()).contains(etcd + ": renewed etcd, valid until " + after.notAfter());
+    assertThat(after.identity()).isEqualTo(before.identity());
+    assertThat(after.privateKey()).isNotEqualTo(before.privateKey());
+    assertThat(after.notAfter()).isAfterOrEqualTo(before.notAfter());
+    assertThat(Duration.between(after.notBefore(), after.notAfter()))
+        .isEqualTo(Duration.ofDays(2).plus(ClusterCa.BACKDATE));
+    assertThat(after.certificate().getSubjectAlternativeNames())
+        .extracting(n -> (Object) n.get(1)).containsExactly("127.0.0.1", "localhost");
+  }
+
+  @Test
+  void renewRefusesADirectoryOfAnotherCaAndRenewsNone() throws Exception {
+    Path key = clusterKey();
+    Path pki = dir.resolve("pki");
+    Path other = dir.resolve("other-pki");
+    assertThat(run("ca", "issue-batch", "--init", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(),
+        Files.writeString(dir.resolve("plan"), "--role manager --name control --out " + dir.resolve("control"))
+            .toString())).isZero();
+    assertThat(run("ca", "issue-batch", "--init", "--pki-dir", other.toString(), "--cluster-key-file",
+        key.toString(), Files.writeString(dir.resolve("plan2"), "--role manager --name etcd --out "
+            + dir.resolve("foreign")).toString())).isZero();
+    NodeCredentials control = new CertDirectory(dir.resolve("control")).read().credentials();
+
+    assertThat(run("ca", "renew", "--pki-dir", pki.toString(), "--cluster-key-file", key.toString(), "--force",
+        "--dir", dir.resolve("control").toString(), "--dir", dir.resolve("foreign").toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("shoal-control ca renew: " + dir.resolve("foreign")
+        + " holds a certificate of another CA");
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(new CertDirectory(dir.resolve("control")).read().credentials().certificate())
+        .isEqualTo(control.certificate());
   }
 }
