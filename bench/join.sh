@@ -8,7 +8,8 @@
 # it) and its certificate deleted, then an agent starts with the worker token: from its start to a
 # new node of that host Ready in `node ls`. Each "restart" round: the agent is killed and started
 # again with the certificate it has, to Ready again. Both include the JVM's start; their
-# difference is what joining costs (key, CSR, the CA's answer over TLS). Needs a lab from
+# difference is what joining costs (key, CSR, the CA's answer over TLS). Each timer starts once
+# the host's tasks run on the other hosts again (wait_settled). Needs a lab from
 # `deploy/dev.sh up` (which this leaves with the host's node Ready, under a new id).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,12 +61,34 @@ wait_down() {
   die "the node of $HOST stayed Ready after its agent was killed"
 }
 
+# wait_settled: until every replicated service has all its replicas Running on the other hosts:
+# the host's tasks, replaced after its node was removed or went Down, are running elsewhere
+# again, so the cluster is quiet when the timer starts (the replacement is the removal's work,
+# not the join's; on 2 cores it would share the CPU with the joining agent). At most 60 s.
+wait_settled() {
+  local name want
+  for _ in $(seq 1 600); do
+    local settled=1
+    while read -r name want; do
+      [ "$(running_elsewhere "$name")" = "$want" ] || { settled=; break; }
+    done < <("$SHOAL" service ls | awk 'NR > 1 && $3 == "replicated" {split($4, r, "/"); print $2, r[2]}')
+    [ -n "$settled" ] && return 0
+    sleep 0.1
+  done
+  die "the services did not get all their replicas running on the other hosts within 60 s"
+}
+
+running_elsewhere() { # running_elsewhere SERVICE: its tasks desired and Running on a host other than HOST
+  "$SHOAL" service ps "$1" | awk -v h="$HOST" 'NR > 1 && $4 != h && $5 == "Running" && $6 == "Running"' | wc -l
+}
+
 join_round() { # join_round: ms from the agent's start with the token to its new node Ready, in ROUND_MS
   local old start
   old=$(node_of)
   "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
   "$SHOAL" node rm --force "$old" >/dev/null
   rm -rf "$DEV/agents/$HOST/certs" "$DEV/agents/$HOST/node-id"
+  wait_settled
   start=$(now_ms)
   "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
   wait_ready "$old"
@@ -76,6 +99,7 @@ restart_round() { # restart_round: ms from the agent's start with its certificat
   local start
   "$ROOT/deploy/dev.sh" host kill-agent "$HOST" >/dev/null
   wait_down
+  wait_settled
   start=$(now_ms)
   "$ROOT/deploy/dev.sh" host start-agent "$HOST" >/dev/null
   wait_ready ""
