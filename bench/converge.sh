@@ -4,7 +4,15 @@
 # measured in the same run: `docker run -d` of N containers of the same image spread evenly over
 # the hosts' engines, every engine at once, BENCH_PARALLEL (4) runs at a time on each.
 #
-#   bench/converge.sh [N ...]        default: 1 10 30; BENCH_ROUNDS (3) rounds of each
+#   bench/converge.sh [N ...]        default: 1 10 30; BENCH_ROUNDS (3) rounds of each, on the
+#                                    running lab (deploy/dev.sh up)
+#   BENCH_TLS=both bench/converge.sh [N ...]
+#                                    the same twice, each on a lab of its own: plaintext
+#                                    (SHOAL_TLS=off deploy/dev.sh up), then mutual TLS on every hop
+#                                    (deploy/dev.sh up, left running); the last line compares them
+#                                    (issue #12: with TLS within 1.1x of plaintext). Each mode has
+#                                    its own docker baseline, so the comparison is of the ratios to
+#                                    it (machine drift between the two labs cancels); raw times too.
 #
 # Shoal's cluster time is `shoal service create --replicas N` run by the CLI's own code in one warm
 # JVM (bench/CliTimer.java): from the create call, through control, the scheduler, the
@@ -16,6 +24,38 @@
 # within one run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# BENCH_TLS=both|off|on: bring up a lab in each mode and run this script on it.
+if [ -n "${BENCH_TLS:-}" ]; then
+  case "$BENCH_TLS" in both) MODES=(off on) ;; off | on) MODES=("$BENCH_TLS") ;;
+    *) echo "bench: BENCH_TLS '$BENCH_TLS': both, off or on" >&2; exit 1 ;; esac
+  declare -A RATIO RAW
+  for mode in "${MODES[@]}"; do
+    echo "== $([ "$mode" = on ] && echo "mutual TLS on every hop" || echo plaintext): SHOAL_TLS=$mode deploy/dev.sh up"
+    SHOAL_TLS=$mode "$ROOT/deploy/dev.sh" up >"/tmp/shoal-bench-converge-up-$mode.log" 2>&1 \
+      || { tail -20 "/tmp/shoal-bench-converge-up-$mode.log" >&2; exit 1; }
+    while read -r line; do
+      echo "$line"
+      if [[ $line == "converge medians "* ]]; then
+        read -r _ _ _ n cluster base <<<"$line"
+        RATIO[$mode,$n]=$(awk -v a="$cluster" -v b="$base" 'BEGIN { printf "%.4f", a / b }')
+        RAW[$mode,$n]=$cluster
+      fi
+    done < <(env -u BENCH_TLS bash "$0" "$@")
+  done
+  if [ "${#MODES[@]}" = 2 ]; then
+    line="converge TLS/plaintext:"
+    for key in "${!RATIO[@]}"; do
+      [[ $key == on,* ]] || continue
+      n=${key#on,}
+      line+=" n=$n: $(awk -v t="${RATIO[on,$n]}" -v p="${RATIO[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x"
+      line+=" (raw ${RAW[on,$n]}/${RAW[off,$n]} ms = $(awk -v t="${RAW[on,$n]}" -v p="${RAW[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x)"
+    done
+    echo "$line (shoal/docker with TLS over shoal/docker plaintext; target <= 1.1x)"
+  fi
+  exit 0
+fi
+
 SHOAL="$ROOT/bin/shoal"
 CLUSTER_ENV="$ROOT/.dev/cluster.env"
 PARALLEL="${BENCH_PARALLEL:-4}"
@@ -31,8 +71,14 @@ die() { echo "bench: $*" >&2; exit 1; }
 # shellcheck source=/dev/null
 . "$CLUSTER_ENV"
 IMAGE="$DEMO_IMAGE"
-# The warm CLI presents the lab's admin certificate, as bin/shoal does.
-export SHOAL_CERT_PATH="${SHOAL_CERT_PATH:-$ROOT/.dev/pki/cli}"
+MODE_NAME="mutual TLS"
+# The warm CLI presents the lab's admin certificate, as bin/shoal does (none on a plaintext lab).
+if [ "${TLS:-on}" = off ]; then
+  export SHOAL_INSECURE=1
+  MODE_NAME=plaintext
+else
+  export SHOAL_CERT_PATH="${SHOAL_CERT_PATH:-$ROOT/.dev/pki/cli}"
+fi
 CLI_JAR=$(ls "$ROOT"/cli/target/shoal-cli-*.jar 2>/dev/null | grep -v tests | head -1)
 [ -n "$CLI_JAR" ] && [ -f "$ROOT/cli/target/classpath.txt" ] || die "the CLI is not built; run deploy/dev.sh up"
 HOSTS=() ENGINES=()
@@ -121,7 +167,7 @@ median() { # median N...: the middle one (the lower of the two middle ones)
   printf '%s\n' "$@" | sort -n | sed -n "$(((${#} + 1) / 2))p"
 }
 
-echo "converge on lab $LAB: ${#ENGINES[@]} hosts (${HOSTS[*]}), image $IMAGE, docker run $PARALLEL at a time per engine, $ROUNDS rounds"
+echo "converge on lab $LAB ($MODE_NAME): ${#ENGINES[@]} hosts (${HOSTS[*]}), image $IMAGE, docker run $PARALLEL at a time per engine, $ROUNDS rounds"
 # The create path's classes warmed too, not only node ls's.
 shoal_run 1
 summary=()
@@ -141,5 +187,6 @@ for n in "${COUNTS[@]}"; do
   printf 'replicas=%-3s median cluster %6s ms (cold CLI %6s ms)   docker run x%-3s %6s ms   cluster/docker %s\n' \
     "$n" "$cluster" "$cold" "$n" "$base" "$ratio"
   summary+=("n=$n:${cluster}ms/${base}ms=${ratio}x")
+  echo "converge medians ${TLS:-on} $n $cluster $base"
 done
 echo "converge summary: ${summary[*]} (median shoal cluster time / raw docker run over the same ${#ENGINES[@]} engines, same run)"

@@ -13,7 +13,8 @@
 #   deploy/dev.sh lab ...  deploy/lab.sh: hosts as network namespaces, each with its own dockerd
 #
 # SHOAL_HOSTS (default 3) hosts on SHOAL_LAB_SUBNET (default 10.231.0.0/24), lab SHOAL_LAB
-# (default shoal). Everything lives in .dev/ (logs in .dev/logs, the hosts' engines in .dev/lab).
+# (default shoal). SHOAL_TLS=off starts a plaintext cluster (every part --insecure, etcd on http,
+# no certificates): only for benchmarks that compare TLS with plaintext (bench/converge.sh). Everything lives in .dev/ (logs in .dev/logs, the hosts' engines in .dev/lab).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +26,11 @@ JAVA_OPTS="${SHOAL_JAVA_OPTS:-$JAVA_OPTS_DEFAULT}"
 # The mesh-proxy is a long-running data path: C2's code is worth its compile time there
 # (bench/mesh.sh measures it with these options); the heap and pooled buffers stay bounded.
 MESH_JAVA_OPTS="${SHOAL_MESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m}"
-ETCD_URL="https://127.0.0.1:2379"
+# on: mutual TLS on every hop (the default); off: plaintext, for benchmarks only.
+TLS="${SHOAL_TLS:-on}"
+ETCD_SCHEME=https
+[ "$TLS" = on ] || ETCD_SCHEME=http
+ETCD_URL="$ETCD_SCHEME://127.0.0.1:2379"
 # The cluster CA (root-ca.pem, its key sealed under cluster.key) and a certificate directory per
 # part (ca.pem cert.pem key.pem): etcd, control, registry, scheduler, dispatcher, cli, and per
 # host mesh-HOST. Made fresh by every `up`. Agents join with the worker token instead (.dev/worker.token)
@@ -233,24 +238,30 @@ make_pki() {
 
 # etcd_health: etcd answers over TLS with the CLI's certificate
 etcd_health() {
+  if [ "$TLS" = off ]; then
+    curl -fsS "$ETCD_URL/health"
+    return
+  fi
   curl -fsS --cacert "$PKI/cli/ca.pem" --cert "$PKI/cli/cert.pem" --key "$PKI/cli/key.pem" "$ETCD_URL/health"
 }
 
 # --- infrastructure ----------------------------------------------------------------------------
 
 # start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts),
-# mutual TLS only: a client needs a certificate of the cluster CA
+# mutual TLS only: a client needs a certificate of the cluster CA (SHOAL_TLS=off: plaintext)
 start_etcd() {
-  local urls
+  local urls tls=()
   urls=$(IFS=,; echo "$*")
   mkdir -p "$DEV/etcd"
+  if [ "$TLS" = on ]; then
+    tls=(--client-cert-auth --trusted-ca-file "$PKI/etcd/ca.pem"
+      --cert-file "$PKI/etcd/cert.pem" --key-file "$PKI/etcd/key.pem")
+  fi
   start etcd etcd --name dev --data-dir "$DEV/etcd/data" \
     --listen-client-urls "$urls" --advertise-client-urls "$urls" \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
-    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" \
-    --client-cert-auth --trusted-ca-file "$PKI/etcd/ca.pem" \
-    --cert-file "$PKI/etcd/cert.pem" --key-file "$PKI/etcd/key.pem"
+    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" "${tls[@]}"
 }
 
 # start_dockerd DIR NAME: a dockerd with its own socket, data root and exec root under DIR
@@ -343,13 +354,23 @@ host_line() {
   echo "$line"
 }
 
+# tls_flags PART MANAGER: PART's certificate directory and where it renews it; --insecure with SHOAL_TLS=off
+tls_flags() {
+  if [ "$TLS" = off ]; then
+    echo --insecure
+  else
+    echo --cert-dir "$PKI/$1" --manager "$2"
+  fi
+}
+
 # start_agent HOST ADDR DOCKER_HOST: HOST's node-agent, inside HOST, named after it
 # It joins with the worker token the first time (its certificate then lives in its state dir).
 start_agent() {
+  local join=(--join-token-file "$DEV/worker.token" --manager "$BRIDGE_ADDR:$CONTROL_PORT")
+  [ "$TLS" = on ] || join=(--insecure)
   IN_HOST=$1 java_service "agent-$1" services/node-agent io.shoal.agent.NodeAgentMain \
     --hostname "$1" --addr "$2" --docker-host "$3" --state-dir "$DEV/agents/$1" \
-    --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT" \
-    --join-token-file "$DEV/worker.token" --manager "$BRIDGE_ADDR:$CONTROL_PORT"
+    --dispatcher "$BRIDGE_ADDR:$DISPATCHER_PORT" --registry "$BRIDGE_ADDR:$REGISTRY_SERVICE_PORT" "${join[@]}"
 }
 
 # worker_token: the worker join token, as `shoal cluster join-token -q worker` prints it, in .dev/worker.token
@@ -360,8 +381,7 @@ worker_token() {
 
 start_mesh() { # start_mesh HOST ADDR
   OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
-    --addr "$2" --etcd-endpoints "https://$BRIDGE_ADDR:2379" --cert-dir "$PKI/mesh-$1" \
-    --manager "$BRIDGE_ADDR:$CONTROL_PORT"
+    --addr "$2" --etcd-endpoints "$ETCD_SCHEME://$BRIDGE_ADDR:2379" $(tls_flags "mesh-$1" "$BRIDGE_ADDR:$CONTROL_PORT")
 }
 
 # --- the cluster -------------------------------------------------------------------------------
@@ -371,22 +391,20 @@ start_control_plane() {
   local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
   # shellcheck disable=SC2059 # the format is ours
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
-    --cert-dir "$PKI/registry" --manager "127.0.0.1:$CONTROL_PORT" \
+    $(tls_flags registry "127.0.0.1:$CONTROL_PORT") \
     --listen "$(printf "$both" $REGISTRY_SERVICE_PORT $REGISTRY_SERVICE_PORT)" --insecure-registry "$REGISTRY_ADDR"
   # shellcheck disable=SC2059
   # No network may overlap the lab's hosts or Docker's bridge (control's default pool is 10.0.0.0/8).
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
     --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key" \
-    --pki-dir "$PKI/ca" --cert-dir "$PKI/control" --manager "127.0.0.1:$CONTROL_PORT"
+    $([ "$TLS" = off ] || echo --pki-dir "$PKI/ca") $(tls_flags control "127.0.0.1:$CONTROL_PORT")
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
-    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)" --cert-dir "$PKI/scheduler" \
-    --manager "127.0.0.1:$CONTROL_PORT"
+    --listen "$(printf "$both" $SCHEDULER_PORT $SCHEDULER_PORT)" $(tls_flags scheduler "127.0.0.1:$CONTROL_PORT")
   # shellcheck disable=SC2059
   java_service dispatcher services/dispatcher io.shoal.dispatcher.DispatcherMain --cluster-key-file "$DEV/cluster.key" \
-    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)" --cert-dir "$PKI/dispatcher" \
-    --manager "127.0.0.1:$CONTROL_PORT"
+    --listen "$(printf "$both" $DISPATCHER_PORT $DISPATCHER_PORT)" $(tls_flags dispatcher "127.0.0.1:$CONTROL_PORT")
 }
 
 # ready_nodes: how many nodes `shoal node ls` shows Ready
@@ -403,6 +421,7 @@ cmd_up() {
   # Before anything else: every later step needs it.
   [ "$(id -u)" = 0 ] || die "up needs root (it makes network namespaces, a bridge and iptables rules, and runs a dockerd per host): run sudo deploy/dev.sh up"
   [[ $HOST_COUNT =~ ^[1-9][0-9]?$ ]] || die "SHOAL_HOSTS '$HOST_COUNT': 1 to 99"
+  [[ $TLS == on || $TLS == off ]] || die "SHOAL_TLS '$TLS': on (the default) or off (plaintext, for benchmarks)"
   ensure_packages
   build
   local started n
@@ -420,23 +439,33 @@ cmd_up() {
   say "lab $LAB: $HOST_COUNT hosts on $LAB_SUBNET, bridge $LAB-br at $BRIDGE_ADDR"
   "$ROOT/deploy/lab.sh" up --name "$LAB" --hosts "$HOST_COUNT" --subnet "$LAB_SUBNET" --dir "$LAB_DIR" \
     --insecure-registry "$REGISTRY_ADDR" >/dev/null
-  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\n' \
-    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" >"$CLUSTER_ENV"
+  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\n' \
+    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" >"$CLUSTER_ENV"
 
   # The cluster key seals the CA's key, registry credentials (--with-registry-auth) and secrets; it never goes to etcd.
   if [ ! -s "$DEV/cluster.key" ]; then
     mkdir -p "$DEV" && (umask 077 && head -c 32 /dev/urandom | base64 > "$DEV/cluster.key")
   fi
-  say "making the cluster CA and every part's certificate in .dev/pki"
-  # shellcheck disable=SC2046 # host names have no spaces
-  make_pki $(awk '{print $1}' "$LAB_DIR/hosts")
+  if [ "$TLS" = on ]; then
+    say "making the cluster CA and every part's certificate in .dev/pki"
+    # shellcheck disable=SC2046 # host names have no spaces
+    make_pki $(awk '{print $1}' "$LAB_DIR/hosts")
+  else
+    say "SHOAL_TLS=off: no certificates; every part runs --insecure (plaintext, for benchmarks only)"
+    rm -rf "$PKI"
+    export SHOAL_INSECURE=1
+  fi
 
   say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
-  start_etcd "$ETCD_URL" "https://$BRIDGE_ADDR:2379"
+  start_etcd "$ETCD_URL" "$ETCD_SCHEME://$BRIDGE_ADDR:2379"
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
   wait_for etcd 30 etcd_health
   start_control_plane
-  wait_for "control's join token" 60 worker_token
+  if [ "$TLS" = on ]; then
+    wait_for "control's join token" 60 worker_token
+  else
+    wait_for control 60 "$ROOT/bin/shoal" node ls
+  fi
 
   local host addr sock first_sock=""
   say "starting a node-agent (joining with the worker token) and a mesh-proxy inside each host"
