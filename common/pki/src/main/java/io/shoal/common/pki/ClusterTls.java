@@ -94,6 +94,26 @@ public final class ClusterTls {
         .clientAuth(ClientAuth.OPTIONAL));
   }
 
+  /**
+   * A server context for HTTP/1.1 (the Prometheus {@code /metrics} endpoint), not gRPC: no ALPN
+   * (gRPC's would offer only h2), otherwise as {@link #server}, and only clients with a
+   * certificate of {@code clientRole} from {@code root} get through the handshake.
+   */
+  public static SslContext httpServer(ReloadableKeyManager keys, RootCertificate root, Role clientRole,
+      TlsRefusals refusals) {
+    SslContextBuilder builder = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
+        .trustManager(new ClusterTrustManager(root, Optional.of(clientRole), Clock.systemUTC(), refusals))
+        .clientAuth(ClientAuth.REQUIRE).protocols(PROTOCOL);
+    SslContext context;
+    try {
+      context = builder.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build a TLS 1.3 context", e);
+    }
+    disableResumption(context.sessionContext());
+    return context;
+  }
+
   private static SslContext build(SslContextBuilder builder) {
     GrpcSslContexts.configure(builder, SslProvider.JDK);
     SslContext context;

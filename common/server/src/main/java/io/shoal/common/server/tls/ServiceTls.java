@@ -113,6 +113,14 @@ public final class ServiceTls {
   }
 
   /**
+   * The context of the {@code /metrics} endpoint (HTTPS): Prometheus presents a manager's
+   * certificate of the cluster; nothing else reads it. Empty with {@code --insecure} (plain HTTP).
+   */
+  public Optional<SslContext> metricsContext() {
+    return keys.map(k -> ClusterTls.httpServer(k, root.get(), Role.MANAGER, refusals));
+  }
+
+  /**
    * A channel builder to another service at {@code address}: mutual TLS, the server accepted
    * only with a manager's certificate from the cluster's root; plaintext with {@code --insecure}.
    */
