@@ -3,10 +3,10 @@ package io.shoal.common.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.common.pki.CertDirectory;
-import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.testing.ExternalProcess;
+import io.shoal.testing.JdkTlsClient;
 import io.shoal.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +14,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,18 +49,9 @@ class MetricsTlsIT {
   }
 
   /** A TLS 1.3 client trusting the test cluster's root, presenting {@code certs}' certificate if any. */
-  private static SSLContext client(Optional<Path> certs, Path dir) throws Exception {
+  private static SSLContext client(Optional<Path> certs, Path dir) {
     CertDirectory.Contents any = new CertDirectory(certs.orElse(dir.resolve("pki").resolve("scheduler"))).read();
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    trusted.setCertificateEntry("root", any.root().certificate());
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    KeyManager[] keys = certs.isEmpty() ? null
-        : new KeyManager[] {new ReloadableKeyManager(new CertDirectory(certs.get()).read().credentials())};
-    context.init(keys, trust.getTrustManagers(), null);
-    return context;
+    return JdkTlsClient.context(any.root(), certs.map(c -> new CertDirectory(c).read().credentials()));
   }
 
   private static String get(int port, SSLContext context) throws IOException {

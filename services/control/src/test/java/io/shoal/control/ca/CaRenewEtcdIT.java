@@ -3,22 +3,20 @@ package io.shoal.control.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.common.pki.CertDirectory;
-import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.control.ControlMain;
 import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.JdkTlsClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import javax.net.ssl.KeyManager;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -71,13 +69,7 @@ class CaRenewEtcdIT {
   /** The serial of the certificate etcd presents in a new mutual-TLS handshake. */
   private static BigInteger servedSerial(URI endpoint, Path clientCerts) throws Exception {
     CertDirectory.Contents client = new CertDirectory(clientCerts).read();
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    trusted.setCertificateEntry("root", client.root().certificate());
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {new ReloadableKeyManager(client.credentials())}, trust.getTrustManagers(), null);
+    SSLContext context = JdkTlsClient.context(client.root(), Optional.of(client.credentials()));
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
