@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal service create [OPTIONS] IMAGE [COMMAND] [ARG...]",
     mixinStandardHelpOptions = true)
 public final class ServiceCreateCommand extends CliCommand {
-  @Option(names = "--name", description = "Service name")
+  @Option(names = "--name", description = "Service name (default: a random one, adjective_surname, as Docker gives)")
   String name;
 
   @Option(

@@ -18,6 +18,7 @@ import io.shoal.common.time.Timestamps;
 import io.shoal.control.network.NetworkAttachments;
 import io.shoal.control.secret.FileReferences;
 import jakarta.inject.Inject;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceManager {
   private static final Logger log = LoggerFactory.getLogger(ServiceManager.class);
+  /** Random names drawn for one create before giving up (2,304 names: only a crowded cluster gets there). */
+  private static final int MAX_NAME_DRAWS = 10;
 
   /** A stored service and the warnings the caller should show. */
   public record Result(Service service, List<String> warnings) {}
@@ -56,9 +59,15 @@ public final class ServiceManager {
   private final ServiceQueries queries;
   private final NetworkAttachments networks;
   private final FileReferences files;
+  private final RandomServiceNames names;
 
   @Inject
   public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
+    this(store, pinner, clock, new RandomServiceNames(new SecureRandom()));
+  }
+
+  ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock, RandomServiceNames names) {
+    this.names = names;
     this.store = store;
     this.pinner = pinner;
     this.clock = clock;
@@ -75,10 +84,12 @@ public final class ServiceManager {
   /**
    * Creates a service. Credentials given with the image are sealed by the registry service and
    * stored in the transaction that creates the service, so the first task's node can already
-   * fetch them and a failed create leaves nothing behind.
+   * fetch them and a failed create leaves nothing behind. A spec without a name gets a random
+   * one ({@link RandomServiceNames}), drawn again while it is taken, as Docker names services.
    */
   public Result create(ServiceSpec requested, ImageOptions image) {
-    ServiceSpec spec = resolve(requested);
+    boolean nameGiven = !requested.getName().isEmpty();
+    ServiceSpec spec = resolve(nameGiven ? requested : requested.toBuilder().setName(names.next()).build());
     List<String> warnings = new ArrayList<>();
     spec = pinImage(spec, image, "", false, warnings);
     String id = Ids.newId();
@@ -101,7 +112,11 @@ public final class ServiceManager {
         return new Result(service.toBuilder().setVersion(revision).build(), warnings);
       } catch (ConflictException e) {
         if (store.owner(Tables.SERVICE_NAMES, spec.getName()).isPresent()) {
-          throw ShoalException.alreadyExists("service " + spec.getName() + " already exists");
+          if (nameGiven || attempt >= MAX_NAME_DRAWS) {
+            throw ShoalException.alreadyExists("service " + spec.getName() + " already exists");
+          }
+          spec = spec.toBuilder().setName(names.next()).build();
+          continue;
         }
         explainPortConflict(withPorts, id);
         if (attempt >= 3) {
