@@ -29,9 +29,6 @@ import java.util.Optional;
  * directory, control refusing) is one warning line; the call goes on with the current certificate.
  */
 final class CliCertificate {
-  /** Later than the services' 50-80 %: a CLI used only now and then still renews on a call. */
-  private static final double DUE_FRACTION = 2.0 / 3;
-
   private final Path directory;
   private final CertDirectory.Contents contents;
   private final ReloadableKeyManager keys;
@@ -79,11 +76,11 @@ final class CliCertificate {
    * @return whether it was renewed
    */
   boolean renewIfDue(ManagedChannel control, Clock clock, PrintStream warnings) {
+    if (clock.instant().isBefore(contents.credentials().dueAt(CertificateRenewer.WITHOUT_TIMER))) {
+      return false;
+    }
     try (CertificateRenewer renewer = new CertificateRenewer(keys, new CertDirectory(directory), contents.root(),
-        control, clock, () -> DUE_FRACTION)) {
-      if (clock.instant().isBefore(renewer.renewalTime(contents.credentials()))) {
-        return false;
-      }
+        control, clock)) {
       try {
         renewer.renewNow();
         return true;

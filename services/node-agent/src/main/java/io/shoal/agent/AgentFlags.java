@@ -107,10 +107,7 @@ public final class AgentFlags {
    * --insecure.
    */
   public ServiceTls tls() {
-    if (tls.certDir == null && !tls.insecure && cluster.joinToken().isPresent()) {
-      tls.certDir = stateDir().resolve("certs");
-    }
-    return cluster.tls(tls, "node agent", Role.WORKER);
+    return cluster.tls(tls, "node agent", Role.WORKER, Optional.of(stateDir().resolve("certs")));
   }
 
   /** --manager: control's host:port, where the node joins and renews its certificate. */

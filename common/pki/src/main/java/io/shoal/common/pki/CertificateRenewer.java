@@ -69,17 +69,18 @@ public final class CertificateRenewer implements AutoCloseable {
   }
 
   /**
-   * When {@code credentials} are to be renewed: a random 50–80 % into their validity, counted
-   * from their issue (not-before plus the CA's backdate): counted from the backdated start, a
-   * certificate valid for less than the backdate would be due at once, again and again.
+   * The share of its validity after which a certificate renewed without a timer is due: by a
+   * CLI call, or by a daily {@code ca renew} (etcd's). Later than the timers' 50–80 %, so that
+   * what runs only now and then still renews long before the end.
    */
-  public Instant renewalTime(NodeCredentials credentials) {
-    Instant issued = credentials.notBefore().plus(ClusterCa.BACKDATE);
-    if (!issued.isBefore(credentials.notAfter())) {
-      issued = credentials.notBefore();
-    }
-    Duration validity = Duration.between(issued, credentials.notAfter());
-    return issued.plusMillis((long) (validity.toMillis() * spread.getAsDouble()));
+  public static final double WITHOUT_TIMER = 2.0 / 3;
+
+  /**
+   * When {@code credentials} are to be renewed: a random 50–80 % into their validity, counted
+   * from their issue ({@link NodeCredentials#dueAt}).
+   */
+  Instant renewalTime(NodeCredentials credentials) {
+    return credentials.dueAt(spread.getAsDouble());
   }
 
   /** Renews now; returns the new credentials. */

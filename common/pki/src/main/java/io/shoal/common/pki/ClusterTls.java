@@ -101,21 +101,18 @@ public final class ClusterTls {
    */
   public static SslContext httpServer(ReloadableKeyManager keys, RootCertificate root, Role clientRole,
       TlsRefusals refusals) {
-    SslContextBuilder builder = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
+    return buildJdk(SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
         .trustManager(new ClusterTrustManager(root, Optional.of(clientRole), Clock.systemUTC(), refusals))
-        .clientAuth(ClientAuth.REQUIRE).protocols(PROTOCOL);
-    SslContext context;
-    try {
-      context = builder.build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot build a TLS 1.3 context", e);
-    }
-    disableResumption(context.sessionContext());
-    return context;
+        .clientAuth(ClientAuth.REQUIRE));
   }
 
+  /** A gRPC context: the JDK's TLS with gRPC's ALPN (h2), then as {@link #buildJdk}. */
   private static SslContext build(SslContextBuilder builder) {
-    GrpcSslContexts.configure(builder, SslProvider.JDK);
+    return buildJdk(GrpcSslContexts.configure(builder, SslProvider.JDK));
+  }
+
+  /** TLS 1.3 only, without resumption. */
+  private static SslContext buildJdk(SslContextBuilder builder) {
     SslContext context;
     try {
       context = builder.protocols(PROTOCOL).build();

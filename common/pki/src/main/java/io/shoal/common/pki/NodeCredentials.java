@@ -4,6 +4,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -56,6 +57,27 @@ public record NodeCredentials(PrivateKey privateKey, List<X509Certificate> chain
   /** When the certificate expires: renewal is due well before. */
   public Instant notAfter() {
     return certificate().getNotAfter().toInstant();
+  }
+
+  /**
+   * When the certificate was issued: not-before plus the CA's backdate ({@link ClusterCa#BACKDATE}),
+   * or not-before for one shorter than the backdate. Renewal counts from here: counted from the
+   * backdated start, a certificate valid for less than the backdate would be due at once, again
+   * and again.
+   */
+  public Instant issuedAt() {
+    Instant issued = notBefore().plus(ClusterCa.BACKDATE);
+    return issued.isBefore(notAfter()) ? issued : notBefore();
+  }
+
+  /** How long it is valid from its issue: what a renewal gives again. */
+  public Duration validity() {
+    return Duration.between(issuedAt(), notAfter());
+  }
+
+  /** The instant {@code fraction} (0-1) of its validity has passed, counted from its issue. */
+  public Instant dueAt(double fraction) {
+    return issuedAt().plusMillis((long) (validity().toMillis() * fraction));
   }
 
   /** Redacted: never prints the key. */

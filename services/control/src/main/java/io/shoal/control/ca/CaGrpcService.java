@@ -38,7 +38,7 @@ public final class CaGrpcService extends CaServiceGrpc.CaServiceImplBase {
     GrpcErrors.unary(response, () -> {
       NodeCertificates.Issued issued = certificates.join(request.getToken(), request.getCsr().toByteArray());
       return JoinClusterResponse.newBuilder().setNodeId(issued.nodeId())
-          .setRole(NodeCertificates.roleName(issued.role())).setCertificateChainPem(issued.chainPem()).build();
+          .setRole(issued.role().word()).setCertificateChainPem(issued.chainPem()).build();
     });
   }
 

@@ -2,6 +2,7 @@ package io.shoal.control.ca;
 
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.pki.CertDirectory;
+import io.shoal.common.pki.CertificateRenewer;
 import io.shoal.common.pki.CertificateRequest;
 import io.shoal.common.pki.CertificateSpec;
 import io.shoal.common.pki.ClusterCa;
@@ -15,7 +16,6 @@ import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,9 +40,6 @@ import picocli.CommandLine.Spec;
         + " passed (--force: now): a new key, the same identity, addresses and validity. For etcd's certificate and"
         + " others no part renews at control; run it daily.")
 public final class CaRenewCommand implements Callable<Integer> {
-  /** As the CLI's: later than the services' 50-80 %, so a daily run still renews long before the end. */
-  static final double DUE_FRACTION = 2.0 / 3;
-
   @Mixin CaCommand.CaOptions options = new CaCommand.CaOptions();
 
   @Option(names = "--dir", required = true,
@@ -67,7 +64,7 @@ public final class CaRenewCommand implements Callable<Integer> {
       Instant now = Instant.now();
       for (int i = 0; i < dirs.size(); i++) {
         NodeCredentials current = found.get(i).credentials();
-        Instant due = dueAt(current);
+        Instant due = current.dueAt(CertificateRenewer.WITHOUT_TIMER);
         if (!force && now.isBefore(due)) {
           out.println(dirs.get(i) + ": " + current.identity().nodeId() + " is not due until " + due);
           continue;
@@ -100,24 +97,12 @@ public final class CaRenewCommand implements Callable<Integer> {
     return contents;
   }
 
-  /** When {@code credentials} are due: two thirds into their validity, counted from their issue. */
-  static Instant dueAt(NodeCredentials credentials) {
-    Instant issued = issued(credentials);
-    Duration validity = Duration.between(issued, credentials.notAfter());
-    return issued.plusMillis((long) (validity.toMillis() * DUE_FRACTION));
-  }
-
-  private static Instant issued(NodeCredentials credentials) {
-    Instant issued = credentials.notBefore().plus(ClusterCa.BACKDATE);
-    return issued.isBefore(credentials.notAfter()) ? issued : credentials.notBefore();
-  }
-
   private static NodeCredentials renew(ClusterCa ca, CertDirectory dir, NodeCredentials current, Instant now)
       throws CertificateException {
     X509Certificate certificate = current.certificate();
     PeerIdentity identity = current.identity();
-    CertificateSpec spec = new CertificateSpec(identity,
-        Duration.between(issued(current), current.notAfter()), names(certificate, 7), names(certificate, 2));
+    CertificateSpec spec = new CertificateSpec(identity, current.validity(), names(certificate, 7),
+        names(certificate, 2));
     KeyPair keys = Keys.newEcP256();
     NodeCredentials renewed = NodeCredentials.issued(keys, ca.issue(CertificateRequest.create(keys), spec, now),
         ca.root(), now);

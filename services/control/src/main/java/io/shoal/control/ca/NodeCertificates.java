@@ -61,7 +61,7 @@ public final class NodeCertificates {
     CertificateRequest csr = CertificateRequest.fromDer(csrDer);
     String nodeId = Ids.newId();
     String chain = issue(ca, csr, new PeerIdentity(nodeId, role.get(), clusterId(ca.root())));
-    log.info("node {} joined as a {}", nodeId, roleName(role.get()));
+    log.info("node {} joined as a {}", nodeId, role.get().word());
     return new Issued(nodeId, role.get(), chain);
   }
 
@@ -78,7 +78,7 @@ public final class NodeCertificates {
     }
     CertificateRequest csr = CertificateRequest.fromDer(csrDer);
     String chain = issue(ca, csr, caller);
-    log.info("renewed the certificate of {} {}", roleName(caller.role()), caller.nodeId());
+    log.info("renewed the certificate of {} {}", caller.role().word(), caller.nodeId());
     return chain;
   }
 
@@ -89,10 +89,6 @@ public final class NodeCertificates {
    */
   public static String clusterId(RootCertificate root) {
     return root.digest().base36();
-  }
-
-  public static String roleName(Role role) {
-    return role == Role.MANAGER ? "manager" : "worker";
   }
 
   private String issue(ClusterCa ca, CertificateRequest csr, PeerIdentity identity) {

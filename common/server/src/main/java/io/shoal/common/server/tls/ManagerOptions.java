@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 public final class ManagerOptions {
   /** How long a join waits for a manager that does not answer yet (started with the part). */
-  public static final Duration JOIN_PATIENCE = Duration.ofSeconds(60);
+  private static final Duration JOIN_PATIENCE = Duration.ofSeconds(60);
 
   @Option(names = "--manager", defaultValue = "${env:SHOAL_MANAGER}",
       description = "host:port of control: where this part joins the cluster (with --join-token) and renews its"
@@ -73,14 +73,22 @@ public final class ManagerOptions {
    * @throws CannotStartException saying what is wrong and what to do
    */
   public ServiceTls tls(TlsOptions tls, String part, Role role) {
+    return tls(tls, part, role, Optional.empty());
+  }
+
+  /**
+   * As above; a join without {@code --cert-dir} keeps its certificate in {@code joinedCertDir}
+   * (the agent's state directory), where one is given.
+   */
+  public ServiceTls tls(TlsOptions tls, String part, Role role, Optional<Path> joinedCertDir) {
     Optional<JoinToken> token = joinToken();
     if (token.isPresent()) {
       if (tls.insecure) {
         throw new CannotStartException("both --join-token and --insecure were given: a part that joins speaks TLS");
       }
       if (tls.certDir == null) {
-        throw new CannotStartException("--join-token needs --cert-dir: the directory that keeps the certificate the "
-            + part + " gets");
+        tls.certDir = joinedCertDir.orElseThrow(() -> new CannotStartException("--join-token needs --cert-dir: the"
+            + " directory that keeps the certificate the " + part + " gets"));
       }
       try {
         ClusterEnrollment.enroll(part, new CertDirectory(tls.certDir), token, manager(), role, Clock.systemUTC(),
