@@ -514,6 +514,8 @@ cmd_down() {
   # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
   "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
   stop_all docker-registry etcd
+  # The CLI's daemon (bin/shoal) holds a channel to the control that just went.
+  if [ -f "$ROOT/cli/target/classpath.txt" ]; then SHOAL_CLI_DAEMON=stop "$ROOT/bin/shoal"; fi
   # Whatever else an earlier dev.sh recorded (its single dockerd, say).
   for f in "$PIDS"/*.pid; do
     [ -e "$f" ] || continue

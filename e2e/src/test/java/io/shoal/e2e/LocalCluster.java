@@ -43,6 +43,8 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, List<String>> agentArgs = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
+  /** Every {@link #shoal} call goes through bin/shoal's launcher to this cluster's CLI daemon. */
+  private final CliDaemonProcess cli = new CliDaemonProcess(dir.resolve("cli.sock"), 600);
   private final DnsUpstream dns;
   private final EtcdExtension.TlsEtcd etcd;
   private final List<String> etcdFlags;
@@ -346,7 +348,7 @@ final class LocalCluster implements AutoCloseable {
     return result;
   }
 
-  /** Runs {@code shoal ARGS…} as its own JVM, as a user would, against this cluster. */
+  /** Runs {@code shoal ARGS…} as bin/shoal does (launcher and CLI daemon), against this cluster. */
   Commands.Result shoal(String... args) {
     return shoalWith(java.util.Map.of(), null, args);
   }
@@ -355,10 +357,9 @@ final class LocalCluster implements AutoCloseable {
   Commands.Result shoalWith(java.util.Map<String, String> env, String stdin, String... args) {
     List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli")));
     env.forEach((k, v) -> command.add(k + "=" + v));
-    command.addAll(List.of(
-        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", CLASSPATH, "io.shoal.cli.ShoalCli",
-        "--host", controlAddr));
-    command.addAll(List.of(args));
+    List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
+    cliArgs.addAll(List.of(args));
+    command.addAll(cli.command(javaBin(), cliArgs));
     return stdin == null ? Commands.run(command) : Commands.run(command, stdin);
   }
 
@@ -401,6 +402,7 @@ final class LocalCluster implements AutoCloseable {
   /** Stops every process, then removes the containers of the services named to it, on every host. */
   @Override
   public void close() {
+    cli.stop();
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }

@@ -6,7 +6,6 @@ import io.shoal.common.registry.RegistryAddress;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
@@ -24,8 +23,6 @@ import picocli.CommandLine.Parameters;
     description = "Keep a registry login for --with-registry-auth (in Docker's config.json)",
     mixinStandardHelpOptions = true)
 public final class LoginCommand extends CliCommand {
-  /** Where --password-stdin reads; tests hand in their own. */
-  static InputStream stdin = System.in;
 
   @Option(names = {"-u", "--username"}, description = "Username")
   String username;
@@ -54,7 +51,7 @@ public final class LoginCommand extends CliCommand {
       username = console.readLine("Username: ");
     }
     if (passwordStdin) {
-      password = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
+      password = new BufferedReader(new InputStreamReader(context().stdin(), StandardCharsets.UTF_8)).readLine();
     } else if (password != null) {
       err().println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
     } else if (console != null) {

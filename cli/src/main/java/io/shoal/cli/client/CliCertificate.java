@@ -28,7 +28,7 @@ import java.util.Optional;
  * certificate then expires and `ca issue` makes a new one. A renewal that fails (a read-only
  * directory, control refusing) is one warning line; the call goes on with the current certificate.
  */
-final class CliCertificate {
+public final class CliCertificate {
   private final Path directory;
   private final CertDirectory.Contents contents;
   private final ReloadableKeyManager keys;
@@ -75,7 +75,7 @@ final class CliCertificate {
    *
    * @return whether it was renewed
    */
-  boolean renewIfDue(ManagedChannel control, Clock clock, PrintStream warnings) {
+  public boolean renewIfDue(ManagedChannel control, Clock clock, PrintStream warnings) {
     if (clock.instant().isBefore(contents.credentials().dueAt(CertificateRenewer.WITHOUT_TIMER))) {
       return false;
     }

@@ -6,9 +6,11 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -27,7 +29,7 @@ import java.util.function.Function;
  * {@code shoal} call.
  */
 public final class ControlChannels implements Function<String, ManagedChannel>, AutoCloseable {
-  private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("shoal-cli-io", true));
+  private final EventLoopGroup loop = newLoop();
   private final Map<String, String> env;
 
   /** @param env the process environment: SHOAL_CERT_PATH, SHOAL_INSECURE, XDG_CONFIG_HOME, HOME */
@@ -38,21 +40,43 @@ public final class ControlChannels implements Function<String, ManagedChannel>, 
   /** A channel to {@code target}, taking answers up to the CLI's explicit size limit. */
   @Override
   public ManagedChannel apply(String target) {
+    Opened opened = open(target, env, loop);
+    opened.renewIfDue(System.err);
+    return opened.channel();
+  }
+
+  /** One I/O thread, a daemon thread so that it never holds the JVM's exit. */
+  public static EventLoopGroup newLoop() {
+    return new NioEventLoopGroup(1, new DefaultThreadFactory("shoal-cli-io", true));
+  }
+
+  /** A new channel to {@code target} on {@code loop}, with TLS unless {@code env} says SHOAL_INSECURE=1. */
+  public static Opened open(String target, Map<String, String> env, EventLoopGroup loop) {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target)
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
         .maxInboundMessageSize(ControlClient.MAX_INBOUND_MESSAGE_BYTES);
-    if ("1".equals(env.get("SHOAL_INSECURE"))) {
-      return builder.usePlaintext().build();
+    if (insecure(env)) {
+      return new Opened(builder.usePlaintext().build(), Optional.empty());
     }
     CliCertificate certificate = CliCertificate.read(certPath(env));
-    ManagedChannel channel = builder.sslContext(certificate.context()).build();
-    certificate.renewIfDue(channel, Clock.systemUTC(), System.err);
-    return channel;
+    return new Opened(builder.sslContext(certificate.context()).build(), Optional.of(certificate));
+  }
+
+  public static boolean insecure(Map<String, String> env) {
+    return "1".equals(env.get("SHOAL_INSECURE"));
+  }
+
+  /** A channel and the certificate it presents (none in plaintext). */
+  public record Opened(ManagedChannel channel, Optional<CliCertificate> certificate) {
+    /** Renews the certificate at control when it is due; a failure is one warning on {@code warnings}. */
+    public void renewIfDue(PrintStream warnings) {
+      certificate.ifPresent(c -> c.renewIfDue(channel, Clock.systemUTC(), warnings));
+    }
   }
 
   /** SHOAL_CERT_PATH, else {@code ${XDG_CONFIG_HOME:-~/.config}/shoal/certs}. */
-  static Path certPath(Map<String, String> env) {
+  public static Path certPath(Map<String, String> env) {
     String set = env.get("SHOAL_CERT_PATH");
     if (set != null && !set.isBlank()) {
       return Path.of(set);

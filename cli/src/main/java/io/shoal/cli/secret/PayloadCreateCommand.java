@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import picocli.CommandLine.Parameters;
  * stdin for "-", stores it and prints the new id, as Docker does.
  */
 abstract class PayloadCreateCommand extends CliCommand {
-  /** Where "-" reads; tests hand in their own. */
-  static InputStream stdin = System.in;
   /**
    * Control's bound on the data (500 KiB, Swarm's); the CLI stops reading past it instead of
    * holding a file of any size, and control gives the authoritative refusal.
@@ -49,7 +46,7 @@ abstract class PayloadCreateCommand extends CliCommand {
   }
 
   private ByteString read() {
-    try (InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file))) {
+    try (InputStream in = file.equals("-") ? context().stdin() : Files.newInputStream(context().path(file))) {
       byte[] data = in.readNBytes(MAX_DATA + 1);
       if (data.length > MAX_DATA) {
         throw new CliException((file.equals("-") ? "stdin" : file) + " holds more than " + MAX_DATA

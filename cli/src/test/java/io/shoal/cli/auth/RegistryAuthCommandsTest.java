@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.cli.testing.CliHarness;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,21 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryAuthCommandsTest {
   @RegisterExtension final CliHarness cli = new CliHarness();
   @TempDir Path dockerConfig;
-  private final InputStream originalStdin = LoginCommand.stdin;
 
   @BeforeEach
   void isolateDockerConfig() {
     cli.env("DOCKER_CONFIG", dockerConfig.toString()).env("HOME", dockerConfig.resolve("home").toString());
   }
 
-  @AfterEach
-  void restoreStdin() {
-    LoginCommand.stdin = originalStdin;
-  }
-
   private CliHarness.Result login(String registry, String user, String password) {
-    LoginCommand.stdin = new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8));
-    return cli.run("login", "--username", user, "--password-stdin", registry);
+    return cli.stdin(password + "\n").run("login", "--username", user, "--password-stdin", registry);
   }
 
   @Test

@@ -12,15 +12,11 @@ import io.shoal.api.v1.ServiceSpec;
 import io.shoal.cli.testing.CliHarness;
 import io.shoal.cli.testing.CliHarness.Result;
 import io.shoal.cli.testing.TableOutput;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code shoal secret|config create|ls|inspect|rm}, in Docker's words and formats. */
 class SecretAndConfigCommandsTest {
   @RegisterExtension final CliHarness cli = new CliHarness();
-  private final InputStream realStdin = PayloadCreateCommand.stdin;
-
-  @AfterEach
-  void restoreStdin() {
-    PayloadCreateCommand.stdin = realStdin;
-  }
 
   @Test
   void secretCreateReadsTheFileSendsTheLabelsAndPrintsTheId(@TempDir Path dir) throws IOException {
@@ -51,9 +41,7 @@ class SecretAndConfigCommandsTest {
 
   @Test
   void aDashReadsStdin() {
-    PayloadCreateCommand.stdin = new ByteArrayInputStream("from-stdin".getBytes(StandardCharsets.UTF_8));
-
-    Result r = cli.run("secret", "create", "token", "-");
+    Result r = cli.stdin("from-stdin").run("secret", "create", "token", "-");
 
     assertThat(r.exitCode()).isZero();
     assertThat(cli.control().secretCreates().get(0).getData().toStringUtf8()).isEqualTo("from-stdin");

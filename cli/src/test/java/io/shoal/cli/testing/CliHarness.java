@@ -9,6 +9,7 @@ import io.shoal.cli.ShoalCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class CliHarness implements BeforeEachCallback, AfterEachCallback {
   private String serverName;
   private Server server;
   private boolean tty;
+  private byte[] stdin = new byte[0];
+  private Path cwd = Path.of("").toAbsolutePath();
   private int sleeps;
 
   /** What one command line printed and returned. */
@@ -90,6 +93,18 @@ public final class CliHarness implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Pretends stdout is a terminal, so progress is redrawn with ANSI escapes. */
+  /** What the next calls read on stdin ({@code -}, {@code --password-stdin}). */
+  public CliHarness stdin(String text) {
+    this.stdin = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return this;
+  }
+
+  /** The caller's working directory, against which the CLI reads relative paths. */
+  public CliHarness cwd(Path cwd) {
+    this.cwd = cwd;
+    return this;
+  }
+
   public CliHarness tty(boolean tty) {
     this.tty = tty;
     return this;
@@ -130,7 +145,9 @@ public final class CliHarness implements BeforeEachCallback, AfterEachCallback {
               clock.advance(max);
             },
             tty,
-            Duration.ofMillis(200));
+            Duration.ofMillis(200),
+            new java.io.ByteArrayInputStream(stdin),
+            cwd);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = ShoalCli.run(context, new PrintWriter(out), new PrintWriter(err), args);
