@@ -119,6 +119,8 @@ public final class ServiceCreateCommand extends CliCommand {
 
   @Mixin WaitOptions wait;
 
+  @Mixin ContainerOptions containerOptions;
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference")
   String image;
 
@@ -192,6 +194,7 @@ public final class ServiceCreateCommand extends CliCommand {
     networks.applyTo(service);
     files.applyTo(service);
     rollbackConfig.applyTo(service);
+    containerOptions.applyTo(service, spec.commandLine(), context().env());
     return service.build();
   }
 }

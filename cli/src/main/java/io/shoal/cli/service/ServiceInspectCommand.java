@@ -114,6 +114,7 @@ public final class ServiceInspectCommand extends CliCommand {
               Duration.ofSeconds(
                   c.getStopGracePeriod().getSeconds(), c.getStopGracePeriod().getNanos())));
     }
+    ContainerOptionsDisplay.print(out, c, WIDTH);
     // As Docker prints them: names and targets only, never data.
     if (spec.getSecretsCount() > 0) {
       out.println(" Secrets:");

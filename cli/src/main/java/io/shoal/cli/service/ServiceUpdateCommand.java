@@ -122,6 +122,8 @@ public final class ServiceUpdateCommand extends CliCommand {
 
   @Mixin WaitOptions wait;
 
+  @Mixin ContainerUpdateOptions containerOptions;
+
   @Parameters(index = "0", paramLabel = "SERVICE", description = "Service name, id or id prefix")
   String service;
 
@@ -225,6 +227,7 @@ public final class ServiceUpdateCommand extends CliCommand {
     updateConfig.applyTo(s);
     endpoint.applyTo(s);
     rollbackConfig.applyTo(s);
+    containerOptions.applyTo(s, spec.commandLine());
     return s.build();
   }
 }

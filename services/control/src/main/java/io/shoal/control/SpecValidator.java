@@ -104,6 +104,7 @@ public final class SpecValidator {
     SpecLimits.length("ContainerSpec.workdir", c.getWorkdir(), SpecLimits.MAX_WORKDIR);
     SpecLimits.length("ContainerSpec.user", c.getUser(), SpecLimits.MAX_USER);
     SpecLimits.duration("ContainerSpec.stop_grace_period", c.getStopGracePeriod());
+    ContainerOptionsValidator.check(c);
     return c;
   }
 

@@ -62,6 +62,25 @@ public final class SpecLimits {
    * carries none), so this bounds that list to ~1.4 KiB per task.
    */
   public static final long MAX_RESTART_ATTEMPTS = 100;
+  /** Mounts of one container (--mount); each is a bind, a volume or a tmpfs the engine sets up. */
+  public static final int MAX_MOUNTS = 64;
+  /** A --hostname template; rendered, a host name is at most 64 (HOST_NAME_MAX). */
+  public static final int MAX_HOSTNAME_TEMPLATE = 255;
+  /** --dns servers; resolv.conf uses the first 3. */
+  public static final int MAX_NAMESERVERS = 16;
+  /** --dns-search domains, --dns-option options. */
+  public static final int MAX_DNS_ENTRIES = 32;
+  /** --host lines, and the length of one ("IP HOSTNAME ALIAS..."). */
+  public static final int MAX_HOSTS = 256;
+  public static final int MAX_HOST_LINE = 1024;
+  /** --group, --cap-add, --cap-drop entries (Linux has 41 capabilities). */
+  public static final int MAX_GROUPS = 64;
+  public static final int MAX_CAPABILITIES = 64;
+  /** --sysctl entries. */
+  public static final int MAX_SYSCTLS = 64;
+  /** A logging or volume driver's name, and the options one takes. */
+  public static final int MAX_LOG_DRIVER = 64;
+  public static final int MAX_DRIVER_OPTIONS = 64;
   /** The encoded NodeSpec (availability and labels). */
   public static final int MAX_NODE_SPEC_BYTES = 64 * 1024;
 

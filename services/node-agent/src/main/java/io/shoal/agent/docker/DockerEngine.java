@@ -242,6 +242,7 @@ public final class DockerEngine implements ContainerEngine {
       host.withMounts(config.files().stream().map(f -> new Mount().withType(MountType.BIND)
           .withSource(f.source()).withTarget(f.target()).withReadOnly(true)).toList());
     }
+    DockerContainerOptions.apply(config.options(), cmd, host);
     List<ContainerConfig.NetworkEndpoint> networks = config.networks();
     if (!networks.isEmpty()) {
       host.withNetworkMode(networks.get(0).network());

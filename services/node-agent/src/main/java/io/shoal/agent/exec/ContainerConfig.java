@@ -24,6 +24,7 @@ import java.util.Map;
  *     it starts; empty: the engine's default network
  * @param dns the DNS servers of the container; empty keeps the engine's
  * @param files host files bound read-only into the container (its secrets and configs)
+ * @param options the rest of the spec's container options (mounts, hostname, capabilities...)
  */
 public record ContainerConfig(
     String name,
@@ -40,7 +41,16 @@ public record ContainerConfig(
     long memoryBytes,
     List<NetworkEndpoint> networks,
     List<String> dns,
-    List<FileMount> files) {
+    List<FileMount> files,
+    ContainerOptions options) {
+
+  /** A container with no options beyond these (see {@link ContainerOptions#NONE}). */
+  public ContainerConfig(String name, ImageReference image, List<String> cmd, List<String> env, String workdir,
+      String user, boolean init, Map<String, String> labels, Duration stopGracePeriod, List<PortPublication> ports,
+      long nanoCpus, long memoryBytes, List<NetworkEndpoint> networks, List<String> dns, List<FileMount> files) {
+    this(name, image, cmd, env, workdir, user, init, labels, stopGracePeriod, ports, nanoCpus, memoryBytes,
+        networks, dns, files, ContainerOptions.NONE);
+  }
 
   public ContainerConfig {
     cmd = List.copyOf(cmd);

@@ -40,8 +40,15 @@ public final class ContainerConfigs {
   /** As above, with the files of its secrets and configs bound in (see {@link TaskFiles}). */
   public static ContainerConfig forTask(Task task, String nodeId, String nodeAddr, TaskNetworks.Joining joining,
       List<ContainerConfig.FileMount> files) {
+    return forTask(task, nodeId, "", nodeAddr, joining, files);
+  }
+
+  /** As above on the node named {@code nodeHostname} (for a --hostname template's {{.Node.Hostname}}). */
+  public static ContainerConfig forTask(Task task, String nodeId, String nodeHostname, String nodeAddr,
+      TaskNetworks.Joining joining, List<ContainerConfig.FileMount> files) {
     ContainerSpec spec = task.getSpec().getContainer();
-    Map<String, String> labels = new LinkedHashMap<>();
+    // The spec's --container-label first: the agent's own io.shoal.* labels are not theirs to set.
+    Map<String, String> labels = new LinkedHashMap<>(spec.getLabelsMap());
     labels.put(LABEL_NODE_ID, nodeId);
     labels.put(LABEL_TASK_ID, task.getId());
     labels.put(LABEL_SERVICE_ID, task.getServiceId());
@@ -68,8 +75,9 @@ public final class ContainerConfigs {
         task.getSpec().getResources().getLimits().getNanoCpus(),
         task.getSpec().getResources().getLimits().getMemoryBytes(),
         joining.endpoints(),
-        joining.dns(),
-        files);
+        TaskContainerOptions.nameservers(joining.dns(), spec),
+        files,
+        TaskContainerOptions.forTask(task, serviceName(task), nodeId, nodeHostname));
   }
 
   /** {@code <service_name>.<slot>.<task_id>}, as Swarm names task containers. */

@@ -23,6 +23,7 @@ public final class EngineTaskController implements TaskController {
   private final ContainerEngine engine;
   private final String nodeId;
   private final String nodeAddr;
+  private final String nodeHostname;
   private final Supplier<Task> task;
   private final PullCredentials credentials;
   private final TaskNetworks networks;
@@ -54,6 +55,13 @@ public final class EngineTaskController implements TaskController {
   /** As above; the container gets the files of its secrets and configs from {@code files}. */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeAddr, Supplier<Task> task,
       PullCredentials credentials, TaskNetworks networks, TaskFiles files) {
+    this(engine, nodeId, "", nodeAddr, task, credentials, networks, files);
+  }
+
+  /** As above, on the node named {@code nodeHostname} (a --hostname template's {{.Node.Hostname}}). */
+  public EngineTaskController(ContainerEngine engine, String nodeId, String nodeHostname, String nodeAddr,
+      Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files) {
+    this.nodeHostname = nodeHostname;
     this.files = files;
     this.credentials = credentials;
     this.networks = networks;
@@ -91,7 +99,7 @@ public final class EngineTaskController implements TaskController {
     }
     Task t = task.get();
     TaskNetworks.Joining joining = networks.prepare(t);
-    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeAddr, joining);
+    ContainerConfig config = ContainerConfigs.forTask(t, nodeId, nodeHostname, nodeAddr, joining, List.of());
     String image = config.image().forEngine();
     if (engine.hasImage(image)) {
       log.debug("task {}: image {} is present, no pull", t.getId(), image);
@@ -112,7 +120,7 @@ public final class EngineTaskController implements TaskController {
     // written is REJECTED, never run without them.
     List<ContainerConfig.FileMount> mounts = files.prepare(t);
     if (!mounts.isEmpty()) {
-      config = ContainerConfigs.forTask(t, nodeId, nodeAddr, joining, mounts);
+      config = ContainerConfigs.forTask(t, nodeId, nodeHostname, nodeAddr, joining, mounts);
     }
     // From here a create may have reached the engine, even if it fails: search again next time.
     knownAbsent = false;

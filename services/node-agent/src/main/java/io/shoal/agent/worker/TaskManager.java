@@ -208,7 +208,8 @@ public final class TaskManager implements AutoCloseable {
   private TaskRunner newRunner(Task task) {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
-        new EngineTaskController(engine, node.id(), node.addr(), () -> self[0].task(), credentials, networks, files);
+        new EngineTaskController(engine, node.id(), node.hostname(), node.addr(), () -> self[0].task(), credentials,
+            networks, files);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {
