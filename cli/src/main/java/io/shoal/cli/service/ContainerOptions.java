@@ -3,16 +3,15 @@ package io.shoal.cli.service;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.LogDriver;
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.cli.CliContext;
 import io.shoal.cli.parse.ContainerFlagSyntax;
 import io.shoal.cli.parse.EnvFile;
 import io.shoal.cli.parse.MountSpec;
 import io.shoal.cli.parse.ShellWords;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -86,9 +85,9 @@ public final class ContainerOptions {
   List<String> logOpts = new ArrayList<>();
 
   /** Adds the options to {@code spec}'s container; --env-file entries go before the -e ones, as in Docker. */
-  void applyTo(ServiceSpec.Builder spec, CommandLine cmd, Map<String, String> clientEnv) {
+  void applyTo(ServiceSpec.Builder spec, CommandLine cmd, CliContext context) {
     ContainerSpec.Builder c = spec.getContainerBuilder();
-    List<String> env = new ArrayList<>(envFiles(cmd, envFiles, clientEnv));
+    List<String> env = new ArrayList<>(envFiles(cmd, envFiles, context));
     env.addAll(c.getEnvList());
     c.clearEnv().addAllEnv(env);
     c.addAllMounts(parse(cmd, "--mount", mounts, MountSpec::parse));
@@ -129,11 +128,12 @@ public final class ContainerOptions {
     c.setLogDriver(LogDriver.newBuilder().setName(driver).putAllOptions(Flags.labels(cmd, "--log-opt", opts)));
   }
 
-  static List<String> envFiles(CommandLine cmd, List<String> files, Map<String, String> clientEnv) {
+  /** The KEY=VALUE lines of each --env-file, read against the caller's directory. */
+  static List<String> envFiles(CommandLine cmd, List<String> files, CliContext context) {
     List<String> env = new ArrayList<>();
     for (String file : files) {
       try {
-        env.addAll(EnvFile.parse(file, Files.readString(Path.of(file)), clientEnv));
+        env.addAll(EnvFile.parse(file, Files.readString(context.path(file)), context.env()));
       } catch (IOException e) {
         throw Flags.invalid(cmd, "--env-file", "cannot read " + file + ": " + e.getMessage());
       } catch (IllegalArgumentException e) {

@@ -194,7 +194,7 @@ public final class ServiceCreateCommand extends CliCommand {
     networks.applyTo(service);
     files.applyTo(service);
     rollbackConfig.applyTo(service);
-    containerOptions.applyTo(service, spec.commandLine(), context().env());
+    containerOptions.applyTo(service, spec.commandLine(), context());
     return service.build();
   }
 }
