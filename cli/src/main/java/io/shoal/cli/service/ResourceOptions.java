@@ -1,10 +1,8 @@
 package io.shoal.cli.service;
 
 import io.shoal.api.v1.ServiceSpec;
+import io.shoal.cli.parse.ByteSize;
 import java.math.BigDecimal;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -75,22 +73,13 @@ public final class ResourceOptions {
 
   /** Docker's RAMInBytes: a number with an optional binary unit b, k, m, g, t (kb, mib, … too). */
   static final class MemoryConverter implements ITypeConverter<Long> {
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b)?");
-
     @Override
     public Long convert(String value) {
-      Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT).strip());
-      if (!m.matches()) {
-        throw new TypeConversionException("\"" + value + "\" is not a size in bytes (e.g. 512m, 1g)");
+      try {
+        return ByteSize.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      int shift = switch (m.group(2)) {
-        case "k" -> 10;
-        case "m" -> 20;
-        case "g" -> 30;
-        case "t" -> 40;
-        default -> 0;
-      };
-      return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
     }
   }
 }
