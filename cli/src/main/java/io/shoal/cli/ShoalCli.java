@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,9 +56,12 @@ public final class ShoalCli implements Callable<Integer> {
   private static final Pattern PARAM_LABEL =
       Pattern.compile("^(Invalid value for option '[^']+') \\([^)]*\\)");
 
+  /**
+   * A global option, given before the command as Docker's {@code -H} is: {@code service create
+   * --host} is Docker's extra host mapping.
+   */
   @Option(
       names = {"-H", "--host"},
-      scope = ScopeType.INHERIT,
       paramLabel = "HOST:PORT",
       description = "Control service address (env SHOAL_HOST; default " + DEFAULT_HOST + ").")
   private String host;

@@ -21,10 +21,23 @@ class ShoalCliTest {
   }
 
   @Test
-  void hostFlagBeforeOrAfterTheCommand() {
+  void hostFlagGoesBeforeTheCommandAsDockersDoes() {
     cli.run("--host", "10.0.0.1:7400", "service", "ls");
-    cli.run("service", "ls", "-H", "10.0.0.2:7400");
-    assertThat(cli.targets()).containsExactly("10.0.0.1:7400", "10.0.0.2:7400");
+    Result after = cli.run("service", "ls", "-H", "10.0.0.2:7400");
+
+    assertThat(cli.targets()).containsExactly("10.0.0.1:7400");
+    assertThat(after.exitCode()).isEqualTo(2);
+    assertThat(after.err()).contains("Unknown options: '-H'");
+  }
+
+  @Test
+  void serviceCreateHostIsDockersExtraHost() {
+    cli.run("-H", "10.0.0.1:7400", "service", "create", "--detach", "--name", "web", "--host", "db.local:10.0.0.9",
+        "--add-host", "cache:10.0.0.8", "nginx:1.27");
+
+    assertThat(cli.targets()).containsExactly("10.0.0.1:7400");
+    assertThat(cli.control().creates().get(0).getSpec().getContainer().getHostsList())
+        .hasSize(2);
   }
 
   @Test

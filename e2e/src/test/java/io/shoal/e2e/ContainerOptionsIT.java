@@ -71,7 +71,7 @@ class ContainerOptionsIT {
         "--mount", "type=tmpfs,target=/scratch,tmpfs-size=1m",
         "--hostname", "{{.Service.Name}}-{{.Task.Slot}}-{{.Node.Hostname}}",
         "--dns", "10.0.0.53", "--dns-search", "example.org", "--dns-option", "ndots:2",
-        "--add-host", "db:10.1.2.3", "--container-label", "tier=web", "--entrypoint", "/bin/sh -c",
+        "--host", "db:10.1.2.3", "--container-label", "tier=web", "--entrypoint", "/bin/sh -c",
         "--env-file", envFile.toString(), "--group", "1234", "--cap-add", "net_admin", "--cap-drop", "chown",
         "--read-only", "--stop-signal", "SIGUSR1", "--sysctl", "net.ipv4.ip_forward=1",
         "--ulimit", "nofile=1024:2048", "-t", "--log-driver", "json-file", "--log-opt", "max-size=1m",

@@ -17,7 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * {@code service create}'s container options: --mount, --hostname, --dns*, --add-host,
+ * {@code service create}'s container options: --mount, --hostname, --dns*, --host,
  * --container-label, --entrypoint, --env-file, --group, --cap-add/--cap-drop, --read-only,
  * --stop-signal, --sysctl, --ulimit, -t/--tty, --log-driver/--log-opt, as Docker spells them.
  */
@@ -42,7 +42,8 @@ public final class ContainerOptions {
 
   // Docker's service create calls this --host; here --host/-H is the CLI-wide control address
   // (inherited by every command), so create takes docker run's name for it.
-  @Option(names = "--add-host", paramLabel = "HOST:IP", description = "Set one or more custom host-to-IP mappings")
+  @Option(names = {"--host", "--add-host"}, paramLabel = "HOST:IP",
+      description = "Set one or more custom host-to-IP mappings (--add-host: docker run's name)")
   List<String> hosts = new ArrayList<>();
 
   @Option(names = "--container-label", paramLabel = "KEY=VALUE", description = "Container labels")
@@ -97,7 +98,7 @@ public final class ContainerOptions {
     if (!dns.isEmpty() || !dnsSearch.isEmpty() || !dnsOption.isEmpty()) {
       c.getDnsConfigBuilder().addAllNameservers(dns).addAllSearch(dnsSearch).addAllOptions(dnsOption);
     }
-    c.addAllHosts(parse(cmd, "--add-host", hosts, ContainerFlagSyntax::hostLine));
+    c.addAllHosts(parse(cmd, "--host", hosts, ContainerFlagSyntax::hostLine));
     c.putAllLabels(Flags.labels(cmd, "--container-label", containerLabels));
     if (entrypoint != null) {
       c.addAllCommand(words(cmd, "--entrypoint", entrypoint));

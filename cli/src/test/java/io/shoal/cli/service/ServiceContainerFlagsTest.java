@@ -34,7 +34,7 @@ class ServiceContainerFlagsTest {
     Result r = cli.run("service", "create", "-d", "--name", "web",
         "--mount", "type=bind,source=/srv,target=/srv,readonly", "--mount", "type=tmpfs,target=/tmp",
         "--hostname", "{{.Service.Name}}-{{.Task.Slot}}", "--dns", "10.0.0.53", "--dns-search", "example.org",
-        "--dns-option", "ndots:2", "--add-host", "db:10.1.2.3", "--container-label", "tier=web",
+        "--dns-option", "ndots:2", "--host", "db:10.1.2.3", "--container-label", "tier=web",
         "--entrypoint", "/bin/sh -c", "--env-file", envFile.toString(), "-e", "SHARED=flag", "--group", "audio",
         "--cap-add", "net_admin", "--cap-drop", "ALL", "--read-only", "--stop-signal", "SIGUSR1",
         "--sysctl", "net.ipv4.ip_forward=1", "--ulimit", "nofile=1024:2048", "-t",
