@@ -110,6 +110,12 @@ public final class TestImages {
     return this;
   }
 
+  /** The image's HEALTHCHECK, as Dockerfile's {@code HEALTHCHECK --interval=1s CMD test -f /ready}. */
+  public TestImages healthcheck(String instruction) {
+    changes.add("HEALTHCHECK " + instruction);
+    return this;
+  }
+
   /** Logs in with these credentials before pushing (a registry with basic auth). */
   public TestImages credentials(String user, String pass) {
     this.username = user;

@@ -1,7 +1,9 @@
 package io.shoal.cli.service;
 
 import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.HealthConfig;
 import io.shoal.api.v1.Mount;
+import io.shoal.cli.parse.GoDuration;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -25,6 +27,9 @@ final class ContainerOptionsDisplay {
     if (!c.getStopSignal().isEmpty()) {
       field(out, "StopSignal", c.getStopSignal(), width);
     }
+    if (c.hasHealthcheck()) {
+      healthcheck(out, c.getHealthcheck());
+    }
     if (c.getMountsCount() > 0) {
       out.println(" Mounts:");
       for (Mount m : c.getMountsList()) {
@@ -33,6 +38,27 @@ final class ContainerOptionsDisplay {
         out.println("   ReadOnly:\t" + m.getReadOnly());
         out.println("   Type:\t" + m.getType().name().substring(5).toLowerCase(Locale.ROOT));
       }
+    }
+  }
+
+  /** Docker's Healthcheck block; durations in Go's notation, unset ones left out. */
+  private static void healthcheck(PrintWriter out, HealthConfig h) {
+    out.println(" Healthcheck:");
+    if (h.hasInterval()) {
+      out.println("  Interval = " + GoDuration.format(Flags.javaDuration(h.getInterval())));
+    }
+    if (h.getRetries() > 0) {
+      out.println("  Retries = " + h.getRetries());
+    }
+    if (h.hasStartPeriod()) {
+      out.println("  StartPeriod = " + GoDuration.format(Flags.javaDuration(h.getStartPeriod())));
+    }
+    if (h.hasTimeout()) {
+      out.println("  Timeout = " + GoDuration.format(Flags.javaDuration(h.getTimeout())));
+    }
+    if (h.getTestCount() > 0) {
+      out.println("  Tests:");
+      h.getTestList().forEach(t -> out.println("\t Test = " + t));
     }
   }
 

@@ -57,6 +57,10 @@ public final class Flags {
     return labels;
   }
 
+  static Duration javaDuration(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
   static com.google.protobuf.Duration duration(Duration d) {
     return com.google.protobuf.Duration.newBuilder()
         .setSeconds(d.getSeconds())

@@ -107,6 +107,8 @@ public final class ServiceCreateCommand extends CliCommand {
 
   @Mixin RestartOptions restart;
 
+  @Mixin HealthcheckOptions healthcheck;
+
   @Mixin UpdateOptions updateConfig;
 
   @Mixin EndpointOptions endpoint;
@@ -187,6 +189,7 @@ public final class ServiceCreateCommand extends CliCommand {
       service.setEndpoint(EndpointSpec.newBuilder().addAllPorts(publish));
     }
     restart.applyTo(service);
+    healthcheck.applyTo(service, spec.commandLine());
     placement.applyTo(service);
     resources.applyTo(service);
     updateConfig.applyTo(service);

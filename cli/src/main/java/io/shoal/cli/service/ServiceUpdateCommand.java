@@ -124,6 +124,8 @@ public final class ServiceUpdateCommand extends CliCommand {
 
   @Mixin ContainerUpdateOptions containerOptions;
 
+  @Mixin HealthcheckOptions healthcheck;
+
   @Parameters(index = "0", paramLabel = "SERVICE", description = "Service name, id or id prefix")
   String service;
 
@@ -228,6 +230,7 @@ public final class ServiceUpdateCommand extends CliCommand {
     endpoint.applyTo(s);
     rollbackConfig.applyTo(s);
     containerOptions.applyTo(s, spec.commandLine());
+    healthcheck.applyTo(s, spec.commandLine());
     return s.build();
   }
 }

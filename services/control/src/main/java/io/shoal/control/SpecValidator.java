@@ -105,6 +105,9 @@ public final class SpecValidator {
     SpecLimits.length("ContainerSpec.user", c.getUser(), SpecLimits.MAX_USER);
     SpecLimits.duration("ContainerSpec.stop_grace_period", c.getStopGracePeriod());
     ContainerOptionsValidator.check(c);
+    if (c.hasHealthcheck()) {
+      HealthcheckValidator.check(c.getHealthcheck());
+    }
     return c;
   }
 

@@ -44,6 +44,10 @@ public final class SpecLimits {
   public static final int MAX_ENV_ENTRY = 32 * 1024;
   public static final int MAX_ARGS = 1000;
   public static final int MAX_ARG = 32 * 1024;
+  /** Words of a healthcheck's test (["CMD", program, args...]). */
+  public static final int MAX_HEALTH_TEST_WORDS = 64;
+  /** Consecutive failed checks before a container is unhealthy. */
+  public static final int MAX_HEALTH_RETRIES = 100;
   /** Linux's PATH_MAX. */
   public static final int MAX_WORKDIR = 4096;
   /** user[:group], names or ids. */

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.BindOptions;
 import com.github.dockerjava.api.model.BindPropagation;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Driver;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
@@ -65,11 +66,22 @@ final class DockerContainerOptions {
     if (!o.logDriver().isEmpty()) {
       host.withLogConfig(new LogConfig(loggingType(o.logDriver()), o.logOptions()));
     }
+    o.healthcheck().ifPresent(h -> cmd.withHealthcheck(healthcheck(h)));
     if (!o.mounts().isEmpty()) {
       List<Mount> mounts = new ArrayList<>(host.getMounts() == null ? List.of() : host.getMounts());
       o.mounts().stream().map(DockerContainerOptions::mount).forEach(mounts::add);
       host.withMounts(mounts);
     }
+  }
+
+  /** Docker's HealthConfig; durations in nanoseconds, zero (or no test) meaning the image's or the default. */
+  private static HealthCheck healthcheck(ContainerOptions.Healthcheck h) {
+    HealthCheck check = new HealthCheck()
+        .withInterval(h.interval().toNanos())
+        .withTimeout(h.timeout().toNanos())
+        .withStartPeriod(h.startPeriod().toNanos())
+        .withRetries(h.retries());
+    return h.test().isEmpty() ? check : check.withTest(h.test());
   }
 
   private static Mount mount(ContainerOptions.Mount m) {

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -147,7 +148,30 @@ public final class DockerEngine implements ContainerEngine {
         state,
         exit == null ? 0 : exit.intValue(),
         orEmpty(s.getError()),
-        ports);
+        ports,
+        health(s.getHealth()),
+        lastCheckOutput(s.getHealth()));
+  }
+
+  private static ContainerObservation.Health health(HealthState health) {
+    if (health == null || health.getStatus() == null) {
+      return ContainerObservation.Health.NONE;
+    }
+    return switch (health.getStatus()) {
+      case "starting" -> ContainerObservation.Health.STARTING;
+      case "healthy" -> ContainerObservation.Health.HEALTHY;
+      case "unhealthy" -> ContainerObservation.Health.UNHEALTHY;
+      default -> ContainerObservation.Health.NONE;
+    };
+  }
+
+  /** The last probe's output, at most 200 characters: enough for a task's error line. */
+  private static String lastCheckOutput(HealthState health) {
+    if (health == null || health.getLog() == null || health.getLog().isEmpty()) {
+      return "";
+    }
+    String output = orEmpty(health.getLog().get(health.getLog().size() - 1).getOutput()).strip();
+    return output.length() > 200 ? output.substring(0, 200) + "…" : output;
   }
 
   @Override
@@ -397,7 +421,7 @@ public final class DockerEngine implements ContainerEngine {
   }
 
   /**
-   * The node's container events (die, destroy), reconnected with a capped, jittered backoff
+   * The node's container events (die, destroy, health_status), reconnected with a capped, jittered backoff
    * whenever the stream breaks; each (re)connection is announced as {@code resynced()}.
    */
   private final class EventWatch implements AutoCloseable {
@@ -461,7 +485,8 @@ public final class DockerEngine implements ContainerEngine {
       try {
         docker.eventsCmd()
             .withEventTypeFilter(EventType.CONTAINER)
-            .withEventFilter("die", "destroy")
+            // health_status: a task with a healthcheck turns RUNNING (or FAILED) on its verdict.
+            .withEventFilter("die", "destroy", "health_status")
             .withLabelFilter(Map.of(ContainerConfigs.LABEL_NODE_ID, nodeId))
             .exec(callback);
       } catch (RuntimeException e) {

@@ -11,12 +11,31 @@ import java.util.List;
  * @param exitCode the exit code once exited
  * @param error the engine's error for a container that could not run, or empty
  * @param ports the host bindings the engine made for published ports
+ * @param health the healthcheck's verdict, NONE without a healthcheck
+ * @param healthOutput the last check's output (trimmed), for a task that fails unhealthy
  */
 public record ContainerObservation(
-    String id, String taskId, State state, int exitCode, String error, List<BoundPort> ports) {
+    String id, String taskId, State state, int exitCode, String error, List<BoundPort> ports,
+    Health health, String healthOutput) {
 
   public ContainerObservation {
     ports = List.copyOf(ports);
+  }
+
+  /** A container without a healthcheck. */
+  public ContainerObservation(String id, String taskId, State state, int exitCode, String error,
+      List<BoundPort> ports) {
+    this(id, taskId, state, exitCode, error, ports, Health.NONE, "");
+  }
+
+  /** Docker's State.Health.Status. */
+  public enum Health {
+    /** No healthcheck (none in the spec or the image, or NONE). */
+    NONE,
+    /** Checks have not passed yet (or failed fewer than --health-retries times in a row). */
+    STARTING,
+    HEALTHY,
+    UNHEALTHY
   }
 
   public enum State {

@@ -1,7 +1,9 @@
 package io.shoal.agent.exec;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A container's options beyond what it runs (Docker's --mount, --hostname, --dns-*, --host,
@@ -16,6 +18,7 @@ import java.util.Map;
  * @param capAdd capabilities without the CAP_ prefix, or ALL
  * @param stopSignal empty: the image's
  * @param logDriver empty: the engine's default driver, and {@code logOptions} are ignored
+ * @param healthcheck the spec's --health-* (empty: the image's HEALTHCHECK, if any)
  */
 public record ContainerOptions(
     List<String> entrypoint,
@@ -33,10 +36,27 @@ public record ContainerOptions(
     List<Ulimit> ulimits,
     boolean tty,
     String logDriver,
-    Map<String, String> logOptions) {
+    Map<String, String> logOptions,
+    Optional<Healthcheck> healthcheck) {
 
   public static final ContainerOptions NONE = new ContainerOptions(List.of(), "", List.of(), List.of(),
-      List.of(), List.of(), List.of(), List.of(), List.of(), false, "", Map.of(), List.of(), false, "", Map.of());
+      List.of(), List.of(), List.of(), List.of(), List.of(), false, "", Map.of(), List.of(), false, "", Map.of(),
+      Optional.empty());
+
+  /**
+   * Docker's HealthConfig.
+   *
+   * @param test {@code ["NONE"]}, {@code ["CMD", ...]}, {@code ["CMD-SHELL", cmd]}, or empty to keep
+   *     the image's test (the durations still apply)
+   * @param interval zero: the engine's default, as are {@code timeout}, {@code startPeriod} and
+   *     {@code retries}
+   */
+  public record Healthcheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod,
+      int retries) {
+    public Healthcheck {
+      test = List.copyOf(test);
+    }
+  }
 
   public ContainerOptions {
     entrypoint = List.copyOf(entrypoint);

@@ -35,7 +35,17 @@ public final class TaskContainerOptions {
         c.getUlimitsList().stream().map(u -> new ContainerOptions.Ulimit(u.getName(), u.getSoft(), u.getHard())).toList(),
         c.getTty(),
         c.getLogDriver().getName(),
-        c.getLogDriver().getOptionsMap());
+        c.getLogDriver().getOptionsMap(),
+        c.hasHealthcheck() ? java.util.Optional.of(healthcheck(c.getHealthcheck())) : java.util.Optional.empty());
+  }
+
+  private static ContainerOptions.Healthcheck healthcheck(io.shoal.api.v1.HealthConfig h) {
+    return new ContainerOptions.Healthcheck(h.getTestList(), duration(h.getInterval()),
+        duration(h.getTimeout()), duration(h.getStartPeriod()), h.getRetries());
+  }
+
+  private static java.time.Duration duration(com.google.protobuf.Duration d) {
+    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 
   /** {@code IP NAME ALIAS...} (hosts(5), as stored) to the engine's {@code NAME:IP}, one per name. */

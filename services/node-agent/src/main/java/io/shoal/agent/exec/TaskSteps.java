@@ -23,7 +23,9 @@ import java.util.Optional;
  * <pre>
  *  desired RUNNING:  (≤ASSIGNED) → ACCEPTED → PREPARING ─prepare()→ STARTING ─start()→ RUNNING
  *                    prepare() fails → REJECTED;  start() fails → FAILED
+ *                    with a healthcheck: STARTING until the container is healthy (unhealthy → FAILED)
  *                    RUNNING, container exited → COMPLETE (0) | FAILED (non-zero exit)
+ *                    RUNNING, container unhealthy → FAILED (the restart policy replaces it)
  *                    a container found before ACCEPTED (agent restart) is adopted as it is
  *  desired SHUTDOWN/REMOVE:  any live state ─shutdownAndRemove()→ SHUTDOWN;
  *                    a finished task only has its container removed
@@ -111,9 +113,32 @@ public final class TaskSteps {
       return transition(current, TaskState.TASK_STATE_FAILED, "starting", clock)
           .err("task: container disappeared while starting").containerId(before.get().id()).build();
     }
+    ContainerObservation started = after.get();
+    if (started.state() == ContainerObservation.State.RUNNING) {
+      // Swarm's readiness: a task with a healthcheck is RUNNING only once the check passes; the
+      // engine's health_status event steps it again.
+      switch (started.health()) {
+        case STARTING:
+          return Step.NO_CHANGE;
+        case UNHEALTHY:
+          return unhealthy(current, started, clock);
+        default:
+          break;
+      }
+    }
     // A container that exits at once is still reported RUNNING first, then COMPLETE/FAILED on
     // the next step, as Swarm does.
-    return runningStatus(task, after.get(), current, clock);
+    return runningStatus(task, started, current, clock);
+  }
+
+  /** Swarm's error for a container whose healthcheck failed, with the last check's output. */
+  public static String unhealthyError(String output) {
+    return "task: unhealthy container" + (output.isEmpty() ? "" : ": " + output);
+  }
+
+  private static Step unhealthy(TaskStatus current, ContainerObservation container, Clock clock) {
+    return transition(current, TaskState.TASK_STATE_FAILED, "unhealthy", clock)
+        .containerId(container.id()).err(unhealthyError(container.healthOutput())).build();
   }
 
   private static Step checkRunning(TaskStatus current, TaskController controller, Clock clock) {
@@ -123,15 +148,24 @@ public final class TaskSteps {
           .err("task: container removed while running").build();
     }
     if (found.get().state() != ContainerObservation.State.EXITED) {
-      return Step.NO_CHANGE;
+      return found.get().health() == ContainerObservation.Health.UNHEALTHY
+          ? unhealthy(current, found.get(), clock)
+          : Step.NO_CHANGE;
     }
     return exited(current, found.get(), clock);
   }
 
   private static Step adopt(Task task, TaskStatus current, ContainerObservation container, Clock clock) {
-    return container.state() == ContainerObservation.State.RUNNING
-        ? runningStatus(task, container, current, clock)
-        : exited(current, container, clock);
+    if (container.state() != ContainerObservation.State.RUNNING) {
+      return exited(current, container, clock);
+    }
+    return switch (container.health()) {
+      // Not healthy yet: STARTING, and the next step waits for the verdict as after a start.
+      case STARTING -> transition(current, TaskState.TASK_STATE_STARTING, "starting", clock)
+          .containerId(container.id()).build();
+      case UNHEALTHY -> unhealthy(current, container, clock);
+      default -> runningStatus(task, container, current, clock);
+    };
   }
 
   private static Step runningStatus(Task task, ContainerObservation container, TaskStatus current, Clock clock) {

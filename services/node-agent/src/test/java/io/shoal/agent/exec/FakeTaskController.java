@@ -13,6 +13,15 @@ final class FakeTaskController implements TaskController {
   /** What a started container does at once: keep running, or exit with this code. */
   Integer exitOnStart;
   List<ContainerObservation.BoundPort> portsOnStart = List.of();
+  /** The healthcheck's verdict on a started container (NONE: it has no healthcheck). */
+  ContainerObservation.Health healthOnStart = ContainerObservation.Health.NONE;
+
+  /** The engine's new verdict on the running container, with the last check's output. */
+  FakeTaskController health(ContainerObservation.Health health, String output) {
+    container = new ContainerObservation(container.id(), "t1", container.state(), container.exitCode(), "",
+        container.ports(), health, output);
+    return this;
+  }
 
   FakeTaskController withContainer(ContainerObservation.State state, int exitCode) {
     container = new ContainerObservation("c1", "t1", state, exitCode, "", portsOnStart);
@@ -43,7 +52,8 @@ final class FakeTaskController implements TaskController {
       throw startFailure;
     }
     container = exitOnStart == null
-        ? new ContainerObservation(container.id(), "t1", ContainerObservation.State.RUNNING, 0, "", portsOnStart)
+        ? new ContainerObservation(container.id(), "t1", ContainerObservation.State.RUNNING, 0, "", portsOnStart,
+            healthOnStart, "")
         : new ContainerObservation(container.id(), "t1", ContainerObservation.State.EXITED, exitOnStart, "", List.of());
   }
 

@@ -120,6 +120,57 @@ class TaskStepsTest {
   }
 
   @Test
+  void aTaskWithAHealthcheckIsStartingUntilTheCheckPassesThenRunning() {
+    controller.healthOnStart = ContainerObservation.Health.STARTING;
+
+    List<TaskStatus> started = run(task(TASK_STATE_RUNNING), status(TASK_STATE_ASSIGNED));
+    assertThat(states(started)).endsWith(TASK_STATE_STARTING).doesNotContain(TASK_STATE_RUNNING);
+    assertThat(controller.actions()).containsExactly("prepare", "start");
+
+    controller.health(ContainerObservation.Health.HEALTHY, "ok");
+    List<TaskStatus> healthy = run(task(TASK_STATE_RUNNING), started.get(started.size() - 1));
+
+    assertThat(states(healthy)).containsExactly(TASK_STATE_RUNNING);
+    assertThat(controller.actions()).as("started once").containsExactly("prepare", "start");
+  }
+
+  @Test
+  void aTaskWhoseCheckFailsBeforeItIsHealthyFailsWithTheChecksOutput() {
+    controller.healthOnStart = ContainerObservation.Health.STARTING;
+    List<TaskStatus> started = run(task(TASK_STATE_RUNNING), status(TASK_STATE_ASSIGNED));
+
+    controller.health(ContainerObservation.Health.UNHEALTHY, "no /tmp/ready");
+    List<TaskStatus> failed = run(task(TASK_STATE_RUNNING), started.get(started.size() - 1));
+
+    assertThat(states(failed)).containsExactly(TASK_STATE_FAILED);
+    assertThat(failed.get(0).getErr()).isEqualTo("task: unhealthy container: no /tmp/ready");
+    assertThat(failed.get(0).getContainerId()).isEqualTo("c1");
+  }
+
+  @Test
+  void aRunningTaskWhoseContainerTurnsUnhealthyFails() {
+    controller.withContainer(ContainerObservation.State.RUNNING, 0).health(ContainerObservation.Health.UNHEALTHY, "");
+
+    Step step = TaskSteps.next(task(TASK_STATE_RUNNING), status(TASK_STATE_RUNNING), controller, CLOCK);
+
+    assertThat(step).isInstanceOfSatisfying(Step.Transition.class, t -> {
+      assertThat(t.status().getState()).isEqualTo(TASK_STATE_FAILED);
+      assertThat(t.status().getErr()).isEqualTo("task: unhealthy container");
+    });
+  }
+
+  @Test
+  void anAdoptedContainerNotYetHealthyIsStarting() {
+    controller.withContainer(ContainerObservation.State.RUNNING, 0).health(ContainerObservation.Health.STARTING, "");
+
+    Step step = TaskSteps.next(task(TASK_STATE_RUNNING), status(TASK_STATE_ASSIGNED), controller, CLOCK);
+
+    assertThat(step).isInstanceOfSatisfying(Step.Transition.class,
+        t -> assertThat(t.status().getState()).isEqualTo(TASK_STATE_STARTING));
+    assertThat(controller.actions()).isEmpty();
+  }
+
+  @Test
   void aRunningContainerIsNoChange() {
     controller.withContainer(ContainerObservation.State.RUNNING, 0);
 
