@@ -70,6 +70,17 @@ public abstract class CliCommand implements Callable<Integer> {
       java.util.List<String> references, java.util.function.Function<String, T> lookUp,
       boolean pretty, java.util.function.Consumer<T> printPretty)
       throws com.google.protobuf.InvalidProtocolBufferException {
+    return inspect(references, lookUp, pretty, null, printPretty);
+  }
+
+  /** As above; with a {@code --format} template, each object's text through it instead. */
+  protected <T extends com.google.protobuf.MessageOrBuilder> int inspect(
+      java.util.List<String> references, java.util.function.Function<String, T> lookUp,
+      boolean pretty, String format, java.util.function.Consumer<T> printPretty)
+      throws com.google.protobuf.InvalidProtocolBufferException {
+    if (pretty && format != null) {
+      throw new CliException("--format is incompatible with human friendly format (--pretty)");
+    }
     boolean failed = false;
     java.util.List<T> found = new java.util.ArrayList<>();
     for (String reference : references) {
@@ -80,7 +91,10 @@ public abstract class CliCommand implements Callable<Integer> {
         failed = true;
       }
     }
-    if (pretty) {
+    if (format != null) {
+      io.shoal.cli.format.FormatOutput.objects(out(), format,
+          found.stream().<Object>map(io.shoal.cli.format.TemplateData::of).toList());
+    } else if (pretty) {
       for (int i = 0; i < found.size(); i++) {
         if (i > 0) {
           out().println();

@@ -79,6 +79,13 @@ class ServiceLifecycleIT {
     for (Host host : cluster.hosts) {
       assertThat(ps).as("service ps names the hosts").containsPattern("\\s" + host.name() + "\\s");
     }
+    // Docker's --format and --filter, and node ps, on the real cluster.
+    assertThat(shoal("service", "ls", "--filter", "name=we", "--format", "{{.Name}} {{.Replicas}}"))
+        .isEqualTo("web 3/3\n");
+    assertThat(shoal("service", "inspect", "--format", "{{.Spec.Name}} {{.Spec.Replicated.Replicas}}", "web"))
+        .isEqualTo("web 3\n");
+    assertThat(shoal("node", "ps", "--filter", "desired-state=running", "--format", "{{.Name}}|{{.Node}}", "h1"))
+        .matches("web\\.[1-3]\\|h1\n");
 
     // A task on each host's own engine.
     List<Container> containers = cluster.containers(serviceId);

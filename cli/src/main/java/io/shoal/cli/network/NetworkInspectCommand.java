@@ -21,6 +21,10 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal network inspect [OPTIONS] NETWORK [NETWORK...]",
     mixinStandardHelpOptions = true)
 public final class NetworkInspectCommand extends CliCommand {
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "Format output using a custom template: 'json', or a Go template ({{.Spec.Name}})")
+  String format;
+
   @Option(names = "--pretty", description = "Print the information in a human friendly format")
   boolean pretty;
 
@@ -29,7 +33,7 @@ public final class NetworkInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    return inspect(networks, control()::getNetwork, pretty, network -> printPretty(out(), network));
+    return inspect(networks, control()::getNetwork, pretty, format, network -> printPretty(out(), network));
   }
 
   static void printPretty(PrintWriter out, Network network) {

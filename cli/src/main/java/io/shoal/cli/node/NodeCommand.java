@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     description = "Manage nodes",
     synopsisSubcommandLabel = "COMMAND",
     mixinStandardHelpOptions = true,
-    subcommands = {NodeInspectCommand.class, NodeLsCommand.class, NodeRmCommand.class, NodeUpdateCommand.class})
+    subcommands = {NodeInspectCommand.class, NodeLsCommand.class, NodePsCommand.class, NodeRmCommand.class,
+        NodeUpdateCommand.class})
 public final class NodeCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 

@@ -22,6 +22,10 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal node inspect [OPTIONS] NODE [NODE...]",
     mixinStandardHelpOptions = true)
 public final class NodeInspectCommand extends CliCommand {
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "Format output using a custom template: 'json', or a Go template ({{.Spec.Name}})")
+  String format;
+
   @Option(names = "--pretty", description = "Print the information in a human friendly format")
   boolean pretty;
 
@@ -30,7 +34,7 @@ public final class NodeInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    return inspect(nodes, control()::getNode, pretty, node -> printPretty(out(), node));
+    return inspect(nodes, control()::getNode, pretty, format, node -> printPretty(out(), node));
   }
 
   static void printPretty(PrintWriter out, Node node) {

@@ -20,6 +20,10 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal config inspect [OPTIONS] CONFIG [CONFIG...]",
     mixinStandardHelpOptions = true)
 public final class ConfigInspectCommand extends CliCommand {
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "Format output using a custom template: 'json', or a Go template ({{.Spec.Name}})")
+  String format;
+
   @Option(names = "--pretty", description = "Print the information in a human friendly format")
   boolean pretty;
 
@@ -28,7 +32,7 @@ public final class ConfigInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    return inspect(configs, control()::getConfig, pretty, config -> printPretty(out(), config));
+    return inspect(configs, control()::getConfig, pretty, format, config -> printPretty(out(), config));
   }
 
   static void printPretty(PrintWriter out, Config config) {

@@ -20,6 +20,10 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal secret inspect [OPTIONS] SECRET [SECRET...]",
     mixinStandardHelpOptions = true)
 public final class SecretInspectCommand extends CliCommand {
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "Format output using a custom template: 'json', or a Go template ({{.Spec.Name}})")
+  String format;
+
   @Option(names = "--pretty", description = "Print the information in a human friendly format")
   boolean pretty;
 
@@ -28,7 +32,7 @@ public final class SecretInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    return inspect(secrets, control()::getSecret, pretty, secret -> printPretty(out(), secret));
+    return inspect(secrets, control()::getSecret, pretty, format, secret -> printPretty(out(), secret));
   }
 
   static void printPretty(PrintWriter out, Secret secret) {

@@ -35,6 +35,10 @@ public final class ServiceInspectCommand extends CliCommand {
   /** Where values start in {@code --pretty} output. */
   private static final int WIDTH = 18;
 
+  @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE",
+      description = "Format output using a custom template: 'json', or a Go template ({{.Spec.Name}})")
+  String format;
+
   @Option(names = "--pretty", description = "Print the information in a human friendly format")
   boolean pretty;
 
@@ -43,7 +47,7 @@ public final class ServiceInspectCommand extends CliCommand {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    return inspect(services, control()::getService, pretty, service -> {
+    return inspect(services, control()::getService, pretty, format, service -> {
       printPretty(out(), service, this::networkName);
       if (HostPortsDisplay.applies(service)) {
         HostPortsDisplay.print(out(), control().listTasks(service.getId()));

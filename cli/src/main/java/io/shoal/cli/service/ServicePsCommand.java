@@ -1,22 +1,12 @@
 package io.shoal.cli.service;
 
 import io.grpc.StatusRuntimeException;
-import io.shoal.api.v1.Node;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.CliCommand;
-import io.shoal.cli.format.Display;
-import io.shoal.cli.format.HumanDuration;
-import io.shoal.cli.format.Table;
-import io.shoal.common.time.Timestamps;
-import java.time.Duration;
-import java.time.Instant;
+import io.shoal.cli.format.Filters;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,22 +31,20 @@ public final class ServicePsCommand extends CliCommand {
       description = "Only display task IDs")
   boolean quiet;
 
+  @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
+      description = "Filter output based on conditions provided (id, name, node, desired-state)")
+  List<String> filters = new ArrayList<>();
+
+  @Option(names = "--format", paramLabel = "TEMPLATE",
+      description = "Pretty-print tasks using a Go template ('table TEMPLATE', 'json')")
+  String format;
+
   @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Service name, id or id prefix")
   List<String> services = new ArrayList<>();
 
-  private static final Comparator<Task> ORDER =
-      Comparator.comparing(Task::getServiceName)
-          .thenComparing(Task::getServiceId)
-          .thenComparingLong(Task::getSlot)
-          // A global service's tasks have no slot: their node is their place.
-          .thenComparing(t -> t.getSlot() == 0 ? t.getNodeId() : "")
-          .thenComparing(
-              Comparator.comparingLong((Task t) -> t.getCreateTime().getSeconds())
-                  .thenComparingInt(t -> t.getCreateTime().getNanos())
-                  .reversed());
-
   @Override
   public Integer call() {
+    Filters filter = Filters.parse(filters, TaskListing.FILTERS);
     boolean failed = false;
     List<Task> tasks = new ArrayList<>();
     List<Service> unreconciled = new ArrayList<>();
@@ -74,40 +62,14 @@ public final class ServicePsCommand extends CliCommand {
         failed = true;
       }
     }
-    tasks.sort(ORDER);
+    TaskListing listing = new TaskListing(tasks.isEmpty() ? List.of() : control().listNodes(), noTrunc);
+    List<Task> shown = listing.select(tasks, filter);
     if (quiet) {
-      tasks.forEach(t -> out().println(id(t.getId())));
+      shown.forEach(t -> out().println(listing.id(t.getId())));
       out().flush();
       return failed ? 1 : 0;
     }
-    Map<String, String> hostnames =
-        tasks.isEmpty()
-            ? Map.of()
-            : control().listNodes().stream()
-                .collect(
-                    Collectors.toMap(
-                        Node::getId, n -> n.getDescription().getHostname(), (a, b) -> a));
-    Instant now = context().clock().instant();
-    Table table =
-        new Table(
-            "ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS");
-    String previous = null;
-    for (Task t : tasks) {
-      String name = name(t);
-      String shownName = name.equals(previous) ? " \\_ " + name : name;
-      previous = name;
-      String image = t.getSpec().getContainer().getImage();
-      table.add(
-          id(t.getId()),
-          shownName,
-          noTrunc ? image : Display.shortImage(image),
-          hostnames.getOrDefault(t.getNodeId(), t.getNodeId()),
-          Display.pretty(t.getDesiredState()),
-          currentState(t, now),
-          Display.error(t.getStatus().getErr(), noTrunc),
-          Display.taskPorts(t.getStatus().getPortsList()));
-    }
-    table.print(out());
+    listing.print(out(), shown, context().clock().instant(), format);
     out().flush();
     // On stderr, as other warnings: the table stays what scripts parse.
     for (Service s : unreconciled) {
@@ -116,25 +78,5 @@ public final class ServicePsCommand extends CliCommand {
     }
     err().flush();
     return failed ? 1 : 0;
-  }
-
-  private String id(String id) {
-    return noTrunc ? id : Display.shortId(id);
-  }
-
-  /** {@code web.1} for a slot; {@code web.<node id>} for a task of a global service. */
-  private static String name(Task t) {
-    String service = t.getServiceName().isEmpty() ? t.getServiceId() : t.getServiceName();
-    return service + "." + (t.getSlot() != 0 ? String.valueOf(t.getSlot()) : t.getNodeId());
-  }
-
-  /** Docker's "Running 2 seconds ago": the state, then the lower-cased relative time. */
-  private static String currentState(Task t, Instant now) {
-    String state = Display.pretty(t.getStatus().getState());
-    if (!t.getStatus().hasTimestamp()) {
-      return state;
-    }
-    Instant at = Timestamps.toInstant(t.getStatus().getTimestamp());
-    return state + " " + HumanDuration.ago(Duration.between(at, now)).toLowerCase(Locale.ROOT);
   }
 }
