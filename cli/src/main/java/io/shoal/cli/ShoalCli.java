@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
       ServiceCommand.class,
       NodeCommand.class,
       NetworkCommand.class,
+      io.shoal.cli.stack.StackCommand.class,
       io.shoal.cli.secret.SecretCommand.class,
       io.shoal.cli.secret.ConfigCommand.class,
       io.shoal.cli.cluster.ClusterCommand.class,

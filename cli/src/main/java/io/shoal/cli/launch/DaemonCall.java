@@ -64,8 +64,10 @@ final class DaemonCall {
       int code;
       try {
         code = ShoalCli.run(context, stdout, stderr, call.args().toArray(String[]::new));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // A bug or a broken install (a class missing): this call fails, the daemon serves on.
         stderr.println("shoal: internal error: " + e);
+        e.printStackTrace(System.err);
         code = 1;
       }
       stdout.flush();

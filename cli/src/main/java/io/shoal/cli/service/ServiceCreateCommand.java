@@ -148,6 +148,23 @@ public final class ServiceCreateCommand extends CliCommand {
     return 0;
   }
 
+  /**
+   * The spec {@code service create ARGS} would send, read by the same flags (stack deploy says
+   * each compose service so): a fresh command tree over {@code context}, so the caller's own
+   * options are left as they are.
+   *
+   * @throws picocli.CommandLine.ParameterException naming the flag and what is wrong with it
+   */
+  public static ServiceSpec specOf(io.shoal.cli.CliContext context, List<String> args) {
+    picocli.CommandLine root = io.shoal.cli.ShoalCli.commandLine(new io.shoal.cli.ShoalCli(context));
+    List<String> line = new ArrayList<>(List.of("service", "create"));
+    line.addAll(args);
+    picocli.CommandLine.ParseResult parsed = root.parseArgs(line.toArray(String[]::new));
+    ServiceCreateCommand create =
+        (ServiceCreateCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+    return create.buildSpec();
+  }
+
   ServiceSpec buildSpec() {
     if (argsLine != null && !args.isEmpty()) {
       throw new ParameterException(

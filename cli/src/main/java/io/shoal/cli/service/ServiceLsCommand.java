@@ -4,10 +4,12 @@ import io.shoal.api.v1.Service;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.TaskState;
 import io.shoal.cli.CliCommand;
+import io.shoal.cli.client.ControlClient;
 import io.shoal.cli.format.Display;
 import io.shoal.cli.format.Filters;
 import io.shoal.cli.format.FormatOutput;
 import io.shoal.cli.format.Table;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,16 +55,27 @@ public final class ServiceLsCommand extends CliCommand {
             .filter(s -> filter.accepts("name", v -> s.getSpec().getName().startsWith(v)))
             .filter(s -> filter.accepts("label", v -> Filters.label(s.getSpec().getLabelsMap(), v)))
             .filter(s -> filter.accepts("mode", v -> v.equals(s.getSpec().hasGlobal() ? "global" : "replicated")))
-            .sorted(Comparator.comparing((Service s) -> s.getSpec().getName()))
             .toList();
+    print(out(), control(), services, quiet, format);
+    return 0;
+  }
+
+  /**
+   * {@code services} sorted by name as {@code service ls} shows them (also {@code stack
+   * services}): ids only when {@code quiet}, else the table or {@code format}.
+   */
+  public static void print(PrintWriter out, ControlClient control, List<Service> unsorted, boolean quiet,
+      String format) {
+    List<Service> services =
+        unsorted.stream().sorted(Comparator.comparing((Service s) -> s.getSpec().getName())).toList();
     if (quiet) {
-      services.forEach(s -> out().println(Display.shortId(s.getId())));
-      out().flush();
-      return 0;
+      services.forEach(s -> out.println(Display.shortId(s.getId())));
+      out.flush();
+      return;
     }
     Map<String, long[]> counts = new HashMap<>();
     if (!services.isEmpty()) {
-      for (Task t : control().listTasks("")) {
+      for (Task t : control.listTasks("")) {
         if (t.getDesiredState() != TaskState.TASK_STATE_RUNNING) {
           continue;
         }
@@ -88,12 +101,11 @@ public final class ServiceLsCommand extends CliCommand {
       rows.add(row);
     }
     if (!FormatOutput.isDefault(format)) {
-      FormatOutput.rows(out(), format, rows, Map.of());
-      return 0;
+      FormatOutput.rows(out, format, rows, Map.of());
+      return;
     }
     Table table = new Table("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS");
     rows.forEach(r -> table.add(r.values().stream().map(String::valueOf).toArray(String[]::new)));
-    table.print(out());
-    return 0;
+    table.print(out);
   }
 }

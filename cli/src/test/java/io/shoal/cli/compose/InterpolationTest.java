@@ -1,0 +1,43 @@
+package io.shoal.cli.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InterpolationTest {
+  private final Interpolation interpolation = new Interpolation(Map.of("TAG", "1.27", "EMPTY", ""));
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "nginx:${TAG}|nginx:1.27",
+      "nginx:$TAG|nginx:1.27",
+      "${EMPTY:-fallback}|fallback",
+      "${EMPTY-fallback}|''",
+      "${UNSET-fallback}|fallback",
+      "${UNSET:-a b}|a b",
+      "$$HOME|$HOME",
+      "no variables|no variables"})
+  void substitutesAsComposeDoes(String text, String expected) {
+    assertThat(interpolation.substitute(text, "services.web.image")).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "${UNSET:?set UNSET first}|required variable UNSET is missing a value: set UNSET first",
+      "${TAG|an unclosed ${",
+      "cost: $5|write $$ for a literal $"})
+  void refusesNamingThePath(String text, String message) {
+    assertThatThrownBy(() -> interpolation.substitute(text, "services.web.image"))
+        .isInstanceOf(ComposeException.class).hasMessageStartingWith("services.web.image: ").hasMessageContaining(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"${NOPE}", "$NOPE"})
+  void anUnsetVariableIsEmptyAndNamed(String text) {
+    assertThat(interpolation.substitute(text, "x")).isEmpty();
+    assertThat(interpolation.unset()).containsExactly("NOPE");
+  }
+}
