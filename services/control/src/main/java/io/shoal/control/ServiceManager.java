@@ -91,7 +91,9 @@ public final class ServiceManager {
     boolean nameGiven = !requested.getName().isEmpty();
     ServiceSpec spec = resolve(nameGiven ? requested : requested.toBuilder().setName(names.next()).build());
     List<String> warnings = new ArrayList<>();
-    spec = pinImage(spec, image, "", false, warnings);
+    // As Docker: a create resolves the tag at its registry, never from the resolution cache,
+    // so a tag pushed again since the last resolution is what the new service runs.
+    spec = pinImage(spec, image, "", true, warnings);
     String id = Ids.newId();
     Optional<SealedCredentials> credentials = image.registryAuth().map(auth -> pinner.sealCredentials(id, auth));
     for (int attempt = 0; ; attempt++) {
