@@ -111,10 +111,16 @@ public abstract class CliCommand implements Callable<Integer> {
   /** Waits for convergence, drawing progress unless {@code quiet}. */
   protected void awaitConvergence(String serviceId, String name, Duration timeout, boolean quiet)
       throws InterruptedException {
+    awaitConvergence(serviceId, name, timeout, quiet, false);
+  }
+
+  /** As above; {@code update}: an automatic rollback of the update fails the wait (Docker's exit 1). */
+  protected void awaitConvergence(String serviceId, String name, Duration timeout, boolean quiet, boolean update)
+      throws InterruptedException {
     CliContext ctx = context();
     ConvergenceWaiter waiter =
         new ConvergenceWaiter(
             control(), ctx.clock(), ctx.pause(), ctx.pollInterval(), cli().target());
-    waiter.await(serviceId, name, timeout, quiet ? null : new ProgressRenderer(out(), ctx.tty()));
+    waiter.await(serviceId, name, timeout, quiet ? null : new ProgressRenderer(out(), ctx.tty()), update);
   }
 }

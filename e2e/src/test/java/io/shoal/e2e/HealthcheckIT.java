@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shoal.e2e.LocalCluster.TaskRow;
+import io.shoal.testing.Commands;
 import io.shoal.testing.DockerExtension;
 import io.shoal.testing.DockerTestEngine;
 import io.shoal.testing.Lab;
@@ -99,14 +100,30 @@ class HealthcheckIT {
     cluster.succeed("service", "create", "--name", "hc-update", "--replicas", "2", image, "sh", "-c", IDLE);
     cluster.serviceId("hc-update");
 
-    cluster.succeed("service", "update", "-d", "--health-cmd", "false", "--health-interval", "300ms",
+    Commands.Result update = cluster.shoal("service", "update", "--health-cmd", "false", "--health-interval", "300ms",
         "--health-retries", "1", "--update-parallelism", "1", "--update-failure-action", "pause",
         "--update-monitor", "2s", "hc-update");
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(
-        cluster.succeed("service", "inspect", "--pretty", "hc-update")).containsPattern("State:\\s+paused"));
+    // Docker's end of the wait: the update paused, exit 1.
+    assertThat(update.exitCode()).as(update.stdout() + update.stderr()).isEqualTo(1);
+    assertThat(update.stderr()).contains("shoal: service update paused: ");
+    assertThat(cluster.succeed("service", "inspect", "--pretty", "hc-update")).containsPattern("State:\\s+paused");
     // The second slot kept its old task: the update stopped at the first, never-healthy one.
     assertThat(cluster.tasks("hc-update")).filteredOn(TaskRow::running).isNotEmpty();
+  }
+
+  @Test
+  void anUpdateRolledBackAutomaticallyExitsNonZeroWithDockersMessage() {
+    cluster.succeed("service", "create", "--name", "hc-rollback", image, "sh", "-c", IDLE);
+    cluster.serviceId("hc-rollback");
+
+    Commands.Result update = cluster.shoal("service", "update", "--health-cmd", "false", "--health-interval",
+        "300ms", "--health-retries", "1", "--update-failure-action", "rollback", "--update-monitor", "2s",
+        "hc-rollback");
+
+    assertThat(update.exitCode()).as(update.stdout() + update.stderr()).isEqualTo(1);
+    assertThat(update.stderr()).contains("shoal: service rolled back: ");
+    await().atMost(WAIT).until(() -> cluster.tasks("hc-rollback").stream().anyMatch(TaskRow::running));
   }
 
   /** Sees the service's one task Starting (its check not passed yet), then Running. */

@@ -54,6 +54,17 @@ public final class ConvergenceWaiter {
    */
   public void await(String serviceId, String name, Duration timeout, ProgressRenderer renderer)
       throws InterruptedException {
+    await(serviceId, name, timeout, renderer, false);
+  }
+
+  /**
+   * As above, for the wait after an update ({@code update}): an automatic rollback of it ends
+   * the wait with Docker's {@code service rolled back: MESSAGE}, so the command exits non-zero.
+   * A paused update or rollback ends any wait ({@code service update paused: MESSAGE}), as in
+   * Docker. Control clears the status at each update, so any status seen is this one's.
+   */
+  public void await(String serviceId, String name, Duration timeout, ProgressRenderer renderer, boolean update)
+      throws InterruptedException {
     Instant deadline = clock.instant().plus(timeout);
     Convergence.Snapshot last = null;
     StatusRuntimeException lastFailure = null;
@@ -66,7 +77,9 @@ public final class ConvergenceWaiter {
         }
         long seen = changes.seen();
         try {
-          last = read(serviceId);
+          Service service = control.getService(serviceId);
+          last = read(service);
+          stopped(service, update, last.done());
           lastFailure = null;
           if (renderer != null) {
             renderer.draw(last);
@@ -93,8 +106,32 @@ public final class ConvergenceWaiter {
     }
   }
 
-  private Convergence.Snapshot read(String serviceId) {
-    Service service = control.getService(serviceId);
+  /**
+   * Docker's ends of a wait on the update status: paused, or, when waiting on an update, rolled
+   * back: completed, or started and converged already (the rolled-back tasks may never have
+   * stopped), since convergence then is the old spec's, not the update's.
+   */
+  private static void stopped(Service service, boolean update, boolean converged) {
+    String message = service.getUpdateStatus().getMessage();
+    switch (service.getUpdateStatus().getState()) {
+      case UPDATE_STATE_PAUSED -> throw new CliException("service update paused: " + message);
+      case UPDATE_STATE_ROLLBACK_PAUSED -> throw new CliException("service rollback paused: " + message);
+      case UPDATE_STATE_ROLLBACK_COMPLETED -> {
+        if (update) {
+          throw new CliException("service rolled back: " + message);
+        }
+      }
+      case UPDATE_STATE_ROLLBACK_STARTED -> {
+        if (update && converged) {
+          throw new CliException("service rolled back: " + message);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private Convergence.Snapshot read(Service service) {
+    String serviceId = service.getId();
     List<Task> tasks = control.listTasks(serviceId);
     List<Node> nodes = service.getSpec().hasGlobal() ? control.listNodes() : List.of();
     return Convergence.evaluate(service, tasks, nodes);

@@ -171,7 +171,7 @@ public final class ServiceUpdateCommand extends CliCommand {
     out().flush();
     Flags.printWarnings(err(), response.getWarningsList(), List.of());
     if (!wait.detach) {
-      awaitConvergence(updated.getId(), updated.getSpec().getName(), wait.timeout, wait.quiet);
+      awaitConvergence(updated.getId(), updated.getSpec().getName(), wait.timeout, wait.quiet, true);
     }
     return 0;
   }
