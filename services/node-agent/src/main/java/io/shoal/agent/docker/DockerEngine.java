@@ -150,7 +150,21 @@ public final class DockerEngine implements ContainerEngine {
         orEmpty(s.getError()),
         ports,
         health(s.getHealth()),
-        lastCheckOutput(s.getHealth()));
+        lastCheckOutput(s.getHealth()),
+        startedAt(s.getStartedAt()));
+  }
+
+  /** Docker's State.StartedAt (RFC 3339 with nanoseconds); its zero time means never started. */
+  static Optional<java.time.Instant> startedAt(String startedAt) {
+    if (startedAt == null || startedAt.isEmpty() || startedAt.startsWith("0001-")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.time.OffsetDateTime.parse(startedAt).toInstant());
+    } catch (java.time.format.DateTimeParseException e) {
+      log.warn("container start time {} is not RFC 3339; the task's start time is the time it is seen", startedAt);
+      return Optional.empty();
+    }
   }
 
   private static ContainerObservation.Health health(HealthState health) {

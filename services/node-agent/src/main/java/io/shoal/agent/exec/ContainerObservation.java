@@ -1,6 +1,8 @@
 package io.shoal.agent.exec;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A task's container as the engine reported it at one moment.
@@ -13,10 +15,11 @@ import java.util.List;
  * @param ports the host bindings the engine made for published ports
  * @param health the healthcheck's verdict, NONE without a healthcheck
  * @param healthOutput the last check's output (trimmed), for a task that fails unhealthy
+ * @param startedAt when the engine last started it (Docker's State.StartedAt), if ever
  */
 public record ContainerObservation(
     String id, String taskId, State state, int exitCode, String error, List<BoundPort> ports,
-    Health health, String healthOutput) {
+    Health health, String healthOutput, Optional<Instant> startedAt) {
 
   public ContainerObservation {
     ports = List.copyOf(ports);
@@ -25,7 +28,13 @@ public record ContainerObservation(
   /** A container without a healthcheck. */
   public ContainerObservation(String id, String taskId, State state, int exitCode, String error,
       List<BoundPort> ports) {
-    this(id, taskId, state, exitCode, error, ports, Health.NONE, "");
+    this(id, taskId, state, exitCode, error, ports, Health.NONE, "", Optional.empty());
+  }
+
+  /** A container whose start time the engine did not say. */
+  public ContainerObservation(String id, String taskId, State state, int exitCode, String error,
+      List<BoundPort> ports, Health health, String healthOutput) {
+    this(id, taskId, state, exitCode, error, ports, health, healthOutput, Optional.empty());
   }
 
   /** Docker's State.Health.Status. */

@@ -164,13 +164,19 @@ public final class TaskSteps {
       case STARTING -> transition(current, TaskState.TASK_STATE_STARTING, "starting", clock)
           .containerId(container.id()).build();
       case UNHEALTHY -> unhealthy(current, container, clock);
-      default -> runningStatus(task, container, current, clock);
+      // The task has run since the engine started its container, not since this agent saw it.
+      default -> runningStatus(task, container, current, clock, container.startedAt());
     };
   }
 
   private static Step runningStatus(Task task, ContainerObservation container, TaskStatus current, Clock clock) {
+    return runningStatus(task, container, current, clock, Optional.empty());
+  }
+
+  private static Step runningStatus(Task task, ContainerObservation container, TaskStatus current, Clock clock,
+      Optional<Instant> startedAt) {
     return transition(current, TaskState.TASK_STATE_RUNNING, "started", clock)
-        .started()
+        .started(startedAt)
         .containerId(container.id())
         .ports(portBindings(task, container))
         .build();
@@ -262,9 +268,9 @@ public final class TaskSteps {
       }
     }
 
-    /** The task reaches RUNNING now. */
-    StatusBuilder started() {
-      status.setStartTime(status.getTimestamp());
+    /** The task reaches RUNNING now, or was running since {@code since} (an adopted container). */
+    StatusBuilder started(Optional<Instant> since) {
+      status.setStartTime(since.map(Timestamps::toTimestamp).orElse(status.getTimestamp()));
       return this;
     }
 

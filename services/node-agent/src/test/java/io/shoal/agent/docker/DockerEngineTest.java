@@ -22,4 +22,12 @@ class DockerEngineTest {
     assertThat(DockerEngine.engineMessage(e))
         .isEqualTo("manifest for 127.0.0.1:5000/x:1 not found: manifest unknown: \"x\"");
   }
+
+  @org.junit.jupiter.api.Test
+  void dockersStartedAtIsReadWithNanosecondsAndItsZeroTimeIsNever() {
+    org.assertj.core.api.Assertions.assertThat(DockerEngine.startedAt("2026-12-05T00:36:03.123456789Z"))
+        .hasValue(java.time.Instant.parse("2026-12-05T00:36:03.123456789Z"));
+    org.assertj.core.api.Assertions.assertThat(DockerEngine.startedAt("0001-01-01T00:00:00Z")).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(DockerEngine.startedAt("")).isEmpty();
+  }
 }

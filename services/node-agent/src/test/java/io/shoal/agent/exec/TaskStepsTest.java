@@ -120,6 +120,19 @@ class TaskStepsTest {
   }
 
   @Test
+  void anAdoptedContainerKeepsTheEnginesStartTime() {
+    java.time.Instant startedAt = java.time.Instant.parse("2024-12-31T23:00:00.123456789Z");
+    controller.container = new ContainerObservation("c1", "t1", ContainerObservation.State.RUNNING, 0, "", List.of(),
+        ContainerObservation.Health.NONE, "", java.util.Optional.of(startedAt));
+
+    List<TaskStatus> reported = run(task(TASK_STATE_RUNNING), status(TASK_STATE_ASSIGNED));
+
+    assertThat(states(reported)).containsExactly(TASK_STATE_RUNNING);
+    assertThat(io.shoal.common.time.Timestamps.toInstant(reported.get(0).getStartTime())).isEqualTo(startedAt);
+    assertThat(io.shoal.common.time.Timestamps.toInstant(reported.get(0).getTimestamp())).isEqualTo(CLOCK.instant());
+  }
+
+  @Test
   void aTaskWithAHealthcheckIsStartingUntilTheCheckPassesThenRunning() {
     controller.healthOnStart = ContainerObservation.Health.STARTING;
 
