@@ -5,13 +5,13 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.Task;
 import io.shoal.cli.CliCommand;
 import io.shoal.cli.format.Filters;
-import io.shoal.cli.service.TaskListing;
+import io.shoal.cli.service.TaskListOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -25,26 +25,14 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal node ps [OPTIONS] NODE [NODE...]",
     mixinStandardHelpOptions = true)
 public final class NodePsCommand extends CliCommand {
-  @Option(names = "--no-trunc", description = "Do not truncate output")
-  boolean noTrunc;
-
-  @Option(names = {"-q", "--quiet"}, description = "Only display task IDs")
-  boolean quiet;
-
-  @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
-      description = "Filter output based on conditions provided (id, name, node, desired-state)")
-  List<String> filters = new ArrayList<>();
-
-  @Option(names = "--format", paramLabel = "TEMPLATE",
-      description = "Pretty-print tasks using a Go template ('table TEMPLATE', 'json')")
-  String format;
+  @Mixin TaskListOptions list;
 
   @Parameters(arity = "1..*", paramLabel = "NODE", description = "Node id, hostname or id prefix")
   List<String> nodes = new ArrayList<>();
 
   @Override
   public Integer call() {
-    Filters filter = Filters.parse(filters, TaskListing.FILTERS);
+    Filters filter = list.filter();
     boolean failed = false;
     List<Node> found = new ArrayList<>();
     for (String node : nodes) {
@@ -58,14 +46,7 @@ public final class NodePsCommand extends CliCommand {
     Set<String> ids = found.stream().map(Node::getId).collect(Collectors.toSet());
     List<Task> tasks = found.isEmpty() ? List.of()
         : control().listTasks("").stream().filter(t -> ids.contains(t.getNodeId())).toList();
-    TaskListing listing = new TaskListing(tasks.isEmpty() ? found : control().listNodes(), noTrunc);
-    List<Task> shown = listing.select(tasks, filter);
-    if (quiet) {
-      shown.forEach(t -> out().println(listing.id(t.getId())));
-    } else {
-      listing.print(out(), shown, context().clock().instant(), format);
-    }
-    out().flush();
+    list.print(out(), tasks, filter, tasks.isEmpty() ? found : control().listNodes(), context().clock().instant());
     return failed ? 1 : 0;
   }
 }

@@ -8,7 +8,7 @@ import io.shoal.cli.format.Filters;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -23,35 +23,21 @@ import picocli.CommandLine.Parameters;
     customSynopsis = "shoal service ps [OPTIONS] SERVICE [SERVICE...]",
     mixinStandardHelpOptions = true)
 public final class ServicePsCommand extends CliCommand {
-  @Option(names = "--no-trunc", description = "Do not truncate ids, images and errors")
-  boolean noTrunc;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Only display task IDs")
-  boolean quiet;
-
-  @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
-      description = "Filter output based on conditions provided (id, name, node, desired-state)")
-  List<String> filters = new ArrayList<>();
-
-  @Option(names = "--format", paramLabel = "TEMPLATE",
-      description = "Pretty-print tasks using a Go template ('table TEMPLATE', 'json')")
-  String format;
+  @Mixin TaskListOptions list;
 
   @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "Service name, id or id prefix")
   List<String> services = new ArrayList<>();
 
   @Override
   public Integer call() {
-    Filters filter = Filters.parse(filters, TaskListing.FILTERS);
+    Filters filter = list.filter();
     boolean failed = false;
     List<Task> tasks = new ArrayList<>();
     List<Service> unreconciled = new ArrayList<>();
     for (String service : services) {
       try {
         tasks.addAll(control().listTasks(service));
-        if (!quiet) {
+        if (!list.quiet()) {
           Service s = control().getService(service);
           if (!s.getReconcileError().isEmpty()) {
             unreconciled.add(s);
@@ -62,15 +48,7 @@ public final class ServicePsCommand extends CliCommand {
         failed = true;
       }
     }
-    TaskListing listing = new TaskListing(tasks.isEmpty() ? List.of() : control().listNodes(), noTrunc);
-    List<Task> shown = listing.select(tasks, filter);
-    if (quiet) {
-      shown.forEach(t -> out().println(listing.id(t.getId())));
-      out().flush();
-      return failed ? 1 : 0;
-    }
-    listing.print(out(), shown, context().clock().instant(), format);
-    out().flush();
+    list.print(out(), tasks, filter, tasks.isEmpty() ? List.of() : control().listNodes(), context().clock().instant());
     // On stderr, as other warnings: the table stays what scripts parse.
     for (Service s : unreconciled) {
       err().println("shoal: warning: service " + s.getSpec().getName() + " is not reconciled by the scheduler: "
