@@ -139,7 +139,7 @@ public final class LabExtension implements ParameterResolver {
    * The repository's root: the first directory holding deploy/lab.sh, above the working
    * directory (a module's, under Maven) or else above this class's code (test-support/target).
    */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     List<Path> starts = new ArrayList<>(List.of(Path.of("").toAbsolutePath()));
     try {
       starts.add(Path.of(LabExtension.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
