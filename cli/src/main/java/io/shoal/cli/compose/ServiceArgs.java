@@ -381,9 +381,10 @@ public final class ServiceArgs {
     }
   }
 
+  /** A boolean key as its flag: true sets it, false is the flag's default, so nothing. */
   private void bool(Map<String, Object> m, String key, String flag, String at) {
-    if (m.containsKey(key)) {
-      flag(flag + "=" + Values.bool(m.get(key), at + "." + key));
+    if (m.containsKey(key) && Values.bool(m.get(key), at + "." + key)) {
+      flag(flag);
     }
   }
 

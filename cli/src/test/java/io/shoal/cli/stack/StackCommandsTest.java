@@ -66,6 +66,9 @@ class StackCommandsTest {
         agent:
           image: 127.0.0.1:5000/agent:1
           build: ./agent
+          read_only: true
+          init: true
+          tty: false
           deploy:
             mode: global
       volumes:
@@ -125,7 +128,11 @@ class StackCommandsTest {
       assertThat(s.getFile().getMode()).isEqualTo(0400);
     });
     assertThat(worker.getPlacement().getConstraintsList()).containsExactly("node.labels.zone == a");
-    assertThat(specs.get("shop_agent").hasGlobal()).isTrue();
+    ServiceSpec agent = specs.get("shop_agent");
+    assertThat(agent.hasGlobal()).isTrue();
+    assertThat(agent.getContainer().getReadOnly()).isTrue();
+    assertThat(agent.getContainer().getInit()).isTrue();
+    assertThat(agent.getContainer().getTty()).isFalse();
   }
 
   @Test
