@@ -247,6 +247,7 @@ public final class ServiceArgs {
   private void mount(String type, String source, String target, boolean readOnly, Map<String, Object> named,
       String path) {
     String src = source;
+    StringBuilder options = new StringBuilder();
     if (type.equals("bind")) {
       src = file.dir().resolve(source.startsWith("~") ? System.getProperty("user.home") + source.substring(1)
           : source).normalize().toString();
@@ -255,11 +256,19 @@ public final class ServiceArgs {
         throw new ComposeException(path + ": volume " + source + " is not declared under the top-level `volumes:`");
       }
       Map<String, Object> def = Values.map(named.get(source), "volumes." + source);
-      Values.only(def, "volumes." + source, "driver", "external", "labels", "name");
+      Values.only(def, "volumes." + source, "driver", "driver_opts", "external", "labels", "name");
       src = Values.external(def, "volumes." + source) ? def.getOrDefault("name", source).toString() : stack + "_" + source;
+      // The volume's driver, options and labels go with each mount: the node's engine makes it.
+      if (def.get("driver") != null) {
+        options.append(",volume-driver=").append(Values.string(def.get("driver"), "volumes." + source + ".driver"));
+      }
+      Values.keyValues(def.get("driver_opts"), "volumes." + source + ".driver_opts")
+          .forEach(o -> options.append(",volume-opt=").append(o));
+      Values.keyValues(def.get("labels"), "volumes." + source + ".labels")
+          .forEach(l -> options.append(",volume-label=").append(l));
     }
     flag("--mount", "type=" + type + (src.isEmpty() ? "" : ",source=" + src) + ",target=" + target
-        + (readOnly ? ",readonly" : ""));
+        + (readOnly ? ",readonly" : "") + options);
   }
 
   private void networks(Object networks, String at) {

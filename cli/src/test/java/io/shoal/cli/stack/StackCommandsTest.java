@@ -73,6 +73,9 @@ class StackCommandsTest {
             mode: global
       volumes:
         cache:
+          driver: local
+          labels:
+            backup: "no"
       secrets:
         token:
           file: ./token.txt
@@ -122,6 +125,8 @@ class StackCommandsTest {
     assertThat(worker.getContainer().getEnvList()).containsExactly("QUEUE_URL=amqp://q");
     assertThat(worker.getContainer().getMountsList()).extracting(m -> m.getSource() + ">" + m.getTarget())
         .containsExactly(dir.resolve("data") + ">/data", "shop_cache>/cache");
+    assertThat(worker.getContainer().getMounts(1).getVolumeOptions().getDriver()).isEqualTo("local");
+    assertThat(worker.getContainer().getMounts(1).getVolumeOptions().getLabelsMap()).containsEntry("backup", "no");
     assertThat(worker.getSecretsList()).singleElement().satisfies(s -> {
       assertThat(s.getSecretName()).isEqualTo("shop_token");
       assertThat(s.getFile().getName()).isEqualTo("api-token");
