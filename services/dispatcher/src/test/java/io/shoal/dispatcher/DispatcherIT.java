@@ -216,33 +216,6 @@ class DispatcherIT {
   }
 
   @Test
-  void aDownNodesTaskToldToStopIsRecordedOrphanedWhileOneStillWantedThereKeepsItsState() {
-    FakeAgent agent = new FakeAgent().register("n7");
-    assignedTask("t7", "n7");
-    assignedTask("t8", "n7");
-    await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastAssignments().size() == 2);
-    agent.report("t7", TaskState.TASK_STATE_RUNNING);
-    agent.report("t8", TaskState.TASK_STATE_RUNNING);
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getState()
-        == TaskState.TASK_STATE_RUNNING && store.get(Tables.TASKS, "t8").orElseThrow().getStatus().getState()
-        == TaskState.TASK_STATE_RUNNING);
-
-    agent.requests.onCompleted();
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        store.get(Tables.NODE_REGISTRATIONS, "n7").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
-    // The test plays the scheduler: t7 is replaced elsewhere, t8's restart policy keeps it there.
-    Task stored = store.get(Tables.TASKS, "t7").orElseThrow();
-    store.txn().update(Tables.TASKS, "t7", stored.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
-        stored.getVersion()).commit();
-
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_ORPHANED);
-    assertThat(store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getMessage())
-        .isEqualTo("task belonged to a node that is down");
-    assertThat(store.get(Tables.TASKS, "t8").orElseThrow().getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING);
-  }
-
-  @Test
   void missedHeartbeatsTurnTheNodeDown() {
     FakeAgent agent = new FakeAgent().register("n6");
     await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n6").isPresent());

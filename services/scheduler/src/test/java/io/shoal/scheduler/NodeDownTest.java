@@ -143,19 +143,6 @@ class NodeDownTest {
   }
 
   @Test
-  void anOrphanedTaskStillHoldsItsSlotWhileTheDelayRuns() {
-    Service web = web(RestartPolicy.newBuilder().setDelay(secs(10)).build());
-    Task orphaned = task("t1", web, 1, "n1", TaskState.TASK_STATE_ORPHANED, 1).toBuilder()
-        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build();
-
-    Plan plan = reconciler.reconcile(view(List.of(web), List.of(orphaned),
-        nodes(down(NOW - 4, NodeAvailability.NODE_AVAILABILITY_ACTIVE), ready("n2"))));
-
-    assertThat(plan.creates()).isEmpty();
-    assertThat(plan.wakeAt()).hasValue(Instant.ofEpochSecond(NOW + 6));
-  }
-
-  @Test
   void aTaskToldToShutDownWaitsToStopOnceItsNodeIsBackThenItsSlotIsRefilled() {
     Service web = web(RestartPolicy.getDefaultInstance());
     Task lost = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()

@@ -162,14 +162,10 @@ public final class ReplicatedOrchestrator {
         && assigned(t) && !terminal(t.getStatus().getState()) && view.nodeReady(t.getNodeId());
   }
 
-  /**
-   * Told to shut down, its node down before it could confirm (the dispatcher records such a task
-   * ORPHANED): the slot's last holder.
-   */
+  /** Told to shut down, its node down before it could confirm: the slot's last holder. */
   static boolean lostOnDownNode(Task t, ClusterView view) {
-    TaskState state = t.getStatus().getState();
-    return t.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN && assigned(t) && !view.nodeReady(t.getNodeId())
-        && (!terminal(state) || state == TaskState.TASK_STATE_ORPHANED);
+    return t.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN
+        && assigned(t) && !terminal(t.getStatus().getState()) && !view.nodeReady(t.getNodeId());
   }
 
   /** Desired REMOVE: a task whose slot is gone (scale-down), deleted by the reaper once stopped. */
