@@ -93,7 +93,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void scaleDownRemovesTheHighestSlotsAsSwarmKitDoes() {
+  void scaleDownShutsDownTheHighestSlots() {
     Service web = service("web", 1);
     List<Task> tasks = List.of(
         task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1),
@@ -104,26 +104,7 @@ class ReconcilerTest {
 
     assertThat(plan.creates()).isEmpty();
     assertThat(plan.updates()).extracting(Task::getId).containsExactlyInAnyOrder("t2", "t3");
-    assertThat(plan.updates()).allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_REMOVE));
-  }
-
-  @Test
-  void aScaledDownTaskIsDeletedOnceItStoppedOrItsNodeIsDownAndLeavesNoHistory() {
-    Service web = service("web", 1);
-    Task kept = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
-    Task stopping = task("t2", web, 2, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
-        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
-    Task stopped = task("t3", web, 3, "n1", TaskState.TASK_STATE_SHUTDOWN, 1).toBuilder()
-        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
-    Task onDownNode = task("t4", web, 4, "n2", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
-        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
-
-    Plan plan = reconciler.reconcile(view(List.of(web), List.of(kept, stopping, stopped, onDownNode),
-        nodes(ready("n1"), node("n2", NodeState.NODE_STATE_DOWN))));
-
-    assertThat(plan.deletes()).extracting(Task::getId).containsExactlyInAnyOrder("t3", "t4");
-    assertThat(plan.updates()).isEmpty();
-    assertThat(plan.creates()).isEmpty();
+    assertThat(plan.updates()).allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
   }
 
   @Test

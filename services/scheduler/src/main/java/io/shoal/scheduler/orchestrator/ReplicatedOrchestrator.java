@@ -18,8 +18,8 @@ import java.util.TreeMap;
 /**
  * Keeps one running task per slot 1..replicas of a replicated service (SwarmKit's
  * orchestrator/replicated): creates missing ones, replaces failed ones and ones on nodes that
- * went down as their restart policy says, removes tasks outside slots 1..replicas (desired REMOVE,
- * as SwarmKit's scale-down; slots are uint64, compared unsigned), and rolls an update through the slots
+ * went down as their restart policy says, shuts down tasks outside slots 1..replicas (slots are
+ * uint64, compared unsigned), and rolls an update through the slots
  * one at a time: stop-first (the default) stops the old task before its replacement is created;
  * start-first keeps the old task running until its replacement runs.
  */
@@ -59,7 +59,7 @@ public final class ReplicatedOrchestrator {
           continue;
         }
         if (outOfRange) {
-          remove(t, plan); // SwarmKit's scale-down: the slot goes, the reaper deletes the task once stopped
+          shutDown(t, plan, "scaled down");
         } else if (terminal(t.getStatus().getState())) {
           // Only the slot's newest task is restarted; an older one was already replaced.
           if (exited == null && live.isEmpty()) {
@@ -82,14 +82,6 @@ public final class ReplicatedOrchestrator {
       }
       if (outOfRange) {
         continue;
-      }
-      if (exited == null && live.isEmpty()) {
-        // A task told to shut down when its node went down still holds the slot while its
-        // restart delay runs: the policy decides again on each pass.
-        Task newest = newestFirst(slotTasks).stream().findFirst().orElse(null);
-        if (newest != null && lostOnDownNode(newest, view)) {
-          exited = restarts.onNodeDown(newest, view.nodes().get(newest.getNodeId()), service, plan);
-        }
       }
       if (exited != null) {
         // An older live task (start-first) keeps serving while the slot restarts.
@@ -160,19 +152,6 @@ public final class ReplicatedOrchestrator {
   static boolean stopping(Task t, ClusterView view) {
     return t.getDesiredState() != TaskState.TASK_STATE_RUNNING
         && assigned(t) && !terminal(t.getStatus().getState()) && view.nodeReady(t.getNodeId());
-  }
-
-  /** Told to shut down, its node down before it could confirm: the slot's last holder. */
-  static boolean lostOnDownNode(Task t, ClusterView view) {
-    return t.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN
-        && assigned(t) && !terminal(t.getStatus().getState()) && !view.nodeReady(t.getNodeId());
-  }
-
-  /** Desired REMOVE: a task whose slot is gone (scale-down), deleted by the reaper once stopped. */
-  static void remove(Task task, Plan plan) {
-    if (task.getDesiredState() == TaskState.TASK_STATE_RUNNING) {
-      plan.update(task.toBuilder().setDesiredState(TaskState.TASK_STATE_REMOVE).build());
-    }
   }
 
   static void shutDown(Task task, Plan plan, String why) {
