@@ -93,7 +93,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void scaleDownShutsDownTheHighestSlots() {
+  void scaleDownRemovesTheHighestSlotsAsSwarmKitDoes() {
     Service web = service("web", 1);
     List<Task> tasks = List.of(
         task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1),
@@ -104,7 +104,22 @@ class ReconcilerTest {
 
     assertThat(plan.creates()).isEmpty();
     assertThat(plan.updates()).extracting(Task::getId).containsExactlyInAnyOrder("t2", "t3");
-    assertThat(plan.updates()).allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN));
+    assertThat(plan.updates()).allSatisfy(t -> assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_REMOVE));
+  }
+
+  @Test
+  void aScaledDownTaskIsDeletedOnceItStoppedAndKeptWhileItRuns() {
+    Service web = service("web", 1);
+    Task kept = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Task stopped = task("t2", web, 2, "n1", TaskState.TASK_STATE_SHUTDOWN, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
+    Task stopping = task("t3", web, 3, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(kept, stopped, stopping), nodes(ready("n1"))));
+
+    assertThat(plan.deletes()).extracting(Task::getId).containsExactly("t2");
+    assertThat(plan.creates()).isEmpty();
   }
 
   @Test

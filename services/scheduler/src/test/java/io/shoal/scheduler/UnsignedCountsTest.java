@@ -51,7 +51,7 @@ class UnsignedCountsTest {
     assertThat(plan.creates()).isEmpty();
     assertThat(plan.updates()).singleElement().satisfies(t -> {
       assertThat(t.getId()).isEqualTo("stray");
-      assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_SHUTDOWN);
+      assertThat(t.getDesiredState()).isEqualTo(TaskState.TASK_STATE_REMOVE);
     });
   }
 

@@ -59,7 +59,9 @@ public final class ReplicatedOrchestrator {
           continue;
         }
         if (outOfRange) {
-          shutDown(t, plan, "scaled down");
+          // SwarmKit's scale-down: desired REMOVE, and the reaper deletes the task once stopped,
+          // so a slot that no longer exists keeps no history in `service ps`.
+          remove(t, plan);
         } else if (terminal(t.getStatus().getState())) {
           // Only the slot's newest task is restarted; an older one was already replaced.
           if (exited == null && live.isEmpty()) {
@@ -152,6 +154,10 @@ public final class ReplicatedOrchestrator {
   static boolean stopping(Task t, ClusterView view) {
     return t.getDesiredState() != TaskState.TASK_STATE_RUNNING
         && assigned(t) && !terminal(t.getStatus().getState()) && view.nodeReady(t.getNodeId());
+  }
+
+  static void remove(Task task, Plan plan) {
+    plan.update(task.toBuilder().setDesiredState(TaskState.TASK_STATE_REMOVE).build());
   }
 
   static void shutDown(Task task, Plan plan, String why) {

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Cleans up after tasks: those of a deleted service get desired state REMOVE and are deleted once
- * their node confirms they stopped (or can't, being down); each slot keeps a bounded history of
- * finished tasks (Swarm's --task-history-limit).
+ * their node confirms they stopped (or can't, being down), as are the tasks a scale-down marked
+ * REMOVE; each slot keeps a bounded history of finished tasks (Swarm's --task-history-limit).
  */
 public final class TaskReaper {
   private final int historyLimit;
@@ -32,6 +32,16 @@ public final class TaskReaper {
         plan.delete(current);
       } else if (current.getDesiredState() != TaskState.TASK_STATE_REMOVE) {
         plan.update(current.toBuilder().setDesiredState(TaskState.TASK_STATE_REMOVE).build());
+      }
+    }
+  }
+
+  /** Deletes a live service's tasks with desired REMOVE (scaled down) once nothing runs them. */
+  public void removeScaledDown(List<Task> tasks, ClusterView view, Plan plan) {
+    for (Task t : tasks) {
+      Task current = plan.current(t);
+      if (current.getDesiredState() == TaskState.TASK_STATE_REMOVE && gone(current, view)) {
+        plan.delete(current);
       }
     }
   }
