@@ -39,12 +39,14 @@ public final class TaskListing {
                   .thenComparingInt(t -> t.getCreateTime().getNanos())
                   .reversed());
 
-  private final List<Node> nodes;
+  /** Node id → hostname, built once: every row and the node filter look one up. */
+  private final Map<String, String> hostnames;
   private final boolean noTrunc;
 
   /** @param nodes the cluster's nodes, for hostnames and the node filter */
   public TaskListing(List<Node> nodes, boolean noTrunc) {
-    this.nodes = nodes;
+    this.hostnames = nodes.stream().collect(java.util.stream.Collectors.toMap(
+        Node::getId, n -> n.getDescription().getHostname(), (a, b) -> a));
     this.noTrunc = noTrunc;
   }
 
@@ -94,8 +96,7 @@ public final class TaskListing {
   }
 
   private String hostname(String nodeId) {
-    return nodes.stream().filter(n -> n.getId().equals(nodeId)).map(n -> n.getDescription().getHostname())
-        .findFirst().orElse(nodeId);
+    return hostnames.getOrDefault(nodeId, nodeId);
   }
 
   /** {@code web.1} for a slot; {@code web.<node id>} for a task of a global service. */

@@ -6,7 +6,6 @@ import io.shoal.cli.CliCommand;
 import io.shoal.cli.CliException;
 import io.shoal.cli.format.Filters;
 import io.shoal.cli.service.TaskListOptions;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,10 +26,9 @@ public final class StackPsCommand extends CliCommand {
     if (services.isEmpty()) {
       throw new CliException("nothing found in stack: " + stack);
     }
-    List<Task> tasks = new ArrayList<>();
-    for (Service s : services) {
-      tasks.addAll(control().listTasks(s.getId()));
-    }
+    // One listing for the whole stack, not one per service.
+    java.util.Set<String> ids = services.stream().map(Service::getId).collect(java.util.stream.Collectors.toSet());
+    List<Task> tasks = control().listTasks("").stream().filter(t -> ids.contains(t.getServiceId())).toList();
     list.print(out(), tasks, filter, control().listNodes(), context().clock().instant());
     return 0;
   }
