@@ -102,6 +102,14 @@ class HostFaultsIT {
       assertThat(running.values()).allSatisfy(tasks -> assertThat(tasks).hasSize(1)
           .allSatisfy(t -> assertThat(t.node()).isNotEqualTo(cut.name())));
     });
+    // h3's task was told to shut down at once, and, its node unable to say how it ends, is
+    // recorded Orphaned (Swarm's words in `service ps`).
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.tasks("part"))
+        .filteredOn(t -> t.node().equals(cut.name()))
+        .singleElement().satisfies(t -> {
+          assertThat(t.desired()).isEqualTo("Shutdown");
+          assertThat(t.current()).isEqualTo("Orphaned");
+        }));
     Set<String> serving = runningHostnames(id, List.of(cluster.host("h1"), cluster.host("h2")));
     assertThat(serving).hasSize(3).doesNotContain(oldHostname);
     // h3's old container still runs, cut off: a real host cut off keeps its containers.

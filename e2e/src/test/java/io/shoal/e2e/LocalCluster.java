@@ -95,7 +95,7 @@ final class LocalCluster implements AutoCloseable {
         join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"), "--manager", controlAddr)));
     // The dispatcher opens secrets for the nodes whose tasks use them.
     start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
-        join(etcdFlags, List.of("--listen", dispatcher, "--heartbeat-period", "1s", "--cert-dir", certs("dispatcher"),
+        join(etcdFlags, List.of("--listen", dispatcher, "--cert-dir", certs("dispatcher"),
             "--cluster-key-file", clusterKey.toString(), "--manager", controlAddr)));
     // Agents join as a user's would: with the worker token that `cluster join-token` prints.
     Path token = tokenFile("worker");

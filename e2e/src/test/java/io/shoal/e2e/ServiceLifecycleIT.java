@@ -112,9 +112,15 @@ class ServiceLifecycleIT {
 
     // One task left: the two hosts without it answer through their mesh, which forwards to it
     // on the third host over the lab bridge.
+    List<String> scaledDown = cluster.tasks("web").stream()
+        .filter(t -> t.slot() > 1 && t.desired().equals("Running")).map(LocalCluster.TaskRow::id).toList();
+    assertThat(scaledDown).hasSize(2);
     shoal("service", "scale", "web=1");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(cluster.containers(serviceId)).hasSize(1));
+    // Scale-down gives desired REMOVE, as Swarm: the tasks are deleted once stopped, no history.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(cluster.tasks("web")).extracting(LocalCluster.TaskRow::id).doesNotContainAnyElementsOf(scaledDown));
     assertEveryHostAnswers(port);
 
     shoal("service", "rm", "web");

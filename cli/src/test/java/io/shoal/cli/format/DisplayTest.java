@@ -25,6 +25,7 @@ class DisplayTest {
     "TASK_STATE_PREPARING, Preparing",
     "TASK_STATE_PENDING, Pending",
     "TASK_STATE_REMOVE, Remove",
+    "TASK_STATE_ORPHANED, Orphaned",
     "TASK_STATE_UNSPECIFIED, ''",
   })
   void taskStatesReadLikeDocker(TaskState state, String expected) {

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent's Session stream. The first message must register the node; the session then lives
- * on an etcd lease renewed by heartbeats. Its end (either side) revokes the lease, and the node
- * turns DOWN when the session key disappears.
+ * on an etcd lease renewed by heartbeats. The node turns DOWN when the session key disappears:
+ * at once when the dispatcher ends the session (the lease is revoked), three heartbeat periods
+ * after the agent's side broke (the lease lapses), so an agent that restarts keeps its node READY.
  *
  * <p>Flow control both ways: the next request is read only once the last one is dealt with (a
  * report waits for room in the status queue, see {@link TaskStatusWriter#submit}), and
@@ -70,6 +71,10 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final java.util.Optional<PeerIdentity> caller = CallerIdentity.current();
   private volatile String nodeId;
   private volatile InetAddress nodeAddr;
+  /** How a session's end treats its lease (see {@link #fail} and {@link #release}). */
+  private static final boolean REVOKE_LEASE = true;
+  private static final boolean LEASE_LAPSES = false;
+
   private volatile long leaseId;
   private volatile AutoCloseable leaseKeeper = () -> {};
   private volatile long lastHeartbeat;
@@ -113,7 +118,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     this.outbox = new SessionOutbox(this.responses, this::outboxEmptied);
     this.responses.setOnCancelHandler(() -> {
       outbox.abandon();
-      end("stream cancelled");
+      end("stream cancelled", LEASE_LAPSES);
     });
     // Manual flow control: called while the service method runs, as gRPC requires.
     this.responses.disableAutoRequest();
@@ -368,25 +373,44 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
   }
 
-  /** Ends this session from the server side, e.g. when a newer one replaces it. */
+  /**
+   * Ends this session from the server side (no heartbeats, node removed, a newer session, a
+   * broken message): its lease is revoked, so the node is DOWN at once unless a newer session
+   * holds it.
+   */
   void fail(Status status) {
     outbox.fail(status);
-    end(status.getDescription());
+    end(status.getDescription(), REVOKE_LEASE);
   }
 
+  /**
+   * Ends this session because this dispatcher stops: its lease lapses by itself (three heartbeat
+   * periods), long enough for the agent to open a session with another dispatcher, or this one
+   * restarted, without its node turning DOWN and its tasks being replaced.
+   */
+  void release(Status status) {
+    outbox.fail(status);
+    end(status.getDescription(), LEASE_LAPSES);
+  }
+
+  /**
+   * The agent's side broke or closed the stream (it died, restarted or lost the network): the
+   * lease lapses by itself, as SwarmKit's heartbeat grace does, so an agent back within three
+   * heartbeat periods keeps its node READY and adopts its running tasks.
+   */
   @Override
   public void onError(Throwable t) {
     outbox.abandon();
-    end("stream error: " + Status.fromThrowable(t).getCode());
+    end("stream error: " + Status.fromThrowable(t).getCode(), LEASE_LAPSES);
   }
 
   @Override
   public void onCompleted() {
     outbox.complete();
-    end("agent closed the session");
+    end("agent closed the session", LEASE_LAPSES);
   }
 
-  private void end(String why) {
+  private void end(String why, boolean revokeLease) {
     synchronized (responses) {
       if (closed) {
         return;
@@ -401,10 +425,12 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       } catch (Exception e) {
         log.debug("stopping the keep-alive of node {}'s lease: {}", nodeId, e.toString());
       }
-      try {
-        store.revokeLease(leaseId);
-      } catch (RuntimeException e) {
-        log.warn("could not revoke the lease of node {} ({}); it lapses by itself", nodeId, e.toString());
+      if (revokeLease) {
+        try {
+          store.revokeLease(leaseId);
+        } catch (RuntimeException e) {
+          log.warn("could not revoke the lease of node {} ({}); it lapses by itself", nodeId, e.toString());
+        }
       }
     }
   }

@@ -12,7 +12,9 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Connected sessions, and the loop that keeps them told: watches tasks, nodes, sessions, networks
  * and services' status; pushes a node's assignments whenever what its agent acts on changes, and
  * its network map (before them) whenever that changes; marks nodes DOWN when their session key
- * disappears.
+ * disappears, and records as ORPHANED the tasks a down node cannot report on ({@link OrphanedTasks}).
  *
  * <p>The watch thread only marks: nodes whose assignments may have changed ({@code dirtyNodes}),
  * networks whose view may have changed ({@code dirtyNetworks}). The pusher, one thread, takes the
@@ -60,10 +62,16 @@ final class SessionManager implements AutoCloseable {
   private volatile StoreCache cache;
   private volatile boolean running = true;
 
+  /** A Provider: the writer looks tasks up in this manager's cache. */
+  private final Provider<TaskStatusWriter> statusWriter;
+  private final Clock clock;
+
   @Inject
-  SessionManager(EtcdStore store, NodeRegistrar registrar) {
+  SessionManager(EtcdStore store, NodeRegistrar registrar, Provider<TaskStatusWriter> statusWriter, Clock clock) {
     this.store = store;
     this.registrar = registrar;
+    this.statusWriter = statusWriter;
+    this.clock = clock;
   }
 
   void start() {
@@ -77,6 +85,8 @@ final class SessionManager implements AutoCloseable {
         livenessExecutor.execute(() -> registrar.remove(nodeId));
       }
     }
+    // Tasks orphaned while no dispatcher watched.
+    cache.view(Tables.TASKS).values().forEach(this::recordIfOrphaned);
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
     for (NodeRegistration node : cache.view(Tables.NODE_REGISTRATIONS).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY
@@ -119,6 +129,9 @@ final class SessionManager implements AutoCloseable {
     for (Change<?> change : changes) {
       if (change.table() == Tables.TASKS) {
         networksChanged |= onTaskChange(change);
+        if (change instanceof Change.Put<?> put) {
+          recordIfOrphaned((Task) put.value());
+        }
       } else if (change.table() == Tables.NETWORKS) {
         dirtyNetworks.add(change.id());
         networksChanged = true;
@@ -126,6 +139,7 @@ final class SessionManager implements AutoCloseable {
         networksChanged |= onServiceStatusChange(change);
       } else if (change.table() == Tables.NODE_REGISTRATIONS) {
         networksChanged |= onNodeChange(change);
+        recordOrphansOf(change.id());
       } else if (change.table() == Tables.REVOKED_NODES && change instanceof Change.Put<?> put) {
         revoke(put.id());
       } else if (change.table() == Tables.SESSIONS && change instanceof Change.Delete<?> d) {
@@ -220,6 +234,29 @@ final class SessionManager implements AutoCloseable {
     return marked;
   }
 
+  /** The node went down or was removed (or came back: then nothing is orphaned). */
+  private void recordOrphansOf(String nodeId) {
+    Map<String, Task> tasks = cache.view(Tables.TASKS);
+    for (String taskId : tasksByNode.getOrDefault(nodeId, Set.of())) {
+      Task task = tasks.get(taskId);
+      if (task != null) {
+        recordIfOrphaned(task);
+      }
+    }
+  }
+
+  /**
+   * Every dispatcher sees the same change and may write it; the writer keeps states moving
+   * forward, so at worst the status is written twice.
+   */
+  private void recordIfOrphaned(Task task) {
+    if (task.getNodeId().isEmpty()) {
+      return;
+    }
+    OrphanedTasks.orphaned(task, cache.get(Tables.NODE_REGISTRATIONS, task.getNodeId()), clock.instant())
+        .ifPresent(status -> statusWriter.get().submit(task.getNodeId(), task.getId(), status));
+  }
+
   private static Object previous(Change<?> change) {
     if (change instanceof Change.Put<?> p) {
       return p.previous();
@@ -309,7 +346,7 @@ final class SessionManager implements AutoCloseable {
   public void close() {
     running = false;
     pusher.interrupt();
-    sessions.values().forEach(s -> s.fail(Status.UNAVAILABLE.withDescription("dispatcher shutting down")));
+    sessions.values().forEach(s -> s.release(Status.UNAVAILABLE.withDescription("dispatcher shutting down")));
     if (cache != null) {
       cache.close();
     }

@@ -57,6 +57,10 @@ class DispatcherIT {
       return this;
     }
 
+    void heartbeat() {
+      requests.onNext(SessionRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+    }
+
     void report(String taskId, TaskState state) {
       requests.onNext(SessionRequest.newBuilder().setTaskStatus(TaskStatusUpdate.newBuilder().setTaskId(taskId)
           .setStatus(TaskStatus.newBuilder().setState(state).setMessage(state.name()))).build());
@@ -205,6 +209,29 @@ class DispatcherIT {
   }
 
   @Test
+  void anAgentBackWithinThreeHeartbeatPeriodsKeepsItsNodeReady() {
+    FakeAgent killed = new FakeAgent().register("n9");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n9").isPresent());
+    String firstSession = store.get(Tables.SESSIONS, "n9").orElseThrow().getSessionId();
+
+    // The agent dies (its stream breaks): the node stays READY while the lease runs out...
+    killed.requests.onError(new IllegalStateException("agent killed"));
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+        store.get(Tables.NODE_REGISTRATIONS, "n9").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_READY);
+    // ...and its next process registers the same node in time.
+    FakeAgent restarted = new FakeAgent().register("n9");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n9")
+        .map(s -> !s.getSessionId().equals(firstSession)).orElse(false));
+
+    // The first session's lease lapses meanwhile (three periods); the node stays READY through it.
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> {
+      restarted.heartbeat();
+      return store.get(Tables.NODE_REGISTRATIONS, "n9").orElseThrow().getStatus().getState()
+          == NodeState.NODE_STATE_READY && store.get(Tables.SESSIONS, "n9").isPresent();
+    });
+  }
+
+  @Test
   void closedSessionTurnsTheNodeDown() {
     FakeAgent agent = new FakeAgent().register("n5");
     await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n5").isPresent());
@@ -213,6 +240,33 @@ class DispatcherIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() ->
         store.get(Tables.NODE_REGISTRATIONS, "n5").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+  }
+
+  @Test
+  void aDownNodesTaskToldToStopIsRecordedOrphanedWhileOneStillWantedThereKeepsItsState() {
+    FakeAgent agent = new FakeAgent().register("n7");
+    assignedTask("t7", "n7");
+    assignedTask("t8", "n7");
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastAssignments().size() == 2);
+    agent.report("t7", TaskState.TASK_STATE_RUNNING);
+    agent.report("t8", TaskState.TASK_STATE_RUNNING);
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getState()
+        == TaskState.TASK_STATE_RUNNING && store.get(Tables.TASKS, "t8").orElseThrow().getStatus().getState()
+        == TaskState.TASK_STATE_RUNNING);
+
+    agent.requests.onCompleted();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.NODE_REGISTRATIONS, "n7").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+    // The test plays the scheduler: t7 is replaced elsewhere, t8's restart policy keeps it there.
+    Task stored = store.get(Tables.TASKS, "t7").orElseThrow();
+    store.txn().update(Tables.TASKS, "t7", stored.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+        stored.getVersion()).commit();
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_ORPHANED);
+    assertThat(store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getMessage())
+        .isEqualTo("task belonged to a node that is down");
+    assertThat(store.get(Tables.TASKS, "t8").orElseThrow().getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING);
   }
 
   @Test

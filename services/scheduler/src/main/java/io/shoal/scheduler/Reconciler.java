@@ -58,7 +58,7 @@ public final class Reconciler {
         } else {
           replicated.reconcile(service, tasks, view, plan);
         }
-        reaper.removeScaledDown(tasks, view, plan);
+        reaper.deleteRemoved(tasks, view, plan);
         reaper.trimHistory(tasks, plan);
       }).ifPresent(e -> failed.put(service.getId(), e));
     }

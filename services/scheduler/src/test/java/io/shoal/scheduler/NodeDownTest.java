@@ -81,12 +81,12 @@ class NodeDownTest {
     TaskState shutdown = TaskState.TASK_STATE_SHUTDOWN;
     return Stream.of(
         // name, policy, node down since, availability, restarts so far, outcome
-        Arguments.of("defaults: 5s from when the node went down, not at once",
-            defaults, NOW - 2, active, List.of(), outcome(false, running, List.of(), NOW + 3)),
+        Arguments.of("defaults: told to shut down at once, replaced 5s from when the node went down",
+            defaults, NOW - 2, active, List.of(), outcome(false, shutdown, List.of(), NOW + 3)),
         Arguments.of("defaults: delay over, replaced without waiting for the old task to stop",
             defaults, NOW - 5, active, List.of(), outcome(true, shutdown, List.of(), null)),
         Arguments.of("a longer delay is the policy's",
-            tenSeconds, NOW - 5, active, List.of(), outcome(false, running, List.of(), NOW + 5)),
+            tenSeconds, NOW - 5, active, List.of(), outcome(false, shutdown, List.of(), NOW + 5)),
         Arguments.of("none: not replaced",
             none, NOW - 100, active, List.of(), outcome(false, running, List.of(), null)),
         Arguments.of("on-failure: replaced, the task did not complete",
@@ -119,6 +119,54 @@ class NodeDownTest {
     assertThat(new Outcome(!plan.creates().isEmpty(), old.getDesiredState(), carried, plan.wakeAt()))
         .isEqualTo(expected);
     assertThat(plan.creates()).hasSizeLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void aTaskToldToShutDownOnItsDownNodeHoldsItsSlotUntilTheDelayIsOver() {
+    Service web = web(RestartPolicy.newBuilder().setMaxAttempts(3).setDelay(secs(10)).build());
+    Task lost = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).addRestarts(at(950)).build();
+
+    Plan waiting = reconciler.reconcile(view(List.of(web), List.of(lost),
+        nodes(down(NOW - 4, NodeAvailability.NODE_AVAILABILITY_ACTIVE), ready("n2"))));
+    assertThat(waiting.creates()).isEmpty();
+    assertThat(waiting.updates()).isEmpty();
+    assertThat(waiting.wakeAt()).hasValue(Instant.ofEpochSecond(NOW + 6));
+
+    Plan over = reconciler.reconcile(view(List.of(web), List.of(lost),
+        nodes(down(NOW - 10, NodeAvailability.NODE_AVAILABILITY_ACTIVE), ready("n2"))));
+    assertThat(over.creates()).singleElement().satisfies(t -> {
+      assertThat(t.getSlot()).isEqualTo(1);
+      assertThat(t.getNodeId()).isEqualTo("n2");
+      assertThat(t.getRestartsList()).containsExactly(at(950), at(NOW));
+    });
+  }
+
+  @Test
+  void anOrphanedTaskStillHoldsItsSlotWhileTheDelayRuns() {
+    Service web = web(RestartPolicy.newBuilder().setDelay(secs(10)).build());
+    Task orphaned = task("t1", web, 1, "n1", TaskState.TASK_STATE_ORPHANED, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build();
+
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(orphaned),
+        nodes(down(NOW - 4, NodeAvailability.NODE_AVAILABILITY_ACTIVE), ready("n2"))));
+
+    assertThat(plan.creates()).isEmpty();
+    assertThat(plan.wakeAt()).hasValue(Instant.ofEpochSecond(NOW + 6));
+  }
+
+  @Test
+  void aTaskToldToShutDownWaitsToStopOnceItsNodeIsBackThenItsSlotIsRefilled() {
+    Service web = web(RestartPolicy.getDefaultInstance());
+    Task lost = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build();
+
+    Plan back = reconciler.reconcile(view(List.of(web), List.of(lost), nodes(ready("n1"), ready("n2"))));
+    assertThat(back.creates()).isEmpty();
+
+    Task stopped = lost.toBuilder().setStatus(lost.getStatus().toBuilder().setState(TaskState.TASK_STATE_SHUTDOWN)).build();
+    Plan refilled = reconciler.reconcile(view(List.of(web), List.of(stopped), nodes(ready("n1"), ready("n2"))));
+    assertThat(refilled.creates()).singleElement().satisfies(t -> assertThat(t.getSlot()).isEqualTo(1));
   }
 
   @Test

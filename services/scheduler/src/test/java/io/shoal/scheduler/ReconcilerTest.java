@@ -108,17 +108,21 @@ class ReconcilerTest {
   }
 
   @Test
-  void aScaledDownTaskIsDeletedOnceItStoppedAndKeptWhileItRuns() {
+  void aScaledDownTaskIsDeletedOnceItStoppedOrItsNodeIsDownAndLeavesNoHistory() {
     Service web = service("web", 1);
     Task kept = task("t1", web, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
-    Task stopped = task("t2", web, 2, "n1", TaskState.TASK_STATE_SHUTDOWN, 1).toBuilder()
+    Task stopping = task("t2", web, 2, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
         .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
-    Task stopping = task("t3", web, 3, "n1", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
+    Task stopped = task("t3", web, 3, "n1", TaskState.TASK_STATE_SHUTDOWN, 1).toBuilder()
+        .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
+    Task onDownNode = task("t4", web, 4, "n2", TaskState.TASK_STATE_RUNNING, 1).toBuilder()
         .setDesiredState(TaskState.TASK_STATE_REMOVE).build();
 
-    Plan plan = reconciler.reconcile(view(List.of(web), List.of(kept, stopped, stopping), nodes(ready("n1"))));
+    Plan plan = reconciler.reconcile(view(List.of(web), List.of(kept, stopping, stopped, onDownNode),
+        nodes(ready("n1"), node("n2", NodeState.NODE_STATE_DOWN))));
 
-    assertThat(plan.deletes()).extracting(Task::getId).containsExactly("t2");
+    assertThat(plan.deletes()).extracting(Task::getId).containsExactlyInAnyOrder("t3", "t4");
+    assertThat(plan.updates()).isEmpty();
     assertThat(plan.creates()).isEmpty();
   }
 

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 /**
  * Keeps one running task per slot 1..replicas of a replicated service (SwarmKit's
  * orchestrator/replicated): creates missing ones, replaces failed ones and ones on nodes that
- * went down as their restart policy says, shuts down tasks outside slots 1..replicas (slots are
- * uint64, compared unsigned), and rolls an update through the slots
+ * went down as their restart policy says, removes tasks outside slots 1..replicas (desired REMOVE,
+ * as SwarmKit's scale-down; slots are uint64, compared unsigned), and rolls an update through the slots
  * one at a time: stop-first (the default) stops the old task before its replacement is created;
  * start-first keeps the old task running until its replacement runs.
  */
@@ -59,9 +59,7 @@ public final class ReplicatedOrchestrator {
           continue;
         }
         if (outOfRange) {
-          // SwarmKit's scale-down: desired REMOVE, and the reaper deletes the task once stopped,
-          // so a slot that no longer exists keeps no history in `service ps`.
-          remove(t, plan);
+          remove(t, plan); // SwarmKit's scale-down: the slot goes, the reaper deletes the task once stopped
         } else if (terminal(t.getStatus().getState())) {
           // Only the slot's newest task is restarted; an older one was already replaced.
           if (exited == null && live.isEmpty()) {
@@ -84,6 +82,14 @@ public final class ReplicatedOrchestrator {
       }
       if (outOfRange) {
         continue;
+      }
+      if (exited == null && live.isEmpty()) {
+        // A task told to shut down when its node went down still holds the slot while its
+        // restart delay runs: the policy decides again on each pass.
+        Task newest = newestFirst(slotTasks).stream().findFirst().orElse(null);
+        if (newest != null && lostOnDownNode(newest, view)) {
+          exited = restarts.onNodeDown(newest, view.nodes().get(newest.getNodeId()), service, plan);
+        }
       }
       if (exited != null) {
         // An older live task (start-first) keeps serving while the slot restarts.
@@ -156,8 +162,21 @@ public final class ReplicatedOrchestrator {
         && assigned(t) && !terminal(t.getStatus().getState()) && view.nodeReady(t.getNodeId());
   }
 
+  /**
+   * Told to shut down, its node down before it could confirm (the dispatcher records such a task
+   * ORPHANED): the slot's last holder.
+   */
+  static boolean lostOnDownNode(Task t, ClusterView view) {
+    TaskState state = t.getStatus().getState();
+    return t.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN && assigned(t) && !view.nodeReady(t.getNodeId())
+        && (!terminal(state) || state == TaskState.TASK_STATE_ORPHANED);
+  }
+
+  /** Desired REMOVE: a task whose slot is gone (scale-down), deleted by the reaper once stopped. */
   static void remove(Task task, Plan plan) {
-    plan.update(task.toBuilder().setDesiredState(TaskState.TASK_STATE_REMOVE).build());
+    if (task.getDesiredState() == TaskState.TASK_STATE_RUNNING) {
+      plan.update(task.toBuilder().setDesiredState(TaskState.TASK_STATE_REMOVE).build());
+    }
   }
 
   static void shutDown(Task task, Plan plan, String why) {

@@ -69,10 +69,12 @@ public final class RestartSupervisor {
    * and not at all on a drained node. A replacement does not wait for the task to stop (its node
    * can't confirm it); the task is told to shut down in the same plan.
    *
-   * <p>One difference from SwarmKit: while the delay runs, and when the policy gives up, the task
-   * keeps desired RUNNING (SwarmKit sets SHUTDOWN at once), because in Shoal's stateless passes a
-   * slot is held by its desired-RUNNING task: a desired-SHUTDOWN one would look like a slot to
-   * refill at once. The same holds for an ended task (see {@link #onExit}).
+   * <p>While the delay runs the task is told to shut down at once, as SwarmKit does; it still
+   * holds its slot ({@link ReplicatedOrchestrator#lostOnDownNode}) and the policy decides again on
+   * each pass. One difference from SwarmKit: when the policy gives up, the task keeps desired
+   * RUNNING, because in Shoal's stateless passes a slot is then held by its desired-RUNNING task:
+   * a desired-SHUTDOWN one would be refilled once its node came back and stopped it. The same
+   * holds for an ended task (see {@link #onExit}).
    *
    * @param node the task's node, {@code null} if it was removed
    */
@@ -87,7 +89,11 @@ public final class RestartSupervisor {
       lostAt = max(lostAt, StoredValues.instant(node.getStatus().getTimestamp(), now));
     }
     boolean drained = node != null && node.getSpec().getAvailability() == NodeAvailability.NODE_AVAILABILITY_DRAIN;
-    return apply(decide(t, lostAt, drained ? Duration.ZERO : null), t, plan, "node is down; replaced");
+    Exited exited = apply(decide(t, lostAt, drained ? Duration.ZERO : null), t, plan, "node is down; replaced");
+    if (exited.waiting()) {
+      ReplicatedOrchestrator.shutDown(t, plan, "node is down; replaced after the restart delay");
+    }
+    return exited;
   }
 
   private Exited apply(Decision d, Task t, Plan plan, String why) {

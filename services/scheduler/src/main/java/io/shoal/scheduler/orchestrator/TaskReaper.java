@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cleans up after tasks: those of a deleted service get desired state REMOVE and are deleted once
- * their node confirms they stopped (or can't, being down), as are the tasks a scale-down marked
- * REMOVE; each slot keeps a bounded history of finished tasks (Swarm's --task-history-limit).
+ * Cleans up after tasks: those of a deleted service get desired state REMOVE and, like those a
+ * scale-down removed, are deleted once their node confirms they stopped (or can't, being down);
+ * each slot keeps a bounded history of finished tasks (Swarm's --task-history-limit).
  */
 public final class TaskReaper {
   private final int historyLimit;
@@ -36,8 +36,11 @@ public final class TaskReaper {
     }
   }
 
-  /** Deletes a live service's tasks with desired REMOVE (scaled down) once nothing runs them. */
-  public void removeScaledDown(List<Task> tasks, ClusterView view, Plan plan) {
+  /**
+   * Deletes the tasks a scale-down gave desired REMOVE (SwarmKit's task reaper) once nothing runs
+   * them: they leave no history, unlike tasks replaced in a slot that stays.
+   */
+  public void deleteRemoved(List<Task> tasks, ClusterView view, Plan plan) {
     for (Task t : tasks) {
       Task current = plan.current(t);
       if (current.getDesiredState() == TaskState.TASK_STATE_REMOVE && gone(current, view)) {
@@ -55,7 +58,7 @@ public final class TaskReaper {
     Map<String, List<Task>> bySlot = new HashMap<>();
     for (Task t : tasks) {
       Task current = plan.current(t);
-      if (current.getDesiredState() != TaskState.TASK_STATE_RUNNING && terminal(current.getStatus().getState())) {
+      if (current.getDesiredState() == TaskState.TASK_STATE_SHUTDOWN && terminal(current.getStatus().getState())) {
         String key = current.getSlot() == 0 ? "node:" + current.getNodeId() : "slot:" + current.getSlot();
         bySlot.computeIfAbsent(key, k -> new ArrayList<>()).add(current);
       }
