@@ -36,7 +36,9 @@ final class LocalCluster implements AutoCloseable {
   final Lab lab;
   final List<Host> hosts;
   final String controlAddr;
+  /** The first dispatcher; {@link #dispatcherAddrs} has them all. */
   final String dispatcherAddr;
+  final List<String> dispatcherAddrs;
   final String registryAddr;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
@@ -46,7 +48,7 @@ final class LocalCluster implements AutoCloseable {
   /** Every {@link #shoal} call goes through bin/shoal's launcher to this cluster's CLI daemon. */
   private final CliDaemonProcess cli = new CliDaemonProcess(dir.resolve("cli.sock"), 600);
   private final DnsUpstream dns;
-  private final EtcdExtension.TlsEtcd etcd;
+  private final EtcdExtension.OwnEtcd etcd;
   private final List<String> etcdFlags;
   /** Certificate directories: ca (the CA), etcd, control, ..., cli, mesh-HOST (agents join: STATE/certs). */
   final Path pki = dir.resolve("pki");
@@ -61,6 +63,14 @@ final class LocalCluster implements AutoCloseable {
    * {@code registries} (as the hosts reach them: {@link Lab#registry}), as the hosts' engines do.
    */
   LocalCluster(Lab lab, List<Host> hosts, RegistryTestServer... registries) {
+    this(lab, hosts, 1, registries);
+  }
+
+  /**
+   * As above, with {@code dispatchers} dispatcher processes ("dispatcher", "dispatcher-2", …),
+   * all of which every agent is given (`--dispatcher a,b`).
+   */
+  LocalCluster(Lab lab, List<Host> hosts, int dispatchers, RegistryTestServer... registries) {
     this.lab = lab;
     this.hosts = List.copyOf(hosts);
     String bridge = lab.bridgeAddress();
@@ -70,8 +80,12 @@ final class LocalCluster implements AutoCloseable {
     etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
-    String dispatcher = bridge + ":" + ExternalProcess.freePort();
-    dispatcherAddr = dispatcher;
+    List<String> dispatcherList = new ArrayList<>();
+    for (int i = 0; i < dispatchers; i++) {
+      dispatcherList.add(bridge + ":" + ExternalProcess.freePort());
+    }
+    dispatcherAddrs = List.copyOf(dispatcherList);
+    dispatcherAddr = dispatcherAddrs.get(0);
     registryAddr = registry;
     String scheduler = bridge + ":" + ExternalProcess.freePort();
     dns = new DnsUpstream(bridge);
@@ -94,15 +108,17 @@ final class LocalCluster implements AutoCloseable {
     start("scheduler", "io.shoal.scheduler.SchedulerMain",
         join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"), "--manager", controlAddr)));
     // The dispatcher opens secrets for the nodes whose tasks use them.
-    start("dispatcher", "io.shoal.dispatcher.DispatcherMain",
-        join(etcdFlags, List.of("--listen", dispatcher, "--cert-dir", certs("dispatcher"),
-            "--cluster-key-file", clusterKey.toString(), "--manager", controlAddr)));
+    for (int i = 0; i < dispatchers; i++) {
+      start(i == 0 ? "dispatcher" : "dispatcher-" + (i + 1), "io.shoal.dispatcher.DispatcherMain",
+          join(etcdFlags, List.of("--listen", dispatcherAddrs.get(i), "--cert-dir", certs("dispatcher"),
+              "--cluster-key-file", clusterKey.toString(), "--manager", controlAddr)));
+    }
     // Agents join as a user's would: with the worker token that `cluster join-token` prints.
     Path token = tokenFile("worker");
     for (Host host : this.hosts) {
       String addr = host.address();
       agentArgs.put(host.name(), List.of(
-          "--hostname", host.name(), "--addr", addr, "--dispatcher", dispatcher,
+          "--hostname", host.name(), "--addr", addr, "--dispatcher", String.join(",", dispatcherAddrs),
           "--docker-host", host.dockerHost(), "--state-dir", dir.resolve(host.name()).toString(),
           "--registry", registry, "--listen", addr + ":" + ExternalProcess.freePort(),
           "--dns-upstream", dns.address(), "--join-token-file", token.toString(), "--manager", controlAddr));
@@ -210,6 +226,22 @@ final class LocalCluster implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("no node on host " + name));
   }
 
+  /** SIGKILL to the cluster's part named {@code name} ("dispatcher-2", …), as a crash would. */
+  void killPart(String name) {
+    ExternalProcess part = processes.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+    part.kill();
+    processes.remove(part); // dead on purpose: not a failure of the cluster
+  }
+
+  /** The address of the dispatcher that holds {@code host}'s session now, as etcd records it. */
+  java.util.Optional<String> sessionDispatcher(Host host) {
+    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+        java.util.Optional.of(Path.of(certs("control"))))) {
+      return store.get(io.shoal.common.store.Tables.SESSIONS, nodeId(host)).map(s -> s.getDispatcher());
+    }
+  }
+
   /** SIGKILL to {@code host}'s agent, as a crash of the host would; its mesh-proxy and engine go on. */
   void killAgent(Host host) {
     ExternalProcess agent = agents.remove(host.name());
@@ -315,7 +347,10 @@ final class LocalCluster implements AutoCloseable {
   /** {@code java … MAIN ARGS… --metrics-port FREE}: metrics bind on the service's gRPC host. */
   private static List<String> java(String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
-        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m", "-cp", CLASSPATH, mainClass));
+        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
+        // One classpath for every part here: the CLI's logging settings (first on it) would hide the time.
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "-cp", CLASSPATH, mainClass));
     command.addAll(args);
     command.addAll(List.of("--metrics-port", String.valueOf(ExternalProcess.freePort())));
     return command;
@@ -355,7 +390,9 @@ final class LocalCluster implements AutoCloseable {
 
   /** As {@link #shoal}, with extra environment variables (e.g. DOCKER_CONFIG) and stdin (or null). */
   Commands.Result shoalWith(java.util.Map<String, String> env, String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli")));
+    // Docker's stability wait after convergence is 5 s; the tests watch for 1 s, so that dozens
+    // of creates do not cost minutes (the CLI's tests cover the wait itself).
+    List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli"), "SHOAL_VERIFY_PERIOD=1s"));
     env.forEach((k, v) -> command.add(k + "=" + v));
     List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
     cliArgs.addAll(List.of(args));
@@ -413,6 +450,25 @@ final class LocalCluster implements AutoCloseable {
       // Clusters run one after another on a lab: every task container left is this cluster's.
       host.engine().removeContainers("io.shoal.task.id");
       removeOverlays(host);
+    }
+    // The agents stopped with their tasks' secret and config tmpfs mounted (a restarted agent
+    // would use them again); nothing uses them now.
+    unmountUnder(dir);
+    ExternalProcess.deleteTree(dir);
+  }
+
+  /** Unmounts every mount below {@code root} (deepest first), as /proc/self/mountinfo lists them. */
+  private static void unmountUnder(Path root) {
+    List<String> mounts;
+    try {
+      mounts = java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+          .map(line -> line.split(" ")[4]).filter(point -> point.startsWith(root + "/"))
+          .sorted(java.util.Comparator.reverseOrder()).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (String point : mounts) {
+      Commands.run(List.of("umount", point)).orThrow();
     }
   }
 

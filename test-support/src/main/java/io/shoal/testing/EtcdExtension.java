@@ -46,12 +46,20 @@ public final class EtcdExtension implements ParameterResolver {
    * in other network namespaces), on free ports; it stops when the JVM exits.
    */
   public static EtcdTestCluster start(String host) {
+    return new EtcdTestCluster(startOwn(host).endpoints());
+  }
+
+  /**
+   * As {@link #start}, with its process at hand: for tests that stop or freeze etcd. Stops when
+   * closed, or when the JVM exits.
+   */
+  public static OwnEtcd startOwn(String host) {
     int client = ExternalProcess.freePort();
     int peer = ExternalProcess.freePort();
     var dir = ExternalProcess.tempDir("shoal-etcd");
     String clientUrl = "http://" + host + ":" + client;
     String peerUrl = "http://" + host + ":" + peer;
-    ExternalProcess.start("etcd", List.of(
+    ExternalProcess process = ExternalProcess.start("etcd", List.of(
             "etcd", "--name", "test", "--data-dir", dir.resolve("data").toString(),
             "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
             "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
@@ -59,7 +67,7 @@ public final class EtcdExtension implements ParameterResolver {
             // As deploy/dev.sh runs it, with a short window: history older than this goes.
             "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
         .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect(host, client));
-    return new EtcdTestCluster(clientUrl);
+    return new OwnEtcd(clientUrl, process);
   }
 
   /**
@@ -67,7 +75,7 @@ public final class EtcdExtension implements ParameterResolver {
    * presenting {@code serverCertDir}'s cert.pem and requiring client certificates issued by its
    * ca.pem ({@code --client-cert-auth}); it stops when closed, or when the JVM exits.
    */
-  public static TlsEtcd startTls(String host, Path serverCertDir) {
+  public static OwnEtcd startTls(String host, Path serverCertDir) {
     int client = ExternalProcess.freePort();
     int peer = ExternalProcess.freePort();
     var dir = ExternalProcess.tempDir("shoal-etcd-tls");
@@ -83,11 +91,11 @@ public final class EtcdExtension implements ParameterResolver {
             "--key-file", serverCertDir.resolve("key.pem").toString(),
             "--auto-compaction-mode", "periodic", "--auto-compaction-retention", COMPACTION_RETENTION), dir)
         .awaitReady(Duration.ofSeconds(30), () -> ExternalProcess.canConnect(host, client));
-    return new TlsEtcd(clientUrl, process);
+    return new OwnEtcd(clientUrl, process);
   }
 
-  /** An etcd of one test's (or one cluster's) own that speaks only mutual TLS; {@link #close} stops it. */
-  public record TlsEtcd(String endpoints, ExternalProcess process) implements AutoCloseable {
+  /** An etcd of one test's (or one cluster's) own; {@link #close} stops it. */
+  public record OwnEtcd(String endpoints, ExternalProcess process) implements AutoCloseable {
     @Override
     public void close() {
       process.close();

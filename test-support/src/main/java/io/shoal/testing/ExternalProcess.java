@@ -68,6 +68,11 @@ public final class ExternalProcess implements AutoCloseable {
     throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
   }
 
+  /** The name it was started with (its log is NAME.log). */
+  public String name() {
+    return name;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

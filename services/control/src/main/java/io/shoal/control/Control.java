@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.api.v1.ControlServiceGrpc;
@@ -38,6 +39,8 @@ public final class Control implements AutoCloseable {
   private final RevokedNodes revoked;
   private final ServiceTls tls;
   private GrpcServer grpc;
+  /** Health NOT_SERVING while etcd does not answer. */
+  private EtcdProbe etcdProbe;
 
   @Inject
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
@@ -67,6 +70,7 @@ public final class Control implements AutoCloseable {
         tls.serverContextAcceptingJoins(),
         ServerAuthorization.interceptors(tls, CaGrpcService.rules()
             .allow(ControlServiceGrpc.SERVICE_NAME, Role.MANAGER), revoked::contains, telemetry, "shoal-control"));
+    etcdProbe = EtcdProbe.start("control", store, EtcdProbe.PERIOD, grpc::serving);
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
@@ -76,7 +80,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, grpc, revoked, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, etcdProbe, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

@@ -425,12 +425,16 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       } catch (Exception e) {
         log.debug("stopping the keep-alive of node {}'s lease: {}", nodeId, e.toString());
       }
-      if (revokeLease) {
-        try {
+      try {
+        if (revokeLease) {
           store.revokeLease(leaseId);
-        } catch (RuntimeException e) {
-          log.warn("could not revoke the lease of node {} ({}); it lapses by itself", nodeId, e.toString());
+        } else {
+          // Renewed once more, so the grace runs its full three periods from now, not from the last renewal.
+          store.keepAlive(leaseId);
         }
+      } catch (RuntimeException e) {
+        log.warn("could not {} the lease of node {} ({}); it lapses by itself", revokeLease ? "revoke" : "renew",
+            nodeId, e.toString());
       }
     }
   }

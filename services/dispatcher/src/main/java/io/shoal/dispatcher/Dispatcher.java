@@ -6,6 +6,7 @@ import io.shoal.common.pki.authz.CallPolicy;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -28,6 +29,8 @@ public final class Dispatcher implements AutoCloseable {
   private final DispatcherGrpcService api;
   private final ServiceTls tls;
   private GrpcServer grpc;
+  /** Health NOT_SERVING while etcd does not answer. */
+  private EtcdProbe etcdProbe;
 
   @Inject
   Dispatcher(DispatcherConfig config, Telemetry telemetry, EtcdStore store, SessionManager sessions,
@@ -51,6 +54,7 @@ public final class Dispatcher implements AutoCloseable {
     // removed nodes are known from the session manager's own watch.
     grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()
         .allow(DispatcherServiceGrpc.SERVICE_NAME, Role.WORKER, Role.MANAGER), sessions::revoked);
+    etcdProbe = EtcdProbe.start("dispatcher", store, EtcdProbe.PERIOD, grpc::serving);
     return this;
   }
 
@@ -60,6 +64,6 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("dispatcher", grpc, sessions, statusWriter, store, telemetry);
+    ServiceMain.closeInOrder("dispatcher", etcdProbe, grpc, sessions, statusWriter, store, telemetry);
   }
 }

@@ -1,6 +1,7 @@
 package io.shoal.agent;
 
 import io.shoal.agent.docker.DockerTimeouts;
+import io.shoal.agent.session.DispatcherEndpoints;
 import io.shoal.agent.worker.WorkerLimits;
 import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
@@ -39,8 +40,9 @@ public final class AgentFlags {
       description = "IP address this node binds published ports on, e.g. 127.0.0.2.")
   String addr;
 
-  @Option(names = "--dispatcher", defaultValue = "127.0.0.1:7403",
-      description = "host:port of a dispatcher (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dispatcher", defaultValue = "${env:SHOAL_DISPATCHER:-127.0.0.1:7403}",
+      description = "host:port of the dispatchers, comma-separated (DNS names allowed): the agent starts at a "
+          + "random one and moves to the next when its session breaks (env SHOAL_DISPATCHER; default: ${DEFAULT-VALUE}).")
   String dispatcher;
 
   @Option(names = "--registry", defaultValue = "${env:SHOAL_REGISTRY_SERVICE:-127.0.0.1:7401}",
@@ -124,7 +126,7 @@ public final class AgentFlags {
     return flags;
   }
 
-  /** Checks what picocli cannot: bounds that must be positive. */
+  /** Checks what picocli cannot: bounds that must be positive, the dispatchers' addresses. */
   void validate(CommandLine cli) {
     if (taskWorkers < 1 || taskQueue < 1) {
       throw new CommandLine.ParameterException(cli, "--task-workers and --task-queue must be at least 1");
@@ -135,6 +137,11 @@ public final class AgentFlags {
     if (dockerTimeout.isNegative() || dockerTimeout.isZero()
         || pullTimeout.isNegative() || pullTimeout.isZero()) {
       throw new CommandLine.ParameterException(cli, "--docker-timeout and --pull-timeout must be positive");
+    }
+    try {
+      DispatcherEndpoints.parse(dispatcher);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cli, e.getMessage());
     }
   }
 
@@ -156,6 +163,11 @@ public final class AgentFlags {
 
   public String dispatcher() {
     return dispatcher;
+  }
+
+  /** --dispatcher's addresses. */
+  public List<String> dispatchers() {
+    return DispatcherEndpoints.parse(dispatcher);
   }
 
   public String registry() {

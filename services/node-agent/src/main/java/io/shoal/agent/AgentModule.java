@@ -3,7 +3,6 @@ package io.shoal.agent;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
-import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.agent.discovery.DnsServer;
@@ -13,6 +12,7 @@ import io.shoal.agent.exec.TaskNetworks;
 import io.shoal.agent.overlay.DnsNames;
 import io.shoal.agent.overlay.EngineNetworks;
 import io.shoal.agent.overlay.OverlayPlane;
+import io.shoal.agent.session.DispatcherEndpoints;
 import io.shoal.agent.session.NetworkMapSink;
 import io.shoal.agent.session.StatusQueue;
 import io.shoal.agent.worker.StatusSink;
@@ -25,6 +25,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /** The agent's wiring from its flags. */
@@ -33,9 +34,6 @@ public abstract class AgentModule {
 
   @Binds
   abstract StatusSink statusSink(StatusQueue queue);
-
-  @Binds
-  abstract Channel dispatcherChannel(ManagedChannel channel);
 
   @Binds
   abstract io.shoal.agent.exec.PullCredentials pullCredentials(
@@ -77,19 +75,25 @@ public abstract class AgentModule {
     return flags.dockerHost();
   }
 
+  /** Every dispatcher of --dispatcher, each channel opened on first use. */
   @Provides
   @Singleton
-  static ManagedChannel managedChannel(AgentFlags flags, ServiceTls tls, Telemetry telemetry) {
-    NettyChannelBuilder builder = tls.channelTo(ServerOptions.parseHostPort(flags.dispatcher()))
+  static DispatcherEndpoints dispatchers(AgentFlags flags, ServiceTls tls, Telemetry telemetry) {
+    DispatcherEndpoints dispatchers = new DispatcherEndpoints(flags.dispatchers(),
+        address -> dispatcherChannel(address, tls, telemetry), n -> new SplittableRandom().nextInt(n));
+    // Connect now: a cold JVM's TLS handshake takes about a second, which then overlaps the
+    // engine's scan and the DNS server's start instead of delaying the session (bench/join.sh).
+    dispatchers.connectNow();
+    return dispatchers;
+  }
+
+  private static ManagedChannel dispatcherChannel(InetSocketAddress address, ServiceTls tls, Telemetry telemetry) {
+    NettyChannelBuilder builder = tls.channelTo(address)
         // A dispatcher that vanished without closing the TCP connection is noticed in ~15 s.
         .keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS);
     telemetry.instrument(builder);
-    ManagedChannel channel = builder.build();
-    // Connect now: a cold JVM's TLS handshake takes about a second, which then overlaps the
-    // engine's scan and the DNS server's start instead of delaying the session (bench/join.sh).
-    channel.getState(true);
-    return channel;
+    return builder.build();
   }
 
   @Binds

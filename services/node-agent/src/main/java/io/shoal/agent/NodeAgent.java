@@ -1,7 +1,7 @@
 package io.shoal.agent;
 
-import io.grpc.ManagedChannel;
 import io.shoal.agent.exec.ContainerEngine;
+import io.shoal.agent.session.DispatcherEndpoints;
 import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
 import io.shoal.common.server.GrpcServer;
@@ -30,7 +30,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ContainerEngine engine;
   private final TaskManager tasks;
   private final DispatcherSession session;
-  private final ManagedChannel channel;
+  private final DispatcherEndpoints dispatchers;
   private final io.shoal.agent.registry.RegistryPullCredentials credentials;
   private final io.shoal.agent.overlay.OverlayPlane overlay;
   private final io.shoal.agent.discovery.DnsServer dns;
@@ -40,7 +40,7 @@ public final class NodeAgent implements AutoCloseable {
 
   @Inject
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
-      DispatcherSession session, ManagedChannel channel,
+      DispatcherSession session, DispatcherEndpoints dispatchers,
       io.shoal.agent.registry.RegistryPullCredentials credentials, io.shoal.agent.overlay.OverlayPlane overlay,
       io.shoal.agent.discovery.DnsServer dns, ServiceTls tls) {
     this.tls = tls;
@@ -53,7 +53,7 @@ public final class NodeAgent implements AutoCloseable {
     this.engine = engine;
     this.tasks = tasks;
     this.session = session;
-    this.channel = channel;
+    this.dispatchers = dispatchers;
   }
 
   public NodeAgent start() {
@@ -88,15 +88,7 @@ public final class NodeAgent implements AutoCloseable {
     ServiceMain.closeInOrder("node-agent", renewal);
     session.close();
     tasks.close();
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      channel.shutdownNow();
-    }
+    dispatchers.close();
     credentials.close();
     // Networks, devices and rules stay: the containers that use them keep running.
     overlay.close();

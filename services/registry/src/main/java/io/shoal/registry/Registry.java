@@ -7,6 +7,7 @@ import io.shoal.common.server.GrpcServer;
 import io.shoal.common.store.RevokedNodes;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
@@ -23,6 +24,8 @@ public final class Registry implements AutoCloseable {
   private final ServiceTls tls;
   private final RevokedNodes revoked;
   private GrpcServer grpc;
+  /** Health NOT_SERVING while etcd does not answer. */
+  private EtcdProbe etcdProbe;
 
   @Inject
   Registry(RegistryConfig config, Telemetry telemetry, EtcdStore store, RegistryGrpcService api, ServiceTls tls) {
@@ -42,12 +45,13 @@ public final class Registry implements AutoCloseable {
         .allow(RegistryServiceGrpc.SERVICE_NAME, Role.MANAGER)
         .allow(RegistryServiceGrpc.getGetPullCredentialsMethod().getFullMethodName(), Role.WORKER, Role.MANAGER),
         revoked::contains);
+    etcdProbe = EtcdProbe.start("registry", store, EtcdProbe.PERIOD, grpc::serving);
     return this;
   }
 
   /** Stops the gRPC server, and then the etcd client and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("registry", grpc, revoked, store, telemetry);
+    ServiceMain.closeInOrder("registry", etcdProbe, grpc, revoked, store, telemetry);
   }
 }

@@ -3,6 +3,7 @@ package io.shoal.scheduler;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.leader.LeaderTerms;
@@ -23,7 +24,15 @@ public final class Scheduler implements AutoCloseable {
   private final Reconciler reconciler;
   private final Provider<SchedulerLoop> loops;
   private final ServiceTls tls;
+  /**
+   * A health entry SERVING only while this scheduler leads: `grpc_health_probe -service
+   * shoal.scheduler.Leader` finds the leader; a standby is healthy ("") but not the leader.
+   */
+  public static final String LEADER_HEALTH = "shoal.scheduler.Leader";
+
   private GrpcServer grpc;
+  /** Health NOT_SERVING while etcd does not answer. */
+  private EtcdProbe etcdProbe;
   private LeaderTerms leadership;
 
   @Inject
@@ -39,6 +48,8 @@ public final class Scheduler implements AutoCloseable {
 
   public Scheduler start() {
     grpc = GrpcServer.start("scheduler", config.listen(), List.of(), telemetry, tls);
+    grpc.status(LEADER_HEALTH, false);
+    etcdProbe = EtcdProbe.start("scheduler", store, EtcdProbe.PERIOD, grpc::serving);
     telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
         .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
         .buildWithCallback(m -> m.record(reconciler.unreconciled()));
@@ -51,7 +62,11 @@ public final class Scheduler implements AutoCloseable {
         loop.close();
         throw e;
       }
-      return loop;
+      grpc.status(LEADER_HEALTH, true);
+      return () -> {
+        grpc.status(LEADER_HEALTH, false);
+        loop.close();
+      };
     }).start();
     return this;
   }
@@ -59,6 +74,6 @@ public final class Scheduler implements AutoCloseable {
   /** Steps down first, then stops serving health, and last closes the etcd client and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("scheduler", leadership, grpc, store, telemetry);
+    ServiceMain.closeInOrder("scheduler", leadership, etcdProbe, grpc, store, telemetry);
   }
 }

@@ -3,6 +3,7 @@ package io.shoal.common.server;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -37,10 +38,13 @@ public final class GrpcServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final String name;
 
-  private GrpcServer(String name, Server server, HealthStatusManager health) {
+  private final List<String> serviceNames;
+
+  private GrpcServer(String name, Server server, HealthStatusManager health, List<String> serviceNames) {
     this.name = name;
     this.server = server;
     this.health = health;
+    this.serviceNames = serviceNames;
   }
 
   /** A plaintext server on one address: for tests. */
@@ -90,6 +94,7 @@ public final class GrpcServer implements AutoCloseable {
     builder
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(reflectionV1Alpha())
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(MAX_INBOUND_BYTES);
@@ -97,15 +102,37 @@ public final class GrpcServer implements AutoCloseable {
     telemetry.instrument(builder);
     try {
       Server server = builder.build().start();
-      for (BindableService s : services) {
-        health.setStatus(s.bindService().getServiceDescriptor().getName(),
-            io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      }
+      List<String> names = services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
+      names.forEach(n -> health.setStatus(n, ServingStatus.SERVING));
       log.info("{} serving gRPC on {} ({})", name, addresses, context.isPresent() ? "mutual TLS" : "plaintext");
-      return new GrpcServer(name, server, health);
+      return new GrpcServer(name, server, health, names);
     } catch (IOException e) {
       throw new UncheckedIOException(name + ": cannot listen on " + addresses + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The v1alpha reflection service too: some tools (older grpcurl releases among them) ask only
+   * for it. grpc-java keeps it, deprecated, beside v1.
+   */
+  @SuppressWarnings("deprecation")
+  private static BindableService reflectionV1Alpha() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  /**
+   * The health of the server ("") and of each of its services: NOT_SERVING while the service
+   * cannot do its work (it lost etcd), SERVING again once it can.
+   */
+  public void serving(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+    serviceNames.forEach(n -> health.setStatus(n, status));
+  }
+
+  /** A health entry of its own, {@code name} (e.g. the scheduler's leadership), apart from the services'. */
+  public void status(String name, boolean serving) {
+    health.setStatus(name, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
   public int port() {

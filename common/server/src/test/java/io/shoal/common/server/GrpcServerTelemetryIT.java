@@ -46,6 +46,19 @@ class GrpcServerTelemetryIT {
         assertThat(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
             .anySatisfy(s -> assertThat(s.getName()).isEqualTo("grpc.health.v1.Health"));
         reflection.onCompleted();
+
+        // The same through v1alpha, which some tools ask for only.
+        CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> alpha = new CompletableFuture<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> alphaReflection =
+            io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+              @Override public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) { alpha.complete(r); }
+              @Override public void onError(Throwable t) { alpha.completeExceptionally(t); }
+              @Override public void onCompleted() {}
+            });
+        alphaReflection.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        assertThat(alpha.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
+            .anySatisfy(s -> assertThat(s.getName()).isEqualTo("grpc.health.v1.Health"));
+        alphaReflection.onCompleted();
       } finally {
         channel.shutdownNow();
       }

@@ -137,6 +137,25 @@ public final class EtcdStore implements AutoCloseable {
     return list(table, 0);
   }
 
+  /**
+   * Whether etcd answers a linearizable read (which needs its quorum) within {@code timeout}:
+   * a count-only read of one key under this store's root, so it costs etcd next to nothing.
+   */
+  public boolean reachable(java.time.Duration timeout) {
+    CompletableFuture<GetResponse> read = client.getKVClient()
+        .get(key("health"), io.etcd.jetcd.options.GetOption.builder().withCountOnly(true).build());
+    try {
+      read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      read.cancel(true);
+      return false;
+    }
+  }
+
   /** Lists a table at {@code revision} (0: the newest). */
   public <T extends Message> Listing<T> list(Table<T> table, long revision) {
     List<T> items = new ArrayList<>();

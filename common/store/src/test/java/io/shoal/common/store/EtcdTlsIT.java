@@ -16,7 +16,7 @@ import io.shoal.common.pki.ClusterTrustManager;
 import io.shoal.common.pki.ReloadableKeyManager;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.TlsRefusals;
-import io.shoal.testing.EtcdExtension.TlsEtcd;
+import io.shoal.testing.EtcdExtension.OwnEtcd;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.TestPki;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdTlsIT {
   @TempDir static Path dir;
   static TestPki pki;
-  static TlsEtcd etcd;
+  static OwnEtcd etcd;
 
   @BeforeAll
   static void startEtcd() {

@@ -49,7 +49,7 @@ class CaRenewEtcdIT {
     assertThat(run(concat(new String[] {"ca", "issue-batch", "--init"}, ca, new String[] {plan.toString()})))
         .as(err.toString()).isZero();
 
-    try (EtcdExtension.TlsEtcd etcd = EtcdExtension.startTls("127.0.0.1", etcdCerts)) {
+    try (EtcdExtension.OwnEtcd etcd = EtcdExtension.startTls("127.0.0.1", etcdCerts)) {
       URI endpoint = URI.create(etcd.endpoints());
       BigInteger first = servedSerial(endpoint, clientCerts);
       assertThat(first).isEqualTo(serialIn(etcdCerts));

@@ -20,8 +20,7 @@ import java.time.Duration;
  */
 @Module
 public abstract class DockerModule {
-  /** Debian's dockerd is 20.10; pinning the API keeps docker-java from speaking a newer one. */
-  public static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerModule.class);
   /** dockerd is local (a unix socket, or a host next door): a connect takes milliseconds. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -41,17 +40,32 @@ public abstract class DockerModule {
   /**
    * A docker-java client for {@code dockerHost} ({@code unix:///…} or {@code tcp://…}) over
    * httpclient5, every request of which fails when dockerd does not answer within
-   * {@code timeouts} ({@link DeadlineHttpClient}).
+   * {@code timeouts} ({@link DeadlineHttpClient}), speaking the API version negotiated with the
+   * engine ({@link EngineApiVersion}).
+   *
+   * @throws IllegalStateException when the engine cannot be reached or its API is out of range
    */
   public static DockerClient connect(String dockerHost, DockerTimeouts timeouts, TimeoutCounter counter) {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost(dockerHost)
-        .withApiVersion(API_VERSION)
-        .build();
-    DockerHttpClient timed = http(config).responseTimeout(timeouts.call()).build();
-    DockerHttpClient untimed = http(config).build();
-    return DockerClientImpl.getInstance(config,
-        new DeadlineHttpClient(timed, untimed, timeouts, counter));
+    DefaultDockerClientConfig unversioned = config(dockerHost, RemoteApiVersion.unknown());
+    DockerHttpClient timed = http(unversioned).responseTimeout(timeouts.call()).build();
+    DockerHttpClient untimed = http(unversioned).build();
+    DeadlineHttpClient http = new DeadlineHttpClient(timed, untimed, timeouts, counter);
+    return DockerClientImpl.getInstance(config(dockerHost, negotiate(http, dockerHost)), http);
+  }
+
+  /** Asks the engine behind {@code http} its API range and picks the version to speak. */
+  static RemoteApiVersion negotiate(DockerHttpClient http, String dockerHost) {
+    EngineVersion engine = EngineVersion.ask(http, dockerHost);
+    RemoteApiVersion api = EngineApiVersion.negotiate(dockerHost, engine.version(), engine.apiVersion(),
+        engine.minApiVersion());
+    log.info("Docker engine {} at {}: speaking API {} (the engine takes {} to {}, Shoal {} to {})", engine.version(),
+        dockerHost, api.getVersion(), engine.minApiVersion().isEmpty() ? "?" : engine.minApiVersion(),
+        engine.apiVersion(), EngineApiVersion.FLOOR.getVersion(), EngineApiVersion.CEILING.getVersion());
+    return api;
+  }
+
+  private static DefaultDockerClientConfig config(String dockerHost, RemoteApiVersion api) {
+    return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).withApiVersion(api).build();
   }
 
   private static ApacheDockerHttpClient.Builder http(DefaultDockerClientConfig config) {

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's end of {@code DispatcherService/Session} (see dispatcher.proto for the contract):
  * registers, heartbeats every period the dispatcher asks for, hands each assignment set to the
- * {@link TaskManager}, and sends queued task statuses. When the stream fails it reconnects with
- * a capped, jittered backoff (200 ms → 2 s) and registers again; containers keep running
+ * {@link TaskManager}, and sends queued task statuses. When the stream fails it reconnects, to the
+ * next of its dispatchers ({@link DispatcherEndpoints}), with a capped, jittered backoff
+ * (200 ms → 2 s) and registers again; containers keep running
  * meanwhile and statuses wait in the {@link StatusQueue}. Statuses are sent while the stream is ready (the
  * dispatcher reads them): the rest wait in the queue, not in gRPC's buffers. A complete
  * assignment set that comes in parts is applied once its last part is in.
@@ -57,7 +58,7 @@ public final class DispatcherSession implements AutoCloseable {
    */
   static final int MAX_MESSAGE_BYTES = 4 << 20;
 
-  private final DispatcherServiceGrpc.DispatcherServiceStub stub;
+  private final DispatcherEndpoints dispatchers;
   private final LocalNode node;
   private final ContainerEngine engine;
   private final TaskManager tasks;
@@ -86,19 +87,17 @@ public final class DispatcherSession implements AutoCloseable {
   /** As above; each network map goes to {@code networks}. */
   public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
       StatusQueue statuses, SessionIdentity identity, NetworkMapSink networks) {
-    this(dispatcher, node, engine, tasks, statuses, identity, networks, new FileDataStore());
+    this(DispatcherEndpoints.of(dispatcher), node, engine, tasks, statuses, identity, networks, new FileDataStore());
   }
 
-  /** As above; the data of secrets and configs goes to {@code fileData}. */
+  /** As above, with any of {@code dispatchers}; the data of secrets and configs goes to {@code fileData}. */
   @Inject
-  public DispatcherSession(Channel dispatcher, LocalNode node, ContainerEngine engine, TaskManager tasks,
+  public DispatcherSession(DispatcherEndpoints dispatchers, LocalNode node, ContainerEngine engine, TaskManager tasks,
       StatusQueue statuses, SessionIdentity identity, NetworkMapSink networks, FileDataStore fileData) {
     this.fileData = fileData;
     this.identity = identity;
     this.networks = networks;
-    this.stub = DispatcherServiceGrpc.newStub(dispatcher)
-        .withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    this.dispatchers = dispatchers;
     this.node = node;
     this.engine = engine;
     this.tasks = tasks;
@@ -147,11 +146,14 @@ public final class DispatcherSession implements AutoCloseable {
     }
     Stream stream = new Stream();
     current = stream;
-    stub.session(stream);
+    DispatcherServiceGrpc.newStub(dispatchers.channel())
+        .withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES)
+        .session(stream);
     stream.send(SessionRequest.newBuilder()
         .setRegister(RegisterNode.newBuilder().setNodeId(node.id()).setDescription(description))
         .build());
-    log.debug("node {} registering with the dispatcher", node.id());
+    log.debug("node {} registering with the dispatcher {}", node.id(), dispatchers.address());
   }
 
   private NodeDescription describe() {
@@ -275,8 +277,11 @@ public final class DispatcherSession implements AutoCloseable {
       return;
     }
     Status status = error == null ? Status.OK : Status.fromThrowable(error);
-    log.warn("session with the dispatcher {} ({}); reconnecting",
-        error == null ? "ended by the dispatcher" : "failed", error == null ? "completed" : status);
+    String left = dispatchers.address();
+    dispatchers.moveOn();
+    log.warn("session with the dispatcher {} {} ({}); reconnecting{}", left,
+        error == null ? "ended by the dispatcher" : "failed", error == null ? "completed" : status,
+        dispatchers.size() > 1 ? " to the dispatcher " + dispatchers.address() : "");
     retry();
   }
 

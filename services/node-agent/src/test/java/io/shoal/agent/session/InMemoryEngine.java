@@ -5,7 +5,7 @@ import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.ContainerObservation;
 import io.shoal.agent.exec.EngineInfo;
-import io.shoal.agent.exec.ImageReference;
+import io.shoal.common.registry.ImageReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

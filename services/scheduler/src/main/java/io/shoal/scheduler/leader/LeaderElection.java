@@ -57,6 +57,8 @@ public final class LeaderElection implements AutoCloseable {
   private String term;
   /** Set while this instance leads. Guarded by lock. */
   private ScheduledFuture<?> renewal;
+  /** When the lease was last granted or renewed (System.nanoTime): it lasts the TTL from there. */
+  private volatile long renewedAt;
   private volatile boolean closed;
 
   public LeaderElection(EtcdStore store, String id, Duration ttl, Runnable onLost) {
@@ -84,6 +86,7 @@ public final class LeaderElection implements AutoCloseable {
   public void awaitLeadership() throws InterruptedException {
     Optional<String> seen = Optional.empty();
     while (!closed) {
+      long granted = System.nanoTime();
       long lease = store.grantLease(Math.max(1, ttl.toSeconds()));
       String value = id + "#" + Long.toHexString(lease);
       try {
@@ -92,6 +95,7 @@ public final class LeaderElection implements AutoCloseable {
         synchronized (lock) {
           leaseId = lease;
           term = value;
+          renewedAt = granted;
           renewal = renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
         }
         log.info("scheduler {} is the leader", id);
@@ -121,10 +125,17 @@ public final class LeaderElection implements AutoCloseable {
     }
     boolean alive;
     try {
+      long asked = System.nanoTime();
       alive = store.keepAlive(lease) && store.getString(KEY).filter(current::equals).isPresent();
+      renewedAt = asked;
     } catch (RuntimeException e) {
-      log.warn("could not renew the leader lease: {}", e.toString());
-      return; // try again at the next tick; the lease outlives a few missed renewals
+      if (System.nanoTime() - renewedAt < ttl.toNanos()) {
+        log.warn("could not renew the leader lease: {}", e.toString());
+        return; // try again at the next tick; the lease outlives a few missed renewals
+      }
+      // etcd has not answered for the lease's whole TTL: it has expired there, whatever etcd says later.
+      log.warn("could not renew the leader lease for {} ms, its TTL: {}", ttl.toMillis(), e.toString());
+      alive = false;
     }
     if (!alive && !closed) {
       log.error("scheduler {} lost the leadership (its lease expired or its key is gone)", id);

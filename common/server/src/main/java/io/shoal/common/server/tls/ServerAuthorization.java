@@ -25,6 +25,7 @@ public final class ServerAuthorization {
     CallPolicy policy = rules
         .allow("grpc.health.v1.Health", Role.WORKER, Role.MANAGER)
         .allow("grpc.reflection.v1.ServerReflection", Role.MANAGER)
+        .allow("grpc.reflection.v1alpha.ServerReflection", Role.MANAGER)
         .build();
     return List.of(new AuthorizationInterceptor(policy, revoked, new CallRefusalLog(telemetry.meter(service))));
   }
