@@ -108,7 +108,23 @@ public abstract class CliCommand implements Callable<Integer> {
     return failed ? 1 : 0;
   }
 
-  /** Waits for convergence, drawing progress unless {@code quiet}. */
+  /**
+   * How long a converged service that sets no --update-monitor is watched for failing tasks:
+   * Swarm's 5 s, or {@code SHOAL_VERIFY_PERIOD} (a Go duration; the tests shorten it).
+   */
+  private static Duration verifyPeriod(CliContext ctx) {
+    String set = ctx.env().get("SHOAL_VERIFY_PERIOD");
+    if (set == null || set.isBlank()) {
+      return ConvergenceWaiter.DEFAULT_MONITOR;
+    }
+    try {
+      return io.shoal.common.time.GoDuration.parse(set.strip());
+    } catch (IllegalArgumentException e) {
+      throw new CliException("SHOAL_VERIFY_PERIOD: " + e.getMessage());
+    }
+  }
+
+  /** Waits for convergence, then for the monitor period, drawing progress unless {@code quiet}. */
   protected void awaitConvergence(String serviceId, String name, Duration timeout, boolean quiet)
       throws InterruptedException {
     awaitConvergence(serviceId, name, timeout, quiet, false);
@@ -120,7 +136,7 @@ public abstract class CliCommand implements Callable<Integer> {
     CliContext ctx = context();
     ConvergenceWaiter waiter =
         new ConvergenceWaiter(
-            control(), ctx.clock(), ctx.pause(), ctx.pollInterval(), cli().target());
+            control(), ctx.clock(), ctx.pause(), ctx.pollInterval(), cli().target(), verifyPeriod(ctx));
     waiter.await(serviceId, name, timeout, quiet ? null : new ProgressRenderer(out(), ctx.tty()), update);
   }
 }

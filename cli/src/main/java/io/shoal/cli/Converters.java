@@ -1,7 +1,7 @@
 package io.shoal.cli;
 
 import io.shoal.api.v1.PortConfig;
-import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.GoDuration;
 import io.shoal.cli.parse.PortSpec;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;

@@ -8,6 +8,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.cli.CliException;
+import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.registry.ImageReference;
 import io.shoal.common.registry.RegistryAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -148,17 +149,17 @@ public final class DockerConfig {
   }
 
   /**
-   * The registry an image reference names, by Docker's rule: a first path component with a
-   * '.', a ':' or an upper-case letter, or {@code localhost}, is a registry; otherwise Docker Hub.
+   * The registry an image reference names ({@link ImageReference}, Docker's rule: a first path
+   * component with a '.', a ':' or an upper-case letter, or {@code localhost}, is a registry;
+   * otherwise Docker Hub).
+   *
+   * @throws CliException naming what is wrong with a malformed reference
    */
   public static String registryOf(String image) {
-    int slash = image.indexOf('/');
-    if (slash <= 0) {
-      return RegistryAddress.DOCKER_HUB;
+    try {
+      return RegistryAddress.normalize(ImageReference.parse(image, "image").registry());
+    } catch (InvalidArgumentException e) {
+      throw new CliException(e.getMessage(), e);
     }
-    String first = image.substring(0, slash);
-    boolean host = first.contains(".") || first.contains(":") || first.equals("localhost")
-        || !first.equals(first.toLowerCase(Locale.ROOT));
-    return host ? RegistryAddress.normalize(first) : RegistryAddress.DOCKER_HUB;
   }
 }

@@ -11,14 +11,17 @@ import io.shoal.cli.ErrorMessages;
 import io.shoal.cli.client.ChangeSignal;
 import io.shoal.cli.client.ControlClient;
 import io.shoal.cli.client.ServiceWatch;
-import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Waits until a service converges ({@link Convergence}), reading GetService and ListTasks (and
+ * Waits until a service converges ({@link Convergence}) and stays so for its monitor period, as
+ * Docker's CLI does: the service's {@code --update-monitor}, else {@link #DEFAULT_MONITOR}; a
+ * task that fails meanwhile is reported ("Detected task failure") and the wait goes on until the
+ * service is stable again, or the timeout. It reads GetService and ListTasks (and
  * ListNodes for a global service) each time WatchService tells of a change, at least every poll
  * interval, drawing each read, and gives up after a timeout. So convergence is seen when it is
  * stored, not at the next tick of a poll (which cost 100 ms on average at 200 ms). The service is
@@ -32,12 +35,18 @@ public final class ConvergenceWaiter {
   private final Pause pause;
   private final Duration pollInterval;
   private final String target;
+  private final Duration defaultMonitor;
+
+  /** Swarm's default --update-monitor, which Docker's CLI also waits after convergence. */
+  public static final Duration DEFAULT_MONITOR = Duration.ofSeconds(5);
 
   /**
    * @param target the control address, named if polls fail until the timeout
+   * @param defaultMonitor how long to watch a converged service that sets no --update-monitor
    */
-  public ConvergenceWaiter(
-      ControlClient control, Clock clock, Pause pause, Duration pollInterval, String target) {
+  public ConvergenceWaiter(ControlClient control, Clock clock, Pause pause, Duration pollInterval, String target,
+      Duration defaultMonitor) {
+    this.defaultMonitor = defaultMonitor;
     this.control = control;
     this.clock = clock;
     this.pause = pause;
@@ -70,6 +79,8 @@ public final class ConvergenceWaiter {
     StatusRuntimeException lastFailure = null;
     ChangeSignal changes = new ChangeSignal();
     ServiceWatch watch = null;
+    Instant convergedAt = null;
+    Duration wait = pollInterval;
     try {
       while (true) {
         if (watch == null || watch.ended()) {
@@ -84,11 +95,27 @@ public final class ConvergenceWaiter {
           if (renderer != null) {
             renderer.draw(last);
           }
+          wait = pollInterval;
           if (last.done()) {
-            if (renderer != null) {
-              renderer.finish("verify: Service converged");
+            Instant now = clock.instant();
+            convergedAt = convergedAt == null ? now : convergedAt;
+            Duration left = monitor(service).minus(Duration.between(convergedAt, now));
+            if (left.isNegative() || left.isZero()) {
+              if (renderer != null) {
+                renderer.finish("verify: Service converged");
+              }
+              return;
             }
-            return;
+            if (renderer != null) {
+              long seconds = (left.toMillis() + 999) / 1000;
+              renderer.verify("Waiting " + seconds + " seconds to verify that tasks are stable...");
+            }
+            wait = left.compareTo(pollInterval) < 0 ? left : pollInterval;
+          } else if (convergedAt != null) {
+            convergedAt = null;
+            if (renderer != null) {
+              renderer.verify("Detected task failure");
+            }
           }
         } catch (StatusRuntimeException e) {
           lastFailure = unreachable(e, name);
@@ -97,7 +124,7 @@ public final class ConvergenceWaiter {
         if (left.isNegative() || left.isZero()) {
           throw timedOut(name, timeout, last, lastFailure);
         }
-        pause.pause(left.compareTo(pollInterval) < 0 ? left : pollInterval, changes, seen);
+        pause.pause(left.compareTo(wait) < 0 ? left : wait, changes, seen);
       }
     } finally {
       if (watch != null) {
@@ -128,6 +155,12 @@ public final class ConvergenceWaiter {
       }
       default -> { }
     }
+  }
+
+  private Duration monitor(Service service) {
+    com.google.protobuf.Duration set = service.getSpec().getUpdateConfig().getMonitor();
+    return set.getSeconds() > 0 || set.getNanos() > 0
+        ? Duration.ofSeconds(set.getSeconds(), set.getNanos()) : defaultMonitor;
   }
 
   private Convergence.Snapshot read(Service service) {

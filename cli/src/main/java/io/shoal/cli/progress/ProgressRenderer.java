@@ -52,6 +52,9 @@ public final class ProgressRenderer {
   private final boolean tty;
   private int drawnLines;
   private final Map<String, String> printed = new HashMap<>();
+  /** The stability wait's line under the bars ("Waiting 5 seconds…"), once it started. */
+  private String verify;
+  private Convergence.Snapshot lastSnapshot;
 
   public ProgressRenderer(PrintWriter out, boolean tty) {
     this.out = out;
@@ -60,7 +63,11 @@ public final class ProgressRenderer {
 
   /** Shows the latest state of the wait. */
   public void draw(Convergence.Snapshot snapshot) {
+    lastSnapshot = snapshot;
     List<String[]> lines = lines(snapshot);
+    if (verify != null) {
+      lines.add(new String[] {"verify", "verify: " + verify});
+    }
     if (tty) {
       StringBuilder s = new StringBuilder();
       if (drawnLines > 0) {
@@ -82,11 +89,30 @@ public final class ProgressRenderer {
     out.flush();
   }
 
-  /** The closing line ("verify: Service converged"), below the progress block. */
+  /** The stability wait's state (Docker's "verify: …" line), shown under the bars. */
+  public void verify(String text) {
+    if (text.equals(verify)) {
+      return;
+    }
+    verify = text;
+    if (lastSnapshot != null) {
+      draw(lastSnapshot);
+    }
+  }
+
+  /**
+   * The closing line ("verify: Service converged"): on a terminal it takes the place of the
+   * stability wait's line; otherwise it goes below.
+   */
   public void finish(String text) {
-    out.println(text);
-    out.flush();
+    if (tty && verify != null && lastSnapshot != null && text.startsWith("verify: ")) {
+      verify(text.substring("verify: ".length()));
+    } else {
+      out.println(text);
+      out.flush();
+    }
     drawnLines = 0;
+    verify = null;
   }
 
   /** Pairs of (key, text); the key tells which line a text replaces when not on a terminal. */

@@ -3,7 +3,7 @@ package io.shoal.cli.service;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.HealthConfig;
 import io.shoal.api.v1.Mount;
-import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.GoDuration;
 import java.io.PrintWriter;
 import java.util.Locale;
 

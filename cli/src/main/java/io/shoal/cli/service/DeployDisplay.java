@@ -7,7 +7,7 @@ import io.shoal.api.v1.UpdateConfig;
 import io.shoal.api.v1.UpdateState;
 import io.shoal.api.v1.UpdateStatus;
 import io.shoal.cli.format.HumanDuration;
-import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.GoDuration;
 import io.shoal.common.time.Timestamps;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.Service;
 import io.shoal.api.v1.ServiceSpec;
 import io.shoal.cli.CliCommand;
-import io.shoal.cli.parse.GoDuration;
+import io.shoal.common.time.GoDuration;
 import io.shoal.cli.parse.PortSpec;
 import java.io.PrintWriter;
 import java.time.Duration;

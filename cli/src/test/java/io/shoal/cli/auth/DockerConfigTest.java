@@ -99,7 +99,7 @@ class DockerConfigTest {
       "user/app, docker.io",
       "docker.io/library/busybox, docker.io",
       "index.docker.io/library/busybox, docker.io",
-      "127.0.0.1:5000/team/app:1@sha256:abc, 127.0.0.1:5000",
+      "127.0.0.1:5000/team/app:1@sha256:cafee199e5444a05c7ab1bca13ed359a679319b432500207c41ebebe5279bc9a, 127.0.0.1:5000",
       "localhost/app, localhost",
       "registry.example.com/a/b, registry.example.com",
       "UPPER/app, UPPER",

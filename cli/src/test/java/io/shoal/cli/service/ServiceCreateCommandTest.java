@@ -351,7 +351,61 @@ class ServiceCreateCommandTest {
     cli.control().simulateScheduler(true);
     Result r = cli.run("service", "create", "--name", "web", "nginx");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("\033[2A").endsWith("verify: Service converged\n");
+    // The stability wait's line is redrawn in place under the bars, and turns into the verdict.
+    assertThat(r.out()).contains("\033[2A").contains("\033[3A")
+        .contains("verify: Waiting 5 seconds to verify that tasks are stable...\n")
+        .endsWith("verify: Service converged\n\033[J");
+  }
+
+  @Test
+  void waitsTheMonitorPeriodAfterConvergenceAsDockerDoes() {
+    cli.control().simulateScheduler(true);
+    Result r = cli.run("service", "create", "--name", "web", "nginx");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outLines()).containsSubsequence(
+        "overall progress: 1 out of 1 tasks",
+        "verify: Waiting 5 seconds to verify that tasks are stable...",
+        "verify: Waiting 1 seconds to verify that tasks are stable...",
+        "verify: Service converged");
+    // 5 s of 200 ms polls on the fake clock, after the steps to RUNNING.
+    assertThat(cli.sleeps()).isGreaterThanOrEqualTo(25);
+  }
+
+  @Test
+  void theServicesOwnUpdateMonitorIsTheStabilityWait() {
+    cli.control().simulateScheduler(true);
+    Result r = cli.run("service", "create", "--name", "web", "--update-monitor", "2s", "nginx");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outLines()).contains("verify: Waiting 2 seconds to verify that tasks are stable...")
+        .doesNotContain("verify: Waiting 3 seconds to verify that tasks are stable...");
+  }
+
+  @Test
+  void aTaskThatCrashesWithinTheMonitorPeriodIsReportedAndTheWaitGoesOn() {
+    cli.control().simulateScheduler(true);
+    cli.control().crashOnceAfterRunning(3);
+    Result r = cli.run("service", "create", "--name", "web", "nginx");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.outLines()).containsSubsequence(
+        "verify: Waiting 5 seconds to verify that tasks are stable...",
+        "verify: Detected task failure",
+        "overall progress: 1 out of 1 tasks",
+        "verify: Waiting 5 seconds to verify that tasks are stable...",
+        "verify: Service converged");
+    assertThat(cli.control().tasks()).extracting(t -> t.getStatus().getState())
+        .containsExactlyInAnyOrder(TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_RUNNING);
+  }
+
+  @Test
+  void detachSkipsTheStabilityWait() {
+    cli.control().simulateScheduler(true);
+    Result r = cli.run("service", "create", "--name", "web", "--detach", "nginx");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).doesNotContain("verify:");
   }
 
   private static PortConfig port(int published, int target, Protocol protocol, PublishMode mode) {

@@ -124,6 +124,8 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   private boolean simulateScheduler;
   private TaskState stopAt = TaskState.TASK_STATE_RUNNING;
   private String failAtStartingWith;
+  /** Reads of a RUNNING task before it crashes, once (0: never). */
+  private int crashAfterReads;
 
   public FakeControlService(Clock clock) {
     this.clock = clock;
@@ -218,6 +220,11 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   }
 
   /** The simulated tasks fail when starting, with this error; each is replaced by a new one. */
+  /** The first task to run crashes once, after {@code reads} more scheduling steps see it running. */
+  public synchronized void crashOnceAfterRunning(int reads) {
+    this.crashAfterReads = reads;
+  }
+
   public synchronized void failAtStarting(String err) {
     this.failAtStartingWith = err;
   }
@@ -768,6 +775,11 @@ public final class FakeControlService extends ControlServiceGrpc.ControlServiceI
   private void advance(int index) {
     Task t = tasks.get(index);
     TaskState state = t.getStatus().getState();
+    if (state == TaskState.TASK_STATE_RUNNING && crashAfterReads > 0 && --crashAfterReads == 0) {
+      tasks.set(index, t.toBuilder().setStatus(status(TaskState.TASK_STATE_FAILED, "task: non-zero exit (1)"))
+          .setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build());
+      return;
+    }
     if (state == stopAt || !LIFE.contains(state)) {
       return;
     }

@@ -1,5 +1,7 @@
 package io.shoal.registry;
 
+import io.shoal.common.registry.ImageReference;
+
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.ResolveImageRequest;
 import io.shoal.api.v1.ResolveImageResponse;

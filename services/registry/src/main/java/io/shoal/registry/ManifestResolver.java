@@ -1,5 +1,7 @@
 package io.shoal.registry;
 
+import io.shoal.common.registry.ImageReference;
+
 import io.shoal.api.v1.RegistryAuth;
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +49,6 @@ public final class ManifestResolver {
           "application/vnd.docker.distribution.manifest.v2+json",
           "application/vnd.oci.image.manifest.v1+json");
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)\\s*=\\s*(?:\"([^\"]*)\"|([^\\s,]+))");
-  private static final Pattern TOKEN = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"");
 
   /** The registry could not tell the digest: unreachable, unknown tag, or refused. */
   public static final class UnresolvedException extends Exception {
@@ -182,11 +183,8 @@ public final class ManifestResolver {
     if (response.statusCode() != 200) {
       throw new UnresolvedException("token endpoint of registry " + ref.registry() + " answered " + response.statusCode());
     }
-    Matcher token = TOKEN.matcher(new String(response.body(), StandardCharsets.UTF_8));
-    if (!token.find()) {
-      throw new UnresolvedException("token endpoint of registry " + ref.registry() + " sent no token");
-    }
-    return token.group(1);
+    return TokenResponse.token(response.body()).orElseThrow(() ->
+        new UnresolvedException("token endpoint of registry " + ref.registry() + " sent no token"));
   }
 
   private static String refused(ImageReference ref, Optional<RegistryAuth> auth, String who) {

@@ -1,5 +1,7 @@
 package io.shoal.registry;
 
+import io.shoal.common.registry.ImageReference;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -28,7 +28,7 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.ContainerObservation;
 import io.shoal.agent.exec.EngineException;
 import io.shoal.agent.exec.EngineInfo;
-import io.shoal.agent.exec.ImageReference;
+import io.shoal.common.registry.ImageReference;
 import io.shoal.common.backoff.Backoff;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -208,7 +208,7 @@ public final class DockerEngine implements ContainerEngine {
   @Override
   public void pull(ImageReference image, Optional<io.shoal.api.v1.RegistryAuth> auth) {
     try {
-      var cmd = docker.pullImageCmd(image.name()).withTag(image.pullTag());
+      var cmd = docker.pullImageCmd(image.familiarName()).withTag(image.pullTag());
       auth.ifPresent(a -> cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig()
           .withRegistryAddress(a.getServerAddress()).withUsername(a.getUsername()).withPassword(a.getPassword())));
       PullCallback pull = cmd.exec(new PullCallback());

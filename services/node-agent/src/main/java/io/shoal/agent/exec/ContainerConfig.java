@@ -1,5 +1,7 @@
 package io.shoal.agent.exec;
 
+import io.shoal.common.registry.ImageReference;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.shoal.agent.exec;
 
+import io.shoal.common.registry.ImageReference;
+
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.PortConfig;
 import io.shoal.api.v1.PublishMode;
@@ -63,7 +65,7 @@ public final class ContainerConfigs {
     }
     return new ContainerConfig(
         containerName(task),
-        ImageReference.parse(spec.getImage()),
+        ImageReference.parse(spec.getImage(), "ContainerSpec.image"),
         spec.getArgsList(),
         env(spec.getEnvList()),
         spec.getWorkdir(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shoal.agent.exec.EngineException;
-import io.shoal.agent.exec.ImageReference;
+import io.shoal.common.registry.ImageReference;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.testing.Commands;
 import io.shoal.testing.DockerTestEngine;
@@ -95,7 +95,7 @@ class DockerDeadlinesIT {
       StringBuilder seen = new StringBuilder();
       for (Runnable call : List.<Runnable>of(
           () -> engine.listContainers(Map.of()),
-          () -> engine.pull(ImageReference.parse("127.0.0.1:5000/shoal-test/frozen:1")))) {
+          () -> engine.pull(ImageReference.parse("127.0.0.1:5000/shoal-test/frozen:1", "image")))) {
         try {
           call.run();
           seen.append("answered\n");

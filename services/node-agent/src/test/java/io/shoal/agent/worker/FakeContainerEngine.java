@@ -6,7 +6,7 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.ContainerObservation;
 import io.shoal.agent.exec.EngineException;
 import io.shoal.agent.exec.EngineInfo;
-import io.shoal.agent.exec.ImageReference;
+import io.shoal.common.registry.ImageReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +81,7 @@ final class FakeContainerEngine implements ContainerEngine {
 
   private synchronized void pulled(ImageReference image) {
     pulls.add(image.forEngine());
-    if (image.name().contains("missing")) {
+    if (image.familiarName().contains("missing")) {
       throw new EngineException("manifest unknown");
     }
     images.add(image.forEngine());

@@ -16,7 +16,7 @@ import io.shoal.common.registry.RegistryAddress;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.task.TaskStates;
-import io.shoal.registry.ImageReference;
+import io.shoal.common.registry.ImageReference;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.slf4j.Logger;

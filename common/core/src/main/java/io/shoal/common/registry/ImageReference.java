@@ -1,13 +1,12 @@
-package io.shoal.registry;
+package io.shoal.common.registry;
 
 import io.shoal.common.errors.InvalidArgumentException;
-import io.shoal.common.registry.RegistryAddress;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A parsed Docker image reference, {@code [registry[:port]/]path[:tag][@digest]}, following the
- * grammar of Docker's reference package: a first component is a registry when it holds a '.' or
+ * A parsed Docker image reference, {@code [registry[:port]/]path[:tag][@digest]}: the one grammar
+ * of the CLI, control, the registry service and the agents. It follows Docker's reference package: a first component is a registry when it holds a '.' or
  * a ':' or is {@code localhost}; otherwise the registry is docker.io, where one-component paths
  * live under {@code library/}. A reference with neither tag nor digest means {@code :latest}.
  */
@@ -175,8 +174,28 @@ public record ImageReference(String registry, String path, String tag, String di
     return s.toString();
   }
 
+  /** As users write it: {@link #familiarString}. */
+  @Override
+  public String toString() {
+    return familiarString();
+  }
+
   public ImageReference withDigest(String newDigest) {
     return new ImageReference(registry, path, tag, newDigest);
+  }
+
+  /**
+   * What an engine runs and looks up: {@code name@digest} when pinned (the tag is only
+   * informative once the digest is known, and the engine would otherwise check the tag again),
+   * else {@code name:tag}; the name in familiar form, as the engine names it.
+   */
+  public String forEngine() {
+    return hasDigest() ? familiarName() + "@" + digest : familiarName() + ":" + tag;
+  }
+
+  /** The {@code tag} parameter of an engine pull of {@link #familiarName}: the digest when pinned, else the tag. */
+  public String pullTag() {
+    return hasDigest() ? digest : tag;
   }
 
   /** The host (and port) to talk to: Docker Hub's API lives on registry-1.docker.io. */

@@ -1,4 +1,4 @@
-package io.shoal.cli.parse;
+package io.shoal.common.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.shoal.registry;
+package io.shoal.common.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -259,5 +259,25 @@ class ImageReferenceTest {
   void docker_hub_api_lives_on_registry_1() {
     assertThat(ImageReference.parse("busybox", "image").apiHost()).isEqualTo("registry-1.docker.io");
     assertThat(ImageReference.parse("127.0.0.1:5000/a", "image").apiHost()).isEqualTo("127.0.0.1:5000");
+  }
+
+  private static final String PINNED = "sha256:cafee199e5444a05c7ab1bca13ed359a679319b432500207c41ebebe5279bc9a";
+
+  /** What the agent hands the engine: pinned runs and pulls by digest (the tag dropped), else the tag. */
+  @ParameterizedTest(name = "{0} → engine {1}, pull tag {2}")
+  @CsvSource({
+      "127.0.0.1:5000/team/web:1@" + PINNED + ", 127.0.0.1:5000/team/web@" + PINNED + ", " + PINNED,
+      "127.0.0.1:5000/team/web@" + PINNED + ",   127.0.0.1:5000/team/web@" + PINNED + ", " + PINNED,
+      "localhost/web:2@" + PINNED + ",            localhost/web@" + PINNED + ",            " + PINNED,
+      "127.0.0.1:5000/team/web:1,                 127.0.0.1:5000/team/web:1,              1",
+      "127.0.0.1:5000/team/web,                   127.0.0.1:5000/team/web:latest,         latest",
+      "busybox,                                   busybox:latest,                         latest",
+      "docker.io/library/busybox:1.36,            busybox:1.36,                           1.36",
+      "registry.example.com:443/a/b/c:v1.2-rc,    registry.example.com:443/a/b/c:v1.2-rc, v1.2-rc",
+  })
+  void forTheEngine(String spec, String engine, String pullTag) {
+    ImageReference ref = ImageReference.parse(spec, "image");
+    assertThat(ref.forEngine()).isEqualTo(engine);
+    assertThat(ref.pullTag()).isEqualTo(pullTag);
   }
 }
