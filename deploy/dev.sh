@@ -69,6 +69,11 @@ ensure_packages() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v npx >/dev/null || missing+=(npm)
+  # clients/generate.sh's Python client: protoc, gRPC's plugin, and Debian's Python runtime.
+  command -v protoc >/dev/null || missing+=(protobuf-compiler)
+  [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
+  [ -d /usr/lib/python3/dist-packages/grpc ] || missing+=(python3-grpcio)
+  [ -d /usr/lib/python3/dist-packages/google/protobuf ] || missing+=(python3-protobuf)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
