@@ -622,6 +622,8 @@ cmd_test() {
   bash "$ROOT/deploy/test/lab_test.sh"
   say "linting the API (buf lint, STANDARD rules)"
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
+  say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
+  bash "$ROOT/deploy/test/api_breaking.sh"
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }
