@@ -33,6 +33,7 @@ public final class ServiceMain {
   /** As {@link #run(String, AutoCloseable, Runnable)}, closing {@code after} (if not null) after the service. */
   public static void run(String name, AutoCloseable service, Runnable start, AutoCloseable after)
       throws InterruptedException {
+    JulBridge.install();
     try {
       start.run();
     } catch (RuntimeException e) {
