@@ -8,6 +8,8 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.shoal.common.backoff.Backoff;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -42,6 +44,11 @@ public final class StoreCache implements AutoCloseable {
   private final Map<String, Table<?>> tables = new LinkedHashMap<>();
   private final Map<Table<?>, Map<String, Message>> objects = new ConcurrentHashMap<>();
   private final Listener listener;
+  /**
+   * Between attempts to list again after a failed watch: jittered, so the many caches an etcd
+   * outage broke together (every service's, every node's mesh-proxy) do not list in lockstep.
+   */
+  private final Backoff relist = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
   private final ScheduledExecutorService retry =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -212,18 +219,22 @@ public final class StoreCache implements AutoCloseable {
     }
     if (error instanceof CompactedException) {
       log.info("watch compacted; listing again");
-    } else {
-      log.warn("watch failed ({}); listing again in 1s", error.toString());
+      retry.schedule(this::safeResync, 0, TimeUnit.MILLISECONDS);
+      return;
     }
-    retry.schedule(this::safeResync, error instanceof CompactedException ? 0 : 1, TimeUnit.SECONDS);
+    long delay = relist.next().toMillis();
+    log.warn("watch failed ({}); listing again in {} ms", error.toString(), delay);
+    retry.schedule(this::safeResync, delay, TimeUnit.MILLISECONDS);
   }
 
   private void safeResync() {
     try {
       resync();
+      relist.reset();
     } catch (RuntimeException e) {
-      log.warn("re-list failed ({}); retrying in 1s", e.toString());
-      retry.schedule(this::safeResync, 1, TimeUnit.SECONDS);
+      long delay = relist.next().toMillis();
+      log.warn("re-list failed ({}); retrying in {} ms", e.toString(), delay);
+      retry.schedule(this::safeResync, delay, TimeUnit.MILLISECONDS);
     }
   }
 
