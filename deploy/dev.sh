@@ -620,7 +620,7 @@ cmd_test() {
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
   say "testing the lab of hosts (deploy/test/lab_test.sh)"
   bash "$ROOT/deploy/test/lab_test.sh"
-  say "linting the API (buf lint, STANDARD rules)"
+  say "linting the API (buf lint: STANDARD rules, and a comment on every element)"
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
   bash "$ROOT/deploy/test/api_breaking.sh"
