@@ -54,8 +54,11 @@ public final class RollbackOptions {
   /** Applies the given flags to the spec's rollback config; leaves it unset if none is given. */
   void applyTo(ServiceSpec.Builder spec) {
     if (UpdateConfigOptions.any(parallelism, delay, failureAction, monitor, maxFailureRatio, order)) {
+      // A config made now starts from Docker's flag default, parallelism 1: an unset 0 would
+      // mean "all at once" inside a config that is set.
+      Long given = parallelism == null && !spec.hasRollbackConfig() ? Long.valueOf(1) : parallelism;
       UpdateConfigOptions.apply(
-          spec.getRollbackConfigBuilder(), parallelism, delay, failureAction, monitor, maxFailureRatio, order);
+          spec.getRollbackConfigBuilder(), given, delay, failureAction, monitor, maxFailureRatio, order);
     }
   }
 }

@@ -60,6 +60,17 @@ class DeployFlagsTest {
   }
 
   @Test
+  void aConfigMadeWithoutParallelismUpdatesOneTaskAtATimeAsDockers() {
+    Result r = cli.run("service", "create", "--name", "web", "--no-resolve-image", "-d",
+        "--update-delay", "10s", "--rollback-monitor", "3s", "img:1");
+
+    assertThat(r.exitCode()).isZero();
+    ServiceSpec sent = cli.control().creates().get(0).getSpec();
+    assertThat(sent.getUpdateConfig()).isEqualTo(UpdateConfig.newBuilder().setParallelism(1).setDelay(secs(10)).build());
+    assertThat(sent.getRollbackConfig()).isEqualTo(UpdateConfig.newBuilder().setParallelism(1).setMonitor(secs(3)).build());
+  }
+
+  @Test
   void updateChangesOnlyTheFlagsGiven() {
     ServiceSpec.Builder spec = Fixtures.replicated("web", "img:1", 2).toBuilder();
     spec.setRestartPolicy(RestartPolicy.newBuilder().setMaxAttempts(5).setDelay(secs(1)));
