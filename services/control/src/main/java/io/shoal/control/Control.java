@@ -1,5 +1,7 @@
 package io.shoal.control;
 
+import io.shoal.control.events.EventLog;
+
 import io.grpc.ManagedChannel;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
@@ -39,6 +41,7 @@ public final class Control implements AutoCloseable {
   private final RevokedNodes revoked;
   private final ServiceTls tls;
   private GrpcServer grpc;
+  private final EventLog events;
   /** Health NOT_SERVING while etcd does not answer. */
   private EtcdProbe etcdProbe;
 
@@ -46,7 +49,8 @@ public final class Control implements AutoCloseable {
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
       NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
-      CaGrpcService ca, ServiceTls tls) {
+      CaGrpcService ca, ServiceTls tls, EventLog events) {
+    this.events = events;
     this.tls = tls;
     this.config = config;
     this.telemetry = telemetry;
@@ -63,6 +67,7 @@ public final class Control implements AutoCloseable {
 
   public Control start() {
     clusterCa.start();
+    events.start();
     revoked.start();
     // One port for members and for nodes joining without a certificate: the TLS layer lets
     // those in, and the interceptor lets them make the join and nothing else.
@@ -80,7 +85,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, etcdProbe, grpc, revoked, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

@@ -1,5 +1,7 @@
 package io.shoal.control;
 
+import io.shoal.control.events.EventLog;
+
 import io.shoal.control.paging.TablePager;
 import io.grpc.stub.StreamObserver;
 import io.shoal.api.v1.ControlServiceGrpc;
@@ -58,6 +60,8 @@ import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateNodeResponse;
 import io.shoal.api.v1.UpdateServiceRequest;
 import io.shoal.api.v1.UpdateServiceResponse;
+import io.shoal.api.v1.WatchEventsRequest;
+import io.shoal.api.v1.WatchEventsResponse;
 import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.errors.GrpcErrors;
@@ -91,11 +95,13 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final SecretManager secrets;
   private final ConfigManager configs;
   private final ClusterCaManager clusterCa;
+  private final EventLog events;
 
   @Inject
   ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
       NetworkManager networks, NetworkQueries networkQueries, SecretManager secrets, ConfigManager configs,
-      ClusterCaManager clusterCa) {
+      ClusterCaManager clusterCa, EventLog events) {
+    this.events = events;
     this.services = services;
     this.queries = queries;
     this.nodes = nodes;
@@ -113,11 +119,17 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
    */
   ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key,
       ClusterCaManager clusterCa) {
+    this(services, nodes, watches, key, clusterCa, new EventLog(services.store(), Clock.systemUTC()));
+  }
+
+  /** For tests: as above, with the events of {@code events} (started by the caller). */
+  ControlGrpcService(ServiceManager services, NodeManager nodes, ServiceWatches watches, ClusterKey key,
+      ClusterCaManager clusterCa, EventLog events) {
     this(services, new ServiceQueries(services.store()), nodes, watches,
         new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
         new NetworkQueries(services.store()),
         new SecretManager(services.store(), () -> key, Clock.systemUTC()),
-        new ConfigManager(services.store(), Clock.systemUTC()), clusterCa);
+        new ConfigManager(services.store(), Clock.systemUTC()), clusterCa, events);
   }
 
   /** For tests: secrets sealed under {@code key}; no CA. */
@@ -154,6 +166,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void watchService(WatchServiceRequest request, StreamObserver<WatchServiceResponse> response) {
     watches.watch(request.getService(), response);
+  }
+
+  @Override
+  public void watchEvents(WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
+    events.subscribe(request, (io.grpc.stub.ServerCallStreamObserver<WatchEventsResponse>) response);
   }
 
   @Override

@@ -30,6 +30,8 @@ final class InProcessControl implements AfterEachCallback {
   final EtcdStore store;
   final ControlServiceGrpc.ControlServiceBlockingStub stub;
   final ServiceWatches watches;
+  /** Control's events, watching etcd from the start. */
+  final io.shoal.control.events.EventLog events;
   /** The channel to control, for stubs of its own. */
   final ManagedChannel channel;
   /** The channel to the registry service control pins images through. */
@@ -55,13 +57,16 @@ final class InProcessControl implements AfterEachCallback {
     EtcdStore own = store.writingAs(Writer.CONTROL);
     ServiceManager manager = new ServiceManager(own, new ImagePinner(registry), Clock.systemUTC());
     watches = new ServiceWatches(own, new ServiceQueries(own));
-    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(own), watches, clusterKey));
+    events = new io.shoal.control.events.EventLog(own, Clock.systemUTC()).start();
+    channel = grpc.serve(new ControlGrpcService(manager, new NodeManager(own), watches, clusterKey,
+        new io.shoal.control.ca.ClusterCaManager(own, Optional.empty(), Clock.systemUTC()), events));
     stub = ControlServiceGrpc.newBlockingStub(channel);
   }
 
   @Override
   public void afterEach(ExtensionContext context) throws InterruptedException {
     grpc.afterEach(context);
+    events.close();
     store.close();
   }
 }

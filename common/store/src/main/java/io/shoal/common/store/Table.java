@@ -54,7 +54,7 @@ public final class Table<T extends Message> {
    * stop every reader of the table for ever: it is skipped as if absent, counted in
    * {@link StoreMetrics#corruptValues()}, and logged once per key.
    */
-  T decode(String key, byte[] bytes, long modRevision) {
+  public T decode(String key, byte[] bytes, long modRevision) {
     try {
       @SuppressWarnings("unchecked")
       T withVersion =

@@ -1,0 +1,88 @@
+package io.shoal.control.events;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.shoal.api.v1.Event;
+import io.shoal.api.v1.WatchEventsResponse;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One WatchEvents call: the events its filter passes wait in a queue of at most {@link
+ * #MAX_PENDING} and go out while gRPC says the caller reads (isReady). A caller that falls that
+ * far behind is ended with RESOURCE_EXHAUSTED naming the revision to resume after, so it costs
+ * control a bounded queue, never a growing one.
+ */
+final class Subscription {
+  static final int MAX_PENDING = 1_000;
+
+  private final ServerCallStreamObserver<WatchEventsResponse> call;
+  private final EventFilter filter;
+  private final Consumer<Subscription> onEnd;
+  // Guarded by this.
+  private final ArrayDeque<Event> pending = new ArrayDeque<>();
+  private long lastSent;
+  private boolean ended;
+
+  Subscription(ServerCallStreamObserver<WatchEventsResponse> call, EventFilter filter, Consumer<Subscription> onEnd) {
+    this.call = call;
+    this.filter = filter;
+    this.onEnd = onEnd;
+  }
+
+  /** Starts sending: what was offered so far, and later events as the caller reads. */
+  void start() {
+    call.setOnCancelHandler(() -> {
+      synchronized (this) {
+        ended = true;
+        pending.clear();
+      }
+      onEnd.accept(this);
+    });
+    call.setOnReadyHandler(this::drain);
+    drain();
+  }
+
+  void offer(List<Event> events) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      for (Event e : events) {
+        if (filter.matches(e)) {
+          pending.addLast(e);
+        }
+      }
+      if (pending.size() > MAX_PENDING) {
+        end(Status.RESOURCE_EXHAUSTED.withDescription(MAX_PENDING + " events waited for this caller, which reads"
+            + " more slowly than they come; watch again with after_revision " + lastSent + " to go on"));
+        return;
+      }
+    }
+    drain();
+  }
+
+  private synchronized void drain() {
+    while (!ended && !pending.isEmpty() && call.isReady()) {
+      Event e = pending.removeFirst();
+      call.onNext(WatchEventsResponse.newBuilder().setEvent(e).build());
+      lastSent = e.getRevision();
+    }
+  }
+
+  /** Ends the call with {@code status}. */
+  void end(Status status) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      pending.clear();
+      if (!call.isCancelled()) {
+        call.onError(status.asRuntimeException());
+      }
+    }
+    onEnd.accept(this);
+  }
+}

@@ -1,0 +1,159 @@
+package io.shoal.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.shoal.api.v1.ContainerSpec;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.api.v1.CreateServiceRequest;
+import io.shoal.api.v1.DeleteServiceRequest;
+import io.shoal.api.v1.Event;
+import io.shoal.api.v1.EventFilter;
+import io.shoal.api.v1.ReplicatedService;
+import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceSpec;
+import io.shoal.api.v1.Task;
+import io.shoal.api.v1.TaskState;
+import io.shoal.api.v1.TaskStatus;
+import io.shoal.api.v1.WatchEventsRequest;
+import io.shoal.api.v1.WatchEventsResponse;
+import io.shoal.common.store.Tables;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** WatchEvents on a real etcd: what users and the scheduler write comes out as Docker's events. */
+class ControlEventsIT {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  @RegisterExtension final InProcessControl control = new InProcessControl();
+
+  @Test
+  void aServiceAndItsTaskComeOutAsEventsInOrderAndAFilterKeepsOnlyWhatItNames() throws Exception {
+    Events all = watch(WatchEventsRequest.getDefaultInstance());
+    Events servicesOnly = watch(WatchEventsRequest.newBuilder().addFilters(filter("type", "service")).build());
+    awaitSubscribers(2);
+
+    Service web = create("ev-web");
+    writeTask(web, "ev-task-1", TaskState.TASK_STATE_NEW);
+    writeTask(web, "ev-task-1", TaskState.TASK_STATE_RUNNING);
+    control.stub.deleteService(DeleteServiceRequest.newBuilder().setService("ev-web").build());
+
+    Event created = all.next();
+    assertThat(created.getType() + " " + created.getAction() + " " + created.getName()).isEqualTo("service create ev-web");
+    assertThat(created.getId()).isEqualTo(web.getId());
+    Event task = all.next();
+    assertThat(task.getType() + " " + task.getAction() + " " + task.getName()).isEqualTo("task create ev-web.1");
+    Event running = all.next();
+    assertThat(running.getAttributesMap()).containsEntry("state.old", "new").containsEntry("state.new", "running");
+    assertThat(running.getRevision()).isGreaterThan(task.getRevision());
+    assertThat(all.next().getAction()).isEqualTo("remove");
+
+    assertThat(servicesOnly.next().getAction()).isEqualTo("create");
+    assertThat(servicesOnly.next().getAction()).isEqualTo("remove");
+  }
+
+  @Test
+  void aCallerResumesAfterTheLastRevisionItSawAndMissesNothing() throws Exception {
+    Service web = create("ev-resume");
+    writeTask(web, "ev-resume-1", TaskState.TASK_STATE_NEW);
+    Events first = watch(WatchEventsRequest.newBuilder().setSince(io.shoal.common.time.Timestamps.toTimestamp(
+        java.time.Instant.EPOCH)).addFilters(filter("name", "ev-resume")).build());
+    Event created = first.next();
+    assertThat(created.getAction()).isEqualTo("create");
+    first.call.cancel("done", null);
+
+    Events resumed = watch(WatchEventsRequest.newBuilder().setAfterRevision(created.getRevision())
+        .addFilters(filter("name", "ev-resume")).build());
+    Event next = resumed.next();
+    assertThat(next.getType() + " " + next.getName()).isEqualTo("task ev-resume.1");
+  }
+
+  @Test
+  void badFiltersAndForgottenRevisionsAreRefusedSayingWhy() throws Exception {
+    Status unknown = watch(WatchEventsRequest.newBuilder().addFilters(filter("label", "x")).build()).failure();
+    assertThat(unknown.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(unknown.getDescription()).isEqualTo("filters: unknown filter key \"label\" (type, name, id, event)");
+
+    Status old = watch(WatchEventsRequest.newBuilder().setAfterRevision(1).build()).failure();
+    assertThat(old.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+    assertThat(old.getDescription()).startsWith("events after revision 1 are no longer kept");
+  }
+
+  private static EventFilter filter(String key, String value) {
+    return EventFilter.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  private void awaitSubscribers(int n) {
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> control.events.subscribers() >= n);
+  }
+
+  private Service create(String name) {
+    ServiceSpec spec = ServiceSpec.newBuilder().setName(name)
+        .setContainer(ContainerSpec.newBuilder().setImage("127.0.0.1:5000/events/web:1"))
+        .setReplicated(ReplicatedService.newBuilder().setReplicas(1)).build();
+    return control.stub.createService(CreateServiceRequest.newBuilder().setSpec(spec).setNoResolveImage(true).build())
+        .getService();
+  }
+
+  /** Stores task {@code id} of {@code service} in slot 1 with {@code state}, as the scheduler and dispatcher do. */
+  private void writeTask(Service service, String id, TaskState state) {
+    Task task = Task.newBuilder().setId(id).setServiceId(service.getId()).setServiceName(service.getSpec().getName())
+        .setSlot(1).setDesiredState(TaskState.TASK_STATE_RUNNING).setStatus(TaskStatus.newBuilder().setState(state))
+        .build();
+    var existing = control.store.get(Tables.TASKS, id);
+    if (existing.isEmpty()) {
+      control.store.txn().create(Tables.TASKS, id, task).commit();
+    } else {
+      control.store.txn().update(Tables.TASKS, id, task, existing.get().getVersion()).commit();
+    }
+  }
+
+  private Events watch(WatchEventsRequest request) {
+    Events e = new Events();
+    ControlServiceGrpc.newStub(control.channel).watchEvents(request, e);
+    return e;
+  }
+
+  /** One caller's stream. */
+  private static final class Events implements ClientResponseObserver<WatchEventsRequest, WatchEventsResponse> {
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    ClientCallStreamObserver<WatchEventsRequest> call;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WatchEventsRequest> requestStream) {
+      call = requestStream;
+    }
+
+    @Override
+    public void onNext(WatchEventsResponse value) {
+      received.add(value.getEvent());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      received.add(Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      received.add(Status.OK);
+    }
+
+    Event next() throws InterruptedException {
+      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(Event.class);
+      return (Event) o;
+    }
+
+    Status failure() throws InterruptedException {
+      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(Status.class);
+      return (Status) o;
+    }
+  }
+}
