@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       io.shoal.cli.secret.ConfigCommand.class,
       io.shoal.cli.cluster.ClusterCommand.class,
       io.shoal.cli.auth.LoginCommand.class,
+      io.shoal.cli.events.EventsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ShoalCli implements Callable<Integer> {

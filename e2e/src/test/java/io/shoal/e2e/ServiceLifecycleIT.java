@@ -127,6 +127,17 @@ class ServiceLifecycleIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(cluster.containers(serviceId)).isEmpty());
     assertThat(shoal("service", "ls")).doesNotContain("web");
+
+    // What happened, as `docker events` tells it: the service's life and its tasks' (--until ends it).
+    String until = String.valueOf(java.time.Instant.now().getEpochSecond() + 1);
+    String events = shoal("events", "--since", "0", "--until", until, "--filter", "name=web");
+    assertThat(events).contains(" service create " + serviceId + " (name=web)\n")
+        .contains(" service update " + serviceId + " (name=web, replicas.new=1, replicas.old=3)\n")
+        .containsPattern(" task update \\S+ \\(desired_state=running, .*state.new=running, state.old=starting\\)")
+        .contains(" service remove " + serviceId + " (name=web)\n");
+    assertThat(shoal("events", "--since", "0", "--until", until, "--filter", "type=service", "--filter", "event=create",
+        "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}")).contains("service create web\n")
+        .doesNotContain("remove").doesNotContain("task");
   }
 
   /** Every host's address serves the page, through the routing mesh on that host. */

@@ -205,6 +205,14 @@ public final class ControlClient {
     return watch;
   }
 
+  /**
+   * Opens a WatchEvents call, without a deadline: its events as they come. Interrupting the
+   * reading thread cancels the call.
+   */
+  public java.util.Iterator<io.shoal.api.v1.WatchEventsResponse> watchEvents(io.shoal.api.v1.WatchEventsRequest request) {
+    return ControlServiceGrpc.newBlockingStub(channel).watchEvents(request);
+  }
+
   public void deleteService(String service) {
     stub().deleteService(DeleteServiceRequest.newBuilder().setService(service).build());
   }

@@ -74,6 +74,19 @@ class ControlEventsIT {
   }
 
   @Test
+  void untilInThePastSendsTheKeptEventsUpToItThenEnds() throws Exception {
+    create("ev-until");
+    java.time.Instant now = java.time.Instant.now();
+    Events past = watch(WatchEventsRequest.newBuilder()
+        .setSince(io.shoal.common.time.Timestamps.toTimestamp(java.time.Instant.EPOCH))
+        .setUntil(io.shoal.common.time.Timestamps.toTimestamp(now.plusSeconds(1)))
+        .addFilters(filter("name", "ev-until")).build());
+
+    assertThat(past.next().getAction()).isEqualTo("create");
+    assertThat(past.failure()).isEqualTo(Status.OK); // completed once until passed
+  }
+
+  @Test
   void badFiltersAndForgottenRevisionsAreRefusedSayingWhy() throws Exception {
     Status unknown = watch(WatchEventsRequest.newBuilder().addFilters(filter("label", "x")).build()).failure();
     assertThat(unknown.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

@@ -59,8 +59,8 @@ public final class EventLog implements AutoCloseable {
   private final Map<String, String> nodeNames = new ConcurrentHashMap<>();
   private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
-  private final ScheduledExecutorService rewatch = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "events-rewatch");
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "events-timer");
     t.setDaemon(true);
     return t;
   });
@@ -180,7 +180,7 @@ public final class EventLog implements AutoCloseable {
     long delay = backoff.next().toMillis();
     log.warn("events: the etcd watch failed ({}); watching again from revision {} in {} ms", error.toString(), from,
         delay);
-    rewatch.schedule(() -> {
+    timer.schedule(() -> {
       synchronized (this) {
         if (!closed) {
           watcher = watch(from);
@@ -198,12 +198,22 @@ public final class EventLog implements AutoCloseable {
             + " event streams open already; retry later").asRuntimeException());
         return;
       }
-      Subscription subscription = new Subscription(call, filter, subscribers::remove);
+      Instant until = request.hasUntil() ? Timestamps.toInstant(request.getUntil()) : Instant.MAX;
+      Subscription subscription = new Subscription(call, filter, until, subscribers::remove);
       synchronized (this) {
         subscription.offer(backlog(request));
+        if (!until.isAfter(clock.instant())) {
+          subscription.start();
+          subscription.complete();
+          return;
+        }
         subscribers.add(subscription);
       }
       subscription.start();
+      if (until != Instant.MAX) {
+        timer.schedule(subscription::complete, Duration.between(clock.instant(), until).toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e));
     }
@@ -243,7 +253,7 @@ public final class EventLog implements AutoCloseable {
         watcher.close();
       }
     }
-    rewatch.shutdownNow();
+    timer.shutdownNow();
     subscribers.forEach(s -> s.end(Status.UNAVAILABLE.withDescription("control is shutting down; watch again")));
   }
 }

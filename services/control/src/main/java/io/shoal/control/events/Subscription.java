@@ -20,12 +20,17 @@ final class Subscription {
   private final ServerCallStreamObserver<WatchEventsResponse> call;
   private final EventFilter filter;
   private final Consumer<Subscription> onEnd;
+  /** Events after this time are not sent; the call completes at it ({@code --until}). */
+  private final java.time.Instant until;
+  private boolean completing;
   // Guarded by this.
   private final ArrayDeque<Event> pending = new ArrayDeque<>();
   private long lastSent;
   private boolean ended;
 
-  Subscription(ServerCallStreamObserver<WatchEventsResponse> call, EventFilter filter, Consumer<Subscription> onEnd) {
+  Subscription(ServerCallStreamObserver<WatchEventsResponse> call, EventFilter filter, java.time.Instant until,
+      Consumer<Subscription> onEnd) {
+    this.until = until;
     this.call = call;
     this.filter = filter;
     this.onEnd = onEnd;
@@ -50,7 +55,7 @@ final class Subscription {
         return;
       }
       for (Event e : events) {
-        if (filter.matches(e)) {
+        if (filter.matches(e) && !io.shoal.common.time.Timestamps.toInstant(e.getTime()).isAfter(until)) {
           pending.addLast(e);
         }
       }
@@ -69,6 +74,19 @@ final class Subscription {
       call.onNext(WatchEventsResponse.newBuilder().setEvent(e).build());
       lastSent = e.getRevision();
     }
+    if (completing && !ended && pending.isEmpty()) {
+      ended = true;
+      call.onCompleted();
+      onEnd.accept(this);
+    }
+  }
+
+  /** {@code until} is reached: the call completes once what waits is sent. */
+  void complete() {
+    synchronized (this) {
+      completing = true;
+    }
+    drain();
   }
 
   /** Ends the call with {@code status}. */
