@@ -63,6 +63,22 @@ class OtherLanguageClientsIT {
   }
 
   @Test
+  void bufCurlFollowsTheEventStreamThroughReflection() {
+    cluster.succeed("service", "create", "--name", "clients-curl", "--detach", image, "sleep", "1d");
+    String certs = cluster.certs("cli");
+    String body = "{\"since\": \"1970-01-01T00:00:00Z\", \"until\": \"" + java.time.Instant.now().plusSeconds(1)
+        + "\", \"filters\": [{\"key\": \"name\", \"value\": \"clients-curl\"}]}";
+    Commands.Result r = Commands.run(List.of("npx", "--yes", "@bufbuild/buf@1.75.0", "curl", "--protocol", "grpc",
+        "--cacert", certs + "/ca.pem", "--cert", certs + "/cert.pem", "--key", certs + "/key.pem", "-d", body,
+        "https://" + cluster.controlAddr + "/shoal.v1.ControlService/WatchEvents"));
+    cluster.succeed("service", "rm", "clients-curl");
+
+    assertThat(r.ok()).as("buf curl:\n" + r.stdout() + r.stderr()).isTrue();
+    assertThat(r.stdout()).contains("\"type\": \"service\"").contains("\"action\": \"create\"")
+        .contains("\"name\": \"clients-curl\"");
+  }
+
+  @Test
   void pythonClientCreatesGetsAndRemovesAService() {
     smoke("clients-python", "/usr/bin/python3", "-I", root.resolve("clients/python/smoke.py").toString());
   }
