@@ -674,6 +674,9 @@ host_state() {
     echo "# iptables $table"
     iptables-save -t "$table" | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
   done
+  # Mounts the tests make (task files' tmpfs, engines' data roots) live under /tmp/shoal-*.
+  echo "# mounts"
+  awk '$5 ~ "^/tmp/(shoal|stl)" {print $5}' /proc/self/mountinfo | sort
   echo "# processes"
   ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main' |
     grep -v -e grep -e 'ps -eo' | sort -n || true

@@ -1,20 +1,19 @@
 package io.shoal.control;
 
-import io.shoal.control.events.EventLog;
-
 import io.grpc.ManagedChannel;
+import io.shoal.api.v1.ControlServiceGrpc;
+import io.shoal.common.pki.Role;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
+import io.shoal.common.server.tls.ServerAuthorization;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
-import io.shoal.common.telemetry.Telemetry;
-import io.shoal.api.v1.ControlServiceGrpc;
-import io.shoal.common.pki.Role;
-import io.shoal.common.server.tls.ServerAuthorization;
 import io.shoal.common.store.RevokedNodes;
+import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
+import io.shoal.control.events.EventLog;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;

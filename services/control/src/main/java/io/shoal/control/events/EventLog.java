@@ -135,6 +135,7 @@ public final class EventLog implements AutoCloseable {
       EventMapper.map(table.name(), id, before, after, names).ifPresent(e -> batch.add(
           e.setRevision(kv.getModRevision()).setTime(Timestamps.toTimestamp(now)).build()));
     }
+    List<Subscription> targets;
     synchronized (this) {
       for (WatchEvent event : response.getEvents()) {
         lastRevision = Math.max(lastRevision, event.getKeyValue().getModRevision());
@@ -146,9 +147,11 @@ public final class EventLog implements AutoCloseable {
         }
       }
       backoff.reset();
+      // Those subscribed before this batch was kept: a later one got it in its backlog.
+      targets = List.copyOf(subscribers);
     }
     if (!batch.isEmpty()) {
-      subscribers.forEach(s -> s.offer(batch));
+      targets.forEach(s -> s.offer(batch));
     }
   }
 
