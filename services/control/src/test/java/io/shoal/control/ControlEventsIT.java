@@ -74,6 +74,43 @@ class ControlEventsIT {
   }
 
   @Test
+  void aBacklogLongerThanTheQueueOfNewEventsComesWhole() throws Exception {
+    Service web = create("ev-backlog");
+    int tasks = io.shoal.control.events.EventLog.MAX_QUEUED + 100;
+    for (int i = 0; i < tasks; i++) {
+      writeTask(web, "ev-backlog-" + i, TaskState.TASK_STATE_NEW);
+    }
+    Events all = watch(WatchEventsRequest.newBuilder()
+        .setSince(io.shoal.common.time.Timestamps.toTimestamp(java.time.Instant.EPOCH))
+        .addFilters(filter("name", "ev-backlog")).build());
+
+    assertThat(all.next().getType()).isEqualTo("service");
+    for (int i = 0; i < tasks; i++) {
+      assertThat(all.next().getType()).isEqualTo("task");
+    }
+  }
+
+  @Test
+  void aCallerThatStopsReadingIsEndedNamingTheRevisionToResumeAfterAndCostsABoundedQueue() throws Exception {
+    Events stalled = new Events(0);
+    ControlServiceGrpc.newStub(control.channel).watchEvents(WatchEventsRequest.newBuilder()
+        .addFilters(filter("name", "ev-slow")).build(), stalled);
+    awaitSubscribers(1);
+    Service web = create("ev-slow");
+    // More than gRPC's flow-control window holds, then more than the caller's queue.
+    for (int i = 0; i < 2 * io.shoal.control.events.EventLog.MAX_QUEUED + 500 && control.events.subscribers() > 0; i++) {
+      writeTask(web, "ev-slow-" + i, TaskState.TASK_STATE_NEW);
+    }
+    awaitSubscribers(0);
+
+    stalled.call.request(Integer.MAX_VALUE);
+    Status end = stalled.drainToFailure();
+    assertThat(end.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(end.getDescription()).matches("1000 events waited for this caller, which reads more slowly than"
+        + " they come; watch again with after_revision \\d+ to go on");
+  }
+
+  @Test
   void untilInThePastSendsTheKeptEventsUpToItThenEnds() throws Exception {
     create("ev-until");
     java.time.Instant now = java.time.Instant.now();
@@ -102,7 +139,8 @@ class ControlEventsIT {
   }
 
   private void awaitSubscribers(int n) {
-    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> control.events.subscribers() >= n);
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> n == 0
+        ? control.events.subscribers() == 0 : control.events.subscribers() >= n);
   }
 
   private Service create(String name) {
@@ -135,11 +173,35 @@ class ControlEventsIT {
   /** One caller's stream. */
   private static final class Events implements ClientResponseObserver<WatchEventsRequest, WatchEventsResponse> {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    /** Responses asked for at the start; -1: all, as they come. */
+    private final int initialRequests;
     ClientCallStreamObserver<WatchEventsRequest> call;
+
+    Events() {
+      this(-1);
+    }
+
+    Events(int initialRequests) {
+      this.initialRequests = initialRequests;
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<WatchEventsRequest> requestStream) {
       call = requestStream;
+      if (initialRequests >= 0) {
+        requestStream.disableAutoRequestWithInitial(initialRequests);
+      }
+    }
+
+    /** Skips the events that came, up to the status that ended the call. */
+    Status drainToFailure() throws InterruptedException {
+      while (true) {
+        Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(o).as("the call's end").isNotNull();
+        if (o instanceof Status s) {
+          return s;
+        }
+      }
     }
 
     @Override

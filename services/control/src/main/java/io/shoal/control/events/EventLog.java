@@ -51,6 +51,8 @@ public final class EventLog implements AutoCloseable {
   /** Events kept for late and resuming callers: about 5 MiB at ~500 bytes each. */
   static final int KEPT = 10_000;
   static final int MAX_SUBSCRIBERS = 1_000;
+  /** New events that may wait for one caller beyond the kept ones it asked for. */
+  public static final int MAX_QUEUED = Subscription.MAX_PENDING;
 
   private final EtcdStore store;
   private final Clock clock;
@@ -204,7 +206,7 @@ public final class EventLog implements AutoCloseable {
       Instant until = request.hasUntil() ? Timestamps.toInstant(request.getUntil()) : Instant.MAX;
       Subscription subscription = new Subscription(call, filter, until, subscribers::remove);
       synchronized (this) {
-        subscription.offer(backlog(request));
+        subscription.offerBacklog(backlog(request));
         if (!until.isAfter(clock.instant())) {
           subscription.start();
           subscription.complete();

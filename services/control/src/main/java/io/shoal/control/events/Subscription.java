@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One WatchEvents call: the events its filter passes wait in a queue of at most {@link
- * #MAX_PENDING} and go out while gRPC says the caller reads (isReady). A caller that falls that
+ * One WatchEvents call: the events its filter passes wait in a queue and go out while gRPC says
+ * the caller reads (isReady). The kept events it asked for (its backlog: references to the log's
+ * own) may all wait; new ones beyond them at most {@link #MAX_PENDING}. A caller that falls that
  * far behind is ended with RESOURCE_EXHAUSTED naming the revision to resume after, so it costs
  * control a bounded queue, never a growing one.
  */
@@ -26,6 +27,8 @@ final class Subscription {
   // Guarded by this.
   private final ArrayDeque<Event> pending = new ArrayDeque<>();
   private long lastSent;
+  /** Backlog events still waiting: they do not count against MAX_PENDING. */
+  private int backlogLeft;
   private boolean ended;
 
   Subscription(ServerCallStreamObserver<WatchEventsResponse> call, EventFilter filter, java.time.Instant until,
@@ -49,6 +52,17 @@ final class Subscription {
     drain();
   }
 
+  /** The kept events the caller asked for; before {@link #start}. */
+  synchronized void offerBacklog(List<Event> events) {
+    for (Event e : events) {
+      if (filter.matches(e) && !io.shoal.common.time.Timestamps.toInstant(e.getTime()).isAfter(until)) {
+        pending.addLast(e);
+      }
+    }
+    backlogLeft = pending.size();
+  }
+
+  /** New events, as they come. */
   void offer(List<Event> events) {
     synchronized (this) {
       if (ended) {
@@ -59,7 +73,7 @@ final class Subscription {
           pending.addLast(e);
         }
       }
-      if (pending.size() > MAX_PENDING) {
+      if (pending.size() - backlogLeft > MAX_PENDING) {
         end(Status.RESOURCE_EXHAUSTED.withDescription(MAX_PENDING + " events waited for this caller, which reads"
             + " more slowly than they come; watch again with after_revision " + lastSent + " to go on"));
         return;
@@ -73,6 +87,9 @@ final class Subscription {
       Event e = pending.removeFirst();
       call.onNext(WatchEventsResponse.newBuilder().setEvent(e).build());
       lastSent = e.getRevision();
+      if (backlogLeft > 0) {
+        backlogLeft--;
+      }
     }
     if (completing && !ended && pending.isEmpty()) {
       ended = true;
