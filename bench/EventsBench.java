@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *       event at a subscriber: the commit lies within the call, so this bounds commit-to-event from
  *       above. Baseline in the same run: CreateService's own round trip through control to etcd.
  *   <li>Memory: control's heap after a full GC with no subscriber, then with SUBSCRIBERS open
- *       (each has received the kept events), read with jcmd from control's pid.
+ *       and live (each has received an event), read with jcmd from control's pid. A caller that
+ *       asks for the kept events (--since) also holds, while they go out, what gRPC has queued
+ *       for it; that passes once it has read them.
  * </ol>
  *
  *   java -cp CLI_CLASSPATH bench/EventsBench.java CONTROL_PID [ROUNDS] [SUBSCRIBERS]
@@ -41,6 +43,7 @@ public final class EventsBench {
       var channel = channels.apply(System.getenv().getOrDefault("SHOAL_HOST", "127.0.0.1:7400"));
       var stub = ControlServiceGrpc.newBlockingStub(channel);
       Map<String, Long> arrived = new ConcurrentHashMap<>();
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
       StreamObserver<WatchEventsResponse> watcher = new StreamObserver<>() {
         @Override public void onNext(WatchEventsResponse r) {
           if (r.getEvent().getAction().equals("create")) {
@@ -48,7 +51,9 @@ public final class EventsBench {
           }
         }
         @Override public void onError(Throwable t) {
-          System.err.println("bench: the event stream ended: " + t);
+          if (!done.get()) {
+            System.err.println("bench: the event stream ended: " + t);
+          }
         }
         @Override public void onCompleted() {}
       };
@@ -96,8 +101,8 @@ public final class EventsBench {
       for (int i = 0; i < subscribers; i++) {
         io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
         open.add(ctx);
-        ctx.run(() -> ControlServiceGrpc.newStub(channel).watchEvents(WatchEventsRequest.newBuilder()
-            .setSince(com.google.protobuf.Timestamp.newBuilder().setSeconds(0)).build(), new StreamObserver<>() {
+        ctx.run(() -> ControlServiceGrpc.newStub(channel).watchEvents(WatchEventsRequest.getDefaultInstance(),
+            new StreamObserver<>() {
               private boolean counted;
               @Override public void onNext(WatchEventsResponse r) {
                 if (!counted) {
@@ -113,6 +118,12 @@ public final class EventsBench {
               @Override public void onCompleted() {}
             }));
       }
+      // Every stream open and carrying: one more service makes each of them send an event.
+      Thread.sleep(1000);
+      String last = prefix + "subscribers";
+      stub.createService(CreateServiceRequest.newBuilder().setNoResolveImage(true).setSpec(ServiceSpec.newBuilder()
+          .setName(last).setReplicated(ReplicatedService.newBuilder().setReplicas(0))
+          .setContainer(ContainerSpec.newBuilder().setImage("127.0.0.1:5000/bench/none:1"))).build());
       if (!fed.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("not every subscriber got an event within 60 s");
       }
@@ -120,7 +131,9 @@ public final class EventsBench {
       System.out.printf("events memory: control heap after GC %.1f MiB with no subscriber, %.1f MiB with %d"
           + " (+%.1f MiB; ratio %.2f)%n", before / 1048576.0, with / 1048576.0, subscribers,
           (with - before) / 1048576.0, (double) with / before);
+      done.set(true);
       open.forEach(c -> c.cancel(null));
+      stub.deleteService(DeleteServiceRequest.newBuilder().setService(last).build());
     }
   }
 
