@@ -8,7 +8,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.shoal.testing.Commands;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.OwnEtcd;
 import io.shoal.testing.ExternalProcess;
@@ -36,13 +35,9 @@ class EtcdLossHealthIT {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Path dir = ExternalProcess.tempDir("shoal-etcd-health");
   private OwnEtcd etcd;
-  private boolean frozen;
 
   @AfterEach
   void stop() {
-    if (frozen) {
-      signal("CONT");
-    }
     channels.forEach(ManagedChannel::shutdownNow);
     processes.forEach(ExternalProcess::close);
     if (etcd != null) {
@@ -70,11 +65,11 @@ class EtcdLossHealthIT {
     await().atMost(WAIT).untilAsserted(() -> parts.forEach((name, channel) ->
         assertThat(health(channel)).as(name).isEqualTo("SERVING")));
 
-    signal("STOP");
+    etcd.freeze();
     await().atMost(WAIT).untilAsserted(() -> parts.forEach((name, channel) ->
         assertThat(health(channel)).as(name).isEqualTo("NOT_SERVING")));
 
-    signal("CONT");
+    etcd.thaw();
     await().atMost(WAIT).untilAsserted(() -> parts.forEach((name, channel) ->
         assertThat(health(channel)).as(name).isEqualTo("SERVING")));
     processes.forEach(p -> assertThat(p.isAlive()).as(p.name() + " still runs").isTrue());
@@ -102,10 +97,5 @@ class EtcdLossHealthIT {
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode().name();
     }
-  }
-
-  private void signal(String signal) {
-    Commands.run(List.of("kill", "-" + signal, String.valueOf(etcd.process().pid()))).orThrow();
-    frozen = signal.equals("STOP");
   }
 }

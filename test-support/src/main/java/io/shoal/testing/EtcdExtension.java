@@ -96,8 +96,26 @@ public final class EtcdExtension implements ParameterResolver {
 
   /** An etcd of one test's (or one cluster's) own; {@link #close} stops it. */
   public record OwnEtcd(String endpoints, ExternalProcess process) implements AutoCloseable {
+    /** Stops etcd without ending it (SIGSTOP): clients see it silent, as a hung or cut-off member. */
+    public void freeze() {
+      signal("STOP");
+    }
+
+    /** Lets a frozen etcd go on (SIGCONT). */
+    public void thaw() {
+      signal("CONT");
+    }
+
+    private void signal(String signal) {
+      Commands.run(List.of("kill", "-" + signal, String.valueOf(process.pid()))).orThrow();
+    }
+
+    /** Thaws it first, if frozen: a stopped process does not end on SIGTERM. */
     @Override
     public void close() {
+      if (process.isAlive()) {
+        thaw();
+      }
       process.close();
     }
   }

@@ -3,8 +3,6 @@ package io.shoal.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -21,9 +19,6 @@ import io.shoal.api.v1.WatchEventsRequest;
 import io.shoal.api.v1.WatchEventsResponse;
 import io.shoal.common.store.Tables;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -65,7 +60,7 @@ class ControlEventsIT {
         java.time.Instant.EPOCH)).addFilters(filter("name", "ev-resume")).build());
     Event created = first.next();
     assertThat(created.getAction()).isEqualTo("create");
-    first.call.cancel("done", null);
+    first.stream().call.cancel("done", null);
 
     Events resumed = watch(WatchEventsRequest.newBuilder().setAfterRevision(created.getRevision())
         .addFilters(filter("name", "ev-resume")).build());
@@ -92,9 +87,7 @@ class ControlEventsIT {
 
   @Test
   void aCallerThatStopsReadingIsEndedNamingTheRevisionToResumeAfterAndCostsABoundedQueue() throws Exception {
-    Events stalled = new Events(0);
-    ControlServiceGrpc.newStub(control.channel).watchEvents(WatchEventsRequest.newBuilder()
-        .addFilters(filter("name", "ev-slow")).build(), stalled);
+    Events stalled = watch(WatchEventsRequest.newBuilder().addFilters(filter("name", "ev-slow")).build(), 0);
     awaitSubscribers(1);
     Service web = create("ev-slow");
     // More than gRPC's flow-control window holds, then more than the caller's queue.
@@ -103,8 +96,8 @@ class ControlEventsIT {
     }
     awaitSubscribers(0);
 
-    stalled.call.request(Integer.MAX_VALUE);
-    Status end = stalled.drainToFailure();
+    stalled.stream().call.request(Integer.MAX_VALUE);
+    Status end = stalled.stream().drainToFailure();
     assertThat(end.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(end.getDescription()).matches("1000 events waited for this caller, which reads more slowly than"
         + " they come; watch again with after_revision \\d+ to go on");
@@ -165,70 +158,24 @@ class ControlEventsIT {
   }
 
   private Events watch(WatchEventsRequest request) {
-    Events e = new Events();
-    ControlServiceGrpc.newStub(control.channel).watchEvents(request, e);
+    return watch(request, -1);
+  }
+
+  /** A caller that asks for {@code initialRequests} events and then only when told (-1: all, as they come). */
+  private Events watch(WatchEventsRequest request, int initialRequests) {
+    Events e = new Events(new StreamRecorder<>(WatchEventsResponse.class, initialRequests));
+    ControlServiceGrpc.newStub(control.channel).watchEvents(request, e.stream);
     return e;
   }
 
-  /** One caller's stream. */
-  private static final class Events implements ClientResponseObserver<WatchEventsRequest, WatchEventsResponse> {
-    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    /** Responses asked for at the start; -1: all, as they come. */
-    private final int initialRequests;
-    ClientCallStreamObserver<WatchEventsRequest> call;
-
-    Events() {
-      this(-1);
-    }
-
-    Events(int initialRequests) {
-      this.initialRequests = initialRequests;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<WatchEventsRequest> requestStream) {
-      call = requestStream;
-      if (initialRequests >= 0) {
-        requestStream.disableAutoRequestWithInitial(initialRequests);
-      }
-    }
-
-    /** Skips the events that came, up to the status that ended the call. */
-    Status drainToFailure() throws InterruptedException {
-      while (true) {
-        Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(o).as("the call's end").isNotNull();
-        if (o instanceof Status s) {
-          return s;
-        }
-      }
-    }
-
-    @Override
-    public void onNext(WatchEventsResponse value) {
-      received.add(value.getEvent());
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      received.add(Status.fromThrowable(t));
-    }
-
-    @Override
-    public void onCompleted() {
-      received.add(Status.OK);
-    }
-
+  /** One caller's stream, its events unwrapped. */
+  private record Events(StreamRecorder<WatchEventsRequest, WatchEventsResponse> stream) {
     Event next() throws InterruptedException {
-      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(Event.class);
-      return (Event) o;
+      return stream.next().getEvent();
     }
 
     Status failure() throws InterruptedException {
-      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(Status.class);
-      return (Status) o;
+      return stream.failure();
     }
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.shoal.api.v1.ContainerSpec;
 import io.shoal.api.v1.ControlServiceGrpc;
 import io.shoal.api.v1.CreateServiceRequest;
@@ -21,9 +19,6 @@ import io.shoal.api.v1.WatchServiceRequest;
 import io.shoal.api.v1.WatchServiceResponse;
 import io.shoal.common.store.Tables;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +33,7 @@ class ServiceWatchIT {
   void theFirstNoticeComesAtOnceThenOneForEachChangeOfTheServiceOrItsTasksOnly() throws Exception {
     Service web = create("watch-web");
     Service other = create("watch-other");
-    Watching w = watch("watch-web", 100);
+    var w = watch("watch-web", 100);
     long first = w.next().getRevision();
     assertThat(first).isGreaterThanOrEqualTo(web.getVersion());
 
@@ -52,7 +47,7 @@ class ServiceWatchIT {
   void theSchedulersStatusOfTheServiceBringsANotice() throws Exception {
     Service web = create("watch-status");
     Service other = create("watch-status-other");
-    Watching w = watch("watch-status", 100);
+    var w = watch("watch-status", 100);
     w.next();
 
     writeStatus(other); // not web's: no notice
@@ -63,7 +58,7 @@ class ServiceWatchIT {
 
   @Test
   void anUnknownServiceIsNotFound() throws Exception {
-    Watching w = watch("watch-nothing", 1);
+    var w = watch("watch-nothing", 1);
     assertThat(w.failure()).extracting(s -> s.getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(control.watches.open()).isZero();
   }
@@ -71,7 +66,7 @@ class ServiceWatchIT {
   @Test
   void removingTheServiceEndsTheWatchWithNotFound() throws Exception {
     Service web = create("watch-gone");
-    Watching w = watch("watch-gone", 100);
+    var w = watch("watch-gone", 100);
     w.next();
 
     control.stub.deleteService(DeleteServiceRequest.newBuilder().setService(web.getId()).build());
@@ -85,7 +80,7 @@ class ServiceWatchIT {
   @Test
   void changesAClientHasNotTakenFoldIntoOneNoticeOfTheNewest() throws Exception {
     Service web = create("watch-slow");
-    Watching w = watch("watch-slow", 1); // takes the first notice, then reads nothing
+    var w = watch("watch-slow", 1); // takes the first notice, then reads nothing
     w.next();
     long last = 0;
     for (int i = 0; i < 20; i++) {
@@ -106,7 +101,7 @@ class ServiceWatchIT {
   @Test
   void cancellingClosesTheWatch() throws Exception {
     create("watch-cancel");
-    Watching w = watch("watch-cancel", 100);
+    var w = watch("watch-cancel", 100);
     w.next();
     assertThat(control.watches.open()).isEqualTo(1);
 
@@ -138,54 +133,11 @@ class ServiceWatchIT {
         .setUpdateStatus(UpdateStatus.newBuilder().setState(UpdateState.UPDATE_STATE_UPDATING)).build()).commit();
   }
 
-  private Watching watch(String service, int initialRequests) {
-    Watching w = new Watching(initialRequests);
+  /** A watch that asks for {@code initialRequests} notices and then only when told. */
+  private StreamRecorder<WatchServiceRequest, WatchServiceResponse> watch(String service, int initialRequests) {
+    var w = new StreamRecorder<WatchServiceRequest, WatchServiceResponse>(WatchServiceResponse.class, initialRequests);
     ControlServiceGrpc.newStub(control.channel)
         .watchService(WatchServiceRequest.newBuilder().setService(service).build(), w);
     return w;
-  }
-
-  /** A client of one watch that asks for {@code initialRequests} responses and then only when told. */
-  private static final class Watching implements ClientResponseObserver<WatchServiceRequest, WatchServiceResponse> {
-    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    private final int initialRequests;
-    ClientCallStreamObserver<WatchServiceRequest> call;
-
-    Watching(int initialRequests) {
-      this.initialRequests = initialRequests;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<WatchServiceRequest> requestStream) {
-      call = requestStream;
-      requestStream.disableAutoRequestWithInitial(initialRequests);
-    }
-
-    @Override
-    public void onNext(WatchServiceResponse value) {
-      received.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      received.add(Status.fromThrowable(t));
-    }
-
-    @Override
-    public void onCompleted() {
-      received.add(Status.OK);
-    }
-
-    WatchServiceResponse next() throws InterruptedException {
-      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(WatchServiceResponse.class);
-      return (WatchServiceResponse) o;
-    }
-
-    Status failure() throws InterruptedException {
-      Object o = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(Status.class);
-      return (Status) o;
-    }
   }
 }

@@ -10,7 +10,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.shoal.scheduler.Scheduler;
-import io.shoal.testing.Commands;
 import io.shoal.testing.EtcdExtension;
 import io.shoal.testing.EtcdExtension.OwnEtcd;
 import io.shoal.testing.ExternalProcess;
@@ -35,7 +34,6 @@ class SchedulerHealthIT {
   private Path workDir;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private boolean frozen;
 
   @BeforeEach
   void start() {
@@ -45,9 +43,6 @@ class SchedulerHealthIT {
 
   @AfterEach
   void stop() {
-    if (frozen) {
-      signal("CONT");
-    }
     channels.forEach(ManagedChannel::shutdownNow);
     processes.forEach(ExternalProcess::close);
     etcd.close();
@@ -77,11 +72,6 @@ class SchedulerHealthIT {
     }
   }
 
-  private void signal(String signal) {
-    Commands.run(List.of("kill", "-" + signal, String.valueOf(etcd.process().pid()))).orThrow();
-    frozen = signal.equals("STOP");
-  }
-
   @Test
   void notServingWhileEtcdDoesNotAnswerAndOnlyTheLeaderServesTheLeaderEntry() {
     ManagedChannel first = scheduler("s1");
@@ -91,7 +81,7 @@ class SchedulerHealthIT {
     assertThat(health(first, "")).isEqualTo(ServingStatus.SERVING.name());
     assertThat(health(second, Scheduler.LEADER_HEALTH)).isEqualTo(ServingStatus.NOT_SERVING.name());
 
-    signal("STOP");
+    etcd.freeze();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(health(first, "")).as("the leader's health").isEqualTo(ServingStatus.NOT_SERVING.name());
       assertThat(health(second, "")).as("the standby's health").isEqualTo(ServingStatus.NOT_SERVING.name());
@@ -100,7 +90,7 @@ class SchedulerHealthIT {
           .isEqualTo(ServingStatus.NOT_SERVING.name());
     });
 
-    signal("CONT");
+    etcd.thaw();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(health(first, "")).as("the first's health").isEqualTo(ServingStatus.SERVING.name());
       assertThat(health(second, "")).as("the second's health").isEqualTo(ServingStatus.SERVING.name());
