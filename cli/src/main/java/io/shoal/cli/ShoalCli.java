@@ -6,6 +6,7 @@ import io.shoal.cli.client.ControlClient;
 import io.shoal.cli.network.NetworkCommand;
 import io.shoal.cli.node.NodeCommand;
 import io.shoal.cli.service.ServiceCommand;
+import io.shoal.cli.trace.CommandTrace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -79,6 +80,8 @@ public final class ShoalCli implements Callable<Integer> {
   private final CliContext context;
   private ManagedChannel channel;
   private ControlClient control;
+  /** The command's trace (off unless SHOAL_TRACE_ENDPOINT is set). */
+  private CommandTrace trace = CommandTrace.off();
 
   public ShoalCli(CliContext context) {
     this.context = context;
@@ -102,15 +105,36 @@ public final class ShoalCli implements Callable<Integer> {
 
   /** Runs one command line and returns its exit code; tests call this directly. */
   public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
+    CommandTrace trace;
+    try {
+      trace = CommandTrace.start(context.env());
+    } catch (IllegalArgumentException e) {
+      err.println("shoal: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     ShoalCli cli = new ShoalCli(context);
+    cli.trace = trace;
     CommandLine cmd = commandLine(cli);
     cmd.setOut(out);
     cmd.setErr(err);
+    // The command's span is the root of its trace: every call it makes to control is inside it.
+    cmd.setExecutionStrategy(parsed -> trace.around(spanName(parsed), () -> new CommandLine.RunLast().execute(parsed)));
     try {
       return cmd.execute(args);
     } finally {
       cli.close();
+      trace.close();
     }
+  }
+
+  /** "shoal service create": the command's words, without its arguments. */
+  private static String spanName(CommandLine.ParseResult parsed) {
+    StringBuilder name = new StringBuilder(parsed.commandSpec().name());
+    for (CommandLine.ParseResult sub = parsed.subcommand(); sub != null; sub = sub.subcommand()) {
+      name.append(' ').append(sub.commandSpec().name());
+    }
+    return name.toString();
   }
 
   /** The picocli tree with Shoal's error handling: one {@code shoal: ...} line per failure. */
@@ -176,7 +200,7 @@ public final class ShoalCli implements Callable<Integer> {
                 + e.getMessage(),
             e);
       }
-      control = new ControlClient(channel);
+      control = new ControlClient(trace.intercept(channel));
     }
     return control;
   }

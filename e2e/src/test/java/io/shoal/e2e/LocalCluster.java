@@ -50,6 +50,8 @@ final class LocalCluster implements AutoCloseable {
   private final DnsUpstream dns;
   private final EtcdExtension.OwnEtcd etcd;
   private final List<String> etcdFlags;
+  /** Flags every part gets besides its own. */
+  private final List<String> everyPart;
   /** Certificate directories: ca (the CA), etcd, control, ..., cli, mesh-HOST (agents join: STATE/certs). */
   final Path pki = dir.resolve("pki");
 
@@ -71,6 +73,15 @@ final class LocalCluster implements AutoCloseable {
    * all of which every agent is given (`--dispatcher a,b`).
    */
   LocalCluster(Lab lab, List<Host> hosts, int dispatchers, RegistryTestServer... registries) {
+    this(lab, hosts, dispatchers, List.of(), registries);
+  }
+
+  /**
+   * As above, every part (control plane, agents, mesh-proxies) started with {@code everyPart}'s
+   * flags too, e.g. {@code --trace-endpoint URL}.
+   */
+  LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, RegistryTestServer... registries) {
+    this.everyPart = List.copyOf(everyPart);
     this.lab = lab;
     this.hosts = List.copyOf(hosts);
     String bridge = lab.bridgeAddress();
@@ -344,14 +355,15 @@ final class LocalCluster implements AutoCloseable {
     return p;
   }
 
-  /** {@code java … MAIN ARGS… --metrics-port FREE}: metrics bind on the service's gRPC host. */
-  private static List<String> java(String mainClass, List<String> args) {
+  /** {@code java … MAIN ARGS… EVERY-PART… --metrics-port FREE}: metrics bind on the service's gRPC host. */
+  private List<String> java(String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
         // One classpath for every part here: the CLI's logging settings (first on it) would hide the time.
         "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
         "-cp", CLASSPATH, mainClass));
     command.addAll(args);
+    command.addAll(everyPart);
     command.addAll(List.of("--metrics-port", String.valueOf(ExternalProcess.freePort())));
     return command;
   }

@@ -7,6 +7,7 @@ import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
+import io.shoal.common.tracing.TraceSettings;
 import io.shoal.control.network.NetworkConfig;
 
 /** Holds the parsed flags; built in {@link ControlMain} (or by a test) and given to the component. */
@@ -14,6 +15,7 @@ import io.shoal.control.network.NetworkConfig;
 public final class ConfigModule {
   private final ControlConfig config;
   private final ServiceTls tls;
+  private final TraceSettings traces;
 
   /** Plaintext gRPC (tests). */
   public ConfigModule(ControlConfig config) {
@@ -21,8 +23,14 @@ public final class ConfigModule {
   }
 
   public ConfigModule(ControlConfig config, ServiceTls tls) {
+    this(config, tls, TraceSettings.OFF);
+  }
+
+  /** As above, with spans sent as {@code traces} says (--trace-endpoint, --trace-sampling). */
+  public ConfigModule(ControlConfig config, ServiceTls tls, TraceSettings traces) {
     this.config = config;
     this.tls = tls;
+    this.traces = traces;
   }
 
   @Provides
@@ -55,6 +63,6 @@ public final class ConfigModule {
 
   @Provides
   TelemetryConfig telemetry() {
-    return new TelemetryConfig("shoal-control", config.listen().get(0).getHostString(), config.metricsPort());
+    return new TelemetryConfig("shoal-control", config.listen().get(0).getHostString(), config.metricsPort(), traces);
   }
 }

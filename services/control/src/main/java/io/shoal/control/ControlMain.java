@@ -102,7 +102,7 @@ public final class ControlMain implements Callable<Integer> {
       ControlConfig config = config(Optional.ofNullable(tlsOptions.certDir));
       ServiceTls tls = cluster.tls(tlsOptions, "control", Role.MANAGER);
       Control control = DaggerControlComponent.builder()
-          .configModule(new ConfigModule(config, tls))
+          .configModule(new ConfigModule(config, tls, server.traceSettings()))
           .build()
           .control();
       ServiceMain.run("control", control, control::start,

@@ -14,6 +14,7 @@ import io.shoal.common.store.ConflictException;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
+import io.shoal.common.tracing.StoredTraceContext;
 import io.shoal.common.time.Timestamps;
 import io.shoal.control.network.NetworkAttachments;
 import io.shoal.control.secret.FileReferences;
@@ -100,7 +101,7 @@ public final class ServiceManager {
       ServiceSpec withPorts = ports.assign(spec, null);
       Service service = Service.newBuilder()
           .setId(id).setSpec(withPorts).setCreateTime(now()).setUpdateTime(now())
-          .addAllWarnings(warnings).build();
+          .addAllWarnings(warnings).putAllTraceContext(StoredTraceContext.ofCurrent()).build();
       Txn txn = store.txn()
           .create(Tables.SERVICES, id, service)
           .claim(Tables.SERVICE_NAMES, spec.getName(), id);
@@ -224,7 +225,8 @@ public final class ServiceManager {
           + " outside today's limits (" + e.getMessage() + "); update the service instead");
     }
     Service updated = current.toBuilder().setSpec(back).setPreviousSpec(current.getSpec())
-        .setUpdateTime(now()).setUpdateStatus(status).build();
+        .setUpdateTime(now()).setUpdateStatus(status)
+        .clearTraceContext().putAllTraceContext(StoredTraceContext.ofCurrent()).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, current.getVersion());
     IngressPorts.move(txn, current.getSpec(), back, serviceId);
     try {
@@ -265,7 +267,8 @@ public final class ServiceManager {
     // the scheduler's status about the old version no longer applies (ServiceViews).
     Service updated = current.toBuilder()
         .setSpec(spec).setPreviousSpec(current.getSpec()).setUpdateTime(now()).clearUpdateStatus()
-        .clearWarnings().addAllWarnings(warnings).build();
+        .clearWarnings().addAllWarnings(warnings)
+        .clearTraceContext().putAllTraceContext(StoredTraceContext.ofCurrent()).build();
     Txn txn = store.txn().update(Tables.SERVICES, serviceId, updated, version);
     String oldName = current.getSpec().getName();
     if (!oldName.equals(spec.getName())) {

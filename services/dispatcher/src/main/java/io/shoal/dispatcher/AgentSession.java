@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
 import io.shoal.api.v1.NetworkMap;
 import io.shoal.api.v1.NodeSession;
 import io.shoal.api.v1.RegisterNode;
@@ -62,6 +63,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   private final NodeRegistrar registrar;
   private final TaskStatusWriter statusWriter;
   private final DispatcherMetrics metrics;
+  private final AssignmentTraces traces;
   private final Clock clock;
   private final java.time.Duration heartbeatPeriod;
   private final String dispatcherName;
@@ -98,7 +100,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
   AgentSession(StreamObserver<SessionResponse> responses, SentAssignments sent, SentNetworkMap sentMap,
       SentFileData sentFiles, FilePayloads payloads, AssignmentChunks chunks,
       SessionManager sessions, EtcdStore store, NodeRegistrar registrar, TaskStatusWriter statusWriter,
-      DispatcherMetrics metrics, Clock clock, @Named("heartbeatPeriod") java.time.Duration heartbeatPeriod,
+      DispatcherMetrics metrics, AssignmentTraces traces, Clock clock, @Named("heartbeatPeriod") java.time.Duration heartbeatPeriod,
       @Named("dispatcherName") String dispatcherName, @Named("stallTimeout") java.time.Duration stallTimeout) {
     this.responses = (ServerCallStreamObserver<SessionResponse>) responses;
     this.sent = sent;
@@ -111,6 +113,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     this.registrar = registrar;
     this.statusWriter = statusWriter;
     this.metrics = metrics;
+    this.traces = traces;
     this.clock = clock;
     this.heartbeatPeriod = heartbeatPeriod;
     this.dispatcherName = dispatcherName;
@@ -331,12 +334,16 @@ final class AgentSession implements StreamObserver<SessionRequest> {
     }
     SentFileData.Push files = sentFiles.next(fitting, this::fileData);
     files.before().forEach(f -> messages.add(SessionResponse.newBuilder().setFileData(f).build()));
-    sent.next(fitting).ifPresent(a -> chunks.split(a).forEach(part ->
-        messages.add(SessionResponse.newBuilder().setAssignments(part).build())));
+    List<Span> assigning = new ArrayList<>();
+    sent.next(fitting).ifPresent(a -> {
+      assigning.addAll(traces.sending(a, nodeId));
+      chunks.split(a).forEach(part -> messages.add(SessionResponse.newBuilder().setAssignments(part).build()));
+    });
     files.after().forEach(f -> messages.add(SessionResponse.newBuilder().setFileData(f).build()));
     if (!messages.isEmpty()) {
       outbox.sendAll(messages);
     }
+    traces.sent(assigning);
   }
 
   /** An object's data for this node; ids only in the log, never data. */

@@ -5,6 +5,7 @@ import dagger.Provides;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
+import io.shoal.common.tracing.TraceSettings;
 import jakarta.inject.Named;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
 public final class ConfigModule {
   private final DispatcherConfig config;
   private final ServiceTls tls;
+  private final TraceSettings traces;
 
   /** Plaintext gRPC (tests). */
   public ConfigModule(DispatcherConfig config) {
@@ -20,8 +22,14 @@ public final class ConfigModule {
   }
 
   public ConfigModule(DispatcherConfig config, ServiceTls tls) {
+    this(config, tls, TraceSettings.OFF);
+  }
+
+  /** As above, with spans sent as {@code traces} says (--trace-endpoint, --trace-sampling). */
+  public ConfigModule(DispatcherConfig config, ServiceTls tls, TraceSettings traces) {
     this.config = config;
     this.tls = tls;
+    this.traces = traces;
   }
 
   @Provides
@@ -41,7 +49,7 @@ public final class ConfigModule {
 
   @Provides
   TelemetryConfig telemetry() {
-    return new TelemetryConfig("shoal-dispatcher", config.listen().get(0).getHostString(), config.metricsPort());
+    return new TelemetryConfig("shoal-dispatcher", config.listen().get(0).getHostString(), config.metricsPort(), traces);
   }
 
   @Provides

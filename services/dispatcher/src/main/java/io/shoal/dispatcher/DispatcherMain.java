@@ -60,7 +60,7 @@ public final class DispatcherMain implements Callable<Integer> {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = cluster.tls(tlsOptions, "dispatcher", Role.MANAGER);
       dispatcher = DaggerDispatcherComponent.builder()
-          .configModule(new ConfigModule(config, tls))
+          .configModule(new ConfigModule(config, tls, server.traceSettings()))
           .build()
           .dispatcher();
     } catch (CannotStartException | IllegalArgumentException e) {

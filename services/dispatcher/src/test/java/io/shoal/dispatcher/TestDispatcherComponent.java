@@ -3,6 +3,7 @@ package io.shoal.dispatcher;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.shoal.common.pki.ClusterKey;
+import io.shoal.common.telemetry.Telemetry;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
@@ -26,7 +27,8 @@ interface TestDispatcherComponent {
   @Component.Factory
   interface Factory {
     TestDispatcherComponent create(ConfigModule config, @BindsInstance EtcdStore store,
-        @BindsInstance DispatcherMetrics metrics, @BindsInstance TaskStatusWriter statusWriter);
+        @BindsInstance DispatcherMetrics metrics, @BindsInstance TaskStatusWriter statusWriter,
+        @BindsInstance Telemetry telemetry);
   }
 
   /** A dispatcher named "test" (its listen address and etcd are the test's own business). */
@@ -41,6 +43,6 @@ interface TestDispatcherComponent {
     DispatcherConfig config = new DispatcherConfig(List.of(new InetSocketAddress("127.0.0.1", 0)), 0,
         new StoreConfig("unused", "/unused/", Writer.DISPATCHER), "test", heartbeatPeriod, stallTimeout, clusterKey);
     return DaggerTestDispatcherComponent.factory()
-        .create(new ConfigModule(config), store, metrics, statusWriter);
+        .create(new ConfigModule(config), store, metrics, statusWriter, Telemetry.noop());
   }
 }

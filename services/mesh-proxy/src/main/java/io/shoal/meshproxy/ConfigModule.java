@@ -6,6 +6,7 @@ import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.store.Writer;
 import io.shoal.common.telemetry.TelemetryConfig;
+import io.shoal.common.tracing.TraceSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ public final class ConfigModule {
   private final MeshProxyConfig config;
   private final ServiceTls tls;
   private final Optional<Path> etcdCertDir;
+  private final TraceSettings traces;
 
   /** Plaintext gRPC and etcd (tests). */
   public ConfigModule(MeshProxyConfig config) {
@@ -23,9 +25,15 @@ public final class ConfigModule {
 
   /** @param etcdCertDir TLS files for etcd (--etcd-cert-dir, else --cert-dir); empty: plain etcd */
   public ConfigModule(MeshProxyConfig config, ServiceTls tls, Optional<Path> etcdCertDir) {
+    this(config, tls, etcdCertDir, TraceSettings.OFF);
+  }
+
+  /** As above, with spans sent as {@code traces} says (--trace-endpoint, --trace-sampling). */
+  public ConfigModule(MeshProxyConfig config, ServiceTls tls, Optional<Path> etcdCertDir, TraceSettings traces) {
     this.config = config;
     this.tls = tls;
     this.etcdCertDir = etcdCertDir;
+    this.traces = traces;
   }
 
   @Provides
@@ -45,6 +53,6 @@ public final class ConfigModule {
 
   @Provides
   TelemetryConfig telemetry() {
-    return new TelemetryConfig("mesh-proxy", config.address().getHostAddress(), config.metricsPort());
+    return new TelemetryConfig("mesh-proxy", config.address().getHostAddress(), config.metricsPort(), traces);
   }
 }

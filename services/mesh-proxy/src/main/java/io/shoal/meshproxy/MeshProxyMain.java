@@ -157,7 +157,7 @@ public final class MeshProxyMain implements Callable<Integer> {
       // It reads etcd: a manager's certificate for etcd today (a known trust gap: etcd has no narrower role).
       etcdCertDir = etcd.config(Writer.MESH_PROXY, tls.directory()).certDir();
       proxy = DaggerMeshProxyComponent.builder()
-          .configModule(new ConfigModule(config, tls, etcdCertDir))
+          .configModule(new ConfigModule(config, tls, etcdCertDir, server.traceSettings()))
           .build()
           .meshProxy();
     } catch (CannotStartException | IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import io.shoal.agent.worker.WorkerLimits;
 import io.shoal.common.pki.Role;
 import io.shoal.common.server.GoDurationConverter;
 import io.shoal.common.server.ServerOptions;
+import io.shoal.common.tracing.TraceSettings;
 import io.shoal.common.server.tls.ManagerOptions;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.server.tls.TlsOptions;
@@ -126,7 +127,7 @@ public final class AgentFlags {
     return flags;
   }
 
-  /** Checks what picocli cannot: bounds that must be positive, the dispatchers' addresses. */
+  /** Checks what picocli cannot: bounds that must be positive, the dispatchers' addresses, the trace flags. */
   void validate(CommandLine cli) {
     if (taskWorkers < 1 || taskQueue < 1) {
       throw new CommandLine.ParameterException(cli, "--task-workers and --task-queue must be at least 1");
@@ -140,6 +141,7 @@ public final class AgentFlags {
     }
     try {
       DispatcherEndpoints.parse(dispatcher);
+      server.traceSettings();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cli, e.getMessage());
     }
@@ -223,5 +225,10 @@ public final class AgentFlags {
   /** Prometheus port, bound on the listen host; 0 disables it. */
   public int metricsPort() {
     return server.metricsPort != null ? server.metricsPort : DEFAULT_METRICS_PORT;
+  }
+
+  /** Where spans go (--trace-endpoint, --trace-sampling); refused when malformed. */
+  public TraceSettings traceSettings() {
+    return server.traceSettings();
   }
 }

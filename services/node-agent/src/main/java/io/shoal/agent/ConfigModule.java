@@ -33,6 +33,7 @@ public final class ConfigModule {
 
   @Provides
   TelemetryConfig telemetry() {
-    return new TelemetryConfig("shoal-node-agent", flags.listen().getHostString(), flags.metricsPort());
+    return new TelemetryConfig("shoal-node-agent", flags.listen().getHostString(), flags.metricsPort(),
+        flags.traceSettings());
   }
 }

@@ -1,5 +1,11 @@
 package io.shoal.registry;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Scope;
 import io.shoal.common.registry.ImageReference;
 
 import io.shoal.api.v1.RegistryAuth;
@@ -61,10 +67,17 @@ public final class ManifestResolver {
   static final int MAX_REDIRECTS = 10;
 
   private final HttpClient http;
+  private final Tracer tracer;
   private final Set<String> insecureRegistries;
   private final Duration timeout;
 
   public ManifestResolver(Set<String> insecureRegistries, Duration timeout) {
+    this(insecureRegistries, timeout, TracerProvider.noop().get("shoal-registry"));
+  }
+
+  /** As above, each HTTP request a client span of {@code tracer} (in the trace of the call that asked). */
+  public ManifestResolver(Set<String> insecureRegistries, Duration timeout, Tracer tracer) {
+    this.tracer = tracer;
     this.insecureRegistries = insecureRegistries;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -225,7 +238,7 @@ public final class ManifestResolver {
       if (authorization != null && sameOrigin(uri, target)) {
         b.header("Authorization", authorization);
       }
-      HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response = traced(b.build());
       int status = response.statusCode();
       Optional<String> location = response.headers().firstValue("Location");
       if (!REDIRECTS.contains(status) || location.isEmpty()) {
@@ -248,6 +261,38 @@ public final class ManifestResolver {
       if (status == 303 && !verb.equals("HEAD")) {
         verb = "GET";
       }
+    }
+  }
+
+  /**
+   * Sends {@code request} as a client span named by its method (OpenTelemetry's HTTP names),
+   * when the call that asked is traced. The span names the URL's path, never its query: a
+   * redirect to storage signs its query with a secret.
+   */
+  private HttpResponse<byte[]> traced(HttpRequest request) throws IOException, InterruptedException {
+    if (!Span.current().getSpanContext().isSampled()) {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+    URI uri = request.uri();
+    Span span = tracer.spanBuilder(request.method()).setSpanKind(SpanKind.CLIENT)
+        .setAttribute("http.request.method", request.method())
+        .setAttribute("server.address", uri.getHost())
+        .setAttribute("server.port", (long) port(uri))
+        .setAttribute("url.path", uri.getRawPath() == null ? "" : uri.getRawPath())
+        .startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      span.setAttribute("http.response.status_code", (long) response.statusCode());
+      if (response.statusCode() >= 400) {
+        span.setStatus(StatusCode.ERROR);
+      }
+      return response;
+    } catch (IOException | RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
     }
   }
 

@@ -78,7 +78,7 @@ public final class RegistryMain implements Callable<Integer> {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = cluster.tls(tlsOptions, "registry service", Role.MANAGER);
       registry = DaggerRegistryComponent.builder()
-          .configModule(new ConfigModule(config, tls))
+          .configModule(new ConfigModule(config, tls, server.traceSettings()))
           .build()
           .registry();
     } catch (CannotStartException | IllegalArgumentException e) {

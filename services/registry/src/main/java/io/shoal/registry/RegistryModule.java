@@ -3,6 +3,7 @@ package io.shoal.registry;
 import dagger.Module;
 import dagger.Provides;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.telemetry.Telemetry;
 import io.shoal.registry.credentials.CredentialStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -15,8 +16,8 @@ public final class RegistryModule {
 
   @Provides
   @Singleton
-  static ManifestResolver manifests(RegistryConfig config) {
-    return new ManifestResolver(config.insecureRegistries(), config.timeout());
+  static ManifestResolver manifests(RegistryConfig config, Telemetry telemetry) {
+    return new ManifestResolver(config.insecureRegistries(), config.timeout(), telemetry.tracer("shoal-registry"));
   }
 
   @Provides

@@ -5,12 +5,14 @@ import dagger.Provides;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.StoreConfig;
 import io.shoal.common.telemetry.TelemetryConfig;
+import io.shoal.common.tracing.TraceSettings;
 
 /** Holds the parsed flags; built in {@link SchedulerMain} (or by a test) and given to the component. */
 @Module
 public final class ConfigModule {
   private final SchedulerConfig config;
   private final ServiceTls tls;
+  private final TraceSettings traces;
 
   /** Plaintext gRPC (tests). */
   public ConfigModule(SchedulerConfig config) {
@@ -18,8 +20,14 @@ public final class ConfigModule {
   }
 
   public ConfigModule(SchedulerConfig config, ServiceTls tls) {
+    this(config, tls, TraceSettings.OFF);
+  }
+
+  /** As above, with spans sent as {@code traces} says (--trace-endpoint, --trace-sampling). */
+  public ConfigModule(SchedulerConfig config, ServiceTls tls, TraceSettings traces) {
     this.config = config;
     this.tls = tls;
+    this.traces = traces;
   }
 
   @Provides
@@ -39,6 +47,6 @@ public final class ConfigModule {
 
   @Provides
   TelemetryConfig telemetry() {
-    return new TelemetryConfig("shoal-scheduler", config.listen().get(0).getHostString(), config.metricsPort());
+    return new TelemetryConfig("shoal-scheduler", config.listen().get(0).getHostString(), config.metricsPort(), traces);
   }
 }

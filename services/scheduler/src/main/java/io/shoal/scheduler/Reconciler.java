@@ -35,9 +35,16 @@ public final class Reconciler {
   private final Placer placer;
   private final AddressAllocator addresses;
   private final ReconcileErrors errors = new ReconcileErrors();
+  private final ScheduleTraces traces;
 
   public Reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper, Placer placer,
       AddressAllocator addresses) {
+    this(replicated, global, reaper, placer, addresses, ScheduleTraces.off());
+  }
+
+  Reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper, Placer placer,
+      AddressAllocator addresses, ScheduleTraces traces) {
+    this.traces = traces;
     this.replicated = replicated;
     this.global = global;
     this.reaper = reaper;
@@ -51,6 +58,7 @@ public final class Reconciler {
     Map<String, RuntimeException> failed = new HashMap<>();
     for (Service service : view.services().values()) {
       List<Task> tasks = byService.getOrDefault(service.getId(), List.of());
+      traces.orchestrating(service);
       plan.allOrNothing(() -> {
         StoredValues.check(service.getSpec());
         if (service.getSpec().hasGlobal()) {
@@ -82,7 +90,9 @@ public final class Reconciler {
             .ifPresent(e -> failed.put(service.getId(), e));
       }
     }
+    traces.placing();
     placer.place(view, plan, failed.keySet(), failed::putIfAbsent);
+    traces.placed(view.services(), plan);
     errors.record(view.services().values(), failed, plan);
     return plan;
   }

@@ -87,7 +87,7 @@ public final class SchedulerMain implements Callable<Integer> {
       config = config(Optional.ofNullable(tlsOptions.certDir));
       tls = cluster.tls(tlsOptions, "scheduler", Role.MANAGER);
       scheduler = DaggerSchedulerComponent.builder()
-          .configModule(new ConfigModule(config, tls))
+          .configModule(new ConfigModule(config, tls, server.traceSettings()))
           .build()
           .scheduler();
     } catch (CannotStartException | IllegalArgumentException e) {

@@ -15,6 +15,7 @@ import io.shoal.scheduler.placement.PlacementPlugins;
 import io.shoal.scheduler.placement.Placer;
 import io.shoal.scheduler.placement.Preference;
 import jakarta.inject.Singleton;
+import io.shoal.common.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.List;
 
@@ -83,7 +84,8 @@ public final class SchedulerModule {
   @Provides
   @Singleton
   static Reconciler reconciler(ReplicatedOrchestrator replicated, GlobalOrchestrator global, TaskReaper reaper,
-      Placer placer, TaskFactory factory) {
-    return new Reconciler(replicated, global, reaper, placer, new AddressAllocator(factory::now));
+      Placer placer, TaskFactory factory, Telemetry telemetry, Clock clock) {
+    return new Reconciler(replicated, global, reaper, placer, new AddressAllocator(factory::now),
+        new ScheduleTraces(telemetry.tracer("shoal-scheduler"), clock));
   }
 }

@@ -1,5 +1,6 @@
 package io.shoal.common.server;
 
+import io.shoal.common.tracing.TraceSettings;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,29 @@ public final class ServerOptions {
       names = "--metrics-port",
       description = "Port of the Prometheus /metrics endpoint, on the gRPC host; 0 disables it.")
   public Integer metricsPort;
+
+  @Option(
+      names = "--trace-endpoint",
+      defaultValue = "${env:SHOAL_TRACE_ENDPOINT}",
+      description = "Zipkin's span endpoint, e.g. http://127.0.0.1:9411 (/api/v2/spans is added); "
+          + "env SHOAL_TRACE_ENDPOINT. Without one no span is recorded or sent.")
+  public String traceEndpoint;
+
+  @Option(
+      names = "--trace-sampling",
+      defaultValue = "${env:SHOAL_TRACE_SAMPLING:-1}",
+      description = "Share of new traces recorded, 0 to 1 (default ${DEFAULT-VALUE}); a call that "
+          + "arrives traced is always recorded. Env SHOAL_TRACE_SAMPLING.")
+  public String traceSampling;
+
+  /**
+   * The trace flags as settings.
+   *
+   * @throws IllegalArgumentException naming the flag and the value when either is malformed
+   */
+  public TraceSettings traceSettings() {
+    return TraceSettings.parse(traceEndpoint, traceSampling);
+  }
 
   /** The addresses of {@code --listen}, or of {@code defaultListen} without it; never empty. */
   public List<InetSocketAddress> listenAddresses(String defaultListen) {

@@ -18,7 +18,8 @@ public final class TelemetryModule {
   @Provides
   @Singleton
   static Telemetry telemetry(TelemetryConfig config, ServiceTls tls) {
-    return Telemetry.start(config.serviceName(), config.host(), config.metricsPort(), tls.metricsContext());
+    return Telemetry.start(config.serviceName(), config.host(), config.metricsPort(), tls.metricsContext(),
+        config.traces());
   }
 
   @Provides

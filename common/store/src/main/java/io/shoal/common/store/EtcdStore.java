@@ -10,6 +10,8 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.shoal.common.errors.ShoalException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,23 +49,28 @@ public final class EtcdStore implements AutoCloseable {
    */
   public static final int MAX_INBOUND_BYTES = 32 << 20;
 
+  private static final Tracer NO_TRACER = TracerProvider.noop().get("shoal-store");
+
   private final Client client;
   private final String root;
   /** Whose keys this handle may write; null: any (tests and tools). */
   private final Writer writer;
+  /** Spans of transactions made inside a traced request ({@link Txn#commit}); no-op by default. */
+  private final Tracer tracer;
 
   /** {@code root} ends with '/'; tests give each their own root so they never share keys. */
   public EtcdStore(Client client, String root) {
-    this(client, root, null);
+    this(client, root, null, NO_TRACER);
   }
 
-  private EtcdStore(Client client, String root, Writer writer) {
+  private EtcdStore(Client client, String root, Writer writer, Tracer tracer) {
     if (!root.endsWith("/")) {
       throw new IllegalArgumentException("etcd key root must end with '/': " + root);
     }
     this.client = client;
     this.root = root;
     this.writer = writer;
+    this.tracer = tracer;
   }
 
   /**
@@ -72,7 +79,19 @@ public final class EtcdStore implements AutoCloseable {
    * is sent. Reads and guards (a compare on any key) stay open. Closing either closes the client.
    */
   public EtcdStore writingAs(Writer writer) {
-    return new EtcdStore(client, root, writer);
+    return new EtcdStore(client, root, writer, tracer);
+  }
+
+  /**
+   * A handle on the same client whose transactions are spans of {@code tracer} when they are
+   * made inside a traced request (a create's txn in its trace); others make no span.
+   */
+  public EtcdStore tracedBy(Tracer tracer) {
+    return new EtcdStore(client, root, writer, tracer);
+  }
+
+  Tracer tracer() {
+    return tracer;
   }
 
   /** Whose keys this handle writes; empty when it may write any. */

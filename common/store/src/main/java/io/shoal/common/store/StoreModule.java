@@ -19,6 +19,7 @@ public final class StoreModule {
   @Singleton
   static EtcdStore store(StoreConfig config, OpenTelemetry openTelemetry) {
     StoreMetrics.export(openTelemetry);
-    return EtcdStore.connect(config.endpoints(), config.prefix(), config.certDir()).writingAs(config.writer());
+    return EtcdStore.connect(config.endpoints(), config.prefix(), config.certDir()).writingAs(config.writer())
+        .tracedBy(openTelemetry.getTracer("shoal-store"));
   }
 }

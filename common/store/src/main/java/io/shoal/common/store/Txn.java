@@ -10,6 +10,10 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +22,9 @@ import java.util.List;
  * them apply or none does and {@link #commit()} throws {@link ConflictException}.
  */
 public final class Txn {
+  /** Keys named on a txn's span: enough to see what it wrote, bounded for a scale of thousands. */
+  private static final int TRACED_KEYS = 8;
+
   private final EtcdStore store;
   private final List<Cmp> guards = new ArrayList<>();
   private final List<Op> ops = new ArrayList<>();
@@ -154,8 +161,35 @@ public final class Txn {
 
   record Mark(int guards, int ops, int keys, long bytes) {}
 
-  /** Applies every write, or none. Returns the revision of the write. */
+  /**
+   * Applies every write, or none. Returns the revision of the write. Inside a traced request it
+   * is a span ("etcd txn") of that request's trace; elsewhere (the scheduler's own loop) none.
+   */
   public long commit() {
+    if (!Span.current().getSpanContext().isSampled()) {
+      return send();
+    }
+    Span span = store.tracer().spanBuilder("etcd txn").setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system.name", "etcd")
+        .setAttribute("db.operation.name", "txn")
+        .setAttribute("shoal.etcd.guards", guards.size())
+        .setAttribute("shoal.etcd.writes", ops.size())
+        .setAttribute("shoal.etcd.keys", String.join(", ", keys.subList(0, Math.min(keys.size(), TRACED_KEYS))))
+        .startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      long revision = send();
+      span.setAttribute("shoal.etcd.revision", revision);
+      return revision;
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private long send() {
     TxnResponse response =
         EtcdStore.await(
             store.client().getKVClient().txn()

@@ -1,6 +1,7 @@
 package io.shoal.agent.exec;
 
 import io.shoal.api.v1.Task;
+import io.shoal.common.registry.ImageReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ public final class EngineTaskController implements TaskController {
   private final PullCredentials credentials;
   private final TaskNetworks networks;
   private final TaskFiles files;
+  private final TaskSpans spans;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
   /**
@@ -61,6 +63,13 @@ public final class EngineTaskController implements TaskController {
   /** As above, on the node named {@code nodeHostname} (a --hostname template's {{.Node.Hostname}}). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeHostname, String nodeAddr,
       Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files) {
+    this(engine, nodeId, nodeHostname, nodeAddr, task, credentials, networks, files, TaskSpans.NONE);
+  }
+
+  /** As above, its engine calls spans of the task's trace ({@link TaskSpans}). */
+  public EngineTaskController(ContainerEngine engine, String nodeId, String nodeHostname, String nodeAddr,
+      Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files, TaskSpans spans) {
+    this.spans = spans;
     this.nodeHostname = nodeHostname;
     this.files = files;
     this.credentials = credentials;
@@ -108,7 +117,8 @@ public final class EngineTaskController implements TaskController {
       log.info("task {}: pulling {}{}", t.getId(), config.image(),
           login.auth().isPresent() ? " with the service's registry credentials" : "");
       try {
-        engine.pull(config.image(), login.auth());
+        ImageReference reference = config.image();
+        spans.around("pull " + image, t, () -> engine.pull(reference, login.auth()));
       } catch (EngineException e) {
         if (login.problem().isEmpty()) {
           throw e;
@@ -124,7 +134,8 @@ public final class EngineTaskController implements TaskController {
     }
     // From here a create may have reached the engine, even if it fails: search again next time.
     knownAbsent = false;
-    containerId = engine.create(config);
+    ContainerConfig creating = config;
+    containerId = spans.around("create container", t, () -> engine.create(creating));
     justCreated = new ContainerObservation(containerId, t.getId(), ContainerObservation.State.CREATED, 0, "", List.of());
   }
 
@@ -134,7 +145,7 @@ public final class EngineTaskController implements TaskController {
     if (containerId == null && inspect().isEmpty()) {
       throw new EngineException("task: no container to start");
     }
-    engine.start(containerId);
+    spans.around("start container", task.get(), () -> engine.start(containerId));
     networks.started(task.get(), containerId);
   }
 
@@ -146,8 +157,10 @@ public final class EngineTaskController implements TaskController {
       return;
     }
     justCreated = null;
-    engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(task.get().getSpec().getContainer())));
-    engine.remove(containerId);
+    Task t = task.get();
+    spans.around("stop container", t,
+        () -> engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(t.getSpec().getContainer()))));
+    spans.around("remove container", t, () -> engine.remove(containerId));
     containerId = null;
     files.release(task.get().getId());
   }

@@ -7,6 +7,7 @@ import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
+import io.shoal.agent.exec.TaskSpans;
 import io.shoal.agent.exec.PullCredentials;
 import io.shoal.agent.exec.TaskFiles;
 import io.shoal.agent.exec.TaskNetworks;
@@ -92,12 +93,15 @@ public final class TaskManager implements AutoCloseable {
   }
 
   /** As above; containers get the files of their secrets and configs from {@code files}. */
+  private final TaskSpans spans;
+
   @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
       PullCredentials credentials, WorkerLimits limits, TaskNetworks networks, TaskFiles files) {
     this.networks = networks;
     this.files = files;
     this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry, this::runDeferred);
+    this.spans = new TaskSpans(telemetry.tracer("shoal-node-agent"));
     this.credentials = credentials;
     this.engine = engine;
     this.node = node;
@@ -209,7 +213,7 @@ public final class TaskManager implements AutoCloseable {
     TaskRunner[] self = new TaskRunner[1];
     EngineTaskController controller =
         new EngineTaskController(engine, node.id(), node.hostname(), node.addr(), () -> self[0].task(), credentials,
-            networks, files);
+            networks, files, spans);
     self[0] = new TaskRunner(task, controller, workers, sink, clock, new TaskRunner.Callbacks() {
       @Override
       public void removed(TaskRunner runner) {
