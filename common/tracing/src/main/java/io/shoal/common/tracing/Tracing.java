@@ -22,7 +22,7 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  * A process's spans, sent to Zipkin in batches from a background thread. Nothing here can
  * block or fail a request: spans wait in a bounded queue and are dropped when it is full or the
  * trace store does not answer, and both are counted on the process's meters
- * ({@code otel.sdk.processor.span.processed} and {@code otel.sdk.exporter.span.exported} with an
+ * ({@code otel_sdk_processor_span_processed_span_total} and {@code otel_sdk_exporter_span_exported_total} with an
  * {@code error.type}). Without an endpoint there is no SDK tracer at all, only the W3C
  * propagator, so a context that arrives is still passed on.
  */
@@ -64,6 +64,7 @@ public final class Tracing implements AutoCloseable {
         .build();
     ZipkinSpanExporter exporter = ZipkinSpanExporter.builder()
         .setSender(sender)
+        .setEndpoint(settings.endpoint().get().toString()) // names the store in the exporter's metrics
         .setMeterProvider(meters)
         .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
         .build();
