@@ -14,7 +14,10 @@
 #
 # SHOAL_HOSTS (default 3) hosts on SHOAL_LAB_SUBNET (default 10.231.0.0/24), lab SHOAL_LAB
 # (default shoal). SHOAL_TLS=off starts a plaintext cluster (every part --insecure, etcd on http,
-# no certificates): only for benchmarks that compare TLS with plaintext (bench/converge.sh). Everything lives in .dev/ (logs in .dev/logs, the hosts' engines in .dev/lab).
+# no certificates): only for benchmarks that compare TLS with plaintext (bench/converge.sh).
+# SHOAL_TRACES=off starts no trace store (Zipkin, on the bridge at port 9411 by default) and no
+# part sends spans: for benchmarks that compare tracing with none. Everything lives in .dev/ (logs
+# in .dev/logs, the hosts' engines in .dev/lab).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +48,10 @@ HOST_COUNT="${SHOAL_HOSTS:-3}"
 LAB_DIR="$DEV/lab"
 # What `up` chose, for status, host and bench/converge.sh: LAB, BRIDGE_ADDR, REGISTRY_ADDR, ...
 CLUSTER_ENV="$DEV/cluster.env"
+# on: a Zipkin server on the bridge and every part (and the CLI, when it sets SHOAL_TRACE_ENDPOINT)
+# sending spans to it, every trace kept; off: no trace store, no spans.
+TRACES="${SHOAL_TRACES:-on}"
+ZIPKIN_PORT=9411
 # Control-plane ports, on 127.0.0.1 and on the bridge address.
 CONTROL_PORT=7400 REGISTRY_SERVICE_PORT=7401 SCHEDULER_PORT=7402 DISPATCHER_PORT=7403
 DEMO_PORT=8000
@@ -187,7 +194,30 @@ java_service() {
   [ -z "${IN_HOST:-}" ] || inside=("$ROOT/deploy/lab.sh" exec "$LAB" "$IN_HOST")
   # shellcheck disable=SC2086,SC2046 # lists of flags
   start "$name" "${inside[@]}" java $opts $(class_sharing "$module" "$name" "$cp") \
-    -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@"
+    -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@" $(trace_flags)
+}
+
+# trace_flags: where every part sends its spans (none with SHOAL_TRACES=off)
+trace_flags() {
+  [ "$TRACES" = off ] || echo --trace-endpoint "http://$BRIDGE_ADDR:$ZIPKIN_PORT"
+}
+
+# start_zipkin: the trace store, Zipkin's server (its exec jar from Maven Central, the version of
+# the root pom's zipkin.version), in-memory, on the bridge address only: the hosts' agents reach
+# it there, and nothing outside this machine does.
+start_zipkin() {
+  local version jar
+  version=$(sed -n 's:.*<zipkin.version>\(.*\)</zipkin.version>.*:\1:p' "$ROOT/pom.xml")
+  jar="$DEV/tools/zipkin-server-$version-exec.jar"
+  if [ ! -s "$jar" ]; then
+    say "fetching Zipkin's server $version (Maven Central)"
+    # shellcheck disable=SC2086 # SHOAL_MVN_FLAGS is a list of flags, e.g. -o
+    (cd "$ROOT" && mvn -q -B ${SHOAL_MVN_FLAGS:-} dependency:copy -Dartifact="io.zipkin:zipkin-server:$version:jar:exec" \
+      -DoutputDirectory="$DEV/tools")
+  fi
+  start zipkin java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -jar "$jar" \
+    "--armeria.ports[0].ip=$BRIDGE_ADDR" "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].protocols[0]=http" \
+    --zipkin.storage.type=mem
 }
 
 # class_sharing MODULE NAME CLASSPATH: the JVM flags that share MODULE's classes through an AppCDS
@@ -427,6 +457,7 @@ cmd_up() {
   [ "$(id -u)" = 0 ] || die "up needs root (it makes network namespaces, a bridge and iptables rules, and runs a dockerd per host): run sudo deploy/dev.sh up"
   [[ $HOST_COUNT =~ ^[1-9][0-9]?$ ]] || die "SHOAL_HOSTS '$HOST_COUNT': 1 to 99"
   [[ $TLS == on || $TLS == off ]] || die "SHOAL_TLS '$TLS': on (the default) or off (plaintext, for benchmarks)"
+  [[ $TRACES == on || $TRACES == off ]] || die "SHOAL_TRACES '$TRACES': on (the default) or off (no trace store, for benchmarks)"
   ensure_packages
   build
   local started n
@@ -444,8 +475,8 @@ cmd_up() {
   say "lab $LAB: $HOST_COUNT hosts on $LAB_SUBNET, bridge $LAB-br at $BRIDGE_ADDR"
   "$ROOT/deploy/lab.sh" up --name "$LAB" --hosts "$HOST_COUNT" --subnet "$LAB_SUBNET" --dir "$LAB_DIR" \
     --insecure-registry "$REGISTRY_ADDR" >/dev/null
-  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\n' \
-    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" >"$CLUSTER_ENV"
+  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\nTRACES=%q\n' \
+    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" "$TRACES" >"$CLUSTER_ENV"
 
   # The cluster key seals the CA's key, registry credentials (--with-registry-auth) and secrets; it never goes to etcd.
   if [ ! -s "$DEV/cluster.key" ]; then
@@ -464,6 +495,7 @@ cmd_up() {
   say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
   start_etcd "$ETCD_URL" "$ETCD_SCHEME://$BRIDGE_ADDR:2379"
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
+  [ "$TRACES" = off ] || start_zipkin
   wait_for etcd 30 etcd_health
   start_control_plane
   if [ "$TLS" = on ]; then
@@ -500,6 +532,11 @@ cmd_up() {
   echo "Shoal is up: $HOST_COUNT hosts of lab $LAB, control on 127.0.0.1:$CONTROL_PORT (and $BRIDGE_ADDR:$CONTROL_PORT)."
   echo "  bin/shoal node ls"
   echo "  bin/shoal service ps hello"
+  if [ "$TRACES" = on ]; then
+    wait_for "Zipkin on $BRIDGE_ADDR:$ZIPKIN_PORT" 60 curl -fsS "http://$BRIDGE_ADDR:$ZIPKIN_PORT/health"
+    echo "  SHOAL_TRACE_ENDPOINT=http://$BRIDGE_ADDR:$ZIPKIN_PORT bin/shoal service scale hello=4   (a traced command)"
+    echo "  http://$BRIDGE_ADDR:$ZIPKIN_PORT/zipkin/        (traces: every part sends its spans to this Zipkin)"
+  fi
   while read -r host addr sock; do
     printf '  curl http://%s:%s/%*s(%s, through its mesh-proxy to a task on any host)\n' \
       "$addr" "$DEMO_PORT" $((20 - ${#addr})) "" "$host"
@@ -515,7 +552,7 @@ cmd_down() {
     [ -e "$f" ] && hosts+=("$(basename "$f" .pid)")
   done
   stop_all "${hosts[@]+"${hosts[@]}"}"
-  stop_all dispatcher scheduler control registry
+  stop_all dispatcher scheduler control registry zipkin
   # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
   "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
   stop_all docker-registry etcd
@@ -678,7 +715,7 @@ host_state() {
   echo "# mounts"
   awk '$5 ~ "^/tmp/(shoal|stl)" {print $5}' /proc/self/mountinfo | sort
   echo "# processes"
-  ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main' |
+  ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main|zipkin-server' |
     grep -v -e grep -e 'ps -eo' | sort -n || true
 }
 
