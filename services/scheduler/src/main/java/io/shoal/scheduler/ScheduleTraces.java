@@ -23,7 +23,8 @@ import java.util.Map;
  * for the placement, and every task the pass makes or changes carries the span's context on, to
  * the dispatcher and the agent. A pass that changes nothing makes no span, and a version written
  * more than {@link #TRACED_FOR} ago no longer joins its request's trace (a restart a day later is
- * not part of the create).
+ * not part of the create). A task changed outside any traced request loses the context it
+ * carried, so what follows that change is not added to an old trace.
  *
  * <p>A pass decides for every service at once, so the spans are made after it, with the times
  * taken during it; services without a stored context cost one check.
@@ -64,16 +65,21 @@ final class ScheduleTraces {
    * or changes, and records each span's context in those tasks. Forgets the pass.
    */
   void placed(Map<String, Service> services, Plan plan) {
-    if (orchestrated.isEmpty()) {
-      return;
-    }
-    Instant placementEnded = clock.instant();
     Map<String, List<Task>> changed = new HashMap<>();
     for (Task task : plan.createdAndUpdated()) {
       if (orchestrated.containsKey(task.getServiceId())) {
         changed.computeIfAbsent(task.getServiceId(), k -> new ArrayList<>()).add(task);
+      } else if (task.getTraceContextCount() > 0) {
+        // Changed by no traced request (a node went down, the service was removed): the context
+        // of the request that made the task no longer applies, and the dispatcher's and the
+        // agent's work on this change must not join that old trace.
+        plan.update(task.toBuilder().clearTraceContext().build());
       }
     }
+    if (orchestrated.isEmpty()) {
+      return;
+    }
+    Instant placementEnded = clock.instant();
     changed.forEach((serviceId, tasks) -> {
       Service service = services.get(serviceId);
       Span schedule = tracer.spanBuilder("schedule " + service.getSpec().getName())

@@ -95,4 +95,17 @@ class ScheduleTracesTest {
 
     assertThat(spans.getFinishedSpanItems()).isEmpty();
   }
+
+  @Test
+  void aTaskChangedOutsideATracedRequestLosesTheContextOfTheRequestThatMadeIt() {
+    Service removed = written(service("gone", 1), NOW.minusSeconds(1), CREATE);
+    Task made = Fixtures.task("t1", removed, 1, "n1", io.shoal.api.v1.TaskState.TASK_STATE_RUNNING, 0).toBuilder()
+        .putAllTraceContext(CREATE).build();
+
+    // The service is gone (`service rm`): its task is shut down by no traced request.
+    Plan plan = reconciler.reconcile(view(List.of(), List.of(made), List.of(ready("n1"))));
+
+    assertThat(plan.updates()).hasSize(1).allSatisfy(task -> assertThat(task.getTraceContextMap()).isEmpty());
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+  }
 }
