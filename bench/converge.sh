@@ -13,6 +13,10 @@
 #                                    (issue #12: with TLS within 1.1x of plaintext). Each mode has
 #                                    its own docker baseline, so the comparison is of the ratios to
 #                                    it (machine drift between the two labs cancels); raw times too.
+#   BENCH_TRACES=both bench/converge.sh [N ...]
+#                                    the same with no trace store (SHOAL_TRACES=off) and with every
+#                                    part and the CLI sending every span to Zipkin (issue #13:
+#                                    within 1.05x of untraced)
 #
 # Shoal's cluster time is `shoal service create --replicas N` run by the CLI's own code in one warm
 # JVM (bench/CliTimer.java): from the create call, through control, the scheduler, the
@@ -25,15 +29,19 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# BENCH_TLS=both|off|on: bring up a lab in each mode and run this script on it.
-if [ -n "${BENCH_TLS:-}" ]; then
-  case "$BENCH_TLS" in both) MODES=(off on) ;; off | on) MODES=("$BENCH_TLS") ;;
-    *) echo "bench: BENCH_TLS '$BENCH_TLS': both, off or on" >&2; exit 1 ;; esac
+# compare_labs SETTING NAME_OFF NAME_ON TARGET MODE...: for each MODE, brings up a lab with
+# SETTING=MODE (deploy/dev.sh up) and runs this script on it; with both modes, the last line
+# compares them. Each mode has its own docker baseline, so the comparison is of the ratios to it
+# (machine drift between the two labs cancels); raw times too.
+compare_labs() {
+  local setting=$1 name_off=$2 name_on=$3 target=$4 mode line key n cluster base
+  shift 4
+  local modes=("$@")
   declare -A RATIO RAW
-  for mode in "${MODES[@]}"; do
-    echo "== $([ "$mode" = on ] && echo "mutual TLS on every hop" || echo plaintext): SHOAL_TLS=$mode deploy/dev.sh up"
-    SHOAL_TLS=$mode "$ROOT/deploy/dev.sh" up >"/tmp/shoal-bench-converge-up-$mode.log" 2>&1 \
-      || { tail -20 "/tmp/shoal-bench-converge-up-$mode.log" >&2; exit 1; }
+  for mode in "${modes[@]}"; do
+    echo "== $([ "$mode" = on ] && echo "$name_on" || echo "$name_off"): $setting=$mode deploy/dev.sh up"
+    env "$setting=$mode" "$ROOT/deploy/dev.sh" up >"/tmp/shoal-bench-converge-up-$setting-$mode.log" 2>&1 \
+      || { tail -20 "/tmp/shoal-bench-converge-up-$setting-$mode.log" >&2; exit 1; }
     while read -r line; do
       echo "$line"
       if [[ $line == "converge medians "* ]]; then
@@ -41,18 +49,36 @@ if [ -n "${BENCH_TLS:-}" ]; then
         RATIO[$mode,$n]=$(awk -v a="$cluster" -v b="$base" 'BEGIN { printf "%.4f", a / b }')
         RAW[$mode,$n]=$cluster
       fi
-    done < <(env -u BENCH_TLS bash "$0" "$@")
+    done < <(env -u BENCH_TLS -u BENCH_TRACES bash "$0" "${ARGS[@]+"${ARGS[@]}"}")
   done
-  if [ "${#MODES[@]}" = 2 ]; then
-    line="converge TLS/plaintext:"
-    for key in "${!RATIO[@]}"; do
-      [[ $key == on,* ]] || continue
-      n=${key#on,}
-      line+=" n=$n: $(awk -v t="${RATIO[on,$n]}" -v p="${RATIO[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x"
-      line+=" (raw ${RAW[on,$n]}/${RAW[off,$n]} ms = $(awk -v t="${RAW[on,$n]}" -v p="${RAW[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x)"
-    done
-    echo "$line (shoal/docker with TLS over shoal/docker plaintext; target <= 1.1x)"
-  fi
+  [ "${#modes[@]}" = 2 ] || return 0
+  line="converge $name_on/$name_off:"
+  for key in "${!RATIO[@]}"; do
+    [[ $key == on,* ]] || continue
+    n=${key#on,}
+    line+=" n=$n: $(awk -v t="${RATIO[on,$n]}" -v p="${RATIO[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x"
+    line+=" (raw ${RAW[on,$n]}/${RAW[off,$n]} ms = $(awk -v t="${RAW[on,$n]}" -v p="${RAW[off,$n]}" 'BEGIN { printf "%.2f", t / p }')x)"
+  done
+  echo "$line (shoal/docker $name_on over shoal/docker $name_off; $target)"
+}
+
+# modes_of VAR VALUE: the modes BENCH_TLS or BENCH_TRACES asks for
+modes_of() {
+  case "$2" in both) echo off on ;; off | on) echo "$2" ;;
+    *) echo "bench: $1 '$2': both, off or on" >&2; exit 1 ;; esac
+}
+
+ARGS=("$@")
+# BENCH_TLS=both|off|on: bring up a lab in each mode and run this script on it.
+if [ -n "${BENCH_TLS:-}" ]; then
+  # shellcheck disable=SC2046 # the modes are words
+  compare_labs SHOAL_TLS plaintext "with TLS" "target <= 1.1x" $(modes_of BENCH_TLS "$BENCH_TLS")
+  exit 0
+fi
+# BENCH_TRACES=both|off|on: the same with the trace store off and on (mutual TLS in both).
+if [ -n "${BENCH_TRACES:-}" ]; then
+  # shellcheck disable=SC2046
+  compare_labs SHOAL_TRACES untraced traced "target <= 1.05x" $(modes_of BENCH_TRACES "$BENCH_TRACES")
   exit 0
 fi
 
@@ -78,6 +104,11 @@ if [ "${TLS:-on}" = off ]; then
   MODE_NAME=plaintext
 else
   export SHOAL_CERT_PATH="${SHOAL_CERT_PATH:-$ROOT/.dev/pki/cli}"
+fi
+# On a lab with a trace store the warm CLI traces its commands too, as a user's would.
+if [ "${TRACES:-off}" = on ]; then
+  export SHOAL_TRACE_ENDPOINT="http://$BRIDGE_ADDR:9411"
+  MODE_NAME+=", traced"
 fi
 CLI_JAR=$(ls "$ROOT"/cli/target/shoal-cli-*.jar 2>/dev/null | grep -v tests | head -1)
 [ -n "$CLI_JAR" ] && [ -f "$ROOT/cli/target/classpath.txt" ] || die "the CLI is not built; run deploy/dev.sh up"

@@ -31,7 +31,7 @@ class TraceStoreDownIT {
     try (Telemetry telemetry = Telemetry.start("test-service", "127.0.0.1", metricsPort, Optional.empty(), down)) {
       Tracer tracer = telemetry.tracer("test");
       // Twice the queue at once: the caller is never held (the test would hang), the rest is dropped.
-      for (int i = 0; i < 4096; i++) {
+      for (int i = 0; i < 32_768; i++) {
         tracer.spanBuilder("request " + i).startSpan().end();
       }
 
