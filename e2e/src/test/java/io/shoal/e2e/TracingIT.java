@@ -113,6 +113,18 @@ class TracingIT {
   }
 
   @Test
+  void aRemovalIsOneTraceToTheAgentThatStopsAndRemovesTheContainer() {
+    String image = TestImages.busybox(registry, "e2e/traced-rm:1").push(docker);
+    cluster.succeed("service", "create", "--name", "untraced", image, "sleep", "1d");
+    traced("service", "rm", "untraced");
+
+    List<Span> trace = awaitTrace("shoal service rm", "remove container");
+    assertThat(trace.stream().map(Span::service).collect(Collectors.toSet()))
+        .contains("shoal-cli", "shoal-control", "shoal-scheduler", "shoal-dispatcher", "shoal-node-agent");
+    assertThat(trace.stream().map(Span::name)).contains("etcd txn", "schedule untraced", "stop container");
+  }
+
+  @Test
   void aTraceStoreThatDoesNotAnswerNeitherFailsNorHoldsACommand() {
     // Port 9 of loopback: nothing listens; the spans are dropped when the command ends.
     Commands.Result listed = cluster.shoalWith(Map.of("SHOAL_TRACE_ENDPOINT", "http://127.0.0.1:9"), null,

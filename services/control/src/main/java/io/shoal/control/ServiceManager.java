@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,6 +180,13 @@ public final class ServiceManager {
     IngressPorts.move(txn, service.getSpec(), null, service.getId());
     store.get(Tables.CREDENTIALS, service.getId())
         .ifPresent(credentials -> txn.delete(Tables.CREDENTIALS, service.getId(), credentials.getVersion()));
+    Map<String, String> traced = StoredTraceContext.ofCurrent();
+    if (!traced.isEmpty()) {
+      // The removal's trace goes on in the scheduler through this record (Tables.REMOVED_SERVICES).
+      txn.createLeased(Tables.REMOVED_SERVICES, service.getId(),
+          service.toBuilder().clearTraceContext().putAllTraceContext(traced).setUpdateTime(now()).build(),
+          store.grantLease(Tables.REMOVAL_TRACE_SECONDS));
+    }
     try {
       txn.commit();
     } catch (ConflictException e) {

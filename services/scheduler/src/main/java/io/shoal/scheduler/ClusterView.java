@@ -20,11 +20,17 @@ import java.util.Set;
  * no task may be given.
  */
 public record ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes,
-    Map<String, Network> networks, Set<String> strayAddresses) {
+    Map<String, Network> networks, Set<String> strayAddresses, Map<String, Service> removedServices) {
 
   /** With no networks. */
   public ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes) {
     this(services, tasks, nodes, Map.of(), Set.of());
+  }
+
+  /** With no record of removed services (their removal traced by no request). */
+  public ClusterView(Map<String, Service> services, Map<String, Task> tasks, Map<String, Node> nodes,
+      Map<String, Network> networks, Set<String> strayAddresses) {
+    this(services, tasks, nodes, networks, strayAddresses, Map.of());
   }
 
   public Map<String, List<Task>> tasksByService() {

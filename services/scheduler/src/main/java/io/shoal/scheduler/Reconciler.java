@@ -73,6 +73,10 @@ public final class Reconciler {
     byService.forEach((serviceId, tasks) -> {
       if (!view.services().containsKey(serviceId)) {
         // Nothing to mark: the service is gone. Its tasks stay as they are until this works.
+        Service removed = view.removedServices().get(serviceId);
+        if (removed != null) {
+          traces.orchestrating(removed);
+        }
         plan.allOrNothing(() -> reaper.removeOrphans(tasks, view, plan))
             .ifPresent(e -> log.debug("tasks of deleted service {} not removed: {}", serviceId, e.toString()));
       }
@@ -92,7 +96,7 @@ public final class Reconciler {
     }
     traces.placing();
     placer.place(view, plan, failed.keySet(), failed::putIfAbsent);
-    traces.placed(view.services(), plan);
+    traces.placed(id -> view.services().getOrDefault(id, view.removedServices().get(id)), plan);
     errors.record(view.services().values(), failed, plan);
     return plan;
   }

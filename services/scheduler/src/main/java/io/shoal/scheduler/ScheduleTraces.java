@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The scheduler's part of a request's trace. A service whose version control wrote inside a
@@ -24,7 +25,9 @@ import java.util.Map;
  * the dispatcher and the agent. A pass that changes nothing makes no span, and a version written
  * more than {@link #TRACED_FOR} ago no longer joins its request's trace (a restart a day later is
  * not part of the create). A task changed outside any traced request loses the context it
- * carried, so what follows that change is not added to an old trace.
+ * carried, so what follows that change is not added to an old trace. A service removed by a
+ * traced {@code service rm} is orchestrated from its record in {@code removed_services}, which
+ * carries the rm's context: the shutdown of its tasks joins that trace.
  *
  * <p>A pass decides for every service at once, so the spans are made after it, with the times
  * taken during it; services without a stored context cost one check.
@@ -64,7 +67,7 @@ final class ScheduleTraces {
    * The pass has placed: makes the spans of the traced services whose tasks {@code plan} makes
    * or changes, and records each span's context in those tasks. Forgets the pass.
    */
-  void placed(Map<String, Service> services, Plan plan) {
+  void placed(Function<String, Service> services, Plan plan) {
     Map<String, List<Task>> changed = new HashMap<>();
     for (Task task : plan.createdAndUpdated()) {
       if (orchestrated.containsKey(task.getServiceId())) {
@@ -81,7 +84,7 @@ final class ScheduleTraces {
     }
     Instant placementEnded = clock.instant();
     changed.forEach((serviceId, tasks) -> {
-      Service service = services.get(serviceId);
+      Service service = services.apply(serviceId);
       Span schedule = tracer.spanBuilder("schedule " + service.getSpec().getName())
           .setParent(StoredTraceContext.parent(service.getTraceContextMap()))
           .setStartTimestamp(orchestrated.get(serviceId))

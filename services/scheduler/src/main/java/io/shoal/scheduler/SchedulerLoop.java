@@ -86,7 +86,7 @@ public final class SchedulerLoop implements AutoCloseable {
   public void start(Consumer<Txn> guard) {
     this.guard = guard;
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.SERVICE_STATUS, Tables.TASKS, Tables.NODES,
-        Tables.NODE_REGISTRATIONS, Tables.NETWORKS), changes -> markDirty()).start();
+        Tables.NODE_REGISTRATIONS, Tables.NETWORKS, Tables.REMOVED_SERVICES), changes -> markDirty()).start();
     markDirty();
     thread.start();
   }
@@ -155,7 +155,7 @@ public final class SchedulerLoop implements AutoCloseable {
     Map<String, ServiceStatus> statuses = Map.copyOf(cache.view(Tables.SERVICE_STATUS));
     ClusterView view = new ClusterView(services(stored, statuses), Map.copyOf(cache.view(Tables.TASKS)),
         nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)), Map.copyOf(cache.view(Tables.NETWORKS)),
-        strayAddresses(statuses));
+        strayAddresses(statuses), Map.copyOf(cache.view(Tables.REMOVED_SERVICES)));
     Plan plan = reconciler.reconcile(view);
     long reconciled = System.nanoTime();
     synchronized (signal) {

@@ -108,4 +108,20 @@ class ScheduleTracesTest {
     assertThat(plan.updates()).hasSize(1).allSatisfy(task -> assertThat(task.getTraceContextMap()).isEmpty());
     assertThat(spans.getFinishedSpanItems()).isEmpty();
   }
+
+  @Test
+  void aTracedRemovalsRecordMakesTheShutdownOfTheServicesTasksPartOfTheRmsTrace() {
+    Service removed = written(service("gone", 1), NOW.minusSeconds(1), Map.of());
+    Task made = Fixtures.task("t1", removed, 1, "n1", io.shoal.api.v1.TaskState.TASK_STATE_RUNNING, 0);
+    Service record = written(removed, NOW.minusSeconds(1), CREATE);
+
+    Plan plan = reconciler.reconcile(new ClusterView(Map.of(), Map.of(made.getId(), made),
+        Map.of("n1", ready("n1")), Map.of(), Set.of(), Map.of(record.getId(), record)));
+
+    assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName).contains("schedule gone");
+    assertThat(plan.updates()).hasSize(1).allSatisfy(task -> {
+      assertThat(task.getDesiredState().getNumber()).isGreaterThan(io.shoal.api.v1.TaskState.TASK_STATE_RUNNING_VALUE);
+      assertThat(task.getTraceContextMap().get("traceparent")).contains(TRACE_ID);
+    });
+  }
 }

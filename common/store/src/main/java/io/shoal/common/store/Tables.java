@@ -27,6 +27,17 @@ public final class Tables {
   public static final Table<ServiceStatus> SERVICE_STATUS =
       new Table<>("service_status", ServiceStatus.getDefaultInstance());
 
+  /**
+   * {@code removed_services/<id>}: a service's last value with the trace context of the call that
+   * removed it, written by control in the removal's transaction when that call is traced, on a
+   * lease that lapses after {@code REMOVAL_TRACE_SECONDS}: the scheduler's removal of the
+   * service's tasks joins the rm's trace with it.
+   */
+  public static final Table<Service> REMOVED_SERVICES = new Table<>("removed_services", Service.getDefaultInstance());
+
+  /** How long a removed service's record outlives it: as long as a version joins its request's trace. */
+  public static final long REMOVAL_TRACE_SECONDS = 600;
+
   public static final Table<Task> TASKS = new Table<>("tasks", Task.getDefaultInstance());
 
   /** {@code nodes/<id>}: control's part of a node, its spec. */

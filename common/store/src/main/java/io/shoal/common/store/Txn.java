@@ -41,6 +41,11 @@ public final class Txn {
     return createBytes(EtcdStore.keyOf(table, id), table.encode(value), 0);
   }
 
+  /** Writes a new object attached to {@code leaseId}, so it goes when the lease does; fails if the key exists. */
+  public <T extends Message> Txn createLeased(Table<T> table, String id, T value, long leaseId) {
+    return createBytes(EtcdStore.keyOf(table, id), table.encode(value), leaseId);
+  }
+
   /** Replaces an object that must still be at {@code version}. */
   public <T extends Message> Txn update(Table<T> table, String id, T value, long version) {
     store.checkWritable(EtcdStore.keyOf(table, id));

@@ -17,7 +17,7 @@ public enum Writer {
       Tables.CREDENTIALS.name(), Tables.NODES.name(), Tables.NETWORKS.name(), Tables.NETWORK_NAMES.name(),
       Tables.SUBNETS.name(), Tables.ALLOCATOR, Tables.SECRETS.name(), Tables.SECRET_DATA.name(),
       Tables.SECRET_NAMES.name(), Tables.CONFIGS.name(), Tables.CONFIG_DATA.name(), Tables.CONFIG_NAMES.name(),
-      Tables.CLUSTER, Tables.REVOKED_NODES.name()),
+      Tables.CLUSTER, Tables.REVOKED_NODES.name(), Tables.REMOVED_SERVICES.name()),
   SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.ADDRESSES.name(), Tables.LEADER),
   DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
   /** Reads only: it seals credentials, and control stores them. */
