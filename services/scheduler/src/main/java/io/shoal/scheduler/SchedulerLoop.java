@@ -7,11 +7,13 @@ import io.shoal.api.v1.ServiceStatus;
 import io.shoal.api.v1.Task;
 import io.shoal.common.objects.NodeViews;
 import io.shoal.common.objects.ServiceViews;
+import io.shoal.common.store.Change;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.store.TxnBatches;
+import io.shoal.scheduler.metrics.ClusterMetrics;
 import io.shoal.scheduler.network.AddressIndex;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -59,6 +61,7 @@ public final class SchedulerLoop implements AutoCloseable {
         return t;
       });
   private StoreCache cache;
+  private final ClusterMetrics metrics;
   private Consumer<Txn> guard = txn -> {};
   /** Guarded by signal. */
   private final Debounce debounce = new Debounce(QUIET, MAX_DELAY, System.nanoTime());
@@ -72,10 +75,16 @@ public final class SchedulerLoop implements AutoCloseable {
   private boolean readIndex = true;
   private Set<String> strayKeys = Set.of();
 
-  @Inject
   public SchedulerLoop(EtcdStore store, Reconciler reconciler) {
+    this(store, reconciler, ClusterMetrics.none());
+  }
+
+  /** As above, the cluster's gauges and the pass's timings on {@code metrics} while this loop leads. */
+  @Inject
+  public SchedulerLoop(EtcdStore store, Reconciler reconciler, ClusterMetrics metrics) {
     this.store = store;
     this.reconciler = reconciler;
+    this.metrics = metrics;
   }
 
   public void start() {
@@ -86,9 +95,21 @@ public final class SchedulerLoop implements AutoCloseable {
   public void start(Consumer<Txn> guard) {
     this.guard = guard;
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.SERVICE_STATUS, Tables.TASKS, Tables.NODES,
-        Tables.NODE_REGISTRATIONS, Tables.NETWORKS, Tables.REMOVED_SERVICES), changes -> markDirty()).start();
+        Tables.NODE_REGISTRATIONS, Tables.NETWORKS, Tables.REMOVED_SERVICES), this::changed).start();
     markDirty();
     thread.start();
+  }
+
+  /** The watch brought {@code changes}: a pass is due; task status changes are timed (watch lag). */
+  private void changed(List<Change<?>> changes) {
+    Instant now = Instant.now();
+    for (Change<?> change : changes) {
+      if (change instanceof Change.Put<?> put && put.value() instanceof Task task
+          && (!(put.previous() instanceof Task before) || !before.getStatus().equals(task.getStatus()))) {
+        metrics.statusSeen(task, now);
+      }
+    }
+    markDirty();
   }
 
   private void markDirty() {
@@ -157,6 +178,7 @@ public final class SchedulerLoop implements AutoCloseable {
         nodes(cache.view(Tables.NODES), cache.view(Tables.NODE_REGISTRATIONS)), Map.copyOf(cache.view(Tables.NETWORKS)),
         strayAddresses(statuses), Map.copyOf(cache.view(Tables.REMOVED_SERVICES)));
     Plan plan = reconciler.reconcile(view);
+    metrics.observe(view.services(), view.tasks(), view.nodes());
     long reconciled = System.nanoTime();
     synchronized (signal) {
       wakeAt = plan.wakeAt().map(at -> System.nanoTime() + sleepNanos(Instant.now(), at)).orElse(0L);
@@ -165,6 +187,7 @@ public final class SchedulerLoop implements AutoCloseable {
     writes.addAll(statusWrites(plan, stored, statuses));
     if (writes.isEmpty()) {
       log.debug("tick: nothing to do over {} tasks ({} ms)", view.tasks().size(), (reconciled - started) / 1_000_000);
+      metrics.passed(reconciled - started);
       return;
     }
     long revision = commit(writes);
@@ -173,6 +196,7 @@ public final class SchedulerLoop implements AutoCloseable {
       log.warn("cache did not reach revision {} in time", revision);
     }
     long seen = System.nanoTime();
+    metrics.passed(written - started);
     // Big ticks say where their time went (the benchmark reads this); small ones stay quiet.
     if (plan.size() >= 1000) {
       log.info("tick: {} changes ({} new tasks) over {} tasks, {} nodes: reconcile {} ms, write {} ms, watch {} ms",
@@ -346,5 +370,6 @@ public final class SchedulerLoop implements AutoCloseable {
     if (cache != null) {
       cache.close();
     }
+    metrics.forget(); // no longer the leader's view
   }
 }

@@ -16,6 +16,7 @@ import io.shoal.scheduler.placement.Placer;
 import io.shoal.scheduler.placement.Preference;
 import jakarta.inject.Singleton;
 import io.shoal.common.telemetry.Telemetry;
+import io.shoal.scheduler.metrics.ClusterMetrics;
 import java.time.Clock;
 import java.util.List;
 
@@ -79,6 +80,12 @@ public final class SchedulerModule {
   @Provides
   static Placer placer(List<Filter> filters, List<Preference> preferences, TaskFactory factory) {
     return new Placer(filters, preferences, factory::now);
+  }
+
+  @Provides
+  @Singleton
+  static ClusterMetrics clusterMetrics(Telemetry telemetry) {
+    return new ClusterMetrics(telemetry);
   }
 
   @Provides
