@@ -50,6 +50,9 @@ public final class Dispatcher implements AutoCloseable {
           + " opened for nodes, so tasks that use one are REJECTED on their nodes saying so; configs still go");
     }
     sessions.start();
+    telemetry.meter("io.shoal.dispatcher").gaugeBuilder("shoal.dispatcher.sessions").ofLongs().setUnit("{session}")
+        .setDescription("Agents' sessions open at this dispatcher")
+        .buildWithCallback(m -> m.record(sessions.open()));
     // Workers open sessions (for their own node only: AgentSession checks the certificate's id);
     // removed nodes are known from the session manager's own watch.
     grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  *                                                   permanent (etcd refused it) or retries
  * shoal_dispatcher_status_queue_full_total          reports that waited for room in the queue
  *                                                   (their session stopped reading meanwhile)
+ * shoal_dispatcher_sessions                         agents' sessions open now (Dispatcher)
  * shoal_dispatcher_sessions_stalled_total           sessions ended: the agent read nothing
  * shoal_dispatcher_assignments_oversized_total      tasks too big for a Session message
  * shoal_dispatcher_network_map_oversized_total      network maps too big for a Session message

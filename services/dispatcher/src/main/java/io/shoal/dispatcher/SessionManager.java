@@ -66,6 +66,11 @@ final class SessionManager implements AutoCloseable {
   private final Provider<TaskStatusWriter> statusWriter;
   private final Clock clock;
 
+  /** Sessions open now (a gauge). */
+  int open() {
+    return sessions.size();
+  }
+
   @Inject
   SessionManager(EtcdStore store, NodeRegistrar registrar, Provider<TaskStatusWriter> statusWriter, Clock clock) {
     this.store = store;

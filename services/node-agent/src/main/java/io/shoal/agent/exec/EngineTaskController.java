@@ -29,7 +29,7 @@ public final class EngineTaskController implements TaskController {
   private final PullCredentials credentials;
   private final TaskNetworks networks;
   private final TaskFiles files;
-  private final TaskSpans spans;
+  private final TaskOperations spans;
   /** The container's id once known; null until found or created, and after removal. */
   private String containerId;
   /**
@@ -63,12 +63,12 @@ public final class EngineTaskController implements TaskController {
   /** As above, on the node named {@code nodeHostname} (a --hostname template's {{.Node.Hostname}}). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeHostname, String nodeAddr,
       Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files) {
-    this(engine, nodeId, nodeHostname, nodeAddr, task, credentials, networks, files, TaskSpans.NONE);
+    this(engine, nodeId, nodeHostname, nodeAddr, task, credentials, networks, files, TaskOperations.NONE);
   }
 
-  /** As above, its engine calls spans of the task's trace ({@link TaskSpans}). */
+  /** As above, its engine calls counted and spans of the task's trace ({@link TaskOperations}). */
   public EngineTaskController(ContainerEngine engine, String nodeId, String nodeHostname, String nodeAddr,
-      Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files, TaskSpans spans) {
+      Supplier<Task> task, PullCredentials credentials, TaskNetworks networks, TaskFiles files, TaskOperations spans) {
     this.spans = spans;
     this.nodeHostname = nodeHostname;
     this.files = files;
@@ -118,7 +118,7 @@ public final class EngineTaskController implements TaskController {
           login.auth().isPresent() ? " with the service's registry credentials" : "");
       try {
         ImageReference reference = config.image();
-        spans.around("pull " + image, t, () -> engine.pull(reference, login.auth()));
+        spans.around("pull", "pull " + image, t, () -> engine.pull(reference, login.auth()));
       } catch (EngineException e) {
         if (login.problem().isEmpty()) {
           throw e;
@@ -135,7 +135,7 @@ public final class EngineTaskController implements TaskController {
     // From here a create may have reached the engine, even if it fails: search again next time.
     knownAbsent = false;
     ContainerConfig creating = config;
-    containerId = spans.around("create container", t, () -> engine.create(creating));
+    containerId = spans.around("create", "create container", t, () -> engine.create(creating));
     justCreated = new ContainerObservation(containerId, t.getId(), ContainerObservation.State.CREATED, 0, "", List.of());
   }
 
@@ -145,7 +145,7 @@ public final class EngineTaskController implements TaskController {
     if (containerId == null && inspect().isEmpty()) {
       throw new EngineException("task: no container to start");
     }
-    spans.around("start container", task.get(), () -> engine.start(containerId));
+    spans.around("start", "start container", task.get(), () -> engine.start(containerId));
     networks.started(task.get(), containerId);
   }
 
@@ -158,9 +158,9 @@ public final class EngineTaskController implements TaskController {
     }
     justCreated = null;
     Task t = task.get();
-    spans.around("stop container", t,
+    spans.around("stop", "stop container", t,
         () -> engine.stop(containerId, Optional.of(ContainerConfigs.stopGracePeriod(t.getSpec().getContainer()))));
-    spans.around("remove container", t, () -> engine.remove(containerId));
+    spans.around("remove", "remove container", t, () -> engine.remove(containerId));
     containerId = null;
     files.release(task.get().getId());
   }

@@ -7,7 +7,7 @@ import io.shoal.agent.LocalNode;
 import io.shoal.agent.exec.ContainerConfigs;
 import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.exec.EngineTaskController;
-import io.shoal.agent.exec.TaskSpans;
+import io.shoal.agent.exec.TaskOperations;
 import io.shoal.agent.exec.PullCredentials;
 import io.shoal.agent.exec.TaskFiles;
 import io.shoal.agent.exec.TaskNetworks;
@@ -93,7 +93,7 @@ public final class TaskManager implements AutoCloseable {
   }
 
   /** As above; containers get the files of their secrets and configs from {@code files}. */
-  private final TaskSpans spans;
+  private final TaskOperations spans;
 
   @Inject
   public TaskManager(ContainerEngine engine, LocalNode node, StatusSink sink, Clock clock, Telemetry telemetry,
@@ -101,7 +101,7 @@ public final class TaskManager implements AutoCloseable {
     this.networks = networks;
     this.files = files;
     this.workers = new WorkerPool(limits.threads(), limits.queue(), telemetry, this::runDeferred);
-    this.spans = new TaskSpans(telemetry.tracer("shoal-node-agent"));
+    this.spans = new TaskOperations(telemetry.tracer("shoal-node-agent"), telemetry.openTelemetry().getMeterProvider());
     this.credentials = credentials;
     this.engine = engine;
     this.node = node;
