@@ -81,6 +81,8 @@ ensure_packages() {
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
   [ -d /usr/lib/python3/dist-packages/grpc ] || missing+=(python3-grpcio)
   [ -d /usr/lib/python3/dist-packages/google/protobuf ] || missing+=(python3-protobuf)
+  # promtool checks and unit-tests the alert rules (deploy/prometheus); its package installs no running service here.
+  command -v promtool >/dev/null || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
@@ -90,7 +92,7 @@ ensure_packages() {
 }
 
 # Modules `up` runs from their target/ directories (no `mvn install`: nothing else reads ~/.m2).
-MODULES=(proto common/core common/store common/server cli services/control services/registry
+MODULES=(proto common/core common/store common/server common/tracing cli services/control services/registry
   services/scheduler services/dispatcher services/node-agent services/mesh-proxy)
 
 module_jar() { # module_jar MODULE: its jar in target/, if built
@@ -661,6 +663,9 @@ cmd_test() {
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
   bash "$ROOT/deploy/test/api_breaking.sh"
+  say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
+  promtool check rules "$ROOT/deploy/prometheus/rules.yml"
+  (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }

@@ -27,6 +27,8 @@ import java.util.Set;
  * shoal_cluster_tasks_pending{service,reason}           PENDING tasks by the reason's general part
  * shoal_cluster_nodes{state,availability}               nodes
  * shoal_task_create_to_running_seconds                  a task's creation to its first RUNNING report
+ * shoal_task_failures_total{service}                    tasks seen FAILED or REJECTED (a restart
+ *                                                       loop shows as a steady rate)
  * shoal_service_update_duration_seconds{result}         a rolling update's start to its end
  * shoal_scheduler_pass_duration_seconds                 one reconciliation pass, its writes included
  * shoal_scheduler_watch_lag_seconds                     a task's status change on its node to the
@@ -48,12 +50,14 @@ public final class ClusterMetrics {
   private static final Duration MAX_LAG = Duration.ofHours(1);
 
   private final DoubleHistogram createToRunning;
+  private final io.opentelemetry.api.metrics.LongCounter failures;
   private final DoubleHistogram updateDuration;
   private final DoubleHistogram passDuration;
   private final DoubleHistogram watchLag;
   private volatile ClusterCounts counts = ClusterCounts.NONE;
   /** Tasks seen RUNNING and updates seen ended, so each is recorded once; the loop's thread only. */
   private Set<String> seenRunning;
+  private Set<String> seenFailed;
   private Set<String> seenUpdates;
 
   public ClusterMetrics(Telemetry telemetry) {
@@ -79,6 +83,9 @@ public final class ClusterMetrics {
     createToRunning = meter.histogramBuilder("shoal.task.create_to_running").setUnit("s")
         .setDescription("From a task's creation by the scheduler to its first RUNNING report")
         .setExplicitBucketBoundariesAdvice(CONVERGE_BUCKETS).build();
+    failures = meter.counterBuilder("shoal.task.failures").setUnit("{task}")
+        .setDescription("Tasks the leading scheduler saw end FAILED or REJECTED, by service")
+        .build();
     updateDuration = meter.histogramBuilder("shoal.service.update.duration").setUnit("s")
         .setDescription("A rolling update's start to its end, by result (completed, rollback_completed, paused)")
         .setExplicitBucketBoundariesAdvice(CONVERGE_BUCKETS).build();
@@ -97,7 +104,7 @@ public final class ClusterMetrics {
 
   /**
    * The leader's pass saw {@code services} and {@code tasks}: the gauges now report them, and
-   * tasks newly RUNNING and updates newly ended are recorded. What a new leader finds already
+   * tasks newly RUNNING or failed and updates newly ended are recorded. What a new leader finds already
    * running or ended is not: it did not see it happen.
    */
   public void observe(Map<String, Service> services, Map<String, Task> tasks,
@@ -118,6 +125,19 @@ public final class ClusterMetrics {
       }
     }
     seenRunning = running;
+    Set<String> failed = new HashSet<>();
+    for (Task task : tasks.values()) {
+      TaskState state = task.getStatus().getState();
+      if (state != TaskState.TASK_STATE_FAILED && state != TaskState.TASK_STATE_REJECTED) {
+        continue;
+      }
+      failed.add(task.getId());
+      Service service = services.get(task.getServiceId());
+      if (!first && !seenFailed.contains(task.getId()) && service != null) {
+        failures.add(1, Attributes.of(SERVICE, service.getSpec().getName()));
+      }
+    }
+    seenFailed = failed;
     Set<String> ended = new HashSet<>();
     for (Service service : services.values()) {
       var status = service.getUpdateStatus();
@@ -155,6 +175,7 @@ public final class ClusterMetrics {
   public void forget() {
     counts = ClusterCounts.NONE;
     seenRunning = null;
+    seenFailed = null;
     seenUpdates = null;
   }
 

@@ -55,6 +55,8 @@ class ClusterMetricsIT {
           .contains("shoal_task_create_to_running_seconds_sum{otel_scope_name=\"io.shoal.scheduler\"} 3.0")
           .contains("shoal_scheduler_watch_lag_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1")
           .contains("shoal_scheduler_pass_duration_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1");
+      metrics.observe(services, Map.of("b", task("b", TaskState.TASK_STATE_FAILED, 1000, 1010)), Map.of());
+      assertThat(scrape(port)).contains("shoal_task_failures_total{otel_scope_name=\"io.shoal.scheduler\",service=\"web\"} 1");
 
       metrics.forget();
       assertThat(scrape(port)).doesNotContain("shoal_cluster_tasks{");
