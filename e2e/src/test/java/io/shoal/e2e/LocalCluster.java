@@ -151,6 +151,8 @@ final class LocalCluster implements AutoCloseable {
       issue(part, "manager", part, "--ip", bridge);
     }
     issue("cli", "manager", "admin");
+    // Prometheus reads every part's /metrics, which asks for a manager's certificate.
+    issue("prometheus", "manager", "prometheus");
     for (Host host : hosts) {
       // mesh-proxies read etcd, which knows no narrower role than a manager's certificate
       issue("mesh-" + host.name(), "manager", "mesh-" + host.name());
@@ -197,6 +199,39 @@ final class LocalCluster implements AutoCloseable {
       store.listRaw("").forEach(kv -> dump.append(kv.getKey().toString(java.nio.charset.StandardCharsets.ISO_8859_1))
           .append('=').append(kv.getValue().toString(java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
       return dump.toString();
+    }
+  }
+
+  /**
+   * Where control serves /metrics ({@code host:port}), as it registered it in etcd: the one
+   * address Prometheus is given; every other target it learns from control.
+   */
+  String controlMetrics() {
+    String[] found = new String[1];
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+          java.util.Optional.of(Path.of(certs("control"))))) {
+        List<String> control = io.shoal.common.store.MetricsEndpoints.list(store).getOrDefault("control", List.of());
+        found[0] = control.isEmpty() ? null : control.get(0);
+        return found[0] != null;
+      }
+    });
+    return found[0];
+  }
+
+  /**
+   * deploy/prometheus's config for this cluster: targets from control, its rules, a scrape every
+   * {@code interval} (e.g. "1s").
+   */
+  String prometheusConfig(String interval) {
+    Path deploy = Path.of("").toAbsolutePath().getParent().resolve("deploy/prometheus");
+    try {
+      return java.nio.file.Files.readString(deploy.resolve("prometheus.yml.template"))
+          .replace("@INTERVAL@", interval).replace("@REFRESH@", interval)
+          .replace("@RULES@", deploy.resolve("rules.yml").toString())
+          .replace("@CERTS@", certs("prometheus")).replace("@CONTROL_METRICS@", controlMetrics());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -8,6 +8,9 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServerAuthorization;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdProbe;
+import io.shoal.common.store.MetricsEndpoints;
+import io.shoal.common.store.Tables;
+import io.shoal.control.metrics.PrometheusTargets;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.RevokedNodes;
 import io.shoal.common.telemetry.Telemetry;
@@ -39,6 +42,8 @@ public final class Control implements AutoCloseable {
   private final CaGrpcService ca;
   private final RevokedNodes revoked;
   private final ServiceTls tls;
+  /** Where this control serves /metrics, in etcd while it runs. */
+  private AutoCloseable metricsEndpoint;
   private GrpcServer grpc;
   private final EventLog events;
   /** Health NOT_SERVING while etcd does not answer. */
@@ -75,6 +80,9 @@ public final class Control implements AutoCloseable {
         ServerAuthorization.interceptors(tls, CaGrpcService.rules()
             .allow(ControlServiceGrpc.SERVICE_NAME, Role.MANAGER), revoked::contains, telemetry, "shoal-control"));
     etcdProbe = EtcdProbe.start("control", store, EtcdProbe.PERIOD, grpc::serving);
+    metricsEndpoint = MetricsEndpoints.registerIfServed(store, Tables.METRICS_CONTROL, telemetry.metricsAddress());
+    telemetry.serveJson(PrometheusTargets.MANAGERS_PATH, () -> PrometheusTargets.managers(store));
+    telemetry.serveJson(PrometheusTargets.NODES_PATH, () -> PrometheusTargets.nodes(store));
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
@@ -84,7 +92,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, metricsEndpoint, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

@@ -8,6 +8,8 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.MetricsEndpoints;
+import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -31,6 +33,8 @@ public final class Dispatcher implements AutoCloseable {
   private GrpcServer grpc;
   /** Health NOT_SERVING while etcd does not answer. */
   private EtcdProbe etcdProbe;
+  /** Where it serves /metrics, in etcd while it runs. */
+  private AutoCloseable metricsEndpoint;
 
   @Inject
   Dispatcher(DispatcherConfig config, Telemetry telemetry, EtcdStore store, SessionManager sessions,
@@ -58,6 +62,7 @@ public final class Dispatcher implements AutoCloseable {
     grpc = GrpcServer.start("dispatcher", config.listen(), List.of(api), telemetry, tls, CallPolicy.builder()
         .allow(DispatcherServiceGrpc.SERVICE_NAME, Role.WORKER, Role.MANAGER), sessions::revoked);
     etcdProbe = EtcdProbe.start("dispatcher", store, EtcdProbe.PERIOD, grpc::serving);
+    metricsEndpoint = MetricsEndpoints.registerIfServed(store, Tables.METRICS_DISPATCHER, telemetry.metricsAddress());
     return this;
   }
 
@@ -67,6 +72,6 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("dispatcher", etcdProbe, grpc, sessions, statusWriter, store, telemetry);
+    ServiceMain.closeInOrder("dispatcher", metricsEndpoint, etcdProbe, grpc, sessions, statusWriter, store, telemetry);
   }
 }

@@ -70,6 +70,7 @@ final class SessionRequestValidator {
       maxBytes("RegisterNode.description.engine_labels[" + label.getKey() + "]",
           ByteString.copyFromUtf8(label.getValue()), MAX_LABEL_VALUE_BYTES);
     }
+    metricsAddr(d.getMetricsAddr(), addr);
     return addr;
   }
 
@@ -120,6 +121,29 @@ final class SessionRequestValidator {
         || !InetAddresses.forString(p.getHostIp()).equals(nodeAddr)) {
       throw new InvalidArgumentException(field + ".host_ip",
           "must be this node's address " + InetAddresses.toAddrString(nodeAddr));
+    }
+  }
+
+  /**
+   * Empty, or this node's address with a port: Prometheus scrapes it with a manager's
+   * certificate, so a node may only send it to itself.
+   */
+  private static void metricsAddr(String metricsAddr, InetAddress nodeAddr) {
+    if (metricsAddr.isEmpty()) {
+      return;
+    }
+    String field = "RegisterNode.description.metrics_addr";
+    int colon = metricsAddr.lastIndexOf(':');
+    String host = colon > 0 ? metricsAddr.substring(0, colon) : "";
+    if (metricsAddr.length() > 80 || !InetAddresses.isInetAddress(host)
+        || !InetAddresses.forString(host).equals(nodeAddr)) {
+      throw new InvalidArgumentException(field, "must be this node's address " + InetAddresses.toAddrString(nodeAddr)
+          + " and a port, not '" + abbreviate(metricsAddr) + "'");
+    }
+    try {
+      portNumber(field, Integer.parseInt(metricsAddr.substring(colon + 1)));
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(field, "must end in a port, not '" + abbreviate(metricsAddr) + "'");
     }
   }
 

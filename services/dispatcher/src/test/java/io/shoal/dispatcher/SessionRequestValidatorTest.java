@@ -97,6 +97,19 @@ class SessionRequestValidatorTest {
   }
 
   @Test
+  void aNodeMayTellOnlyItsOwnAddressAsWhereItServesMetrics() {
+    java.util.function.Function<String, RegisterNode> withMetrics = m -> RegisterNode.newBuilder().setNodeId("n1")
+        .setDescription(NodeDescription.newBuilder().setAddr("10.231.0.11").setMetricsAddr(m)).build();
+    assertThatCode(() -> SessionRequestValidator.register(withMetrics.apply("10.231.0.11:9404"))).doesNotThrowAnyException();
+    assertThatCode(() -> SessionRequestValidator.register(withMetrics.apply(""))).doesNotThrowAnyException();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionRequestValidator.register(withMetrics.apply("10.0.0.9:9404")))
+        .hasMessageContaining("RegisterNode.description.metrics_addr")
+        .hasMessageContaining("must be this node's address 10.231.0.11 and a port, not '10.0.0.9:9404'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionRequestValidator.register(withMetrics.apply("10.231.0.11:0")))
+        .hasMessageContaining("must be 1-65535");
+  }
+
+  @Test
   void anIpv6NodeMayNameItsAddressInAnyForm() {
     InetAddress v6 = SessionRequestValidator.register(RegisterNode.newBuilder().setNodeId("n1")
         .setDescription(NodeDescription.newBuilder().setAddr("fd00::5")).build());

@@ -3,6 +3,7 @@ package io.shoal.meshproxy;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.MetricsEndpoints;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
@@ -45,6 +46,8 @@ public final class MeshProxy implements AutoCloseable {
   private final BackendConnections connections;
   private StoreCache cache;
   private final ServiceTls tls;
+  /** Where it serves /metrics, in etcd while it runs. */
+  private AutoCloseable metricsEndpoint;
   private GrpcServer grpc;
 
   @Inject
@@ -70,6 +73,7 @@ public final class MeshProxy implements AutoCloseable {
   public MeshProxy start() {
     cache = new StoreCache(store, List.of(Tables.SERVICES, Tables.TASKS), watcher).start();
     grpc = GrpcServer.start("mesh-proxy", List.of(config.grpcListen()), List.of(), telemetry, tls);
+    metricsEndpoint = MetricsEndpoints.registerIfServed(store, Tables.METRICS_MESH_PROXY, telemetry.metricsAddress());
     log.info("mesh-proxy serving published ports on {} from etcd {} ({})",
         config.address().getHostAddress(), config.etcdEndpoints(), config.etcdPrefix());
     return this;
@@ -108,6 +112,9 @@ public final class MeshProxy implements AutoCloseable {
   @Override
   public void close() {
     List<AutoCloseable> parts = new ArrayList<>();
+    if (metricsEndpoint != null) {
+      parts.add(metricsEndpoint);
+    }
     if (grpc != null) {
       parts.add(grpc);
     }

@@ -52,11 +52,11 @@ public abstract class AgentModule {
 
   @Provides
   @Singleton
-  static LocalNode localNode(AgentFlags flags, ServiceTls tls) {
+  static LocalNode localNode(AgentFlags flags, ServiceTls tls, Telemetry telemetry) {
     String id = tls.identity()
         .map(identity -> NodeIds.adopt(flags.stateDir(), identity.nodeId()))
         .orElseGet(() -> NodeIds.loadOrCreate(flags.stateDir()));
-    return new LocalNode(id, flags.hostname(), flags.addr());
+    return new LocalNode(id, flags.hostname(), flags.addr(), telemetry.metricsAddress().orElse(""));
   }
 
   @Provides

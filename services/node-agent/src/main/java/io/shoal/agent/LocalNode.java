@@ -6,5 +6,12 @@ package io.shoal.agent;
  * @param id the node id, generated once and kept in the state dir
  * @param hostname the node name
  * @param addr the IP address published ports bind on (127.0.0.N on one machine)
+ * @param metricsAddr where the agent serves /metrics ("host:port"), told to the dispatcher in the
+ *     node's description so control can list it to Prometheus; empty when it serves none
  */
-public record LocalNode(String id, String hostname, String addr) {}
+public record LocalNode(String id, String hostname, String addr, String metricsAddr) {
+  /** A node that serves no metrics. */
+  public LocalNode(String id, String hostname, String addr) {
+    this(id, hostname, addr, "");
+  }
+}

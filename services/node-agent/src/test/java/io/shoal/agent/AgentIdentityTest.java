@@ -22,7 +22,7 @@ class AgentIdentityTest {
     AgentFlags flags = AgentFlags.parse("--addr", "127.0.0.2", "--cert-dir", certs.toString(),
         "--state-dir", state.toString());
 
-    LocalNode node = AgentModule.localNode(flags, flags.tls());
+    LocalNode node = AgentModule.localNode(flags, flags.tls(), io.shoal.common.telemetry.Telemetry.noop());
 
     assertThat(node.id()).isEqualTo("k3h9x0q2m1z8c4v7b6n5a1s2d");
     assertThat(Files.readString(state.resolve(NodeIds.FILE)).strip()).isEqualTo("k3h9x0q2m1z8c4v7b6n5a1s2d");

@@ -9,6 +9,8 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.MetricsEndpoints;
+import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -20,6 +22,8 @@ public final class Registry implements AutoCloseable {
   private final RegistryConfig config;
   private final Telemetry telemetry;
   private final EtcdStore store;
+  /** Where it serves /metrics, in etcd while it runs. */
+  private AutoCloseable metricsEndpoint;
   private final RegistryGrpcService api;
   private final ServiceTls tls;
   private final RevokedNodes revoked;
@@ -46,12 +50,13 @@ public final class Registry implements AutoCloseable {
         .allow(RegistryServiceGrpc.getGetPullCredentialsMethod().getFullMethodName(), Role.WORKER, Role.MANAGER),
         revoked::contains);
     etcdProbe = EtcdProbe.start("registry", store, EtcdProbe.PERIOD, grpc::serving);
+    metricsEndpoint = MetricsEndpoints.registerIfServed(store, Tables.METRICS_REGISTRY, telemetry.metricsAddress());
     return this;
   }
 
   /** Stops the gRPC server, and then the etcd client and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("registry", etcdProbe, grpc, revoked, store, telemetry);
+    ServiceMain.closeInOrder("registry", metricsEndpoint, etcdProbe, grpc, revoked, store, telemetry);
   }
 }

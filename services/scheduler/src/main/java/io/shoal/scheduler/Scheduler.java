@@ -5,6 +5,8 @@ import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.ServiceTls;
 import io.shoal.common.store.EtcdProbe;
 import io.shoal.common.store.EtcdStore;
+import io.shoal.common.store.MetricsEndpoints;
+import io.shoal.common.store.Tables;
 import io.shoal.common.telemetry.Telemetry;
 import io.shoal.scheduler.leader.LeaderTerms;
 import jakarta.inject.Inject;
@@ -34,6 +36,8 @@ public final class Scheduler implements AutoCloseable {
   /** Health NOT_SERVING while etcd does not answer. */
   private EtcdProbe etcdProbe;
   private LeaderTerms leadership;
+  /** Where it serves /metrics, in etcd while it runs. */
+  private AutoCloseable metricsEndpoint;
 
   @Inject
   Scheduler(SchedulerConfig config, Telemetry telemetry, EtcdStore store, Reconciler reconciler,
@@ -50,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     grpc = GrpcServer.start("scheduler", config.listen(), List.of(), telemetry, tls);
     grpc.status(LEADER_HEALTH, false);
     etcdProbe = EtcdProbe.start("scheduler", store, EtcdProbe.PERIOD, grpc::serving);
+    metricsEndpoint = MetricsEndpoints.registerIfServed(store, Tables.METRICS_SCHEDULER, telemetry.metricsAddress());
     telemetry.meter("shoal-scheduler").gaugeBuilder("shoal.scheduler.services.unreconciled").ofLongs()
         .setDescription("Services the last pass could not reconcile (each has a reconcile_error)")
         .buildWithCallback(m -> m.record(reconciler.unreconciled()));
@@ -74,6 +79,6 @@ public final class Scheduler implements AutoCloseable {
   /** Steps down first, then stops serving health, and last closes the etcd client and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("scheduler", leadership, etcdProbe, grpc, store, telemetry);
+    ServiceMain.closeInOrder("scheduler", leadership, metricsEndpoint, etcdProbe, grpc, store, telemetry);
   }
 }

@@ -52,10 +52,19 @@ final class MetricsEndpoint implements AutoCloseable {
 
   private final EventLoopGroup loop;
   private final Channel server;
+  /** Paths served beside /metrics: JSON made on each request. */
+  private final java.util.Map<String, java.util.function.Supplier<String>> routes;
 
-  private MetricsEndpoint(EventLoopGroup loop, Channel server) {
+  private MetricsEndpoint(EventLoopGroup loop, Channel server,
+      java.util.Map<String, java.util.function.Supplier<String>> routes) {
     this.loop = loop;
     this.server = server;
+    this.routes = routes;
+  }
+
+  /** Serves {@code body}'s JSON at {@code path} from now on. */
+  void route(String path, java.util.function.Supplier<String> body) {
+    routes.put(path, body);
   }
 
   /**
@@ -65,18 +74,19 @@ final class MetricsEndpoint implements AutoCloseable {
    */
   static MetricsEndpoint start(String host, int port, PrometheusMetricReader reader, Optional<SslContext> tls) {
     EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("metrics", true));
+    java.util.Map<String, java.util.function.Supplier<String>> routes = new java.util.concurrent.ConcurrentHashMap<>();
     ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
             tls.ifPresent(context -> channel.pipeline().addLast(context.newHandler(channel.alloc())));
             channel.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                new HttpServerCodec(), new HttpObjectAggregator(8 * 1024), new Scrape(reader));
+                new HttpServerCodec(), new HttpObjectAggregator(8 * 1024), new Scrape(reader, routes));
           }
         });
     try {
       Channel server = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-      return new MetricsEndpoint(loop, server);
+      return new MetricsEndpoint(loop, server, routes);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -98,20 +108,26 @@ final class MetricsEndpoint implements AutoCloseable {
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
-  /** GET /metrics (or /): the text format; anything else 404 or 405. */
+  /** GET /metrics (or /): the text format; a route's JSON; anything else 404 or 405. */
   private static final class Scrape extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final PrometheusMetricReader reader;
+    private final java.util.Map<String, java.util.function.Supplier<String>> routes;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    Scrape(PrometheusMetricReader reader) {
+    Scrape(PrometheusMetricReader reader, java.util.Map<String, java.util.function.Supplier<String>> routes) {
       this.reader = reader;
+      this.routes = routes;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
       String path = request.uri().split("\\?", 2)[0];
       FullHttpResponse response;
-      if (!path.equals("/metrics") && !path.equals("/")) {
+      java.util.function.Supplier<String> route = routes.get(path);
+      if (route != null && request.method().equals(HttpMethod.GET)) {
+        response = text(request, HttpResponseStatus.OK, route.get());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      } else if (!path.equals("/metrics") && !path.equals("/")) {
         response = text(request, HttpResponseStatus.NOT_FOUND, "only /metrics is served here\n");
       } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
         response = text(request, HttpResponseStatus.METHOD_NOT_ALLOWED, "GET /metrics\n");

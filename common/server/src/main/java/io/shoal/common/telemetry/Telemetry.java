@@ -35,8 +35,10 @@ public final class Telemetry implements AutoCloseable {
   private final GrpcOpenTelemetry grpc;
   private final GrpcTracing grpcTracing;
   private final MetricsEndpoint prometheus;
+  private final String metricsHost;
 
-  private Telemetry(SdkMeterProvider meters, Tracing tracing, MetricsEndpoint prometheus) {
+  private Telemetry(SdkMeterProvider meters, Tracing tracing, MetricsEndpoint prometheus, String metricsHost) {
+    this.metricsHost = metricsHost;
     this.meters = meters;
     this.tracing = tracing;
     this.prometheus = prometheus;
@@ -78,11 +80,27 @@ public final class Telemetry implements AutoCloseable {
       prometheus = MetricsEndpoint.start(host, metricsPort, reader, tls);
     }
     SdkMeterProvider meterProvider = meters.build();
-    return new Telemetry(meterProvider, Tracing.start(serviceName, traces, meterProvider), prometheus);
+    return new Telemetry(meterProvider, Tracing.start(serviceName, traces, meterProvider), prometheus, host);
   }
 
   public static Telemetry noop() {
-    return new Telemetry(SdkMeterProvider.builder().build(), Tracing.off(), null);
+    return new Telemetry(SdkMeterProvider.builder().build(), Tracing.off(), null, "");
+  }
+
+  /** Where /metrics is served, {@code host:port}; empty when it is not (port 0). */
+  public java.util.Optional<String> metricsAddress() {
+    return prometheus == null ? java.util.Optional.empty()
+        : java.util.Optional.of(metricsHost + ":" + prometheus.port());
+  }
+
+  /**
+   * Serves {@code body}'s JSON at {@code path} beside /metrics, on the same listener and with the
+   * same client-certificate check (control's Prometheus targets); nothing when metrics are off.
+   */
+  public void serveJson(String path, java.util.function.Supplier<String> body) {
+    if (prometheus != null) {
+      prometheus.route(path, body);
+    }
   }
 
   /** Metrics, spans (when tracing is on) and the W3C propagator, for parts that take OpenTelemetry. */

@@ -134,5 +134,16 @@ public final class Tables {
   /** {@code leader/scheduler}, on the leading scheduler's lease, names it and its term. */
   public static final String LEADER = "leader";
 
+  /**
+   * {@code metrics_endpoints/<part>/<host:port>}: where a part serves /metrics, on a lease it
+   * keeps alive (gone with the process), each part under its own prefix. Control lists them to
+   * Prometheus ({@code MetricsEndpoints}); an agent's is in its node's registration instead.
+   */
+  public static final String METRICS_CONTROL = "metrics_endpoints/control";
+  public static final String METRICS_REGISTRY = "metrics_endpoints/registry";
+  public static final String METRICS_SCHEDULER = "metrics_endpoints/scheduler";
+  public static final String METRICS_DISPATCHER = "metrics_endpoints/dispatcher";
+  public static final String METRICS_MESH_PROXY = "metrics_endpoints/mesh-proxy";
+
   private Tables() {}
 }

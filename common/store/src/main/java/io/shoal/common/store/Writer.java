@@ -17,13 +17,15 @@ public enum Writer {
       Tables.CREDENTIALS.name(), Tables.NODES.name(), Tables.NETWORKS.name(), Tables.NETWORK_NAMES.name(),
       Tables.SUBNETS.name(), Tables.ALLOCATOR, Tables.SECRETS.name(), Tables.SECRET_DATA.name(),
       Tables.SECRET_NAMES.name(), Tables.CONFIGS.name(), Tables.CONFIG_DATA.name(), Tables.CONFIG_NAMES.name(),
-      Tables.CLUSTER, Tables.REVOKED_NODES.name(), Tables.REMOVED_SERVICES.name()),
-  SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.ADDRESSES.name(), Tables.LEADER),
-  DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name()),
-  /** Reads only: it seals credentials, and control stores them. */
-  REGISTRY("registry service"),
-  /** Reads only. */
-  MESH_PROXY("mesh-proxy");
+      Tables.CLUSTER, Tables.REVOKED_NODES.name(), Tables.REMOVED_SERVICES.name(), Tables.METRICS_CONTROL),
+  SCHEDULER("scheduler", Tables.TASKS.name(), Tables.SERVICE_STATUS.name(), Tables.ADDRESSES.name(), Tables.LEADER,
+      Tables.METRICS_SCHEDULER),
+  DISPATCHER("dispatcher", Tables.TASKS.name(), Tables.NODE_REGISTRATIONS.name(), Tables.SESSIONS.name(),
+      Tables.METRICS_DISPATCHER),
+  /** Reads but for where it serves metrics: it seals credentials, and control stores them. */
+  REGISTRY("registry service", Tables.METRICS_REGISTRY),
+  /** Reads but for where it serves metrics. */
+  MESH_PROXY("mesh-proxy", Tables.METRICS_MESH_PROXY);
 
   private final String part;
   private final List<String> prefixes;

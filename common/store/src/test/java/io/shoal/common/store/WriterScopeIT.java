@@ -57,17 +57,18 @@ class WriterScopeIT {
 
     assertThatThrownBy(() -> scheduler.txn().create(Tables.SERVICES, "s1", service))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the scheduler may not write services/s1: it writes only under tasks/, service_status/, addresses/, leader/"
+        .hasMessage("the scheduler may not write services/s1: it writes only under tasks/, service_status/, addresses/, leader/,"
+            + " metrics_endpoints/scheduler/"
             + " (ARCHITECTURE.md, Who owns what)");
     assertThatThrownBy(() -> scheduler.txn().update(Tables.SERVICES, "s1", service, 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> scheduler.txn().delete(Tables.NODES, "n1", 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> store.writingAs(Writer.DISPATCHER).txn().claim(Tables.INGRESS_PORTS, "tcp/80", "s1"))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> store.writingAs(Writer.MESH_PROXY).txn().create(Tables.TASKS, "t1",
-        io.shoal.api.v1.Task.getDefaultInstance())).hasMessageContaining("mesh-proxy may not write tasks/t1: it writes no key");
+        io.shoal.api.v1.Task.getDefaultInstance())).hasMessageContaining("mesh-proxy may not write tasks/t1: it writes only under metrics_endpoints/mesh-proxy/");
     // Control stores the credentials the registry service seals, and sweeps those left without a service.
     assertThatThrownBy(() -> store.writingAs(Writer.REGISTRY).txn().delete(Tables.CREDENTIALS, "s1", 1))
-        .hasMessageContaining("registry service may not write credentials/s1: it writes no key");
+        .hasMessageContaining("registry service may not write credentials/s1: it writes only under metrics_endpoints/registry/");
     // Guards only read, so they may name keys the part does not write.
     store.writingAs(Writer.SCHEDULER).txn().requireAbsent(Tables.SERVICES.name() + "/s1")
         .putBytes(Tables.SERVICE_STATUS.name() + "/s1", new byte[0], 0).commit();

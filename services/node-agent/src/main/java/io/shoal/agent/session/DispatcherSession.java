@@ -166,6 +166,7 @@ public final class DispatcherSession implements AutoCloseable {
         .setNanoCpus(info.cpus() * 1_000_000_000L)
         .setMemoryBytes(info.memoryBytes())
         .setEngineVersion(info.version())
+        .setMetricsAddr(node.metricsAddr())
         .putAllEngineLabels(info.labels())
         .build();
   }
