@@ -714,6 +714,7 @@ cleanup_test() {
     stop dockerd
   fi
   [ -z "$OWN_DOCKERD" ] || remove_engine_leftovers "$TEST_DIR/state.before" || rc=1
+  restore_forward_policy "$TEST_DIR/state.before" || rc=1
   host_state >"$TEST_DIR/state.after"
   if ! diff "$TEST_DIR/state.before" "$TEST_DIR/state.after" >"$TEST_DIR/state.diff"; then
     echo "dev.sh test: left behind (> what is new, < what went):" >&2
@@ -755,9 +756,6 @@ remove_engine_leftovers() {
   if grep -qx '# ip_forward 0' "$before"; then
     echo 0 >/proc/sys/net/ipv4/ip_forward
   fi
-  if grep -qx ':FORWARD ACCEPT' "$before"; then
-    iptables -w -P FORWARD ACCEPT
-  fi
   for table in filter nat; do
     while read -r line; do
       read -ra spec <<<"${line/#-A /-D }"
@@ -771,6 +769,15 @@ remove_engine_leftovers() {
   if ! grep -qx docker0 "$before" && ip link show docker0 >/dev/null 2>&1; then
     ip link del docker0
   fi
+}
+
+# restore_forward_policy STATE_BEFORE: FORWARD's policy (the filter table's, listed first) as it
+# was, whichever it was: an engine sets DROP, and a CI run that stopped early left ACCEPT where
+# DROP had been.
+restore_forward_policy() {
+  local policy
+  policy=$(sed -n 's/^:FORWARD \([A-Z]*\).*/\1/p' "$1" | head -1)
+  [ -z "$policy" ] || iptables -w -P FORWARD "$policy"
 }
 
 free_port() {

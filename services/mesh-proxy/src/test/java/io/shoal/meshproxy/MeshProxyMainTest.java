@@ -3,6 +3,7 @@ package io.shoal.meshproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shoal.common.store.Tables;
 import io.shoal.common.store.Writer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,11 +37,11 @@ class MeshProxyMainTest {
   }
 
   @Test
-  void theStoreReadsOnly() {
+  void theStoreWritesOnlyWhereItsMetricsAre() {
     Writer writer = new ConfigModule(parse("--addr", "127.0.0.1")).store().writer();
 
     assertThat(writer).isEqualTo(Writer.MESH_PROXY);
-    assertThat(writer.prefixes()).isEmpty();
+    assertThat(writer.prefixes()).containsExactly(Tables.METRICS_MESH_PROXY);
   }
 
   @Test

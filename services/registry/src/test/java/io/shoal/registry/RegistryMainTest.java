@@ -54,11 +54,11 @@ class RegistryMainTest {
   }
 
   @Test
-  void theStoreWritesNothing() {
+  void theStoreWritesOnlyWhereItsMetricsAre() {
     Writer writer = parse().config().store().writer();
 
     assertThat(writer).isEqualTo(Writer.REGISTRY);
-    assertThat(writer.prefixes()).isEmpty();
+    assertThat(writer.prefixes()).containsExactly(Tables.METRICS_REGISTRY);
     assertThat(writer.mayWrite(Tables.CREDENTIALS.name() + "/s1")).isFalse();
   }
 
