@@ -52,6 +52,9 @@ CLUSTER_ENV="$DEV/cluster.env"
 # sending spans to it, every trace kept; off: no trace store, no spans.
 TRACES="${SHOAL_TRACES:-on}"
 ZIPKIN_PORT=9411
+# Prometheus, on the bridge; it finds every part through control's metrics port (9400, on 127.0.0.1).
+PROMETHEUS_PORT=9090
+CONTROL_METRICS_PORT=9400
 # Control-plane ports, on 127.0.0.1 and on the bridge address.
 CONTROL_PORT=7400 REGISTRY_SERVICE_PORT=7401 SCHEDULER_PORT=7402 DISPATCHER_PORT=7403
 DEMO_PORT=8000
@@ -81,14 +84,32 @@ ensure_packages() {
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
   [ -d /usr/lib/python3/dist-packages/grpc ] || missing+=(python3-grpcio)
   [ -d /usr/lib/python3/dist-packages/google/protobuf ] || missing+=(python3-protobuf)
-  # promtool checks and unit-tests the alert rules (deploy/prometheus); its package installs no running service here.
+  # Prometheus (`up` runs our own, start_prometheus) and promtool, which checks and unit-tests the
+  # alert rules (deploy/prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" prometheus "* ]]; then stop_package_prometheus; fi
   fi
+}
+
+# stop_package_prometheus: where services start on install (systemd, no policy-rc.d), Debian's
+# package starts a system Prometheus on :9090 and its recommended node exporter on :9100, scraping
+# nothing of ours, and `up`'s Prometheus could not bind :9090 on the bridge: stop and disable
+# both, so the only Prometheus is the one `up` starts with its config and data in .dev/.
+stop_package_prometheus() {
+  local unit
+  for unit in prometheus prometheus-node-exporter; do
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+      systemctl disable --now "$unit.service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$unit" ]; then
+      "/etc/init.d/$unit" stop >/dev/null 2>&1 || true
+      command -v update-rc.d >/dev/null && update-rc.d "$unit" disable >/dev/null 2>&1 || true
+    fi
+  done
 }
 
 # Modules `up` runs from their target/ directories (no `mvn install`: nothing else reads ~/.m2).
@@ -204,6 +225,20 @@ trace_flags() {
   [ "$TRACES" = off ] || echo --trace-endpoint "http://$BRIDGE_ADDR:$ZIPKIN_PORT"
 }
 
+# start_prometheus: Debian's Prometheus with deploy/prometheus's config and rules, its data in
+# .dev/prometheus; every target comes from control (HTTP service discovery), none is listed here.
+# Not with SHOAL_TLS=off: the parts' metrics are then plain HTTP, which the config does not speak.
+start_prometheus() {
+  [ "$TLS" = on ] || return 0
+  local dir="$DEV/prometheus"
+  rm -rf "$dir" && mkdir -p "$dir"
+  sed -e "s|@INTERVAL@|10s|; s|@REFRESH@|10s|; s|@RULES@|$ROOT/deploy/prometheus/rules.yml|" \
+    -e "s|@CERTS@|$PKI/prometheus|g; s|@CONTROL_METRICS@|127.0.0.1:$CONTROL_METRICS_PORT|g" \
+    "$ROOT/deploy/prometheus/prometheus.yml.template" >"$dir/prometheus.yml"
+  start prometheus prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="$BRIDGE_ADDR:$PROMETHEUS_PORT" --log.level=warn
+}
+
 # start_zipkin: the trace store, Zipkin's server (its exec jar from Maven Central, the version of
 # the root pom's zipkin.version), in-memory, on the bridge address only: the hosts' agents reach
 # it there, and nothing outside this machine does.
@@ -255,6 +290,8 @@ pki_plan() {
     echo "--role manager --name $part --ip 127.0.0.1 --ip $BRIDGE_ADDR --out $PKI/$part"
   done
   echo "--role manager --name admin --out $PKI/cli"
+  # Prometheus reads every part's /metrics, which asks for a manager's certificate.
+  echo "--role manager --name prometheus --out $PKI/prometheus"
   for host in "$@"; do
     # mesh-proxies read etcd, which knows no narrower role: a manager's certificate (ARCHITECTURE.md).
     echo "--role manager --name mesh-$host --out $PKI/mesh-$host"
@@ -498,6 +535,7 @@ cmd_up() {
   start_etcd "$ETCD_URL" "$ETCD_SCHEME://$BRIDGE_ADDR:2379"
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
   [ "$TRACES" = off ] || start_zipkin
+  start_prometheus
   wait_for etcd 30 etcd_health
   start_control_plane
   if [ "$TLS" = on ]; then
@@ -534,6 +572,9 @@ cmd_up() {
   echo "Shoal is up: $HOST_COUNT hosts of lab $LAB, control on 127.0.0.1:$CONTROL_PORT (and $BRIDGE_ADDR:$CONTROL_PORT)."
   echo "  bin/shoal node ls"
   echo "  bin/shoal service ps hello"
+  if [ "$TLS" = on ]; then
+    echo "  http://$BRIDGE_ADDR:$PROMETHEUS_PORT/          (Prometheus: every part, found through control; alerts in deploy/prometheus/rules.yml)"
+  fi
   if [ "$TRACES" = on ]; then
     wait_for "Zipkin on $BRIDGE_ADDR:$ZIPKIN_PORT" 60 curl -fsS "http://$BRIDGE_ADDR:$ZIPKIN_PORT/health"
     echo "  SHOAL_TRACE_ENDPOINT=http://$BRIDGE_ADDR:$ZIPKIN_PORT bin/shoal service scale hello=4   (a traced command)"
@@ -554,7 +595,7 @@ cmd_down() {
     [ -e "$f" ] && hosts+=("$(basename "$f" .pid)")
   done
   stop_all "${hosts[@]+"${hosts[@]}"}"
-  stop_all dispatcher scheduler control registry zipkin
+  stop_all prometheus dispatcher scheduler control registry zipkin
   # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
   "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
   stop_all docker-registry etcd
@@ -601,6 +642,17 @@ cmd_status() {
     printf '%-4s %-15s %-12s %-12s agent %-8s mesh %s\n' "$host" "$addr" "$engine" "$net" \
       "$(running "agent-$host" && echo running || echo stopped)" "$(running "mesh-$host" && echo running || echo stopped)"
   done <"$LAB_DIR/hosts"
+  if running prometheus; then
+    echo "Prometheus http://$BRIDGE_ADDR:$PROMETHEUS_PORT/ ($(prometheus_targets_up) targets up; alerts at /alerts)"
+  fi
+  if running zipkin; then echo "Zipkin     http://$BRIDGE_ADDR:$ZIPKIN_PORT/zipkin/"; fi
+}
+
+# prometheus_targets_up: "UP of ALL" from Prometheus's own list of what it found, or "?".
+prometheus_targets_up() {
+  curl -fsS --max-time 2 "http://$BRIDGE_ADDR:$PROMETHEUS_PORT/api/v1/targets?state=active" 2>/dev/null |
+    python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(sum(x["health"]=="up" for x in t), "of", len(t))' \
+    2>/dev/null || echo "?"
 }
 
 # host FAULT HOST: the fault commands of deploy/lab.sh, and the agent's own process
@@ -720,7 +772,7 @@ host_state() {
   echo "# mounts"
   awk '$5 ~ "^/tmp/(shoal|stl)" {print $5}' /proc/self/mountinfo | sort
   echo "# processes"
-  ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main|zipkin-server' |
+  ps -eo pid=,args= | grep -E '[ /](etcd|docker-registry|socat|dockerd|containerd|containerd-shim[^ ]*|docker-proxy) |io\.shoal\.[a-z]+\.[A-Za-z]+Main|zipkin-server|/usr/bin/prometheus' |
     grep -v -e grep -e 'ps -eo' | sort -n || true
 }
 
