@@ -84,14 +84,32 @@ ensure_packages() {
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
   [ -d /usr/lib/python3/dist-packages/grpc ] || missing+=(python3-grpcio)
   [ -d /usr/lib/python3/dist-packages/google/protobuf ] || missing+=(python3-protobuf)
-  # promtool checks and unit-tests the alert rules (deploy/prometheus); its package installs no running service here.
+  # Prometheus (`up` runs our own, start_prometheus) and promtool, which checks and unit-tests the
+  # alert rules (deploy/prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" prometheus "* ]]; then stop_package_prometheus; fi
   fi
+}
+
+# stop_package_prometheus: where services start on install (systemd, no policy-rc.d), Debian's
+# package starts a system Prometheus on :9090 and its recommended node exporter on :9100, scraping
+# nothing of ours, and `up`'s Prometheus could not bind :9090 on the bridge: stop and disable
+# both, so the only Prometheus is the one `up` starts with its config and data in .dev/.
+stop_package_prometheus() {
+  local unit
+  for unit in prometheus prometheus-node-exporter; do
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+      systemctl disable --now "$unit.service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$unit" ]; then
+      "/etc/init.d/$unit" stop >/dev/null 2>&1 || true
+      command -v update-rc.d >/dev/null && update-rc.d "$unit" disable >/dev/null 2>&1 || true
+    fi
+  done
 }
 
 # Modules `up` runs from their target/ directories (no `mvn install`: nothing else reads ~/.m2).
@@ -624,6 +642,17 @@ cmd_status() {
     printf '%-4s %-15s %-12s %-12s agent %-8s mesh %s\n' "$host" "$addr" "$engine" "$net" \
       "$(running "agent-$host" && echo running || echo stopped)" "$(running "mesh-$host" && echo running || echo stopped)"
   done <"$LAB_DIR/hosts"
+  if running prometheus; then
+    echo "Prometheus http://$BRIDGE_ADDR:$PROMETHEUS_PORT/ ($(prometheus_targets_up) targets up; alerts at /alerts)"
+  fi
+  if running zipkin; then echo "Zipkin     http://$BRIDGE_ADDR:$ZIPKIN_PORT/zipkin/"; fi
+}
+
+# prometheus_targets_up: "UP of ALL" from Prometheus's own list of what it found, or "?".
+prometheus_targets_up() {
+  curl -fsS --max-time 2 "http://$BRIDGE_ADDR:$PROMETHEUS_PORT/api/v1/targets?state=active" 2>/dev/null |
+    python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(sum(x["health"]=="up" for x in t), "of", len(t))' \
+    2>/dev/null || echo "?"
 }
 
 # host FAULT HOST: the fault commands of deploy/lab.sh, and the agent's own process

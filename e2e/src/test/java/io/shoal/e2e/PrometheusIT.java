@@ -90,12 +90,13 @@ class PrometheusIT {
       assertThat(value("sum(shoal_agent_container_operations_total{operation=\"start\",result=\"ok\"})"))
           .allMatch(n -> n >= 2);
       assertThat(value("count(shoal_scheduler_pass_duration_seconds_count)")).isEqualTo(List.of(1.0));
+      assertThat(value("sum(shoal_scheduler_leader)")).isEqualTo(List.of(1.0));
       // Every part's own series (not only the scrape's `up`), from each of the six jobs.
       assertThat(value("count(count by (job) ({job=~\"shoal-.*\",__name__!=\"up\",__name__!~\"scrape_.*\"}))"))
           .isEqualTo(List.of(6.0));
     });
     assertThat(prometheus.rules()).contains("ShoalNodeDown", "ShoalServiceNotConverged", "ShoalTaskRestartLoop",
-        "ShoalMeshBackendErrors");
+        "ShoalMeshBackendErrors", "ShoalNoSchedulerLeader");
   }
 
   /** The values of an instant query's result. */

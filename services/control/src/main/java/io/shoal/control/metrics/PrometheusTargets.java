@@ -6,7 +6,7 @@ import io.shoal.api.v1.NodeRegistration;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.MetricsEndpoints;
 import io.shoal.common.store.Tables;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,18 @@ public final class PrometheusTargets {
 
   /** control, the registry service, the schedulers and the dispatchers. */
   public static String managers(EtcdStore store) {
+    return managers(MetricsEndpoints.list(store));
+  }
+
+  /** Every node's agent and mesh-proxy. */
+  public static String nodes(EtcdStore store) {
+    return nodes(store.list(Tables.NODE_REGISTRATIONS).items(), MetricsEndpoints.list(store));
+  }
+
+  /** The managers' groups from the registered endpoints (part → host:ports); other parts left out. */
+  static String managers(Map<String, List<String>> endpoints) {
     JsonArray groups = new JsonArray();
-    MetricsEndpoints.list(store).forEach((part, addresses) -> {
+    endpoints.forEach((part, addresses) -> {
       if (MANAGER_PARTS.contains(part)) {
         addresses.forEach(a -> groups.add(group(a, "shoal-" + part, null)));
       }
@@ -40,9 +50,11 @@ public final class PrometheusTargets {
     return groups.toString();
   }
 
-  /** Every node's agent and mesh-proxy. */
-  public static String nodes(EtcdStore store) {
-    List<NodeRegistration> nodes = new ArrayList<>(store.list(Tables.NODE_REGISTRATIONS).items());
+  /**
+   * The nodes' groups: each registration's agent ({@code metrics_addr}, none when it serves no
+   * metrics), and each registered mesh-proxy labelled with the node whose address it serves on.
+   */
+  static String nodes(Collection<NodeRegistration> nodes, Map<String, List<String>> endpoints) {
     Map<String, String> hostnameByAddr = new HashMap<>();
     JsonArray groups = new JsonArray();
     for (NodeRegistration node : nodes) {
@@ -51,7 +63,7 @@ public final class PrometheusTargets {
         groups.add(group(node.getDescription().getMetricsAddr(), "shoal-node-agent", node.getDescription().getHostname()));
       }
     }
-    for (String mesh : MetricsEndpoints.list(store).getOrDefault("mesh-proxy", List.of())) {
+    for (String mesh : endpoints.getOrDefault("mesh-proxy", List.of())) {
       String host = mesh.substring(0, mesh.lastIndexOf(':'));
       groups.add(group(mesh, "shoal-mesh-proxy", hostnameByAddr.get(host)));
     }

@@ -33,6 +33,10 @@ import java.util.Set;
  * shoal_scheduler_pass_duration_seconds                 one reconciliation pass, its writes included
  * shoal_scheduler_watch_lag_seconds                     a task's status change on its node to the
  *                                                       scheduler seeing it through its etcd watch
+ * shoal_scheduler_leader                                1 on the scheduler exporting the cluster now
+ *                                                       (it leads and made a pass), else 0: with
+ *                                                       none, the series above are absent and no
+ *                                                       alert that reads them can fire
  * </pre>
  */
 public final class ClusterMetrics {
@@ -55,6 +59,7 @@ public final class ClusterMetrics {
   private final DoubleHistogram passDuration;
   private final DoubleHistogram watchLag;
   private volatile ClusterCounts counts = ClusterCounts.NONE;
+  private volatile boolean exporting;
   /** Tasks seen RUNNING and updates seen ended, so each is recorded once; the loop's thread only. */
   private Set<String> seenRunning;
   private Set<String> seenFailed;
@@ -80,6 +85,9 @@ public final class ClusterMetrics {
         .setDescription("Nodes by state (ready, down, …) and availability (active, pause, drain)")
         .buildWithCallback(m -> counts.nodes().forEach((k, n) ->
             m.record(n, Attributes.of(STATE, k.getKey(), AVAILABILITY, k.getValue()))));
+    meter.gaugeBuilder("shoal.scheduler.leader").ofLongs().setUnit("1")
+        .setDescription("1 on the scheduler that leads and exports the cluster's series, 0 on the others")
+        .buildWithCallback(m -> m.record(exporting ? 1 : 0));
     createToRunning = meter.histogramBuilder("shoal.task.create_to_running").setUnit("s")
         .setDescription("From a task's creation by the scheduler to its first RUNNING report")
         .setExplicitBucketBoundariesAdvice(CONVERGE_BUCKETS).build();
@@ -110,6 +118,7 @@ public final class ClusterMetrics {
   public void observe(Map<String, Service> services, Map<String, Task> tasks,
       Map<String, io.shoal.api.v1.Node> nodes) {
     counts = ClusterCounts.of(services, tasks, nodes);
+    exporting = true;
     boolean first = seenRunning == null;
     Set<String> running = new HashSet<>();
     for (Task task : tasks.values()) {
@@ -173,6 +182,7 @@ public final class ClusterMetrics {
 
   /** This scheduler no longer leads: it reports nothing. */
   public void forget() {
+    exporting = false;
     counts = ClusterCounts.NONE;
     seenRunning = null;
     seenFailed = null;

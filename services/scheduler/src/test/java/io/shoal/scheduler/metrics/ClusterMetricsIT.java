@@ -36,6 +36,7 @@ class ClusterMetricsIT {
     int port = ExternalProcess.freePort();
     try (Telemetry telemetry = Telemetry.start("shoal-scheduler", "127.0.0.1", port)) {
       ClusterMetrics metrics = new ClusterMetrics(telemetry);
+      assertThat(scrape(port)).contains("shoal_scheduler_leader{otel_scope_name=\"io.shoal.scheduler\"} 0");
       Map<String, Service> services = Map.of("web", Service.newBuilder().setId("web").setSpec(ServiceSpec.newBuilder()
           .setName("web").setContainer(ContainerSpec.newBuilder().setImage("img:1"))
           .setReplicated(ReplicatedService.newBuilder().setReplicas(2))).build());
@@ -54,12 +55,14 @@ class ClusterMetricsIT {
           .contains("shoal_task_create_to_running_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1")
           .contains("shoal_task_create_to_running_seconds_sum{otel_scope_name=\"io.shoal.scheduler\"} 3.0")
           .contains("shoal_scheduler_watch_lag_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1")
-          .contains("shoal_scheduler_pass_duration_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1");
+          .contains("shoal_scheduler_pass_duration_seconds_count{otel_scope_name=\"io.shoal.scheduler\"} 1")
+          .contains("shoal_scheduler_leader{otel_scope_name=\"io.shoal.scheduler\"} 1");
       metrics.observe(services, Map.of("b", task("b", TaskState.TASK_STATE_FAILED, 1000, 1010)), Map.of());
       assertThat(scrape(port)).contains("shoal_task_failures_total{otel_scope_name=\"io.shoal.scheduler\",service=\"web\"} 1");
 
       metrics.forget();
-      assertThat(scrape(port)).doesNotContain("shoal_cluster_tasks{");
+      assertThat(scrape(port)).doesNotContain("shoal_cluster_tasks{")
+          .contains("shoal_scheduler_leader{otel_scope_name=\"io.shoal.scheduler\"} 0");
     }
   }
 
