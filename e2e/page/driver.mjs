@@ -30,6 +30,8 @@ async function run(command) {
         viewport: { width: 1280, height: 900 },
         clientCertificates: command.cert ? [command.cert] : [],
         ignoreHTTPSErrors: !!command.cert,
+        // The page forbids eval (CSP); the test's own predicates need it.
+        bypassCSP: true,
       });
       page = context.pages()[0] || await context.newPage();
       page.on('console', m => consoleLines.push(`${m.type()}: ${m.text()}`));

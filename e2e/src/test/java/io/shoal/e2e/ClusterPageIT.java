@@ -116,8 +116,8 @@ class ClusterPageIT {
     }
     assertThat(total).isEqualTo(4);
     JsonElement colours = browser.eval("[...document.querySelectorAll('.card[data-service=\"web\"] .state')]"
-        + ".map(s => getComputedStyle(s).backgroundColor).join(',')");
-    assertThat(colours.getAsString().split(",")).hasSize(4).containsOnly(RUNNING_GREEN);
+        + ".map(s => getComputedStyle(s).backgroundColor).join(';')");
+    assertThat(colours.getAsString().split(";")).hasSize(4).containsOnly(RUNNING_GREEN);
     browser.screenshot(SHOTS.resolve("scaled.png"));
   }
 
