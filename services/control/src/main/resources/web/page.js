@@ -44,7 +44,7 @@ function draw(snapshot) {
     const counts = el('span', { class: 'counts' + (s.running < s.desired ? ' short' : '') }, `${s.running}/${s.desired}`);
     const box = el('div', { class: 'service', id: `service-${s.name}`, 'data-service': s.name,
       'data-desired': s.desired, 'data-running': s.running },
-      counts, el('div', { class: 'name' }, s.name), el('div', { class: 'image' }, `${s.mode} · ${s.image}`));
+      counts, el('div', { class: 'name' }, s.name), el('div', { class: 'image', title: s.image }, `${s.mode} · ${s.image.replace(/@sha256:.*/, '')}`));
     if (s.error) box.append(el('div', { class: 'error' }, s.error));
     box.style.setProperty('--colour', colour(s.name));
     for (const g of graphs.list) {
@@ -119,7 +119,7 @@ async function restart() {
 
 const graphs = { enabled: false, list: [] };
 
-function plot(box, points) {
+function plot(box, points, note) {
   const W = 200, H = 40;
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
@@ -139,7 +139,7 @@ function plot(box, points) {
   }
   const title = box.querySelector('.graph-title');
   const name = graphs.list.find(g => g.name === box.dataset.graph);
-  const latest = points.length ? +points[points.length - 1][1].toFixed(2) : 'no data';
+  const latest = points.length ? +points[points.length - 1][1].toFixed(2) : note || 'no data';
   title.textContent = `${name ? name.title : box.dataset.graph}: ${latest}`;
   box.querySelector('svg')?.remove();
   box.append(svg);
@@ -151,7 +151,9 @@ async function refreshGraphs() {
     const [service, name] = box.dataset.key.split('/');
     try {
       const response = await fetch(`api/graph?name=${encodeURIComponent(name)}&service=${encodeURIComponent(service)}`);
-      if (response.ok) plot(box, (await response.json()).points);
+      if (!response.ok) continue;
+      const answer = await response.json();
+      plot(box, answer.points, answer.note);
     } catch (e) {
       console.warn(e);
     }
