@@ -55,6 +55,8 @@ ZIPKIN_PORT=9411
 # Control-plane ports, on 127.0.0.1 and on the bridge address.
 CONTROL_PORT=7400 REGISTRY_SERVICE_PORT=7401 SCHEDULER_PORT=7402 DISPATCHER_PORT=7403
 DEMO_PORT=8000
+# The cluster page, served by control on loopback only (plain HTTP: see services/control/DESIGN.md).
+WEB_PORT=7480
 READY_SECONDS=90
 CONVERGE_TIMEOUT=2m
 
@@ -76,6 +78,10 @@ ensure_packages() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v npx >/dev/null || missing+=(npm)
+  # The cluster page's end-to-end test (ClusterPageIT) drives Debian's Chromium and graphs from
+  # a real Prometheus.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/prometheus ] || missing+=(prometheus)
   # clients/generate.sh's Python client: protoc, gRPC's plugin, and Debian's Python runtime.
   command -v protoc >/dev/null || missing+=(protobuf-compiler)
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
@@ -433,6 +439,7 @@ start_control_plane() {
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
     --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key" \
+    --web-listen "127.0.0.1:$WEB_PORT" \
     $([ "$TLS" = off ] || echo --pki-dir "$PKI/ca") $(tls_flags control "127.0.0.1:$CONTROL_PORT")
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
@@ -532,6 +539,7 @@ cmd_up() {
   echo "Shoal is up: $HOST_COUNT hosts of lab $LAB, control on 127.0.0.1:$CONTROL_PORT (and $BRIDGE_ADDR:$CONTROL_PORT)."
   echo "  bin/shoal node ls"
   echo "  bin/shoal service ps hello"
+  echo "  http://127.0.0.1:$WEB_PORT/        (the cluster page: hosts, tasks, services, live)"
   if [ "$TRACES" = on ]; then
     wait_for "Zipkin on $BRIDGE_ADDR:$ZIPKIN_PORT" 60 curl -fsS "http://$BRIDGE_ADDR:$ZIPKIN_PORT/health"
     echo "  SHOAL_TRACE_ENDPOINT=http://$BRIDGE_ADDR:$ZIPKIN_PORT bin/shoal service scale hello=4   (a traced command)"
@@ -661,6 +669,8 @@ cmd_test() {
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
   bash "$ROOT/deploy/test/api_breaking.sh"
+  say "installing the browser driver of the cluster page's test (e2e/page: npm ci)"
+  (cd "$ROOT/e2e/page" && npm ci --no-audit --no-fund --silent)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }
