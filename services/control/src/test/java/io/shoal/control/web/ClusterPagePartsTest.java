@@ -35,6 +35,15 @@ class ClusterPagePartsTest {
   }
 
   @Test
+  void anInsecureControlRefusesToServeThePageBeyondLoopback() {
+    // Checked before anything is bound or read: no store or event log is needed to refuse.
+    assertThatThrownBy(() -> ClusterPage.start(new java.net.InetSocketAddress("192.0.2.1", 7480),
+        java.util.Optional.empty(), null, null, java.util.Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--web-listen 192.0.2.1:7480 is not a loopback address, and control is --insecure");
+  }
+
+  @Test
   void aGraphsQueryHasTheServicesPortsAndNothingTheBrowserSent() {
     GraphQueries.Graph rate = GraphQueries.named("mesh_connections_rate").orElseThrow();
     assertThat(GraphQueries.query(rate, "web", List.of(30001, 8080))).contains(
