@@ -58,6 +58,8 @@ CONTROL_METRICS_PORT=9400
 # Control-plane ports, on 127.0.0.1 and on the bridge address.
 CONTROL_PORT=7400 REGISTRY_SERVICE_PORT=7401 SCHEDULER_PORT=7402 DISPATCHER_PORT=7403
 DEMO_PORT=8000
+# The cluster page, served by control on loopback only (plain HTTP: see services/control/DESIGN.md).
+WEB_PORT=7480
 READY_SECONDS=90
 CONVERGE_TIMEOUT=2m
 
@@ -79,6 +81,8 @@ ensure_packages() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v npx >/dev/null || missing+=(npm)
+  # The cluster page's end-to-end test (ClusterPageIT) drives Debian's Chromium.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   # clients/generate.sh's Python client: protoc, gRPC's plugin, and Debian's Python runtime.
   command -v protoc >/dev/null || missing+=(protobuf-compiler)
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
@@ -472,6 +476,7 @@ start_control_plane() {
   java_service control services/control io.shoal.control.ControlMain \
     --listen "$(printf "$both" $CONTROL_PORT $CONTROL_PORT)" --registry "127.0.0.1:$REGISTRY_SERVICE_PORT" \
     --reserved-subnet "$LAB_SUBNET" --reserved-subnet 172.17.0.0/16 --cluster-key-file "$DEV/cluster.key" \
+    --web-listen "127.0.0.1:$WEB_PORT" $([ "$TLS" = off ] || echo --prometheus-url "http://$BRIDGE_ADDR:$PROMETHEUS_PORT") \
     $([ "$TLS" = off ] || echo --pki-dir "$PKI/ca") $(tls_flags control "127.0.0.1:$CONTROL_PORT")
   # shellcheck disable=SC2059
   java_service scheduler services/scheduler io.shoal.scheduler.SchedulerMain \
@@ -572,6 +577,7 @@ cmd_up() {
   echo "Shoal is up: $HOST_COUNT hosts of lab $LAB, control on 127.0.0.1:$CONTROL_PORT (and $BRIDGE_ADDR:$CONTROL_PORT)."
   echo "  bin/shoal node ls"
   echo "  bin/shoal service ps hello"
+  echo "  http://127.0.0.1:$WEB_PORT/        (the cluster page: hosts, tasks, services, live)"
   if [ "$TLS" = on ]; then
     echo "  http://$BRIDGE_ADDR:$PROMETHEUS_PORT/          (Prometheus: every part, found through control; alerts in deploy/prometheus/rules.yml)"
   fi
@@ -718,6 +724,8 @@ cmd_test() {
   say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
   promtool check rules "$ROOT/deploy/prometheus/rules.yml"
   (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
+  say "installing the browser driver of the cluster page's test (e2e/page: npm ci)"
+  (cd "$ROOT/e2e/page" && npm ci --no-audit --no-fund --silent)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
   (cd "$ROOT" && mvn -B install)
 }

@@ -52,6 +52,10 @@ final class LocalCluster implements AutoCloseable {
   private final List<String> etcdFlags;
   /** Flags every part gets besides its own. */
   private final List<String> everyPart;
+  /** Flags control gets besides its own (e.g. --web-listen). */
+  private final List<String> controlOnly;
+  /** Each part's /metrics port, by its name (control, mesh-HOST, ...), on its gRPC host. */
+  final Map<String, Integer> metricsPorts = new java.util.concurrent.ConcurrentHashMap<>();
   /** Certificate directories: ca (the CA), etcd, control, ..., cli, mesh-HOST (agents join: STATE/certs). */
   final Path pki = dir.resolve("pki");
 
@@ -81,7 +85,14 @@ final class LocalCluster implements AutoCloseable {
    * flags too, e.g. {@code --trace-endpoint URL}.
    */
   LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, RegistryTestServer... registries) {
+    this(lab, hosts, dispatchers, everyPart, List.of(), registries);
+  }
+
+  /** As above, control started with {@code controlOnly}'s flags too (e.g. {@code --web-listen}). */
+  LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, List<String> controlOnly,
+      RegistryTestServer... registries) {
     this.everyPart = List.copyOf(everyPart);
+    this.controlOnly = List.copyOf(controlOnly);
     this.lab = lab;
     this.hosts = List.copyOf(hosts);
     String bridge = lab.bridgeAddress();
@@ -113,9 +124,9 @@ final class LocalCluster implements AutoCloseable {
     }
     start("registry", "io.shoal.registry.RegistryMain", join(etcdFlags, registryFlags));
     start("control", "io.shoal.control.ControlMain",
-        join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
+        join(join(etcdFlags, List.of("--listen", controlAddr, "--registry", registry,
             "--cluster-key-file", clusterKey.toString(), "--pki-dir", certs("ca"), "--cert-dir", certs("control"),
-            "--manager", controlAddr)));
+            "--manager", controlAddr)), this.controlOnly));
     start("scheduler", "io.shoal.scheduler.SchedulerMain",
         join(etcdFlags, List.of("--listen", scheduler, "--cert-dir", certs("scheduler"), "--manager", controlAddr)));
     // The dispatcher opens secrets for the nodes whose tasks use them.
@@ -375,23 +386,23 @@ final class LocalCluster implements AutoCloseable {
    * it is not one of the cluster's parts, so its exit is no failure of the cluster.
    */
   ExternalProcess startExtraPart(String name, String mainClass, List<String> args) {
-    return ExternalProcess.start(name, java(mainClass, join(etcdFlags, args)), dir);
+    return ExternalProcess.start(name, java(name, mainClass, join(etcdFlags, args)), dir);
   }
 
   /** Starts a service in the root namespace. */
   private void start(String name, String mainClass, List<String> args) {
-    processes.add(ExternalProcess.start(name, java(mainClass, args), dir));
+    processes.add(ExternalProcess.start(name, java(name, mainClass, args), dir));
   }
 
   /** Starts a service inside {@code host}'s network namespace. */
   private ExternalProcess startOn(Host host, String name, String mainClass, List<String> args) {
-    ExternalProcess p = ExternalProcess.start(name, host.command(java(mainClass, args)), dir);
+    ExternalProcess p = ExternalProcess.start(name, host.command(java(name, mainClass, args)), dir);
     processes.add(p);
     return p;
   }
 
   /** {@code java … MAIN ARGS… EVERY-PART… --metrics-port FREE}: metrics bind on the service's gRPC host. */
-  private List<String> java(String mainClass, List<String> args) {
+  private List<String> java(String name, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
         // One classpath for every part here: the CLI's logging settings (first on it) would hide the time.
@@ -399,7 +410,9 @@ final class LocalCluster implements AutoCloseable {
         "-cp", CLASSPATH, mainClass));
     command.addAll(args);
     command.addAll(everyPart);
-    command.addAll(List.of("--metrics-port", String.valueOf(ExternalProcess.freePort())));
+    int metricsPort = ExternalProcess.freePort();
+    metricsPorts.put(name, metricsPort);
+    command.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
     return command;
   }
 

@@ -17,6 +17,8 @@ import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.CaGrpcService;
 import io.shoal.control.ca.ClusterCaManager;
 import io.shoal.control.events.EventLog;
+import io.shoal.control.web.ClusterPage;
+import io.shoal.control.web.PrometheusClient;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -45,6 +47,7 @@ public final class Control implements AutoCloseable {
   /** Where this control serves /metrics, in etcd while it runs. */
   private AutoCloseable metricsEndpoint;
   private GrpcServer grpc;
+  private ClusterPage page;
   private final EventLog events;
   /** Health NOT_SERVING while etcd does not answer. */
   private EtcdProbe etcdProbe;
@@ -86,13 +89,15 @@ public final class Control implements AutoCloseable {
     rollbacks.start();
     nodeSpecs.start();
     credentialSweeper.start();
+    config.web().listen().ifPresent(listen -> page = ClusterPage.start(listen, tls.metricsContext(), store, events,
+        config.web().prometheus().map(url -> new PrometheusClient(url, java.time.Clock.systemUTC()))));
     return this;
   }
 
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", credentialSweeper, nodeSpecs, rollbacks, metricsEndpoint, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", page, credentialSweeper, nodeSpecs, rollbacks, metricsEndpoint, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

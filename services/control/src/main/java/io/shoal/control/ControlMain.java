@@ -18,6 +18,8 @@ import io.shoal.common.store.Writer;
 import io.shoal.control.ca.CaCommand;
 import io.shoal.control.network.NetworkOptions;
 import java.io.UncheckedIOException;
+import io.shoal.control.web.WebConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,6 +79,17 @@ public final class ControlMain implements Callable<Integer> {
           + " the CA from etcd, or creates one.")
   Path pkiDir;
 
+  @Option(names = "--web-listen", defaultValue = "${env:SHOAL_WEB_LISTEN}",
+      description = "host:port of the cluster page (hosts as columns, tasks as cards, live): plain HTTP on a loopback"
+          + " address, else HTTPS asking for a manager's certificate of the cluster (refused with --insecure)."
+          + " Unset (default): no page.")
+  String webListen;
+
+  @Option(names = "--prometheus-url", defaultValue = "${env:SHOAL_PROMETHEUS_URL}",
+      description = "Prometheus's base URL (e.g. http://127.0.0.1:9090) whose range queries the cluster page draws"
+          + " as each service's graphs; control asks it, not the browser. Unset: the page says graphs are off.")
+  String prometheusUrl;
+
   @Spec CommandSpec spec;
 
   /** The cluster key from --cluster-key-file, else from SHOAL_CLUSTER_KEY; never from etcd. */
@@ -132,7 +145,17 @@ public final class ControlMain implements Callable<Integer> {
     return new ControlConfig(server.listenAddresses("127.0.0.1:7400"),
         server.metricsPort == null ? 9400 : server.metricsPort,
         etcd.config(Writer.CONTROL, certDir), ServerOptions.parseHostPort(registry),
-        sweepInterval, networks.config(), clusterKey(), certExpiry, Optional.ofNullable(pkiDir));
+        sweepInterval, networks.config(), clusterKey(), certExpiry, Optional.ofNullable(pkiDir),
+        new WebConfig(Optional.ofNullable(webListen).map(ServerOptions::parseHostPort),
+            Optional.ofNullable(prometheusUrl).map(ControlMain::prometheusUri)));
+  }
+
+  private static URI prometheusUri(String url) {
+    URI uri = URI.create(url);
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("--prometheus-url " + url + ": not an http(s) URL with a host");
+    }
+    return uri;
   }
 
   public static void main(String[] args) {

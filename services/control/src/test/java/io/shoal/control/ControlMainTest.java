@@ -39,7 +39,7 @@ class ControlMainTest {
         .isEqualTo(ClusterKey.fromBase64(Base64.getEncoder().encodeToString(new byte[ClusterKey.KEY_BYTES])).id());
     ControlConfig p = parse();
     ControlConfig none = new ControlConfig(p.listen(), p.metricsPort(), p.store(), p.registry(), p.sweepInterval(),
-        p.networks(), Optional.empty(), p.certExpiry(), Optional.empty());
+        p.networks(), Optional.empty(), p.certExpiry(), Optional.empty(), p.web());
     assertThatThrownBy(() -> new ConfigModule(none).clusterKey())
         .isInstanceOfSatisfying(ShoalException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION))
         .hasMessage("control has no cluster key, so it cannot keep secrets; start it with --cluster-key-file FILE"

@@ -196,32 +196,48 @@ public final class EventLog implements AutoCloseable {
 
   /** Opens one WatchEvents call: what it asks for of the kept events, then new ones. */
   public void subscribe(WatchEventsRequest request, ServerCallStreamObserver<WatchEventsResponse> call) {
+    GrpcEventSink sink = new GrpcEventSink(call);
     try {
-      EventFilter filter = EventFilter.of(request.getFiltersList());
-      if (subscribers.size() >= MAX_SUBSCRIBERS) {
-        call.onError(Status.RESOURCE_EXHAUSTED.withDescription("control has " + MAX_SUBSCRIBERS
-            + " event streams open already; retry later").asRuntimeException());
-        return;
-      }
-      Instant until = request.hasUntil() ? Timestamps.toInstant(request.getUntil()) : Instant.MAX;
-      Subscription subscription = new Subscription(call, filter, until, subscribers::remove);
-      synchronized (this) {
-        subscription.offerBacklog(backlog(request));
-        if (!until.isAfter(clock.instant())) {
-          subscription.start();
-          subscription.complete();
-          return;
-        }
-        subscribers.add(subscription);
-      }
-      subscription.start();
-      if (until != Instant.MAX) {
-        timer.schedule(subscription::complete, Duration.between(clock.instant(), until).toMillis(),
-            TimeUnit.MILLISECONDS);
-      }
+      subscribe(request, sink);
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e));
     }
+  }
+
+  /**
+   * Opens one subscription for {@code sink}: what {@code request} asks for of the kept events,
+   * then new ones.
+   *
+   * @throws io.shoal.common.errors.ShoalException OUT_OF_RANGE when the events after the asked
+   *     revision are no longer kept, RESOURCE_EXHAUSTED when too many are open, INVALID_ARGUMENT
+   */
+  public void subscribe(WatchEventsRequest request, EventSink sink) {
+    EventFilter filter = EventFilter.of(request.getFiltersList());
+    if (subscribers.size() >= MAX_SUBSCRIBERS) {
+      throw new io.shoal.common.errors.ShoalException(Status.Code.RESOURCE_EXHAUSTED, "control has "
+          + MAX_SUBSCRIBERS + " event streams open already; retry later");
+    }
+    Instant until = request.hasUntil() ? Timestamps.toInstant(request.getUntil()) : Instant.MAX;
+    Subscription subscription = new Subscription(sink, filter, until, subscribers::remove);
+    synchronized (this) {
+      subscription.offerBacklog(backlog(request));
+      if (!until.isAfter(clock.instant())) {
+        subscription.start();
+        subscription.complete();
+        return;
+      }
+      subscribers.add(subscription);
+    }
+    subscription.start();
+    if (until != Instant.MAX) {
+      timer.schedule(subscription::complete, Duration.between(clock.instant(), until).toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The newest revision the log has seen (a snapshot read at it or later is no older than the events). */
+  public synchronized long lastRevision() {
+    return lastRevision;
   }
 
   /** The kept events the request asks for. Guarded by this. */

@@ -1,16 +1,14 @@
 package io.shoal.control.events;
 
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.shoal.api.v1.Event;
-import io.shoal.api.v1.WatchEventsResponse;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One WatchEvents call: the events its filter passes wait in a queue and go out while gRPC says
- * the caller reads (isReady). The kept events it asked for (its backlog: references to the log's
+ * One subscriber (a WatchEvents call, a cluster page): the events its filter passes wait in a
+ * queue and go out while its sink says the reader reads (isReady). The kept events it asked for (its backlog: references to the log's
  * own) may all wait; new ones beyond them at most {@link #MAX_PENDING}. A caller that falls that
  * far behind is ended with RESOURCE_EXHAUSTED naming the revision to resume after, so it costs
  * control a bounded queue, never a growing one.
@@ -18,7 +16,7 @@ import java.util.function.Consumer;
 final class Subscription {
   static final int MAX_PENDING = 1_000;
 
-  private final ServerCallStreamObserver<WatchEventsResponse> call;
+  private final EventSink call;
   private final EventFilter filter;
   private final Consumer<Subscription> onEnd;
   /** Events after this time are not sent; the call completes at it ({@code --until}). */
@@ -31,7 +29,7 @@ final class Subscription {
   private int backlogLeft;
   private boolean ended;
 
-  Subscription(ServerCallStreamObserver<WatchEventsResponse> call, EventFilter filter, java.time.Instant until,
+  Subscription(EventSink call, EventFilter filter, java.time.Instant until,
       Consumer<Subscription> onEnd) {
     this.until = until;
     this.call = call;
@@ -41,14 +39,14 @@ final class Subscription {
 
   /** Starts sending: what was offered so far, and later events as the caller reads. */
   void start() {
-    call.setOnCancelHandler(() -> {
+    call.onCancel(() -> {
       synchronized (this) {
         ended = true;
         pending.clear();
       }
       onEnd.accept(this);
     });
-    call.setOnReadyHandler(this::drain);
+    call.onReady(this::drain);
     drain();
   }
 
@@ -85,7 +83,7 @@ final class Subscription {
   private synchronized void drain() {
     while (!ended && !pending.isEmpty() && call.isReady()) {
       Event e = pending.removeFirst();
-      call.onNext(WatchEventsResponse.newBuilder().setEvent(e).build());
+      call.send(e);
       lastSent = e.getRevision();
       if (backlogLeft > 0) {
         backlogLeft--;
@@ -93,7 +91,7 @@ final class Subscription {
     }
     if (completing && !ended && pending.isEmpty()) {
       ended = true;
-      call.onCompleted();
+      call.complete();
       onEnd.accept(this);
     }
   }
@@ -115,7 +113,7 @@ final class Subscription {
       ended = true;
       pending.clear();
       if (!call.isCancelled()) {
-        call.onError(status.asRuntimeException());
+        call.fail(status);
       }
     }
     onEnd.accept(this);
