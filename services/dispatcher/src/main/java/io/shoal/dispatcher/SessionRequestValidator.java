@@ -59,6 +59,7 @@ final class SessionRequestValidator {
     maxBytes("RegisterNode.description.os", d.getOsBytes(), MAX_SHORT_TEXT_BYTES);
     maxBytes("RegisterNode.description.arch", d.getArchBytes(), MAX_SHORT_TEXT_BYTES);
     maxBytes("RegisterNode.description.engine_version", d.getEngineVersionBytes(), MAX_SHORT_TEXT_BYTES);
+    maxBytes("RegisterNode.description.agent_address", d.getAgentAddressBytes(), MAX_SHORT_TEXT_BYTES);
     if (d.getNanoCpus() < 0 || d.getMemoryBytes() < 0) {
       throw new InvalidArgumentException("RegisterNode.description", "nano_cpus and memory_bytes must not be negative");
     }
