@@ -9,6 +9,8 @@ import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.store.EtcdStore;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /** ServiceLogs: checks the request, resolves its target and runs a {@link ServiceLogsCall}. */
@@ -17,6 +19,12 @@ public final class ServiceLogs {
   private final AgentChannels channels;
   private final Function<String, Service> findService;
   private final Function<String, Optional<Node>> nodes;
+  /** Opens the streams of tasks that start during a followed call (read etcd off its watch thread). */
+  private final ExecutorService opener = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "logs-opener");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param findService a service by id, name or prefix (NOT_FOUND when none)
@@ -36,7 +44,7 @@ public final class ServiceLogs {
         throw new InvalidArgumentException("tail", "must be -1 (all) or a number of lines, not " + request.getTail());
       }
       LogTargets.Target target = LogTargets.resolve(store, findService, request.getTarget());
-      new ServiceLogsCall(store, channels, nodes, request, target, call).start();
+      new ServiceLogsCall(store, channels, nodes, opener, request, target, call).start();
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e));
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ final class ServiceLogsCall {
   private final EtcdStore store;
   private final AgentChannels channels;
   private final Function<String, Optional<Node>> nodes;
+  /** Where a new task's stream is opened: never on etcd's watch thread, which a read from it would block. */
+  private final Executor opener;
   private final ServiceLogsRequest request;
   private final LogTargets.Target target;
   private final ServerCallStreamObserver<ServiceLogsResponse> call;
@@ -57,8 +60,9 @@ final class ServiceLogsCall {
   private boolean listed;
   private boolean ended;
 
-  ServiceLogsCall(EtcdStore store, AgentChannels channels, Function<String, Optional<Node>> nodes,
+  ServiceLogsCall(EtcdStore store, AgentChannels channels, Function<String, Optional<Node>> nodes, Executor opener,
       ServiceLogsRequest request, LogTargets.Target target, ServerCallStreamObserver<ServiceLogsResponse> call) {
+    this.opener = opener;
     this.store = store;
     this.channels = channels;
     this.nodes = nodes;
@@ -151,13 +155,19 @@ final class ServiceLogsCall {
         Task task = Task.parseFrom(event.getKeyValue().getValue().getBytes());
         if (task.getServiceId().equals(target.service().getId())) {
           // A task that starts after the call began: all of its lines are new.
-          open(task, -1);
+          opener.execute(() -> openNew(task));
         }
       } catch (InvalidProtocolBufferException e) {
         log.debug("an unreadable task in the logs watch: {}", e.getMessage());
-      } catch (RuntimeException e) {
-        log.warn("cannot open the logs of a new task: {}", e.toString());
       }
+    }
+  }
+
+  private void openNew(Task task) {
+    try {
+      open(task, -1);
+    } catch (RuntimeException e) {
+      log.warn("cannot open the logs of task {}: {}", task.getId(), e.toString());
     }
   }
 
