@@ -460,6 +460,18 @@ final class LocalCluster implements AutoCloseable {
     return stdin == null ? Commands.run(command) : Commands.run(command, stdin);
   }
 
+  /**
+   * Starts {@code shoal ARGS…} (as {@link #shoal}) as a process that goes on (`service logs -f`),
+   * its stdout and stderr in {@link #log}{@code (name)}; the caller closes it.
+   */
+  ExternalProcess startShoal(String name, String... args) {
+    List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli")));
+    List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
+    cliArgs.addAll(List.of(args));
+    command.addAll(cli.command(javaBin(), cliArgs));
+    return ExternalProcess.start(name, command, dir);
+  }
+
   /** Fails with every process's log tail when one of them died. */
   void assertAlive() {
     for (ExternalProcess p : processes) {

@@ -213,6 +213,14 @@ public final class ControlClient {
     return ControlServiceGrpc.newBlockingStub(channel).watchEvents(request);
   }
 
+  /**
+   * Opens a ServiceLogs call, without a deadline (it may follow): its responses as they come.
+   * Interrupting the reading thread cancels the call.
+   */
+  public java.util.Iterator<io.shoal.api.v1.ServiceLogsResponse> serviceLogs(io.shoal.api.v1.ServiceLogsRequest request) {
+    return ControlServiceGrpc.newBlockingStub(channel).serviceLogs(request);
+  }
+
   public void deleteService(String service) {
     stub().deleteService(DeleteServiceRequest.newBuilder().setService(service).build());
   }

@@ -9,10 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** The times Docker's {@code --since} takes: RFC 3339, Unix seconds (with a fraction), or a Go duration before now. */
-final class EventTimes {
+public final class EventTimes {
   private EventTimes() {}
 
-  static Instant parse(String flag, String value, Instant now) {
+  public static Instant parse(String flag, String value, Instant now) {
     String v = value.strip();
     if (v.matches("\\d+(\\.\\d{1,9})?")) {
       BigDecimal seconds = new BigDecimal(v);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServiceCreateCommand.class,
       ServiceInspectCommand.class,
+      io.shoal.cli.logs.ServiceLogsCommand.class,
       ServiceLsCommand.class,
       ServicePsCommand.class,
       ServiceRmCommand.class,

@@ -49,6 +49,8 @@ public final class Control implements AutoCloseable {
   private GrpcServer grpc;
   private ClusterPage page;
   private final EventLog events;
+  /** Channels to the node agents, for task logs. */
+  private final io.shoal.control.logs.AgentChannels agents;
   /** Health NOT_SERVING while etcd does not answer. */
   private EtcdProbe etcdProbe;
 
@@ -56,7 +58,8 @@ public final class Control implements AutoCloseable {
   Control(ControlConfig config, Telemetry telemetry, EtcdStore store,
       @Named("registry") ManagedChannel registry, ControlGrpcService api, RollbackSwapWatcher rollbacks,
       NodeSpecCreator nodeSpecs, OrphanCredentialSweeper credentialSweeper, ClusterCaManager clusterCa,
-      CaGrpcService ca, ServiceTls tls, EventLog events) {
+      CaGrpcService ca, ServiceTls tls, EventLog events, io.shoal.control.logs.AgentChannels agents) {
+    this.agents = agents;
     this.events = events;
     this.tls = tls;
     this.config = config;
@@ -97,7 +100,7 @@ public final class Control implements AutoCloseable {
   /** Stops the sweeper and the watchers, then the gRPC server, and last the clients and telemetry. */
   @Override
   public void close() {
-    ServiceMain.closeInOrder("control", page, credentialSweeper, nodeSpecs, rollbacks, metricsEndpoint, etcdProbe, events, grpc, revoked, registry::shutdownNow, store,
+    ServiceMain.closeInOrder("control", page, credentialSweeper, nodeSpecs, rollbacks, metricsEndpoint, etcdProbe, events, grpc, agents, revoked, registry::shutdownNow, store,
         telemetry);
   }
 }

@@ -52,6 +52,8 @@ import io.shoal.api.v1.Node;
 import io.shoal.api.v1.RegistryAuth;
 import io.shoal.api.v1.Secret;
 import io.shoal.api.v1.Service;
+import io.shoal.api.v1.ServiceLogsRequest;
+import io.shoal.api.v1.ServiceLogsResponse;
 import io.shoal.api.v1.Task;
 import io.shoal.api.v1.UpdateNodeRequest;
 import io.shoal.api.v1.UpdateNodeResponse;
@@ -66,7 +68,11 @@ import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.pki.ClusterKey;
 import io.shoal.common.pki.Role;
 import io.shoal.common.pki.RootCertificate;
+import io.shoal.common.server.tls.ServiceTls;
+import io.shoal.common.telemetry.Telemetry;
 import io.shoal.control.ca.ClusterCaManager;
+import io.shoal.control.logs.AgentChannels;
+import io.shoal.control.logs.ServiceLogs;
 import io.shoal.control.events.EventLog;
 import io.shoal.control.network.NetworkConfig;
 import io.shoal.control.network.NetworkManager;
@@ -81,8 +87,8 @@ import java.util.Optional;
 /**
  * Translates ControlService calls to {@link ServiceManager} (writes), {@link ServiceQueries}
  * (reads), {@link NodeManager}, for networks {@link NetworkManager} and {@link NetworkQueries},
- * for secrets and configs {@link SecretManager} and {@link ConfigManager}, and for the cluster CA
- * and join tokens {@link ClusterCaManager}; knows nothing else.
+ * for secrets and configs {@link SecretManager} and {@link ConfigManager}, for the cluster CA
+ * and join tokens {@link ClusterCaManager}, and for task logs {@link ServiceLogs}; knows nothing else.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   private final ServiceManager services;
@@ -95,11 +101,13 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final ConfigManager configs;
   private final ClusterCaManager clusterCa;
   private final EventLog events;
+  private final ServiceLogs logs;
 
   @Inject
   ControlGrpcService(ServiceManager services, ServiceQueries queries, NodeManager nodes, ServiceWatches watches,
       NetworkManager networks, NetworkQueries networkQueries, SecretManager secrets, ConfigManager configs,
-      ClusterCaManager clusterCa, EventLog events) {
+      ClusterCaManager clusterCa, EventLog events, ServiceLogs logs) {
+    this.logs = logs;
     this.events = events;
     this.services = services;
     this.queries = queries;
@@ -128,7 +136,9 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
         new NetworkManager(services.store(), NetworkConfig.DEFAULT, Clock.systemUTC()),
         new NetworkQueries(services.store()),
         new SecretManager(services.store(), () -> key, Clock.systemUTC()),
-        new ConfigManager(services.store(), Clock.systemUTC()), clusterCa, events);
+        new ConfigManager(services.store(), Clock.systemUTC()), clusterCa, events,
+        new ServiceLogs(services.store(), new AgentChannels(ServiceTls.insecure(), Telemetry.noop()),
+            new ServiceQueries(services.store())::findStored, nodes::byId));
   }
 
   /** For tests: secrets sealed under {@code key}; no CA. */
@@ -170,6 +180,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   @Override
   public void watchEvents(WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
     events.subscribe(request, (io.grpc.stub.ServerCallStreamObserver<WatchEventsResponse>) response);
+  }
+
+  @Override
+  public void serviceLogs(ServiceLogsRequest request, StreamObserver<ServiceLogsResponse> response) {
+    logs.logs(request, (io.grpc.stub.ServerCallStreamObserver<ServiceLogsResponse>) response);
   }
 
   @Override

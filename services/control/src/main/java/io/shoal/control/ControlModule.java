@@ -1,5 +1,8 @@
 package io.shoal.control;
 
+import io.shoal.control.logs.AgentChannels;
+import io.shoal.control.logs.ServiceLogs;
+
 import dagger.Module;
 import dagger.Provides;
 import io.grpc.Channel;
@@ -53,6 +56,12 @@ public final class ControlModule {
   @Singleton
   static CaGrpcService caService(ControlConfig config, ClusterCaManager clusterCa, Clock clock) {
     return new CaGrpcService(new NodeCertificates(clusterCa, config.certExpiry(), clock));
+  }
+
+  @Provides
+  @Singleton
+  static ServiceLogs serviceLogs(EtcdStore store, AgentChannels channels, ServiceQueries services, NodeManager nodes) {
+    return new ServiceLogs(store, channels, services::findStored, nodes::byId);
   }
 
   @Provides

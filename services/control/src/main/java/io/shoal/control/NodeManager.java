@@ -128,6 +128,11 @@ public final class NodeManager {
   }
 
   /** The node with this id: its spec, its registration, or both; none once it was removed. */
+  /** The node of exactly {@code nodeId}, with what its agent registered; empty if unknown or removed. */
+  public Optional<Node> byId(String nodeId) {
+    return get(nodeId);
+  }
+
   private Optional<Node> get(String nodeId) {
     if (store.get(Tables.REVOKED_NODES, nodeId).isPresent()) {
       return Optional.empty();

@@ -70,7 +70,8 @@ final class SessionRequestValidator {
       maxBytes("RegisterNode.description.engine_labels[" + label.getKey() + "]",
           ByteString.copyFromUtf8(label.getValue()), MAX_LABEL_VALUE_BYTES);
     }
-    metricsAddr(d.getMetricsAddr(), addr);
+    ownAddress("RegisterNode.description.metrics_addr", d.getMetricsAddr(), addr);
+    ownAddress("RegisterNode.description.agent_address", d.getAgentAddress(), addr);
     return addr;
   }
 
@@ -125,14 +126,13 @@ final class SessionRequestValidator {
   }
 
   /**
-   * Empty, or this node's address with a port: Prometheus scrapes it with a manager's
-   * certificate, so a node may only send it to itself.
+   * Empty, or this node's address with a port: Prometheus (its metrics) and control (its agent,
+   * for logs) call it with a manager's certificate, so a node may only send them to itself.
    */
-  private static void metricsAddr(String metricsAddr, InetAddress nodeAddr) {
+  private static void ownAddress(String field, String metricsAddr, InetAddress nodeAddr) {
     if (metricsAddr.isEmpty()) {
       return;
     }
-    String field = "RegisterNode.description.metrics_addr";
     int colon = metricsAddr.lastIndexOf(':');
     String host = colon > 0 ? metricsAddr.substring(0, colon) : "";
     if (metricsAddr.length() > 80 || !InetAddresses.isInetAddress(host)

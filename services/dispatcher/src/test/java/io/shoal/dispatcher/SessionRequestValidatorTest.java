@@ -110,6 +110,16 @@ class SessionRequestValidatorTest {
   }
 
   @Test
+  void aNodeMayTellOnlyItsOwnAddressAsWhereItsAgentServes() {
+    java.util.function.Function<String, RegisterNode> withAgent = a -> RegisterNode.newBuilder().setNodeId("n1")
+        .setDescription(NodeDescription.newBuilder().setAddr("10.231.0.11").setAgentAddress(a)).build();
+    assertThatCode(() -> SessionRequestValidator.register(withAgent.apply("10.231.0.11:7404"))).doesNotThrowAnyException();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionRequestValidator.register(withAgent.apply("127.0.0.1:7404")))
+        .hasMessageContaining("RegisterNode.description.agent_address")
+        .hasMessageContaining("must be this node's address 10.231.0.11 and a port, not '127.0.0.1:7404'");
+  }
+
+  @Test
   void anIpv6NodeMayNameItsAddressInAnyForm() {
     InetAddress v6 = SessionRequestValidator.register(RegisterNode.newBuilder().setNodeId("n1")
         .setDescription(NodeDescription.newBuilder().setAddr("fd00::5")).build());

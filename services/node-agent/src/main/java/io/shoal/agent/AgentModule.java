@@ -56,7 +56,15 @@ public abstract class AgentModule {
     String id = tls.identity()
         .map(identity -> NodeIds.adopt(flags.stateDir(), identity.nodeId()))
         .orElseGet(() -> NodeIds.loadOrCreate(flags.stateDir()));
-    return new LocalNode(id, flags.hostname(), flags.addr(), telemetry.metricsAddress().orElse(""));
+    return new LocalNode(id, flags.hostname(), flags.addr(), telemetry.metricsAddress().orElse(""), agentAddress(flags));
+  }
+
+  /** --listen as managers reach it: a wildcard host is replaced by --addr. */
+  static String agentAddress(AgentFlags flags) {
+    InetSocketAddress listen = flags.listen();
+    String host = listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()
+        ? flags.addr() : listen.getHostString();
+    return host + ":" + listen.getPort();
   }
 
   @Provides

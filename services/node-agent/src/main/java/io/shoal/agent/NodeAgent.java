@@ -4,6 +4,10 @@ import io.shoal.agent.exec.ContainerEngine;
 import io.shoal.agent.session.DispatcherEndpoints;
 import io.shoal.agent.session.DispatcherSession;
 import io.shoal.agent.worker.TaskManager;
+import io.shoal.agent.logs.TaskLogsGrpcService;
+import io.shoal.api.v1.TaskLogsServiceGrpc;
+import io.shoal.common.pki.Role;
+import io.shoal.common.pki.authz.CallPolicy;
 import io.shoal.common.server.GrpcServer;
 import io.shoal.common.server.ServiceMain;
 import io.shoal.common.server.tls.CertificateRenewal;
@@ -17,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: its task manager, its dispatcher session, and a gRPC server for health and
- * reflection. Closing it leaves the containers running; a restarted agent adopts them.
+ * The running agent: its task manager, its dispatcher session, and a gRPC server for health,
+ * reflection and task logs. Closing it leaves the containers running; a restarted agent adopts them.
  */
 @Singleton
 public final class NodeAgent implements AutoCloseable {
@@ -35,6 +39,7 @@ public final class NodeAgent implements AutoCloseable {
   private final io.shoal.agent.overlay.OverlayPlane overlay;
   private final io.shoal.agent.discovery.DnsServer dns;
   private final ServiceTls tls;
+  private final TaskLogsGrpcService logs;
   private GrpcServer grpc;
   private CertificateRenewal renewal;
 
@@ -42,7 +47,8 @@ public final class NodeAgent implements AutoCloseable {
   NodeAgent(AgentFlags flags, LocalNode node, Telemetry telemetry, ContainerEngine engine, TaskManager tasks,
       DispatcherSession session, DispatcherEndpoints dispatchers,
       io.shoal.agent.registry.RegistryPullCredentials credentials, io.shoal.agent.overlay.OverlayPlane overlay,
-      io.shoal.agent.discovery.DnsServer dns, ServiceTls tls) {
+      io.shoal.agent.discovery.DnsServer dns, ServiceTls tls, TaskLogsGrpcService logs) {
+    this.logs = logs;
     this.tls = tls;
     this.credentials = credentials;
     this.overlay = overlay;
@@ -61,7 +67,10 @@ public final class NodeAgent implements AutoCloseable {
         flags.dockerHost(), flags.dispatcher());
     tasks.start();
     session.start();
-    grpc = GrpcServer.start("node-agent", List.of(flags.listen()), List.of(), telemetry, tls);
+    // Task logs for managers only (control asks on behalf of `shoal service logs`). A removed
+    // manager's certificate is not refused here: the agent does not watch the revocations.
+    grpc = GrpcServer.start("node-agent", List.of(flags.listen()), List.of(logs), telemetry, tls,
+        CallPolicy.builder().allow(TaskLogsServiceGrpc.SERVICE_NAME, Role.MANAGER), nodeId -> false);
     // Renewed at control (--manager) before it expires.
     renewal = CertificateRenewal.start("node " + node.id(), tls, flags.manager());
     return this;

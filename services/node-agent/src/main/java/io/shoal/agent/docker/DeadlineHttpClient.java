@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  *
  * <p>The deadline depends on the request (see {@link Kind}): a call gets {@code call}; a stop
  * waits for the container, so it gets its {@code t} seconds more and goes through the
- * {@code untimed} client; a pull gets {@code pull} for the whole stream; the event stream only
- * gets {@code call} to start answering, then runs for as long as the agent watches.
+ * {@code untimed} client; a pull gets {@code pull} for the whole stream; the event stream and a
+ * container's log stream only get {@code call} to start answering, then run for as long as the
+ * agent reads them (a followed log is quiet for as long as the container writes nothing).
  */
 final class DeadlineHttpClient implements DockerHttpClient {
   private final DockerHttpClient timed;
@@ -61,9 +62,10 @@ final class DeadlineHttpClient implements DockerHttpClient {
 
   /** What a request is, for its deadline and its client. */
   enum Kind {
-    CALL, STOP, PULL, EVENTS;
+    CALL, STOP, PULL, EVENTS, LOGS;
 
     private static final Pattern STOP_PATH = Pattern.compile("/containers/[^/?]+/stop(\\?.*)?$");
+    private static final Pattern LOGS_PATH = Pattern.compile("^/containers/[^/?]+/logs(\\?.*)?$");
     private static final Pattern T_PARAM = Pattern.compile("[?&]t=(\\d{1,9})(&|$)");
 
     static Kind of(String method, String path) {
@@ -77,13 +79,16 @@ final class DeadlineHttpClient implements DockerHttpClient {
       if ("GET".equals(method) && (p.equals("/events") || p.startsWith("/events?"))) {
         return EVENTS;
       }
+      if ("GET".equals(method) && LOGS_PATH.matcher(p).find()) {
+        return LOGS;
+      }
       return CALL;
     }
 
     /** The time {@code path} of this kind may take. */
     Duration limit(String path, DockerTimeouts timeouts) {
       return switch (this) {
-        case CALL, EVENTS -> timeouts.call();
+        case CALL, EVENTS, LOGS -> timeouts.call();
         case PULL -> timeouts.pull();
         case STOP -> timeouts.call().plus(stopWait(path));
       };
@@ -97,11 +102,11 @@ final class DeadlineHttpClient implements DockerHttpClient {
 
     /** Whether the deadline covers only the wait for the answer to start, not its stream. */
     boolean streams() {
-      return this == EVENTS;
+      return this == EVENTS || this == LOGS;
     }
 
     boolean untimed() {
-      return this == STOP || this == EVENTS;
+      return this == STOP || this == EVENTS || this == LOGS;
     }
 
     String label() {

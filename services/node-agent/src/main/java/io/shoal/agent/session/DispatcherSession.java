@@ -161,6 +161,7 @@ public final class DispatcherSession implements AutoCloseable {
     return NodeDescription.newBuilder()
         .setHostname(node.hostname())
         .setAddr(node.addr())
+        .setAgentAddress(node.agentAddress())
         .setOs(info.os())
         .setArch(info.arch())
         .setNanoCpus(info.cpus() * 1_000_000_000L)

@@ -22,6 +22,9 @@ class DeadlineHttpClientTest {
       "POST, /v1.41/images/create?fromImage=x%2Fy&tag=1,    PULL,   600",
       "GET,  /v1.41/events?filters=%7B%7D,                  EVENTS, 60",
       "GET,  /v1.41/info,                                   CALL,   60",
+      "GET,  /v1.41/containers/abc/logs?follow=1&stdout=1,  LOGS,   60",
+      "GET,  /v1.41/containers/abc/logs,                    LOGS,   60",
+      "GET,  /v1.41/containers/logs/json,                   CALL,   60",
   })
   void eachRequestGetsTheDeadlineOfItsKind(String method, String path, Kind kind, long seconds) {
     assertThat(Kind.of(method, path)).isEqualTo(kind);

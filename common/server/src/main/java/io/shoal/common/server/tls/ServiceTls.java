@@ -31,6 +31,7 @@ public final class ServiceTls {
   private final Optional<ReloadableKeyManager> keys;
   private final TlsRefusalLog refusals = new TlsRefusalLog();
   private SslContext client;
+  private SslContext memberClient;
 
   private ServiceTls(Optional<Path> directory, Optional<RootCertificate> root, Optional<ReloadableKeyManager> keys) {
     this.directory = directory;
@@ -130,6 +131,25 @@ public final class ServiceTls {
       return builder.usePlaintext();
     }
     return builder.sslContext(clientContext());
+  }
+
+  /**
+   * As {@link #channelTo}, to a server with any certificate from the cluster's root: a node
+   * agent's (a worker's), which managers call for task logs.
+   */
+  public NettyChannelBuilder channelToMember(InetSocketAddress address) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.getHostString(), address.getPort());
+    if (keys.isEmpty()) {
+      return builder.usePlaintext();
+    }
+    return builder.sslContext(memberClientContext());
+  }
+
+  private synchronized SslContext memberClientContext() {
+    if (memberClient == null) {
+      memberClient = ClusterTls.client(keys.get(), root.get(), Optional.empty(), refusals);
+    }
+    return memberClient;
   }
 
   private synchronized SslContext clientContext() {
