@@ -81,7 +81,7 @@ ensure_packages() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v npx >/dev/null || missing+=(npm)
-  # The cluster page's end-to-end test (ClusterPageIT) drives Debian's Chromium.
+  # The cluster page's end-to-end test (ObservabilityIT.ClusterPage) drives Debian's Chromium.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   # clients/generate.sh's Python client: protoc, gRPC's plugin, and Debian's Python runtime.
   command -v protoc >/dev/null || missing+=(protobuf-compiler)

@@ -33,8 +33,15 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** Starts Prometheus on {@code host} with {@code config} (prometheus.yml), and waits until it is ready. */
   public static PrometheusServer start(String host, String config) {
+    return start(host, ExternalProcess.freePort(), config);
+  }
+
+  /**
+   * As {@link #start(String, String)} on a port chosen beforehand, for a part that must be given
+   * Prometheus's URL before Prometheus can be configured to scrape it.
+   */
+  public static PrometheusServer start(String host, int port, String config) {
     Path dir = ExternalProcess.tempDir("shoal-prometheus");
-    int port = ExternalProcess.freePort();
     try {
       Files.writeString(dir.resolve("prometheus.yml"), config);
     } catch (IOException e) {
@@ -46,6 +53,11 @@ public final class PrometheusServer implements AutoCloseable {
     PrometheusServer server = new PrometheusServer(process, "http://" + host + ":" + port, dir);
     process.awaitReady(Duration.ofSeconds(60), () -> server.status("/-/ready") == 200);
     return server;
+  }
+
+  /** Where its HTTP API is: {@code http://HOST:PORT}. */
+  public String url() {
+    return base;
   }
 
   /** {@code /api/v1/targets}: every target with its health. */
