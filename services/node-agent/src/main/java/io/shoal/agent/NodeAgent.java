@@ -94,7 +94,7 @@ public final class NodeAgent implements AutoCloseable {
     if (grpc != null) {
       grpc.close();
     }
-    ServiceMain.closeInOrder("node-agent", renewal);
+    ServiceMain.closeInOrder("node-agent", renewal, logs);
     session.close();
     tasks.close();
     dispatchers.close();

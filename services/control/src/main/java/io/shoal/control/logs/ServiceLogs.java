@@ -7,6 +7,7 @@ import io.shoal.api.v1.ServiceLogsRequest;
 import io.shoal.api.v1.ServiceLogsResponse;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.errors.InvalidArgumentException;
+import io.shoal.common.server.StreamLimit;
 import io.shoal.common.store.EtcdStore;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -15,10 +16,17 @@ import java.util.function.Function;
 
 /** ServiceLogs: checks the request, resolves its target and runs a {@link ServiceLogsCall}. */
 public final class ServiceLogs {
+  /**
+   * Logs calls open at once: each holds two etcd watches when it follows and a stream to an agent
+   * per task; past it a caller gets RESOURCE_EXHAUSTED (an agent has its own limit too).
+   */
+  static final int MAX_CALLS = 256;
+
   private final EtcdStore store;
   private final AgentChannels channels;
   private final Function<String, Service> findService;
   private final Function<String, Optional<Node>> nodes;
+  private final StreamLimit calls = new StreamLimit("logs calls", "control", MAX_CALLS);
   /** Opens the streams of tasks that start during a followed call (read etcd off its watch thread). */
   private final ExecutorService opener = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "logs-opener");
@@ -44,7 +52,13 @@ public final class ServiceLogs {
         throw new InvalidArgumentException("tail", "must be -1 (all) or a number of lines, not " + request.getTail());
       }
       LogTargets.Target target = LogTargets.resolve(store, findService, request.getTarget());
-      new ServiceLogsCall(store, channels, nodes, opener, request, target, call).start();
+      StreamLimit.Place place = calls.enter();
+      try {
+        new ServiceLogsCall(store, channels, nodes, opener, request, target, call, place).start();
+      } catch (RuntimeException e) {
+        place.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       call.onError(GrpcErrors.toStatus(e));
     }

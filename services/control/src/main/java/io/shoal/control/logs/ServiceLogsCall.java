@@ -20,6 +20,7 @@ import io.shoal.api.v1.TaskLogsRequest;
 import io.shoal.api.v1.TaskLogsResponse;
 import io.shoal.api.v1.TaskLogsServiceGrpc;
 import io.shoal.api.v1.TaskState;
+import io.shoal.common.server.StreamLimit;
 import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.Listing;
 import io.shoal.common.store.Tables;
@@ -53,6 +54,8 @@ final class ServiceLogsCall {
   private final ServiceLogsRequest request;
   private final LogTargets.Target target;
   private final ServerCallStreamObserver<ServiceLogsResponse> call;
+  /** This call's place among control's logs calls, given back when it ends. */
+  private final StreamLimit.Place place;
   private final LogMerge<ServiceLogsResponse> merge;
   private final Set<String> opened = new HashSet<>();
   private final Map<String, ClientCallStreamObserver<TaskLogsRequest>> open = new HashMap<>();
@@ -61,7 +64,9 @@ final class ServiceLogsCall {
   private boolean ended;
 
   ServiceLogsCall(EtcdStore store, AgentChannels channels, Function<String, Optional<Node>> nodes, Executor opener,
-      ServiceLogsRequest request, LogTargets.Target target, ServerCallStreamObserver<ServiceLogsResponse> call) {
+      ServiceLogsRequest request, LogTargets.Target target, ServerCallStreamObserver<ServiceLogsResponse> call,
+      StreamLimit.Place place) {
+    this.place = place;
     this.opener = opener;
     this.store = store;
     this.channels = channels;
@@ -82,9 +87,26 @@ final class ServiceLogsCall {
     });
   }
 
+  /** Opens the streams; when that fails, closes what it opened and throws (the caller ends the call). */
   void start() {
     call.setOnCancelHandler(this::cancel);
     call.setOnReadyHandler(merge::drain);
+    try {
+      openAll();
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        ended = true;
+      }
+      closeUpstreams();
+      throw e;
+    }
+    synchronized (this) {
+      listed = true;
+    }
+    maybeFinish();
+  }
+
+  private void openAll() {
     if (target.task().isPresent()) {
       open(target.task().get(), request.getTail());
     } else {
@@ -98,10 +120,6 @@ final class ServiceLogsCall {
         }
       }
     }
-    synchronized (this) {
-      listed = true;
-    }
-    maybeFinish();
   }
 
   /** Opens {@code task}'s stream once it has run a container and if it has not been opened. */
@@ -228,6 +246,7 @@ final class ServiceLogsCall {
   }
 
   private void closeUpstreams() {
+    place.close();
     List<Watch.Watcher> ws;
     List<ClientCallStreamObserver<TaskLogsRequest>> streams;
     synchronized (this) {

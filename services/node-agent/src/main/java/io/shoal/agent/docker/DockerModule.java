@@ -23,6 +23,8 @@ public abstract class DockerModule {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerModule.class);
   /** dockerd is local (a unix socket, or a host next door): a connect takes milliseconds. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Connections to dockerd at once, for everything but task logs. */
+  static final int MAX_CONNECTIONS = 64;
 
   @Binds
   abstract ContainerEngine engine(DockerEngine engine);
@@ -38,6 +40,19 @@ public abstract class DockerModule {
   }
 
   /**
+   * The client task logs are read with: a followed log holds its connection for as long as it is
+   * read, so logs have a pool of their own ({@code TaskLogsGrpcService.MAX_STREAMS} connections)
+   * and many readers cannot take the connections pulls, stops and the event stream need.
+   */
+  @Provides
+  @Singleton
+  @Named("logs")
+  static DockerClient logsDockerClient(@Named("dockerHost") String dockerHost, DockerTimeouts timeouts,
+      TimeoutCounter counter) {
+    return connect(dockerHost, timeouts, counter, io.shoal.agent.logs.TaskLogsGrpcService.MAX_STREAMS);
+  }
+
+  /**
    * A docker-java client for {@code dockerHost} ({@code unix:///…} or {@code tcp://…}) over
    * httpclient5, every request of which fails when dockerd does not answer within
    * {@code timeouts} ({@link DeadlineHttpClient}), speaking the API version negotiated with the
@@ -46,9 +61,15 @@ public abstract class DockerModule {
    * @throws IllegalStateException when the engine cannot be reached or its API is out of range
    */
   public static DockerClient connect(String dockerHost, DockerTimeouts timeouts, TimeoutCounter counter) {
+    return connect(dockerHost, timeouts, counter, MAX_CONNECTIONS);
+  }
+
+  /** As {@link #connect(String, DockerTimeouts, TimeoutCounter)}, with at most {@code maxConnections} at once. */
+  public static DockerClient connect(String dockerHost, DockerTimeouts timeouts, TimeoutCounter counter,
+      int maxConnections) {
     DefaultDockerClientConfig unversioned = config(dockerHost, RemoteApiVersion.unknown());
-    DockerHttpClient timed = http(unversioned).responseTimeout(timeouts.call()).build();
-    DockerHttpClient untimed = http(unversioned).build();
+    DockerHttpClient timed = http(unversioned, maxConnections).responseTimeout(timeouts.call()).build();
+    DockerHttpClient untimed = http(unversioned, maxConnections).build();
     DeadlineHttpClient http = new DeadlineHttpClient(timed, untimed, timeouts, counter);
     return DockerClientImpl.getInstance(config(dockerHost, negotiate(http, dockerHost)), http);
   }
@@ -68,12 +89,12 @@ public abstract class DockerModule {
     return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).withApiVersion(api).build();
   }
 
-  private static ApacheDockerHttpClient.Builder http(DefaultDockerClientConfig config) {
+  private static ApacheDockerHttpClient.Builder http(DefaultDockerClientConfig config, int maxConnections) {
     return new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
         // Pulls, stops and the event stream each hold a connection for as long as they last.
-        .maxConnections(64)
+        .maxConnections(maxConnections)
         .connectionTimeout(CONNECT_TIMEOUT);
   }
 }

@@ -19,7 +19,9 @@ import io.shoal.api.v1.TaskLogsServiceGrpc;
 import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
+import io.shoal.common.server.StreamLimit;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +34,25 @@ import org.slf4j.LoggerFactory;
  * ready, so an agent keeps at most one frame and gRPC's own window per call.
  */
 @Singleton
-public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServiceImplBase {
+public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServiceImplBase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskLogsGrpcService.class);
+  /**
+   * Log streams open at once on this node: docker-java reads each on a thread of its own, and
+   * each holds a connection to dockerd. One service's logs call opens one per task of the node.
+   */
+  public static final int MAX_STREAMS = 256;
+
+  private final StreamLimit streams = new StreamLimit("log streams", "this node", MAX_STREAMS);
 
   private final DockerClient docker;
   private final ContainerEngine engine;
 
+  /**
+   * @param docker a client of its own, whose connections only logs use (DockerModule: a followed
+   *     log holds one for as long as it is read)
+   */
   @Inject
-  TaskLogsGrpcService(DockerClient docker, ContainerEngine engine) {
+  TaskLogsGrpcService(@Named("logs") DockerClient docker, ContainerEngine engine) {
     this.docker = docker;
     this.engine = engine;
   }
@@ -49,7 +62,9 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
     ServerCallStreamObserver<TaskLogsResponse> call = (ServerCallStreamObserver<TaskLogsResponse>) response;
     ReadyGate gate = new ReadyGate(call);
     call.setOnReadyHandler(gate::signal);
+    StreamLimit.Place place = null;
     try {
+      place = streams.enter();
       if (request.getTail() < -1) {
         throw new InvalidArgumentException("tail", "must be -1 (all) or a number of lines, not " + request.getTail());
       }
@@ -65,15 +80,29 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
         // dockerd takes whole seconds here; the lines before the exact time are dropped below.
         cmd.withSince((int) Math.max(0, request.getSince().getSeconds()));
       }
-      Reader reader = new Reader(call, gate, request);
+      Reader reader = new Reader(call, gate, request, place);
       call.setOnCancelHandler(() -> {
         gate.cancel();
         reader.closeQuietly();
       });
       cmd.exec(reader);
     } catch (RuntimeException e) {
+      if (place != null) {
+        place.close();
+      }
       call.onError(GrpcErrors.toStatus(e));
     }
+  }
+
+  /** Log streams open now. */
+  int openStreams() {
+    return streams.open();
+  }
+
+  /** Closes the logs' own client, which ends the streams still open. */
+  @Override
+  public void close() throws java.io.IOException {
+    docker.close();
   }
 
   private String containerOf(String taskId) {
@@ -94,8 +123,12 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
     private final ReadyGate gate;
     private final TaskLogsRequest request;
     private final LogLineSplitter splitter = new LogLineSplitter();
+    /** The stream's place on this node, given back when dockerd's stream ends or the caller goes. */
+    private final StreamLimit.Place place;
 
-    Reader(ServerCallStreamObserver<TaskLogsResponse> call, ReadyGate gate, TaskLogsRequest request) {
+    Reader(ServerCallStreamObserver<TaskLogsResponse> call, ReadyGate gate, TaskLogsRequest request,
+        StreamLimit.Place place) {
+      this.place = place;
       this.call = call;
       this.gate = gate;
       this.request = request;
@@ -134,6 +167,7 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
 
     @Override
     public void onError(Throwable error) {
+      place.close();
       if (gate.cancelled()) {
         return;
       }
@@ -143,6 +177,7 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
 
     @Override
     public void onComplete() {
+      place.close();
       if (gate.cancelled()) {
         return;
       }
@@ -153,6 +188,7 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
     }
 
     void closeQuietly() {
+      place.close();
       try {
         close();
       } catch (java.io.IOException | RuntimeException e) {

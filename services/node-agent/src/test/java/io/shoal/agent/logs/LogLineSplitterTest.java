@@ -31,13 +31,44 @@ class LogLineSplitterTest {
   }
 
   @Test
-  void aLineSplitOverFramesWaitsForItsEndAndDropsTheSecondTime() {
-    assertThat(splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("2026-12-05T10:00:01Z part one "))).isEmpty();
+  void aFrameOfSeveralMessagesGivesEachLineItsOwnTime() {
+    // As docker-java hands over dockerd's messages that arrive together (seen with 100,000 lines).
     List<LogLine> lines = splitter.accept(LogStream.LOG_STREAM_STDOUT,
-        bytes("2026-12-05T10:00:02Z part two\n2026"));
+        bytes("2026-12-05T10:00:01Z 1344 x\n2026-12-05T10:00:02Z 1345 x\n2026-12-05T10:00:03Z 1346"));
+    assertThat(texts(lines)).containsExactly("1344 x", "1345 x");
+    assertThat(lines.get(1).getTime().getSeconds()).isEqualTo(1796464802L);
+    List<LogLine> rest = splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes(" x\n"));
+    assertThat(texts(rest)).containsExactly("1346 x");
+    assertThat(rest.get(0).getTime().getSeconds()).isEqualTo(1796464803L);
+  }
+
+  @Test
+  void aLineSplitOverFramesWaitsForItsEnd() {
+    assertThat(splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("2026-12-05T10:00:01Z part one "))).isEmpty();
+    List<LogLine> lines = splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("part two\n2026"));
     assertThat(texts(lines)).containsExactly("part one part two");
     assertThat(lines.get(0).getTime().getSeconds()).isEqualTo(1796464801L);
     assertThat(texts(splitter.flush())).containsExactly("2026");
+  }
+
+  @Test
+  void aTimeCutBetweenFramesIsStillATime() {
+    // docker-java cuts at 1 KiB whatever the bytes are (seen at line 184 of 100,000).
+    assertThat(splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("2026-12-05T10:00:01Z 183 x\n2026-12-05T10:0")))
+        .extracting(l -> l.getLine().toStringUtf8()).containsExactly("183 x");
+    List<LogLine> lines = splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("0:02.5Z 184 x\n"));
+    assertThat(texts(lines)).containsExactly("184 x");
+    assertThat(lines.get(0).getTime().getSeconds()).isEqualTo(1796464802L);
+    assertThat(lines.get(0).getTime().getNanos()).isEqualTo(500_000_000);
+  }
+
+  @Test
+  void aLineDockerdCutInto16KiBPiecesIsOneLineWithoutThePiecesTimes() {
+    String piece = "y".repeat(LogLineSplitter.DOCKERD_PIECE_BYTES);
+    List<LogLine> lines = splitter.accept(LogStream.LOG_STREAM_STDOUT,
+        bytes("2026-12-05T10:00:01Z " + piece + "2026-12-05T10:00:01.1Z " + piece + "2026-12-05T10:00:01.2Z end\n"));
+    assertThat(texts(lines)).containsExactly(piece + piece + "end");
+    assertThat(lines.get(0).getTime().getNanos()).isZero();
   }
 
   @Test
@@ -45,8 +76,7 @@ class LogLineSplitterTest {
     splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("2026-12-05T10:00:01Z out"));
     List<LogLine> err = splitter.accept(LogStream.LOG_STREAM_STDERR, bytes("2026-12-05T10:00:01Z err\n"));
     assertThat(texts(err)).containsExactly("err");
-    assertThat(texts(splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("2026-12-05T10:00:02Z put\n"))))
-        .containsExactly("output");
+    assertThat(texts(splitter.accept(LogStream.LOG_STREAM_STDOUT, bytes("put\n")))).containsExactly("output");
   }
 
   @Test
