@@ -11,13 +11,11 @@ import io.shoal.cli.parse.EnvFile;
 import io.shoal.cli.parse.MountSpec;
 import io.shoal.cli.parse.NetworkAttachmentSpec;
 import io.shoal.cli.parse.PortSpec;
+import io.shoal.fuzzing.Fuzz;
 import io.shoal.fuzzing.FuzzInputs;
 import java.nio.file.Path;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The CLI's parsers of user input, fuzzed (#16): a flag's value, an env file or a compose file
@@ -27,71 +25,53 @@ import net.jqwik.api.Provide;
 class CliParsersFuzzTest {
   private static final Map<String, String> ENV = Map.of("IMAGE", "busybox", "FROM_CLIENT", "c");
 
-  @Property(tries = 3000)
-  void aPortSpecParsesOrIsRefused(@ForAll("portSpecs") String input) {
-    refusedWithAMessage(() -> PortSpec.parse(input), IllegalArgumentException.class);
+  @Test
+  void aPortSpecParsesOrIsRefused() {
+    Fuzz.check(FuzzInputs.aroundLines(CliParsersFuzzTest.class, "fuzz/port-specs.txt"), Fuzz.DEFAULT_TRIES, input -> {
+      refusedWithAMessage(() -> PortSpec.parse(input), IllegalArgumentException.class);
+    });
   }
 
-  @Property(tries = 2000)
-  void aMountParsesOrIsRefused(@ForAll("mounts") String input) {
-    refusedWithAMessage(() -> MountSpec.parse(input), IllegalArgumentException.class);
+  @Test
+  void aMountParsesOrIsRefused() {
+    Fuzz.check(FuzzInputs.aroundLines(CliParsersFuzzTest.class, "fuzz/mounts.txt"), 2000, input -> {
+      refusedWithAMessage(() -> MountSpec.parse(input), IllegalArgumentException.class);
+    });
   }
 
-  @Property(tries = 2000)
-  void aByteSizeParsesToNoNegativeOrIsRefused(@ForAll("byteSizes") String input) {
-    long[] parsed = {0};
-    refusedWithAMessage(() -> parsed[0] = ByteSize.parse(input), IllegalArgumentException.class);
-    assertThat(parsed[0]).isNotNegative();
+  @Test
+  void aByteSizeParsesToNoNegativeOrIsRefused() {
+    Fuzz.check(FuzzInputs.aroundLines(CliParsersFuzzTest.class, "fuzz/byte-sizes.txt"), 2000, input -> {
+      long[] parsed = {0};
+      refusedWithAMessage(() -> parsed[0] = ByteSize.parse(input), IllegalArgumentException.class);
+      assertThat(parsed[0]).isNotNegative();
+    });
   }
 
-  @Property(tries = 2000)
-  void aNetworkAttachmentParsesOrIsRefused(@ForAll("networkAttachments") String input) {
-    refusedWithAMessage(() -> NetworkAttachmentSpec.parse(input), IllegalArgumentException.class);
+  @Test
+  void aNetworkAttachmentParsesOrIsRefused() {
+    Fuzz.check(FuzzInputs.aroundLines(CliParsersFuzzTest.class, "fuzz/network-attachments.txt"), 2000, input -> {
+      refusedWithAMessage(() -> NetworkAttachmentSpec.parse(input), IllegalArgumentException.class);
+    });
   }
 
-  @Property(tries = 2000)
-  void anEnvFileParsesOrIsRefusedNamingItsLine(@ForAll("envFiles") String input) {
-    refusedWithAMessage(() -> EnvFile.parse("fuzz.env", input, ENV), IllegalArgumentException.class);
+  @Test
+  void anEnvFileParsesOrIsRefusedNamingItsLine() {
+    Fuzz.check(FuzzInputs.aroundDocuments(CliParsersFuzzTest.class, "fuzz/env-file.env"), 2000, input -> {
+      refusedWithAMessage(() -> EnvFile.parse("fuzz.env", input, ENV), IllegalArgumentException.class);
+    });
   }
 
-  @Property(tries = 2000)
-  void aComposeFileConvertsOrIsRefused(@ForAll("composeFiles") String input) {
-    refusedWithAMessage(() -> {
-      ComposeFile file = ComposeFile.parse("fuzz.yml", input, Path.of("/nonexistent-fuzz-dir"), ENV);
-      for (String key : file.services().keySet()) {
-        ServiceArgs.convert("fuzz", file, key);
-      }
-    }, CliException.class);
-  }
-
-  @Provide
-  Arbitrary<String> portSpecs() {
-    return FuzzInputs.aroundLines(getClass(), "fuzz/port-specs.txt");
-  }
-
-  @Provide
-  Arbitrary<String> mounts() {
-    return FuzzInputs.aroundLines(getClass(), "fuzz/mounts.txt");
-  }
-
-  @Provide
-  Arbitrary<String> byteSizes() {
-    return FuzzInputs.aroundLines(getClass(), "fuzz/byte-sizes.txt");
-  }
-
-  @Provide
-  Arbitrary<String> networkAttachments() {
-    return FuzzInputs.aroundLines(getClass(), "fuzz/network-attachments.txt");
-  }
-
-  @Provide
-  Arbitrary<String> envFiles() {
-    return FuzzInputs.aroundDocuments(getClass(), "fuzz/env-file.env");
-  }
-
-  @Provide
-  Arbitrary<String> composeFiles() {
-    return FuzzInputs.aroundDocuments(getClass(), "fuzz/compose/full.yml", "fuzz/compose/small.yml",
-        "fuzz/compose/anchors.yml");
+  @Test
+  void aComposeFileConvertsOrIsRefused() {
+    Fuzz.check(FuzzInputs.aroundDocuments(CliParsersFuzzTest.class, "fuzz/compose/full.yml", "fuzz/compose/small.yml",
+        "fuzz/compose/anchors.yml"), 2000, input -> {
+      refusedWithAMessage(() -> {
+        ComposeFile file = ComposeFile.parse("fuzz.yml", input, Path.of("/nonexistent-fuzz-dir"), ENV);
+        for (String key : file.services().keySet()) {
+          ServiceArgs.convert("fuzz", file, key);
+        }
+      }, CliException.class);
+    });
   }
 }

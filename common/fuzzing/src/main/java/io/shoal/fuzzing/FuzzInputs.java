@@ -6,50 +6,61 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import java.util.Random;
 
 /**
- * Inputs for a parser's fuzz property: its kept corpus (inputs it must handle, and every input a
- * run once found wrong), that corpus mutated by one to four edits, and random strings over the
- * characters parsers split on. jqwik draws them with a seed it prints and keeps on failure, so a
- * finding reruns as it was; the finding then joins the corpus and gets its own regression test.
+ * Inputs for a parser's fuzz test: its kept corpus (inputs it must handle, and every input a run
+ * once found wrong), that corpus mutated by one to four edits, and random strings over the
+ * characters parsers split on. Drawn from a seed ({@link Fuzz}), so a finding reruns as it was;
+ * the finding then joins the corpus and gets its own regression test.
  */
 public final class FuzzInputs {
   /** Besides letters and digits: what grammars split on, and what they should refuse cleanly. */
   static final String SPECIAL = ":/@=,.-_+*?[](){}<>!#$%&'\"\\|^~` \t\n\r\0é€\uD83D\uDE00";
   private static final String ALPHABET = "abcdefxyzABCXYZ0123456789" + SPECIAL;
 
-  private FuzzInputs() {}
+  private final List<String> corpus;
+
+  private FuzzInputs(List<String> corpus) {
+    List<String> seeds = new ArrayList<>(corpus);
+    seeds.add("");
+    this.corpus = List.copyOf(seeds);
+  }
 
   /**
    * Inputs around the corpus {@code resource} of {@code owner}'s class path: one input per line,
    * with {@code \n}, {@code \t}, {@code \0} and {@code \\} for what a line cannot hold.
    */
-  public static Arbitrary<String> aroundLines(Class<?> owner, String resource) {
-    return around(lines(read(owner, resource)));
+  public static FuzzInputs aroundLines(Class<?> owner, String resource) {
+    return new FuzzInputs(lines(read(owner, resource)));
   }
 
   /** Inputs around whole documents (compose files, env files), each a resource of {@code owner}. */
-  public static Arbitrary<String> aroundDocuments(Class<?> owner, String... resources) {
+  public static FuzzInputs aroundDocuments(Class<?> owner, String... resources) {
     List<String> documents = new ArrayList<>();
     for (String resource : resources) {
       documents.add(read(owner, resource));
     }
-    return around(documents);
+    return new FuzzInputs(documents);
   }
 
-  /** The corpus as it is, mutated, and random strings, in the proportions 3 : 5 : 2. */
-  public static Arbitrary<String> around(List<String> corpus) {
-    List<String> seeds = new ArrayList<>(corpus);
-    seeds.add("");
-    Arbitrary<String> kept = Arbitraries.of(seeds);
-    Arbitrary<String> mutated = kept.flatMap(seed -> edits().list().ofMinSize(1).ofMaxSize(4)
-        .map(edits -> mutate(seed, edits)));
-    Arbitrary<String> random = Arbitraries.strings().withChars(ALPHABET.toCharArray()).ofMaxLength(80);
-    return Arbitraries.frequencyOf(Tuple.of(3, kept), Tuple.of(5, mutated), Tuple.of(2, random));
+  /** Inputs around {@code corpus}. */
+  public static FuzzInputs around(List<String> corpus) {
+    return new FuzzInputs(corpus);
+  }
+
+  /** {@code count} inputs from {@code seed}: the whole corpus first, then mutated (5 in 7) and random ones. */
+  public List<String> draw(long seed, int count) {
+    Random random = new Random(seed);
+    List<String> inputs = new ArrayList<>(corpus);
+    while (inputs.size() < count) {
+      if (random.nextInt(7) < 5) {
+        inputs.add(mutate(corpus.get(random.nextInt(corpus.size())), edits(random)));
+      } else {
+        inputs.add(randomString(random));
+      }
+    }
+    return inputs;
   }
 
   /** One edit of a seed: where (a fraction of its length), what, and how much. */
@@ -57,9 +68,21 @@ public final class FuzzInputs {
 
   enum Kind { INSERT, DELETE, REPLACE, REPEAT, CUT }
 
-  private static Arbitrary<Edit> edits() {
-    return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1),
-        Arbitraries.of(toCharacters(ALPHABET)), Arbitraries.integers().between(1, 64)).as(Edit::new);
+  private static List<Edit> edits(Random random) {
+    List<Edit> edits = new ArrayList<>();
+    for (int i = 1 + random.nextInt(4); i > 0; i--) {
+      edits.add(new Edit(Kind.values()[random.nextInt(Kind.values().length)], random.nextDouble(),
+          ALPHABET.charAt(random.nextInt(ALPHABET.length())), 1 + random.nextInt(64)));
+    }
+    return edits;
+  }
+
+  private static String randomString(Random random) {
+    StringBuilder s = new StringBuilder();
+    for (int i = random.nextInt(81); i > 0; i--) {
+      s.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return s.toString();
   }
 
   /** {@code seed} after {@code edits}, each at its place in what the previous ones left. */
@@ -113,10 +136,6 @@ public final class FuzzInputs {
       }
     }
     return s.toString();
-  }
-
-  private static List<Character> toCharacters(String chars) {
-    return chars.chars().mapToObj(c -> (char) c).toList();
   }
 
   private static String read(Class<?> owner, String resource) {
