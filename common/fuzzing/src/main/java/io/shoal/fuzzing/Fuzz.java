@@ -40,6 +40,26 @@ public final class Fuzz {
     }
   }
 
+  /**
+   * Checks {@code property} on {@code tries} messages, each one of {@code seeds} (in turn) after
+   * one to {@code maxEdits} edits of a {@link ProtoMutator} seeded with this run's seed.
+   */
+  public static <M extends com.google.protobuf.Message> void checkMessages(List<M> seeds, int tries, int maxEdits,
+      Consumer<M> property) {
+    long seed = seed();
+    ProtoMutator mutator = new ProtoMutator(seed);
+    int n = tries(tries);
+    for (int i = 0; i < n; i++) {
+      M message = mutator.mutate(seeds.get(i % seeds.size()), maxEdits);
+      try {
+        property.accept(message);
+      } catch (AssertionError | RuntimeException | StackOverflowError e) {
+        throw new AssertionError("fuzz message #" + i + " of seed " + seed + " (-Dshoal.fuzz.seed=" + seed + "): "
+            + escape(com.google.protobuf.TextFormat.printer().shortDebugString(message)) + ": " + e, e);
+      }
+    }
+  }
+
   /** {@code input} as a corpus line: what a line cannot hold, escaped. */
   public static String escape(String input) {
     StringBuilder s = new StringBuilder();
