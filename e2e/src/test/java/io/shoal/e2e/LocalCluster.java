@@ -2,7 +2,7 @@ package io.shoal.e2e;
 
 import io.shoal.common.pki.CertDirectory;
 import io.shoal.testing.Commands;
-import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdMembers;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab;
 import io.shoal.testing.Lab.Host;
@@ -48,7 +48,8 @@ final class LocalCluster implements AutoCloseable {
   /** Every {@link #shoal} call goes through bin/shoal's launcher to this cluster's CLI daemon. */
   private final CliDaemonProcess cli = new CliDaemonProcess(dir.resolve("cli.sock"), 600);
   private final DnsUpstream dns;
-  private final EtcdExtension.OwnEtcd etcd;
+  /** The cluster's etcd: one member, or several for tests that kill members ({@link #etcdMembers()}). */
+  private final EtcdMembers etcd;
   private final List<String> etcdFlags;
   /** Flags every part gets besides its own. */
   private final List<String> everyPart;
@@ -91,6 +92,16 @@ final class LocalCluster implements AutoCloseable {
   /** As above, control started with {@code controlOnly}'s flags too (e.g. {@code --web-listen}). */
   LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, List<String> controlOnly,
       RegistryTestServer... registries) {
+    this(lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
+  }
+
+  /** A cluster on {@code hosts} whose etcd has {@code members} members; every part is given all of them. */
+  static LocalCluster onEtcdMembers(Lab lab, List<Host> hosts, int members, RegistryTestServer... registries) {
+    return new LocalCluster(lab, hosts, members, 1, List.of(), List.of(), registries);
+  }
+
+  private LocalCluster(Lab lab, List<Host> hosts, int etcdMembers, int dispatchers, List<String> everyPart,
+      List<String> controlOnly, RegistryTestServer... registries) {
     this.everyPart = List.copyOf(everyPart);
     this.controlOnly = List.copyOf(controlOnly);
     this.lab = lab;
@@ -98,7 +109,7 @@ final class LocalCluster implements AutoCloseable {
     String bridge = lab.bridgeAddress();
     Path clusterKey = clusterKeyFile();
     makePki(clusterKey, bridge);
-    etcd = EtcdExtension.startTls(bridge, pki.resolve("etcd"));
+    etcd = EtcdMembers.startTls(bridge, pki.resolve("etcd"), etcdMembers);
     etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
@@ -244,6 +255,11 @@ final class LocalCluster implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The cluster's etcd members, to kill and restart. */
+  EtcdMembers etcdMembers() {
+    return etcd;
   }
 
   /** The node id of {@code host}'s agent: the common name of the certificate it joined with. */
