@@ -34,6 +34,11 @@ TLS="${SHOAL_TLS:-on}"
 ETCD_SCHEME=https
 [ "$TLS" = on ] || ETCD_SCHEME=http
 ETCD_URL="$ETCD_SCHEME://127.0.0.1:2379"
+# SHOAL_ETCD_MEMBERS=3 runs etcd as three members (clients on 2379, 2381, 2383; peers one port
+# above each), every part given all of them: `dev.sh etcd kill|start N` then shows what a lost
+# member, or a lost quorum, does (docs/RELIABILITY.md).
+ETCD_MEMBERS="${SHOAL_ETCD_MEMBERS:-1}"
+case "$ETCD_MEMBERS" in 1|3) ;; *) echo "dev.sh: SHOAL_ETCD_MEMBERS must be 1 or 3, not '$ETCD_MEMBERS'" >&2; exit 2 ;; esac
 # The cluster CA (root-ca.pem, its key sealed under cluster.key) and a certificate directory per
 # part (ca.pem cert.pem key.pem): etcd, control, registry, scheduler, dispatcher, cli, and per
 # host mesh-HOST. Made fresh by every `up`. Agents join with the worker token instead (.dev/worker.token)
@@ -325,21 +330,68 @@ etcd_health() {
 
 # --- infrastructure ----------------------------------------------------------------------------
 
-# start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts),
-# mutual TLS only: a client needs a certificate of the cluster CA (SHOAL_TLS=off: plaintext)
+# etcd_client_port N / etcd_peer_port N: member N's ports (member 0 keeps etcd's own 2379/2380)
+etcd_client_port() { echo $((2379 + 2 * $1)); }
+etcd_peer_port() { echo $((2380 + 2 * $1)); }
+
+# etcd_endpoints HOST: every member's client URL on HOST, comma-separated (--etcd-endpoints)
+etcd_endpoints() {
+  local i urls=()
+  for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    urls+=("$ETCD_SCHEME://$1:$(etcd_client_port "$i")")
+  done
+  (IFS=,; echo "${urls[*]}")
+}
+
+# start_etcd [N]: member N (all of them without N), clients on loopback for the control plane and
+# on the bridge for the hosts' mesh-proxies; a member started again keeps its data and rejoins.
 start_etcd() {
-  local urls tls=()
-  urls=$(IFS=,; echo "$*")
-  mkdir -p "$DEV/etcd"
+  local i tls=() cluster=() members
+  if [ $# -gt 0 ]; then members=("$1"); else mapfile -t members < <(seq 0 $((ETCD_MEMBERS - 1))); fi
   if [ "$TLS" = on ]; then
     tls=(--client-cert-auth --trusted-ca-file "$PKI/etcd/ca.pem"
       --cert-file "$PKI/etcd/cert.pem" --key-file "$PKI/etcd/key.pem")
   fi
-  start etcd etcd --name dev --data-dir "$DEV/etcd/data" \
-    --listen-client-urls "$urls" --advertise-client-urls "$urls" \
-    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
-    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" "${tls[@]}"
+  for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    cluster+=("dev$i=http://127.0.0.1:$(etcd_peer_port "$i")")
+  done
+  for i in "${members[@]}"; do
+    local port peer name=etcd
+    port=$(etcd_client_port "$i") peer=$(etcd_peer_port "$i")
+    [ "$ETCD_MEMBERS" = 1 ] || name="etcd-$i"
+    mkdir -p "$DEV/etcd/$i"
+    start "$name" etcd --name "dev$i" --data-dir "$DEV/etcd/$i/data" \
+      --listen-client-urls "$ETCD_SCHEME://127.0.0.1:$port,$ETCD_SCHEME://$BRIDGE_ADDR:$port" \
+      --advertise-client-urls "$ETCD_SCHEME://127.0.0.1:$port,$ETCD_SCHEME://$BRIDGE_ADDR:$port" \
+      --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+      --initial-cluster "$(IFS=,; echo "${cluster[*]}")" --initial-cluster-token "shoal-dev" --log-level warn \
+      --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" "${tls[@]}"
+  done
+}
+
+# etcd_names: the pid-file names of etcd's members that were started, however many
+etcd_names() {
+  local f
+  for f in "$PIDS"/etcd.pid "$PIDS"/etcd-*.pid; do
+    [ -e "$f" ] && basename "$f" .pid
+  done
+  return 0
+}
+
+# cmd_etcd kill|start N: SIGKILL member N, or start it again (SHOAL_ETCD_MEMBERS=3 only)
+cmd_etcd() {
+  local action=${1:-} n=${2:-}
+  load_cluster
+  [ "$ETCD_MEMBERS" -gt 1 ] || die "etcd has one member; start the cluster with SHOAL_ETCD_MEMBERS=3"
+  if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -ge "$ETCD_MEMBERS" ]; then
+    die "usage: dev.sh etcd kill|start N (N from 0 to $((ETCD_MEMBERS - 1)))"
+  fi
+  case "$action" in
+    kill) running "etcd-$n" || die "etcd member $n is not running"
+      kill -KILL "$(cat "$PIDS/etcd-$n.pid")"; rm -f "$PIDS/etcd-$n.pid"; echo "    etcd member $n killed" ;;
+    start) start_etcd "$n" ;;
+    *) die "usage: dev.sh etcd kill|start N" ;;
+  esac
 }
 
 # start_dockerd DIR NAME: a dockerd with its own socket, data root and exec root under DIR
@@ -459,13 +511,13 @@ worker_token() {
 
 start_mesh() { # start_mesh HOST ADDR
   OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
-    --addr "$2" --etcd-endpoints "$ETCD_SCHEME://$BRIDGE_ADDR:2379" $(tls_flags "mesh-$1" "$BRIDGE_ADDR:$CONTROL_PORT")
+    --addr "$2" --etcd-endpoints "$(etcd_endpoints "$BRIDGE_ADDR")" $(tls_flags "mesh-$1" "$BRIDGE_ADDR:$CONTROL_PORT")
 }
 
 # --- the cluster -------------------------------------------------------------------------------
 
 start_control_plane() {
-  export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
+  export SHOAL_ETCD_ENDPOINTS; SHOAL_ETCD_ENDPOINTS=$(etcd_endpoints 127.0.0.1)
   local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
   # shellcheck disable=SC2059 # the format is ours
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
@@ -519,8 +571,9 @@ cmd_up() {
   say "lab $LAB: $HOST_COUNT hosts on $LAB_SUBNET, bridge $LAB-br at $BRIDGE_ADDR"
   "$ROOT/deploy/lab.sh" up --name "$LAB" --hosts "$HOST_COUNT" --subnet "$LAB_SUBNET" --dir "$LAB_DIR" \
     --insecure-registry "$REGISTRY_ADDR" >/dev/null
-  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\nTRACES=%q\n' \
-    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" "$TRACES" >"$CLUSTER_ENV"
+  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\nTRACES=%q\nETCD_MEMBERS=%q\n' \
+    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" "$TRACES" \
+    "$ETCD_MEMBERS" >"$CLUSTER_ENV"
 
   # The cluster key seals the CA's key, registry credentials (--with-registry-auth) and secrets; it never goes to etcd.
   if [ ! -s "$DEV/cluster.key" ]; then
@@ -537,7 +590,7 @@ cmd_up() {
   fi
 
   say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
-  start_etcd "$ETCD_URL" "$ETCD_SCHEME://$BRIDGE_ADDR:2379"
+  start_etcd
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
   [ "$TRACES" = off ] || start_zipkin
   start_prometheus
@@ -604,7 +657,8 @@ cmd_down() {
   stop_all prometheus dispatcher scheduler control registry zipkin
   # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
   "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
-  stop_all docker-registry etcd
+  # shellcheck disable=SC2046 # one name per member
+  stop_all docker-registry $(etcd_names)
   # The CLI's daemon (bin/shoal) holds a channel to the control that just went.
   if [ -f "$ROOT/cli/target/classpath.txt" ]; then SHOAL_CLI_DAEMON=stop "$ROOT/bin/shoal"; fi
   # Whatever else an earlier dev.sh recorded (its single dockerd, say).
@@ -833,5 +887,6 @@ case "${1:-}" in
   host) shift; cmd_host "$@" ;;
   test) cmd_test ;;
   lab) shift; exec "$ROOT/deploy/lab.sh" "$@" ;;
-  *) echo "usage: deploy/dev.sh up|down|status|host|test|lab" >&2; exit 2 ;;
+  etcd) shift; cmd_etcd "$@" ;;
+  *) echo "usage: deploy/dev.sh up|down|status|host|test|lab|etcd" >&2; exit 2 ;;
 esac
