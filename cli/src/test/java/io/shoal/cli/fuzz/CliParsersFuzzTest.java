@@ -65,7 +65,7 @@ class CliParsersFuzzTest {
   @Test
   void aComposeFileConvertsOrIsRefused() {
     Fuzz.check(FuzzInputs.aroundDocuments(CliParsersFuzzTest.class, "fuzz/compose/full.yml", "fuzz/compose/small.yml",
-        "fuzz/compose/anchors.yml"), 2000, input -> {
+        "fuzz/compose/anchors.yml", "fuzz/compose/recursive.yml"), 2000, input -> {
       refusedWithAMessage(() -> {
         ComposeFile file = ComposeFile.parse("fuzz.yml", input, Path.of("/nonexistent-fuzz-dir"), ENV);
         for (String key : file.services().keySet()) {
