@@ -78,7 +78,7 @@ class EtcdQuorumIT {
         (System.nanoTime() - asked) / 1_000_000, refused.stderr().strip());
     assertThat(refused.ok()).isFalse();
     assertThat(refused.stderr().strip().lines().toList()).as(refused.stderr()).singleElement().asString()
-        .contains("etcd");
+        .contains("cannot reach etcd").contains("(UNAVAILABLE)");
 
     // A member back: quorum again, and nothing was lost.
     etcd.restart(0);
