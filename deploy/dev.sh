@@ -91,6 +91,8 @@ ensure_packages() {
   # Prometheus (`up` runs our own, start_prometheus) and promtool, which checks and unit-tests the
   # alert rules (deploy/prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
+  # systemd-analyze verifies deploy/systemd's units (deploy/test/systemd_verify.sh); no running systemd needed.
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
@@ -724,6 +726,8 @@ cmd_test() {
   say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
   promtool check rules "$ROOT/deploy/prometheus/rules.yml"
   (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
+  say "verifying the systemd units (deploy/test/systemd_verify.sh: systemd-analyze verify and security)"
+  bash "$ROOT/deploy/test/systemd_verify.sh"
   say "installing the browser driver of the cluster page's test (e2e/page: npm ci)"
   (cd "$ROOT/e2e/page" && npm ci --no-audit --no-fund --silent)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
