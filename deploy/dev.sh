@@ -5,7 +5,7 @@
 #
 #   deploy/dev.sh up       install what is missing, build if stale, start a fresh cluster and a demo
 #   deploy/dev.sh down     stop exactly what `up` started and remove the lab
-#   deploy/dev.sh status   what runs, where its log is, and the hosts
+#   deploy/dev.sh status   what runs, where its log is, each part's restarts, and the hosts
 #   deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST
 #                          a fault on one host of the running cluster (h1, h2, ...)
 #   deploy/dev.sh test     every test, with its own dockerd and registry, the e2e tests on labs of
@@ -17,7 +17,9 @@
 # no certificates): only for benchmarks that compare TLS with plaintext (bench/converge.sh).
 # SHOAL_TRACES=off starts no trace store (Zipkin, on the bridge at port 9411 by default) and no
 # part sends spans: for benchmarks that compare tracing with none. Everything lives in .dev/ (logs
-# in .dev/logs, the hosts' engines in .dev/lab).
+# in .dev/logs, the hosts' engines in .dev/lab). Every Shoal part runs under deploy/supervise.sh,
+# which starts it again when it dies (1 s, doubling to 30 s); `down` and `host kill-agent` stop
+# the supervisor first, so what they stop stays stopped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -96,6 +98,8 @@ ensure_packages() {
   # Prometheus (`up` runs our own, start_prometheus) and promtool, which checks and unit-tests the
   # alert rules (deploy/prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
+  # systemd-analyze verifies deploy/systemd's units (deploy/test/systemd_verify.sh); no running systemd needed.
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
@@ -176,11 +180,43 @@ running() {
   [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null
 }
 
+# start_supervised NAME COMMAND...: as start, under deploy/supervise.sh, which starts COMMAND again
+# when it dies (after 1 s, doubling to 30 s) and logs each restart in NAME's log. NAME.pid is the
+# supervisor's: stopping it (stop_all, down) stops the part for good, nothing is restarted after.
+# The part's own pid, its restarts and the last one are in .dev/pids/NAME.sv/ (status shows them).
+start_supervised() {
+  local name=$1; shift
+  running "$name" || rm -rf "${PIDS:?}/$name.sv"
+  start "$name" "$ROOT/deploy/supervise.sh" --name "$name" --state-dir "$PIDS/$name.sv" -- "$@"
+}
+
+# crash NAME: KILL to a supervised part, as a crash of its host would, that stays dead: its
+# supervisor first (or it would start the part again), then the part
+crash() {
+  local supervisor child=""
+  supervisor=$(cat "$PIDS/$1.pid")
+  [ ! -f "$PIDS/$1.sv/child.pid" ] || child=$(cat "$PIDS/$1.sv/child.pid")
+  kill -KILL "$supervisor" 2>/dev/null || true
+  [ -z "$child" ] || kill -KILL "$child" 2>/dev/null || true
+  rm -rf "${PIDS:?}/$1.pid" "${PIDS:?}/$1.sv"
+}
+
+# restarts_note NAME: ", 2 restarts (last: 12:01:02 control died (SIGKILL) after 41 s; ...)" for a
+# supervised part that was restarted, "" otherwise
+restarts_note() {
+  local dir="$PIDS/$1.sv" count
+  count=$(cat "$dir/restarts" 2>/dev/null || echo 0)
+  [ "$count" != 0 ] || return 0
+  printf ', %s restart%s (last: %s)' "$count" "$([ "$count" = 1 ] || echo s)" "$(cat "$dir/last" 2>/dev/null)"
+}
+
 stop() {
   stop_all "$1"
 }
 
-# stop_all NAME...: TERM to all at once, KILL to what still runs 10 s later
+# stop_all NAME...: TERM to all at once, KILL to what still runs 10 s later. A supervised part's
+# TERM goes to its supervisor, which stops the part (KILL after 8 s) and restarts nothing; the
+# part's own pid is KILLed too, in case its supervisor had to be.
 stop_all() {
   local name pid pids=() names=()
   for name in "$@"; do
@@ -189,8 +225,9 @@ stop_all() {
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid") names+=("$name")
+      if [ -f "$PIDS/$name.sv/child.pid" ]; then pids+=("$(cat "$PIDS/$name.sv/child.pid")"); fi
     fi
-    rm -f "$PIDS/$name.pid"
+    rm -rf "${PIDS:?}/$name.pid" "${PIDS:?}/$name.sv"
   done
   [ ${#pids[@]} -gt 0 ] || return 0
   for _ in $(seq 1 100); do
@@ -225,7 +262,7 @@ java_service() {
   cp="$jar:$(cat "$ROOT/$module/target/classpath.txt")"
   [ -z "${IN_HOST:-}" ] || inside=("$ROOT/deploy/lab.sh" exec "$LAB" "$IN_HOST")
   # shellcheck disable=SC2086,SC2046 # lists of flags
-  start "$name" "${inside[@]}" java $opts $(class_sharing "$module" "$name" "$cp") \
+  start_supervised "$name" "${inside[@]}" java $opts $(class_sharing "$module" "$name" "$cp") \
     -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@" $(trace_flags)
 }
 
@@ -685,7 +722,7 @@ cmd_status() {
     [ -e "$f" ] || continue
     any=1
     name=$(basename "$f" .pid)
-    if running "$name"; then echo "running  $name (pid $(cat "$f"), log .dev/logs/$name.log)";
+    if running "$name"; then echo "running  $name (pid $(cat "$f"), log .dev/logs/$name.log)$(restarts_note "$name")";
     else echo "stopped  $name"; fi
   done
   [ $any = 1 ] || echo "nothing is running"
@@ -729,8 +766,8 @@ cmd_host() {
   case $fault in
     kill-agent)
       running "agent-$host" || die "the node-agent of $host is not running (deploy/dev.sh host start-agent $host)"
-      kill -KILL "$(cat "$PIDS/agent-$host.pid")"
-      rm -f "$PIDS/agent-$host.pid"
+      # A deliberate fault: its supervisor goes too, so it stays down until start-agent.
+      crash "agent-$host"
       say "node-agent of $host killed (deploy/dev.sh host start-agent $host)" ;;
     start-agent)
       # shellcheck disable=SC2086 # HOST ADDR SOCKET
@@ -771,6 +808,8 @@ cmd_test() {
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
   say "testing the lab of hosts (deploy/test/lab_test.sh)"
   bash "$ROOT/deploy/test/lab_test.sh"
+  say "testing the supervisor of dev.sh's parts (deploy/test/supervise_test.sh)"
+  bash "$ROOT/deploy/test/supervise_test.sh"
   say "linting the API (buf lint: STANDARD rules, and a comment on every element)"
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
@@ -778,6 +817,8 @@ cmd_test() {
   say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
   promtool check rules "$ROOT/deploy/prometheus/rules.yml"
   (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
+  say "verifying the systemd units (deploy/test/systemd_verify.sh: systemd-analyze verify and security)"
+  bash "$ROOT/deploy/test/systemd_verify.sh"
   say "installing the browser driver of the cluster page's test (e2e/page: npm ci)"
   (cd "$ROOT/e2e/page" && npm ci --no-audit --no-fund --silent)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
@@ -880,6 +921,8 @@ free_port() {
   die "no free port found for the test registry"
 }
 
+# Sourced (deploy/test/supervise_test.sh), it only defines its functions.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;

@@ -43,6 +43,8 @@ final class LocalCluster implements AutoCloseable {
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Map<String, List<String>> agentArgs = new HashMap<>();
+  /** The command each root-namespace part was started with, to start it again ({@link #supervise}). */
+  private final Map<String, List<String>> commands = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   /** Every {@link #shoal} call goes through bin/shoal's launcher to this cluster's CLI daemon. */
@@ -407,7 +409,32 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts a service in the root namespace. */
   private void start(String name, String mainClass, List<String> args) {
-    processes.add(ExternalProcess.start(name, java(name, mainClass, args), dir));
+    List<String> command = java(name, mainClass, args);
+    commands.put(name, command);
+    processes.add(ExternalProcess.start(name, command, dir));
+  }
+
+  /**
+   * Stops the root-namespace part {@code name} ("control", "scheduler", ...) and starts it again
+   * with the same command under deploy/supervise.sh, as deploy/dev.sh runs every part: a crash of
+   * it is then repaired, not a failure of the cluster. Its supervisor's state (child.pid,
+   * restarts, last) is in {@link #supervisorState}; its log stays {@link #log}{@code (name)}.
+   */
+  void supervise(String name) {
+    ExternalProcess plain = processes.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+    plain.close();
+    processes.remove(plain);
+    Path script = Path.of("").toAbsolutePath().getParent().resolve("deploy/supervise.sh");
+    List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--name", name,
+        "--state-dir", supervisorState(name).toString(), "--"));
+    command.addAll(commands.get(name));
+    processes.add(ExternalProcess.start(name, command, dir));
+  }
+
+  /** The state directory of {@code name}'s supervisor ({@link #supervise}). */
+  Path supervisorState(String name) {
+    return dir.resolve(name + ".sv");
   }
 
   /** Starts a service inside {@code host}'s network namespace. */
