@@ -31,8 +31,6 @@ import java.util.stream.Collectors;
  * the node id in the certificate they get.
  */
 final class LocalCluster implements AutoCloseable {
-  private static final String CLASSPATH = System.getProperty("java.class.path");
-
   final Lab lab;
   final List<Host> hosts;
   final String controlAddr;
@@ -53,6 +51,8 @@ final class LocalCluster implements AutoCloseable {
   /** The cluster's etcd: one member, or several for tests that kill members ({@link #etcdMembers()}). */
   private final EtcdMembers etcd;
   private final List<String> etcdFlags;
+  /** Starts each part: a JVM on the test's classpath, or a launcher of the release archive. */
+  private final PartLauncher launcher;
   /** Flags every part gets besides its own. */
   private final List<String> everyPart;
   /** Flags control gets besides its own (e.g. --web-listen). */
@@ -94,16 +94,23 @@ final class LocalCluster implements AutoCloseable {
   /** As above, control started with {@code controlOnly}'s flags too (e.g. {@code --web-listen}). */
   LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, List<String> controlOnly,
       RegistryTestServer... registries) {
-    this(lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
+    this(PartLauncher.classpath(), lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
   }
 
   /** A cluster on {@code hosts} whose etcd has {@code members} members; every part is given all of them. */
   static LocalCluster onEtcdMembers(Lab lab, List<Host> hosts, int members, RegistryTestServer... registries) {
-    return new LocalCluster(lab, hosts, members, 1, List.of(), List.of(), registries);
+    return new LocalCluster(PartLauncher.classpath(), lab, hosts, members, 1, List.of(), List.of(), registries);
   }
 
-  private LocalCluster(Lab lab, List<Host> hosts, int etcdMembers, int dispatchers, List<String> everyPart,
+  /** As above, every part started by {@code launcher} (e.g. the release archive's launchers). */
+  LocalCluster(PartLauncher launcher, Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart,
       List<String> controlOnly, RegistryTestServer... registries) {
+    this(launcher, lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
+  }
+
+  private LocalCluster(PartLauncher launcher, Lab lab, List<Host> hosts, int etcdMembers, int dispatchers,
+      List<String> everyPart, List<String> controlOnly, RegistryTestServer... registries) {
+    this.launcher = launcher;
     this.everyPart = List.copyOf(everyPart);
     this.controlOnly = List.copyOf(controlOnly);
     this.lab = lab;
@@ -444,23 +451,15 @@ final class LocalCluster implements AutoCloseable {
     return p;
   }
 
-  /** {@code java … MAIN ARGS… EVERY-PART… --metrics-port FREE}: metrics bind on the service's gRPC host. */
+  /** {@code LAUNCHER(MAIN) ARGS… EVERY-PART… --metrics-port FREE}: metrics bind on the service's gRPC host. */
   private List<String> java(String name, String mainClass, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(
-        javaBin(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
-        // One classpath for every part here: the CLI's logging settings (first on it) would hide the time.
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "-cp", CLASSPATH, mainClass));
+    List<String> command = new ArrayList<>(launcher.command(mainClass));
     command.addAll(args);
     command.addAll(everyPart);
     int metricsPort = ExternalProcess.freePort();
     metricsPorts.put(name, metricsPort);
     command.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
     return command;
-  }
-
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Waits until every node of this cluster is Ready, failing early if a process died. */
@@ -499,7 +498,7 @@ final class LocalCluster implements AutoCloseable {
     env.forEach((k, v) -> command.add(k + "=" + v));
     List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
     cliArgs.addAll(List.of(args));
-    command.addAll(cli.command(javaBin(), cliArgs));
+    command.addAll(cli.command(PartLauncher.javaBin(), cliArgs));
     return stdin == null ? Commands.run(command) : Commands.run(command, stdin);
   }
 
@@ -511,7 +510,7 @@ final class LocalCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli")));
     List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
     cliArgs.addAll(List.of(args));
-    command.addAll(cli.command(javaBin(), cliArgs));
+    command.addAll(cli.command(PartLauncher.javaBin(), cliArgs));
     return ExternalProcess.start(name, command, dir);
   }
 
