@@ -44,7 +44,7 @@ class ImagePinningIT {
   private static final String D2 = "sha256:" + "2".repeat(64);
   private static final String PASSWORD = "hunter2-" + System.nanoTime();
   private static final RegistryAuth AUTH = RegistryAuth.newBuilder()
-      .setServerAddress("127.0.0.1:5000").setUsername("ci").setPassword(PASSWORD).build();
+      .setServerAddress("127.0.0.1:5000").setUsername("ci-puller").setPassword(PASSWORD).build();
 
   /** Serves the digest in {@link #tags}; records every request. */
   static final class FakeRegistryService extends RegistryServiceGrpc.RegistryServiceImplBase {
@@ -137,7 +137,7 @@ class ImagePinningIT {
     assertThat(storedCredentials(s.getId())).hasValue(AUTH);
     assertThat(s.toString()).doesNotContain(PASSWORD);
     byte[] raw = store.listRaw("services/").get(0).getValue().getBytes();
-    assertThat(new String(raw, UTF_8)).doesNotContain(PASSWORD).doesNotContain("ci");
+    assertThat(new String(raw, UTF_8)).doesNotContain(PASSWORD).doesNotContain("ci-puller");
   }
 
   @Test

@@ -42,11 +42,10 @@ public final class PrometheusTargets {
   /** The managers' groups from the registered endpoints (part → host:ports); other parts left out. */
   static String managers(Map<String, List<String>> endpoints) {
     JsonArray groups = new JsonArray();
-    endpoints.forEach((part, addresses) -> {
-      if (MANAGER_PARTS.contains(part)) {
-        addresses.forEach(a -> groups.add(group(a, "shoal-" + part, null)));
-      }
-    });
+    // In MANAGER_PARTS' order, whatever the map's: the same registrations give the same list.
+    for (String part : MANAGER_PARTS) {
+      endpoints.getOrDefault(part, List.of()).forEach(a -> groups.add(group(a, "shoal-" + part, null)));
+    }
     return groups.toString();
   }
 
