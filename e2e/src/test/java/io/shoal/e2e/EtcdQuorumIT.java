@@ -83,7 +83,10 @@ class EtcdQuorumIT {
     // A member back: quorum again, and nothing was lost.
     etcd.restart(0);
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.shoal("service", "ls").ok()).isTrue());
-    assertThat(cluster.tasks("quorum").stream().filter(LocalCluster.TaskRow::running)).hasSize(4);
+    // Without quorum the agent's session lease could not be renewed past its grace, so the node
+    // may have gone Down and its tasks been replaced: the service converges again.
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(cluster.tasks("quorum").stream().filter(LocalCluster.TaskRow::running)).hasSize(4));
     cluster.succeed("service", "scale", "quorum=5");
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(cluster.tasks("quorum").stream().filter(LocalCluster.TaskRow::running)).hasSize(5));
