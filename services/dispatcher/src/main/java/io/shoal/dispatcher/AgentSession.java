@@ -433,12 +433,17 @@ final class AgentSession implements StreamObserver<SessionRequest> {
         log.debug("stopping the keep-alive of node {}'s lease: {}", nodeId, e.toString());
       }
       try {
-        if (revokeLease) {
-          store.revokeLease(leaseId);
-        } else {
-          // Renewed once more, so the grace runs its full three periods from now, not from the last renewal.
-          store.keepAlive(leaseId);
-        }
+        // Forked: a session ends inside its call's cancelled Context when the agent goes away, and
+        // an etcd call made there inherits the cancellation ("RPC cancelled": the lease was then not
+        // renewed and the grace did not hold; OverlayNetworksIT's agent restart failed so).
+        io.grpc.Context.current().fork().run(() -> {
+          if (revokeLease) {
+            store.revokeLease(leaseId);
+          } else {
+            // Renewed once more, so the grace runs its full three periods from now, not from the last renewal.
+            store.keepAlive(leaseId);
+          }
+        });
       } catch (RuntimeException e) {
         log.warn("could not {} the lease of node {} ({}); it lapses by itself", revokeLease ? "revoke" : "renew",
             nodeId, e.toString());
