@@ -5,7 +5,7 @@
 #
 #   deploy/dev.sh up       install what is missing, build if stale, start a fresh cluster and a demo
 #   deploy/dev.sh down     stop exactly what `up` started and remove the lab
-#   deploy/dev.sh status   what runs, where its log is, and the hosts
+#   deploy/dev.sh status   what runs, where its log is, each part's restarts, and the hosts
 #   deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST
 #                          a fault on one host of the running cluster (h1, h2, ...)
 #   deploy/dev.sh test     every test, with its own dockerd and registry, the e2e tests on labs of
@@ -17,7 +17,9 @@
 # no certificates): only for benchmarks that compare TLS with plaintext (bench/converge.sh).
 # SHOAL_TRACES=off starts no trace store (Zipkin, on the bridge at port 9411 by default) and no
 # part sends spans: for benchmarks that compare tracing with none. Everything lives in .dev/ (logs
-# in .dev/logs, the hosts' engines in .dev/lab).
+# in .dev/logs, the hosts' engines in .dev/lab). Every Shoal part runs under deploy/supervise.sh,
+# which starts it again when it dies (1 s, doubling to 30 s); `down` and `host kill-agent` stop
+# the supervisor first, so what they stop stays stopped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +36,11 @@ TLS="${SHOAL_TLS:-on}"
 ETCD_SCHEME=https
 [ "$TLS" = on ] || ETCD_SCHEME=http
 ETCD_URL="$ETCD_SCHEME://127.0.0.1:2379"
+# SHOAL_ETCD_MEMBERS=3 runs etcd as three members (clients on 2379, 2381, 2383; peers one port
+# above each), every part given all of them: `dev.sh etcd kill|start N` then shows what a lost
+# member, or a lost quorum, does (docs/RELIABILITY.md).
+ETCD_MEMBERS="${SHOAL_ETCD_MEMBERS:-1}"
+case "$ETCD_MEMBERS" in 1|3) ;; *) echo "dev.sh: SHOAL_ETCD_MEMBERS must be 1 or 3, not '$ETCD_MEMBERS'" >&2; exit 2 ;; esac
 # The cluster CA (root-ca.pem, its key sealed under cluster.key) and a certificate directory per
 # part (ca.pem cert.pem key.pem): etcd, control, registry, scheduler, dispatcher, cli, and per
 # host mesh-HOST. Made fresh by every `up`. Agents join with the worker token instead (.dev/worker.token)
@@ -94,6 +101,8 @@ ensure_packages() {
   # deploy/compose.yml's stack (ComposeStackIT) and the lint of deploy/'s scripts.
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   command -v shellcheck >/dev/null || missing+=(shellcheck)
+  # systemd-analyze verifies deploy/systemd's units (deploy/test/systemd_verify.sh); no running systemd needed.
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
     say "installing ${missing[*]}"
@@ -174,11 +183,43 @@ running() {
   [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null
 }
 
+# start_supervised NAME COMMAND...: as start, under deploy/supervise.sh, which starts COMMAND again
+# when it dies (after 1 s, doubling to 30 s) and logs each restart in NAME's log. NAME.pid is the
+# supervisor's: stopping it (stop_all, down) stops the part for good, nothing is restarted after.
+# The part's own pid, its restarts and the last one are in .dev/pids/NAME.sv/ (status shows them).
+start_supervised() {
+  local name=$1; shift
+  running "$name" || rm -rf "${PIDS:?}/$name.sv"
+  start "$name" "$ROOT/deploy/supervise.sh" --name "$name" --state-dir "$PIDS/$name.sv" -- "$@"
+}
+
+# crash NAME: KILL to a supervised part, as a crash of its host would, that stays dead: its
+# supervisor first (or it would start the part again), then the part
+crash() {
+  local supervisor child=""
+  supervisor=$(cat "$PIDS/$1.pid")
+  [ ! -f "$PIDS/$1.sv/child.pid" ] || child=$(cat "$PIDS/$1.sv/child.pid")
+  kill -KILL "$supervisor" 2>/dev/null || true
+  [ -z "$child" ] || kill -KILL "$child" 2>/dev/null || true
+  rm -rf "${PIDS:?}/$1.pid" "${PIDS:?}/$1.sv"
+}
+
+# restarts_note NAME: ", 2 restarts (last: 12:01:02 control died (SIGKILL) after 41 s; ...)" for a
+# supervised part that was restarted, "" otherwise
+restarts_note() {
+  local dir="$PIDS/$1.sv" count
+  count=$(cat "$dir/restarts" 2>/dev/null || echo 0)
+  [ "$count" != 0 ] || return 0
+  printf ', %s restart%s (last: %s)' "$count" "$([ "$count" = 1 ] || echo s)" "$(cat "$dir/last" 2>/dev/null)"
+}
+
 stop() {
   stop_all "$1"
 }
 
-# stop_all NAME...: TERM to all at once, KILL to what still runs 10 s later
+# stop_all NAME...: TERM to all at once, KILL to what still runs 10 s later. A supervised part's
+# TERM goes to its supervisor, which stops the part (KILL after 8 s) and restarts nothing; the
+# part's own pid is KILLed too, in case its supervisor had to be.
 stop_all() {
   local name pid pids=() names=()
   for name in "$@"; do
@@ -187,8 +228,9 @@ stop_all() {
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid") names+=("$name")
+      if [ -f "$PIDS/$name.sv/child.pid" ]; then pids+=("$(cat "$PIDS/$name.sv/child.pid")"); fi
     fi
-    rm -f "$PIDS/$name.pid"
+    rm -rf "${PIDS:?}/$name.pid" "${PIDS:?}/$name.sv"
   done
   [ ${#pids[@]} -gt 0 ] || return 0
   for _ in $(seq 1 100); do
@@ -223,7 +265,7 @@ java_service() {
   cp="$jar:$(cat "$ROOT/$module/target/classpath.txt")"
   [ -z "${IN_HOST:-}" ] || inside=("$ROOT/deploy/lab.sh" exec "$LAB" "$IN_HOST")
   # shellcheck disable=SC2086,SC2046 # lists of flags
-  start "$name" "${inside[@]}" java $opts $(class_sharing "$module" "$name" "$cp") \
+  start_supervised "$name" "${inside[@]}" java $opts $(class_sharing "$module" "$name" "$cp") \
     -Dorg.slf4j.simpleLogger.logFile=System.out -cp "$cp" "$main" "$@" $(trace_flags)
 }
 
@@ -328,21 +370,68 @@ etcd_health() {
 
 # --- infrastructure ----------------------------------------------------------------------------
 
-# start_etcd URL...: clients on every URL (loopback for the control plane, the bridge for hosts),
-# mutual TLS only: a client needs a certificate of the cluster CA (SHOAL_TLS=off: plaintext)
+# etcd_client_port N / etcd_peer_port N: member N's ports (member 0 keeps etcd's own 2379/2380)
+etcd_client_port() { echo $((2379 + 2 * $1)); }
+etcd_peer_port() { echo $((2380 + 2 * $1)); }
+
+# etcd_endpoints HOST: every member's client URL on HOST, comma-separated (--etcd-endpoints)
+etcd_endpoints() {
+  local i urls=()
+  for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    urls+=("$ETCD_SCHEME://$1:$(etcd_client_port "$i")")
+  done
+  (IFS=,; echo "${urls[*]}")
+}
+
+# start_etcd [N]: member N (all of them without N), clients on loopback for the control plane and
+# on the bridge for the hosts' mesh-proxies; a member started again keeps its data and rejoins.
 start_etcd() {
-  local urls tls=()
-  urls=$(IFS=,; echo "$*")
-  mkdir -p "$DEV/etcd"
+  local i tls=() cluster=() members
+  if [ $# -gt 0 ]; then members=("$1"); else mapfile -t members < <(seq 0 $((ETCD_MEMBERS - 1))); fi
   if [ "$TLS" = on ]; then
     tls=(--client-cert-auth --trusted-ca-file "$PKI/etcd/ca.pem"
       --cert-file "$PKI/etcd/cert.pem" --key-file "$PKI/etcd/key.pem")
   fi
-  start etcd etcd --name dev --data-dir "$DEV/etcd/data" \
-    --listen-client-urls "$urls" --advertise-client-urls "$urls" \
-    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster dev=http://127.0.0.1:2380 --log-level warn \
-    --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" "${tls[@]}"
+  for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+    cluster+=("dev$i=http://127.0.0.1:$(etcd_peer_port "$i")")
+  done
+  for i in "${members[@]}"; do
+    local port peer name=etcd
+    port=$(etcd_client_port "$i") peer=$(etcd_peer_port "$i")
+    [ "$ETCD_MEMBERS" = 1 ] || name="etcd-$i"
+    mkdir -p "$DEV/etcd/$i"
+    start "$name" etcd --name "dev$i" --data-dir "$DEV/etcd/$i/data" \
+      --listen-client-urls "$ETCD_SCHEME://127.0.0.1:$port,$ETCD_SCHEME://$BRIDGE_ADDR:$port" \
+      --advertise-client-urls "$ETCD_SCHEME://127.0.0.1:$port,$ETCD_SCHEME://$BRIDGE_ADDR:$port" \
+      --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+      --initial-cluster "$(IFS=,; echo "${cluster[*]}")" --initial-cluster-token "shoal-dev" --log-level warn \
+      --auto-compaction-mode periodic --auto-compaction-retention "$ETCD_COMPACTION_RETENTION" "${tls[@]}"
+  done
+}
+
+# etcd_names: the pid-file names of etcd's members that were started, however many
+etcd_names() {
+  local f
+  for f in "$PIDS"/etcd.pid "$PIDS"/etcd-*.pid; do
+    [ -e "$f" ] && basename "$f" .pid
+  done
+  return 0
+}
+
+# cmd_etcd kill|start N: SIGKILL member N, or start it again (SHOAL_ETCD_MEMBERS=3 only)
+cmd_etcd() {
+  local action=${1:-} n=${2:-}
+  load_cluster
+  [ "$ETCD_MEMBERS" -gt 1 ] || die "etcd has one member; start the cluster with SHOAL_ETCD_MEMBERS=3"
+  if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -ge "$ETCD_MEMBERS" ]; then
+    die "usage: dev.sh etcd kill|start N (N from 0 to $((ETCD_MEMBERS - 1)))"
+  fi
+  case "$action" in
+    kill) running "etcd-$n" || die "etcd member $n is not running"
+      kill -KILL "$(cat "$PIDS/etcd-$n.pid")"; rm -f "$PIDS/etcd-$n.pid"; echo "    etcd member $n killed" ;;
+    start) start_etcd "$n" ;;
+    *) die "usage: dev.sh etcd kill|start N" ;;
+  esac
 }
 
 # start_dockerd DIR NAME: a dockerd with its own socket, data root and exec root under DIR
@@ -462,13 +551,13 @@ worker_token() {
 
 start_mesh() { # start_mesh HOST ADDR
   OPTS="$MESH_JAVA_OPTS" IN_HOST=$1 java_service "mesh-$1" services/mesh-proxy io.shoal.meshproxy.MeshProxyMain \
-    --addr "$2" --etcd-endpoints "$ETCD_SCHEME://$BRIDGE_ADDR:2379" $(tls_flags "mesh-$1" "$BRIDGE_ADDR:$CONTROL_PORT")
+    --addr "$2" --etcd-endpoints "$(etcd_endpoints "$BRIDGE_ADDR")" $(tls_flags "mesh-$1" "$BRIDGE_ADDR:$CONTROL_PORT")
 }
 
 # --- the cluster -------------------------------------------------------------------------------
 
 start_control_plane() {
-  export SHOAL_ETCD_ENDPOINTS="$ETCD_URL"
+  export SHOAL_ETCD_ENDPOINTS; SHOAL_ETCD_ENDPOINTS=$(etcd_endpoints 127.0.0.1)
   local both="127.0.0.1:%s,$BRIDGE_ADDR:%s"
   # shellcheck disable=SC2059 # the format is ours
   java_service registry services/registry io.shoal.registry.RegistryMain --cluster-key-file "$DEV/cluster.key" \
@@ -522,8 +611,9 @@ cmd_up() {
   say "lab $LAB: $HOST_COUNT hosts on $LAB_SUBNET, bridge $LAB-br at $BRIDGE_ADDR"
   "$ROOT/deploy/lab.sh" up --name "$LAB" --hosts "$HOST_COUNT" --subnet "$LAB_SUBNET" --dir "$LAB_DIR" \
     --insecure-registry "$REGISTRY_ADDR" >/dev/null
-  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\nTRACES=%q\n' \
-    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" "$TRACES" >"$CLUSTER_ENV"
+  printf 'LAB=%q\nLAB_SUBNET=%q\nBRIDGE_ADDR=%q\nREGISTRY_ADDR=%q\nDEMO_IMAGE=%q\nHOSTS_FILE=%q\nTLS=%q\nTRACES=%q\nETCD_MEMBERS=%q\n' \
+    "$LAB" "$LAB_SUBNET" "$BRIDGE_ADDR" "$REGISTRY_ADDR" "$DEMO_IMAGE" "$LAB_DIR/hosts" "$TLS" "$TRACES" \
+    "$ETCD_MEMBERS" >"$CLUSTER_ENV"
 
   # The cluster key seals the CA's key, registry credentials (--with-registry-auth) and secrets; it never goes to etcd.
   if [ ! -s "$DEV/cluster.key" ]; then
@@ -540,7 +630,7 @@ cmd_up() {
   fi
 
   say "starting etcd and a registry on $BRIDGE_ADDR, control plane on 127.0.0.1 and $BRIDGE_ADDR"
-  start_etcd "$ETCD_URL" "$ETCD_SCHEME://$BRIDGE_ADDR:2379"
+  start_etcd
   start_registry "$DEV/registry" docker-registry "$REGISTRY_ADDR" nowait
   [ "$TRACES" = off ] || start_zipkin
   start_prometheus
@@ -607,7 +697,8 @@ cmd_down() {
   stop_all prometheus dispatcher scheduler control registry zipkin
   # Containers, engines, namespaces, veths, the bridge and the lab's iptables rules.
   "$ROOT/deploy/lab.sh" down --name "$LAB" --dir "$LAB_DIR"
-  stop_all docker-registry etcd
+  # shellcheck disable=SC2046 # one name per member
+  stop_all docker-registry $(etcd_names)
   # The CLI's daemon (bin/shoal) holds a channel to the control that just went.
   if [ -f "$ROOT/cli/target/classpath.txt" ]; then SHOAL_CLI_DAEMON=stop "$ROOT/bin/shoal"; fi
   # Whatever else an earlier dev.sh recorded (its single dockerd, say).
@@ -634,7 +725,7 @@ cmd_status() {
     [ -e "$f" ] || continue
     any=1
     name=$(basename "$f" .pid)
-    if running "$name"; then echo "running  $name (pid $(cat "$f"), log .dev/logs/$name.log)";
+    if running "$name"; then echo "running  $name (pid $(cat "$f"), log .dev/logs/$name.log)$(restarts_note "$name")";
     else echo "stopped  $name"; fi
   done
   [ $any = 1 ] || echo "nothing is running"
@@ -678,8 +769,8 @@ cmd_host() {
   case $fault in
     kill-agent)
       running "agent-$host" || die "the node-agent of $host is not running (deploy/dev.sh host start-agent $host)"
-      kill -KILL "$(cat "$PIDS/agent-$host.pid")"
-      rm -f "$PIDS/agent-$host.pid"
+      # A deliberate fault: its supervisor goes too, so it stays down until start-agent.
+      crash "agent-$host"
       say "node-agent of $host killed (deploy/dev.sh host start-agent $host)" ;;
     start-agent)
       # shellcheck disable=SC2086 # HOST ADDR SOCKET
@@ -720,6 +811,8 @@ cmd_test() {
   export SHOAL_TEST_REGISTRY="127.0.0.1:$port"
   say "testing the lab of hosts (deploy/test/lab_test.sh)"
   bash "$ROOT/deploy/test/lab_test.sh"
+  say "testing the supervisor of dev.sh's parts (deploy/test/supervise_test.sh)"
+  bash "$ROOT/deploy/test/supervise_test.sh"
   say "linting the API (buf lint: STANDARD rules, and a comment on every element)"
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
@@ -730,6 +823,8 @@ cmd_test() {
   say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
   promtool check rules "$ROOT/deploy/prometheus/rules.yml"
   (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
+  say "verifying the systemd units (deploy/test/systemd_verify.sh: systemd-analyze verify and security)"
+  bash "$ROOT/deploy/test/systemd_verify.sh"
   say "installing the browser driver of the cluster page's test (e2e/page: npm ci)"
   (cd "$ROOT/e2e/page" && npm ci --no-audit --no-fund --silent)
   say "running every test (mvn install); dockerd $SHOAL_TEST_DOCKER_HOST, registry $SHOAL_TEST_REGISTRY"
@@ -832,6 +927,8 @@ free_port() {
   die "no free port found for the test registry"
 }
 
+# Sourced (deploy/test/supervise_test.sh), it only defines its functions.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
@@ -839,5 +936,6 @@ case "${1:-}" in
   host) shift; cmd_host "$@" ;;
   test) cmd_test ;;
   lab) shift; exec "$ROOT/deploy/lab.sh" "$@" ;;
-  *) echo "usage: deploy/dev.sh up|down|status|host|test|lab" >&2; exit 2 ;;
+  etcd) shift; cmd_etcd "$@" ;;
+  *) echo "usage: deploy/dev.sh up|down|status|host|test|lab|etcd" >&2; exit 2 ;;
 esac

@@ -33,6 +33,12 @@ public final class ErrorMessages {
   public static String describe(Status status, String target) {
     String code = status.getCode().name();
     String description = status.getDescription();
+    if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() == null && description != null
+        && description.startsWith("etcd")) {
+      // Control answered: it is its store that does not (Shoal's store errors start "etcd ...").
+      return "control at " + target + " cannot reach etcd: " + description + " (" + code + ");"
+          + " etcd is down or has lost its quorum";
+    }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
           "cannot reach control at "

@@ -39,6 +39,10 @@ class ErrorMessagesTest {
             "cannot reach control at 127.0.0.1:7400: Network closed for unknown reason"
                 + " (UNAVAILABLE); is the cluster up? (deploy/dev.sh up)"),
         Arguments.of(
+            Status.UNAVAILABLE.withDescription("etcd did not answer in time"),
+            "control at 127.0.0.1:7400 cannot reach etcd: etcd did not answer in time (UNAVAILABLE);"
+                + " etcd is down or has lost its quorum"),
+        Arguments.of(
             Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 59.9s"),
             "control at 127.0.0.1:7400 did not answer in time: deadline exceeded after 59.9s"
                 + " (DEADLINE_EXCEEDED)"));

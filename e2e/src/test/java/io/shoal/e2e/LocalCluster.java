@@ -2,7 +2,7 @@ package io.shoal.e2e;
 
 import io.shoal.common.pki.CertDirectory;
 import io.shoal.testing.Commands;
-import io.shoal.testing.EtcdExtension;
+import io.shoal.testing.EtcdMembers;
 import io.shoal.testing.ExternalProcess;
 import io.shoal.testing.Lab;
 import io.shoal.testing.Lab.Host;
@@ -41,12 +41,15 @@ final class LocalCluster implements AutoCloseable {
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Map<String, List<String>> agentArgs = new HashMap<>();
+  /** The command each root-namespace part was started with, to start it again ({@link #supervise}). */
+  private final Map<String, List<String>> commands = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
   /** Every {@link #shoal} call goes through bin/shoal's launcher to this cluster's CLI daemon. */
   private final CliDaemonProcess cli = new CliDaemonProcess(dir.resolve("cli.sock"), 600);
   private final DnsUpstream dns;
-  private final EtcdExtension.OwnEtcd etcd;
+  /** The cluster's etcd: one member, or several for tests that kill members ({@link #etcdMembers()}). */
+  private final EtcdMembers etcd;
   private final List<String> etcdFlags;
   /** Starts each part: a JVM on the test's classpath, or a launcher of the release archive. */
   private final PartLauncher launcher;
@@ -91,12 +94,22 @@ final class LocalCluster implements AutoCloseable {
   /** As above, control started with {@code controlOnly}'s flags too (e.g. {@code --web-listen}). */
   LocalCluster(Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart, List<String> controlOnly,
       RegistryTestServer... registries) {
-    this(PartLauncher.classpath(), lab, hosts, dispatchers, everyPart, controlOnly, registries);
+    this(PartLauncher.classpath(), lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
+  }
+
+  /** A cluster on {@code hosts} whose etcd has {@code members} members; every part is given all of them. */
+  static LocalCluster onEtcdMembers(Lab lab, List<Host> hosts, int members, RegistryTestServer... registries) {
+    return new LocalCluster(PartLauncher.classpath(), lab, hosts, members, 1, List.of(), List.of(), registries);
   }
 
   /** As above, every part started by {@code launcher} (e.g. the release archive's launchers). */
   LocalCluster(PartLauncher launcher, Lab lab, List<Host> hosts, int dispatchers, List<String> everyPart,
       List<String> controlOnly, RegistryTestServer... registries) {
+    this(launcher, lab, hosts, 1, dispatchers, everyPart, controlOnly, registries);
+  }
+
+  private LocalCluster(PartLauncher launcher, Lab lab, List<Host> hosts, int etcdMembers, int dispatchers,
+      List<String> everyPart, List<String> controlOnly, RegistryTestServer... registries) {
     this.launcher = launcher;
     this.everyPart = List.copyOf(everyPart);
     this.controlOnly = List.copyOf(controlOnly);
@@ -105,7 +118,7 @@ final class LocalCluster implements AutoCloseable {
     String bridge = lab.bridgeAddress();
     Path clusterKey = clusterKeyFile();
     makePki(clusterKey, bridge);
-    etcd = EtcdExtension.startTls(bridge, pki.resolve("etcd"));
+    etcd = EtcdMembers.startTls(bridge, pki.resolve("etcd"), etcdMembers);
     etcdFlags = List.of("--etcd-endpoints", etcd.endpoints(), "--etcd-prefix", "/shoal/v1/");
     String registry = bridge + ":" + ExternalProcess.freePort();
     controlAddr = bridge + ":" + ExternalProcess.freePort();
@@ -253,6 +266,11 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The cluster's etcd members, to kill and restart. */
+  EtcdMembers etcdMembers() {
+    return etcd;
+  }
+
   /** The node id of {@code host}'s agent: the common name of the certificate it joined with. */
   String nodeId(Host host) {
     return new CertDirectory(agentCerts(host)).read().credentials().identity().nodeId();
@@ -398,7 +416,32 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts a service in the root namespace. */
   private void start(String name, String mainClass, List<String> args) {
-    processes.add(ExternalProcess.start(name, java(name, mainClass, args), dir));
+    List<String> command = java(name, mainClass, args);
+    commands.put(name, command);
+    processes.add(ExternalProcess.start(name, command, dir));
+  }
+
+  /**
+   * Stops the root-namespace part {@code name} ("control", "scheduler", ...) and starts it again
+   * with the same command under deploy/supervise.sh, as deploy/dev.sh runs every part: a crash of
+   * it is then repaired, not a failure of the cluster. Its supervisor's state (child.pid,
+   * restarts, last) is in {@link #supervisorState}; its log stays {@link #log}{@code (name)}.
+   */
+  void supervise(String name) {
+    ExternalProcess plain = processes.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+    plain.close();
+    processes.remove(plain);
+    Path script = Path.of("").toAbsolutePath().getParent().resolve("deploy/supervise.sh");
+    List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--name", name,
+        "--state-dir", supervisorState(name).toString(), "--"));
+    command.addAll(commands.get(name));
+    processes.add(ExternalProcess.start(name, command, dir));
+  }
+
+  /** The state directory of {@code name}'s supervisor ({@link #supervise}). */
+  Path supervisorState(String name) {
+    return dir.resolve(name + ".sv");
   }
 
   /** Starts a service inside {@code host}'s network namespace. */

@@ -219,6 +219,9 @@ class ObservabilityIT {
             .allMatch(n -> n >= 2);
         assertThat(value("count(shoal_scheduler_pass_duration_seconds_count)")).isEqualTo(List.of(1.0));
         assertThat(value("sum(shoal_scheduler_leader)")).isEqualTo(List.of(1.0));
+        // Open logs calls and log streams, exported even at zero.
+        assertThat(value("sum(shoal_control_logs_calls)")).hasSize(1);
+        assertThat(value("count(shoal_agent_log_streams)")).isEqualTo(List.of(2.0));
         // Every part's own series (not only the scrape's `up`), from each of the six jobs.
         assertThat(value("count(count by (job) ({job=~\"shoal-.*\",__name__!=\"up\",__name__!~\"scrape_.*\"}))"))
             .isEqualTo(List.of(6.0));

@@ -203,7 +203,7 @@ class OverlayNetworksIT {
     Set<String> answered = new HashSet<>();
     await().atMost(WAIT).untilAsserted(() -> {
       answered.add(httpGet(client, "restart-api"));
-      assertThat(answered).containsAll(all);
+      assertThat(answered).as(() -> "answers through the VIP; the cluster:\n" + cluster.logs()).containsAll(all);
     });
     assertThat(lookup(client, "tasks.restart-api")).hasSize(3);
   }

@@ -26,24 +26,46 @@ public final class Interpolation {
     return unset;
   }
 
-  /** {@code value} with every string in it substituted; {@code path} names it in errors. */
+  /**
+   * {@code value} with every string in it substituted; {@code path} names it in errors. A YAML
+   * alias may make a mapping contain itself, and a key may be a mapping: both are refused, as a
+   * compose file has neither (CliParsersFuzzTest found the first overflowing the stack).
+   */
   public Object apply(Object value, String path) {
+    return apply(value, path, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
+
+  private Object apply(Object value, String path, Set<Object> enclosing) {
     if (value instanceof String s) {
       return substitute(s, path);
     }
-    if (value instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(k, apply(v, path + "." + k)));
-      return out;
+    if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>)) {
+      return value;
     }
-    if (value instanceof List<?> l) {
+    if (!enclosing.add(value)) {
+      throw new ComposeException(path + ": an alias refers to a mapping or list that holds it; a compose file"
+          + " cannot contain itself");
+    }
+    try {
+      if (value instanceof Map<?, ?> m) {
+        Map<Object, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          if (e.getKey() instanceof Map<?, ?> || e.getKey() instanceof List<?>) {
+            throw new ComposeException(path + ": a key must be a string, not a mapping or a list");
+          }
+          out.put(e.getKey(), apply(e.getValue(), path + "." + e.getKey(), enclosing));
+        }
+        return out;
+      }
+      List<?> l = (List<?>) value;
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < l.size(); i++) {
-        out.add(apply(l.get(i), path + "[" + i + "]"));
+        out.add(apply(l.get(i), path + "[" + i + "]", enclosing));
       }
       return out;
+    } finally {
+      enclosing.remove(value);
     }
-    return value;
   }
 
   String substitute(String s, String path) {

@@ -24,6 +24,12 @@ public final class ByteSize {
       case "t" -> 40;
       default -> 0;
     };
-    return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
+    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift));
+    if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      // longValue() would wrap to a negative size (found by CliParsersFuzzTest).
+      throw new IllegalArgumentException("\"" + value + "\" is more bytes than a size can hold (at most "
+          + Long.MAX_VALUE + ")");
+    }
+    return bytes.longValue();
   }
 }

@@ -40,4 +40,21 @@ class InterpolationTest {
     assertThat(interpolation.substitute(text, "x")).isEmpty();
     assertThat(interpolation.unset()).containsExactly("NOPE");
   }
+
+  @org.junit.jupiter.api.Test
+  void aMappingThatHoldsItselfThroughAnAliasIsRefusedNotWalkedForEver() {
+    // Found by CliParsersFuzzTest: the walk overflowed the stack.
+    String yaml = "services:\n  a: &self\n    image: busybox\n    loop: *self\n";
+    assertThatThrownBy(() -> ComposeFile.parse("loop.yml", yaml, java.nio.file.Path.of("."), Map.of()))
+        .isInstanceOf(ComposeException.class)
+        .hasMessage(".services.a.loop: an alias refers to a mapping or list that holds it;"
+            + " a compose file cannot contain itself");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMappingAsAKeyIsRefused() {
+    String yaml = "services:\n  a:\n    image: busybox\n    {z: 1}: x\n";
+    assertThatThrownBy(() -> ComposeFile.parse("key.yml", yaml, java.nio.file.Path.of("."), Map.of()))
+        .isInstanceOf(ComposeException.class).hasMessage(".services.a: a key must be a string, not a mapping or a list");
+  }
 }

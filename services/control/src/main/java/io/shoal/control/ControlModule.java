@@ -60,8 +60,13 @@ public final class ControlModule {
 
   @Provides
   @Singleton
-  static ServiceLogs serviceLogs(EtcdStore store, AgentChannels channels, ServiceQueries services, NodeManager nodes) {
-    return new ServiceLogs(store, channels, services::findStored, nodes::byId);
+  static ServiceLogs serviceLogs(EtcdStore store, AgentChannels channels, ServiceQueries services, NodeManager nodes,
+      Telemetry telemetry) {
+    ServiceLogs logs = new ServiceLogs(store, channels, services::findStored, nodes::byId);
+    telemetry.meter("io.shoal.control").gaugeBuilder("shoal.control.logs.calls").ofLongs().setUnit("{call}")
+        .setDescription("shoal service logs calls open now (at most ServiceLogs.MAX_CALLS)")
+        .buildWithCallback(m -> m.record(logs.openCalls()));
+    return logs;
   }
 
   @Provides

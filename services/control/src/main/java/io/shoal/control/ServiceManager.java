@@ -16,6 +16,7 @@ import io.shoal.common.store.Tables;
 import io.shoal.common.store.Txn;
 import io.shoal.common.tracing.StoredTraceContext;
 import io.shoal.common.time.Timestamps;
+import io.shoal.control.limits.SpecLimits;
 import io.shoal.control.network.NetworkAttachments;
 import io.shoal.control.secret.FileReferences;
 import jakarta.inject.Inject;
@@ -62,13 +63,20 @@ public final class ServiceManager {
   private final NetworkAttachments networks;
   private final FileReferences files;
   private final RandomServiceNames names;
+  private final long maxServices;
 
   @Inject
   public ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock) {
-    this(store, pinner, clock, new RandomServiceNames(new SecureRandom()));
+    this(store, pinner, clock, new RandomServiceNames(new SecureRandom()), SpecLimits.MAX_SERVICES);
   }
 
   ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock, RandomServiceNames names) {
+    this(store, pinner, clock, names, SpecLimits.MAX_SERVICES);
+  }
+
+  /** @param maxServices the most services the cluster holds ({@link SpecLimits#MAX_SERVICES}; tests give fewer) */
+  ServiceManager(EtcdStore store, ImagePinner pinner, Clock clock, RandomServiceNames names, long maxServices) {
+    this.maxServices = maxServices;
     this.names = names;
     this.store = store;
     this.pinner = pinner;
@@ -90,6 +98,12 @@ public final class ServiceManager {
    * one ({@link RandomServiceNames}), drawn again while it is taken, as Docker names services.
    */
   public Result create(ServiceSpec requested, ImageOptions image) {
+    long services = store.count(Tables.SERVICES);
+    if (services >= maxServices) {
+      // Concurrent creates may each pass this read: the cluster can go past it by as many.
+      throw new ShoalException(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "the cluster has " + services
+          + " services, the most it takes (" + maxServices + "); remove one first");
+    }
     boolean nameGiven = !requested.getName().isEmpty();
     ServiceSpec spec = resolve(nameGiven ? requested : requested.toBuilder().setName(names.next()).build());
     List<String> warnings = new ArrayList<>();

@@ -108,7 +108,8 @@ final class ScheduleTraces {
   }
 
   private boolean recent(Service service) {
-    Instant written = Instant.ofEpochSecond(service.getUpdateTime().getSeconds(), service.getUpdateTime().getNanos());
-    return Duration.between(written, clock.instant()).compareTo(TRACED_FOR) < 0;
+    // Any stored time, however wrong, must not fail the pass: out of range is not recent.
+    return io.shoal.common.time.Timestamps.tryInstant(service.getUpdateTime())
+        .map(written -> Duration.between(written, clock.instant()).compareTo(TRACED_FOR) < 0).orElse(false);
   }
 }

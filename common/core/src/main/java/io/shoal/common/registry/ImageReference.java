@@ -154,10 +154,21 @@ public record ImageReference(String registry, String path, String tag, String di
     return !digest.isEmpty();
   }
 
-  /** The repository as users write it: docker.io and library/ left out, as Docker prints it. */
+  /**
+   * The repository as users write it: docker.io left out, and library/ too when an official
+   * image's name follows (no further '/'), as Docker's FamiliarName does; "library/a/b" stays
+   * whole, since "a/b" would read back as another repository; and docker.io stays when the first
+   * component reads as a host ("docker.io/example.com/app"). Both found by CoreParsersFuzzTest.
+   */
   public String familiarName() {
     if (registry.equals(DOCKER_HUB)) {
-      return path.startsWith("library/") ? path.substring("library/".length()) : path;
+      String rest = path.startsWith("library/") ? path.substring("library/".length()) : path;
+      String familiar = rest.indexOf('/') < 0 ? rest : path;
+      // A first component that reads as a registry host keeps docker.io in front, or it would be one.
+      int slash = familiar.indexOf('/');
+      String first = slash < 0 ? "" : familiar.substring(0, slash);
+      boolean readsAsHost = first.contains(".") || first.contains(":") || first.equals("localhost");
+      return readsAsHost ? DOCKER_HUB + "/" + familiar : familiar;
     }
     return registry + "/" + path;
   }

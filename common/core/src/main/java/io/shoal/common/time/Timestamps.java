@@ -24,4 +24,13 @@ public final class Timestamps {
   public static Instant toInstant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
+
+  /** The instant {@code t} names, or empty when it is outside {@link Instant}'s range: for what another process wrote. */
+  public static java.util.Optional<Instant> tryInstant(Timestamp t) {
+    if (t.getSeconds() < Instant.MIN.getEpochSecond() || t.getSeconds() > Instant.MAX.getEpochSecond()
+        || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(toInstant(t));
+  }
 }

@@ -32,6 +32,9 @@ class ImageReferenceTest {
       "[::1]:5000/app                               | [::1]:5000        | app                 | latest   | -      | [::1]:5000/app:latest",
       "[2001:db8::1]/team/app:2                     | [2001:db8::1]     | team/app            | 2        | -      | [2001:db8::1]/team/app:2",
       "docker.io/busybox                            | docker.io         | library/busybox     | latest   | -      | busybox:latest",
+      // Found by CoreParsersFuzzTest: "a/b" would read back as another repository than library/a/b.
+      "library/team/app                             | docker.io         | library/team/app    | latest   | -      | library/team/app:latest",
+      "docker.io/example.com/app                    | docker.io         | example.com/app     | latest   | -      | docker.io/example.com/app:latest",
       "busybox:Latest                               | docker.io         | library/busybox     | Latest   | -      | busybox:Latest",
       "busybox:_private.1-a                         | docker.io         | library/busybox     | _private.1-a | -  | busybox:_private.1-a",
       "UPPER/app                                    | UPPER             | app                 | latest   | -      | UPPER/app:latest",

@@ -32,4 +32,11 @@ class TimestampsTest {
     assertThat(Timestamps.toTimestamp(before).getSeconds()).isEqualTo(-2);
     assertThat(Timestamps.toTimestamp(before).getNanos()).isEqualTo(500_000_000);
   }
+
+  @Test
+  void aTimeOutsideInstantsRangeIsNoInstantRatherThanAnError() {
+    assertThat(Timestamps.tryInstant(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build())).isEmpty();
+    assertThat(Timestamps.tryInstant(Timestamp.newBuilder().setSeconds(1).setNanos(-1).build())).isEmpty();
+    assertThat(Timestamps.tryInstant(Timestamps.toTimestamp(AT))).contains(AT);
+  }
 }

@@ -145,6 +145,12 @@ public final class EtcdStore implements AutoCloseable {
     return table.name() + "/" + id;
   }
 
+  /** How many objects {@code table} holds: a count-only read, which costs etcd no values. */
+  public long count(Table<?> table) {
+    return await(client.getKVClient().get(key(table.name() + "/"),
+        io.etcd.jetcd.options.GetOption.builder().isPrefix(true).withCountOnly(true).build())).getCount();
+  }
+
   public <T extends Message> Optional<T> get(Table<T> table, String id) {
     GetResponse response = await(client.getKVClient().get(key(keyOf(table, id))));
     return response.getKvs().stream()

@@ -19,6 +19,11 @@ public final class SpecLimits {
    * once; the scheduler is proven at this count. Swarm has no cap; more is a typo here.
    */
   public static final long MAX_REPLICAS = SpecBounds.MAX_REPLICAS;
+  /**
+   * Services in the cluster: every pass of the scheduler and every cache holds them all, and the
+   * soak (#16) runs 200; a create past it is RESOURCE_EXHAUSTED, as a network past MAX_NETWORKS.
+   */
+  public static final long MAX_SERVICES = 10_000;
   /** The encoded ServiceSpec; a spec is config, and every task carries a copy of it. */
   public static final int MAX_SPEC_BYTES = 64 * 1024;
   /** replicas × encoded spec: the task copies of one service's spec (not counting history). */

@@ -46,6 +46,11 @@ public final class ServiceLogs {
     this.nodes = nodes;
   }
 
+  /** Logs calls open now. */
+  public int openCalls() {
+    return calls.open();
+  }
+
   public void logs(ServiceLogsRequest request, ServerCallStreamObserver<ServiceLogsResponse> call) {
     try {
       if (request.getTail() < -1) {

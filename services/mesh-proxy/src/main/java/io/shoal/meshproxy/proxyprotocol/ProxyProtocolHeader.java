@@ -77,8 +77,18 @@ public final class ProxyProtocolHeader {
   }
 
   private static String addresses(InetSocketAddress source, InetSocketAddress destination) {
-    return source.getAddress().getHostAddress() + " " + destination.getAddress().getHostAddress()
+    return text(source.getAddress()) + " " + text(destination.getAddress())
         + " " + source.getPort() + " " + destination.getPort() + "\r\n";
+  }
+
+  /**
+   * The address without an IPv6 zone: Java writes a link-local client as "fe80::1%eth0", a form
+   * the spec does not have and HAProxy and nginx refuse (found by ProxyProtocolFuzzTest).
+   */
+  private static String text(InetAddress address) {
+    String text = address.getHostAddress();
+    int zone = text.indexOf('%');
+    return zone < 0 ? text : text.substring(0, zone);
   }
 
   private static ByteBuf v2(Protocol transport, InetSocketAddress source,

@@ -79,4 +79,18 @@ class ProxyProtocolHeaderTest {
     assertThatThrownBy(() -> encode(ProxyProtocol.PROXY_PROTOCOL_NONE, Protocol.PROTOCOL_TCP,
         "10.1.2.3", 1, "127.0.0.1", 2)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aLinkLocalClientsZoneIsLeftOutOfAV1Header() throws Exception {
+    // Found by ProxyProtocolFuzzTest: Java writes the zone ("%1"), which HAProxy's grammar has not.
+    InetSocketAddress client = new InetSocketAddress(
+        java.net.Inet6Address.getByAddress(null, java.net.InetAddress.getByName("fe80::1").getAddress(), 1), 40000);
+    ByteBuf buf = ProxyProtocolHeader.encode(ProxyProtocol.PROXY_PROTOCOL_V1, Protocol.PROTOCOL_TCP, client,
+        new InetSocketAddress("::1", 8080), UnpooledByteBufAllocator.DEFAULT);
+    try {
+      assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo("PROXY TCP6 fe80:0:0:0:0:0:0:1 0:0:0:0:0:0:0:1 40000 8080\r\n");
+    } finally {
+      buf.release();
+    }
+  }
 }

@@ -20,6 +20,7 @@ import io.shoal.common.errors.GrpcErrors;
 import io.shoal.common.errors.InvalidArgumentException;
 import io.shoal.common.errors.ShoalException;
 import io.shoal.common.server.StreamLimit;
+import io.shoal.common.telemetry.Telemetry;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -52,9 +53,12 @@ public final class TaskLogsGrpcService extends TaskLogsServiceGrpc.TaskLogsServi
    *     log holds one for as long as it is read)
    */
   @Inject
-  TaskLogsGrpcService(@Named("logs") DockerClient docker, ContainerEngine engine) {
+  TaskLogsGrpcService(@Named("logs") DockerClient docker, ContainerEngine engine, Telemetry telemetry) {
     this.docker = docker;
     this.engine = engine;
+    telemetry.meter("io.shoal.agent").gaugeBuilder("shoal.agent.log.streams").ofLongs().setUnit("{stream}")
+        .setDescription("task log streams open now (at most TaskLogsGrpcService.MAX_STREAMS)")
+        .buildWithCallback(m -> m.record(streams.open()));
   }
 
   @Override

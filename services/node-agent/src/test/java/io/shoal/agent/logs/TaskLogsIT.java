@@ -84,7 +84,7 @@ class TaskLogsIT {
     DockerTimeouts timeouts = new DockerTimeouts(Duration.ofSeconds(30), Duration.ofMinutes(1));
     TimeoutCounter counter = new TimeoutCounter(Telemetry.noop());
     client = DockerModule.connect(docker.host(), timeouts, counter, TaskLogsGrpcService.MAX_STREAMS);
-    service = new TaskLogsGrpcService(client, new DockerEngine(client, timeouts, counter));
+    service = new TaskLogsGrpcService(client, new DockerEngine(client, timeouts, counter), Telemetry.noop());
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(ServerInterceptors.intercept(service, countSent())).build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();

@@ -173,11 +173,12 @@ public final class ClusterMetrics {
     if (!task.getStatus().hasTimestamp()) {
       return;
     }
-    Instant changed = instant(task.getStatus().getTimestamp());
-    Duration lag = Duration.between(changed, now);
-    if (!lag.isNegative() && lag.compareTo(MAX_LAG) < 0) {
-      watchLag.record(lag.toNanos() / 1e9);
-    }
+    instant(task.getStatus().getTimestamp()).ifPresent(changed -> {
+      Duration lag = Duration.between(changed, now);
+      if (!lag.isNegative() && lag.compareTo(MAX_LAG) < 0) {
+        watchLag.record(lag.toNanos() / 1e9);
+      }
+    });
   }
 
   /** This scheduler no longer leads: it reports nothing. */
@@ -190,11 +191,17 @@ public final class ClusterMetrics {
   }
 
   private static java.util.Optional<Double> seconds(com.google.protobuf.Timestamp from, com.google.protobuf.Timestamp to) {
-    Duration d = Duration.between(instant(from), instant(to));
+    java.util.Optional<Instant> start = instant(from);
+    java.util.Optional<Instant> end = instant(to);
+    if (start.isEmpty() || end.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    Duration d = Duration.between(start.get(), end.get());
     return d.isNegative() ? java.util.Optional.empty() : java.util.Optional.of(d.toNanos() / 1e9);
   }
 
-  private static Instant instant(com.google.protobuf.Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  /** A stored task may hold any time (PoisonedServiceIT); a metric must never fail the scheduler's pass. */
+  private static java.util.Optional<Instant> instant(com.google.protobuf.Timestamp t) {
+    return io.shoal.common.time.Timestamps.tryInstant(t);
   }
 }
