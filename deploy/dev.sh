@@ -98,6 +98,9 @@ ensure_packages() {
   # Prometheus (`up` runs our own, start_prometheus) and promtool, which checks and unit-tests the
   # alert rules (deploy/prometheus).
   command -v promtool >/dev/null || missing+=(prometheus)
+  # deploy/compose.yml's stack (ComposeStackIT) and the lint of deploy/'s scripts.
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
   # systemd-analyze verifies deploy/systemd's units (deploy/test/systemd_verify.sh); no running systemd needed.
   command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -814,6 +817,9 @@ cmd_test() {
   (cd "$ROOT/proto" && npx --yes @bufbuild/buf@1.75.0 lint)
   say "checking the API against the previous commit's (deploy/test/api_breaking.sh, buf breaking)"
   bash "$ROOT/deploy/test/api_breaking.sh"
+  say "linting the packaging scripts (shellcheck: the archive's launchers, images.sh, the compose stack's)"
+  shellcheck "$ROOT/deploy/images.sh" "$ROOT"/deploy/compose/*.sh
+  shellcheck -s sh "$ROOT/dist/src/main/bin/shoal" "$ROOT/dist/src/main/bin/shoal-service"
   say "checking and unit-testing the alert rules (promtool, deploy/prometheus)"
   promtool check rules "$ROOT/deploy/prometheus/rules.yml"
   (cd "$ROOT/deploy/prometheus" && promtool test rules rules_test.yml)
