@@ -80,8 +80,12 @@ final class SessionManager implements AutoCloseable {
   }
 
   void start() {
-    cache = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS,
-        Tables.NETWORKS, Tables.SERVICE_STATUS, Tables.REVOKED_NODES), this::onChanges).start();
+    StoreCache tables = new StoreCache(store, List.of(Tables.TASKS, Tables.NODE_REGISTRATIONS, Tables.SESSIONS,
+        Tables.NETWORKS, Tables.SERVICE_STATUS, Tables.REVOKED_NODES), this::onChanges);
+    // Set before start: its first delivery (every stored object, as a put) reads the cache, and
+    // records the tasks orphaned while no dispatcher watched.
+    cache = tables;
+    tables.start();
     pusher.start();
     heartbeatChecker.scheduleAtFixedRate(this::expireSilentSessions, 500, 500, TimeUnit.MILLISECONDS);
     // Nodes removed while no dispatcher saw it.
@@ -90,8 +94,6 @@ final class SessionManager implements AutoCloseable {
         livenessExecutor.execute(() -> registrar.remove(nodeId));
       }
     }
-    // Tasks orphaned while no dispatcher watched.
-    cache.view(Tables.TASKS).values().forEach(this::recordIfOrphaned);
     // Nodes left READY by a dispatcher that died with them: their session keys are gone.
     for (NodeRegistration node : cache.view(Tables.NODE_REGISTRATIONS).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY

@@ -92,15 +92,19 @@ class DispatcherIT {
   @BeforeEach
   void start(EtcdTestCluster etcd) throws IOException {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    // The dispatcher writes through its own handle; the test plays the scheduler with the other.
-    EtcdStore own = store.writingAs(Writer.DISPATCHER);
-    TestDispatcherComponent graph = TestDispatcherComponent.create(own, DispatcherMetrics.noop(),
-        new TaskStatusWriter(own), HEARTBEAT, AgentSession.STALL_TIMEOUT);
+    TestDispatcherComponent graph = dispatcher();
     sessions = graph.sessions();
     sessions.start();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(graph.grpcService()).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  /** A dispatcher on the test's etcd root; it writes through its own handle, the test plays the scheduler with the other. */
+  private TestDispatcherComponent dispatcher() {
+    EtcdStore own = store.writingAs(Writer.DISPATCHER);
+    return TestDispatcherComponent.create(own, DispatcherMetrics.noop(), new TaskStatusWriter(own), HEARTBEAT,
+        AgentSession.STALL_TIMEOUT);
   }
 
   @AfterEach
@@ -267,6 +271,35 @@ class DispatcherIT {
     assertThat(store.get(Tables.TASKS, "t7").orElseThrow().getStatus().getMessage())
         .isEqualTo("task belonged to a node that is down");
     assertThat(store.get(Tables.TASKS, "t8").orElseThrow().getStatus().getState()).isEqualTo(TaskState.TASK_STATE_RUNNING);
+  }
+
+  /**
+   * A dispatcher (re)started on a cluster that has nodes and tasks: its watch's first delivery
+   * reads its own cache, which was not set yet, and every restart died of a NullPointerException
+   * (RollingUpdateFaultsIT found it).
+   */
+  @Test
+  void aDispatcherStartedOnAClusterWithTasksRecordsThoseOrphanedWhileNoneWatched() {
+    FakeAgent agent = new FakeAgent().register("n10");
+    assignedTask("t10", "n10");
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastAssignments().size() == 1);
+    agent.report("t10", TaskState.TASK_STATE_RUNNING);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t10").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_RUNNING);
+    agent.requests.onCompleted();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.NODE_REGISTRATIONS, "n10").orElseThrow().getStatus().getState() == NodeState.NODE_STATE_DOWN);
+    sessions.close();
+    // While no dispatcher runs, the scheduler tells the down node's task to stop.
+    Task stored = store.get(Tables.TASKS, "t10").orElseThrow();
+    store.txn().update(Tables.TASKS, "t10", stored.toBuilder().setDesiredState(TaskState.TASK_STATE_SHUTDOWN).build(),
+        stored.getVersion()).commit();
+
+    sessions = dispatcher().sessions();
+    sessions.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.TASKS, "t10").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_ORPHANED);
   }
 
   @Test
