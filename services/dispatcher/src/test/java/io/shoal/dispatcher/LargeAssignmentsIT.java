@@ -54,7 +54,9 @@ class LargeAssignmentsIT {
     for (int i = 0; i < TASKS; i++) { // 80 x 64 KiB: 5 MiB
       dispatcher.createTask(task(i, "a"));
     }
-    TestAgent agent = new TestAgent(dispatcher.channel()).register("big-node", "127.0.0.30");
+    // Heartbeats: pushing and updating 5 MiB can outlast three missed ones on a loaded machine.
+    TestAgent agent = new TestAgent(dispatcher.channel()).register("big-node", "127.0.0.30")
+        .heartbeatEvery(NettyDispatcher.HEARTBEAT.dividedBy(2));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> agent.error != null || agent.assignments().stream()
         .anyMatch(a -> a.getType() == AssignmentsType.ASSIGNMENTS_TYPE_COMPLETE && !a.getContinued()));

@@ -13,8 +13,12 @@ import io.shoal.api.v1.SessionResponse;
 import io.shoal.api.v1.TaskStatus;
 import io.shoal.api.v1.TaskStatusRejected;
 import io.shoal.api.v1.TaskStatusUpdate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's end of a Session, played by a test: sends what it is told (well-formed or not)
@@ -26,6 +30,11 @@ final class TestAgent implements ClientResponseObserver<SessionRequest, SessionR
   volatile Throwable error;
   private final boolean reads;
   private ClientCallStreamObserver<SessionRequest> requests;
+  private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-agent-heartbeat");
+    t.setDaemon(true);
+    return t;
+  });
 
   TestAgent(Channel channel, boolean reads) {
     this.reads = reads;
@@ -61,6 +70,15 @@ final class TestAgent implements ClientResponseObserver<SessionRequest, SessionR
         .setTaskStatus(TaskStatusUpdate.newBuilder().setTaskId(taskId).setStatus(status)).build());
   }
 
+  /**
+   * Heartbeats every {@code period} until {@link #close}, as a live agent does: a test whose
+   * work may outlast the session's three missed heartbeats on a loaded machine uses it.
+   */
+  TestAgent heartbeatEvery(Duration period) {
+    heartbeats.scheduleAtFixedRate(this::heartbeat, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
   /** Thread-safe: a test may heartbeat from a timer while it reports. */
   synchronized TestAgent send(SessionRequest request) {
     requests.onNext(request);
@@ -94,6 +112,7 @@ final class TestAgent implements ClientResponseObserver<SessionRequest, SessionR
   public void onCompleted() {}
 
   void close() {
+    heartbeats.shutdownNow();
     requests.cancel("test done", null);
   }
 }
