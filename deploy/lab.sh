@@ -7,6 +7,7 @@
 #   deploy/lab.sh down --name LAB [--dir DIR]            removes everything `up` made; idempotent
 #   deploy/lab.sh partition|heal LAB HOST                cut HOST off the lab network, and back
 #   deploy/lab.sh stop-engine|start-engine LAB HOST      stop and restart HOST's dockerd (data kept)
+#   deploy/lab.sh kill-engine LAB HOST                   SIGKILL HOST's dockerd, as a crash would
 #   deploy/lab.sh exec LAB HOST CMD...                   run CMD in HOST's network namespace
 #
 # Layout of lab LAB on subnet S (default 10.231.0.0/24):
@@ -40,7 +41,7 @@ usage() {
   cat >&2 <<'TXT'
 usage: deploy/lab.sh up --name LAB --hosts N [--subnet CIDR] [--dir DIR] [--insecure-registry ADDR]...
        deploy/lab.sh down --name LAB [--dir DIR]
-       deploy/lab.sh partition|heal|stop-engine|start-engine LAB HOST
+       deploy/lab.sh partition|heal|stop-engine|kill-engine|start-engine LAB HOST
        deploy/lab.sh exec LAB HOST CMD...
 TXT
   exit 2
@@ -185,6 +186,20 @@ wait_engines() {
     fi
     sleep 0.2
   done
+}
+
+# kill_engine HOST: KILL to the host's dockerd, as a crash would; returns once it is gone. Its
+# containers' shims live on; the next dockerd finds them and, without live-restore, stops them.
+kill_engine() {
+  local pidfile="$DIR/$1/docker.pid" pid
+  [ -s "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  kill -KILL "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 $((ENGINE_STOP_SECONDS * 5))); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  die "dockerd of $1 (pid $pid) outlived KILL for ${ENGINE_STOP_SECONDS}s"
 }
 
 # stop_engine HOST: TERM to the host's dockerd (it stops its containers and containerd), KILL late
@@ -476,6 +491,9 @@ cmd_fault() {
     stop-engine)
       stop_engine "$host"
       say "dockerd of $host stopped (deploy/lab.sh start-engine $lab $host)" ;;
+    kill-engine)
+      kill_engine "$host"
+      say "dockerd of $host killed (deploy/lab.sh start-engine $lab $host)" ;;
     start-engine)
       if engine_answers "$host"; then say "dockerd of $host already answers"; else
         start_engine "$lab" "$host"
@@ -496,7 +514,7 @@ cmd_exec() {
 }
 
 case "${1:-}" in
-  up | down | partition | heal | stop-engine | start-engine | exec) need_root "$@" ;;
+  up | down | partition | heal | stop-engine | kill-engine | start-engine | exec) need_root "$@" ;;
   *) usage ;;
 esac
 case $1 in

@@ -38,10 +38,12 @@ final class LocalCluster implements AutoCloseable {
   final String dispatcherAddr;
   final List<String> dispatcherAddrs;
   final String registryAddr;
+  /** The scheduler's gRPC address; in the leader election it is ADDRESS/PID. */
+  final String schedulerAddr;
   private final List<ExternalProcess> processes = new ArrayList<>();
   private final Map<String, ExternalProcess> agents = new HashMap<>();
   private final Map<String, List<String>> agentArgs = new HashMap<>();
-  /** The command each root-namespace part was started with, to start it again ({@link #supervise}). */
+  /** The command each part was started with, to start it again ({@link #supervise}, {@link #restartPart}). */
   private final Map<String, List<String>> commands = new HashMap<>();
   private final Set<String> serviceIds = new LinkedHashSet<>();
   private final Path dir = ExternalProcess.tempDir("shoal-e2e");
@@ -130,6 +132,7 @@ final class LocalCluster implements AutoCloseable {
     dispatcherAddr = dispatcherAddrs.get(0);
     registryAddr = registry;
     String scheduler = bridge + ":" + ExternalProcess.freePort();
+    schedulerAddr = scheduler;
     dns = new DnsUpstream(bridge);
 
     // The registry service reads credentials and sessions from the cluster's etcd; its key
@@ -316,6 +319,46 @@ final class LocalCluster implements AutoCloseable {
     processes.remove(part); // dead on purpose: not a failure of the cluster
   }
 
+  /**
+   * Starts part {@code name} again after {@link #killPart} (or {@link #killAgent}), with the
+   * command it first ran with: the same flags, ports and state, as a supervisor would.
+   */
+  void restartPart(String name) {
+    List<String> command = commands.get(name);
+    if (command == null) {
+      throw new IllegalArgumentException("no part named " + name);
+    }
+    if (processes.stream().anyMatch(p -> p.name().equals(name) && p.isAlive())) {
+      throw new IllegalStateException(name + " still runs; kill it first");
+    }
+    processes.removeIf(p -> p.name().equals(name));
+    ExternalProcess part = ExternalProcess.start(name, command, dir);
+    processes.add(part);
+    if (name.startsWith("agent-")) {
+      agents.put(name.substring("agent-".length()), part);
+    }
+  }
+
+  /**
+   * Starts one more scheduler, {@code name}, as a part of this cluster (killed and restarted like
+   * the others): it waits in the election while the first one leads. Returns its address.
+   */
+  String startScheduler(String name) {
+    String listen = lab.bridgeAddress() + ":" + ExternalProcess.freePort();
+    start(name, "io.shoal.scheduler.SchedulerMain",
+        join(etcdFlags, List.of("--listen", listen, "--cert-dir", certs("scheduler"), "--manager", controlAddr)));
+    return listen;
+  }
+
+  /** The scheduler that leads now (ADDRESS/PID), as the election's key in etcd names it. */
+  java.util.Optional<String> schedulerLeader() {
+    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+        java.util.Optional.of(Path.of(certs("control"))))) {
+      return store.getString(io.shoal.common.store.Tables.LEADER + "/scheduler")
+          .map(value -> value.substring(0, value.lastIndexOf('#') < 0 ? value.length() : value.lastIndexOf('#')));
+    }
+  }
+
   /** The address of the dispatcher that holds {@code host}'s session now, as etcd records it. */
   java.util.Optional<String> sessionDispatcher(Host host) {
     try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
@@ -398,7 +441,6 @@ final class LocalCluster implements AutoCloseable {
     return file;
   }
 
-
   private static List<String> join(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
@@ -446,7 +488,9 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts a service inside {@code host}'s network namespace. */
   private ExternalProcess startOn(Host host, String name, String mainClass, List<String> args) {
-    ExternalProcess p = ExternalProcess.start(name, host.command(java(name, mainClass, args)), dir);
+    List<String> command = host.command(java(name, mainClass, args));
+    commands.put(name, command);
+    ExternalProcess p = ExternalProcess.start(name, command, dir);
     processes.add(p);
     return p;
   }

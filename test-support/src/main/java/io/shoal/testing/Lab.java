@@ -98,6 +98,11 @@ public final class Lab {
     run("stop-engine", name, host.name());
   }
 
+  /** SIGKILLs {@code host}'s dockerd, as a crash would; its containers' shims live on. */
+  public void killEngine(Host host) {
+    run("kill-engine", name, host.name());
+  }
+
   /** Starts {@code host}'s dockerd again, on its data; returns once it answers. */
   public void startEngine(Host host) {
     run("start-engine", name, host.name());
