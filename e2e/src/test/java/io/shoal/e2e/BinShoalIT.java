@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests start its launcher directly): its socket directory and jar digest, the daemon it starts,
  * and {@code SHOAL_CLI_DAEMON=stop}, which ends that daemon.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class BinShoalIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Path BIN_SHOAL = LabExtension.repoRoot().resolve("bin/shoal");
@@ -41,18 +41,16 @@ class BinShoalIT {
   @TempDir Path runtime;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     RegistryTestServer registry = lab.registry(local);
     TestImages.busybox(registry, "e2e/bin-shoal:1").file("/www/index.html", "hi\n").push(docker);
     image = registry.image("e2e/bin-shoal:1");
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
+    cluster = shared;
   }
 
   @AfterEach
   void stop() {
     shoal("stop");
-    cluster.close();
   }
 
   private Commands.Result shoal(String daemon, String... args) {

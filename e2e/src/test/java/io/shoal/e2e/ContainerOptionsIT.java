@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code docker inspect} of its task's container on its node's dockerd; then an update with
  * the -add/-rm forms, checked again on the replacement container.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class ContainerOptionsIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String NAME = "opts-app";
@@ -44,16 +44,15 @@ class ContainerOptionsIT {
   private LocalCluster cluster;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
+    cluster = shared;
   }
 
   @AfterEach
   void stop() {
-    cluster.close();
+    cluster.clear();
     cluster.host("h1").engine().tryDocker("volume", "rm", "-f", VOLUME);
   }
 

@@ -15,7 +15,6 @@ import io.shoal.testing.TestImages;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * restart policy replaces it; a rolling update does not count a new task that never gets
  * healthy, so the update stops there (--update-failure-action pause) with old tasks still running.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class HealthcheckIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   /** Becomes ready after 3 s (the healthchecks look for /tmp/ready), then idles until stopped. */
@@ -39,20 +38,14 @@ class HealthcheckIT {
   private static String imageWithHealthcheck;
 
   @BeforeAll
-  static void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  static void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     RegistryTestServer registry = lab.registry(local);
     TestImages.busybox(registry, "e2e/health:1").push(docker);
     TestImages.busybox(registry, "e2e/health-image:1")
         .healthcheck("--interval=500ms --retries=100 CMD test -f /tmp/ready").push(docker);
     image = registry.image("e2e/health:1");
     imageWithHealthcheck = registry.image("e2e/health-image:1");
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   @Test

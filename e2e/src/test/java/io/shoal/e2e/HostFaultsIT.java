@@ -34,9 +34,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Hosts failing under a running cluster (issue #10, item 4), with the lab's faults: a host cut
  * off the network, a host whose dockerd restarts, and a host lost in the middle of a rolling
- * update. Every test repairs the lab's hosts when it ends, so the next test finds them whole.
+ * update. Every test repairs the lab's hosts and the cluster's parts when it ends, so the next
+ * test (on the shared cluster, {@link SharedClusterExtension}) finds them whole.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class HostFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   /** Serves its own container's hostname, so each answer through the mesh names its task. */
@@ -49,12 +50,11 @@ class HostFaultsIT {
   private final List<Runnable> repairs = new ArrayList<>();
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.lab = lab;
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
+    cluster = shared;
   }
 
   @AfterEach
@@ -62,7 +62,9 @@ class HostFaultsIT {
     for (int i = repairs.size() - 1; i >= 0; i--) {
       repairs.get(i).run();
     }
-    cluster.close();
+    // The next test, and the next class, find the shared cluster whole and empty.
+    cluster.awaitReadyNodes(WAIT);
+    cluster.clear();
   }
 
   private String shoal(String... args) {
@@ -190,6 +192,10 @@ class HostFaultsIT {
     lab.partition(killed);
     repairs.add(() -> lab.heal(killed));
     cluster.killAgent(killed);
+    repairs.add(() -> {
+      lab.heal(killed);
+      cluster.startAgent(killed);
+    });
     assertThat(updatedContainers(id, cluster.hosts)).as("slots updated when h3 went").hasSizeLessThan(6);
 
     await().atMost(WAIT).until(() -> shoal("service", "inspect", "roll").contains("UPDATE_STATE_COMPLETED"));

@@ -594,6 +594,41 @@ final class LocalCluster implements AutoCloseable {
     serviceIds.add(id);
   }
 
+  /**
+   * Removes every service, network, secret and config, and waits until no task container runs
+   * and no overlay is left on any host: the next test class on a shared cluster
+   * ({@link SharedClusterExtension}) finds it as new.
+   */
+  void clear() {
+    // Services first: networks, secrets and configs in use cannot go.
+    for (String kind : List.of("service", "network", "secret", "config")) {
+      List<String> ids = succeed(kind, "ls", "-q").lines().filter(l -> !l.isBlank()).toList();
+      if (!ids.isEmpty()) {
+        List<String> rm = new ArrayList<>(List.of(kind, "rm"));
+        rm.addAll(ids);
+        succeed(rm.toArray(String[]::new));
+      }
+    }
+    org.awaitility.Awaitility.await("every task container stopped and every overlay gone")
+        .atMost(java.time.Duration.ofSeconds(90)).untilAsserted(() -> {
+          for (Host host : hosts) {
+            org.assertj.core.api.Assertions.assertThat(host.engine().docker("ps", "-q", "--filter", "label=io.shoal.task.id"))
+                .as("task containers running on %s", host.name()).isBlank();
+            org.assertj.core.api.Assertions.assertThat(overlayDevices(host)).as("overlay devices on %s", host.name()).isEmpty();
+            org.assertj.core.api.Assertions.assertThat(overlayNetworks(host)).as("overlays on %s", host.name()).isEmpty();
+          }
+        });
+    for (Host host : hosts) {
+      host.engine().removeContainers("io.shoal.task.id");
+    }
+    serviceIds.clear();
+  }
+
+  /** Whether every process of the cluster still runs. */
+  boolean alive() {
+    return processes.stream().allMatch(ExternalProcess::isAlive);
+  }
+
   /** Stops every process, then removes the containers of the services named to it, on every host. */
   @Override
   public void close() {

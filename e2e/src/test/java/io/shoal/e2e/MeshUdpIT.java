@@ -19,7 +19,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a task of the service included (its mesh relays across the lab's network), relays datagrams to
  * the tasks and their replies back.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class MeshUdpIT {
   // LocalCluster names each node after its host; this one runs no task.
   private static final String FREE_NODE = "h3";
@@ -42,16 +41,10 @@ class MeshUdpIT {
   private static RegistryTestServer registry;
 
   @BeforeAll
-  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local) {
+  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local, LocalCluster shared) {
     docker = engine;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   @Test

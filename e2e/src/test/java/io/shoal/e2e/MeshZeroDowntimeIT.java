@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * host-mode ports are picked by each host's engine when not given, shown by {@code service ps},
  * and limit a published host port to one task per node.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class MeshZeroDowntimeIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -49,17 +48,11 @@ class MeshZeroDowntimeIT {
   private static List<String> addresses;
 
   @BeforeAll
-  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local) {
+  static void start(Lab lab, DockerTestEngine engine, RegistryTestServer local, LocalCluster shared) {
     docker = engine;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
+    cluster = shared;
     addresses = cluster.hosts.stream().map(Host::address).toList();
-    cluster.awaitReadyNodes(WAIT);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   private String shoal(String... args) {

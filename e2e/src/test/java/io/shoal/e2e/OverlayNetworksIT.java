@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>HTTP inside tasks goes through busybox's {@code nc} with a hand-written request: Debian's
  * busybox-static {@code wget} segfaults on this machine (on the host as in containers).
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class OverlayNetworksIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   /** Serves its own container's hostname, so each answer names its task; stops at once on SIGTERM. */
@@ -48,16 +48,15 @@ class OverlayNetworksIT {
   private LocalCluster cluster;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
+    cluster = shared;
   }
 
   @AfterEach
   void stop() {
-    cluster.close();
+    cluster.clear();
   }
 
   private String shoal(String... args) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * service's container from the files Swarm would give it, taken away by an update, and sent to
  * no node that runs no task using them.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class SecretsIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   /** Waits, and stops at once on SIGTERM (a shell as PID 1 would ignore it for the grace period). */
@@ -40,16 +39,10 @@ class SecretsIT {
   private LocalCluster cluster;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   private String shoal(String... args) {

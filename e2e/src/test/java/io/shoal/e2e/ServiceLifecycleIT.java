@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tasks, scale it to one task and still reach it at every host (the mesh of the two others
  * forwards across the lab's network), remove it.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class ServiceLifecycleIT {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -42,15 +41,10 @@ class ServiceLifecycleIT {
   private RegistryTestServer registry;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   private String shoal(String... args) {

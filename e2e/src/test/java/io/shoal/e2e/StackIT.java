@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * services converge, a changed file updates only the service that changed, {@code stack
  * ls/services/ps} show the stack, and {@code stack rm} removes its services and network.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class StackIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String IDLE = "trap 'exit 0' TERM INT; sleep 100000 & wait";
@@ -36,17 +35,11 @@ class StackIT {
   @TempDir Path dir;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     RegistryTestServer registry = lab.registry(local);
     TestImages.busybox(registry, "e2e/stack:1").file("/www/index.html", "stack\n").push(docker);
     image = registry.image("e2e/stack:1");
-    cluster = new LocalCluster(lab, registry);
-    cluster.awaitReadyNodes(WAIT);
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   private String file(String queue, int port) {

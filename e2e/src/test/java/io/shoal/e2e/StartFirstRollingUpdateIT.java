@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * by hand and then by itself after a failing update (the spec swapped back both times, as in
  * Swarm).
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class StartFirstRollingUpdateIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -41,15 +40,10 @@ class StartFirstRollingUpdateIT {
   private String serviceId;
 
   @BeforeEach
-  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local) {
+  void start(Lab lab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     this.docker = docker;
     registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+    cluster = shared;
   }
 
   private String shoal(String... args) {
