@@ -6,7 +6,7 @@
 #   deploy/dev.sh up       install what is missing, build if stale, start a fresh cluster and a demo
 #   deploy/dev.sh down     stop exactly what `up` started and remove the lab
 #   deploy/dev.sh status   what runs, where its log is, each part's restarts, and the hosts
-#   deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST
+#   deploy/dev.sh host partition|heal|stop-engine|kill-engine|start-engine|kill-agent|start-agent HOST
 #                          a fault on one host of the running cluster (h1, h2, ...)
 #   deploy/dev.sh test     every test, with its own dockerd and registry, the e2e tests on labs of
 #                          their own; fails if anything is left behind (what CI runs)
@@ -683,7 +683,7 @@ cmd_up() {
     printf '  curl http://%s:%s/%*s(%s, through its mesh-proxy to a task on any host)\n' \
       "$addr" "$DEMO_PORT" $((20 - ${#addr})) "" "$host"
   done <"$LAB_DIR/hosts"
-  echo "  deploy/dev.sh host partition h2      (faults: partition|heal|stop-engine|start-engine|kill-agent|start-agent)"
+  echo "  deploy/dev.sh host partition h2      (faults: partition|heal|stop-engine|kill-engine|start-engine|kill-agent|start-agent)"
   echo "  deploy/dev.sh down                   (stops everything this started, removes the lab)"
 }
 
@@ -759,8 +759,8 @@ prometheus_targets_up() {
 cmd_host() {
   local fault=${1:-} host=${2:-} line
   case $fault in
-    partition | heal | stop-engine | start-engine | kill-agent | start-agent) ;;
-    *) die "usage: deploy/dev.sh host partition|heal|stop-engine|start-engine|kill-agent|start-agent HOST" ;;
+    partition | heal | stop-engine | kill-engine | start-engine | kill-agent | start-agent) ;;
+    *) die "usage: deploy/dev.sh host partition|heal|stop-engine|kill-engine|start-engine|kill-agent|start-agent HOST" ;;
   esac
   [ -n "$host" ] || die "usage: deploy/dev.sh host $fault HOST"
   [ "$(id -u)" = 0 ] || die "host $fault needs root: run sudo deploy/dev.sh host $fault $host"
