@@ -37,6 +37,8 @@ class ReleaseArchiveIT {
     assertThat(archive.home.resolve("README.md")).isRegularFile();
     assertThat(archive.home.resolve("etc/control.env")).isRegularFile();
     assertThat(archive.home.resolve("etc/prometheus/rules.yml")).isRegularFile();
+    assertThat(archive.home.resolve("systemd/shoal-control.service")).isRegularFile();
+    assertThat(archive.home.resolve("systemd/etcd.service.d/shoal.conf")).isRegularFile();
     for (String name : ReleaseArchive.SERVICE_LAUNCHERS) {
       Commands.Result help = archive.run(jdk, name, "--help");
       assertThat(help.exitCode()).as(name + " --help: " + help.stdout() + help.stderr()).isZero();
