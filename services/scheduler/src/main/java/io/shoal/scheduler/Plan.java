@@ -60,8 +60,15 @@ public final class Plan {
     put(creates, task.getId(), task);
   }
 
-  /** Records {@code changed} as the new value of a stored task, or of one created in this plan. */
+  /**
+   * Records {@code changed} as the new value of a stored task, or of one created in this plan.
+   * A task this plan deletes cannot change too: etcd refuses a transaction that names one key
+   * twice, and the whole batch with it, on every pass.
+   */
   public void update(Task changed) {
+    if (deletes.containsKey(changed.getId())) {
+      throw new IllegalStateException("task " + changed.getId() + " is deleted by this pass; it cannot be changed too");
+    }
     if (creates.containsKey(changed.getId())) {
       put(creates, changed.getId(), changed);
     } else {

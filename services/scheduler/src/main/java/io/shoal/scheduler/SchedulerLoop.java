@@ -340,6 +340,7 @@ public final class SchedulerLoop implements AutoCloseable {
       results.add(writers.submit(batch::commit));
     }
     long revision = 0;
+    Throwable failed = null;
     for (var r : results) {
       try {
         TxnBatches.Outcome<Consumer<Txn>> outcome = r.get();
@@ -350,9 +351,13 @@ public final class SchedulerLoop implements AutoCloseable {
         }
       } catch (java.util.concurrent.ExecutionException e) {
         readIndex = true;
-        markDirty();
-        log.warn("a batch of writes failed; deciding again: {}", e.getCause().toString());
+        failed = failed == null ? e.getCause() : failed;
       }
+    }
+    if (failed != null) {
+      // Decided again after the loop's back-off: a batch etcd refuses would be refused at once
+      // again, and retrying without a pause spun the loop and the log.
+      throw new IllegalStateException("a batch of writes failed: " + failed, failed);
     }
     return revision;
   }

@@ -228,6 +228,24 @@ class ReconcilerTest {
     assertThat(plan.deletes()).extracting(Task::getId).containsExactly("t2");
   }
 
+  /**
+   * A removed service's task that waits for a node is deleted, and the placer must not then try
+   * to place it: the batch named its key twice, etcd refused it ("duplicate key given in txn
+   * request") on every pass, and no service of the cluster changed again (the shared e2e cluster
+   * found it after MeshZeroDowntimeIT removed a host-port service with one task pending).
+   */
+  @Test
+  void aRemovedServicesWaitingTaskIsDeletedAndNotPlaced() {
+    Service gone = withHostPort(service("gone", 2), 8080);
+    Task running = task("t1", gone, 1, "n1", TaskState.TASK_STATE_RUNNING, 1);
+    Task waiting = task("t2", gone, 2, "", TaskState.TASK_STATE_PENDING, 1);
+
+    Plan plan = reconciler.reconcile(view(List.of(), List.of(running, waiting), nodes(ready("n1"), ready("n2"))));
+
+    assertThat(plan.deletes()).extracting(Task::getId).containsExactly("t2");
+    assertThat(plan.updates()).extracting(Task::getId).containsExactly("t1");
+  }
+
   @Test
   void historyIsBoundedPerSlot() {
     Service web = service("web", 1);

@@ -64,7 +64,10 @@ public final class Placer {
         .forEach(n -> nodes.put(n.getId(), new NodeInfo(n)));
     List<Task> waiting = new ArrayList<>();
     for (Task stored : view.tasks().values()) {
-      account(plan.current(stored), nodes, waiting);
+      // A task this pass deletes (its service was removed) is neither placed nor counted.
+      if (!plan.deletes(stored)) {
+        account(plan.current(stored), nodes, waiting);
+      }
     }
     for (Task created : plan.creates()) {
       account(created, nodes, waiting);
