@@ -236,6 +236,16 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Every key in the cluster's etcd, one per line. */
+  String etcdKeys() {
+    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+        java.util.Optional.of(Path.of(certs("control"))))) {
+      StringBuilder keys = new StringBuilder();
+      store.listRaw("").forEach(kv -> keys.append(kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8)).append('\n'));
+      return keys.toString();
+    }
+  }
+
   /**
    * Where control serves /metrics ({@code host:port}), as it registered it in etcd: the one
    * address Prometheus is given; every other target it learns from control.
@@ -612,8 +622,13 @@ final class LocalCluster implements AutoCloseable {
     org.awaitility.Awaitility.await("every task container stopped and every overlay gone")
         .atMost(java.time.Duration.ofSeconds(90)).untilAsserted(() -> {
           for (Host host : hosts) {
-            org.assertj.core.api.Assertions.assertThat(host.engine().docker("ps", "-q", "--filter", "label=io.shoal.task.id"))
-                .as("task containers running on %s", host.name()).isBlank();
+            String running = host.engine().docker("ps", "--filter", "label=io.shoal.task.id", "--format",
+                "{{.ID}} {{.Label \"io.shoal.service.name\"}} {{.Label \"io.shoal.task.id\"}} {{.Status}}");
+            org.assertj.core.api.Assertions.assertThat(running)
+                .as(() -> "task containers running on " + host.name() + " after every service was removed; its agent:\n"
+                    + tail(log("agent-" + host.name()), 40) + "\nthe scheduler:\n" + tail(log("scheduler"), 40)
+                    + "\nthe dispatcher:\n" + tail(log("dispatcher"), 40) + "\netcd's keys:\n" + etcdKeys())
+                .isBlank();
             org.assertj.core.api.Assertions.assertThat(overlayDevices(host)).as("overlay devices on %s", host.name()).isEmpty();
             org.assertj.core.api.Assertions.assertThat(overlayNetworks(host)).as("overlays on %s", host.name()).isEmpty();
           }
@@ -622,6 +637,11 @@ final class LocalCluster implements AutoCloseable {
       host.engine().removeContainers("io.shoal.task.id");
     }
     serviceIds.clear();
+  }
+
+  private static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /** Whether every process of the cluster still runs. */
