@@ -34,16 +34,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * standby scheduler, the dispatcher, a node agent, a mesh-proxy and a host's dockerd. After each,
  * the 20-task service converges to the new spec: every slot holds exactly one RUNNING task, and
  * the engines run exactly those 20 containers, all of the new spec (nothing lost, nothing run
- * twice). While a mesh-proxy is down, requests through the other hosts keep succeeding. One
- * cluster and one service for the class; each fault is the next update round.
+ * twice). While a mesh-proxy is down, requests through the other hosts keep succeeding. The
+ * shared cluster, with a second scheduler for the class, and one service; each fault is the next
+ * update round.
  */
-@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class})
+@ExtendWith({LabExtension.class, DockerExtension.class, RegistryExtension.class, SharedClusterExtension.class})
 class RollingUpdateFaultsIT {
   private static final Duration WAIT = Duration.ofMinutes(3);
   private static final int REPLICAS = 20;
   private static final int PARALLELISM = 4;
   private static final String NAME = "faults";
   private static final String BODY = "faults\n";
+  /** The second scheduler, waiting in the election while the first leads. */
+  private static final String STANDBY = "scheduler-2";
 
   private static Lab lab;
   private static LocalCluster cluster;
@@ -57,17 +60,16 @@ class RollingUpdateFaultsIT {
   }
 
   @BeforeAll
-  static void start(Lab theLab, DockerTestEngine docker, RegistryTestServer local) {
+  static void start(Lab theLab, DockerTestEngine docker, RegistryTestServer local, LocalCluster shared) {
     lab = theLab;
     RegistryTestServer registry = lab.registry(local);
-    cluster = new LocalCluster(lab, registry);
-    cluster.startScheduler("scheduler-2");
-    cluster.awaitReadyNodes(Duration.ofSeconds(90));
+    cluster = shared;
+    cluster.startScheduler(STANDBY);
     TestImages.busybox(registry, "e2e/update-faults:1").file("/www/index.html", BODY).push(docker);
     port = ExternalProcess.freePort();
     cluster.succeed("service", "create", "--name", NAME, "--replicas", String.valueOf(REPLICAS),
         "--publish", port + ":80", "--env", "ROUND=0",
-        "--update-parallelism", String.valueOf(PARALLELISM), "--update-delay", "1s",
+        "--update-parallelism", String.valueOf(PARALLELISM), "--update-delay", "0s",
         "--update-order", "start-first", "--restart-condition", "any", "--restart-delay", "1s",
         "--stop-grace-period", "2s", "--init", "--timeout", "3m",
         registry.image("e2e/update-faults:1"), "httpd", "-f", "-p", "80", "-h", "/www");
@@ -79,8 +81,9 @@ class RollingUpdateFaultsIT {
   static void stop() {
     convergedMs.forEach((fault, ms) ->
         System.out.printf("e2e: %s killed mid-update: converged %d ms after it was back%n", fault, ms));
+    // The shared cluster goes on with one scheduler, as it came.
     if (cluster != null) {
-      cluster.close();
+      cluster.killPart(STANDBY);
     }
   }
 
@@ -148,7 +151,7 @@ class RollingUpdateFaultsIT {
     String leader = cluster.schedulerLeader().orElseThrow(() -> new AssertionError("no scheduler leads"));
     // An instance is named ADDRESS/PID in the election.
     boolean firstLeads = leader.startsWith(cluster.schedulerAddr + "/");
-    return firstLeads == leading ? "scheduler" : "scheduler-2";
+    return firstLeads == leading ? "scheduler" : STANDBY;
   }
 
   /**
