@@ -188,32 +188,30 @@ wait_engines() {
   done
 }
 
-# kill_engine HOST: KILL to the host's dockerd, as a crash would; returns once it is gone. Its
-# containers' shims live on; the next dockerd finds them and, without live-restore, stops them.
-kill_engine() {
-  local pidfile="$DIR/$1/docker.pid" pid
+# signal_engine SIGNAL HOST: SIGNAL to the host's dockerd; returns 0 once it is gone (or was not
+# running), 1 if it still runs after ENGINE_STOP_SECONDS
+signal_engine() {
+  local pidfile="$DIR/$2/docker.pid" pid
   [ -s "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  kill -KILL "$pid" 2>/dev/null || return 0
+  kill "-$1" "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 $((ENGINE_STOP_SECONDS * 5))); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.2
   done
-  die "dockerd of $1 (pid $pid) outlived KILL for ${ENGINE_STOP_SECONDS}s"
+  return 1
+}
+
+# kill_engine HOST: KILL to the host's dockerd, as a crash would; returns once it is gone
+kill_engine() {
+  signal_engine KILL "$1" || die "dockerd of $1 outlived KILL for ${ENGINE_STOP_SECONDS}s"
 }
 
 # stop_engine HOST: TERM to the host's dockerd (it stops its containers and containerd), KILL late
 stop_engine() {
-  local pidfile="$DIR/$1/docker.pid" pid
-  [ -s "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 $((ENGINE_STOP_SECONDS * 5))); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  say "dockerd of $1 (pid $pid) ignored TERM for ${ENGINE_STOP_SECONDS}s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
+  signal_engine TERM "$1" && return 0
+  say "dockerd of $1 ignored TERM for ${ENGINE_STOP_SECONDS}s; killing it"
+  signal_engine KILL "$1" || true
 }
 
 host_line() { # host_line HOST
