@@ -412,6 +412,11 @@ public final class EtcdStore implements AutoCloseable {
           && etcd.getErrorCode() != io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE) {
         throw new ShoalException(Status.Code.INTERNAL, "etcd: " + etcd.getMessage());
       }
+      // etcd answered and refused the request (a key twice in one txn, ...): a bug to see, not
+      // an outage to wait out.
+      if (code.equals("INVALID_ARGUMENT") || code.equals("FAILED_PRECONDITION")) {
+        throw new ShoalException(Status.Code.INTERNAL, "etcd refused the request: " + cause.getMessage());
+      }
       throw new ShoalException(Status.Code.UNAVAILABLE, "etcd unavailable: " + cause.getMessage());
     }
   }
