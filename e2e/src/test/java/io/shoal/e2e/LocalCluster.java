@@ -539,7 +539,10 @@ final class LocalCluster implements AutoCloseable {
     return result;
   }
 
-  /** Runs {@code shoal ARGS…} as bin/shoal does (launcher and CLI daemon), against this cluster. */
+  /**
+   * Runs {@code shoal ARGS…} against this cluster through its CLI daemon, as bin/shoal does (the
+   * launcher's call made in this JVM: {@link CliDaemonProcess#call}).
+   */
   Commands.Result shoal(String... args) {
     return shoalWith(java.util.Map.of(), null, args);
   }
@@ -548,12 +551,12 @@ final class LocalCluster implements AutoCloseable {
   Commands.Result shoalWith(java.util.Map<String, String> env, String stdin, String... args) {
     // Docker's stability wait after convergence is 5 s; the tests watch for 1 s, so that dozens
     // of creates do not cost minutes (the CLI's tests cover the wait itself).
-    List<String> command = new ArrayList<>(List.of("env", "SHOAL_CERT_PATH=" + certs("cli"), "SHOAL_VERIFY_PERIOD=1s"));
-    env.forEach((k, v) -> command.add(k + "=" + v));
+    java.util.Map<String, String> environment = new java.util.HashMap<>(env);
+    environment.putIfAbsent("SHOAL_CERT_PATH", certs("cli"));
+    environment.putIfAbsent("SHOAL_VERIFY_PERIOD", "1s");
     List<String> cliArgs = new ArrayList<>(List.of("--host", controlAddr));
     cliArgs.addAll(List.of(args));
-    command.addAll(cli.command(PartLauncher.javaBin(), cliArgs));
-    return stdin == null ? Commands.run(command) : Commands.run(command, stdin);
+    return cli.call(cliArgs, environment, stdin);
   }
 
   /**

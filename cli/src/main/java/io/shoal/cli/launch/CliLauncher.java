@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -44,7 +45,7 @@ public final class CliLauncher {
     Optional<SocketChannel> daemon = connect(path);
     if (daemon.isEmpty()) {
       try {
-        daemon = startAndConnect(path);
+        daemon = startAndConnect(path, daemonOptions(System.getProperty("shoal.cli.daemon.jvm", "")));
       } catch (IOException e) {
         System.err.println("shoal: warning: cannot start the CLI daemon (" + e.getMessage() + "; log "
             + CliDaemon.logOf(path) + "); running this call without it");
@@ -54,7 +55,38 @@ public final class CliLauncher {
       ShoalCli.main(args);
       return;
     }
-    System.exit(relay(daemon.get(), args, path));
+    Map<String, String> env = System.getenv();
+    boolean tty = System.console() != null && !"dumb".equals(env.get("TERM"));
+    System.exit(relay(daemon.get(), new CallRequest(List.of(args), env, Path.of("").toAbsolutePath().toString(), tty),
+        path, System.in, System.out, System.err));
+  }
+
+  /**
+   * One call through the daemon on {@code socket}, from inside another JVM: what bin/shoal does,
+   * without a JVM start per call (the end-to-end tests make thousands). Starts the daemon, with
+   * {@code daemonOptions} for its JVM and this JVM's classpath, when none listens. The call sees
+   * {@code env} as its environment and {@code stdin} as its input; returns its exit code.
+   */
+  public static int call(Path socket, List<String> daemonOptions, List<String> args, Map<String, String> env,
+      InputStream stdin, OutputStream stdout, OutputStream stderr) throws IOException {
+    Optional<SocketChannel> daemon = connect(socket);
+    if (daemon.isEmpty()) {
+      daemon = startAndConnect(socket, daemonOptions);
+    }
+    try (SocketChannel channel = daemon.get()) {
+      return relay(channel, new CallRequest(List.copyOf(args), Map.copyOf(env),
+          Path.of("").toAbsolutePath().toString(), false), socket, stdin, stdout, stderr);
+    }
+  }
+
+  private static List<String> daemonOptions(String options) {
+    List<String> list = new ArrayList<>();
+    for (String option : options.trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        list.add(option);
+      }
+    }
+    return list;
   }
 
   private static Optional<SocketChannel> connect(Path socket) {
@@ -66,15 +98,10 @@ public final class CliLauncher {
   }
 
   /** Starts a daemon in a session of its own (Ctrl-C on this terminal must not reach it). */
-  private static Optional<SocketChannel> startAndConnect(Path socket) throws IOException {
+  private static Optional<SocketChannel> startAndConnect(Path socket, List<String> options) throws IOException {
     List<String> command = new ArrayList<>(List.of("setsid",
         ProcessHandle.current().info().command().orElse("java")));
-    String options = System.getProperty("shoal.cli.daemon.jvm", "");
-    for (String option : options.trim().split("\\s+")) {
-      if (!option.isEmpty()) {
-        command.add(option);
-      }
-    }
+    command.addAll(options);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         CliDaemon.class.getName(), socket.toString()));
     Process process = new ProcessBuilder(command)
@@ -110,45 +137,43 @@ public final class CliLauncher {
     }
   }
 
-  /** Sends the call, copies the daemon's frames to this process's streams, returns the exit code. */
-  private static int relay(SocketChannel channel, String[] args, Path socket) throws IOException {
+  /** Sends the call, copies the daemon's frames to the given streams, returns the exit code. */
+  private static int relay(SocketChannel channel, CallRequest call, Path socket, InputStream stdin,
+      OutputStream stdout, OutputStream stderr) throws IOException {
     DataOutputStream toDaemon = Frames.output(channel);
     DataInputStream fromDaemon = Frames.input(channel);
-    Map<String, String> env = System.getenv();
-    boolean tty = System.console() != null && !"dumb".equals(env.get("TERM"));
-    CallRequest call = new CallRequest(List.of(args), env,
-        Path.of("").toAbsolutePath().toString(), tty);
     Frames.write(toDaemon, Frames.CALL, call.encode());
     try {
       while (true) {
         Frames.Frame frame = Frames.read(fromDaemon);
         switch (frame.type()) {
-          case Frames.STDOUT -> System.out.write(frame.payload());
+          case Frames.STDOUT -> stdout.write(frame.payload());
           case Frames.STDERR -> {
-            System.out.flush();
-            System.err.write(frame.payload());
-            System.err.flush();
+            stdout.flush();
+            stderr.write(frame.payload());
+            stderr.flush();
           }
-          case Frames.WANT_STDIN -> pumpStdin(toDaemon);
+          case Frames.WANT_STDIN -> pumpStdin(stdin, toDaemon);
           case Frames.EXIT -> {
-            System.out.flush();
+            stdout.flush();
             return new DataInputStream(new java.io.ByteArrayInputStream(frame.payload())).readInt();
           }
           default -> throw new IOException("unknown frame '" + (char) frame.type() + "'");
         }
       }
     } catch (EOFException e) {
-      System.out.flush();
-      System.err.println("shoal: the CLI daemon ended during the call; see " + CliDaemon.logOf(socket));
+      stdout.flush();
+      stderr.write(("shoal: the CLI daemon ended during the call; see " + CliDaemon.logOf(socket) + "\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      stderr.flush();
       return 1;
     }
   }
 
-  /** Copies stdin to the daemon on a thread of its own, which dies with this JVM. */
-  private static void pumpStdin(DataOutputStream toDaemon) {
+  /** Copies {@code in} to the daemon on a thread of its own, which dies with this JVM. */
+  private static void pumpStdin(InputStream in, DataOutputStream toDaemon) {
     Thread pump = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
-      InputStream in = System.in;
       try {
         int n;
         while ((n = in.read(buffer)) > 0) {

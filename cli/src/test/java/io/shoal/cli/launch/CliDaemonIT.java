@@ -64,6 +64,29 @@ class CliDaemonIT {
     assertThat(daemon(socket)).hasValueSatisfying(d -> assertThat(d.pid()).isEqualTo(daemon.pid()));
   }
 
+  /** LocalCluster's calls in the e2e tests: the launcher's call made inside another JVM. */
+  @Test
+  void aCallFromInsideAnotherJvmStartsTheDaemonAndGetsItsOwnStreamsAndExitCode() throws IOException {
+    Path socket = socket(dir, 600);
+    List<String> options = List.of("-XX:+UseSerialGC", "-Xmx128m", "-Dshoal.cli.idle=600");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    int version = CliLauncher.call(socket, options, List.of("--version"), java.util.Map.of("SHOAL_INSECURE", "1"),
+        java.io.InputStream.nullInputStream(), out, err);
+    ProcessHandle daemon = daemon(socket).orElseThrow();
+    java.io.ByteArrayOutputStream usageErr = new java.io.ByteArrayOutputStream();
+    int usage = CliLauncher.call(socket, options, List.of("service", "lss"), java.util.Map.of("SHOAL_INSECURE", "1"),
+        java.io.InputStream.nullInputStream(), new java.io.ByteArrayOutputStream(), usageErr);
+
+    assertThat(version).isZero();
+    assertThat(out.toString()).startsWith("shoal ");
+    assertThat(err.toString()).isEmpty();
+    assertThat(usage).isEqualTo(2);
+    assertThat(usageErr.toString()).contains("Unmatched argument at index 1: 'lss'");
+    assertThat(daemon(socket)).hasValueSatisfying(d -> assertThat(d.pid()).isEqualTo(daemon.pid()));
+  }
+
   @Test
   void aCallerThatGoesAwayInterruptsItsCommand() throws Exception {
     Path socket = socket(dir, 600);
