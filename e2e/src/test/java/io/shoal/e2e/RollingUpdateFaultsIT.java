@@ -69,7 +69,9 @@ class RollingUpdateFaultsIT {
     port = ExternalProcess.freePort();
     cluster.succeed("service", "create", "--name", NAME, "--replicas", String.valueOf(REPLICAS),
         "--publish", port + ":80", "--env", "ROUND=0",
-        "--update-parallelism", String.valueOf(PARALLELISM), "--update-delay", "0s",
+        // The delay keeps the update going while the test sees the first batch and kills: without
+        // it (CI run 10) the update was over before three of the eight kills.
+        "--update-parallelism", String.valueOf(PARALLELISM), "--update-delay", "2s",
         "--update-order", "start-first", "--restart-condition", "any", "--restart-delay", "1s",
         "--stop-grace-period", "2s", "--init", "--timeout", "3m",
         registry.image("e2e/update-faults:1"), "httpd", "-f", "-p", "80", "-h", "/www");
