@@ -27,9 +27,15 @@ MESH_FLAGS="${MESH_FLAGS:-}"
 MESH_JAVA_OPTS="${MESH_JAVA_OPTS:-}"
 
 die() { echo "bench: $*" >&2; exit 1; }
-for tool in wrk nginx etcd java python3; do
-  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install -y wrk nginx-light libnginx-mod-stream etcd-server)"
-done
+# need TOOL PACKAGE: installs PACKAGE with apt (as root) when TOOL is missing, as dev.sh does
+need() {
+  command -v "$1" >/dev/null && [ -e "${3:-/}" ] && return 0
+  [ "$(id -u)" = 0 ] || die "$1 is missing; run as root or: sudo apt-get install -y $2"
+  echo "bench: installing $2" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+need wrk wrk; need nginx nginx-light; need nginx libnginx-mod-stream /usr/lib/nginx/modules/ngx_stream_module.so
+need etcd etcd-server; need java openjdk-17-jdk-headless; need python3 python3
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 [ -f "$STREAM_MODULE" ] || die "nginx's stream module is missing (apt-get install -y libnginx-mod-stream)"
 

@@ -22,36 +22,48 @@ import java.time.Instant;
  * dispatcher would, so a standalone mesh-proxy serves the port without a cluster.
  *
  * <pre>
- * BenchRoute ETCD_ENDPOINTS ETCD_PREFIX PUBLISHED_PORT BACKEND_HOST BACKEND_PORT
+ * BenchRoute ETCD_ENDPOINTS ETCD_PREFIX PUBLISHED_PORT BACKEND_HOST BACKEND_PORT [UDP_PUBLISHED UDP_BACKEND_PORT]
  * </pre>
+ *
+ * <p>With the two optional arguments the service also publishes a UDP port (target 53) whose
+ * task binding is BACKEND_HOST:UDP_BACKEND_PORT ({@code bench/mesh-abuse.sh}'s UDP flood).
  */
 public final class BenchRoute {
   private BenchRoute() {}
 
   public static void main(String[] args) {
-    if (args.length != 5) {
+    if (args.length != 5 && args.length != 7) {
       System.err.println("usage: BenchRoute ETCD_ENDPOINTS ETCD_PREFIX PUBLISHED_PORT "
-          + "BACKEND_HOST BACKEND_PORT");
+          + "BACKEND_HOST BACKEND_PORT [UDP_PUBLISHED UDP_BACKEND_PORT]");
       System.exit(2);
     }
     int published = Integer.parseInt(args[2]);
     int backendPort = Integer.parseInt(args[4]);
     Instant now = Instant.now();
+    EndpointSpec.Builder endpoint = EndpointSpec.newBuilder()
+        .setLoadBalancing(LoadBalancing.LOAD_BALANCING_ROUND_ROBIN)
+        .addPorts(PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
+            .setTargetPort(80).setPublishedPort(published)
+            .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS));
+    TaskStatus.Builder status = TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
+        .addPorts(PortBinding.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
+            .setTargetPort(80).setHostIp(args[3]).setHostPort(backendPort)
+            .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS));
+    if (args.length == 7) {
+      endpoint.addPorts(PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_UDP)
+          .setTargetPort(53).setPublishedPort(Integer.parseInt(args[5]))
+          .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS));
+      status.addPorts(PortBinding.newBuilder().setProtocol(Protocol.PROTOCOL_UDP)
+          .setTargetPort(53).setHostIp(args[3]).setHostPort(Integer.parseInt(args[6]))
+          .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS));
+    }
     Service service = Service.newBuilder().setId("bench")
         .setCreateTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()))
-        .setSpec(ServiceSpec.newBuilder().setName("bench")
-            .setEndpoint(EndpointSpec.newBuilder()
-                .setLoadBalancing(LoadBalancing.LOAD_BALANCING_ROUND_ROBIN)
-                .addPorts(PortConfig.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
-                    .setTargetPort(80).setPublishedPort(published)
-                    .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS))))
+        .setSpec(ServiceSpec.newBuilder().setName("bench").setEndpoint(endpoint))
         .build();
     Task task = Task.newBuilder().setId("bench-1").setServiceId("bench").setSlot(1)
         .setDesiredState(TaskState.TASK_STATE_RUNNING)
-        .setStatus(TaskStatus.newBuilder().setState(TaskState.TASK_STATE_RUNNING)
-            .addPorts(PortBinding.newBuilder().setProtocol(Protocol.PROTOCOL_TCP)
-                .setTargetPort(80).setHostIp(args[3]).setHostPort(backendPort)
-                .setPublishMode(PublishMode.PUBLISH_MODE_INGRESS)))
+        .setStatus(status)
         .build();
     try (EtcdStore store = EtcdStore.connect(args[0], args[1])) {
       store.txn().create(Tables.SERVICES, "bench", service)
