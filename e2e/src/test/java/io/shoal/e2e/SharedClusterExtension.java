@@ -31,7 +31,7 @@ final class SharedClusterExtension implements ParameterResolver, AfterAllCallbac
   private static final Duration READY = Duration.ofSeconds(90);
 
   /** Stops the cluster when the run's root context closes, before the lab's shutdown hook takes it down. */
-  private record Running(LocalCluster cluster) implements ExtensionContext.Store.CloseableResource {
+  private record Running(LocalCluster cluster) implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     @Override
     public void close() {
       cluster.close();
