@@ -30,11 +30,28 @@ final class SharedClusterExtension implements ParameterResolver, AfterAllCallbac
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedClusterExtension.class);
   private static final Duration READY = Duration.ofSeconds(90);
 
-  /** Stops the cluster when the run's root context closes, before the lab's shutdown hook takes it down. */
-  private record Running(LocalCluster cluster) implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+  /**
+   * Stops the cluster when the run's root context closes, before the lab's shutdown hook takes it
+   * down; once, whichever of its two interfaces JUnit closes it through.
+   */
+  private static final class Running implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+    private final LocalCluster cluster;
+    private boolean closed;
+
+    Running(LocalCluster cluster) {
+      this.cluster = cluster;
+    }
+
+    LocalCluster cluster() {
+      return cluster;
+    }
+
     @Override
-    public void close() {
-      cluster.close();
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        cluster.close();
+      }
     }
   }
 
