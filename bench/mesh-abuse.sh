@@ -29,14 +29,8 @@ MESH_FLAGS="${MESH_FLAGS:-}"
 HEAP_MB=128; DIRECT_MB=64; OVERHEAD_MB=128
 BOUND_MB=$((HEAP_MB + DIRECT_MB + OVERHEAD_MB))
 
-die() { echo "bench: $*" >&2; exit 1; }
-# need TOOL PACKAGE: installs PACKAGE with apt (as root) when TOOL is missing, as dev.sh does
-need() {
-  command -v "$1" >/dev/null && return 0
-  [ "$(id -u)" = 0 ] || die "$1 is missing; run as root or: sudo apt-get install -y $2"
-  echo "bench: installing $2" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 need nginx nginx-light; need etcd etcd-server; need java openjdk-17-jdk-headless; need python3 python3; need curl curl
 hard=$(ulimit -Hn)
 want=65536; [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ] && want=$hard
@@ -49,24 +43,10 @@ CP="$MESH_DIR/target/classes:$MESH_DIR/target/test-classes:$(cat "$MESH_DIR/targ
 
 WORK="$(mktemp -d /tmp/shoal-bench-abuse.XXXXXX)"
 chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
 trap cleanup EXIT
 trap "exit 143" TERM INT # so a timeout or ^C still runs cleanup
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 free_udp() { python3 -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  die "$2 did not listen on 127.0.0.1:$1 in 30 s (logs in $WORK)"
-}
 ETCD_PORT=$(free_port); ETCD_PEER=$(free_port); BACKEND=$(free_port); MESH=$(free_port)
 MESH_GRPC=$(free_port); MESH_METRICS=$(free_port); MESH_UDP=$(free_udp); UDP_BACKEND=$(free_udp)
 

@@ -26,14 +26,8 @@ FILE_BYTES="${FILE_BYTES:-1024}"
 MESH_FLAGS="${MESH_FLAGS:-}"
 MESH_JAVA_OPTS="${MESH_JAVA_OPTS:-}"
 
-die() { echo "bench: $*" >&2; exit 1; }
-# need TOOL PACKAGE: installs PACKAGE with apt (as root) when TOOL is missing, as dev.sh does
-need() {
-  command -v "$1" >/dev/null && [ -e "${3:-/}" ] && return 0
-  [ "$(id -u)" = 0 ] || die "$1 is missing; run as root or: sudo apt-get install -y $2"
-  echo "bench: installing $2" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 need wrk wrk; need nginx nginx-light; need nginx libnginx-mod-stream /usr/lib/nginx/modules/ngx_stream_module.so
 need etcd etcd-server; need java openjdk-17-jdk-headless; need python3 python3
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
@@ -48,22 +42,8 @@ CP="$MESH_DIR/target/classes:$MESH_DIR/target/test-classes:$(cat "$MESH_DIR/targ
 
 WORK="$(mktemp -d /tmp/shoal-bench-mesh.XXXXXX)"
 chmod 755 "$WORK" # nginx's workers (nobody when started as root) read the file below it
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() { # wait_port PORT NAME: up to 30 s for 127.0.0.1:PORT to accept
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  die "$2 did not listen on 127.0.0.1:$1 in 30 s (logs in $WORK)"
-}
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 # CPU time (clock ticks) of a process, or of an nginx master and its workers: CPU per request

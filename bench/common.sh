@@ -1,0 +1,33 @@
+# Shared by the bench scripts that start their own processes on loopback (mesh.sh,
+# mesh-abuse.sh): source it after setting WORK (their temp directory). Every process a script
+# starts goes into PIDS; cleanup, on EXIT, stops them and removes WORK.
+# shellcheck shell=bash
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# need TOOL PACKAGE [FILE]: installs PACKAGE with apt (as root) when TOOL (or FILE) is missing, as
+# dev.sh does for the tests
+need() {
+  command -v "$1" >/dev/null && [ -e "${3:-/}" ] && return 0
+  [ "$(id -u)" = 0 ] || die "$1 is missing; run as root or: sudo apt-get install -y $2"
+  echo "bench: installing $2" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# wait_port PORT NAME: up to 30 s for 127.0.0.1:PORT to accept
+wait_port() {
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "$2 did not listen on 127.0.0.1:$1 in 30 s (logs in $WORK)"
+}
