@@ -31,3 +31,17 @@ wait_port() {
   done
   die "$2 did not listen on 127.0.0.1:$1 in 30 s (logs in $WORK)"
 }
+
+# start_etcd: a single-member etcd on loopback (data in WORK/etcd), its client port in ETCD_PORT;
+# returns once it listens
+start_etcd() {
+  ETCD_PORT=$(free_port)
+  local peer
+  peer=$(free_port)
+  etcd --name bench --data-dir "$WORK/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "bench=http://127.0.0.1:$peer" >"$WORK/etcd.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$ETCD_PORT" etcd
+}

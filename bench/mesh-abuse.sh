@@ -47,15 +47,10 @@ trap cleanup EXIT
 trap "exit 143" TERM INT # so a timeout or ^C still runs cleanup
 
 free_udp() { python3 -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-ETCD_PORT=$(free_port); ETCD_PEER=$(free_port); BACKEND=$(free_port); MESH=$(free_port)
+BACKEND=$(free_port); MESH=$(free_port)
 MESH_GRPC=$(free_port); MESH_METRICS=$(free_port); MESH_UDP=$(free_udp); UDP_BACKEND=$(free_udp)
 
-etcd --name bench --data-dir "$WORK/etcd" \
-  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
-  --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" >"$WORK/etcd.log" 2>&1 &
-PIDS+=($!)
-wait_port "$ETCD_PORT" etcd
+start_etcd
 
 mkdir -p "$WORK/www" "$WORK/nginx"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/www/file"

@@ -52,17 +52,11 @@ cpu_ticks() { local t=0 p; for p in $1 $(pgrep -P "$1"); do t=$((t + $(awk '{pri
 # Memory of an nginx master and its workers.
 nginx_rss_kib() { local t=0 p; for p in $1 $(pgrep -P "$1"); do t=$((t + $(rss_kib "$p"))); done; echo "$t"; }
 
-ETCD_PORT=$(free_port); ETCD_PEER=$(free_port)
 BACKEND=$(free_port); STREAM=$(free_port); MESH=$(free_port)
 MESH_GRPC=$(free_port); MESH_METRICS=$(free_port)
 
 # --- etcd ---
-etcd --name bench --data-dir "$WORK/etcd" \
-  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
-  --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" >"$WORK/etcd.log" 2>&1 &
-PIDS+=($!)
-wait_port "$ETCD_PORT" etcd
+start_etcd
 
 # --- nginx: the backend (one worker, as a task would be) and the stream proxy (auto workers) ---
 mkdir -p "$WORK/www" "$WORK/nginx-backend" "$WORK/nginx-stream"

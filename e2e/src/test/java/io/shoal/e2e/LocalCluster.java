@@ -227,22 +227,28 @@ final class LocalCluster implements AutoCloseable {
    * survives), read with control's certificate: for tests that a secret is stored only sealed.
    */
   String etcdDump() {
-    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
-        java.util.Optional.of(Path.of(certs("control"))))) {
+    return readStore(store -> {
       StringBuilder dump = new StringBuilder();
       store.listRaw("").forEach(kv -> dump.append(kv.getKey().toString(java.nio.charset.StandardCharsets.ISO_8859_1))
           .append('=').append(kv.getValue().toString(java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n'));
       return dump.toString();
-    }
+    });
   }
 
   /** Every key in the cluster's etcd, one per line. */
   String etcdKeys() {
-    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
-        java.util.Optional.of(Path.of(certs("control"))))) {
+    return readStore(store -> {
       StringBuilder keys = new StringBuilder();
       store.listRaw("").forEach(kv -> keys.append(kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8)).append('\n'));
       return keys.toString();
+    });
+  }
+
+  /** {@code read} over a connection to this cluster's etcd with control's certificate, closed after. */
+  private <T> T readStore(java.util.function.Function<io.shoal.common.store.EtcdStore, T> read) {
+    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
+        java.util.Optional.of(Path.of(certs("control"))))) {
+      return read.apply(store);
     }
   }
 
@@ -253,12 +259,10 @@ final class LocalCluster implements AutoCloseable {
   String controlMetrics() {
     String[] found = new String[1];
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
-      try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
-          java.util.Optional.of(Path.of(certs("control"))))) {
-        List<String> control = io.shoal.common.store.MetricsEndpoints.list(store).getOrDefault("control", List.of());
-        found[0] = control.isEmpty() ? null : control.get(0);
-        return found[0] != null;
-      }
+      List<String> control = readStore(store -> io.shoal.common.store.MetricsEndpoints.list(store))
+          .getOrDefault("control", List.of());
+      found[0] = control.isEmpty() ? null : control.get(0);
+      return found[0] != null;
     });
     return found[0];
   }
@@ -362,19 +366,15 @@ final class LocalCluster implements AutoCloseable {
 
   /** The scheduler that leads now (ADDRESS/PID), as the election's key in etcd names it. */
   java.util.Optional<String> schedulerLeader() {
-    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
-        java.util.Optional.of(Path.of(certs("control"))))) {
-      return store.getString(io.shoal.common.store.Tables.LEADER + "/scheduler")
-          .map(value -> value.substring(0, value.lastIndexOf('#') < 0 ? value.length() : value.lastIndexOf('#')));
-    }
+    // The key's value is INSTANCE#LEASE.
+    return readStore(store -> store.getString(io.shoal.scheduler.leader.LeaderElection.KEY))
+        .map(value -> value.contains("#") ? value.substring(0, value.lastIndexOf('#')) : value);
   }
 
   /** The address of the dispatcher that holds {@code host}'s session now, as etcd records it. */
   java.util.Optional<String> sessionDispatcher(Host host) {
-    try (io.shoal.common.store.EtcdStore store = io.shoal.common.store.EtcdStore.connect(etcd.endpoints(), "/shoal/v1/",
-        java.util.Optional.of(Path.of(certs("control"))))) {
-      return store.get(io.shoal.common.store.Tables.SESSIONS, nodeId(host)).map(s -> s.getDispatcher());
-    }
+    return readStore(store -> store.get(io.shoal.common.store.Tables.SESSIONS, nodeId(host)))
+        .map(s -> s.getDispatcher());
   }
 
   /** SIGKILL to {@code host}'s agent, as a crash of the host would; its mesh-proxy and engine go on. */
