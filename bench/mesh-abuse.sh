@@ -90,7 +90,11 @@ wait_port "$MESH" "mesh-proxy"
 # RSS sampler, bounded: at most 20 minutes of samples.
 ( for _ in $(seq 1 2400); do awk '/^VmRSS/ {print $2}' "/proc/$MESH_PID/status" 2>/dev/null || exit 0; sleep 0.5; done ) >"$WORK/rss" &
 PIDS+=($!)
-metric() { curl -s --max-time 5 "http://127.0.0.1:$MESH_METRICS/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" { s += $2 } END { printf "%d", s }'; }
+# metric NAME [TRANSPORT]: the sum of NAME's series (of one transport, tcp or udp, if given).
+metric() {
+  curl -s --max-time 5 "http://127.0.0.1:$MESH_METRICS/metrics" \
+    | awk -v m="$1" -v t="${2:+network_transport=\"$2\"}" '$1 ~ "^"m"({|$)" && (t == "" || index($1, t)) { s += $2 } END { printf "%d", s }'
+}
 
 echo "warm-up: 5 s of the good client, not counted"
 python3 "$ROOT/bench/mesh_abuse.py" good 127.0.0.1 "$MESH" 5 "$MAX_REQUESTS" >/dev/null
@@ -114,7 +118,7 @@ echo "abused: $ab_n requests in ${good_seconds} s, p50 $ab_p50 ms, p99 $ab_p99 m
 peak=$(sort -n "$WORK/rss" | tail -1); peak_mb=$((peak / 1024))
 hwm_mb=$(( $(awk '/^VmHWM/ {print $2}' "/proc/$MESH_PID/status") / 1024 ))
 echo "mesh-proxy RSS: before abuse ${rss_before} MiB, peak sampled ${peak_mb} MiB, VmHWM ${hwm_mb} MiB; bound ${BOUND_MB} MiB (-Xmx${HEAP_MB}m + direct ${DIRECT_MB}m + ${OVERHEAD_MB} MiB JVM overhead)"
-echo "counters: accepted $(metric shoal_mesh_connections_accepted_total), active during abuse $active_during, over limit $(metric shoal_mesh_connections_over_limit_total), UDP evicted $(metric shoal_mesh_connections_evicted_total), idle closed $(metric shoal_mesh_connections_idle_closed_total), half-closed expired $(metric shoal_mesh_connections_half_closed_expired_total)"
+echo "counters: accepted $(metric shoal_mesh_connections_accepted_total), active during abuse $active_during, over limit $(metric shoal_mesh_connections_over_limit_total), evicted TCP $(metric shoal_mesh_connections_evicted_total tcp) UDP $(metric shoal_mesh_connections_evicted_total udp), idle closed $(metric shoal_mesh_connections_idle_closed_total), half-closed expired $(metric shoal_mesh_connections_half_closed_expired_total)"
 ratio=$(awk -v a="$ab_p99" -v b="$base_p99" 'BEGIN { printf "%.2f", a / b }')
 verdict=ok
 awk -v r="$ratio" 'BEGIN { exit !(r <= 1.5) }' || verdict=below-target

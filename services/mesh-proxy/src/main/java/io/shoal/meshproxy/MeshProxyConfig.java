@@ -40,9 +40,12 @@ public record MeshProxyConfig(
    * @param connections TCP connections open at once through the proxy
    * @param udpFlowsPerPort UDP flows (one socket each) of one published port
    * @param udpFlows UDP flows of the proxy
+   * @param evictableAfter when a port is full, a new client takes the slot of the connection or
+   *     flow quiet longest, if it has been quiet at least this long; else the client is turned away
    */
   public record Limits(Duration tcpIdleTimeout, Duration tcpHalfClosedTimeout,
-      int connectionsPerPort, int connections, int udpFlowsPerPort, int udpFlows) {
+      int connectionsPerPort, int connections, int udpFlowsPerPort, int udpFlows,
+      Duration evictableAfter) {
     /**
      * Ten minutes idle, as nginx stream's {@code proxy_timeout}: long-lived quiet connections
      * (database pools, message brokers) survive, a forgotten one does not stay for ever. Thirty
@@ -50,14 +53,21 @@ public record MeshProxyConfig(
      * client's FIN keeps flowing, a peer that never closes its side is let go. 4,096 connections
      * (8,192 descriptors: client and backend) and 4,096 UDP flows (one each) fit a 16,384
      * descriptor limit with room for the rest; half of each per port, so a flood on one port
-     * leaves the other ports at least the other half.
+     * leaves the other ports at least the other half. A second quiet before eviction: idle
+     * sockets held open by one client cannot lock a port's slots for the idle timeout (#16: 10,000
+     * idle connections once reset every new client of the port), while a connection that is
+     * moving bytes is never the quietest; a client that keeps a pooled connection quiet at a full
+     * port has it closed, as a server closing an idle keep-alive would.
      */
-    public static final Limits DEFAULT = new Limits(
-        Duration.ofMinutes(10), Duration.ofSeconds(30), 2048, 4096, 2048, 4096);
+    public static final Limits DEFAULT = new Limits(Duration.ofMinutes(10), Duration.ofSeconds(30),
+        2048, 4096, 2048, 4096, Duration.ofSeconds(1));
 
     public Limits {
       if (connectionsPerPort < 1 || connections < 1 || udpFlowsPerPort < 1 || udpFlows < 1) {
         throw new IllegalArgumentException("connection and flow limits must be at least 1");
+      }
+      if (evictableAfter.isNegative()) {
+        throw new IllegalArgumentException("the quiet time before eviction must not be negative");
       }
     }
   }

@@ -111,8 +111,9 @@ public final class MeshProxyMain implements Callable<Integer> {
       names = "--max-connections-per-port",
       defaultValue = "2048",
       paramLabel = "N",
-      description = "TCP connections open at once through one published port; more are reset "
-          + "and counted (default: ${DEFAULT-VALUE}).")
+      description = "TCP connections open at once through one published port; when full, a new "
+          + "client takes the place of the connection quiet longest if that is at least "
+          + "--evict-quiet-after-ms, else it is reset; both are counted (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerPort;
 
   @Option(
@@ -128,8 +129,8 @@ public final class MeshProxyMain implements Callable<Integer> {
       defaultValue = "2048",
       paramLabel = "N",
       description = "UDP flows (one socket per client address) of one published port; when full, "
-          + "a flow quiet for a second is evicted, else the new client's datagram is dropped "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "the flow quiet longest is evicted if that is at least --evict-quiet-after-ms, else "
+          + "the new client's datagram is dropped (default: ${DEFAULT-VALUE}).")
   int udpMaxFlowsPerPort;
 
   @Option(
@@ -138,6 +139,14 @@ public final class MeshProxyMain implements Callable<Integer> {
       paramLabel = "N",
       description = "UDP flows of this proxy (default: ${DEFAULT-VALUE}).")
   int udpMaxFlows;
+
+  @Option(
+      names = "--evict-quiet-after-ms",
+      defaultValue = "1000",
+      paramLabel = "MS",
+      description = "How long a connection or UDP flow must have been quiet before a new client "
+          + "of its full port may take its place (default: ${DEFAULT-VALUE}).")
+  long evictQuietAfterMs;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -210,9 +219,13 @@ public final class MeshProxyMain implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--max-connections[-per-port] and --udp-max-flows[-per-port] must be > 0");
     }
+    if (evictQuietAfterMs < 0) {
+      throw new ParameterException(spec.commandLine(), "--evict-quiet-after-ms must be >= 0");
+    }
     MeshProxyConfig.Limits limits = new MeshProxyConfig.Limits(
         Duration.ofMillis(tcpIdleTimeoutMs), Duration.ofMillis(tcpHalfClosedTimeoutMs),
-        maxConnectionsPerPort, maxConnections, udpMaxFlowsPerPort, udpMaxFlows);
+        maxConnectionsPerPort, maxConnections, udpMaxFlowsPerPort, udpMaxFlows,
+        Duration.ofMillis(evictQuietAfterMs));
     return new MeshProxyConfig(address, etcd.endpoints, etcd.prefix, listen, metricsPort,
         Duration.ofMillis(backendConnectTimeoutMs), Duration.ofMillis(drainTimeoutMs),
         Duration.ofMillis(udpIdleTimeoutMs), limits);

@@ -77,7 +77,8 @@ class MeshProxyMainTest {
         "--drain-timeout-ms", "1500", "--udp-idle-timeout-ms", "4000",
         "--tcp-idle-timeout-ms", "60000", "--tcp-half-closed-timeout-ms", "5000",
         "--max-connections-per-port", "10", "--max-connections", "20",
-        "--udp-max-flows-per-port", "30", "--udp-max-flows", "40");
+        "--udp-max-flows-per-port", "30", "--udp-max-flows", "40",
+        "--evict-quiet-after-ms", "2500");
 
     assertThat(config.grpcListen()).isEqualTo(new InetSocketAddress("127.0.0.3", 17405));
     assertThat(config.metricsPort()).isZero();
@@ -87,7 +88,7 @@ class MeshProxyMainTest {
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(4));
     assertThat(config.limits()).isEqualTo(new MeshProxyConfig.Limits(
-        Duration.ofMinutes(1), Duration.ofSeconds(5), 10, 20, 30, 40));
+        Duration.ofMinutes(1), Duration.ofSeconds(5), 10, 20, 30, 40, Duration.ofMillis(2500)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -104,6 +105,7 @@ class MeshProxyMainTest {
       "--max-connections,            -5,         --max-connections",
       "--udp-max-flows-per-port,     0,          --udp-max-flows",
       "--udp-max-flows,              0,          --udp-max-flows",
+      "--evict-quiet-after-ms,       -1,         --evict-quiet-after-ms",
   })
   void badFlagsAreUsageErrors(String flag, String value, String message) {
     assertThatThrownBy(() -> parse("--addr", "127.0.0.2", flag, value))

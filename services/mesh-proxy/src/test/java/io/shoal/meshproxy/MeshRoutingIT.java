@@ -35,6 +35,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -77,12 +78,19 @@ class MeshRoutingIT {
   private static Limits udpFlowsPerPort(int perPort) {
     Limits d = Limits.DEFAULT;
     return new Limits(d.tcpIdleTimeout(), d.tcpHalfClosedTimeout(), d.connectionsPerPort(),
-        d.connections(), perPort, 100);
+        d.connections(), perPort, 100, d.evictableAfter());
   }
 
+  /** TCP limits under which no connection is ever quiet long enough to be evicted. */
   private static Limits tcp(Duration idle, Duration halfClosed, int perPort) {
+    return tcpEvicting(idle, halfClosed, perPort, Duration.ofHours(1));
+  }
+
+  private static Limits tcpEvicting(Duration idle, Duration halfClosed, int perPort,
+      Duration evictableAfter) {
     Limits d = Limits.DEFAULT;
-    return new Limits(idle, halfClosed, perPort, 100, d.udpFlowsPerPort(), d.udpFlows());
+    return new Limits(idle, halfClosed, perPort, 100, d.udpFlowsPerPort(), d.udpFlows(),
+        evictableAfter);
   }
 
   /** A UDP service "dns" with one task at {@code backend}; returns its published port's key. */
@@ -579,6 +587,37 @@ class MeshRoutingIT {
     first.close();
     await().atMost(WAIT).until(() -> stats.active() == 1);
     assertThat(TestClient.greeting(ADDR, published)).as("a closed one frees its slot").isEqualTo("a");
+  }
+
+  @Test
+  void aFullPortHandsTheSlotOfTheConnectionQuietLongestToANewClient() throws Exception {
+    TestBackend a = mesh.closing(TestBackend.start("a"));
+    int published = startTcpService(a.port(),
+        tcpEvicting(Duration.ofMinutes(10), Duration.ofSeconds(30), 2, Duration.ofMillis(500)));
+    PortStats stats = mesh.proxy().metrics().port(PortKey.tcp(published));
+    TestClient quiet = mesh.closing(TestClient.connect(ADDR, published));
+    assertThat(quiet.readLine()).isEqualTo("a");
+    TestClient busy = mesh.closing(TestClient.connect(ADDR, published));
+    assertThat(busy.readLine()).isEqualTo("a");
+
+    // The busy one talks all along; the newcomer is turned away until the quiet one has said
+    // nothing for half a second, then takes its slot.
+    AtomicReference<TestClient> newcomer = new AtomicReference<>();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      busy.writeLine("ping");
+      assertThat(busy.readLine()).isEqualTo("a:ping");
+      newcomer.set(TestClient.greetedBy("a", ADDR, published));
+      return newcomer.get() != null;
+    });
+    mesh.closing(newcomer.get());
+
+    assertThat(quiet.closedWithoutData()).as("the quiet connection made room").isTrue();
+    assertThat(stats.evicted()).isEqualTo(1);
+    busy.writeLine("still");
+    assertThat(busy.readLine()).as("the busy connection stays").isEqualTo("a:still");
+    newcomer.get().writeLine("hello");
+    assertThat(newcomer.get().readLine()).isEqualTo("a:hello");
+    await().atMost(WAIT).until(() -> stats.active() == 2);
   }
 
   @Test

@@ -61,6 +61,30 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
+  /**
+   * A connection whose first line is {@code backend}'s greeting, or null when the proxy turned it
+   * away (reset or closed, before or after connect() returned).
+   */
+  public static TestClient greetedBy(String backend, String host, int port) {
+    TestClient client;
+    try {
+      client = connect(host, port);
+    } catch (UncheckedIOException e) {
+      return null;
+    }
+    String greeting;
+    try {
+      greeting = client.readLine();
+    } catch (UncheckedIOException e) {
+      greeting = null;
+    }
+    if (backend.equals(greeting)) {
+      return client;
+    }
+    client.close();
+    return null;
+  }
+
   /** Reads up to end of stream and returns how many bytes came. */
   public long drain() {
     try {

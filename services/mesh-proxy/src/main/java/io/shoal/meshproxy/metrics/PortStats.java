@@ -107,7 +107,7 @@ public final class PortStats {
     return overLimit.sum();
   }
 
-  /** A quiet UDP flow was ended early to make room for a new client. */
+  /** A quiet connection or UDP flow of a full port was ended to make room for a new client. */
   public void onEvicted() {
     evicted.increment();
   }

@@ -25,7 +25,8 @@ import java.util.function.ToLongFunction;
  * shoal_mesh_connections_refused_total    clients turned away: no backend, or none accepted
  * shoal_mesh_connections_over_limit_total clients turned away: the port or proxy is full
  *                                         (--max-connections[-per-port], --udp-max-flows[-per-port])
- * shoal_mesh_connections_evicted_total    quiet UDP flows ended to make room for a new client
+ * shoal_mesh_connections_evicted_total    quiet connections and UDP flows of a full port ended
+ *                                         to make room for a new client
  * shoal_mesh_connections_idle_closed_total TCP connections closed by --tcp-idle-timeout-ms
  * shoal_mesh_connections_half_closed_expired_total  half-closed TCP connections closed by
  *                                         --tcp-half-closed-timeout-ms
@@ -76,7 +77,8 @@ public final class ProxyMetrics implements AutoCloseable {
         .buildWithCallback(m -> observe(m, PortStats::overLimit)));
     instruments.add(meter.counterBuilder("shoal.mesh.connections.evicted")
         .setUnit("{connection}")
-        .setDescription("Quiet UDP flows ended early to make room for a new client.")
+        .setDescription("Quiet connections and UDP flows of a full port ended early to make "
+            + "room for a new client.")
         .buildWithCallback(m -> observe(m, PortStats::evicted)));
     instruments.add(meter.counterBuilder("shoal.mesh.connections.idle_closed")
         .setUnit("{connection}")

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * Serves TCP published ports: one server bootstrap for all of them, each listener's connections
  * carrying their {@link PublishedPort} so they find their route.
  *
- * <p>Bounds: a connection is accepted only while its port and the proxy hold fewer than their
- * caps ({@link OpenSlots}); one above is reset at once (RST, so neither side keeps a TIME_WAIT)
- * and counted as over the limit. Every client connection is closed after the idle timeout with
- * no byte either way ({@link QuietTimeout}).
+ * <p>Bounds: a connection is accepted while its port and the proxy hold fewer than their caps
+ * ({@link OpenSlots}). Above them, it takes the slot of the port's connection quiet longest if
+ * that one has moved no byte for the limits' {@code evictableAfter} ({@link ClientConnections};
+ * counted as evicted), else it is reset at once (RST, so neither side keeps a TIME_WAIT) and
+ * counted as over the limit. Every client connection is closed after the idle timeout with no
+ * byte either way ({@link QuietTimeout}).
  */
 @Singleton
 public final class TcpFrontend implements Frontend {
@@ -44,6 +46,7 @@ public final class TcpFrontend implements Frontend {
     this.slots = new OpenSlots(limits.connectionsPerPort(), limits.connections());
     Duration idleTimeout = limits.tcpIdleTimeout();
     Duration halfClosedTimeout = limits.tcpHalfClosedTimeout();
+    long evictableAfterNanos = limits.evictableAfter().toNanos();
     this.bootstrap = new ServerBootstrap()
         .group(loops.acceptors(), loops.workers())
         .channel(loops.transport().serverSocketChannel())
@@ -59,12 +62,24 @@ public final class TcpFrontend implements Frontend {
           @Override
           protected void initChannel(Channel ch) {
             PublishedPort port = ch.attr(PublishedPort.ATTR).get();
+            ClientConnections open = ch.attr(ClientConnections.ATTR).get();
             if (!slots.tryAcquire(port)) {
-              refuse(ch, port);
-              return;
+              if (!open.evictQuietest(evictableAfterNanos)) {
+                refuse(ch, port);
+                return;
+              }
+              port.stats().onEvicted();
             }
-            ch.closeFuture().addListener((ChannelFutureListener) closed -> slots.release(port));
+            ClientConnection client = new ClientConnection(ch);
+            open.add(client);
+            ch.closeFuture().addListener((ChannelFutureListener) closed -> {
+              open.remove(client);
+              if (client.giveUpSlot()) {
+                slots.release(port);
+              }
+            });
             loops.transport().prepare(ch);
+            ch.pipeline().addLast("activity", client);
             ch.pipeline().addLast("idle", QuietTimeout.idle(idleTimeout, port.stats()));
             ch.pipeline().addLast("connect", new TcpConnectHandler(routes, connector, halfClosedTimeout));
           }
@@ -75,7 +90,8 @@ public final class TcpFrontend implements Frontend {
     port.stats().onOverLimit();
     if (port.shouldWarn()) {
       log.warn("{}: connection from {} reset: the port or the proxy holds as many connections as "
-          + "it may ({} open in all)", port, ch.remoteAddress(), slots.open());
+          + "it may ({} open in all) and none of the port's has been quiet long enough to evict",
+          port, ch.remoteAddress(), slots.open());
     }
     ch.config().setOption(ChannelOption.SO_LINGER, 0);
     ch.close();
@@ -93,6 +109,9 @@ public final class TcpFrontend implements Frontend {
 
   @Override
   public ChannelFuture bind(InetSocketAddress address, PublishedPort port) {
-    return bootstrap.clone().childAttr(PublishedPort.ATTR, port).bind(address);
+    return bootstrap.clone()
+        .childAttr(PublishedPort.ATTR, port)
+        .childAttr(ClientConnections.ATTR, new ClientConnections())
+        .bind(address);
   }
 }

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *       the next backend), when its task is drained, or when the port is unpublished.
  *   <li>Each flow holds a socket, and a client address costs a spoofer nothing, so flows are
  *       capped per port and for the proxy ({@link OpenSlots}). A new client finding them full
- *       evicts the flow whose client has been silent longest, if that is at least a second
- *       (a finished exchange, or a source that never follows up); otherwise its datagram is
- *       dropped. Both are counted; a conversation in progress keeps its flow.
+ *       evicts the flow whose client has been silent longest, if that is at least
+ *       {@code --evict-quiet-after-ms} (a second by default: a finished exchange, or a source
+ *       that never follows up); otherwise its datagram is dropped. Both are counted; a
+ *       conversation in progress keeps its flow.
  * </ul>
  *
  * <p>Threading: every backend channel is registered on this channel's event loop, so the flow
@@ -60,9 +61,6 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
   private final BackendChooser chooser;
   private final BackendConnections connections;
   private final Bootstrap backends;
-  /** How long a flow's client must have been silent before a new client may evict it. */
-  static final Duration EVICTABLE_AFTER = Duration.ofSeconds(1);
-
   private final Duration idleTimeout;
   private final long evictableAfterNanos;
   private final OpenSlots slots;
@@ -71,10 +69,12 @@ final class UdpFlows extends SimpleChannelInboundHandler<DatagramPacket> {
   private ScheduledFuture<?> sweeper;
 
   UdpFlows(PublishedPort port, LiveRoutes routes, BackendChooser chooser,
-      BackendConnections connections, Bootstrap backends, Duration idleTimeout, OpenSlots slots) {
+      BackendConnections connections, Bootstrap backends, Duration idleTimeout,
+      Duration evictableAfter, OpenSlots slots) {
     super(false);
     this.slots = slots;
-    this.evictableAfterNanos = Math.min(EVICTABLE_AFTER.toNanos(), idleTimeout.toNanos());
+    // A flow quiet for the idle timeout is ended anyway: never wait longer than that to evict.
+    this.evictableAfterNanos = Math.min(evictableAfter.toNanos(), idleTimeout.toNanos());
     this.port = port;
     this.routes = routes;
     this.chooser = chooser;

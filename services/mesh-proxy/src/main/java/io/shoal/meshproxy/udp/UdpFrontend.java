@@ -70,7 +70,7 @@ public final class UdpFrontend implements Frontend {
         .option(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
         .handler(new UdpFlows(port, routes, chooser, connections, backends,
-            config.udpIdleTimeout(), slots))
+            config.udpIdleTimeout(), config.limits().evictableAfter(), slots))
         .bind(address);
   }
 }
