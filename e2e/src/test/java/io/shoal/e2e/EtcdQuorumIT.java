@@ -52,8 +52,10 @@ class EtcdQuorumIT {
   @Test
   void oneMemberLostMidUpdateTheUpdateCompletesTwoLostCallsFailFastAndAllResumes() {
     EtcdMembers etcd = cluster.etcdMembers();
+    // --init: `sleep` as PID 1 ignores SIGTERM, so every stop would wait out the 10 s grace and
+    // the update's time would measure that, not the lost member.
     cluster.succeed("service", "create", "--name", "quorum", "--replicas", "4", "--update-parallelism", "1",
-        "--update-delay", "1s", "--env", "STEP=1", image, "sleep", "1d");
+        "--update-delay", "1s", "--env", "STEP=1", "--init", image, "sleep", "1d");
 
     cluster.succeed("service", "update", "--detach", "--env-add", "STEP=2", "quorum");
     etcd.kill(0);
