@@ -55,6 +55,8 @@ final class AgentSession implements StreamObserver<SessionRequest> {
    * A 1 MiB part of a big set takes 8 s over a 1 Mbit/s link; 30 s leaves room for that.
    */
   static final java.time.Duration STALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** Missed heartbeat periods before a session ends (SwarmKit's heartbeat grace). */
+  static final int GRACE_PERIODS = 3;
 
   private final ServerCallStreamObserver<SessionResponse> responses;
   private final SessionOutbox outbox;
@@ -221,7 +223,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
           + " may not register as node " + register.getNodeId());
     });
     registrar.requireNotRevoked(register.getNodeId());
-    long ttl = Math.max(2, heartbeatPeriod.multipliedBy(3).toSeconds());
+    long ttl = Math.max(2, heartbeatPeriod.multipliedBy(GRACE_PERIODS).toSeconds());
     leaseId = store.grantLease(ttl);
     heartbeatDeadlineNanos = java.time.Duration.ofSeconds(ttl).toNanos();
     lastHeartbeat = System.nanoTime();
@@ -276,7 +278,7 @@ final class AgentSession implements StreamObserver<SessionRequest> {
       return;
     }
     if (!waitingForRoom && nowNanos - lastHeartbeat > heartbeatDeadlineNanos) {
-      fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + heartbeatPeriod.multipliedBy(3).toSeconds()
+      fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + heartbeatPeriod.multipliedBy(GRACE_PERIODS).toSeconds()
           + "s; session expired, register again"));
     } else if (outbox.stalledNanos(nowNanos) > stallTimeout.toNanos()) {
       metrics.stalled();

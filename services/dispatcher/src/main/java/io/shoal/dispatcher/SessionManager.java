@@ -12,9 +12,11 @@ import io.shoal.common.store.EtcdStore;
 import io.shoal.common.store.StoreCache;
 import io.shoal.common.store.Tables;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,6 +67,7 @@ final class SessionManager implements AutoCloseable {
   /** A Provider: the writer looks tasks up in this manager's cache. */
   private final Provider<TaskStatusWriter> statusWriter;
   private final Clock clock;
+  private final Duration heartbeatPeriod;
 
   /** Sessions open now (a gauge). */
   int open() {
@@ -72,8 +75,10 @@ final class SessionManager implements AutoCloseable {
   }
 
   @Inject
-  SessionManager(EtcdStore store, NodeRegistrar registrar, Provider<TaskStatusWriter> statusWriter, Clock clock) {
+  SessionManager(EtcdStore store, NodeRegistrar registrar, Provider<TaskStatusWriter> statusWriter, Clock clock,
+      @Named("heartbeatPeriod") Duration heartbeatPeriod) {
     this.store = store;
+    this.heartbeatPeriod = heartbeatPeriod;
     this.registrar = registrar;
     this.statusWriter = statusWriter;
     this.clock = clock;
@@ -94,11 +99,16 @@ final class SessionManager implements AutoCloseable {
         livenessExecutor.execute(() -> registrar.remove(nodeId));
       }
     }
-    // Nodes left READY by a dispatcher that died with them: their session keys are gone.
+    // Nodes left READY when the last dispatcher died: their leases lapsed while none watched.
+    // As SwarmKit does after a leader change, their agents get one grace from this start to come
+    // back (they retry every 2 s at most): a restarted dispatcher must not turn every node DOWN
+    // and have the scheduler replace every task. markDown skips a node that has a session by then.
+    long grace = heartbeatPeriod.multipliedBy(AgentSession.GRACE_PERIODS).toMillis();
     for (NodeRegistration node : cache.view(Tables.NODE_REGISTRATIONS).values()) {
       if (node.getStatus().getState() == NodeState.NODE_STATE_READY
           && !cache.view(Tables.SESSIONS).containsKey(node.getId())) {
-        livenessExecutor.execute(() -> registrar.markDown(node.getId(), "heartbeat failure"));
+        heartbeatChecker.schedule(() -> livenessExecutor.execute(() -> registrar.markDown(node.getId(),
+            "heartbeat failure: not back within the grace after a dispatcher started")), grace, TimeUnit.MILLISECONDS);
       }
     }
   }

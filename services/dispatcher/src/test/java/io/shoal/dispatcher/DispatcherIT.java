@@ -92,7 +92,11 @@ class DispatcherIT {
   @BeforeEach
   void start(EtcdTestCluster etcd) throws IOException {
     store = EtcdStore.connect(etcd.endpoints(), etcd.newRoot());
-    TestDispatcherComponent graph = dispatcher();
+    serve(dispatcher(HEARTBEAT));
+  }
+
+  /** Starts {@code graph}'s dispatcher and serves it; new FakeAgents talk to it. */
+  private void serve(TestDispatcherComponent graph) throws IOException {
     sessions = graph.sessions();
     sessions.start();
     String name = InProcessServerBuilder.generateName();
@@ -100,11 +104,26 @@ class DispatcherIT {
     channel = InProcessChannelBuilder.forName(name).build();
   }
 
-  /** A dispatcher on the test's etcd root; it writes through its own handle, the test plays the scheduler with the other. */
+  /** The dispatcher dies: its sessions' streams break, nobody renews or revokes their leases. */
+  private void stopDispatcher() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    sessions.close();
+  }
+
   private TestDispatcherComponent dispatcher() {
+    return dispatcher(HEARTBEAT);
+  }
+
+  /** A dispatcher on the test's etcd root; it writes through its own handle, the test plays the scheduler with the other. */
+  private TestDispatcherComponent dispatcher(Duration heartbeat) {
     EtcdStore own = store.writingAs(Writer.DISPATCHER);
-    return TestDispatcherComponent.create(own, DispatcherMetrics.noop(), new TaskStatusWriter(own), HEARTBEAT,
+    return TestDispatcherComponent.create(own, DispatcherMetrics.noop(), new TaskStatusWriter(own), heartbeat,
         AgentSession.STALL_TIMEOUT);
+  }
+
+  private NodeState state(String nodeId) {
+    return store.get(Tables.NODE_REGISTRATIONS, nodeId).orElseThrow().getStatus().getState();
   }
 
   @AfterEach
@@ -300,6 +319,39 @@ class DispatcherIT {
 
     await().atMost(Duration.ofSeconds(10)).until(() ->
         store.get(Tables.TASKS, "t10").orElseThrow().getStatus().getState() == TaskState.TASK_STATE_ORPHANED);
+  }
+
+  /**
+   * The only dispatcher dies and its nodes' leases lapse while none runs. The next one to start
+   * used to mark them all DOWN at once, and the scheduler replaced every task of the cluster
+   * (RollingUpdateFaultsIT's dispatcher round took 27 s so). Now an agent back within one grace
+   * of the start keeps its node READY; one that is not turns DOWN when the grace ends.
+   */
+  @Test
+  void nodesWhoseLeasesLapsedWhileNoDispatcherRanGetAGraceFromTheNextStart() throws IOException {
+    new FakeAgent().register("n11");
+    new FakeAgent().register("n12");
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        store.get(Tables.SESSIONS, "n11").isPresent() && store.get(Tables.SESSIONS, "n12").isPresent());
+    stopDispatcher();
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        store.get(Tables.SESSIONS, "n11").isEmpty() && store.get(Tables.SESSIONS, "n12").isEmpty());
+    assertThat(state("n11")).as("nobody watched the lease lapse").isEqualTo(NodeState.NODE_STATE_READY);
+
+    // The next dispatcher, with 3 s heartbeats: a grace of 9 s from its start.
+    serve(dispatcher(Duration.ofSeconds(3)));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+        state("n11") == NodeState.NODE_STATE_READY && state("n12") == NodeState.NODE_STATE_READY);
+    FakeAgent back = new FakeAgent().register("n11");
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.get(Tables.SESSIONS, "n11").isPresent());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      back.heartbeat();
+      return state("n12") == NodeState.NODE_STATE_DOWN;
+    });
+    assertThat(store.get(Tables.NODE_REGISTRATIONS, "n12").orElseThrow().getStatus().getMessage())
+        .contains("not back within the grace");
+    assertThat(state("n11")).as("its agent came back in time").isEqualTo(NodeState.NODE_STATE_READY);
   }
 
   @Test
