@@ -145,7 +145,8 @@ class ObservabilityIT {
     @Test
     void anUpdateIsOneTraceToTheAgentThatStopsTheOldContainerAndStartsTheNew() {
       String image = TestImages.busybox(registry, "e2e/traced-update:1").push(docker);
-      cluster.succeed("service", "create", "--name", "retraced", image, "sleep", "1d");
+      // --init: `sleep` as PID 1 ignores SIGTERM; the stop would wait out its 10 s grace.
+      cluster.succeed("service", "create", "--name", "retraced", "--init", image, "sleep", "1d");
       traced("service", "update", "--env-add", "STEP=2", "retraced");
 
       List<Span> trace = awaitTrace("shoal service update", "start container");
@@ -158,7 +159,7 @@ class ObservabilityIT {
     @Test
     void aRemovalIsOneTraceToTheAgentThatStopsAndRemovesTheContainer() {
       String image = TestImages.busybox(registry, "e2e/traced-rm:1").push(docker);
-      cluster.succeed("service", "create", "--name", "untraced", image, "sleep", "1d");
+      cluster.succeed("service", "create", "--name", "untraced", "--init", image, "sleep", "1d");
       traced("service", "rm", "untraced");
 
       List<Span> trace = awaitTrace("shoal service rm", "remove container");
