@@ -117,16 +117,21 @@ def parse(text):
             yield m.group(1), dict(LABEL.findall(m.group(2) or "")), float(m.group(3))
 
 
-def heap_of(text):
-    used = after = 0.0
+def memory_of(text):
+    """Heap used, heap used after the last collection, non-heap used (code cache, metaspace), and
+    the code cache alone, in bytes, from a part's jvm_memory_* series."""
+    got = {"heap": 0.0, "heap_after_gc": 0.0, "non_heap": 0.0, "code_cache": 0.0}
     for name, labels, value in parse(text):
-        if labels.get("jvm_memory_type") != "heap":
-            continue
-        if name == "jvm_memory_used_bytes":
-            used += value
-        elif name == "jvm_memory_used_after_last_gc_bytes":
-            after += value
-    return used, after
+        kind = labels.get("jvm_memory_type")
+        if name == "jvm_memory_used_bytes" and kind == "heap":
+            got["heap"] += value
+        elif name == "jvm_memory_used_after_last_gc_bytes" and kind == "heap":
+            got["heap_after_gc"] += value
+        elif name == "jvm_memory_used_bytes" and kind == "non_heap":
+            got["non_heap"] += value
+            if labels.get("jvm_memory_pool_name", "").startswith("CodeCache") or "nmethods" in labels.get("jvm_memory_pool_name", ""):
+                got["code_cache"] += value
+    return got
 
 
 def lag_of(text):
@@ -203,7 +208,7 @@ def sample(dev, context, layout, gc):
         text = scrape(address, context)
         part = {"rss_kib": rss_kib(pid) if pid else None}
         if isinstance(text, str):
-            part["heap"], part["heap_after_gc"] = heap_of(text)
+            part.update(memory_of(text))
             if collected:
                 part["live_heap"] = part["heap"]
             if name == "scheduler":
@@ -304,11 +309,16 @@ def series(samples, part, key, unit, start, end):
 
 
 def describe(label, pts, slope):
+    """first/last/max, the slope over the window, and over its second half: a step once in the
+    window and flat since reads as a slope over the whole, not over the last half."""
     if not pts:
         return f"{label:<9} no samples"
     vals = [v for _, v in pts]
-    sl = "   n/a" if slope is None else f"{slope:+7.2f}"
-    return f"{label:<9} first {vals[0]:7.1f} last {vals[-1]:7.1f} max {max(vals):7.1f} MiB  slope {sl} MiB/min"
+    half = slope_per_min(pts[len(pts) // 2:])
+    def fmt(x):
+        return "   n/a" if x is None else f"{x:+7.2f}"
+    return (f"{label:<9} first {vals[0]:7.1f} last {vals[-1]:7.1f} max {max(vals):7.1f} MiB  "
+            f"slope {fmt(slope)} MiB/min (last half {fmt(half)})")
 
 
 def etcd_history(samples, window):
@@ -316,8 +326,8 @@ def etcd_history(samples, window):
     got = [s for s in samples if window[0] <= s["t"] <= window[1] and s.get("etcd", {}).get("revision")]
     if not got:
         return "etcd history: not scraped"
-    def kept(e):
-        return int(e["revision"] - e.get("compacted", 0))
+    def kept(e):  # etcd says -1 before its first compaction
+        return int(e["revision"] - max(e.get("compacted", 0), 0))
     first, last = got[0]["etcd"], got[-1]["etcd"]
     return (f"etcd history: revisions kept since its last compaction {kept(first)} -> {kept(last)}, "
             f"database in use {first.get('db_in_use', 0) / MIB:.1f} -> {last.get('db_in_use', 0) / MIB:.1f} MiB, "
@@ -369,13 +379,14 @@ def cmd_report(samples_path, events_path, warmup_s, max_slope, lag_target):
     names = list(samples[-1]["parts"])
     for part in names:
         print(f"  {part}")
-        for key, label, unit in (("heap", "heap", "b"), ("live_heap", "live heap", "b"), ("rss_kib", "RSS", "kib")):
+        for key, label, unit in (("heap", "heap", "b"), ("live_heap", "live heap", "b"), ("non_heap", "non-heap", "b"),
+                                 ("rss_kib", "RSS", "kib")):
             pts = series(samples, part, key, unit, *window)
             slope = slope_per_min(pts)
             print("    " + describe(label, pts, slope))
             # Used heap is a sawtooth between collections: the trend is judged on what was live
             # after a full collection (the sampler forces one every GC_EVERY samples), and on RSS.
-            if key != "heap" and slope is not None and slope > max_slope:
+            if key in ("live_heap", "rss_kib") and slope is not None and slope > max_slope:
                 missed.append(f"{part} {label} grows {slope:+.2f} MiB/min (> {max_slope:g})")
         errors = sum(1 for s in samples if "error" in s["parts"].get(part, {}))
         if errors:
