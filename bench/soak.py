@@ -26,6 +26,8 @@ MIB = 1024 * 1024
 CONTROL_PLANE = {"control": 9400, "registry": 9401, "scheduler": 9402, "dispatcher": 9403}
 AGENT_PORT, MESH_PORT = 9404, 9405
 ETCD = "127.0.0.1:2379"
+# A memory window shorter than this is printed, not judged.
+MIN_JUDGED_S = 300
 LAG = "shoal_scheduler_watch_lag_seconds"
 SERIES = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -376,6 +378,10 @@ def cmd_report(samples_path, events_path, warmup_s, max_slope, lag_target):
     else:
         window = (t0, samples[-1]["t"])
         print("== memory over the whole run (the update phase did not run to its end)")
+    # Over a few minutes a slope shows the JVMs settling after their start, not a trend.
+    judged = window[1] - window[0] >= MIN_JUDGED_S
+    if not judged:
+        print(f"  not judged: the window is under {MIN_JUDGED_S // 60} minutes (SOAK_MINUTES of 7 or more gives one)")
     names = list(samples[-1]["parts"])
     for part in names:
         print(f"  {part}")
@@ -386,7 +392,7 @@ def cmd_report(samples_path, events_path, warmup_s, max_slope, lag_target):
             print("    " + describe(label, pts, slope))
             # Used heap is a sawtooth between collections: the trend is judged on what was live
             # after a full collection (the sampler forces one every GC_EVERY samples), and on RSS.
-            if key in ("live_heap", "rss_kib") and slope is not None and slope > max_slope:
+            if judged and key in ("live_heap", "rss_kib") and slope is not None and slope > max_slope:
                 missed.append(f"{part} {label} grows {slope:+.2f} MiB/min (> {max_slope:g})")
         errors = sum(1 for s in samples if "error" in s["parts"].get(part, {}))
         if errors:

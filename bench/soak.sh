@@ -26,7 +26,8 @@
 # judges growth over the update phase after SOAK_WARMUP seconds (default a fifth of it, at most
 # 120): a trend is a slope above SOAK_MAX_SLOPE (1) MiB/min of RSS or of live heap (used heap is
 # printed too: a sawtooth between collections, and Serial GC collects its old generation only when
-# it is full). Exits non-zero with a "soak: target missed: ..." line per target missed.
+# it is full); a window under 5 minutes (SOAK_MINUTES under 7) is printed, not judged. Exits
+# non-zero with a "soak: target missed: ..." line per target missed.
 # Everything (events, samples, report, the parts' logs) is kept in SOAK_OUT (/tmp/shoal-soak-TIME).
 #
 # Before it starts it waits (every 30 s, at most SOAK_QUIET_WAIT, 900 s) for a quiet machine: a
