@@ -80,6 +80,7 @@ public final class Telemetry implements AutoCloseable {
       prometheus = MetricsEndpoint.start(host, metricsPort, reader, tls);
     }
     SdkMeterProvider meterProvider = meters.build();
+    JvmMemoryMetrics.register(meterProvider.get("io.shoal.jvm"));
     return new Telemetry(meterProvider, Tracing.start(serviceName, traces, meterProvider), prometheus, host);
   }
 

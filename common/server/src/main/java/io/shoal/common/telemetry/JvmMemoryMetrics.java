@@ -1,0 +1,72 @@
+package io.shoal.common.telemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The JVM's memory by pool, under OpenTelemetry's semantic-convention names, so that a part's
+ * heap can be watched from its /metrics (bench/soak.sh reads them for a growth trend):
+ *
+ * <pre>
+ * jvm_memory_used_bytes{jvm_memory_type,jvm_memory_pool_name}                 used now
+ * jvm_memory_committed_bytes{jvm_memory_type,jvm_memory_pool_name}            reserved from the OS
+ * jvm_memory_limit_bytes{jvm_memory_type,jvm_memory_pool_name}                its maximum, when it has one
+ * jvm_memory_used_after_last_gc_bytes{jvm_memory_type,jvm_memory_pool_name}   used right after the pool's
+ *                                                                             last collection (heap pools)
+ * </pre>
+ *
+ * <p>Used heap is a sawtooth between collections; what was left after the last collection is the
+ * live data, the series a leak shows in. Read from the pools' MXBeans at each scrape, nothing kept.
+ */
+final class JvmMemoryMetrics {
+  private static final AttributeKey<String> TYPE = AttributeKey.stringKey("jvm.memory.type");
+  private static final AttributeKey<String> POOL = AttributeKey.stringKey("jvm.memory.pool.name");
+
+  private JvmMemoryMetrics() {}
+
+  /** Registers the four gauges on {@code meter}. */
+  static void register(Meter meter) {
+    List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+    gauge(meter, "jvm.memory.used", "Memory used, by pool", pools, MemoryPoolMXBean::getUsage, false);
+    gauge(meter, "jvm.memory.committed", "Memory committed, by pool", pools, MemoryPoolMXBean::getUsage, true);
+    meter.upDownCounterBuilder("jvm.memory.limit").setUnit("By").setDescription("Maximum memory of a pool, where it has one")
+        .buildWithCallback(m -> each(pools, MemoryPoolMXBean::getUsage, (pool, usage) ->
+            record(m, pool, usage.getMax())));
+    gauge(meter, "jvm.memory.used_after_last_gc", "Memory used right after the pool's last collection",
+        pools, MemoryPoolMXBean::getCollectionUsage, false);
+  }
+
+  private static void gauge(Meter meter, String name, String description, List<MemoryPoolMXBean> pools,
+      Function<MemoryPoolMXBean, MemoryUsage> usage, boolean committed) {
+    meter.upDownCounterBuilder(name).setUnit("By").setDescription(description)
+        .buildWithCallback(m -> each(pools, usage, (pool, u) ->
+            record(m, pool, committed ? u.getCommitted() : u.getUsed())));
+  }
+
+  /** Calls {@code action} for every valid pool with a usage to report (a pool may have none). */
+  private static void each(List<MemoryPoolMXBean> pools, Function<MemoryPoolMXBean, MemoryUsage> usage,
+      java.util.function.BiConsumer<MemoryPoolMXBean, MemoryUsage> action) {
+    for (MemoryPoolMXBean pool : pools) {
+      MemoryUsage u = pool.isValid() ? usage.apply(pool) : null;
+      if (u != null) {
+        action.accept(pool, u);
+      }
+    }
+  }
+
+  /** A value of -1 (undefined, e.g. no maximum) is not reported. */
+  private static void record(ObservableLongMeasurement m, MemoryPoolMXBean pool, long value) {
+    if (value >= 0) {
+      m.record(value, Attributes.of(TYPE, pool.getType() == MemoryType.HEAP ? "heap" : "non_heap",
+          POOL, pool.getName()));
+    }
+  }
+}
