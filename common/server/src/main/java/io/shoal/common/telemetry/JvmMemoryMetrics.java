@@ -25,6 +25,11 @@ import java.util.function.Function;
  *
  * <p>Used heap is a sawtooth between collections; what was left after the last collection is the
  * live data, the series a leak shows in. Read from the pools' MXBeans at each scrape, nothing kept.
+ *
+ * <p>Not OpenTelemetry's runtime-telemetry library: its JMX-only artifact (…-java8) is not served
+ * here, and the one that is (opentelemetry-runtime-telemetry 2.31.1-alpha) is configured only
+ * through system properties and can run JFR recordings inside every part; four gauges over the
+ * memory pools are what the soak and an operator need.
  */
 final class JvmMemoryMetrics {
   private static final AttributeKey<String> TYPE = AttributeKey.stringKey("jvm.memory.type");
