@@ -30,8 +30,9 @@ PARTS=(control registry scheduler dispatcher agent mesh-proxy)
 # jdk.jfr (shaded Netty's allocator events) jdk.unsupported; left out: java.desktop (only JNA's
 # AWT helpers and commons-lang3 name it; 12 MiB). Added, as jdeps cannot see them: jdk.crypto.ec
 # (TLS with the cluster's EC keys, a security provider) and jdk.naming.dns (gRPC's DNS resolver
-# asks JNDI for SRV/TXT records).
-SHOAL_MODULES=java.base,java.logging,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns
+# asks JNDI for SRV/TXT records). java.management: every part's /metrics reads its memory pools
+# (common/server's JvmMemoryMetrics); without it no part starts (ComposeStackIT found it).
+SHOAL_MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns
 # Zipkin's server is a Spring Boot jar: the union of jdeps over its BOOT-INF/lib jars (3.5.1), and
 # jdk.crypto.ec as above.
 ZIPKIN_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.jfr,jdk.management,jdk.net,jdk.unsupported,jdk.crypto.ec

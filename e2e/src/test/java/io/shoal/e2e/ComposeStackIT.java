@@ -122,19 +122,31 @@ class ComposeStackIT {
     return command;
   }
 
-  /** Runs {@code command} with the stack's variables; fails with its output unless it succeeds. */
+  /**
+   * Runs {@code command} with the stack's variables; fails with its output and the stack's logs
+   * unless it succeeds in time (`up -d` waits for healthy parts: a part that cannot start makes it
+   * time out, and only the logs say why).
+   */
   private String run(List<String> command) {
     List<String> withEnv = new ArrayList<>(List.of("env"));
     env.forEach((k, v) -> withEnv.add(k + "=" + v));
     withEnv.addAll(command);
-    Commands.Result r = Commands.run(withEnv);
+    Commands.Result r;
+    try {
+      r = Commands.run(withEnv);
+    } catch (IllegalStateException timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "\nthe stack's logs:\n" + stackLogs(), timedOut);
+    }
     if (!r.ok()) {
       throw new AssertionError(String.join(" ", command) + " failed (" + r.exitCode() + "):\n" + r.stdout() + r.stderr()
-          + "\nthe stack's logs:\n" + Commands.run(List.of("env", "DOCKER_HOST=" + env.get("DOCKER_HOST"),
-              "COMPOSE_PROJECT_NAME=" + project, "docker-compose", "-f", REPO.resolve("deploy/compose.yml").toString(),
-              "logs", "--tail", "30")).stdout());
+          + "\nthe stack's logs:\n" + stackLogs());
     }
     return r.stdout();
+  }
+
+  private String stackLogs() {
+    return Commands.run(List.of("env", "DOCKER_HOST=" + env.get("DOCKER_HOST"), "COMPOSE_PROJECT_NAME=" + project,
+        "docker-compose", "-f", REPO.resolve("deploy/compose.yml").toString(), "logs", "--tail", "30")).stdout();
   }
 
   private static String get(String url) {
