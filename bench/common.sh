@@ -45,3 +45,24 @@ start_etcd() {
   PIDS+=($!)
   wait_port "$ETCD_PORT" etcd
 }
+
+# The mesh-proxy's heap and pooled direct buffers in the benchmarks (dev.sh's bounds).
+MESH_HEAP_MB=128
+MESH_DIRECT_MB=64
+
+# start_mesh_proxy PREFIX [JVM_OPTION...]: the mesh-proxy standalone on 127.0.0.1 from the classes
+# on CP, reading the routes under PREFIX of the etcd at ETCD_PORT, gRPC on MESH_GRPC, metrics on
+# MESH_METRICS, MESH_FLAGS added to its flags (split into words), its log in WORK/mesh.log; its
+# pid in MESH_PID (and PIDS); returns once the published port MESH listens
+start_mesh_proxy() {
+  local prefix=$1
+  shift
+  # shellcheck disable=SC2086 # MESH_FLAGS splits into words on purpose
+  java "$@" -Xms64m -Xmx${MESH_HEAP_MB}m -XX:MaxDirectMemorySize=${MESH_DIRECT_MB}m -XX:+UseSerialGC \
+    -Dio.netty.leakDetection.level=disabled -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
+    --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$prefix" \
+    --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" --insecure ${MESH_FLAGS:-} >"$WORK/mesh.log" 2>&1 &
+  MESH_PID=$!
+  PIDS+=("$MESH_PID")
+  wait_port "$MESH" "mesh-proxy"
+}

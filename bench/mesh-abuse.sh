@@ -26,11 +26,11 @@ IDLE="${IDLE:-10000}"; SLOW="${SLOW:-500}"; HALF="${HALF:-500}"; UDP="${UDP:-500
 BASE_SECONDS="${BASE_SECONDS:-20}"; SECONDS_ABUSE="${ABUSE_SECONDS:-40}"
 MAX_REQUESTS="${MAX_REQUESTS:-200000}"
 MESH_FLAGS="${MESH_FLAGS:-}"
-HEAP_MB=128; DIRECT_MB=64; OVERHEAD_MB=128
-BOUND_MB=$((HEAP_MB + DIRECT_MB + OVERHEAD_MB))
+OVERHEAD_MB=128
 
 # shellcheck source=bench/common.sh
 source "$ROOT/bench/common.sh"
+BOUND_MB=$((MESH_HEAP_MB + MESH_DIRECT_MB + OVERHEAD_MB))
 need nginx nginx-light; need etcd etcd-server; need java openjdk-17-jdk-headless; need python3 python3; need curl curl
 hard=$(ulimit -Hn)
 want=65536; [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ] && want=$hard
@@ -77,14 +77,7 @@ wait_port "$BACKEND" "nginx backend"
 PREFIX="/bench-abuse/$$/"
 java -cp "$CP" io.shoal.meshproxy.bench.BenchRoute "http://127.0.0.1:$ETCD_PORT" "$PREFIX" "$MESH" 127.0.0.1 "$BACKEND" \
   "$MESH_UDP" "$UDP_BACKEND" >"$WORK/seed.log" 2>&1 || die "seeding etcd failed: $(cat "$WORK/seed.log")"
-# shellcheck disable=SC2086 # MESH_FLAGS splits into words on purpose
-java -Xms64m -Xmx${HEAP_MB}m -XX:MaxDirectMemorySize=${DIRECT_MB}m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
-  -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
-  --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" --insecure $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
-MESH_PID=$!
-PIDS+=("$MESH_PID")
-wait_port "$MESH" "mesh-proxy"
+start_mesh_proxy "$PREFIX"
 [ "$(curl -s --max-time 5 "http://127.0.0.1:$MESH/file" | wc -c)" = 1024 ] || die "the mesh does not serve the file: $(tail -5 "$WORK/mesh.log")"
 
 # RSS sampler, bounded: at most 20 minutes of samples.
@@ -117,7 +110,7 @@ echo "abused: $ab_n requests in ${good_seconds} s, p50 $ab_p50 ms, p99 $ab_p99 m
 
 peak=$(sort -n "$WORK/rss" | tail -1); peak_mb=$((peak / 1024))
 hwm_mb=$(( $(awk '/^VmHWM/ {print $2}' "/proc/$MESH_PID/status") / 1024 ))
-echo "mesh-proxy RSS: before abuse ${rss_before} MiB, peak sampled ${peak_mb} MiB, VmHWM ${hwm_mb} MiB; bound ${BOUND_MB} MiB (-Xmx${HEAP_MB}m + direct ${DIRECT_MB}m + ${OVERHEAD_MB} MiB JVM overhead)"
+echo "mesh-proxy RSS: before abuse ${rss_before} MiB, peak sampled ${peak_mb} MiB, VmHWM ${hwm_mb} MiB; bound ${BOUND_MB} MiB (-Xmx${MESH_HEAP_MB}m + direct ${MESH_DIRECT_MB}m + ${OVERHEAD_MB} MiB JVM overhead)"
 echo "counters: accepted $(metric shoal_mesh_connections_accepted_total), active during abuse $active_during, over limit $(metric shoal_mesh_connections_over_limit_total), evicted TCP $(metric shoal_mesh_connections_evicted_total tcp) UDP $(metric shoal_mesh_connections_evicted_total udp), idle closed $(metric shoal_mesh_connections_idle_closed_total), half-closed expired $(metric shoal_mesh_connections_half_closed_expired_total)"
 ratio=$(awk -v a="$ab_p99" -v b="$base_p99" 'BEGIN { printf "%.2f", a / b }')
 verdict=ok

@@ -92,15 +92,8 @@ wait_port "$STREAM" "nginx stream"
 PREFIX="/bench/$$/"
 java -cp "$CP" io.shoal.meshproxy.bench.BenchRoute "http://127.0.0.1:$ETCD_PORT" "$PREFIX" "$MESH" 127.0.0.1 "$BACKEND" >"$WORK/seed.log" 2>&1 \
   || die "seeding etcd failed: $(cat "$WORK/seed.log")"
-# -Xmx/-XX:MaxDirectMemorySize bound the heap and the pooled direct buffers.
-# shellcheck disable=SC2086 # MESH_JAVA_OPTS and MESH_FLAGS split into words on purpose
-java $MESH_JAVA_OPTS -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled \
-  -cp "$CP" io.shoal.meshproxy.MeshProxyMain --addr 127.0.0.1 \
-  --etcd-endpoints "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "$PREFIX" \
-  --listen "127.0.0.1:$MESH_GRPC" --metrics-port "$MESH_METRICS" --insecure $MESH_FLAGS >"$WORK/mesh.log" 2>&1 &
-MESH_PID=$!
-PIDS+=("$MESH_PID")
-wait_port "$MESH" "mesh-proxy"
+# shellcheck disable=SC2086 # MESH_JAVA_OPTS splits into words on purpose
+start_mesh_proxy "$PREFIX" $MESH_JAVA_OPTS
 
 URL_PATH="/file"
 declare -A URL=([direct]="http://127.0.0.1:$BACKEND$URL_PATH" [mesh]="http://127.0.0.1:$MESH$URL_PATH" [nginx-stream]="http://127.0.0.1:$STREAM$URL_PATH")

@@ -10,6 +10,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The JVM's memory by pool, under OpenTelemetry's semantic-convention names, so that a part's
@@ -40,31 +41,29 @@ final class JvmMemoryMetrics {
   /** Registers the four gauges on {@code meter}. */
   static void register(Meter meter) {
     List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
-    gauge(meter, "jvm.memory.used", "Memory used, by pool", pools, MemoryPoolMXBean::getUsage, false);
-    gauge(meter, "jvm.memory.committed", "Memory committed, by pool", pools, MemoryPoolMXBean::getUsage, true);
-    meter.upDownCounterBuilder("jvm.memory.limit").setUnit("By").setDescription("Maximum memory of a pool, where it has one")
-        .buildWithCallback(m -> each(pools, MemoryPoolMXBean::getUsage, (pool, usage) ->
-            record(m, pool, usage.getMax())));
+    gauge(meter, "jvm.memory.used", "Memory used, by pool", pools, MemoryPoolMXBean::getUsage, MemoryUsage::getUsed);
+    gauge(meter, "jvm.memory.committed", "Memory committed, by pool", pools, MemoryPoolMXBean::getUsage,
+        MemoryUsage::getCommitted);
+    gauge(meter, "jvm.memory.limit", "Maximum memory of a pool, where it has one", pools, MemoryPoolMXBean::getUsage,
+        MemoryUsage::getMax);
     gauge(meter, "jvm.memory.used_after_last_gc", "Memory used right after the pool's last collection",
-        pools, MemoryPoolMXBean::getCollectionUsage, false);
+        pools, MemoryPoolMXBean::getCollectionUsage, MemoryUsage::getUsed);
   }
 
+  /**
+   * A gauge of {@code value} of each pool's {@code usage}, read at each collection; a pool that
+   * is no longer valid, or has no such usage (a pool may have none), is skipped.
+   */
   private static void gauge(Meter meter, String name, String description, List<MemoryPoolMXBean> pools,
-      Function<MemoryPoolMXBean, MemoryUsage> usage, boolean committed) {
-    meter.upDownCounterBuilder(name).setUnit("By").setDescription(description)
-        .buildWithCallback(m -> each(pools, usage, (pool, u) ->
-            record(m, pool, committed ? u.getCommitted() : u.getUsed())));
-  }
-
-  /** Calls {@code action} for every valid pool with a usage to report (a pool may have none). */
-  private static void each(List<MemoryPoolMXBean> pools, Function<MemoryPoolMXBean, MemoryUsage> usage,
-      java.util.function.BiConsumer<MemoryPoolMXBean, MemoryUsage> action) {
-    for (MemoryPoolMXBean pool : pools) {
-      MemoryUsage u = pool.isValid() ? usage.apply(pool) : null;
-      if (u != null) {
-        action.accept(pool, u);
+      Function<MemoryPoolMXBean, MemoryUsage> usage, ToLongFunction<MemoryUsage> value) {
+    meter.upDownCounterBuilder(name).setUnit("By").setDescription(description).buildWithCallback(m -> {
+      for (MemoryPoolMXBean pool : pools) {
+        MemoryUsage u = pool.isValid() ? usage.apply(pool) : null;
+        if (u != null) {
+          record(m, pool, value.applyAsLong(u));
+        }
       }
-    }
+    });
   }
 
   /** A value of -1 (undefined, e.g. no maximum) is not reported. */
